@@ -1,0 +1,19 @@
+//! Sizes the server enforces on every document, whoever wrote it. Each bound is far above what a
+//! real policy text needs and low enough that one hostile writer cannot exhaust the server.
+
+/// Paragraphs in one document, deleted ones included (they stay as tombstones).
+pub const MAX_PARAGRAPHS: usize = 10_000;
+/// Length of one paragraph's text, in UTF-16 code units (what a browser counts).
+pub const MAX_PARAGRAPH_LEN: usize = 20_000;
+/// Length of a document title, in UTF-16 code units.
+pub const MAX_TITLE_LEN: usize = 300;
+/// Length of an order key, in bytes.
+pub const MAX_ORDER_KEY: usize = 128;
+/// Size of a Markdown import, in bytes.
+pub const MAX_MARKDOWN_BYTES: usize = 2 * 1024 * 1024;
+/// Size of one binary WebSocket frame (one sync message), in bytes.
+pub const MAX_SYNC_FRAME_BYTES: usize = 4 * 1024 * 1024;
+/// Size of one text WebSocket frame (a control message), in bytes.
+pub const MAX_CONTROL_FRAME_BYTES: usize = 4 * 1024;
+/// Length of a display name in presence, in characters.
+pub const MAX_NAME_CHARS: usize = 64;
