@@ -6,5 +6,6 @@ pub mod limits;
 pub mod markdown;
 pub mod numbering;
 pub mod order;
+pub mod policy;
 
 pub use document::{Outline, Paragraph, ParagraphKind};

@@ -1,0 +1,602 @@
+//! The live editor (browser only): the document as an automerge replica, synced with the server
+//! over the sync WebSocket, bound to one textarea per paragraph.
+//!
+//! In: textarea events and WebSocket frames. Out: changes to the replica, sync messages, presence
+//! frames, and updates to the page's signals and textareas.
+//!
+//! Typing is diffed against the replica and applied as a splice; changes are committed and sent
+//! once per burst (every [`FLUSH_MS`]), not per keystroke, which keeps history small. Remote
+//! changes update textareas in place, with the caret carried across by automerge cursors. The
+//! replica is also saved to `localStorage`, so edits made offline survive a closed tab and merge
+//! on the next connection.
+
+use std::{cell::RefCell, collections::HashMap};
+
+use automerge::{
+    sync::{self, SyncDoc},
+    AutoCommit, ReadDoc,
+};
+use base64::Engine;
+use leptos::prelude::*;
+use wasm_bindgen::{closure::Closure, JsCast};
+use web_sys::{BinaryType, HtmlTextAreaElement, MessageEvent, WebSocket};
+
+use super::document::{EditorUi, Row, Status};
+use crate::{
+    api::{ClientFrame, ErrorCode, ServerFrame},
+    model::{
+        document::{self, Direction},
+        ParagraphKind,
+    },
+};
+
+/// How long typing accumulates into one change before it is sent.
+const FLUSH_MS: i32 = 60;
+/// How often, at most, the replica is written to localStorage.
+const BACKUP_MS: i32 = 1000;
+const MAX_BACKOFF_MS: u32 = 10_000;
+
+struct Socket {
+    ws: WebSocket,
+    // Kept alive as long as the socket; dropping them would detach the handlers.
+    _handlers: Vec<Closure<dyn FnMut(web_sys::Event)>>,
+}
+
+struct Session {
+    doc_id: String,
+    doc: AutoCommit,
+    sync: sync::State,
+    socket: Option<Socket>,
+    open: bool,
+    ui: EditorUi,
+    rows: HashMap<String, Row>,
+    attempt: u32,
+    flush_pending: bool,
+    backup_pending: bool,
+    stopped: bool,
+    focus: Option<(String, u32)>,
+}
+
+thread_local! {
+    static SESSION: RefCell<Option<Session>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` on the session, if there is one and it is not already in use (a focus event fired
+/// by our own DOM update, say).
+fn with<R>(f: impl FnOnce(&mut Session) -> R) -> Option<R> {
+    SESSION.with(|s| match s.try_borrow_mut() {
+        Ok(mut guard) => guard.as_mut().map(f),
+        Err(_) => None,
+    })
+}
+
+fn window() -> web_sys::Window {
+    web_sys::window().expect("a browser window")
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+fn backup_key(doc_id: &str) -> String {
+    format!("accord:doc:{doc_id}")
+}
+
+fn set_timeout(ms: i32, f: impl FnOnce() + 'static) {
+    let cb = Closure::once_into_js(f);
+    let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), ms);
+}
+
+fn textarea(id: &str) -> Option<HtmlTextAreaElement> {
+    window()
+        .document()?
+        .get_element_by_id(&format!("ta-{id}"))?
+        .dyn_into()
+        .ok()
+}
+
+/// Starts the editor for a document: restores any local backup, then connects.
+pub fn start(doc_id: String, ui: EditorUi) {
+    let name = storage()
+        .and_then(|s| s.get_item("accord:name").ok().flatten())
+        .unwrap_or_default();
+    ui.name.set(name);
+    // A backup holds edits that may never have reached the server; start from it.
+    let backup = storage()
+        .and_then(|s| s.get_item(&backup_key(&doc_id)).ok().flatten())
+        .and_then(|b64| base64::engine::general_purpose::STANDARD.decode(b64).ok())
+        .and_then(|bytes| document::load_autocommit(&bytes).ok())
+        .filter(|doc| document::read(doc).is_ok());
+    let restored = backup.is_some();
+    let session = Session {
+        doc_id,
+        doc: backup.unwrap_or_else(document::empty_doc),
+        sync: sync::State::new(),
+        socket: None,
+        open: false,
+        ui,
+        rows: ui
+            .rows
+            .get_untracked()
+            .into_iter()
+            .map(|r| (r.id.clone(), r))
+            .collect(),
+        attempt: 0,
+        flush_pending: false,
+        backup_pending: false,
+        stopped: false,
+        focus: None,
+    };
+    SESSION.with(|s| *s.borrow_mut() = Some(session));
+    with(|s| {
+        if restored {
+            s.refresh(false);
+            s.ui.editable.set(true);
+        }
+        s.connect();
+    });
+}
+
+/// Leaves the page: closes the socket and forgets the session.
+pub fn stop() {
+    let old = SESSION.with(|s| s.try_borrow_mut().ok().and_then(|mut g| g.take()));
+    if let Some(mut s) = old {
+        s.stopped = true;
+        s.save_backup();
+        if let Some(sock) = s.socket.take() {
+            let _ = sock.ws.close();
+        }
+    }
+}
+
+impl Session {
+    fn connect(&mut self) {
+        if self.stopped {
+            return;
+        }
+        let location = window().location();
+        let proto = if location.protocol().ok().as_deref() == Some("https:") { "wss" } else { "ws" };
+        let host = location.host().unwrap_or_default();
+        let url = format!("{proto}://{host}/api/v1/documents/{}/sync", self.doc_id);
+        let Ok(ws) = WebSocket::new(&url) else {
+            self.schedule_reconnect();
+            return;
+        };
+        ws.set_binary_type(BinaryType::Arraybuffer);
+        let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(|_| {
+            with(|s| s.on_open());
+        });
+        let on_message = Closure::<dyn FnMut(web_sys::Event)>::new(|e: web_sys::Event| {
+            if let Ok(m) = e.dyn_into::<MessageEvent>() {
+                with(|s| s.on_message(m));
+            }
+        });
+        let on_close = Closure::<dyn FnMut(web_sys::Event)>::new(|_| {
+            with(|s| s.on_close());
+        });
+        ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        self.socket = Some(Socket {
+            ws,
+            _handlers: vec![on_open, on_message, on_close],
+        });
+        self.ui.status.set(Status::Connecting);
+    }
+
+    fn on_open(&mut self) {
+        self.open = true;
+        self.attempt = 0;
+        // A new connection is a new peer to the server; keep only what we know we share.
+        self.sync = sync::State::decode(&self.sync.encode()).unwrap_or_default();
+        self.ui.status.set(Status::Live);
+        self.send_presence();
+        self.flush_now();
+    }
+
+    fn on_close(&mut self) {
+        self.open = false;
+        self.socket = None;
+        self.ui.peers.set(Vec::new());
+        self.ui.me.set(None);
+        if !matches!(self.ui.status.get_untracked(), Status::Refused(_)) {
+            self.schedule_reconnect();
+        }
+    }
+
+    fn schedule_reconnect(&mut self) {
+        if self.stopped {
+            return;
+        }
+        // Exponential backoff with jitter, so that a restarted server is not hit by everyone at once.
+        let base = 500u32.saturating_mul(1 << self.attempt.min(5)).min(MAX_BACKOFF_MS);
+        let jitter = (js_sys::Math::random() * f64::from(base) * 0.3) as u32;
+        let delay = base + jitter;
+        self.attempt += 1;
+        self.ui.status.set(Status::Offline(delay.div_ceil(1000)));
+        set_timeout(delay as i32, || {
+            with(|s| {
+                if s.socket.is_none() {
+                    s.connect();
+                }
+            });
+        });
+    }
+
+    fn on_message(&mut self, m: MessageEvent) {
+        let data = m.data();
+        if let Some(text) = data.as_string() {
+            self.on_control(&text);
+            return;
+        }
+        let bytes = js_sys::Uint8Array::new(&data).to_vec();
+        let Ok(message) = sync::Message::decode(&bytes) else {
+            return;
+        };
+        let before = self.doc.get_heads();
+        let carets = self.capture_caret();
+        if let Err(e) = self.doc.sync().receive_sync_message(&mut self.sync, message) {
+            leptos::logging::warn!("sync message refused: {e}");
+            return;
+        }
+        if self.doc.get_heads() != before {
+            self.refresh(true);
+            self.restore_caret(carets);
+            self.schedule_backup();
+        }
+        if !self.ui.editable.get_untracked() && document::read(&self.doc).is_ok() {
+            let their = self.sync.their_heads.clone().unwrap_or_default();
+            if their.iter().all(|h| self.doc.get_change_by_hash(h).is_some()) {
+                self.ui.editable.set(true);
+            }
+        }
+        self.flush_now();
+    }
+
+    fn on_control(&mut self, text: &str) {
+        let Ok(frame) = serde_json::from_str::<ServerFrame>(text) else {
+            return;
+        };
+        match frame {
+            ServerFrame::Welcome { peer, peers, name, role } => {
+                self.ui.me.set(Some(peer));
+                let mut all = peers;
+                all.push(crate::api::PeerPresence { peer, name: name.clone(), role, paragraph: None, caret: None });
+                self.ui.peers.set(all);
+                if self.ui.name.get_untracked().is_empty() {
+                    self.ui.name.set(name);
+                }
+                self.send_presence();
+            }
+            ServerFrame::Presence(p) => self.ui.peers.update(|peers| {
+                match peers.iter_mut().find(|q| q.peer == p.peer) {
+                    Some(q) => *q = p,
+                    None => peers.push(p),
+                }
+            }),
+            ServerFrame::Left { peer } => self.ui.peers.update(|peers| peers.retain(|p| p.peer != peer)),
+            ServerFrame::Error { code, message } => {
+                if !matches!(code, ErrorCode::Overloaded | ErrorCode::Internal) {
+                    self.ui.status.set(Status::Refused(message));
+                }
+            }
+        }
+    }
+
+    fn send_presence(&self) {
+        let Some(sock) = self.socket.as_ref().filter(|_| self.open) else {
+            return;
+        };
+        let frame = ClientFrame::Presence {
+            name: self.ui.name.get_untracked(),
+            paragraph: self.focus.as_ref().map(|(id, _)| id.clone()),
+            caret: self.focus.as_ref().map(|(_, c)| *c),
+        };
+        if let Ok(json) = serde_json::to_string(&frame) {
+            let _ = sock.ws.send_with_str(&json);
+        }
+    }
+
+    /// Commits what was typed and sends whatever the server does not have yet.
+    fn flush_now(&mut self) {
+        self.flush_pending = false;
+        self.doc.commit();
+        let Some(sock) = self.socket.as_ref().filter(|_| self.open) else {
+            return;
+        };
+        if let Some(msg) = self.doc.sync().generate_sync_message(&mut self.sync) {
+            let _ = sock.ws.send_with_u8_array(&msg.encode());
+        }
+    }
+
+    fn schedule_flush(&mut self) {
+        if !self.flush_pending {
+            self.flush_pending = true;
+            set_timeout(FLUSH_MS, || {
+                with(|s| s.flush_now());
+            });
+        }
+        self.schedule_backup();
+    }
+
+    fn schedule_backup(&mut self) {
+        if !self.backup_pending {
+            self.backup_pending = true;
+            set_timeout(BACKUP_MS, || {
+                with(|s| s.save_backup());
+            });
+        }
+    }
+
+    fn save_backup(&mut self) {
+        self.backup_pending = false;
+        if let Some(st) = storage() {
+            let b64 = base64::engine::general_purpose::STANDARD.encode(self.doc.save());
+            let _ = st.set_item(&backup_key(&self.doc_id), &b64);
+        }
+    }
+
+    /// The focused paragraph's selection as automerge cursors, to carry across a remote change.
+    fn capture_caret(&self) -> Option<(String, automerge::Cursor, automerge::Cursor, bool)> {
+        let active = window().document()?.active_element()?;
+        let id = active.id().strip_prefix("ta-")?.to_string();
+        let ta: HtmlTextAreaElement = active.dyn_into().ok()?;
+        let obj = document::text_obj(&self.doc, &id).ok()?;
+        let len = self.doc.length(&obj);
+        let cursor_at = |pos: u32| {
+            let pos = pos as usize;
+            if pos >= len {
+                self.doc.get_cursor(&obj, automerge::CursorPosition::End, None).ok()
+            } else {
+                self.doc.get_cursor(&obj, pos, None).ok()
+            }
+        };
+        let start = cursor_at(ta.selection_start().ok()??)?;
+        let end = cursor_at(ta.selection_end().ok()??)?;
+        Some((id, start, end, true))
+    }
+
+    fn restore_caret(&self, caret: Option<(String, automerge::Cursor, automerge::Cursor, bool)>) {
+        let Some((id, start, end, _)) = caret else {
+            return;
+        };
+        let Ok(obj) = document::text_obj(&self.doc, &id) else {
+            return;
+        };
+        let (Ok(s), Ok(e)) = (
+            self.doc.get_cursor_position(&obj, &start, None),
+            self.doc.get_cursor_position(&obj, &end, None),
+        ) else {
+            return;
+        };
+        if let Some(ta) = textarea(&id) {
+            let _ = ta.set_selection_range(s as u32, e as u32);
+        }
+    }
+
+    /// Brings the page up to date with the replica: rows, numbers, kinds, texts and textareas.
+    fn refresh(&mut self, from_remote: bool) {
+        let Ok(outline) = document::read(&self.doc) else {
+            return;
+        };
+        if self.ui.title.get_untracked() != outline.title {
+            self.ui.title.set(outline.title.clone());
+            if let Some(input) = window()
+                .document()
+                .and_then(|d| d.get_element_by_id("doc-title"))
+                .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+            {
+                if input.value() != outline.title {
+                    input.set_value(&outline.title);
+                }
+            }
+        }
+        let current: Vec<String> = self.ui.rows.with_untracked(|rows| rows.iter().map(|r| r.id.clone()).collect());
+        let mut next = Vec::with_capacity(outline.paragraphs.len());
+        for p in &outline.paragraphs {
+            let row = self.rows.entry(p.id.clone()).or_insert_with(|| Row::new(p)).clone();
+            if row.kind.get_untracked() != p.kind {
+                row.kind.set(p.kind);
+            }
+            if row.number.get_untracked() != p.number {
+                row.number.set(p.number.clone());
+            }
+            if row.text.get_untracked() != p.text {
+                row.text.set(p.text.clone());
+            }
+            if let Some(ta) = textarea(&p.id) {
+                if ta.value() != p.text && (from_remote || !is_focused(&ta)) {
+                    ta.set_value(&p.text);
+                }
+            }
+            next.push(row);
+        }
+        let ids: Vec<&String> = next.iter().map(|r| &r.id).collect();
+        if ids.len() != current.len() || ids.iter().zip(&current).any(|(a, b)| *a != b) {
+            self.ui.rows.set(next);
+        }
+    }
+
+    /// Runs a structural edit, then refreshes, sends, and puts the caret at `focus_after`.
+    fn structural(&mut self, edit: impl FnOnce(&mut AutoCommit) -> Option<(String, u32)>) {
+        let focus_after = edit(&mut self.doc);
+        self.refresh(false);
+        self.schedule_flush();
+        if let Some((id, pos)) = focus_after {
+            focus_later(id, pos);
+        }
+    }
+}
+
+fn is_focused(ta: &HtmlTextAreaElement) -> bool {
+    window()
+        .document()
+        .and_then(|d| d.active_element())
+        .is_some_and(|a| a.id() == ta.id())
+}
+
+/// Focuses a paragraph's textarea once the page has rendered it.
+fn focus_later(id: String, pos: u32) {
+    let _ = window().request_animation_frame(
+        Closure::once_into_js(move || {
+            if let Some(ta) = textarea(&id) {
+                let _ = ta.focus();
+                let _ = ta.set_selection_range(pos, pos);
+            }
+        })
+        .unchecked_ref(),
+    );
+}
+
+fn target(ev: &web_sys::Event) -> Option<HtmlTextAreaElement> {
+    ev.target()?.dyn_into().ok()
+}
+
+/// A paragraph's textarea changed: apply the difference to the replica.
+pub fn input(id: &str, ev: &web_sys::Event) {
+    let Some(ta) = target(ev) else { return };
+    let value = ta.value();
+    with(|s| {
+        if document::set_text(&mut s.doc, id, &value).is_ok() {
+            if let Some(row) = s.rows.get(id) {
+                row.text.set(value);
+            }
+            s.schedule_flush();
+        }
+        s.focus = Some((id.to_string(), ta.selection_start().ok().flatten().unwrap_or(0)));
+    });
+}
+
+/// Enter splits, Backspace at the start merges, arrows at the edges move between paragraphs.
+pub fn keydown(id: &str, ev: &web_sys::KeyboardEvent) {
+    let Some(ta) = ev.target().and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok()) else {
+        return;
+    };
+    if ev.is_composing() {
+        return;
+    }
+    let start = ta.selection_start().ok().flatten().unwrap_or(0);
+    let end = ta.selection_end().ok().flatten().unwrap_or(0);
+    let len = ta.value().encode_utf16().count() as u32;
+    let id = id.to_string();
+    match ev.key().as_str() {
+        "Enter" => {
+            ev.prevent_default();
+            with(|s| {
+                s.structural(|doc| {
+                    if end > start {
+                        document::splice(doc, &id, start as usize, (end - start) as usize, "").ok()?;
+                    }
+                    let new_id = document::split(doc, &id, start as usize).ok()?;
+                    Some((new_id, 0))
+                })
+            });
+        }
+        "Backspace" if start == 0 && end == 0 => {
+            with(|s| {
+                let first = s.ui.rows.with_untracked(|r| r.first().map(|r| r.id == id).unwrap_or(true));
+                if !first {
+                    ev.prevent_default();
+                    s.structural(|doc| {
+                        let (prev, join) = document::merge_with_previous(doc, &id).ok()??;
+                        Some((prev, join as u32))
+                    });
+                }
+            });
+        }
+        "ArrowUp" if start == 0 && end == 0 => {
+            if let Some((prev, len)) = neighbour(&id, -1) {
+                ev.prevent_default();
+                focus_later(prev, len);
+            }
+        }
+        "ArrowDown" if start == len && end == len => {
+            if let Some((next, _)) = neighbour(&id, 1) {
+                ev.prevent_default();
+                focus_later(next, 0);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The paragraph `step` places away from `id`, with its length.
+fn neighbour(id: &str, step: isize) -> Option<(String, u32)> {
+    with(|s| {
+        s.ui.rows.with_untracked(|rows| {
+            let i = rows.iter().position(|r| r.id == id)? as isize + step;
+            let row = rows.get(usize::try_from(i).ok()?)?;
+            Some((row.id.clone(), row.text.get_untracked().encode_utf16().count() as u32))
+        })
+    })
+    .flatten()
+}
+
+/// The caret moved (or the paragraph got focus): tell the others where we are.
+pub fn caret(id: &str, ev: &web_sys::Event) {
+    let Some(ta) = target(ev) else { return };
+    let pos = ta.selection_start().ok().flatten().unwrap_or(0);
+    with(|s| {
+        let changed = s.focus.as_ref().map(|(i, p)| i != id || *p != pos).unwrap_or(true);
+        if changed {
+            let paragraph_changed = s.focus.as_ref().map(|(i, _)| i != id).unwrap_or(true);
+            s.focus = Some((id.to_string(), pos));
+            if paragraph_changed {
+                s.send_presence();
+            }
+        }
+    });
+}
+
+pub fn set_kind(id: &str, kind: &str) {
+    let Some(kind) = ParagraphKind::parse(kind) else { return };
+    with(|s| s.structural(|doc| document::set_kind(doc, id, kind).ok().map(|_| (id.to_string(), 0))));
+}
+
+pub fn move_paragraph(id: &str, up: bool) {
+    let dir = if up { Direction::Up } else { Direction::Down };
+    with(|s| s.structural(|doc| document::move_paragraph(doc, id, dir).ok().map(|_| (id.to_string(), 0))));
+}
+
+pub fn delete_paragraph(id: &str) {
+    with(|s| {
+        let neighbour = s.ui.rows.with_untracked(|rows| {
+            let i = rows.iter().position(|r| r.id == id)?;
+            rows.get(i.checked_sub(1).unwrap_or(i + 1)).map(|r| r.id.clone())
+        });
+        s.structural(|doc| {
+            document::delete(doc, id).ok()?;
+            neighbour.map(|n| (n, 0))
+        })
+    });
+}
+
+pub fn add_at_end() {
+    with(|s| {
+        let last = s.ui.rows.with_untracked(|rows| rows.last().map(|r| r.id.clone()));
+        s.structural(|doc| {
+            let id = document::insert_after(doc, last.as_deref(), ParagraphKind::Numbered, "").ok()?;
+            Some((id, 0))
+        })
+    });
+}
+
+pub fn set_title(title: &str) {
+    with(|s| {
+        if document::set_title(&mut s.doc, title).is_ok() {
+            s.ui.title.set(title.to_string());
+            s.schedule_flush();
+        }
+    });
+}
+
+pub fn set_name(name: &str) {
+    let name: String = name.trim().chars().take(64).collect();
+    if let Some(st) = storage() {
+        let _ = st.set_item("accord:name", &name);
+    }
+    with(|s| {
+        s.ui.name.set(name);
+        s.send_presence();
+    });
+}

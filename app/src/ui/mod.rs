@@ -1,0 +1,216 @@
+//! Pages and components. Everything renders on the server first (readable without JavaScript);
+//! in the browser the document page hydrates into the live editor.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes, A},
+    ParamSegment, SsrMode, StaticSegment,
+};
+
+use crate::api::{Created, DocumentDetail, DocumentSummary};
+
+mod document;
+#[cfg(feature = "hydrate")]
+mod editor;
+
+pub use document::DocumentPage;
+
+/// The HTML shell the server wraps every page in.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="accord" href="/pkg/accord.css" />
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
+        <Title formatter=|t: String| if t.is_empty() { "Accord".to_string() } else { format!("{t} · Accord") } />
+        <Router>
+            <header class="topbar">
+                <A href="/" attr:class="brand">
+                    <span class="brand-mark" aria-hidden="true">"§"</span>
+                    "Accord"
+                </A>
+                <nav aria-label="Main">
+                    <A href="/">"Documents"</A>
+                    <A href="/new" attr:class="button primary small">"New document"</A>
+                </nav>
+            </header>
+            <main id="main">
+                <Routes fallback=|| view! { <NotFound what="page".to_string() /> }>
+                    <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("new") view=NewDocumentPage ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("documents"), ParamSegment("id"))
+                        view=DocumentPage
+                        ssr=SsrMode::Async
+                    />
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+#[component]
+fn NotFound(what: String) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+        resp.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Not found" />
+        <section class="empty">
+            <h1>"Not found"</h1>
+            <p>{format!("There is no such {what} here.")}</p>
+            <p><A href="/">"Back to the documents"</A></p>
+        </section>
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn backend() -> Result<crate::backend::BackendHandle, ServerFnError> {
+    use_context::<crate::backend::BackendHandle>()
+        .ok_or_else(|| ServerFnError::new("something went wrong"))
+}
+
+#[cfg(feature = "ssr")]
+fn backend_error(e: crate::backend::BackendError) -> ServerFnError {
+    use crate::backend::BackendError;
+    match e {
+        BackendError::NotFound(m) | BackendError::Invalid(m) => ServerFnError::new(m),
+        BackendError::Internal => ServerFnError::new("something went wrong"),
+    }
+}
+
+#[server(prefix = "/_fn", endpoint = "list_documents")]
+pub async fn list_documents() -> Result<Vec<DocumentSummary>, ServerFnError> {
+    backend()?.0.list_documents().await.map_err(backend_error)
+}
+
+/// `None` when there is no such document.
+#[server(prefix = "/_fn", endpoint = "get_document")]
+pub async fn get_document(id: String) -> Result<Option<DocumentDetail>, ServerFnError> {
+    match backend()?.0.document(id).await {
+        Ok(d) => Ok(Some(d)),
+        Err(crate::backend::BackendError::NotFound(_)) => Ok(None),
+        Err(e) => Err(backend_error(e)),
+    }
+}
+
+/// The new-document form's target; works as a plain form post without JavaScript.
+#[server(prefix = "/_fn", endpoint = "create_document")]
+pub async fn create_document_form(title: String, markdown: String) -> Result<Created, ServerFnError> {
+    let req = crate::api::CreateDocument {
+        title: Some(title),
+        markdown: (!markdown.trim().is_empty()).then_some(markdown),
+    };
+    let created = backend()?.0.create_document(req).await.map_err(backend_error)?;
+    leptos_axum::redirect(&created.url);
+    Ok(created)
+}
+
+#[component]
+fn HomePage() -> impl IntoView {
+    let docs = Resource::new(|| (), |_| list_documents());
+    view! {
+        <Title text="" />
+        <section class="hero">
+            <h1>"Draft together. Show how far you agree."</h1>
+            <p class="lede">
+                "Accord is where a multi-stakeholder group co-writes a text, reviews it paragraph by paragraph and records what became of every comment."
+            </p>
+        </section>
+        <section class="doc-list" aria-labelledby="docs-heading">
+            <div class="section-head">
+                <h2 id="docs-heading">"Documents"</h2>
+                <A href="/new" attr:class="button">"New document"</A>
+            </div>
+            <Suspense fallback=|| view! { <p class="muted">"Loading documents…"</p> }>
+                {move || Suspend::new(async move {
+                    match docs.await {
+                        Ok(list) if list.is_empty() => view! {
+                            <p class="muted">"No documents yet. Create the first one."</p>
+                        }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="cards">
+                                {list.into_iter().map(|d| view! { <DocumentCard doc=d /> }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn DocumentCard(doc: DocumentSummary) -> impl IntoView {
+    let href = format!("/documents/{}", doc.id);
+    let count = match doc.paragraphs {
+        1 => "1 paragraph".to_string(),
+        n => format!("{n} paragraphs"),
+    };
+    let date = doc.updated_at.get(..10).unwrap_or_default().to_string();
+    view! {
+        <li class="card">
+            <a href=href class="card-link">
+                <span class="card-group">{doc.group}</span>
+                <span class="card-title">{doc.title}</span>
+                <span class="card-meta">{count} " · updated " <time datetime=doc.updated_at.clone()>{date}</time></span>
+            </a>
+        </li>
+    }
+}
+
+#[component]
+fn NewDocumentPage() -> impl IntoView {
+    let create = ServerAction::<CreateDocumentForm>::new();
+    let error = move || {
+        create
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| e.to_string().trim_start_matches("error running server function: ").to_string())
+    };
+    view! {
+        <Title text="New document" />
+        <section class="form-page">
+            <h1>"New document"</h1>
+            <p class="muted">
+                "Start blank, or paste a draft in Markdown: "
+                <code>"## Heading"</code> ", " <code>"1. Numbered paragraph"</code> ", "
+                <code>"(a) Sub-paragraph"</code> "."
+            </p>
+            <ActionForm action=create attr:class="stack">
+                <label for="new-title">"Title"</label>
+                <input id="new-title" name="title" type="text" maxlength="300"
+                    placeholder="Draft recommendations on …" />
+                <label for="new-markdown">"Markdown to import (optional)"</label>
+                <textarea id="new-markdown" name="markdown" rows="14"
+                    placeholder="# Title\n\n## I. Background\n\n1. The first paragraph …"></textarea>
+                {move || error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                <div class="actions">
+                    <button type="submit" class="button primary">"Create document"</button>
+                    <A href="/">"Cancel"</A>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}

@@ -1,0 +1,222 @@
+use super::*;
+use app::model::{document, ParagraphKind};
+use automerge::{transaction::Transactable, AutoCommit, ReadDoc, ROOT};
+
+fn server_doc() -> Automerge {
+    let mut doc = document::new_document(
+        "T",
+        &[(ParagraphKind::Numbered, "Hello world".into())],
+    )
+    .expect("document");
+    document::load(&doc.save()).expect("load")
+}
+
+struct Client {
+    peer: PeerId,
+    doc: AutoCommit,
+    state: sync::State,
+}
+
+fn join(room: &mut Room, peer: PeerId, role: Role) -> Client {
+    room.join(peer, role, "");
+    Client {
+        peer,
+        doc: document::empty_doc(),
+        state: sync::State::new(),
+    }
+}
+
+fn send(room: &mut Room, c: &mut Client) -> Option<Result<Applied, Refusal>> {
+    let m = c.doc.sync().generate_sync_message(&mut c.state)?;
+    Some(room.receive_sync(c.peer, Bytes::from(m.encode())))
+}
+
+/// Runs the protocol until nobody has anything to send; returns the chunks the room stored.
+fn settle(room: &mut Room, clients: &mut [Client]) -> Vec<Vec<u8>> {
+    let mut chunks = Vec::new();
+    for _ in 0..50 {
+        let mut quiet = true;
+        for c in clients.iter_mut() {
+            if let Some(applied) = send(room, c) {
+                quiet = false;
+                chunks.extend(applied.expect("accepted").chunk);
+            }
+        }
+        for (peer, frame) in room.flush() {
+            if let Frame::Binary(b) = frame {
+                quiet = false;
+                let c = clients.iter_mut().find(|c| c.peer == peer).expect("client");
+                let m = sync::Message::decode(&b).expect("decodes");
+                c.doc.sync().receive_sync_message(&mut c.state, m).expect("receive");
+            }
+        }
+        if quiet {
+            return chunks;
+        }
+    }
+    panic!("the protocol did not settle");
+}
+
+fn paragraph_id(room: &Room) -> String {
+    room.outline().expect("outline").paragraphs[0].id.clone()
+}
+
+#[test]
+fn peers_typing_in_one_paragraph_converge_through_the_relay() {
+    let mut room = Room::new(server_doc());
+    let mut clients = vec![join(&mut room, 1, Role::Drafter), join(&mut room, 2, Role::Drafter)];
+    settle(&mut room, &mut clients);
+    let id = paragraph_id(&room);
+    document::splice(&mut clients[0].doc, &id, 5, 0, ", dear").expect("type");
+    document::splice(&mut clients[1].doc, &id, 11, 0, "!").expect("type");
+    settle(&mut room, &mut clients);
+    let server = room.outline().expect("outline");
+    assert_eq!(server.paragraphs[0].text, "Hello, dear world!");
+    for c in &clients {
+        assert_eq!(document::read(&c.doc).expect("outline"), server);
+    }
+}
+
+#[test]
+fn stored_chunks_rebuild_the_document_exactly() {
+    let initial = server_doc();
+    let saved = initial.save();
+    let mut room = Room::new(initial);
+    let mut clients = vec![join(&mut room, 1, Role::Drafter)];
+    settle(&mut room, &mut clients);
+    let id = paragraph_id(&room);
+    document::splice(&mut clients[0].doc, &id, 0, 0, "Well. ").expect("type");
+    let chunks = settle(&mut room, &mut clients);
+    assert_eq!(chunks.len(), 1);
+    let mut reloaded = document::load(&saved).expect("load");
+    for c in &chunks {
+        reloaded.load_incremental(c).expect("chunk loads");
+    }
+    assert_eq!(reloaded.get_heads(), room.doc().get_heads());
+}
+
+#[test]
+fn bytes_that_are_not_a_sync_message_are_refused_and_change_nothing() {
+    let mut room = Room::new(server_doc());
+    room.join(1, Role::Drafter, "");
+    let heads = room.doc().get_heads();
+    for garbage in [&b""[..], b"hello", &[0x42, 0xff, 0xff, 0xff], &[0x43; 64]] {
+        let refusal = room
+            .receive_sync(1, Bytes::copy_from_slice(garbage))
+            .expect_err("refused");
+        assert_eq!(refusal.code, ErrorCode::BadMessage, "{garbage:?}");
+    }
+    assert_eq!(room.doc().get_heads(), heads);
+}
+
+#[test]
+fn a_change_that_breaks_the_schema_is_refused_and_rolled_back() {
+    let mut room = Room::new(server_doc());
+    let mut clients = vec![join(&mut room, 1, Role::Drafter), join(&mut room, 2, Role::Drafter)];
+    settle(&mut room, &mut clients);
+    let heads = room.doc().get_heads();
+    clients[0].doc.put(ROOT, "paragraphs", "gone").expect("put");
+    let refusal = send(&mut room, &mut clients[0]).expect("message").expect_err("refused");
+    assert_eq!(refusal.code, ErrorCode::Schema);
+    assert!(refusal.message.contains("paragraphs"), "{}", refusal.message);
+    assert_eq!(room.doc().get_heads(), heads);
+    assert!(room.doc().get(ROOT, "paragraphs").expect("get").is_some());
+    // The other peer is told nothing new.
+    room.leave(1);
+    assert!(room.flush().iter().all(|(peer, _)| *peer == 2));
+    document::validate(room.doc()).expect("still valid");
+}
+
+#[test]
+fn an_oversized_paragraph_is_refused() {
+    let mut room = Room::new(server_doc());
+    let mut clients = vec![join(&mut room, 1, Role::Drafter)];
+    settle(&mut room, &mut clients);
+    let id = paragraph_id(&room);
+    let long = "x".repeat(limits::MAX_PARAGRAPH_LEN + 1);
+    document::splice(&mut clients[0].doc, &id, 0, 0, &long).expect("type");
+    let refusal = send(&mut room, &mut clients[0]).expect("message").expect_err("refused");
+    assert_eq!(refusal.code, ErrorCode::Schema);
+    assert_eq!(room.outline().expect("outline").paragraphs[0].text, "Hello world");
+}
+
+#[test]
+fn a_reader_receives_the_document_but_cannot_change_it() {
+    let mut room = Room::new(server_doc());
+    let mut clients = vec![join(&mut room, 1, Role::Reader)];
+    settle(&mut room, &mut clients);
+    assert_eq!(document::read(&clients[0].doc).expect("outline"), room.outline().expect("outline"));
+    let heads = room.doc().get_heads();
+    let id = paragraph_id(&room);
+    document::splice(&mut clients[0].doc, &id, 0, 0, "Hacked. ").expect("type");
+    let refusal = send(&mut room, &mut clients[0]).expect("message").expect_err("refused");
+    assert_eq!(refusal.code, ErrorCode::Forbidden);
+    assert_eq!(room.doc().get_heads(), heads);
+}
+
+#[test]
+fn a_frame_over_the_limit_is_refused_before_decoding() {
+    let mut room = Room::new(server_doc());
+    room.join(1, Role::Drafter, "");
+    let big = Bytes::from(vec![0x42; limits::MAX_SYNC_FRAME_BYTES + 1]);
+    assert_eq!(room.receive_sync(1, big).expect_err("refused").code, ErrorCode::TooLarge);
+}
+
+#[test]
+fn caught_up_peers_share_one_encoded_message() {
+    let mut room = Room::new(server_doc());
+    let mut clients: Vec<_> = (1..=6).map(|p| join(&mut room, p, Role::Drafter)).collect();
+    settle(&mut room, &mut clients);
+    let id = paragraph_id(&room);
+    document::splice(&mut clients[0].doc, &id, 0, 0, "A").expect("type");
+    send(&mut room, &mut clients[0]).expect("message").expect("accepted");
+    let frames = room.flush();
+    let to_others: Vec<&Bytes> = frames
+        .iter()
+        .filter(|(p, _)| *p != 1)
+        .filter_map(|(_, f)| match f {
+            Frame::Binary(b) => Some(b),
+            Frame::Text(_) => None,
+        })
+        .collect();
+    assert_eq!(to_others.len(), 5);
+    // One allocation serves all five: the message was generated and encoded once.
+    assert!(to_others.iter().all(|b| b.as_ptr() == to_others[0].as_ptr()));
+    settle(&mut room, &mut clients);
+    for c in &clients {
+        assert_eq!(document::read(&c.doc).expect("outline"), room.outline().expect("outline"));
+    }
+}
+
+#[test]
+fn presence_is_relayed_to_the_others_with_a_clean_name() {
+    let mut room = Room::new(server_doc());
+    room.join(1, Role::Drafter, "");
+    room.join(2, Role::Drafter, "");
+    let id = paragraph_id(&room);
+    let out = room
+        .receive_control(1, &format!(r#"{{"type":"presence","name":"  Ana\u0007 ","paragraph":"{id}","caret":3}}"#))
+        .expect("accepted");
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].0, 2);
+    let Frame::Text(json) = &out[0].1 else { panic!("text frame") };
+    let frame: ServerFrame = serde_json::from_slice(json).expect("json");
+    let ServerFrame::Presence(p) = frame else { panic!("presence") };
+    assert_eq!((p.name.as_str(), p.caret), ("Ana", Some(3)));
+}
+
+#[test]
+fn malformed_control_frames_are_refused_with_a_reason() {
+    let mut room = Room::new(server_doc());
+    room.join(1, Role::Drafter, "");
+    for bad in [
+        "not json",
+        r#"{"type":"shout"}"#,
+        r#"{"type":"presence","name":"x","paragraph":"<script>"}"#,
+    ] {
+        let refusal = room.receive_control(1, bad).expect_err("refused");
+        assert_eq!(refusal.code, ErrorCode::BadControl, "{bad}");
+    }
+    let huge = format!(r#"{{"type":"presence","name":"{}"}}"#, "x".repeat(limits::MAX_CONTROL_FRAME_BYTES));
+    assert_eq!(room.receive_control(1, &huge).expect_err("refused").code, ErrorCode::TooLarge);
+}

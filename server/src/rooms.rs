@@ -1,0 +1,395 @@
+//! One task per open document: it owns the document's [`Room`], takes frames from the
+//! connections, stores each batch's chunks, and only then sends the batch's frames.
+//!
+//! A room drains everything that has arrived (up to [`BATCH`] inputs) before it stores and
+//! flushes, so under load many keystrokes share one SQLite commit and one sync message per group
+//! of peers. A room with no peers unloads itself after [`IDLE`].
+
+use std::{
+    collections::HashMap,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc, Mutex,
+    },
+    time::Duration,
+};
+
+use app::{
+    api::{ErrorCode, Role},
+    model::document::Outline,
+};
+use bytes::Bytes;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::{
+    relay::{Frame, Outbox, PeerId, Refusal, Room},
+    store::{Store, StoreError},
+};
+
+/// Most inputs handled between two flushes.
+const BATCH: usize = 512;
+/// How long a room without peers stays loaded.
+const IDLE: Duration = Duration::from_secs(30);
+/// Chunks stored after a snapshot before the room compacts them into a new one.
+const COMPACT_AFTER: i64 = 1000;
+/// Frames queued for one connection before it is dropped as too slow.
+pub const PEER_QUEUE: usize = 4096;
+
+/// What the room sends to a connection's writer.
+#[derive(Debug)]
+pub enum Outgoing {
+    Frame(Frame),
+    /// Send this frame (if any), then close the connection.
+    Close(Option<Frame>),
+}
+
+enum Input {
+    Join {
+        peer: PeerId,
+        role: Role,
+        name: String,
+        out: mpsc::Sender<Outgoing>,
+    },
+    Sync {
+        peer: PeerId,
+        bytes: Bytes,
+    },
+    Control {
+        peer: PeerId,
+        text: String,
+    },
+    Leave {
+        peer: PeerId,
+    },
+    Outline {
+        reply: oneshot::Sender<Result<(Outline, Vec<String>), String>>,
+    },
+}
+
+/// A connection's handle on its room.
+pub struct Connection {
+    pub peer: PeerId,
+    tx: mpsc::Sender<Input>,
+}
+
+impl Connection {
+    /// Hands a binary frame to the room. Returns false if the room is gone.
+    pub async fn sync(&self, bytes: Bytes) -> bool {
+        self.tx
+            .send(Input::Sync {
+                peer: self.peer,
+                bytes,
+            })
+            .await
+            .is_ok()
+    }
+
+    pub async fn control(&self, text: String) -> bool {
+        self.tx
+            .send(Input::Control {
+                peer: self.peer,
+                text,
+            })
+            .await
+            .is_ok()
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        let _ = self.tx.try_send(Input::Leave { peer: self.peer });
+    }
+}
+
+struct Handle {
+    tx: mpsc::Sender<Input>,
+    generation: u64,
+}
+
+#[derive(Clone)]
+pub struct Rooms {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    rooms: Mutex<HashMap<String, Handle>>,
+    next_peer: AtomicU64,
+    next_generation: AtomicU64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RoomError {
+    #[error("unknown document '{0}'")]
+    NotFound(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the document's room stopped")]
+    Gone,
+}
+
+impl Rooms {
+    pub fn new(store: Store) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                store,
+                rooms: Mutex::new(HashMap::new()),
+                next_peer: AtomicU64::new(1),
+                next_generation: AtomicU64::new(1),
+            }),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The running room of a document, loading it if needed.
+    async fn room(&self, doc_id: &str) -> Result<mpsc::Sender<Input>, RoomError> {
+        if let Some(tx) = self.live(doc_id) {
+            return Ok(tx);
+        }
+        let (doc, last_seq) = self
+            .inner
+            .store
+            .load_document(doc_id)
+            .await?
+            .ok_or_else(|| RoomError::NotFound(doc_id.to_string()))?;
+        let mut rooms = self.inner.rooms.lock().unwrap_or_else(|e| e.into_inner());
+        // Another connection may have loaded it while we read from the store.
+        if let Some(h) = rooms.get(doc_id).filter(|h| !h.tx.is_closed()) {
+            return Ok(h.tx.clone());
+        }
+        let (tx, rx) = mpsc::channel(BATCH * 4);
+        let generation = self.inner.next_generation.fetch_add(1, Ordering::Relaxed);
+        rooms.insert(
+            doc_id.to_string(),
+            Handle {
+                tx: tx.clone(),
+                generation,
+            },
+        );
+        let task = RoomTask {
+            id: doc_id.to_string(),
+            room: Room::new(doc),
+            outs: HashMap::new(),
+            rooms: self.clone(),
+            generation,
+            last_seq,
+            stored_since_compaction: 0,
+        };
+        tokio::spawn(task.run(rx));
+        Ok(tx)
+    }
+
+    fn live(&self, doc_id: &str) -> Option<mpsc::Sender<Input>> {
+        let rooms = self.inner.rooms.lock().unwrap_or_else(|e| e.into_inner());
+        rooms
+            .get(doc_id)
+            .filter(|h| !h.tx.is_closed())
+            .map(|h| h.tx.clone())
+    }
+
+    /// Connects a peer to a document. Frames for it arrive on `out`.
+    pub async fn join(
+        &self,
+        doc_id: &str,
+        role: Role,
+        name: &str,
+        out: mpsc::Sender<Outgoing>,
+    ) -> Result<Connection, RoomError> {
+        let peer = self.inner.next_peer.fetch_add(1, Ordering::Relaxed);
+        // A room may be unloading just as we join; one retry reaches a freshly loaded one.
+        for _ in 0..2 {
+            let tx = self.room(doc_id).await?;
+            let join = Input::Join {
+                peer,
+                role,
+                name: name.to_string(),
+                out: out.clone(),
+            };
+            if tx.send(join).await.is_ok() {
+                return Ok(Connection { peer, tx });
+            }
+        }
+        Err(RoomError::Gone)
+    }
+
+    /// The live outline and heads of a document.
+    pub async fn outline(&self, doc_id: &str) -> Result<(Outline, Vec<String>), RoomError> {
+        for _ in 0..2 {
+            let tx = self.room(doc_id).await?;
+            let (reply, rx) = oneshot::channel();
+            if tx.send(Input::Outline { reply }).await.is_ok() {
+                if let Ok(result) = rx.await {
+                    return result.map_err(|_| RoomError::Gone);
+                }
+            }
+        }
+        Err(RoomError::Gone)
+    }
+
+    fn unload(&self, doc_id: &str, generation: u64) {
+        let mut rooms = self.inner.rooms.lock().unwrap_or_else(|e| e.into_inner());
+        if rooms.get(doc_id).is_some_and(|h| h.generation == generation) {
+            rooms.remove(doc_id);
+        }
+    }
+}
+
+struct RoomTask {
+    id: String,
+    room: Room,
+    outs: HashMap<PeerId, mpsc::Sender<Outgoing>>,
+    rooms: Rooms,
+    generation: u64,
+    last_seq: i64,
+    stored_since_compaction: i64,
+}
+
+impl RoomTask {
+    async fn run(mut self, mut rx: mpsc::Receiver<Input>) {
+        let mut batch = Vec::with_capacity(BATCH);
+        loop {
+            let received = if self.outs.is_empty() {
+                match tokio::time::timeout(IDLE, rx.recv_many(&mut batch, BATCH)).await {
+                    Ok(n) => n,
+                    Err(_) => 0,
+                }
+            } else {
+                rx.recv_many(&mut batch, BATCH).await
+            };
+            if received == 0 {
+                // Idle or every sender gone: unload, then serve whatever raced in meanwhile.
+                self.rooms.unload(&self.id, self.generation);
+                rx.close();
+                while let Some(input) = rx.recv().await {
+                    batch.push(input);
+                }
+                if batch.is_empty() {
+                    break;
+                }
+            }
+            if !self.handle_batch(&mut batch).await {
+                break;
+            }
+        }
+        tracing::debug!(doc = %self.id, "room unloaded");
+    }
+
+    /// Handles one batch; false when the room must stop (its document could not be stored).
+    async fn handle_batch(&mut self, batch: &mut Vec<Input>) -> bool {
+        let mut outbox: Outbox = Vec::new();
+        let mut chunks = Vec::new();
+        let mut refused: Vec<(PeerId, Refusal)> = Vec::new();
+        for input in batch.drain(..) {
+            match input {
+                Input::Join {
+                    peer,
+                    role,
+                    name,
+                    out,
+                } => {
+                    self.outs.insert(peer, out);
+                    outbox.extend(self.room.join(peer, role, &name));
+                }
+                Input::Sync { peer, bytes } => match self.room.receive_sync(peer, bytes) {
+                    Ok(applied) => chunks.extend(applied.chunk),
+                    Err(r) => refused.push((peer, r)),
+                },
+                Input::Control { peer, text } => match self.room.receive_control(peer, &text) {
+                    Ok(frames) => outbox.extend(frames),
+                    Err(r) => refused.push((peer, r)),
+                },
+                Input::Leave { peer } => {
+                    self.outs.remove(&peer);
+                    outbox.extend(self.room.leave(peer));
+                }
+                Input::Outline { reply } => {
+                    let heads = self.room.doc().get_heads().iter().map(|h| h.to_string()).collect();
+                    let _ = reply.send(
+                        self.room
+                            .outline()
+                            .map(|o| (o, heads))
+                            .map_err(|e| e.to_string()),
+                    );
+                }
+            }
+        }
+        for (peer, refusal) in refused {
+            tracing::info!(doc = %self.id, peer, code = ?refusal.code, "refused: {}", refusal.message);
+            if let Some(out) = self.outs.remove(&peer) {
+                let _ = out.try_send(Outgoing::Close(Some(refusal.frame())));
+            }
+            outbox.extend(self.room.leave(peer));
+        }
+        if !chunks.is_empty() && !self.store(&chunks).await {
+            // Nothing of this batch may be acknowledged: drop everyone and reload from disk.
+            self.fail_all();
+            return false;
+        }
+        outbox.extend(self.room.flush());
+        self.send(outbox);
+        true
+    }
+
+    /// Stores a batch's chunks; compacts when enough have piled up.
+    async fn store(&mut self, chunks: &[Vec<u8>]) -> bool {
+        let outline = self.room.outline().unwrap_or_default();
+        let store = self.rooms.store().clone();
+        match store
+            .append_changes(&self.id, chunks, &outline.title, outline.paragraphs.len())
+            .await
+        {
+            Ok(seq) => {
+                self.last_seq = seq;
+                self.stored_since_compaction += chunks.len() as i64;
+            }
+            Err(e) => {
+                tracing::error!(doc = %self.id, "storing changes failed: {e}");
+                return false;
+            }
+        }
+        if self.stored_since_compaction >= COMPACT_AFTER {
+            let bytes = self.room.doc().save();
+            match store.compact(&self.id, &bytes, self.last_seq).await {
+                Ok(()) => self.stored_since_compaction = 0,
+                Err(e) => tracing::warn!(doc = %self.id, "compaction failed (chunks kept): {e}"),
+            }
+        }
+        true
+    }
+
+    fn send(&mut self, outbox: Outbox) {
+        let mut slow = Vec::new();
+        for (peer, frame) in outbox {
+            if let Some(out) = self.outs.get(&peer) {
+                if out.try_send(Outgoing::Frame(frame)).is_err() {
+                    slow.push(peer);
+                }
+            }
+        }
+        for peer in slow {
+            if let Some(out) = self.outs.remove(&peer) {
+                let refusal = Refusal {
+                    code: ErrorCode::Overloaded,
+                    message: "this connection fell too far behind; reconnect to catch up".into(),
+                };
+                let _ = out.try_send(Outgoing::Close(Some(refusal.frame())));
+            }
+            let left = self.room.leave(peer);
+            self.send(left);
+        }
+    }
+
+    fn fail_all(&mut self) {
+        for (_, out) in self.outs.drain() {
+            let refusal = Refusal {
+                code: ErrorCode::Internal,
+                message: "something went wrong; reconnect".into(),
+            };
+            let _ = out.try_send(Outgoing::Close(Some(refusal.frame())));
+        }
+        self.rooms.unload(&self.id, self.generation);
+    }
+}

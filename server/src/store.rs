@@ -1,0 +1,261 @@
+//! Durable storage in SQLite: groups, document metadata, and each document as its latest
+//! compacted automerge save plus the incremental chunks stored since.
+//!
+//! The database runs in WAL mode with `synchronous = FULL`: a commit returns only after the WAL
+//! is on disk, so a chunk the relay has stored survives a crash or a power cut before anyone is
+//! told about it. The relay batches the chunks of many messages into one transaction, which is
+//! what keeps the fsync per commit affordable.
+
+use std::{path::Path, str::FromStr, time::Duration};
+
+use automerge::Automerge;
+use sqlx::{
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+    Row, SqlitePool,
+};
+
+use app::api::DocumentSummary;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("stored document '{0}' does not load: {1}")]
+    Corrupt(String, automerge::AutomergeError),
+}
+
+/// A document's metadata row.
+#[derive(Debug, Clone)]
+pub struct DocumentMeta {
+    pub id: String,
+    pub group_id: String,
+    pub group_name: String,
+    pub title: String,
+    pub paragraphs: i64,
+    pub updated_at: String,
+}
+
+#[derive(Clone)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database file `accord.db` in `dir`, and migrates it.
+    pub async fn open(dir: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Db(sqlx::Error::Io(e)))?;
+        let options = SqliteConnectOptions::new()
+            .filename(dir.join("accord.db"))
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
+        Self::migrate(pool).await
+    }
+
+    /// A private in-memory database, for tests.
+    pub async fn memory() -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str("sqlite::memory:")?.foreign_keys(true);
+        // One connection: every connection to `:memory:` is a database of its own.
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(options)
+            .await?;
+        Self::migrate(pool).await
+    }
+
+    async fn migrate(pool: SqlitePool) -> Result<Self, StoreError> {
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    pub async fn has_groups(&self) -> Result<bool, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM groups")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n > 0)
+    }
+
+    pub async fn create_group(&self, id: &str, name: &str, kind: &str) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO groups (id, name, kind) VALUES (?, ?, ?)")
+            .bind(id)
+            .bind(name)
+            .bind(kind)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The group new documents go to until groups can be chosen (the first one created).
+    pub async fn default_group(&self) -> Result<Option<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM groups ORDER BY created_at, id LIMIT 1")
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Stores a new document whose first save is `bytes`.
+    pub async fn create_document(
+        &self,
+        id: &str,
+        group_id: &str,
+        title: &str,
+        paragraphs: usize,
+        bytes: &[u8],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("INSERT INTO documents (id, group_id, title, paragraphs) VALUES (?, ?, ?, ?)")
+            .bind(id)
+            .bind(group_id)
+            .bind(title)
+            .bind(paragraphs as i64)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO document_snapshots (document_id, bytes, last_seq) VALUES (?, ?, 0)")
+            .bind(id)
+            .bind(bytes)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn list_documents(&self) -> Result<Vec<DocumentSummary>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT d.id, d.title, g.name AS group_name, d.paragraphs, d.updated_at
+             FROM documents d JOIN groups g ON g.id = d.group_id
+             ORDER BY d.updated_at DESC, d.id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| DocumentSummary {
+                id: r.get("id"),
+                title: r.get("title"),
+                group: r.get("group_name"),
+                paragraphs: r.get::<i64, _>("paragraphs").max(0) as usize,
+                updated_at: r.get("updated_at"),
+            })
+            .collect())
+    }
+
+    pub async fn document_meta(&self, id: &str) -> Result<Option<DocumentMeta>, StoreError> {
+        let row = sqlx::query(
+            "SELECT d.id, d.group_id, g.name AS group_name, d.title, d.paragraphs, d.updated_at
+             FROM documents d JOIN groups g ON g.id = d.group_id WHERE d.id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| DocumentMeta {
+            id: r.get("id"),
+            group_id: r.get("group_id"),
+            group_name: r.get("group_name"),
+            title: r.get("title"),
+            paragraphs: r.get("paragraphs"),
+            updated_at: r.get("updated_at"),
+        }))
+    }
+
+    /// Loads a document: its snapshot, then every chunk stored after it, in order. Returns the
+    /// document and the highest chunk number folded in.
+    pub async fn load_document(&self, id: &str) -> Result<Option<(Automerge, i64)>, StoreError> {
+        let snapshot: Option<(Vec<u8>, i64)> =
+            sqlx::query_as("SELECT bytes, last_seq FROM document_snapshots WHERE document_id = ?")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        let Some((bytes, mut last_seq)) = snapshot else {
+            return Ok(None);
+        };
+        let mut doc =
+            app::model::document::load(&bytes).map_err(|e| StoreError::Corrupt(id.into(), e))?;
+        let chunks: Vec<(i64, Vec<u8>)> = sqlx::query_as(
+            "SELECT seq, bytes FROM document_changes WHERE document_id = ? AND seq > ? ORDER BY seq",
+        )
+        .bind(id)
+        .bind(last_seq)
+        .fetch_all(&self.pool)
+        .await?;
+        for (seq, chunk) in chunks {
+            doc.load_incremental(&chunk)
+                .map_err(|e| StoreError::Corrupt(id.into(), e))?;
+            last_seq = seq;
+        }
+        Ok(Some((doc, last_seq)))
+    }
+
+    /// Appends the chunks of one batch in one transaction and refreshes the listing mirrors.
+    /// Returns the sequence number of the last chunk.
+    pub async fn append_changes(
+        &self,
+        id: &str,
+        chunks: &[Vec<u8>],
+        title: &str,
+        paragraphs: usize,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let mut last = 0;
+        for chunk in chunks {
+            last = sqlx::query("INSERT INTO document_changes (document_id, bytes) VALUES (?, ?)")
+                .bind(id)
+                .bind(chunk)
+                .execute(&mut *tx)
+                .await?
+                .last_insert_rowid();
+        }
+        sqlx::query(
+            "UPDATE documents SET title = ?, paragraphs = ?,
+             updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
+        )
+        .bind(title)
+        .bind(paragraphs as i64)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(last)
+    }
+
+    /// Replaces the snapshot with `bytes`, which must contain every chunk up to `last_seq`, and
+    /// drops those chunks, in one transaction: at every instant either the old snapshot and its
+    /// chunks or the new snapshot is on disk.
+    pub async fn compact(&self, id: &str, bytes: &[u8], last_seq: i64) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE document_snapshots SET bytes = ?, last_seq = ? WHERE document_id = ?")
+            .bind(bytes)
+            .bind(last_seq)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM document_changes WHERE document_id = ? AND seq <= ?")
+            .bind(id)
+            .bind(last_seq)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// How many chunks are stored after a document's snapshot (for tests and compaction).
+    pub async fn pending_chunks(&self, id: &str) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM document_changes c JOIN document_snapshots s
+             ON s.document_id = c.document_id WHERE c.document_id = ? AND c.seq > s.last_seq",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+}

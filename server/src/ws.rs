@@ -1,0 +1,99 @@
+//! The sync WebSocket: moves frames between a socket and the document's room.
+//!
+//! Binary frames are automerge sync messages and go to the room untouched; text frames are JSON
+//! control messages. Frames over the documented limits are refused here, before they are
+//! buffered further. The logic is generic over any `Stream`/`Sink` of axum messages so that it
+//! does not care what carries them.
+
+use app::api::{ErrorCode, Role, ServerFrame};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes};
+use futures::{Sink, SinkExt, Stream, StreamExt};
+use tokio::sync::mpsc;
+
+use crate::{
+    relay::Frame,
+    rooms::{Outgoing, RoomError, Rooms, PEER_QUEUE},
+};
+
+fn to_message(frame: Frame) -> Message {
+    match frame {
+        Frame::Binary(b) => Message::Binary(b),
+        // Control frames are serialised JSON, so always UTF-8.
+        Frame::Text(b) => Message::Text(Utf8Bytes::try_from(b).unwrap_or_default()),
+    }
+}
+
+fn error_message(code: ErrorCode, message: String) -> Message {
+    to_message(Frame::control(&ServerFrame::Error { code, message }))
+}
+
+/// Serves one connection until either side closes it.
+pub async fn serve<S, E>(socket: S, rooms: Rooms, doc_id: String, role: Role, name: String)
+where
+    S: Stream<Item = Result<Message, E>> + Sink<Message> + Send + Unpin + 'static,
+    <S as Sink<Message>>::Error: std::fmt::Display,
+{
+    let (mut sink, mut stream) = socket.split();
+    let (out_tx, mut out_rx) = mpsc::channel::<Outgoing>(PEER_QUEUE);
+    let conn = match rooms.join(&doc_id, role, &name, out_tx).await {
+        Ok(c) => c,
+        Err(e) => {
+            let (code, message) = match e {
+                RoomError::NotFound(_) => (ErrorCode::NotFound, e.to_string()),
+                other => {
+                    tracing::error!(doc = %doc_id, "join failed: {other}");
+                    (ErrorCode::Internal, "something went wrong".to_string())
+                }
+            };
+            let _ = sink.send(error_message(code, message)).await;
+            let _ = sink.close().await;
+            return;
+        }
+    };
+
+    let writer = tokio::spawn(async move {
+        while let Some(out) = out_rx.recv().await {
+            match out {
+                Outgoing::Frame(f) => {
+                    if sink.send(to_message(f)).await.is_err() {
+                        return;
+                    }
+                }
+                Outgoing::Close(last) => {
+                    if let Some(f) = last {
+                        let _ = sink.send(to_message(f)).await;
+                    }
+                    let _ = sink
+                        .send(Message::Close(Some(CloseFrame {
+                            code: 1008,
+                            reason: Utf8Bytes::from_static("refused"),
+                        })))
+                        .await;
+                    let _ = sink.close().await;
+                    return;
+                }
+            }
+        }
+        let _ = sink.close().await;
+    });
+
+    let mut writer = writer;
+    loop {
+        let msg = tokio::select! {
+            msg = stream.next() => msg,
+            // The room closed this connection (a refusal, or too slow): stop reading at once.
+            _ = &mut writer => return,
+        };
+        let delivered = match msg {
+            Some(Ok(Message::Binary(bytes))) => conn.sync(bytes).await,
+            Some(Ok(Message::Text(text))) => conn.control(text.to_string()).await,
+            Some(Ok(Message::Ping(_) | Message::Pong(_))) => true,
+            Some(Ok(Message::Close(_)) | Err(_)) | None => false,
+        };
+        if !delivered {
+            break;
+        }
+    }
+    drop(conn);
+    let _ = writer.await;
+}

@@ -1,0 +1,178 @@
+//! The sync channel end to end: real server, real SQLite file, real WebSockets.
+
+mod common;
+
+use std::time::Duration;
+
+use app::{
+    api::{ErrorCode, ServerFrame},
+    model::{document, limits},
+};
+use automerge::{transaction::Transactable, ReadDoc, ROOT};
+use common::{Peer, Server};
+use futures::SinkExt;
+use tokio_tungstenite::tungstenite::Message;
+
+const QUIET: Duration = Duration::from_millis(300);
+
+#[tokio::test]
+async fn two_peers_typing_in_one_paragraph_converge_over_websockets() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(dir.path()).await;
+    let doc = server.first_document().await;
+    let mut a = Peer::connect(&server.sync_url(&doc)).await;
+    let mut b = Peer::connect(&server.sync_url(&doc)).await;
+    a.settle(QUIET).await;
+    b.settle(QUIET).await;
+    let first = document::read(&a.doc).expect("outline").paragraphs[2].id.clone();
+    document::splice(&mut a.doc, &first, 0, 0, "[A] ").expect("type");
+    document::splice(&mut b.doc, &first, 4, 0, "[B] ").expect("type");
+    for _ in 0..3 {
+        a.settle(QUIET).await;
+        b.settle(QUIET).await;
+    }
+    let (ta, tb) = (document::read(&a.doc).expect("a"), document::read(&b.doc).expect("b"));
+    assert_eq!(ta, tb);
+    let text = &ta.paragraphs[2].text;
+    assert!(text.contains("[A]") && text.contains("[B]"), "{text}");
+    // Both learned about each other.
+    assert!(a.controls.iter().any(|f| matches!(f, ServerFrame::Welcome { .. })));
+    assert!(a.controls.iter().any(|f| matches!(f, ServerFrame::Presence(_))));
+}
+
+#[tokio::test]
+async fn acknowledged_edits_survive_a_crash_and_restart() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(dir.path()).await;
+    let doc = server.first_document().await;
+    let mut a = Peer::connect(&server.sync_url(&doc)).await;
+    a.settle(QUIET).await;
+    let id = document::read(&a.doc).expect("outline").paragraphs[2].id.clone();
+    document::splice(&mut a.doc, &id, 0, 0, "Survives. ").expect("type");
+    a.settle(QUIET).await;
+    // The server acknowledged: its heads, as it told us, include our change.
+    let ours = a.doc.get_heads();
+    assert_eq!(a.state.their_heads.clone().unwrap_or_default(), ours);
+    server.kill();
+
+    let server = Server::start(dir.path()).await;
+    let detail = accord_server::documents::detail(&server.state.rooms, &doc).await.expect("detail");
+    assert!(detail.paragraphs[2].text.starts_with("Survives. "));
+    let heads: Vec<String> = ours.iter().map(|h| h.to_string()).collect();
+    assert_eq!(detail.heads, heads);
+}
+
+#[tokio::test]
+async fn garbage_bytes_close_the_connection_with_a_reason_and_leave_others_alone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(dir.path()).await;
+    let doc = server.first_document().await;
+    let before = accord_server::documents::detail(&server.state.rooms, &doc).await.expect("detail");
+    let mut good = Peer::connect(&server.sync_url(&doc)).await;
+    good.settle(QUIET).await;
+
+    let mut bad = Peer::connect(&server.sync_url(&doc)).await;
+    bad.ws.send(Message::Binary(b"\x42not automerge".to_vec().into())).await.expect("send");
+    match bad.closed_with().await {
+        Some(ServerFrame::Error { code, message }) => {
+            assert_eq!(code, ErrorCode::BadMessage);
+            assert!(message.contains("not an automerge sync message"), "{message}");
+        }
+        other => panic!("expected an error frame, got {other:?}"),
+    }
+    // The good peer still edits.
+    let id = document::read(&good.doc).expect("outline").paragraphs[2].id.clone();
+    document::splice(&mut good.doc, &id, 0, 0, "Still here. ").expect("type");
+    good.settle(QUIET).await;
+    let after = accord_server::documents::detail(&server.state.rooms, &doc).await.expect("detail");
+    assert_eq!(after.paragraphs[2].text, format!("Still here. {}", before.paragraphs[2].text));
+}
+
+#[tokio::test]
+async fn a_schema_breaking_change_is_refused_and_never_stored() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(dir.path()).await;
+    let doc = server.first_document().await;
+    let before = accord_server::documents::detail(&server.state.rooms, &doc).await.expect("detail");
+    let mut p = Peer::connect(&server.sync_url(&doc)).await;
+    p.settle(QUIET).await;
+    p.doc.put(ROOT, "title", 42).expect("put");
+    p.send_sync().await;
+    match p.closed_with().await {
+        Some(ServerFrame::Error { code, message }) => {
+            assert_eq!(code, ErrorCode::Schema);
+            assert!(message.contains("title"), "{message}");
+        }
+        other => panic!("expected an error frame, got {other:?}"),
+    }
+    assert_eq!(server.state.rooms.store().pending_chunks(&doc).await.expect("count"), 0);
+    server.kill();
+    let server = Server::start(dir.path()).await;
+    let after = accord_server::documents::detail(&server.state.rooms, &doc).await.expect("detail");
+    assert_eq!(after.title, before.title);
+    assert_eq!(after.heads, before.heads);
+}
+
+#[tokio::test]
+async fn a_frame_over_the_limit_is_refused_in_words() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(dir.path()).await;
+    let doc = server.first_document().await;
+    let mut p = Peer::connect(&server.sync_url(&doc)).await;
+    let big = vec![0x42u8; limits::MAX_SYNC_FRAME_BYTES + 1];
+    p.ws.send(Message::Binary(big.into())).await.expect("send");
+    match p.closed_with().await {
+        Some(ServerFrame::Error { code, .. }) => assert_eq!(code, ErrorCode::TooLarge),
+        other => panic!("expected an error frame, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_bad_control_frame_is_refused_in_words() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(dir.path()).await;
+    let doc = server.first_document().await;
+    let mut p = Peer::connect(&server.sync_url(&doc)).await;
+    p.ws.send(Message::Text("{\"type\":\"launch\"}".into())).await.expect("send");
+    match p.closed_with().await {
+        Some(ServerFrame::Error { code, message }) => {
+            assert_eq!(code, ErrorCode::BadControl);
+            assert!(message.contains("launch"), "{message}");
+        }
+        other => panic!("expected an error frame, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn syncing_an_unknown_document_is_a_404() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(dir.path()).await;
+    let err = tokio_tungstenite::connect_async(server.sync_url("dnothere"))
+        .await
+        .expect_err("refused");
+    match err {
+        tokio_tungstenite::tungstenite::Error::Http(resp) => assert_eq!(resp.status(), 404),
+        other => panic!("expected an HTTP 404, got {other}"),
+    }
+}
+
+#[tokio::test]
+async fn compaction_keeps_every_change() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(dir.path()).await;
+    let doc = server.first_document().await;
+    let store = server.state.rooms.store().clone();
+    let (mut loaded, last) = store.load_document(&doc).await.expect("load").expect("doc");
+    let id = document::read(&loaded).expect("outline").paragraphs[2].id.clone();
+    let mut local = document::load_autocommit(&loaded.save()).expect("load");
+    document::splice(&mut local, &id, 0, 0, "Compacted. ").expect("type");
+    let chunk = local.save_incremental();
+    let seq = store.append_changes(&doc, &[chunk.clone()], "t", 1).await.expect("append");
+    assert!(seq > last);
+    loaded.load_incremental(&chunk).expect("chunk");
+    store.compact(&doc, &loaded.save(), seq).await.expect("compact");
+    assert_eq!(store.pending_chunks(&doc).await.expect("count"), 0);
+    let (reloaded, _) = store.load_document(&doc).await.expect("load").expect("doc");
+    assert_eq!(reloaded.get_heads(), loaded.get_heads());
+    assert!(document::read(&reloaded).expect("outline").paragraphs[2].text.starts_with("Compacted. "));
+}
