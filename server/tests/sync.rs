@@ -8,7 +8,7 @@ use app::{
     api::{ErrorCode, ServerFrame},
     model::{document, limits},
 };
-use automerge::{transaction::Transactable, ReadDoc, ROOT};
+use automerge::{transaction::Transactable, ROOT};
 use common::{Peer, Server};
 use futures::SinkExt;
 use tokio_tungstenite::tungstenite::Message;

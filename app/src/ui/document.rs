@@ -125,14 +125,15 @@ fn DocumentView(detail: DocumentDetail) -> impl IntoView {
                     {move || {
                         if ui.editable.get() {
                             view! {
-                                <input
+                                <textarea
                                     id="doc-title"
                                     class="doc-title-input"
                                     aria-label="Title"
+                                    rows="1"
                                     maxlength="300"
                                     prop:value=ui.title.get_untracked()
                                     on:input=move |ev| in_browser!(ev => super::editor::set_title(&event_target_value(&ev)))
-                                />
+                                ></textarea>
                             }
                                 .into_any()
                         } else {

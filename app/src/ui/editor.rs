@@ -384,7 +384,7 @@ impl Session {
             if let Some(input) = window()
                 .document()
                 .and_then(|d| d.get_element_by_id("doc-title"))
-                .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .and_then(|e| e.dyn_into::<HtmlTextAreaElement>().ok())
             {
                 if input.value() != outline.title {
                     input.set_value(&outline.title);
@@ -582,6 +582,9 @@ pub fn add_at_end() {
 }
 
 pub fn set_title(title: &str) {
+    // A title is one line: Enter or a pasted line break becomes a space.
+    let title = title.replace(['\n', '\r'], " ");
+    let title = title.as_str();
     with(|s| {
         if document::set_title(&mut s.doc, title).is_ok() {
             s.ui.title.set(title.to_string());

@@ -1,0 +1,143 @@
+// Drafters: live co-editing in two browsers, paragraph structure from the keyboard, and nothing
+// lost across a server crash.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { AccordServer, eventually, launchBrowser, openEditor } from './harness.js';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await new AccordServer().start();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.kill();
+});
+
+const paragraph = (page, n) => page.getByRole('textbox', { name: `Paragraph ${n}`, exact: true });
+
+test('two drafters typing into the same paragraph at once converge, and see each other', async () => {
+  const id = await server.sampleId();
+  const ana = await openEditor(browser, server, id, 'Ana');
+  const ben = await openEditor(browser, server, id, 'Ben');
+
+  const a = paragraph(ana, 4);
+  const b = paragraph(ben, 4);
+  const original = await a.inputValue();
+  // Ana types at the start, Ben at the end, at the same time.
+  await a.click();
+  await a.press('Control+Home');
+  await b.click();
+  await b.press('Control+End');
+  await Promise.all([
+    a.pressSequentially('Ana writes here. ', { delay: 25 }),
+    b.pressSequentially(' Ben adds this.', { delay: 25 }),
+  ]);
+  const expected = `Ana writes here. ${original} Ben adds this.`;
+  await eventually(async () => (await a.inputValue()) === expected, 10000, 'Ana to see both');
+  await eventually(async () => (await b.inputValue()) === expected, 10000, 'Ben to see both');
+
+  // The caret did not jump: Ana keeps typing where she was.
+  await a.pressSequentially('Still here. ');
+  await eventually(async () => (await b.inputValue()).startsWith('Ana writes here. Still here. '), 10000, 'Ben to see Ana continue');
+
+  // Who is here: each sees the other, and where they are.
+  await ana.getByRole('list', { name: 'People here now' }).getByText('Ben').waitFor();
+  await ben.getByRole('list', { name: 'People here now' }).getByText('Ana').waitFor();
+  await ben.getByRole('region', { name: 'Paragraph 4' }).getByText('Ana').waitFor();
+
+  const stored = await server.api(`/api/v1/documents/${id}`);
+  assert.equal(stored.paragraphs.find((p) => p.number === '4').text, await a.inputValue());
+  await ana.context().close();
+  await ben.context().close();
+});
+
+test('Enter splits a paragraph, Backspace at its start merges it back, and the tools restructure', async () => {
+  const created = await server.api('/api/v1/documents', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ markdown: '# Keys\n\n1. First half. Second half.\n\n2. Other.\n' }),
+  });
+  const page = await openEditor(browser, server, created.id);
+  const first = paragraph(page, 1);
+  await first.click();
+  await first.press('Control+Home');
+  for (let i = 0; i < 'First half.'.length; i++) await first.press('ArrowRight');
+  await first.press('Enter');
+  await eventually(async () => (await paragraph(page, 2).inputValue()) === ' Second half.', 5000, 'the split');
+  assert.equal(await paragraph(page, 1).inputValue(), 'First half.');
+  assert.equal(await paragraph(page, 3).inputValue(), 'Other.');
+
+  // The caret is at the start of the new paragraph: Backspace merges it back.
+  await page.keyboard.press('Backspace');
+  await eventually(async () => (await paragraph(page, 1).inputValue()) === 'First half. Second half.', 5000, 'the merge');
+  assert.equal(await paragraph(page, 2).inputValue(), 'Other.');
+
+  // Make paragraph 2 a heading, then move it up.
+  const region = page.getByRole('region', { name: 'Paragraph 2' });
+  await paragraph(page, 2).click();
+  await region.getByRole('combobox', { name: 'Kind of paragraph' }).selectOption('heading');
+  const heading = page.getByRole('textbox', { name: 'Heading', exact: true });
+  await heading.waitFor();
+  await heading.click();
+  await page.getByRole('region', { name: 'Heading' }).getByRole('button', { name: 'Move up' }).click();
+  await eventually(async () => {
+    const doc = await server.api(`/api/v1/documents/${created.id}`);
+    return doc.paragraphs.map((p) => `${p.kind}:${p.text}`).join('|') === 'heading:Other.|numbered:First half. Second half.';
+  }, 5000, 'the server to have the new structure');
+
+  // Delete the heading.
+  await heading.click();
+  await page.getByRole('region', { name: 'Heading' }).getByRole('button', { name: 'Delete paragraph' }).click();
+  await eventually(async () => (await server.api(`/api/v1/documents/${created.id}`)).paragraphs.length === 1, 5000, 'the deletion');
+  await page.context().close();
+});
+
+test('a server crash loses nothing acknowledged, and edits typed while it is down merge in', async () => {
+  const id = await server.sampleId();
+  const page = await openEditor(browser, server, id);
+  const p = paragraph(page, 1);
+  await p.click();
+  await p.press('Control+End');
+  await p.pressSequentially(' Before the crash.');
+  await eventually(async () => {
+    const doc = await server.api(`/api/v1/documents/${id}`);
+    return doc.paragraphs.find((x) => x.number === '1').text.endsWith(' Before the crash.');
+  }, 5000, 'the server to store the edit');
+
+  await server.kill();
+  await page.getByRole('status').filter({ hasText: /Offline/ }).waitFor();
+  await p.pressSequentially(' Typed offline.');
+
+  await server.start();
+  await page.getByRole('status').filter({ hasText: 'Live' }).waitFor({ timeout: 20000 });
+  await eventually(async () => {
+    const doc = await server.api(`/api/v1/documents/${id}`);
+    return doc.paragraphs.find((x) => x.number === '1').text.endsWith(' Before the crash. Typed offline.');
+  }, 15000, 'the offline edit to reach the restarted server');
+
+  // A fresh reader sees both.
+  const reader = await browser.newContext({ javaScriptEnabled: false });
+  const r = await reader.newPage();
+  await r.goto(`${server.url}/documents/${id}`);
+  assert.match(await r.getByRole('region', { name: 'Paragraph 1' }).innerText(), /Before the crash\. Typed offline\./);
+  await reader.close();
+  await page.context().close();
+});
+
+test('a new document imported from Markdown opens numbered and editable', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.getByRole('link', { name: 'New document' }).first().click();
+  await page.getByLabel('Title').fill('Charter of the coalition');
+  await page.getByLabel('Markdown to import (optional)').fill('## Purpose\n\n1. We meet.\n\n   (a) Online.\n\n2. We write.');
+  await page.getByRole('button', { name: 'Create document' }).click();
+  await page.getByRole('textbox', { name: 'Paragraph 1(a)', exact: true }).waitFor();
+  assert.equal(await page.getByRole('textbox', { name: 'Paragraph 2', exact: true }).inputValue(), 'We write.');
+  assert.equal(await page.getByRole('textbox', { name: 'Title' }).inputValue(), 'Charter of the coalition');
+  await context.close();
+});

@@ -1,0 +1,124 @@
+// Starts the real Accord server binary on a free loopback port with its own data folder, and
+// Debian's Chromium through playwright-core. Every test file gets fresh ones.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const root = resolve(import.meta.dirname, '..', '..');
+const BIN = process.env.ACCORD_BIN ?? join(root, 'target', 'release', 'accord');
+const SITE = process.env.ACCORD_SITE ?? join(root, 'target', 'site');
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+async function freePort() {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+    s.on('error', fail);
+  });
+}
+
+export class AccordServer {
+  constructor(dataDir, port) {
+    this.dataDir = dataDir ?? mkdtempSync(join(tmpdir(), 'accord-e2e-'));
+    this.port = port;
+    this.proc = null;
+    this.log = '';
+  }
+
+  get url() {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start() {
+    this.port ??= await freePort();
+    this.proc = spawn(BIN, [], {
+      env: {
+        ...process.env,
+        ACCORD_DATA: this.dataDir,
+        ACCORD_ADDR: `127.0.0.1:${this.port}`,
+        LEPTOS_SITE_ROOT: SITE,
+        LEPTOS_SITE_PKG_DIR: 'pkg',
+        LEPTOS_OUTPUT_NAME: 'accord',
+        LEPTOS_ENV: 'PROD',
+        RUST_LOG: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.proc.stdout.on('data', (d) => (this.log += d));
+    this.proc.stderr.on('data', (d) => (this.log += d));
+    const deadline = Date.now() + 15000;
+    while (Date.now() < deadline) {
+      try {
+        const r = await fetch(`${this.url}/api/v1/documents`);
+        if (r.ok) return this;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`server did not start:\n${this.log}`);
+  }
+
+  /** Stops the server the hard way, as a crash would. */
+  async kill() {
+    const exited = new Promise((r) => this.proc.once('exit', r));
+    this.proc.kill('SIGKILL');
+    await exited;
+  }
+
+  async api(path, init) {
+    const r = await fetch(`${this.url}${path}`, init);
+    return r.json();
+  }
+
+  async sampleId() {
+    const docs = await this.api('/api/v1/documents');
+    return docs.find((d) => d.title.startsWith('Draft recommendations')).id;
+  }
+}
+
+export async function launchBrowser() {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** Opens a document in a new browser context and waits until its editor is live. */
+export async function openEditor(browser, server, docId, name) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.goto(`${server.url}/documents/${docId}`);
+  await page.getByRole('textbox', { name: 'Paragraph 1', exact: true }).waitFor();
+  await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+  if (name) {
+    const field = page.getByLabel('Your name');
+    await field.fill(name);
+    await field.press('Tab');
+  }
+  return page;
+}
+
+/** Polls `fn` until it returns a truthy value or `ms` pass. */
+export async function eventually(fn, ms = 10000, what = 'condition') {
+  const deadline = Date.now() + ms;
+  let last;
+  while (Date.now() < deadline) {
+    last = await fn();
+    if (last) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+}
