@@ -47,7 +47,7 @@ test('two drafters typing into the same paragraph at once converge, and see each
   // Who is here: each sees the other, and where they are.
   await ana.getByRole('list', { name: 'People here now' }).getByText('Ben').waitFor();
   await ben.getByRole('list', { name: 'People here now' }).getByText('Ana').waitFor();
-  await ben.getByRole('region', { name: 'Paragraph 4' }).getByText('Ana').waitFor();
+  await ben.getByRole('region', { name: 'Paragraph 4', exact: true }).getByText('Ana').waitFor();
 
   const stored = await server.api(`/api/v1/documents/${id}`);
   assert.equal(stored.paragraphs.find((p) => p.number === '4').text, await a.inputValue());
@@ -77,13 +77,13 @@ test('Enter splits a paragraph, Backspace at its start merges it back, and the t
   assert.equal(await paragraph(page, 2).inputValue(), 'Other.');
 
   // Make paragraph 2 a heading, then move it up.
-  const region = page.getByRole('region', { name: 'Paragraph 2' });
+  const region = page.getByRole('region', { name: 'Paragraph 2', exact: true });
   await paragraph(page, 2).click();
   await region.getByRole('combobox', { name: 'Kind of paragraph' }).selectOption('heading');
   const heading = page.getByRole('textbox', { name: 'Heading', exact: true });
   await heading.waitFor();
   await heading.click();
-  await page.getByRole('region', { name: 'Heading' }).getByRole('button', { name: 'Move up' }).click();
+  await page.getByRole('region', { name: 'Heading', exact: true }).getByRole('button', { name: 'Move up' }).click();
   await eventually(async () => {
     const doc = await server.api(`/api/v1/documents/${created.id}`);
     return doc.paragraphs.map((p) => `${p.kind}:${p.text}`).join('|') === 'heading:Other.|numbered:First half. Second half.';
@@ -91,7 +91,7 @@ test('Enter splits a paragraph, Backspace at its start merges it back, and the t
 
   // Delete the heading.
   await heading.click();
-  await page.getByRole('region', { name: 'Heading' }).getByRole('button', { name: 'Delete paragraph' }).click();
+  await page.getByRole('region', { name: 'Heading', exact: true }).getByRole('button', { name: 'Delete paragraph' }).click();
   await eventually(async () => (await server.api(`/api/v1/documents/${created.id}`)).paragraphs.length === 1, 5000, 'the deletion');
   await page.context().close();
 });
@@ -123,7 +123,7 @@ test('a server crash loses nothing acknowledged, and edits typed while it is dow
   const reader = await browser.newContext({ javaScriptEnabled: false });
   const r = await reader.newPage();
   await r.goto(`${server.url}/documents/${id}`);
-  assert.match(await r.getByRole('region', { name: 'Paragraph 1' }).innerText(), /Before the crash\. Typed offline\./);
+  assert.match(await r.getByRole('region', { name: 'Paragraph 1', exact: true }).innerText(), /Before the crash\. Typed offline\./);
   await reader.close();
   await page.context().close();
 });

@@ -130,7 +130,7 @@ pub fn start(doc_id: String, ui: EditorUi) {
     SESSION.with(|s| *s.borrow_mut() = Some(session));
     with(|s| {
         if restored {
-            s.refresh(false);
+            s.refresh();
             s.ui.editable.set(true);
         }
         s.connect();
@@ -240,7 +240,7 @@ impl Session {
             return;
         }
         if self.doc.get_heads() != before {
-            self.refresh(true);
+            self.refresh();
             self.restore_caret(carets);
             self.schedule_backup();
         }
@@ -375,7 +375,7 @@ impl Session {
     }
 
     /// Brings the page up to date with the replica: rows, numbers, kinds, texts and textareas.
-    fn refresh(&mut self, from_remote: bool) {
+    fn refresh(&mut self) {
         let Ok(outline) = document::read(&self.doc) else {
             return;
         };
@@ -405,7 +405,7 @@ impl Session {
                 row.text.set(p.text.clone());
             }
             if let Some(ta) = textarea(&p.id) {
-                if ta.value() != p.text && (from_remote || !is_focused(&ta)) {
+                if ta.value() != p.text {
                     ta.set_value(&p.text);
                 }
             }
@@ -420,19 +420,12 @@ impl Session {
     /// Runs a structural edit, then refreshes, sends, and puts the caret at `focus_after`.
     fn structural(&mut self, edit: impl FnOnce(&mut AutoCommit) -> Option<(String, u32)>) {
         let focus_after = edit(&mut self.doc);
-        self.refresh(false);
+        self.refresh();
         self.schedule_flush();
         if let Some((id, pos)) = focus_after {
             focus_later(id, pos);
         }
     }
-}
-
-fn is_focused(ta: &HtmlTextAreaElement) -> bool {
-    window()
-        .document()
-        .and_then(|d| d.active_element())
-        .is_some_and(|a| a.id() == ta.id())
 }
 
 /// Focuses a paragraph's textarea once the page has rendered it.
