@@ -44,7 +44,9 @@ pub async fn create(rooms: &Rooms, req: CreateDocument) -> Result<Created, ApiEr
         .or(imported.title)
         .unwrap_or_else(|| "Untitled draft".to_string());
     if title.chars().any(char::is_control) {
-        return Err(ApiError::Unprocessable("title may not contain control characters".into()));
+        return Err(ApiError::Unprocessable(
+            "title may not contain control characters".into(),
+        ));
     }
     let mut paragraphs = imported.paragraphs;
     if paragraphs.is_empty() {
@@ -75,7 +77,10 @@ pub async fn list(rooms: &Rooms) -> Result<Vec<DocumentSummary>, ApiError> {
 /// A document as it is now, including edits not yet in the listing mirrors.
 pub async fn detail(rooms: &Rooms, id: &str) -> Result<DocumentDetail, ApiError> {
     if !is_valid_document_id(id) {
-        return Err(ApiError::NotFound(format!("unknown document '{}'", id.chars().take(40).collect::<String>())));
+        return Err(ApiError::NotFound(format!(
+            "unknown document '{}'",
+            id.chars().take(40).collect::<String>()
+        )));
     }
     let meta = rooms
         .store()

@@ -74,12 +74,18 @@ impl From<RoomError> for ApiError {
 impl From<JsonRejection> for ApiError {
     fn from(r: JsonRejection) -> Self {
         match r {
-            JsonRejection::JsonDataError(e) => Self::Unprocessable(format!("invalid body: {}", e.body_text())),
-            JsonRejection::JsonSyntaxError(e) => Self::BadRequest(format!("body is not valid JSON: {}", e.body_text())),
-            JsonRejection::MissingJsonContentType(_) => {
-                Self::UnsupportedMediaType("send the body as JSON with content-type application/json".into())
+            JsonRejection::JsonDataError(e) => {
+                Self::Unprocessable(format!("invalid body: {}", e.body_text()))
             }
-            JsonRejection::BytesRejection(e) => Self::PayloadTooLarge(format!("body could not be read: {}", e.body_text())),
+            JsonRejection::JsonSyntaxError(e) => {
+                Self::BadRequest(format!("body is not valid JSON: {}", e.body_text()))
+            }
+            JsonRejection::MissingJsonContentType(_) => Self::UnsupportedMediaType(
+                "send the body as JSON with content-type application/json".into(),
+            ),
+            JsonRejection::BytesRejection(e) => {
+                Self::PayloadTooLarge(format!("body could not be read: {}", e.body_text()))
+            }
             other => Self::BadRequest(other.body_text()),
         }
     }

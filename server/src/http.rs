@@ -18,17 +18,31 @@ use crate::{
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Accord API", description = "Draft texts together and show how far a community agrees with them."),
+    info(
+        title = "Accord API",
+        description = "Draft texts together and show how far a community agrees with them."
+    ),
     paths(list_documents, create_document, get_document, get_markdown, sync),
-    components(schemas(DocumentSummary, DocumentDetail, CreateDocument, Created, ErrorBody,
-        app::api::Paragraph, app::api::ParagraphKind, Role))
+    components(schemas(
+        DocumentSummary,
+        DocumentDetail,
+        CreateDocument,
+        Created,
+        ErrorBody,
+        app::api::Paragraph,
+        app::api::ParagraphKind,
+        Role
+    ))
 )]
 pub struct ApiDoc;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/openapi.json", get(openapi))
-        .route("/api/v1/documents", get(list_documents).post(create_document))
+        .route(
+            "/api/v1/documents",
+            get(list_documents).post(create_document),
+        )
         .route("/api/v1/documents/{id}", get(get_document))
         .route("/api/v1/documents/{id}/markdown", get(get_markdown))
         .route("/api/v1/documents/{id}/sync", get(sync))
@@ -40,7 +54,9 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
 
 /// Every document, most recently changed first.
 #[utoipa::path(get, path = "/api/v1/documents", responses((status = 200, body = [DocumentSummary])))]
-async fn list_documents(State(state): State<AppState>) -> Result<Json<Vec<DocumentSummary>>, ApiError> {
+async fn list_documents(
+    State(state): State<AppState>,
+) -> Result<Json<Vec<DocumentSummary>>, ApiError> {
     Ok(Json(documents::list(&state.rooms).await?))
 }
 
@@ -59,18 +75,30 @@ async fn create_document(
 /// A document's metadata and numbered paragraphs, as they are now.
 #[utoipa::path(get, path = "/api/v1/documents/{id}", params(("id" = String, Path)),
     responses((status = 200, body = DocumentDetail), (status = 404, body = ErrorBody)))]
-async fn get_document(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<DocumentDetail>, ApiError> {
+async fn get_document(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<DocumentDetail>, ApiError> {
     Ok(Json(documents::detail(&state.rooms, &id).await?))
 }
 
 /// The document's current text as Markdown (a download).
 #[utoipa::path(get, path = "/api/v1/documents/{id}/markdown", params(("id" = String, Path)),
     responses((status = 200, content_type = "text/markdown", body = String), (status = 404, body = ErrorBody)))]
-async fn get_markdown(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
+async fn get_markdown(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     let (title, md) = documents::markdown(&state.rooms, &id).await?;
     let file: String = title
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect::<String>()
         .split('-')
         .filter(|s| !s.is_empty())
@@ -80,8 +108,14 @@ async fn get_markdown(State(state): State<AppState>, Path(id): Path<String>) -> 
     let file = if file.is_empty() { id } else { file };
     Ok((
         [
-            (header::CONTENT_TYPE, "text/markdown; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}.md\"")),
+            (
+                header::CONTENT_TYPE,
+                "text/markdown; charset=utf-8".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}.md\""),
+            ),
         ],
         md,
     )
@@ -97,8 +131,13 @@ async fn sync(
     Path(id): Path<String>,
     ws: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
-    if !documents::is_valid_document_id(&id) || state.rooms.store().document_meta(&id).await?.is_none() {
-        return Err(ApiError::NotFound(format!("unknown document '{}'", id.chars().take(40).collect::<String>())));
+    if !documents::is_valid_document_id(&id)
+        || state.rooms.store().document_meta(&id).await?.is_none()
+    {
+        return Err(ApiError::NotFound(format!(
+            "unknown document '{}'",
+            id.chars().take(40).collect::<String>()
+        )));
     }
     // Until accounts exist every visitor drafts; the connection carries its role from the start.
     let role = Role::Drafter;

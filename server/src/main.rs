@@ -20,7 +20,9 @@ async fn main() -> anyhow::Result<()> {
         .context("reading the Leptos configuration")?
         .leptos_options;
     let addr: SocketAddr = match std::env::var("ACCORD_ADDR") {
-        Ok(a) => a.parse().with_context(|| format!("ACCORD_ADDR '{a}' is not an address"))?,
+        Ok(a) => a
+            .parse()
+            .with_context(|| format!("ACCORD_ADDR '{a}' is not an address"))?,
         Err(_) => leptos.site_addr,
     };
     leptos.site_addr = addr;

@@ -182,7 +182,10 @@ impl Room {
             ));
         }
         let message = sync::Message::decode(&bytes).map_err(|e| {
-            Refusal::new(ErrorCode::BadMessage, format!("not an automerge sync message: {e}"))
+            Refusal::new(
+                ErrorCode::BadMessage,
+                format!("not an automerge sync message: {e}"),
+            )
         })?;
         let Some(p) = self.peers.get_mut(&peer) else {
             return Ok(Applied::default());
@@ -201,7 +204,9 @@ impl Room {
             }
             self.doc
                 .receive_sync_message(&mut p.state, message)
-                .map_err(|e| Refusal::new(ErrorCode::BadMessage, format!("sync message refused: {e}")))?;
+                .map_err(|e| {
+                    Refusal::new(ErrorCode::BadMessage, format!("sync message refused: {e}"))
+                })?;
             if self.memo.len() >= MEMO_LIMIT {
                 self.memo.clear();
             }
@@ -212,8 +217,11 @@ impl Room {
         if !policy::allows(p.presence.role, Action::EditText) {
             return Err(Refusal::new(
                 ErrorCode::Forbidden,
-                format!("a {:?} may not change the text of this document", p.presence.role)
-                    .to_lowercase(),
+                format!(
+                    "a {:?} may not change the text of this document",
+                    p.presence.role
+                )
+                .to_lowercase(),
             ));
         }
         let before = self.doc.get_heads();

@@ -3,11 +3,8 @@ use app::model::{document, ParagraphKind};
 use automerge::{transaction::Transactable, AutoCommit, ReadDoc, ROOT};
 
 fn server_doc() -> Automerge {
-    let mut doc = document::new_document(
-        "T",
-        &[(ParagraphKind::Numbered, "Hello world".into())],
-    )
-    .expect("document");
+    let mut doc = document::new_document("T", &[(ParagraphKind::Numbered, "Hello world".into())])
+        .expect("document");
     document::load(&doc.save()).expect("load")
 }
 
@@ -39,7 +36,10 @@ fn deliver(clients: &mut [Client], frames: Outbox) -> usize {
             n += 1;
             let c = clients.iter_mut().find(|c| c.peer == peer).expect("client");
             let m = sync::Message::decode(&b).expect("decodes");
-            c.doc.sync().receive_sync_message(&mut c.state, m).expect("receive");
+            c.doc
+                .sync()
+                .receive_sync_message(&mut c.state, m)
+                .expect("receive");
         }
     }
     n
@@ -90,7 +90,10 @@ fn paragraph_id(room: &Room) -> String {
 #[test]
 fn peers_typing_in_one_paragraph_converge_through_the_relay() {
     let mut room = Room::new(server_doc());
-    let mut clients = vec![join(&mut room, 1, Role::Drafter), join(&mut room, 2, Role::Drafter)];
+    let mut clients = vec![
+        join(&mut room, 1, Role::Drafter),
+        join(&mut room, 2, Role::Drafter),
+    ];
     settle(&mut room, &mut clients);
     let id = paragraph_id(&room);
     document::splice(&mut clients[0].doc, &id, 5, 0, ", dear").expect("type");
@@ -138,13 +141,20 @@ fn bytes_that_are_not_a_sync_message_are_refused_and_change_nothing() {
 #[test]
 fn a_change_that_breaks_the_schema_is_refused_and_rolled_back() {
     let mut room = Room::new(server_doc());
-    let mut clients = vec![join(&mut room, 1, Role::Drafter), join(&mut room, 2, Role::Drafter)];
+    let mut clients = vec![
+        join(&mut room, 1, Role::Drafter),
+        join(&mut room, 2, Role::Drafter),
+    ];
     settle(&mut room, &mut clients);
     let heads = room.doc().get_heads();
     clients[0].doc.put(ROOT, "paragraphs", "gone").expect("put");
     let refusal = refusal(&mut room, &mut clients).expect("refused");
     assert_eq!(refusal.code, ErrorCode::Schema);
-    assert!(refusal.message.contains("paragraphs"), "{}", refusal.message);
+    assert!(
+        refusal.message.contains("paragraphs"),
+        "{}",
+        refusal.message
+    );
     assert_eq!(room.doc().get_heads(), heads);
     assert!(room.doc().get(ROOT, "paragraphs").expect("get").is_some());
     // The other peer is told nothing new.
@@ -163,7 +173,10 @@ fn an_oversized_paragraph_is_refused() {
     document::splice(&mut clients[0].doc, &id, 0, 0, &long).expect("type");
     let refusal = refusal(&mut room, &mut clients).expect("refused");
     assert_eq!(refusal.code, ErrorCode::Schema);
-    assert_eq!(room.outline().expect("outline").paragraphs[0].text, "Hello world");
+    assert_eq!(
+        room.outline().expect("outline").paragraphs[0].text,
+        "Hello world"
+    );
 }
 
 #[test]
@@ -171,7 +184,10 @@ fn a_reader_receives_the_document_but_cannot_change_it() {
     let mut room = Room::new(server_doc());
     let mut clients = vec![join(&mut room, 1, Role::Reader)];
     settle(&mut room, &mut clients);
-    assert_eq!(document::read(&clients[0].doc).expect("outline"), room.outline().expect("outline"));
+    assert_eq!(
+        document::read(&clients[0].doc).expect("outline"),
+        room.outline().expect("outline")
+    );
     let heads = room.doc().get_heads();
     let id = paragraph_id(&room);
     document::splice(&mut clients[0].doc, &id, 0, 0, "Hacked. ").expect("type");
@@ -185,7 +201,10 @@ fn a_frame_over_the_limit_is_refused_before_decoding() {
     let mut room = Room::new(server_doc());
     room.join(1, Role::Drafter, "");
     let big = Bytes::from(vec![0x42; limits::MAX_SYNC_FRAME_BYTES + 1]);
-    assert_eq!(room.receive_sync(1, big).expect_err("refused").code, ErrorCode::TooLarge);
+    assert_eq!(
+        room.receive_sync(1, big).expect_err("refused").code,
+        ErrorCode::TooLarge
+    );
 }
 
 #[test]
@@ -195,7 +214,9 @@ fn caught_up_peers_share_one_encoded_message() {
     settle(&mut room, &mut clients);
     let id = paragraph_id(&room);
     document::splice(&mut clients[0].doc, &id, 0, 0, "A").expect("type");
-    send(&mut room, &mut clients[0]).expect("message").expect("accepted");
+    send(&mut room, &mut clients[0])
+        .expect("message")
+        .expect("accepted");
     let frames = room.flush();
     let to_others: Vec<&Bytes> = frames
         .iter()
@@ -207,11 +228,16 @@ fn caught_up_peers_share_one_encoded_message() {
         .collect();
     assert_eq!(to_others.len(), 5);
     // One allocation serves all five: the message was generated and encoded once.
-    assert!(to_others.iter().all(|b| b.as_ptr() == to_others[0].as_ptr()));
+    assert!(to_others
+        .iter()
+        .all(|b| b.as_ptr() == to_others[0].as_ptr()));
     deliver(&mut clients, frames);
     settle(&mut room, &mut clients);
     for c in &clients {
-        assert_eq!(document::read(&c.doc).expect("outline"), room.outline().expect("outline"));
+        assert_eq!(
+            document::read(&c.doc).expect("outline"),
+            room.outline().expect("outline")
+        );
     }
 }
 
@@ -222,13 +248,20 @@ fn presence_is_relayed_to_the_others_with_a_clean_name() {
     room.join(2, Role::Drafter, "");
     let id = paragraph_id(&room);
     let out = room
-        .receive_control(1, &format!(r#"{{"type":"presence","name":"  Ana\u0007 ","paragraph":"{id}","caret":3}}"#))
+        .receive_control(
+            1,
+            &format!(r#"{{"type":"presence","name":"  Ana\u0007 ","paragraph":"{id}","caret":3}}"#),
+        )
         .expect("accepted");
     assert_eq!(out.len(), 1);
     assert_eq!(out[0].0, 2);
-    let Frame::Text(json) = &out[0].1 else { panic!("text frame") };
+    let Frame::Text(json) = &out[0].1 else {
+        panic!("text frame")
+    };
     let frame: ServerFrame = serde_json::from_slice(json).expect("json");
-    let ServerFrame::Presence(p) = frame else { panic!("presence") };
+    let ServerFrame::Presence(p) = frame else {
+        panic!("presence")
+    };
     assert_eq!((p.name.as_str(), p.caret), ("Ana", Some(3)));
 }
 
@@ -244,6 +277,12 @@ fn malformed_control_frames_are_refused_with_a_reason() {
         let refusal = room.receive_control(1, bad).expect_err("refused");
         assert_eq!(refusal.code, ErrorCode::BadControl, "{bad}");
     }
-    let huge = format!(r#"{{"type":"presence","name":"{}"}}"#, "x".repeat(limits::MAX_CONTROL_FRAME_BYTES));
-    assert_eq!(room.receive_control(1, &huge).expect_err("refused").code, ErrorCode::TooLarge);
+    let huge = format!(
+        r#"{{"type":"presence","name":"{}"}}"#,
+        "x".repeat(limits::MAX_CONTROL_FRAME_BYTES)
+    );
+    assert_eq!(
+        room.receive_control(1, &huge).expect_err("refused").code,
+        ErrorCode::TooLarge
+    );
 }

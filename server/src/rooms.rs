@@ -231,7 +231,10 @@ impl Rooms {
 
     fn unload(&self, doc_id: &str, generation: u64) {
         let mut rooms = self.inner.rooms.lock().unwrap_or_else(|e| e.into_inner());
-        if rooms.get(doc_id).is_some_and(|h| h.generation == generation) {
+        if rooms
+            .get(doc_id)
+            .is_some_and(|h| h.generation == generation)
+        {
             rooms.remove(doc_id);
         }
     }
@@ -252,10 +255,9 @@ impl RoomTask {
         let mut batch = Vec::with_capacity(BATCH);
         loop {
             let received = if self.outs.is_empty() {
-                match tokio::time::timeout(IDLE, rx.recv_many(&mut batch, BATCH)).await {
-                    Ok(n) => n,
-                    Err(_) => 0,
-                }
+                tokio::time::timeout(IDLE, rx.recv_many(&mut batch, BATCH))
+                    .await
+                    .unwrap_or(0)
             } else {
                 rx.recv_many(&mut batch, BATCH).await
             };
@@ -306,7 +308,13 @@ impl RoomTask {
                     outbox.extend(self.room.leave(peer));
                 }
                 Input::Outline { reply } => {
-                    let heads = self.room.doc().get_heads().iter().map(|h| h.to_string()).collect();
+                    let heads = self
+                        .room
+                        .doc()
+                        .get_heads()
+                        .iter()
+                        .map(|h| h.to_string())
+                        .collect();
                     let _ = reply.send(
                         self.room
                             .outline()

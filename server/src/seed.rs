@@ -15,7 +15,11 @@ pub async fn seed_if_empty(rooms: &Rooms) -> Result<bool, ApiError> {
     }
     rooms
         .store()
-        .create_group("bpf-outcomes", "Best Practice Forum on Forum Outcomes", "bpf")
+        .create_group(
+            "bpf-outcomes",
+            "Best Practice Forum on Forum Outcomes",
+            "bpf",
+        )
         .await?;
     documents::create(
         rooms,

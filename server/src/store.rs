@@ -121,11 +121,13 @@ impl Store {
             .bind(paragraphs as i64)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("INSERT INTO document_snapshots (document_id, bytes, last_seq) VALUES (?, ?, 0)")
-            .bind(id)
-            .bind(bytes)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO document_snapshots (document_id, bytes, last_seq) VALUES (?, ?, 0)",
+        )
+        .bind(id)
+        .bind(bytes)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(())
     }

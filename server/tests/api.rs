@@ -22,7 +22,13 @@ async fn app() -> Router {
 async fn call(app: &Router, req: Request<Body>) -> (StatusCode, Vec<u8>) {
     let resp = app.clone().oneshot(req).await.expect("response");
     let status = resp.status();
-    let body = resp.into_body().collect().await.expect("body").to_bytes().to_vec();
+    let body = resp
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes()
+        .to_vec();
     (status, body)
 }
 
@@ -38,7 +44,9 @@ fn post_json(uri: &str, body: &str) -> Request<Body> {
 }
 
 fn error_of(body: &[u8]) -> String {
-    serde_json::from_slice::<ErrorBody>(body).expect("error body").error
+    serde_json::from_slice::<ErrorBody>(body)
+        .expect("error body")
+        .error
 }
 
 #[tokio::test]
@@ -48,13 +56,20 @@ async fn the_seeded_sample_is_listed_and_readable() {
     assert_eq!(status, StatusCode::OK);
     let list: Vec<DocumentSummary> = serde_json::from_slice(&body).expect("json");
     assert_eq!(list.len(), 1);
-    assert_eq!(list[0].title, "Draft recommendations on written outputs of the Forum");
+    assert_eq!(
+        list[0].title,
+        "Draft recommendations on written outputs of the Forum"
+    );
     assert_eq!(list[0].group, "Best Practice Forum on Forum Outcomes");
 
     let (status, body) = call(&app, get(&format!("/api/v1/documents/{}", list[0].id))).await;
     assert_eq!(status, StatusCode::OK);
     let detail: DocumentDetail = serde_json::from_slice(&body).expect("json");
-    let numbers: Vec<_> = detail.paragraphs.iter().filter_map(|p| p.number.clone()).collect();
+    let numbers: Vec<_> = detail
+        .paragraphs
+        .iter()
+        .filter_map(|p| p.number.clone())
+        .collect();
     assert_eq!(numbers.first().map(String::as_str), Some("1"));
     assert!(numbers.contains(&"8(b)".to_string()));
     assert_eq!(numbers.last().map(String::as_str), Some("13"));
@@ -71,10 +86,19 @@ async fn the_markdown_download_is_the_sample_itself() {
         .await
         .expect("response");
     assert_eq!(resp.status(), StatusCode::OK);
-    let disposition = resp.headers()[header::CONTENT_DISPOSITION].to_str().expect("ascii").to_string();
-    assert!(disposition.contains("draft-recommendations-on-written-outputs"), "{disposition}");
+    let disposition = resp.headers()[header::CONTENT_DISPOSITION]
+        .to_str()
+        .expect("ascii")
+        .to_string();
+    assert!(
+        disposition.contains("draft-recommendations-on-written-outputs"),
+        "{disposition}"
+    );
     let body = resp.into_body().collect().await.expect("body").to_bytes();
-    assert_eq!(std::str::from_utf8(&body).expect("utf-8"), accord_server::seed::SAMPLE_DRAFT);
+    assert_eq!(
+        std::str::from_utf8(&body).expect("utf-8"),
+        accord_server::seed::SAMPLE_DRAFT
+    );
 }
 
 #[tokio::test]
@@ -83,7 +107,12 @@ async fn a_document_imported_from_markdown_is_numbered() {
     let md = "# Charter\n\n## Scope\n\n1. We meet.\n\n   (a) Online.\n\n2. We write.\n";
     let body = serde_json::json!({ "markdown": md }).to_string();
     let (status, body) = call(&app, post_json("/api/v1/documents", &body)).await;
-    assert_eq!(status, StatusCode::CREATED, "{}", String::from_utf8_lossy(&body));
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(&body)
+    );
     let created: Created = serde_json::from_slice(&body).expect("json");
     assert_eq!(created.url, format!("/documents/{}", created.id));
     let (_, body) = call(&app, get(&format!("/api/v1/documents/{}", created.id))).await;
@@ -123,9 +152,21 @@ async fn bad_bodies_are_refused_in_words_and_create_nothing() {
     let app = app().await;
     let cases = [
         ("{not json", StatusCode::BAD_REQUEST, "not valid JSON"),
-        (r#"{"title": 7}"#, StatusCode::UNPROCESSABLE_ENTITY, "invalid body"),
-        (r#"{"tittle": "x"}"#, StatusCode::UNPROCESSABLE_ENTITY, "tittle"),
-        (r#"{"title": "a\u0000b"}"#, StatusCode::UNPROCESSABLE_ENTITY, "control characters"),
+        (
+            r#"{"title": 7}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid body",
+        ),
+        (
+            r#"{"tittle": "x"}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "tittle",
+        ),
+        (
+            r#"{"title": "a\u0000b"}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "control characters",
+        ),
     ];
     for (body, status, words) in cases {
         let (got, resp) = call(&app, post_json("/api/v1/documents", body)).await;
@@ -138,12 +179,19 @@ async fn bad_bodies_are_refused_in_words_and_create_nothing() {
     assert_eq!(got, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(error_of(&resp).contains("title is 301 characters long"));
 
-    let long_paragraph = serde_json::json!({ "markdown": format!("1. {}", "y".repeat(20_001)) }).to_string();
+    let long_paragraph =
+        serde_json::json!({ "markdown": format!("1. {}", "y".repeat(20_001)) }).to_string();
     let (got, resp) = call(&app, post_json("/api/v1/documents", &long_paragraph)).await;
     assert_eq!(got, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(error_of(&resp).contains("20001 characters long"), "{}", error_of(&resp));
+    assert!(
+        error_of(&resp).contains("20001 characters long"),
+        "{}",
+        error_of(&resp)
+    );
 
-    let no_type = Request::post("/api/v1/documents").body(Body::from("{}")).expect("request");
+    let no_type = Request::post("/api/v1/documents")
+        .body(Body::from("{}"))
+        .expect("request");
     let (got, _) = call(&app, no_type).await;
     assert_eq!(got, StatusCode::UNSUPPORTED_MEDIA_TYPE);
 
@@ -155,7 +203,10 @@ async fn bad_bodies_are_refused_in_words_and_create_nothing() {
 #[tokio::test]
 async fn unknown_documents_are_404_naming_the_id() {
     let app = app().await;
-    for uri in ["/api/v1/documents/dmissing", "/api/v1/documents/dmissing/markdown"] {
+    for uri in [
+        "/api/v1/documents/dmissing",
+        "/api/v1/documents/dmissing/markdown",
+    ] {
         let (status, body) = call(&app, get(uri)).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert_eq!(error_of(&body), "unknown document 'dmissing'");
@@ -191,7 +242,10 @@ async fn the_document_page_is_rendered_on_the_server_with_anchors() {
     let html = String::from_utf8(body).expect("utf-8");
     assert!(html.contains("Draft recommendations on written outputs of the Forum"));
     assert!(html.contains("Every comment received during a consultation"));
-    assert!(html.contains(">8(a)<"), "sub-paragraph numbers are rendered");
+    assert!(
+        html.contains(">8(a)<"),
+        "sub-paragraph numbers are rendered"
+    );
     assert!(html.contains("href=\"#p"), "paragraphs have anchor links");
 
     let (status, _) = call(&app, get("/documents/dmissing")).await;

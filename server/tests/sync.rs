@@ -24,20 +24,31 @@ async fn two_peers_typing_in_one_paragraph_converge_over_websockets() {
     let mut b = Peer::connect(&server.sync_url(&doc)).await;
     a.settle(QUIET).await;
     b.settle(QUIET).await;
-    let first = document::read(&a.doc).expect("outline").paragraphs[2].id.clone();
+    let first = document::read(&a.doc).expect("outline").paragraphs[2]
+        .id
+        .clone();
     document::splice(&mut a.doc, &first, 0, 0, "[A] ").expect("type");
     document::splice(&mut b.doc, &first, 4, 0, "[B] ").expect("type");
     for _ in 0..3 {
         a.settle(QUIET).await;
         b.settle(QUIET).await;
     }
-    let (ta, tb) = (document::read(&a.doc).expect("a"), document::read(&b.doc).expect("b"));
+    let (ta, tb) = (
+        document::read(&a.doc).expect("a"),
+        document::read(&b.doc).expect("b"),
+    );
     assert_eq!(ta, tb);
     let text = &ta.paragraphs[2].text;
     assert!(text.contains("[A]") && text.contains("[B]"), "{text}");
     // Both learned about each other.
-    assert!(a.controls.iter().any(|f| matches!(f, ServerFrame::Welcome { .. })));
-    assert!(a.controls.iter().any(|f| matches!(f, ServerFrame::Presence(_))));
+    assert!(a
+        .controls
+        .iter()
+        .any(|f| matches!(f, ServerFrame::Welcome { .. })));
+    assert!(a
+        .controls
+        .iter()
+        .any(|f| matches!(f, ServerFrame::Presence(_))));
 }
 
 #[tokio::test]
@@ -47,7 +58,9 @@ async fn acknowledged_edits_survive_a_crash_and_restart() {
     let doc = server.first_document().await;
     let mut a = Peer::connect(&server.sync_url(&doc)).await;
     a.settle(QUIET).await;
-    let id = document::read(&a.doc).expect("outline").paragraphs[2].id.clone();
+    let id = document::read(&a.doc).expect("outline").paragraphs[2]
+        .id
+        .clone();
     document::splice(&mut a.doc, &id, 0, 0, "Survives. ").expect("type");
     a.settle(QUIET).await;
     // The server acknowledged: its heads, as it told us, include our change.
@@ -56,7 +69,9 @@ async fn acknowledged_edits_survive_a_crash_and_restart() {
     server.kill();
 
     let server = Server::start(dir.path()).await;
-    let detail = accord_server::documents::detail(&server.state.rooms, &doc).await.expect("detail");
+    let detail = accord_server::documents::detail(&server.state.rooms, &doc)
+        .await
+        .expect("detail");
     assert!(detail.paragraphs[2].text.starts_with("Survives. "));
     let heads: Vec<String> = ours.iter().map(|h| h.to_string()).collect();
     assert_eq!(detail.heads, heads);
@@ -67,25 +82,40 @@ async fn garbage_bytes_close_the_connection_with_a_reason_and_leave_others_alone
     let dir = tempfile::tempdir().expect("tempdir");
     let server = Server::start(dir.path()).await;
     let doc = server.first_document().await;
-    let before = accord_server::documents::detail(&server.state.rooms, &doc).await.expect("detail");
+    let before = accord_server::documents::detail(&server.state.rooms, &doc)
+        .await
+        .expect("detail");
     let mut good = Peer::connect(&server.sync_url(&doc)).await;
     good.settle(QUIET).await;
 
     let mut bad = Peer::connect(&server.sync_url(&doc)).await;
-    bad.ws.send(Message::Binary(b"\x42not automerge".to_vec().into())).await.expect("send");
+    bad.ws
+        .send(Message::Binary(b"\x42not automerge".to_vec().into()))
+        .await
+        .expect("send");
     match bad.closed_with().await {
         Some(ServerFrame::Error { code, message }) => {
             assert_eq!(code, ErrorCode::BadMessage);
-            assert!(message.contains("not an automerge sync message"), "{message}");
+            assert!(
+                message.contains("not an automerge sync message"),
+                "{message}"
+            );
         }
         other => panic!("expected an error frame, got {other:?}"),
     }
     // The good peer still edits.
-    let id = document::read(&good.doc).expect("outline").paragraphs[2].id.clone();
+    let id = document::read(&good.doc).expect("outline").paragraphs[2]
+        .id
+        .clone();
     document::splice(&mut good.doc, &id, 0, 0, "Still here. ").expect("type");
     good.settle(QUIET).await;
-    let after = accord_server::documents::detail(&server.state.rooms, &doc).await.expect("detail");
-    assert_eq!(after.paragraphs[2].text, format!("Still here. {}", before.paragraphs[2].text));
+    let after = accord_server::documents::detail(&server.state.rooms, &doc)
+        .await
+        .expect("detail");
+    assert_eq!(
+        after.paragraphs[2].text,
+        format!("Still here. {}", before.paragraphs[2].text)
+    );
 }
 
 #[tokio::test]
@@ -93,7 +123,9 @@ async fn a_schema_breaking_change_is_refused_and_never_stored() {
     let dir = tempfile::tempdir().expect("tempdir");
     let server = Server::start(dir.path()).await;
     let doc = server.first_document().await;
-    let before = accord_server::documents::detail(&server.state.rooms, &doc).await.expect("detail");
+    let before = accord_server::documents::detail(&server.state.rooms, &doc)
+        .await
+        .expect("detail");
     let mut p = Peer::connect(&server.sync_url(&doc)).await;
     p.settle(QUIET).await;
     p.doc.put(ROOT, "title", 42).expect("put");
@@ -105,10 +137,21 @@ async fn a_schema_breaking_change_is_refused_and_never_stored() {
         }
         other => panic!("expected an error frame, got {other:?}"),
     }
-    assert_eq!(server.state.rooms.store().pending_chunks(&doc).await.expect("count"), 0);
+    assert_eq!(
+        server
+            .state
+            .rooms
+            .store()
+            .pending_chunks(&doc)
+            .await
+            .expect("count"),
+        0
+    );
     server.kill();
     let server = Server::start(dir.path()).await;
-    let after = accord_server::documents::detail(&server.state.rooms, &doc).await.expect("detail");
+    let after = accord_server::documents::detail(&server.state.rooms, &doc)
+        .await
+        .expect("detail");
     assert_eq!(after.title, before.title);
     assert_eq!(after.heads, before.heads);
 }
@@ -133,7 +176,9 @@ async fn a_bad_control_frame_is_refused_in_words() {
     let server = Server::start(dir.path()).await;
     let doc = server.first_document().await;
     let mut p = Peer::connect(&server.sync_url(&doc)).await;
-    p.ws.send(Message::Text("{\"type\":\"launch\"}".into())).await.expect("send");
+    p.ws.send(Message::Text("{\"type\":\"launch\"}".into()))
+        .await
+        .expect("send");
     match p.closed_with().await {
         Some(ServerFrame::Error { code, message }) => {
             assert_eq!(code, ErrorCode::BadControl);
@@ -163,16 +208,26 @@ async fn compaction_keeps_every_change() {
     let doc = server.first_document().await;
     let store = server.state.rooms.store().clone();
     let (mut loaded, last) = store.load_document(&doc).await.expect("load").expect("doc");
-    let id = document::read(&loaded).expect("outline").paragraphs[2].id.clone();
+    let id = document::read(&loaded).expect("outline").paragraphs[2]
+        .id
+        .clone();
     let mut local = document::load_autocommit(&loaded.save()).expect("load");
     document::splice(&mut local, &id, 0, 0, "Compacted. ").expect("type");
     let chunk = local.save_incremental();
-    let seq = store.append_changes(&doc, &[chunk.clone()], "t", 1).await.expect("append");
+    let seq = store
+        .append_changes(&doc, std::slice::from_ref(&chunk), "t", 1)
+        .await
+        .expect("append");
     assert!(seq > last);
     loaded.load_incremental(&chunk).expect("chunk");
-    store.compact(&doc, &loaded.save(), seq).await.expect("compact");
+    store
+        .compact(&doc, &loaded.save(), seq)
+        .await
+        .expect("compact");
     assert_eq!(store.pending_chunks(&doc).await.expect("count"), 0);
     let (reloaded, _) = store.load_document(&doc).await.expect("load").expect("doc");
     assert_eq!(reloaded.get_heads(), loaded.get_heads());
-    assert!(document::read(&reloaded).expect("outline").paragraphs[2].text.starts_with("Compacted. "));
+    assert!(document::read(&reloaded).expect("outline").paragraphs[2]
+        .text
+        .starts_with("Compacted. "));
 }

@@ -317,12 +317,10 @@ pub fn read<D: ReadDoc>(doc: &D) -> Result<Outline, SchemaError> {
     let title = title(doc)?;
     let mut paragraphs = Vec::new();
     for e in entries(doc)? {
-        let text = doc
-            .text(&e.text_obj)
-            .map_err(|_| SchemaError::BadField {
-                id: e.id.clone(),
-                field: "text",
-            })?;
+        let text = doc.text(&e.text_obj).map_err(|_| SchemaError::BadField {
+            id: e.id.clone(),
+            field: "text",
+        })?;
         paragraphs.push(Paragraph {
             id: e.id,
             kind: e.kind,

@@ -21,7 +21,10 @@ fn texts(doc: &AutoCommit) -> Vec<String> {
 
 #[test]
 fn split_in_the_middle_moves_the_tail_into_a_new_paragraph_after() {
-    let (mut doc, ids) = doc_with(&[(ParagraphKind::Numbered, "Hello world"), (ParagraphKind::Numbered, "Next")]);
+    let (mut doc, ids) = doc_with(&[
+        (ParagraphKind::Numbered, "Hello world"),
+        (ParagraphKind::Numbered, "Next"),
+    ]);
     let new = split(&mut doc, &ids[0], 5).expect("split");
     assert_eq!(texts(&doc), ["Hello", " world", "Next"]);
     let outline = read(&doc).expect("outline");
@@ -40,7 +43,10 @@ fn split_at_the_end_makes_an_empty_paragraph_and_a_heading_continues_as_numbered
 
 #[test]
 fn merge_with_previous_joins_the_texts_and_reports_the_seam() {
-    let (mut doc, ids) = doc_with(&[(ParagraphKind::Numbered, "One"), (ParagraphKind::Numbered, " two")]);
+    let (mut doc, ids) = doc_with(&[
+        (ParagraphKind::Numbered, "One"),
+        (ParagraphKind::Numbered, " two"),
+    ]);
     let merged = merge_with_previous(&mut doc, &ids[1]).expect("merge");
     assert_eq!(merged, Some((ids[0].clone(), 3)));
     assert_eq!(texts(&doc), ["One two"]);
@@ -49,10 +55,16 @@ fn merge_with_previous_joins_the_texts_and_reports_the_seam() {
 
 #[test]
 fn deleted_paragraph_is_hidden_but_keeps_its_text_as_a_tombstone() {
-    let (mut doc, ids) = doc_with(&[(ParagraphKind::Numbered, "Keep"), (ParagraphKind::Numbered, "Gone")]);
+    let (mut doc, ids) = doc_with(&[
+        (ParagraphKind::Numbered, "Keep"),
+        (ParagraphKind::Numbered, "Gone"),
+    ]);
     delete(&mut doc, &ids[1]).expect("delete");
     assert_eq!(texts(&doc), ["Keep"]);
-    assert!(matches!(text_obj(&doc, &ids[1]), Err(ModelError::UnknownParagraph(_))));
+    assert!(matches!(
+        text_obj(&doc, &ids[1]),
+        Err(ModelError::UnknownParagraph(_))
+    ));
     validate(&doc).expect("a tombstone is valid");
 }
 
@@ -85,7 +97,10 @@ fn changing_kind_renumbers_the_rest() {
         .into_iter()
         .map(|p| p.number)
         .collect();
-    assert_eq!(numbers, [Some("1".into()), Some("1(a)".into()), Some("2".into())]);
+    assert_eq!(
+        numbers,
+        [Some("1".into()), Some("1(a)".into()), Some("2".into())]
+    );
 }
 
 #[test]
@@ -102,7 +117,10 @@ fn concurrent_typing_in_one_paragraph_keeps_both_insertions() {
 
 #[test]
 fn moving_a_paragraph_does_not_lose_concurrent_typing_in_it() {
-    let (mut a, ids) = doc_with(&[(ParagraphKind::Numbered, "first"), (ParagraphKind::Numbered, "second")]);
+    let (mut a, ids) = doc_with(&[
+        (ParagraphKind::Numbered, "first"),
+        (ParagraphKind::Numbered, "second"),
+    ]);
     let mut b = a.fork();
     move_paragraph(&mut a, &ids[1], Direction::Up).expect("move");
     splice(&mut b, &ids[1], 6, 0, " edited").expect("type");
@@ -127,42 +145,67 @@ fn typing_into_a_concurrently_deleted_paragraph_is_kept_in_its_tombstone() {
 fn a_javascript_client_writing_strings_as_text_is_understood() {
     let (mut doc, ids) = doc_with(&[(ParagraphKind::Numbered, "x")]);
     let map = paragraphs_map(&doc).expect("map");
-    let (_, obj) = doc.get(&map, ids[0].as_str()).expect("get").expect("present");
+    let (_, obj) = doc
+        .get(&map, ids[0].as_str())
+        .expect("get")
+        .expect("present");
     let kind = doc.put_object(&obj, "kind", ObjType::Text).expect("put");
     doc.splice_text(&kind, 0, 0, "heading").expect("splice");
     validate(&doc).expect("valid");
-    assert_eq!(read(&doc).expect("outline").paragraphs[0].kind, ParagraphKind::Heading);
+    assert_eq!(
+        read(&doc).expect("outline").paragraphs[0].kind,
+        ParagraphKind::Heading
+    );
 }
 
 #[test]
 fn schema_violations_are_named() {
     let (doc, ids) = doc_with(&[(ParagraphKind::Numbered, "x")]);
     let map = paragraphs_map(&doc).expect("map");
-    let (_, obj) = doc.get(&map, ids[0].as_str()).expect("get").expect("present");
+    let (_, obj) = doc
+        .get(&map, ids[0].as_str())
+        .expect("get")
+        .expect("present");
 
     let mut bad = doc.clone();
     bad.put(ROOT, "evil", 1).expect("put");
-    assert_eq!(validate(&bad), Err(SchemaError::UnknownRootKey("evil".into())));
+    assert_eq!(
+        validate(&bad),
+        Err(SchemaError::UnknownRootKey("evil".into()))
+    );
 
     let mut bad = doc.clone();
     bad.put(&obj, "kind", "banner").expect("put");
     assert_eq!(
         validate(&bad),
-        Err(SchemaError::BadField { id: ids[0].clone(), field: "kind" })
+        Err(SchemaError::BadField {
+            id: ids[0].clone(),
+            field: "kind"
+        })
     );
 
     let mut bad = doc.clone();
     bad.put(&obj, "order", "zz0").expect("put");
-    assert!(matches!(validate(&bad), Err(SchemaError::BadField { field: "order", .. })));
+    assert!(matches!(
+        validate(&bad),
+        Err(SchemaError::BadField { field: "order", .. })
+    ));
 
     let mut bad = doc.clone();
     let text = text_obj(&bad, &ids[0]).expect("text");
-    bad.splice_text(&text, 0, 0, &"x".repeat(limits::MAX_PARAGRAPH_LEN)).expect("splice");
-    assert!(matches!(validate(&bad), Err(SchemaError::ParagraphTooLong { .. })));
+    bad.splice_text(&text, 0, 0, &"x".repeat(limits::MAX_PARAGRAPH_LEN))
+        .expect("splice");
+    assert!(matches!(
+        validate(&bad),
+        Err(SchemaError::ParagraphTooLong { .. })
+    ));
 
     let mut bad = doc.clone();
     bad.put(ROOT, "paragraphs", "not a map").expect("put");
-    assert_eq!(validate(&bad), Err(SchemaError::WrongRootType("paragraphs")));
+    assert_eq!(
+        validate(&bad),
+        Err(SchemaError::WrongRootType("paragraphs"))
+    );
 
     let mut bad = doc.clone();
     bad.put(ROOT, "schema", 2).expect("put");
@@ -189,14 +232,37 @@ fn set_text_writes_only_the_difference() {
 
 #[derive(Debug, Clone)]
 enum Op {
-    Type { para: usize, at: usize, text: String },
-    Erase { para: usize, at: usize, len: usize },
-    Split { para: usize, at: usize },
-    Merge { para: usize },
-    Delete { para: usize },
-    Move { para: usize, up: bool },
-    Kind { para: usize, kind: usize },
-    Insert { para: usize },
+    Type {
+        para: usize,
+        at: usize,
+        text: String,
+    },
+    Erase {
+        para: usize,
+        at: usize,
+        len: usize,
+    },
+    Split {
+        para: usize,
+        at: usize,
+    },
+    Merge {
+        para: usize,
+    },
+    Delete {
+        para: usize,
+    },
+    Move {
+        para: usize,
+        up: bool,
+    },
+    Kind {
+        para: usize,
+        kind: usize,
+    },
+    Insert {
+        para: usize,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -278,7 +344,7 @@ proptest! {
             (ParagraphKind::Numbered, "First paragraph."),
             (ParagraphKind::Numbered, "Second 😀 paragraph."),
         ]);
-        let mut replicas = vec![base.clone(), base.clone(), base];
+        let mut replicas = [base.clone(), base.clone(), base];
         for (i, r) in replicas.iter_mut().enumerate() {
             r.set_actor(automerge::ActorId::from(vec![i as u8 + 1; 16]));
         }

@@ -65,7 +65,16 @@ mod tests {
         let numbers: Vec<_> = ps.iter().map(|p| p.number.as_deref()).collect();
         assert_eq!(
             numbers,
-            [None, Some("1"), Some("2"), Some("2(a)"), Some("2(b)"), None, Some("3"), Some("3(a)")]
+            [
+                None,
+                Some("1"),
+                Some("2"),
+                Some("2(a)"),
+                Some("2(b)"),
+                None,
+                Some("3"),
+                Some("3(a)")
+            ]
         );
     }
 

@@ -36,10 +36,16 @@ mod tests {
 
     #[test]
     fn only_drafters_and_chairs_edit_the_text() {
-        let editors: Vec<_> = [Role::Reader, Role::Participant, Role::Drafter, Role::Chair, Role::Admin]
-            .into_iter()
-            .filter(|r| allows(*r, Action::EditText))
-            .collect();
+        let editors: Vec<_> = [
+            Role::Reader,
+            Role::Participant,
+            Role::Drafter,
+            Role::Chair,
+            Role::Admin,
+        ]
+        .into_iter()
+        .filter(|r| allows(*r, Action::EditText))
+        .collect();
         assert_eq!(editors, [Role::Drafter, Role::Chair]);
     }
 

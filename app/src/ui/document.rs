@@ -275,7 +275,8 @@ fn ParagraphRow(row: Row, ui: EditorUi) -> impl IntoView {
         let id = id.clone();
         move || {
             if ui.editable.get() {
-                let (i1, i2, i3, i4, i5) = (id.clone(), id.clone(), id.clone(), id.clone(), id.clone());
+                let (i1, i2, i3, i4, i5) =
+                    (id.clone(), id.clone(), id.clone(), id.clone(), id.clone());
                 view! {
                     <textarea
                         id=format!("ta-{id}")
@@ -290,7 +291,7 @@ fn ParagraphRow(row: Row, ui: EditorUi) -> impl IntoView {
                         on:click=move |ev| in_browser!(ev, i5 => super::editor::caret(&i5, &ev))
                     ></textarea>
                 }
-                    .into_any()
+                .into_any()
             } else if kind.get() == ParagraphKind::Heading {
                 view! { <h2 class="para-text">{move || text.get()}</h2> }.into_any()
             } else {

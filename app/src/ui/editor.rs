@@ -155,7 +155,11 @@ impl Session {
             return;
         }
         let location = window().location();
-        let proto = if location.protocol().ok().as_deref() == Some("https:") { "wss" } else { "ws" };
+        let proto = if location.protocol().ok().as_deref() == Some("https:") {
+            "wss"
+        } else {
+            "ws"
+        };
         let host = location.host().unwrap_or_default();
         let url = format!("{proto}://{host}/api/v1/documents/{}/sync", self.doc_id);
         let Ok(ws) = WebSocket::new(&url) else {
@@ -209,7 +213,9 @@ impl Session {
             return;
         }
         // Exponential backoff with jitter, so that a restarted server is not hit by everyone at once.
-        let base = 500u32.saturating_mul(1 << self.attempt.min(5)).min(MAX_BACKOFF_MS);
+        let base = 500u32
+            .saturating_mul(1 << self.attempt.min(5))
+            .min(MAX_BACKOFF_MS);
         let jitter = (js_sys::Math::random() * f64::from(base) * 0.3) as u32;
         let delay = base + jitter;
         self.attempt += 1;
@@ -235,7 +241,11 @@ impl Session {
         };
         let before = self.doc.get_heads();
         let carets = self.capture_caret();
-        if let Err(e) = self.doc.sync().receive_sync_message(&mut self.sync, message) {
+        if let Err(e) = self
+            .doc
+            .sync()
+            .receive_sync_message(&mut self.sync, message)
+        {
             leptos::logging::warn!("sync message refused: {e}");
             return;
         }
@@ -246,7 +256,10 @@ impl Session {
         }
         if !self.ui.editable.get_untracked() && document::read(&self.doc).is_ok() {
             let their = self.sync.their_heads.clone().unwrap_or_default();
-            if their.iter().all(|h| self.doc.get_change_by_hash(h).is_some()) {
+            if their
+                .iter()
+                .all(|h| self.doc.get_change_by_hash(h).is_some())
+            {
                 self.ui.editable.set(true);
             }
         }
@@ -258,23 +271,39 @@ impl Session {
             return;
         };
         match frame {
-            ServerFrame::Welcome { peer, peers, name, role } => {
+            ServerFrame::Welcome {
+                peer,
+                peers,
+                name,
+                role,
+            } => {
                 self.ui.me.set(Some(peer));
                 let mut all = peers;
-                all.push(crate::api::PeerPresence { peer, name: name.clone(), role, paragraph: None, caret: None });
+                all.push(crate::api::PeerPresence {
+                    peer,
+                    name: name.clone(),
+                    role,
+                    paragraph: None,
+                    caret: None,
+                });
                 self.ui.peers.set(all);
                 if self.ui.name.get_untracked().is_empty() {
                     self.ui.name.set(name);
                 }
                 self.send_presence();
             }
-            ServerFrame::Presence(p) => self.ui.peers.update(|peers| {
-                match peers.iter_mut().find(|q| q.peer == p.peer) {
-                    Some(q) => *q = p,
-                    None => peers.push(p),
-                }
-            }),
-            ServerFrame::Left { peer } => self.ui.peers.update(|peers| peers.retain(|p| p.peer != peer)),
+            ServerFrame::Presence(p) => {
+                self.ui
+                    .peers
+                    .update(|peers| match peers.iter_mut().find(|q| q.peer == p.peer) {
+                        Some(q) => *q = p,
+                        None => peers.push(p),
+                    })
+            }
+            ServerFrame::Left { peer } => self
+                .ui
+                .peers
+                .update(|peers| peers.retain(|p| p.peer != peer)),
             ServerFrame::Error { code, message } => {
                 if !matches!(code, ErrorCode::Overloaded | ErrorCode::Internal) {
                     self.ui.status.set(Status::Refused(message));
@@ -346,7 +375,9 @@ impl Session {
         let cursor_at = |pos: u32| {
             let pos = pos as usize;
             if pos >= len {
-                self.doc.get_cursor(&obj, automerge::CursorPosition::End, None).ok()
+                self.doc
+                    .get_cursor(&obj, automerge::CursorPosition::End, None)
+                    .ok()
             } else {
                 self.doc.get_cursor(&obj, pos, None).ok()
             }
@@ -391,10 +422,17 @@ impl Session {
                 }
             }
         }
-        let current: Vec<String> = self.ui.rows.with_untracked(|rows| rows.iter().map(|r| r.id.clone()).collect());
+        let current: Vec<String> = self
+            .ui
+            .rows
+            .with_untracked(|rows| rows.iter().map(|r| r.id.clone()).collect());
         let mut next = Vec::with_capacity(outline.paragraphs.len());
         for p in &outline.paragraphs {
-            let row = self.rows.entry(p.id.clone()).or_insert_with(|| Row::new(p)).clone();
+            let row = self
+                .rows
+                .entry(p.id.clone())
+                .or_insert_with(|| Row::new(p))
+                .clone();
             if row.kind.get_untracked() != p.kind {
                 row.kind.set(p.kind);
             }
@@ -456,13 +494,19 @@ pub fn input(id: &str, ev: &web_sys::Event) {
             }
             s.schedule_flush();
         }
-        s.focus = Some((id.to_string(), ta.selection_start().ok().flatten().unwrap_or(0)));
+        s.focus = Some((
+            id.to_string(),
+            ta.selection_start().ok().flatten().unwrap_or(0),
+        ));
     });
 }
 
 /// Enter splits, Backspace at the start merges, arrows at the edges move between paragraphs.
 pub fn keydown(id: &str, ev: &web_sys::KeyboardEvent) {
-    let Some(ta) = ev.target().and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok()) else {
+    let Some(ta) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
+    else {
         return;
     };
     if ev.is_composing() {
@@ -478,7 +522,8 @@ pub fn keydown(id: &str, ev: &web_sys::KeyboardEvent) {
             with(|s| {
                 s.structural(|doc| {
                     if end > start {
-                        document::splice(doc, &id, start as usize, (end - start) as usize, "").ok()?;
+                        document::splice(doc, &id, start as usize, (end - start) as usize, "")
+                            .ok()?;
                     }
                     let new_id = document::split(doc, &id, start as usize).ok()?;
                     Some((new_id, 0))
@@ -487,7 +532,9 @@ pub fn keydown(id: &str, ev: &web_sys::KeyboardEvent) {
         }
         "Backspace" if start == 0 && end == 0 => {
             with(|s| {
-                let first = s.ui.rows.with_untracked(|r| r.first().map(|r| r.id == id).unwrap_or(true));
+                let first =
+                    s.ui.rows
+                        .with_untracked(|r| r.first().map(|r| r.id == id).unwrap_or(true));
                 if !first {
                     ev.prevent_default();
                     s.structural(|doc| {
@@ -519,7 +566,10 @@ fn neighbour(id: &str, step: isize) -> Option<(String, u32)> {
         s.ui.rows.with_untracked(|rows| {
             let i = rows.iter().position(|r| r.id == id)? as isize + step;
             let row = rows.get(usize::try_from(i).ok()?)?;
-            Some((row.id.clone(), row.text.get_untracked().encode_utf16().count() as u32))
+            Some((
+                row.id.clone(),
+                row.text.get_untracked().encode_utf16().count() as u32,
+            ))
         })
     })
     .flatten()
@@ -530,7 +580,11 @@ pub fn caret(id: &str, ev: &web_sys::Event) {
     let Some(ta) = target(ev) else { return };
     let pos = ta.selection_start().ok().flatten().unwrap_or(0);
     with(|s| {
-        let changed = s.focus.as_ref().map(|(i, p)| i != id || *p != pos).unwrap_or(true);
+        let changed = s
+            .focus
+            .as_ref()
+            .map(|(i, p)| i != id || *p != pos)
+            .unwrap_or(true);
         if changed {
             let paragraph_changed = s.focus.as_ref().map(|(i, _)| i != id).unwrap_or(true);
             s.focus = Some((id.to_string(), pos));
@@ -542,20 +596,35 @@ pub fn caret(id: &str, ev: &web_sys::Event) {
 }
 
 pub fn set_kind(id: &str, kind: &str) {
-    let Some(kind) = ParagraphKind::parse(kind) else { return };
-    with(|s| s.structural(|doc| document::set_kind(doc, id, kind).ok().map(|_| (id.to_string(), 0))));
+    let Some(kind) = ParagraphKind::parse(kind) else {
+        return;
+    };
+    with(|s| {
+        s.structural(|doc| {
+            document::set_kind(doc, id, kind)
+                .ok()
+                .map(|_| (id.to_string(), 0))
+        })
+    });
 }
 
 pub fn move_paragraph(id: &str, up: bool) {
     let dir = if up { Direction::Up } else { Direction::Down };
-    with(|s| s.structural(|doc| document::move_paragraph(doc, id, dir).ok().map(|_| (id.to_string(), 0))));
+    with(|s| {
+        s.structural(|doc| {
+            document::move_paragraph(doc, id, dir)
+                .ok()
+                .map(|_| (id.to_string(), 0))
+        })
+    });
 }
 
 pub fn delete_paragraph(id: &str) {
     with(|s| {
         let neighbour = s.ui.rows.with_untracked(|rows| {
             let i = rows.iter().position(|r| r.id == id)?;
-            rows.get(i.checked_sub(1).unwrap_or(i + 1)).map(|r| r.id.clone())
+            rows.get(i.checked_sub(1).unwrap_or(i + 1))
+                .map(|r| r.id.clone())
         });
         s.structural(|doc| {
             document::delete(doc, id).ok()?;
@@ -566,9 +635,12 @@ pub fn delete_paragraph(id: &str) {
 
 pub fn add_at_end() {
     with(|s| {
-        let last = s.ui.rows.with_untracked(|rows| rows.last().map(|r| r.id.clone()));
+        let last =
+            s.ui.rows
+                .with_untracked(|rows| rows.last().map(|r| r.id.clone()));
         s.structural(|doc| {
-            let id = document::insert_after(doc, last.as_deref(), ParagraphKind::Numbered, "").ok()?;
+            let id =
+                document::insert_after(doc, last.as_deref(), ParagraphKind::Numbered, "").ok()?;
             Some((id, 0))
         })
     });

@@ -115,12 +115,19 @@ pub async fn get_document(id: String) -> Result<Option<DocumentDetail>, ServerFn
 
 /// The new-document form's target; works as a plain form post without JavaScript.
 #[server(prefix = "/_fn", endpoint = "create_document")]
-pub async fn create_document_form(title: String, markdown: String) -> Result<Created, ServerFnError> {
+pub async fn create_document_form(
+    title: String,
+    markdown: String,
+) -> Result<Created, ServerFnError> {
     let req = crate::api::CreateDocument {
         title: Some(title),
         markdown: (!markdown.trim().is_empty()).then_some(markdown),
     };
-    let created = backend()?.0.create_document(req).await.map_err(backend_error)?;
+    let created = backend()?
+        .0
+        .create_document(req)
+        .await
+        .map_err(backend_error)?;
     leptos_axum::redirect(&created.url);
     Ok(created)
 }
@@ -183,11 +190,11 @@ fn DocumentCard(doc: DocumentSummary) -> impl IntoView {
 fn NewDocumentPage() -> impl IntoView {
     let create = ServerAction::<CreateDocumentForm>::new();
     let error = move || {
-        create
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .map(|e| e.to_string().trim_start_matches("error running server function: ").to_string())
+        create.value().get().and_then(|r| r.err()).map(|e| {
+            e.to_string()
+                .trim_start_matches("error running server function: ")
+                .to_string()
+        })
     };
     view! {
         <Title text="New document" />

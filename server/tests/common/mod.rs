@@ -36,7 +36,9 @@ pub struct Server {
 impl Server {
     pub async fn start(dir: &Path) -> Self {
         let state = state_in(dir).await;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let app = router(state.clone());
         let task = tokio::spawn(async move {
@@ -51,7 +53,12 @@ impl Server {
     }
 
     pub async fn first_document(&self) -> String {
-        self.state.rooms.store().list_documents().await.expect("list")[0]
+        self.state
+            .rooms
+            .store()
+            .list_documents()
+            .await
+            .expect("list")[0]
             .id
             .clone()
     }
@@ -73,7 +80,9 @@ pub struct Peer {
 
 impl Peer {
     pub async fn connect(url: &str) -> Self {
-        let (ws, _) = tokio_tungstenite::connect_async(url).await.expect("connect");
+        let (ws, _) = tokio_tungstenite::connect_async(url)
+            .await
+            .expect("connect");
         Self {
             doc: app::model::document::empty_doc(),
             state: sync::State::new(),
@@ -85,7 +94,10 @@ impl Peer {
     pub async fn send_sync(&mut self) -> bool {
         match self.doc.sync().generate_sync_message(&mut self.state) {
             Some(m) => {
-                self.ws.send(Message::Binary(m.encode().into())).await.expect("send");
+                self.ws
+                    .send(Message::Binary(m.encode().into()))
+                    .await
+                    .expect("send");
                 true
             }
             None => false,
@@ -99,10 +111,15 @@ impl Peer {
             match msg.expect("frame") {
                 Message::Binary(b) => {
                     let m = sync::Message::decode(&b).expect("sync message");
-                    self.doc.sync().receive_sync_message(&mut self.state, m).expect("receive");
+                    self.doc
+                        .sync()
+                        .receive_sync_message(&mut self.state, m)
+                        .expect("receive");
                     self.send_sync().await;
                 }
-                Message::Text(t) => self.controls.push(serde_json::from_str(&t).expect("control")),
+                Message::Text(t) => self
+                    .controls
+                    .push(serde_json::from_str(&t).expect("control")),
                 Message::Close(_) => break,
                 _ => {}
             }
@@ -112,7 +129,8 @@ impl Peer {
     /// Reads frames until the connection closes; returns the error frame it closed with.
     pub async fn closed_with(&mut self) -> Option<ServerFrame> {
         let mut error = None;
-        while let Ok(Some(msg)) = tokio::time::timeout(Duration::from_secs(5), self.ws.next()).await {
+        while let Ok(Some(msg)) = tokio::time::timeout(Duration::from_secs(5), self.ws.next()).await
+        {
             match msg {
                 Ok(Message::Text(t)) => {
                     let f: ServerFrame = serde_json::from_str(&t).expect("control");
