@@ -31,7 +31,7 @@ use app::{
 };
 use automerge::{
     sync::{self, SyncDoc},
-    Automerge, ChangeHash,
+    Automerge, ChangeHash, PatchLog,
 };
 use bytes::Bytes;
 
@@ -86,6 +86,8 @@ struct Peer {
 pub struct Applied {
     /// An incremental save of the new changes, to store before anything else is sent.
     pub chunk: Option<Vec<u8>>,
+    /// The title or the set of paragraphs changed, not only paragraph texts.
+    pub outline_changed: bool,
 }
 
 /// Frames a room wants sent, in order.
@@ -226,28 +228,34 @@ impl Room {
         }
         let before = self.doc.get_heads();
         let mut state = p.state.clone();
-        let received = self.doc.receive_sync_message(&mut state, message);
-        let after = self.doc.get_heads();
+        // Patches made while applying say what changed, far cheaper than diffing heads later.
+        let mut log = PatchLog::active();
+        let received = self
+            .doc
+            .receive_sync_message_log_patches(&mut state, message, &mut log);
         let verdict = match received {
             Err(e) => Err(Refusal::new(
                 ErrorCode::BadMessage,
                 format!("changes do not decode: {e}"),
             )),
-            Ok(()) if after == before => Ok(None),
+            Ok(()) if self.doc.get_heads() == before => Ok(Applied::default()),
             Ok(()) => {
-                let touched = document::touched(&self.doc, &before, &after);
+                let touched = document::touched(&self.doc.make_patches(&mut log));
                 document::validate_parts(&self.doc, &touched)
-                    .map(|()| Some(self.doc.save_after(&before)))
+                    .map(|()| Applied {
+                        chunk: Some(self.doc.save_after(&before)),
+                        outline_changed: touched.outline,
+                    })
                     .map_err(|e| Refusal::new(ErrorCode::Schema, format!("change refused: {e}")))
             }
         };
         match verdict {
-            Ok(chunk) => {
+            Ok(applied) => {
                 p.state = state;
-                if chunk.is_some() {
+                if applied.chunk.is_some() {
                     self.dirty.extend(self.peers.keys().copied());
                 }
-                Ok(Applied { chunk })
+                Ok(applied)
             }
             Err(refusal) => {
                 self.rollback(&before);

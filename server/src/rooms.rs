@@ -16,7 +16,7 @@ use std::{
 
 use app::{
     api::{ErrorCode, Role},
-    model::document::Outline,
+    model::document::{self, Outline},
 };
 use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot};
@@ -283,6 +283,7 @@ impl RoomTask {
     async fn handle_batch(&mut self, batch: &mut Vec<Input>) -> bool {
         let mut outbox: Outbox = Vec::new();
         let mut chunks = Vec::new();
+        let mut outline_changed = false;
         let mut refused: Vec<(PeerId, Refusal)> = Vec::new();
         for input in batch.drain(..) {
             match input {
@@ -296,7 +297,10 @@ impl RoomTask {
                     outbox.extend(self.room.join(peer, role, &name));
                 }
                 Input::Sync { peer, bytes } => match self.room.receive_sync(peer, bytes) {
-                    Ok(applied) => chunks.extend(applied.chunk),
+                    Ok(applied) => {
+                        outline_changed |= applied.outline_changed;
+                        chunks.extend(applied.chunk);
+                    }
                     Err(r) => refused.push((peer, r)),
                 },
                 Input::Control { peer, text } => match self.room.receive_control(peer, &text) {
@@ -331,7 +335,7 @@ impl RoomTask {
             }
             outbox.extend(self.room.leave(peer));
         }
-        if !chunks.is_empty() && !self.store(&chunks).await {
+        if !chunks.is_empty() && !self.store(&chunks, outline_changed).await {
             // Nothing of this batch may be acknowledged: drop everyone and reload from disk.
             self.fail_all();
             return false;
@@ -341,12 +345,22 @@ impl RoomTask {
         true
     }
 
-    /// Stores a batch's chunks; compacts when enough have piled up.
-    async fn store(&mut self, chunks: &[Vec<u8>]) -> bool {
-        let outline = self.room.outline().unwrap_or_default();
+    /// Stores a batch's chunks; compacts when enough have piled up. The listing's mirrors
+    /// (title, paragraph count) are recomputed only when the outline changed.
+    async fn store(&mut self, chunks: &[Vec<u8>], outline_changed: bool) -> bool {
+        let mirrors = outline_changed
+            .then(|| {
+                let doc = self.room.doc();
+                Some((document::title(doc).ok()?, document::live_count(doc).ok()?))
+            })
+            .flatten();
         let store = self.rooms.store().clone();
         match store
-            .append_changes(&self.id, chunks, &outline.title, outline.paragraphs.len())
+            .append_changes(
+                &self.id,
+                chunks,
+                mirrors.as_ref().map(|(t, n)| (t.as_str(), *n)),
+            )
             .await
         {
             Ok(seq) => {

@@ -198,14 +198,14 @@ impl Store {
         Ok(Some((doc, last_seq)))
     }
 
-    /// Appends the chunks of one batch in one transaction and refreshes the listing mirrors.
-    /// Returns the sequence number of the last chunk.
+    /// Appends the chunks of one batch in one transaction, bumps the document's time and, when
+    /// given, refreshes the listing mirrors (title, paragraph count). Returns the sequence number
+    /// of the last chunk.
     pub async fn append_changes(
         &self,
         id: &str,
         chunks: &[Vec<u8>],
-        title: &str,
-        paragraphs: usize,
+        mirrors: Option<(&str, usize)>,
     ) -> Result<i64, StoreError> {
         let mut tx = self.pool.begin().await?;
         let mut last = 0;
@@ -218,11 +218,11 @@ impl Store {
                 .last_insert_rowid();
         }
         sqlx::query(
-            "UPDATE documents SET title = ?, paragraphs = ?,
+            "UPDATE documents SET title = COALESCE(?, title), paragraphs = COALESCE(?, paragraphs),
              updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
         )
-        .bind(title)
-        .bind(paragraphs as i64)
+        .bind(mirrors.map(|(t, _)| t))
+        .bind(mirrors.map(|(_, n)| n as i64))
         .bind(id)
         .execute(&mut *tx)
         .await?;

@@ -215,7 +215,7 @@ async fn compaction_keeps_every_change() {
     document::splice(&mut local, &id, 0, 0, "Compacted. ").expect("type");
     let chunk = local.save_incremental();
     let seq = store
-        .append_changes(&doc, std::slice::from_ref(&chunk), "t", 1)
+        .append_changes(&doc, std::slice::from_ref(&chunk), None)
         .await
         .expect("append");
     assert!(seq > last);

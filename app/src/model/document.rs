@@ -243,6 +243,11 @@ fn title_obj<D: ReadDoc>(doc: &D) -> Result<ObjId, SchemaError> {
     }
 }
 
+/// How many live paragraphs the document has (cheaper than [`read`]: no texts are read).
+pub fn live_count<D: ReadDoc>(doc: &D) -> Result<usize, SchemaError> {
+    Ok(entries(doc)?.len())
+}
+
 /// The title of the document.
 pub fn title<D: ReadDoc>(doc: &D) -> Result<String, SchemaError> {
     let obj = title_obj(doc)?;
@@ -335,36 +340,48 @@ pub fn read<D: ReadDoc>(doc: &D) -> Result<Outline, SchemaError> {
 /// What a validation has to look at: everything, or only what a change touched.
 #[derive(Debug, Default, Clone)]
 pub struct Touched {
+    /// A root key or the title changed.
     pub root: bool,
     pub paragraphs: BTreeSet<String>,
+    /// Something other than a paragraph's text changed: the listing (title, paragraph count)
+    /// may need refreshing.
+    pub outline: bool,
 }
 
-/// The parts of the document that changed between two sets of heads, for [`validate`].
-pub fn touched(
-    doc: &automerge::Automerge,
-    before: &[automerge::ChangeHash],
-    after: &[automerge::ChangeHash],
-) -> Touched {
+/// The parts of the document that `patches` (from applying changes) touched, for
+/// [`validate_parts`].
+pub fn touched(patches: &[automerge::Patch]) -> Touched {
+    use automerge::{PatchAction, Prop};
     let mut t = Touched::default();
-    for patch in doc.diff(before, after) {
+    for patch in patches {
+        let text_edit = matches!(
+            patch.action,
+            PatchAction::SpliceText { .. } | PatchAction::DeleteSeq { .. }
+        );
         match patch.path.first() {
-            None => t.root = true,
-            Some((_, automerge::Prop::Map(key))) if key == "paragraphs" => {
-                match patch.path.get(1) {
-                    Some((_, automerge::Prop::Map(id))) => {
-                        t.paragraphs.insert(id.clone());
-                    }
-                    // A patch on the paragraphs map itself names the paragraph in its action.
-                    _ => match &patch.action {
-                        automerge::PatchAction::PutMap { key, .. }
-                        | automerge::PatchAction::DeleteMap { key } => {
+            Some((_, Prop::Map(key))) if key == "paragraphs" => match patch.path.get(1) {
+                Some((_, Prop::Map(id))) => {
+                    t.paragraphs.insert(id.clone());
+                    // Inside a paragraph, only an edit of its text leaves the outline alone.
+                    let in_text =
+                        matches!(patch.path.get(2), Some((_, Prop::Map(k))) if k == "text");
+                    t.outline |= !(text_edit && in_text);
+                }
+                // A patch on the paragraphs map itself names the paragraph in its action.
+                _ => {
+                    t.outline = true;
+                    match &patch.action {
+                        PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key } => {
                             t.paragraphs.insert(key.clone());
                         }
                         _ => t.root = true,
-                    },
+                    }
                 }
+            },
+            _ => {
+                t.root = true;
+                t.outline = true;
             }
-            Some(_) => t.root = true,
         }
     }
     t
@@ -379,6 +396,7 @@ pub fn validate<D: ReadDoc>(doc: &D) -> Result<(), SchemaError> {
         &Touched {
             root: true,
             paragraphs: ids,
+            outline: true,
         },
     )
 }
@@ -453,8 +471,52 @@ fn live_entry<D: ReadDoc>(doc: &D, id: &str) -> Result<Entry, ModelError> {
 }
 
 /// The Text object holding a live paragraph's text.
+///
+/// This is on every keystroke's path, so it reads only what it must (four lookups) and leaves
+/// the schema checks to [`validate`].
 pub fn text_obj<D: ReadDoc>(doc: &D, id: &str) -> Result<ObjId, ModelError> {
-    Ok(live_entry(doc, id)?.text_obj)
+    let unknown = || ModelError::UnknownParagraph(id.to_string());
+    let map = paragraphs_map(doc)?;
+    let obj = match doc.get(&map, id)? {
+        Some((Value::Object(ObjType::Map), obj)) => obj,
+        _ => return Err(unknown()),
+    };
+    if let Some((Value::Scalar(s), _)) = doc.get(&obj, "deleted")? {
+        if matches!(s.as_ref(), ScalarValue::Boolean(true)) {
+            return Err(unknown());
+        }
+    }
+    match doc.get(&obj, "text")? {
+        Some((Value::Object(ObjType::Text), text)) => Ok(text),
+        _ => Err(SchemaError::BadField {
+            id: id.to_string(),
+            field: "text",
+        }
+        .into()),
+    }
+}
+
+/// A paragraph's text, resolved once for a run of edits (a burst of typing stays in one
+/// paragraph, so the editor need not look the paragraph up per keystroke).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParagraphText(ObjId);
+
+impl ParagraphText {
+    pub fn resolve<D: ReadDoc>(doc: &D, id: &str) -> Result<Self, ModelError> {
+        text_obj(doc, id).map(Self)
+    }
+
+    /// Replaces `del` code units at `pos` with `insert`; positions past the end are an error.
+    pub fn splice<T: Transactable>(
+        &self,
+        tx: &mut T,
+        pos: usize,
+        del: usize,
+        insert: &str,
+    ) -> Result<(), ModelError> {
+        tx.splice_text(&self.0, pos, del as isize, insert)?;
+        Ok(())
+    }
 }
 
 /// The paragraph objects' map id, for callers that write paragraph fields.

@@ -1,1 +1,639 @@
-fn main() {}
+//! `accord-bench`: figures from real runs, each against a peer run beside it.
+//!
+//! - `trace`: replays the automerge-paper editing trace (259,778 edits) into one paragraph
+//!   through `app::model`, and into a plain automerge Text in the same process; prints the time
+//!   and saved-size ratios.
+//! - `load [N ...]`: starts the real server binary per round and lets N simulated editors type
+//!   one keystroke per second each into one document; prints keystroke-to-remote-peer latency
+//!   (measured by full automerge observers), server CPU and memory, and whether the load
+//!   driver, rather than the server, was the limit.
+//!
+//! Simulated editors are thin: each has its own fork of the document and sends real automerge
+//! changes and acknowledgements, but never applies the others' changes (that would make the
+//! driver, not the server, the bottleneck on two cores). Two observers are full peers.
+#![allow(clippy::print_stdout)]
+
+use std::{
+    collections::HashMap,
+    io::Read,
+    path::PathBuf,
+    process::{Child, Command, Stdio},
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+use anyhow::{anyhow, bail, Context, Result};
+use app::model::{document, ParagraphKind};
+use automerge::{
+    sync::{self, BloomFilter, ChunkList, MessageFlags, MessageVersion, SyncDoc},
+    transaction::Transactable,
+    AutoCommit, ChangeHash, ObjType, ReadDoc, ROOT,
+};
+use futures::{SinkExt, StreamExt};
+use tokio::{io::AsyncReadExt, io::AsyncWriteExt, net::TcpStream};
+use tokio_tungstenite::tungstenite::Message as WsMessage;
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("trace") => trace(),
+        Some("load") => load(&args[1..]),
+        _ => {
+            trace()?;
+            load(&[])
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// (a) trace replay
+
+fn traces_dir() -> PathBuf {
+    std::env::var_os("ACCORD_TRACES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/traces"))
+        })
+}
+
+struct Trace {
+    start: String,
+    end: String,
+    patches: Vec<(usize, usize, String)>,
+}
+
+fn read_trace(name: &str) -> Result<Trace> {
+    let path = traces_dir().join(name);
+    let file = std::fs::File::open(&path).with_context(|| format!("opening {}", path.display()))?;
+    let mut json = String::new();
+    flate2::read::GzDecoder::new(file).read_to_string(&mut json)?;
+    let v: serde_json::Value = serde_json::from_str(&json)?;
+    let mut patches = Vec::new();
+    for txn in v["txns"].as_array().ok_or_else(|| anyhow!("no txns"))? {
+        for p in txn["patches"]
+            .as_array()
+            .ok_or_else(|| anyhow!("no patches"))?
+        {
+            let pos = p[0].as_u64().ok_or_else(|| anyhow!("bad pos"))? as usize;
+            let del = p[1].as_u64().ok_or_else(|| anyhow!("bad del"))? as usize;
+            let ins = p[2].as_str().unwrap_or_default().to_string();
+            patches.push((pos, del, ins));
+        }
+    }
+    Ok(Trace {
+        start: v["startContent"].as_str().unwrap_or_default().to_string(),
+        end: v["endContent"].as_str().unwrap_or_default().to_string(),
+        patches,
+    })
+}
+
+/// Edits per commit: what the editor sends per burst of typing.
+const BURST: usize = 64;
+
+/// How the model is asked for each edit.
+#[derive(Clone, Copy)]
+enum Lookup {
+    /// `document::splice(doc, id, ..)`: the paragraph is looked up by id for every edit.
+    PerEdit,
+    /// `ParagraphText::resolve` once, then `splice` per edit, as the editor does per burst.
+    Resolved,
+}
+
+fn replay_model(t: &Trace, lookup: Lookup) -> Result<(Duration, usize, String)> {
+    let started = Instant::now();
+    let mut doc = document::new_document("Trace", &[(ParagraphKind::Numbered, t.start.clone())])?;
+    let id = document::read(&doc)?.paragraphs[0].id.clone();
+    let text = document::ParagraphText::resolve(&doc, &id)?;
+    for (i, (pos, del, ins)) in t.patches.iter().enumerate() {
+        match lookup {
+            Lookup::PerEdit => document::splice(&mut doc, &id, *pos, *del, ins)?,
+            Lookup::Resolved => text.splice(&mut doc, *pos, *del, ins)?,
+        }
+        if i % BURST == BURST - 1 {
+            doc.commit();
+        }
+    }
+    doc.commit();
+    let elapsed = started.elapsed();
+    let size = doc.save().len();
+    let text = document::read(&doc)?.paragraphs[0].text.clone();
+    Ok((elapsed, size, text))
+}
+
+fn replay_raw(t: &Trace) -> Result<(Duration, usize, String)> {
+    let started = Instant::now();
+    let mut doc = AutoCommit::new_with_encoding(document::TEXT_ENCODING);
+    let text = doc.put_object(ROOT, "text", ObjType::Text)?;
+    doc.splice_text(&text, 0, 0, &t.start)?;
+    doc.commit();
+    for (i, (pos, del, ins)) in t.patches.iter().enumerate() {
+        doc.splice_text(&text, *pos, *del as isize, ins)?;
+        if i % BURST == BURST - 1 {
+            doc.commit();
+        }
+    }
+    doc.commit();
+    let elapsed = started.elapsed();
+    let size = doc.save().len();
+    let out = doc.text(&text)?;
+    Ok((elapsed, size, out))
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn trace() -> Result<()> {
+    let t = read_trace("automerge-paper.json.gz")?;
+    println!(
+        "## (a) automerge-paper trace: {} edits, one commit per {BURST} edits, median of 3",
+        t.patches.len()
+    );
+    let (mut per_edit, mut resolved, mut raw) = (Vec::new(), Vec::new(), Vec::new());
+    let mut sizes = (0, 0, 0);
+    for _ in 0..3 {
+        // Interleave the runs so that none always gets the warmer machine.
+        let (a, sa, ta) = replay_model(&t, Lookup::PerEdit)?;
+        let (b, sb, tb) = replay_model(&t, Lookup::Resolved)?;
+        let (c, sc, tc) = replay_raw(&t)?;
+        if [ta, tb, tc].iter().any(|text| *text != t.end) {
+            bail!("a replay did not reach the trace's final text");
+        }
+        per_edit.push(a);
+        resolved.push(b);
+        raw.push(c);
+        sizes = (sa, sb, sc);
+    }
+    let (a, b, c) = (median(per_edit), median(resolved), median(raw));
+    println!("| run | time | ratio to raw | saved size | ratio to raw |");
+    println!("|---|---|---|---|---|");
+    let row = |name: &str, d: Duration, size: usize| {
+        println!(
+            "| {name} | {:.2} s | {:.2}× | {} KB | {:.2}× |",
+            d.as_secs_f64(),
+            d.as_secs_f64() / c.as_secs_f64(),
+            size / 1024,
+            size as f64 / sizes.2 as f64
+        )
+    };
+    row(
+        "app::model, paragraph resolved once per burst (`ParagraphText`)",
+        b,
+        sizes.1,
+    );
+    row(
+        "app::model, paragraph looked up per edit (`document::splice`)",
+        a,
+        sizes.0,
+    );
+    row("raw automerge, one root Text (peer)", c, sizes.2);
+    println!();
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// (b) simulated editors through the real server
+
+fn server_binary() -> Result<PathBuf> {
+    if let Some(p) = std::env::var_os("ACCORD_BIN") {
+        return Ok(PathBuf::from(p));
+    }
+    Ok(std::env::current_exe()?.with_file_name("accord"))
+}
+
+struct ServerProcess {
+    child: Child,
+    addr: String,
+    _dir: tempdir::Dir,
+}
+
+mod tempdir {
+    /// A temporary folder removed on drop.
+    pub struct Dir(pub std::path::PathBuf);
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+impl ServerProcess {
+    async fn start() -> Result<Self> {
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0")?;
+            l.local_addr()?.port()
+        };
+        let dir = std::env::temp_dir().join(format!("accord-bench-{}-{port}", std::process::id()));
+        let addr = format!("127.0.0.1:{port}");
+        let child = Command::new(server_binary()?)
+            .env("ACCORD_DATA", &dir)
+            .env("ACCORD_ADDR", &addr)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .context("starting the server (build it first: cargo build --release)")?;
+        let server = Self {
+            child,
+            addr,
+            _dir: tempdir::Dir(dir),
+        };
+        for _ in 0..100 {
+            if TcpStream::connect(&server.addr).await.is_ok() {
+                return Ok(server);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        bail!("the server did not start")
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// CPU seconds (user + system) used so far by a process.
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    let rest = stat.rsplit(')').next().unwrap_or_default();
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|s| s.parse::<f64>().ok()).unwrap_or(0.0);
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// Resident memory of a process, in KB.
+fn rss_kb(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+async fn post_json(addr: &str, path: &str, body: &str) -> Result<serde_json::Value> {
+    let mut s = TcpStream::connect(addr).await?;
+    let req = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).await?;
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).await?;
+    let json = resp
+        .split("\r\n\r\n")
+        .nth(1)
+        .ok_or_else(|| anyhow!("no body"))?;
+    Ok(serde_json::from_str(json)?)
+}
+
+type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<TcpStream>>;
+
+/// Full sync of `doc` over a fresh connection, until both sides have everything.
+async fn handshake(url: &str, doc: &mut AutoCommit) -> Result<(Ws, sync::State)> {
+    let (mut ws, _) = tokio_tungstenite::connect_async(url).await?;
+    let mut state = sync::State::new();
+    if let Some(m) = doc.sync().generate_sync_message(&mut state) {
+        ws.send(WsMessage::Binary(m.encode().into())).await?;
+    }
+    loop {
+        let frame = tokio::time::timeout(Duration::from_secs(30), ws.next())
+            .await?
+            .ok_or_else(|| anyhow!("closed during handshake"))??;
+        if let WsMessage::Binary(b) = frame {
+            doc.sync()
+                .receive_sync_message(&mut state, sync::Message::decode(&b)?)?;
+            if let Some(m) = doc.sync().generate_sync_message(&mut state) {
+                ws.send(WsMessage::Binary(m.encode().into())).await?;
+            }
+            // The server has what we have: whatever we just sent is only an acknowledgement,
+            // which the server does not answer.
+            if state.their_heads.as_deref() == Some(&doc.get_heads()[..]) {
+                return Ok((ws, state));
+            }
+        }
+    }
+}
+
+#[derive(Default)]
+struct Shared {
+    sent_at: HashMap<ChangeHash, Instant>,
+    latencies: Vec<Duration>,
+    schedule_lag: Vec<Duration>,
+    measuring: bool,
+    sent: u64,
+}
+
+struct Round {
+    n: usize,
+    keystrokes: u64,
+    seconds: f64,
+    p50: Option<Duration>,
+    p99: Option<Duration>,
+    samples: usize,
+    server_cpu: f64,
+    server_rss_kb: u64,
+    per_editor_kb: f64,
+    driver_cpu: f64,
+    schedule_lag_p99: Duration,
+    loop_lag_p99: Duration,
+}
+
+fn percentile(v: &mut [Duration], p: f64) -> Option<Duration> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort();
+    let i = ((v.len() as f64 - 1.0) * p).round() as usize;
+    Some(v[i])
+}
+
+fn ack(heads: Vec<ChangeHash>) -> sync::Message {
+    let mut flags = MessageFlags::new();
+    flags.set(MessageFlags::SUPPORTS_SYNC_RESET);
+    sync::Message {
+        have: vec![sync::Have {
+            last_sync: heads.clone(),
+            bloom: BloomFilter::from_hashes(std::iter::empty::<ChangeHash>()),
+        }],
+        heads,
+        need: Vec::new(),
+        changes: ChunkList::empty(),
+        flags: Some(flags),
+        version: MessageVersion::V1,
+    }
+}
+
+/// One thin editor: types into its paragraph once a second, acknowledges what it receives.
+async fn thin_editor(
+    mut ws: Ws,
+    mut doc: AutoCommit,
+    paragraph: String,
+    phase: Duration,
+    until: Instant,
+    shared: Arc<Mutex<Shared>>,
+) -> Result<()> {
+    let mut server_heads = doc.get_heads();
+    let mut next = Instant::now() + phase;
+    let mut pos = 0usize;
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep_until(next.into()) => {
+                if Instant::now() >= until { return Ok(()); }
+                let lag = Instant::now() - next;
+                next += Duration::from_secs(1);
+                document::splice(&mut doc, &paragraph, pos, 0, "x")?;
+                pos += 1;
+                let Some(hash) = doc.commit() else { continue };
+                let change = doc.get_last_local_change().ok_or_else(|| anyhow!("no change"))?;
+                let deps = change.deps().to_vec();
+                let mut heads: Vec<ChangeHash> = server_heads.iter().copied().filter(|h| !deps.contains(h)).collect();
+                heads.push(hash);
+                heads.sort();
+                let mut message = ack(heads);
+                message.have.clear();
+                message.changes = ChunkList::from(change.raw_bytes().to_vec());
+                {
+                    let mut s = shared.lock().map_err(|_| anyhow!("poisoned"))?;
+                    s.sent_at.insert(hash, Instant::now());
+                    if s.measuring { s.schedule_lag.push(lag); s.sent += 1; }
+                }
+                ws.send(WsMessage::Binary(message.encode().into())).await?;
+            }
+            frame = ws.next() => {
+                match frame {
+                    Some(Ok(WsMessage::Binary(b))) => {
+                        let m = sync::Message::decode(&b)?;
+                        server_heads = m.heads.clone();
+                        // A full peer answers a message that brought changes; so does this one.
+                        if !m.changes.is_empty() {
+                            ws.send(WsMessage::Binary(ack(m.heads).encode().into())).await?;
+                        }
+                    }
+                    Some(Ok(_)) => {}
+                    Some(Err(e)) => return Err(e.into()),
+                    None => bail!("server closed an editor's connection"),
+                }
+            }
+        }
+    }
+}
+
+/// A full peer that applies everything and records how long each change took to arrive.
+async fn observer(
+    mut ws: Ws,
+    mut doc: AutoCommit,
+    mut state: sync::State,
+    until: Instant,
+    shared: Arc<Mutex<Shared>>,
+) -> Result<()> {
+    while Instant::now() < until {
+        let Ok(frame) = tokio::time::timeout(Duration::from_millis(200), ws.next()).await else {
+            continue;
+        };
+        let Some(frame) = frame else {
+            bail!("server closed the observer")
+        };
+        if let WsMessage::Binary(b) = frame? {
+            let arrived = Instant::now();
+            let m = sync::Message::decode(&b)?;
+            let before = doc.get_heads();
+            doc.sync().receive_sync_message(&mut state, m)?;
+            // A message may carry many changes in one chunk; ask the document what is new.
+            let new = doc.get_changes(&before);
+            {
+                let mut s = shared.lock().map_err(|_| anyhow!("poisoned"))?;
+                if s.measuring {
+                    for change in &new {
+                        if let Some(sent) = s.sent_at.get(&change.hash()).copied() {
+                            s.latencies.push(arrived - sent);
+                        }
+                    }
+                }
+            }
+            if let Some(reply) = doc.sync().generate_sync_message(&mut state) {
+                ws.send(WsMessage::Binary(reply.encode().into())).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn round(n: usize, warmup: Duration, window: Duration) -> Result<Round> {
+    let server = ServerProcess::start().await?;
+    let paragraphs: String = (1..=60)
+        .map(|i| {
+            format!(
+                "{i}. {}\n\n",
+                "Stakeholders agree that the text should be drafted in the open. ".repeat(5)
+            )
+        })
+        .collect();
+    let body =
+        serde_json::json!({ "title": "Load", "markdown": format!("# Load\n\n{paragraphs}") })
+            .to_string();
+    let created = post_json(&server.addr, "/api/v1/documents", &body).await?;
+    let doc_id = created["id"]
+        .as_str()
+        .ok_or_else(|| anyhow!("no id: {created}"))?
+        .to_string();
+    let url = format!("ws://{}/api/v1/documents/{doc_id}/sync", server.addr);
+
+    let mut base = document::empty_doc();
+    let (ws0, st0) = handshake(&url, &mut base).await?;
+    let mut obs2 = base.fork();
+    let (ws1, st1) = handshake(&url, &mut obs2).await?;
+    let ids: Vec<String> = document::read(&base)?
+        .paragraphs
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let rss_base = rss_kb(server.pid());
+
+    // Connect the editors, 50 at a time.
+    let mut editors = Vec::with_capacity(n);
+    for chunk in (0..n).collect::<Vec<_>>().chunks(50) {
+        let mut set = Vec::new();
+        for &i in chunk {
+            let mut doc = base.fork();
+            let url = url.clone();
+            set.push(tokio::spawn(async move {
+                let (ws, _) = handshake(&url, &mut doc).await?;
+                Ok::<_, anyhow::Error>((i, ws, doc))
+            }));
+        }
+        for h in set {
+            editors.push(h.await??);
+        }
+    }
+
+    let shared = Arc::new(Mutex::new(Shared::default()));
+    let start = Instant::now();
+    let until = start + warmup + window;
+    let mut tasks = Vec::new();
+    tasks.push(tokio::spawn(observer(
+        ws0,
+        base,
+        st0,
+        until,
+        shared.clone(),
+    )));
+    tasks.push(tokio::spawn(observer(
+        ws1,
+        obs2,
+        st1,
+        until,
+        shared.clone(),
+    )));
+    for (i, ws, doc) in editors {
+        let paragraph = ids[i % ids.len()].clone();
+        let phase = Duration::from_micros((i as u64 * 1_000_000 / n as u64) % 1_000_000);
+        tasks.push(tokio::spawn(thin_editor(
+            ws,
+            doc,
+            paragraph,
+            phase,
+            until,
+            shared.clone(),
+        )));
+    }
+    // Event-loop lag: how late a 10 ms tick fires.
+    let loop_lag = tokio::spawn(async move {
+        let mut lags = Vec::new();
+        let mut next = Instant::now();
+        while Instant::now() < until {
+            next += Duration::from_millis(10);
+            tokio::time::sleep_until(next.into()).await;
+            lags.push(Instant::now().saturating_duration_since(next));
+        }
+        lags
+    });
+
+    tokio::time::sleep(warmup).await;
+    let (cpu0, self0) = (cpu_seconds(server.pid()), cpu_seconds(std::process::id()));
+    let t0 = Instant::now();
+    shared.lock().map_err(|_| anyhow!("poisoned"))?.measuring = true;
+    tokio::time::sleep(window).await;
+    let seconds = t0.elapsed().as_secs_f64();
+    let (cpu1, self1) = (cpu_seconds(server.pid()), cpu_seconds(std::process::id()));
+    let rss_end = rss_kb(server.pid());
+    shared.lock().map_err(|_| anyhow!("poisoned"))?.measuring = false;
+    for t in tasks {
+        t.await??;
+    }
+    let mut loop_lags = loop_lag.await?;
+    let mut s = shared.lock().map_err(|_| anyhow!("poisoned"))?;
+    let keystrokes = s.sent;
+    let samples = s.latencies.len();
+    let p50 = percentile(&mut s.latencies, 0.5);
+    let p99 = percentile(&mut s.latencies, 0.99);
+    Ok(Round {
+        n,
+        keystrokes,
+        seconds,
+        p50,
+        p99,
+        samples,
+        server_cpu: (cpu1 - cpu0) / seconds,
+        server_rss_kb: rss_end,
+        per_editor_kb: rss_end.saturating_sub(rss_base) as f64 / n as f64,
+        driver_cpu: (self1 - self0) / seconds,
+        schedule_lag_p99: percentile(&mut s.schedule_lag, 0.99).unwrap_or_default(),
+        loop_lag_p99: percentile(&mut loop_lags, 0.99).unwrap_or_default(),
+    })
+}
+
+fn ms(d: Option<Duration>) -> String {
+    d.map(|d| format!("{:.1}", d.as_secs_f64() * 1000.0))
+        .unwrap_or_else(|| "–".into())
+}
+
+fn load(args: &[String]) -> Result<()> {
+    let ns: Vec<usize> = if args.is_empty() {
+        vec![10, 50, 200, 500]
+    } else {
+        args.iter().map(|a| a.parse()).collect::<Result<_, _>>()?
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    println!("## (b) N editors, one keystroke per second each, into one 60-paragraph document");
+    println!("Latency: keystroke sent by an editor → change received by a full observer (2 observers). 10 s window after 3 s warm-up.");
+    println!();
+    println!("| N | keystrokes/s | p50 ms | p99 ms | samples | server CPU | server RSS | RSS per editor | driver CPU | editor lateness p99 | driver loop lag p99 | limit |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    for n in ns {
+        let r = rt.block_on(round(n, Duration::from_secs(3), Duration::from_secs(10)))?;
+        // The driver is the limit when its editors fall behind schedule or its event loop lags.
+        let driver_limited = r.schedule_lag_p99 > Duration::from_millis(50)
+            || r.loop_lag_p99 > Duration::from_millis(20);
+        println!(
+            "| {} | {:.0} | {} | {} | {} | {:.0}% | {:.1} MB | {:.0} KB | {:.0}% | {:.0} ms | {:.0} ms | {} |",
+            r.n,
+            r.keystrokes as f64 / r.seconds,
+            ms(r.p50),
+            ms(r.p99),
+            r.samples,
+            r.server_cpu * 100.0,
+            r.server_rss_kb as f64 / 1024.0,
+            r.per_editor_kb,
+            r.driver_cpu * 100.0,
+            r.schedule_lag_p99.as_secs_f64() * 1000.0,
+            r.loop_lag_p99.as_secs_f64() * 1000.0,
+            if driver_limited { "driver" } else { "server" },
+        );
+    }
+    Ok(())
+}
