@@ -6,20 +6,25 @@
 //! close. The caller (see `rooms`) stores the chunks of a batch before it sends any frame of that
 //! batch, which is how "stored before acknowledged or relayed" holds.
 //!
-//! Two facts keep the cost per keystroke flat as peers are added:
-//! - `generate_sync_message` is a pure function of the document and the peer's sync state, and
-//!   peers that are caught up have equal states. [`Room::flush`] groups peers by state, generates
-//!   and encodes once per group, and hands every peer of the group the same bytes and the same
-//!   next state.
-//! - A reply that carries no changes leaves the document alone, so receiving it is a pure
-//!   function of (sync state, message); the many identical acknowledgements that follow a
-//!   broadcast are computed once and memoized until the document changes.
+//! A peer is in one of two modes:
+//! - **Handshake**: a new connection (or one that said something irregular) is served by
+//!   automerge's own sync state machine, one `sync::State` per peer, until it has everything.
+//! - **Live**: a caught-up peer. When a batch adds changes, the room builds **one** standard sync
+//!   message (the new changes, the new heads, and a `have` whose `last_sync` is the heads every
+//!   live peer already has) and sends the same bytes to every live peer. Their acknowledgements
+//!   carry no changes and name heads the room knows, so they are recognised and dropped without
+//!   touching the document. Keystrokes from a live peer are applied directly.
+//!
+//! So the cost of a keystroke is one apply plus one encode, whatever the number of peers, and
+//! per-peer state is a few bytes once a peer is live. Anything unusual from a live peer (a
+//! `need`, heads the room does not know) sends it back to handshake mode with a fresh state,
+//! which the sync protocol always recovers from.
 //!
 //! Every write is checked before it is kept: a message that does not decode, a writer whose role
 //! may not edit, or a change that breaks the schema is refused, and the document is rolled back
 //! to the heads it had before the message.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use app::{
     api::{ClientFrame, ErrorCode, PeerPresence, Role, ServerFrame},
@@ -31,7 +36,7 @@ use app::{
 };
 use automerge::{
     sync::{self, SyncDoc},
-    Automerge, ChangeHash, PatchLog,
+    Automerge, ChangeHash, PatchLog, ReadDoc,
 };
 use bytes::Bytes;
 
@@ -76,8 +81,13 @@ impl Refusal {
     }
 }
 
+enum Mode {
+    Handshake(sync::State),
+    Live,
+}
+
 struct Peer {
-    state: sync::State,
+    mode: Mode,
     presence: PeerPresence,
 }
 
@@ -96,24 +106,20 @@ pub type Outbox = Vec<(PeerId, Frame)>;
 pub struct Room {
     doc: Automerge,
     peers: BTreeMap<PeerId, Peer>,
-    /// Peers whose next sync message may differ from the last one.
+    /// Handshake peers whose next sync message may differ from the last one.
     dirty: BTreeSet<PeerId>,
-    /// (sync state before, message bytes) → sync state after, for change-free messages; valid
-    /// while the document's heads are `memo_heads`.
-    memo: HashMap<(sync::State, Bytes), sync::State>,
-    memo_heads: Vec<ChangeHash>,
+    /// The heads every live peer has been sent.
+    broadcast_heads: Vec<ChangeHash>,
 }
-
-const MEMO_LIMIT: usize = 256;
 
 impl Room {
     pub fn new(doc: Automerge) -> Self {
+        let broadcast_heads = doc.get_heads();
         Self {
             doc,
             peers: BTreeMap::new(),
             dirty: BTreeSet::new(),
-            memo: HashMap::new(),
-            memo_heads: Vec::new(),
+            broadcast_heads,
         }
     }
 
@@ -153,7 +159,7 @@ impl Room {
         self.peers.insert(
             peer,
             Peer {
-                state: sync::State::new(),
+                mode: Mode::Handshake(sync::State::new()),
                 presence,
             },
         );
@@ -183,57 +189,78 @@ impl Room {
                 ),
             ));
         }
-        let message = sync::Message::decode(&bytes).map_err(|e| {
-            Refusal::new(
-                ErrorCode::BadMessage,
-                format!("not an automerge sync message: {e}"),
-            )
+        let mut message = sync::Message::decode(&bytes).map_err(|e| {
+            Refusal::new(ErrorCode::BadMessage, format!("not an automerge sync message: {e}"))
         })?;
-        let Some(p) = self.peers.get_mut(&peer) else {
+        let Some(p) = self.peers.get(&peer) else {
             return Ok(Applied::default());
         };
-        self.dirty.insert(peer);
-
-        if message.changes.is_empty() {
-            if self.memo_heads != self.doc.get_heads() {
-                self.memo.clear();
-                self.memo_heads = self.doc.get_heads();
-            }
-            let key = (p.state.clone(), bytes);
-            if let Some(next) = self.memo.get(&key) {
-                p.state = next.clone();
-                return Ok(Applied::default());
-            }
-            self.doc
-                .receive_sync_message(&mut p.state, message)
-                .map_err(|e| {
-                    Refusal::new(ErrorCode::BadMessage, format!("sync message refused: {e}"))
-                })?;
-            if self.memo.len() >= MEMO_LIMIT {
-                self.memo.clear();
-            }
-            self.memo.insert(key, p.state.clone());
-            return Ok(Applied::default());
-        }
-
-        if !policy::allows(p.presence.role, Action::EditText) {
+        if !message.changes.is_empty() && !policy::allows(p.presence.role, Action::EditText) {
             return Err(Refusal::new(
                 ErrorCode::Forbidden,
-                format!(
-                    "a {:?} may not change the text of this document",
-                    p.presence.role
-                )
-                .to_lowercase(),
+                format!("a {:?} may not change the text of this document", p.presence.role)
+                    .to_lowercase(),
             ));
         }
+
+        let mut state = match &p.mode {
+            Mode::Handshake(state) => state.clone(),
+            Mode::Live => {
+                let mut applied = Applied::default();
+                if !message.changes.is_empty() {
+                    let joined: Vec<u8> = message.changes.iter().flatten().copied().collect();
+                    applied = self.apply_checked(|doc, log| {
+                        doc.load_incremental_log_patches(&joined, log).map(|_| ())
+                    })?;
+                    message.changes = sync::ChunkList::empty();
+                }
+                let regular = message.need.is_empty()
+                    && self.doc.get_missing_deps(&message.heads).is_empty();
+                if regular {
+                    // An acknowledgement, or a keystroke whose heads we now have: nothing to
+                    // answer; the next broadcast carries the new heads to everyone.
+                    return Ok(applied);
+                }
+                // Irregular: serve this peer by the book again, from a fresh state.
+                let mut state = sync::State::new();
+                self.doc
+                    .receive_sync_message(&mut state, message)
+                    .map_err(refused_sync)?;
+                self.set_mode(peer, Mode::Handshake(state));
+                return Ok(applied);
+            }
+        };
+        let applied = if message.changes.is_empty() {
+            self.doc
+                .receive_sync_message(&mut state, message)
+                .map_err(refused_sync)?;
+            Applied::default()
+        } else {
+            self.apply_checked(|doc, log| {
+                doc.receive_sync_message_log_patches(&mut state, message, log)
+            })?
+        };
+        self.set_mode(peer, Mode::Handshake(state));
+        Ok(applied)
+    }
+
+    fn set_mode(&mut self, peer: PeerId, mode: Mode) {
+        if let Some(p) = self.peers.get_mut(&peer) {
+            p.mode = mode;
+            self.dirty.insert(peer);
+        }
+    }
+
+    /// Applies changes with `apply`, then validates what they touched; on any failure the
+    /// document goes back to the heads it had before.
+    fn apply_checked(
+        &mut self,
+        apply: impl FnOnce(&mut Automerge, &mut PatchLog) -> Result<(), automerge::AutomergeError>,
+    ) -> Result<Applied, Refusal> {
         let before = self.doc.get_heads();
-        let mut state = p.state.clone();
         // Patches made while applying say what changed, far cheaper than diffing heads later.
         let mut log = PatchLog::active();
-        let received = self
-            .doc
-            .receive_sync_message_log_patches(&mut state, message, &mut log);
-        let verdict = match received {
+        let verdict = match apply(&mut self.doc, &mut log) {
             Err(e) => Err(Refusal::new(
                 ErrorCode::BadMessage,
                 format!("changes do not decode: {e}"),
@@ -249,19 +276,10 @@ impl Room {
                     .map_err(|e| Refusal::new(ErrorCode::Schema, format!("change refused: {e}")))
             }
         };
-        match verdict {
-            Ok(applied) => {
-                p.state = state;
-                if applied.chunk.is_some() {
-                    self.dirty.extend(self.peers.keys().copied());
-                }
-                Ok(applied)
-            }
-            Err(refusal) => {
-                self.rollback(&before);
-                Err(refusal)
-            }
+        if verdict.is_err() {
+            self.rollback(&before);
         }
+        verdict
     }
 
     /// Forgets everything applied after `heads` (only ever after a refused message).
@@ -322,33 +340,75 @@ impl Room {
         }
     }
 
-    /// Sync messages for every peer that may need one, each group of peers in equal states
-    /// served by one generated and encoded message.
+    /// Sync messages for every peer that needs one: one shared message with the batch's new
+    /// changes for all live peers, and a message of its own for each handshake peer.
     pub fn flush(&mut self) -> Outbox {
         let mut out = Vec::new();
-        let mut groups: HashMap<sync::State, (Option<Bytes>, sync::State)> = HashMap::new();
+        let heads = self.doc.get_heads();
+        if heads != self.broadcast_heads {
+            let mut live = Vec::new();
+            for (id, p) in &self.peers {
+                match p.mode {
+                    Mode::Live => live.push(*id),
+                    Mode::Handshake(_) => {
+                        self.dirty.insert(*id);
+                    }
+                }
+            }
+            if !live.is_empty() {
+                let frame = Frame::Binary(Bytes::from(self.broadcast(&heads).encode()));
+                out.extend(live.into_iter().map(|id| (id, frame.clone())));
+            }
+            self.broadcast_heads = heads.clone();
+        }
         for id in std::mem::take(&mut self.dirty) {
-            let Some(peer) = self.peers.get_mut(&id) else {
+            let Some(Peer {
+                mode: Mode::Handshake(state),
+                ..
+            }) = self.peers.get_mut(&id)
+            else {
                 continue;
             };
-            let (bytes, next) = match groups.get(&peer.state) {
-                Some(known) => known.clone(),
-                None => {
-                    let before = peer.state.clone();
-                    let message = self.doc.generate_sync_message(&mut peer.state);
-                    let bytes = message.map(|m| Bytes::from(m.encode()));
-                    let entry = (bytes, peer.state.clone());
-                    groups.insert(before, entry.clone());
-                    entry
+            if let Some(message) = self.doc.generate_sync_message(state) {
+                out.push((id, Frame::Binary(Bytes::from(message.encode()))));
+            }
+            // Caught up: it has our heads and we know it; from now on it gets the broadcast.
+            if state.their_heads.as_ref() == Some(&heads) && state.shared_heads == heads {
+                if let Some(p) = self.peers.get_mut(&id) {
+                    p.mode = Mode::Live;
                 }
-            };
-            peer.state = next;
-            if let Some(bytes) = bytes {
-                out.push((id, Frame::Binary(bytes)));
             }
         }
         out
     }
+
+    /// The one message every live peer gets for the changes since the last broadcast.
+    fn broadcast(&self, heads: &[ChangeHash]) -> sync::Message {
+        let changes = self.doc.get_changes(&self.broadcast_heads);
+        let mut flags = sync::MessageFlags::new();
+        flags.set(sync::MessageFlags::SUPPORTS_SYNC_RESET);
+        sync::Message {
+            heads: heads.to_vec(),
+            need: Vec::new(),
+            // Every live peer has `broadcast_heads`; the filter names what is new since then.
+            have: vec![sync::Have {
+                last_sync: self.broadcast_heads.clone(),
+                bloom: sync::BloomFilter::from_hashes(changes.iter().map(|c| c.hash())),
+            }],
+            changes: sync::ChunkList::from(
+                changes
+                    .iter()
+                    .map(|c| c.raw_bytes().to_vec())
+                    .collect::<Vec<_>>(),
+            ),
+            flags: Some(flags),
+            version: sync::MessageVersion::V1,
+        }
+    }
+}
+
+fn refused_sync(e: automerge::AutomergeError) -> Refusal {
+    Refusal::new(ErrorCode::BadMessage, format!("sync message refused: {e}"))
 }
 
 fn truncate(s: &str, max: usize) -> String {
