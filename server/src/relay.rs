@@ -190,7 +190,10 @@ impl Room {
             ));
         }
         let mut message = sync::Message::decode(&bytes).map_err(|e| {
-            Refusal::new(ErrorCode::BadMessage, format!("not an automerge sync message: {e}"))
+            Refusal::new(
+                ErrorCode::BadMessage,
+                format!("not an automerge sync message: {e}"),
+            )
         })?;
         let Some(p) = self.peers.get(&peer) else {
             return Ok(Applied::default());
@@ -198,8 +201,11 @@ impl Room {
         if !message.changes.is_empty() && !policy::allows(p.presence.role, Action::EditText) {
             return Err(Refusal::new(
                 ErrorCode::Forbidden,
-                format!("a {:?} may not change the text of this document", p.presence.role)
-                    .to_lowercase(),
+                format!(
+                    "a {:?} may not change the text of this document",
+                    p.presence.role
+                )
+                .to_lowercase(),
             ));
         }
 
@@ -214,8 +220,10 @@ impl Room {
                     })?;
                     message.changes = sync::ChunkList::empty();
                 }
+                // Most acknowledgements name the heads of the last broadcast: known, no lookup.
                 let regular = message.need.is_empty()
-                    && self.doc.get_missing_deps(&message.heads).is_empty();
+                    && (message.heads == self.broadcast_heads
+                        || self.doc.get_missing_deps(&message.heads).is_empty());
                 if regular {
                     // An acknowledgement, or a keystroke whose heads we now have: nothing to
                     // answer; the next broadcast carries the new heads to everyone.
