@@ -5,6 +5,7 @@ use std::{net::SocketAddr, path::PathBuf};
 
 use accord_server::{router, seed, store::Store, AppState};
 use anyhow::Context;
+use axum::serve::ListenerExt;
 use leptos::config::get_configuration;
 
 #[tokio::main]
@@ -34,9 +35,15 @@ async fn main() -> anyhow::Result<()> {
     if seed::seed_if_empty(&state.rooms).await? {
         tracing::info!("seeded a demo group and the sample draft");
     }
+    // Keystrokes are small frames: send each at once rather than waiting to coalesce (Nagle).
     let listener = tokio::net::TcpListener::bind(addr)
         .await
-        .with_context(|| format!("binding {addr}"))?;
+        .with_context(|| format!("binding {addr}"))?
+        .tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::warn!("TCP_NODELAY: {e}");
+            }
+        });
     tracing::info!("Accord is listening on http://{addr}");
     axum::serve(listener, router(state)).await?;
     Ok(())

@@ -664,6 +664,13 @@ pub fn set_name(name: &str) {
         let _ = st.set_item("accord:name", &name);
     }
     with(|s| {
+        // The server tells the others; our own entry we update here.
+        let me = s.ui.me.get_untracked();
+        s.ui.peers.update(|peers| {
+            if let Some(p) = peers.iter_mut().find(|p| Some(p.peer) == me) {
+                p.name = name.clone();
+            }
+        });
         s.ui.name.set(name);
         s.send_presence();
     });
