@@ -34,6 +34,12 @@ pub struct DocumentDetail {
     /// The automerge heads (hex change hashes) this view was read at.
     pub heads: Vec<String>,
     pub paragraphs: Vec<Paragraph>,
+    /// The caller's role in the owning group (`reader` when signed out or not a member).
+    #[serde(default)]
+    pub your_role: Role,
+    /// Whether the caller may edit the text.
+    #[serde(default)]
+    pub you_may_edit: bool,
 }
 
 /// Body of `POST /api/v1/documents`: a blank document, or one imported from Markdown.
@@ -41,6 +47,9 @@ pub struct DocumentDetail {
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateDocument {
+    /// The owning group's id; when absent, the first group in which the caller drafts.
+    #[serde(default)]
+    pub group: Option<String>,
     /// Title; when absent, the Markdown's `# ` heading, else "Untitled draft".
     #[serde(default)]
     pub title: Option<String>,
@@ -91,6 +100,10 @@ pub enum ServerFrame {
         role: Role,
         name: String,
         peers: Vec<PeerPresence>,
+        /// The automerge actor id (hex) this connection must write with; absent when the role
+        /// may not edit. Changes by any other actor are refused.
+        #[serde(default)]
+        actor: Option<String>,
     },
     /// Someone joined, moved their caret or renamed themselves.
     Presence(PeerPresence),
@@ -110,7 +123,8 @@ pub enum ErrorCode {
     Schema,
     /// A frame is larger than the documented limit.
     TooLarge,
-    /// The connection's role does not allow the write.
+    /// The connection's role does not allow the write, or the change's actor is not the one
+    /// assigned to it.
     Forbidden,
     /// A text frame is not a control message this server understands.
     BadControl,
@@ -134,4 +148,187 @@ pub enum ClientFrame {
         #[serde(default)]
         caret: Option<u32>,
     },
+}
+
+pub use crate::model::profile::{AgeBand, Gender, Region, StakeholderGroup};
+
+/// Body of `POST /api/v1/auth/register`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Register {
+    /// An email-like login name, e.g. `ana@example.org`.
+    pub login: String,
+    pub password: String,
+    pub display_name: String,
+    #[serde(default)]
+    pub affiliation: String,
+    pub stakeholder_group: StakeholderGroup,
+    pub region: Region,
+    #[serde(default)]
+    pub gender: Option<Gender>,
+    #[serde(default)]
+    pub age_band: Option<AgeBand>,
+}
+
+/// Body of `POST /api/v1/auth/login`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Login {
+    pub login: String,
+    pub password: String,
+}
+
+/// A group membership as its member sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct MembershipView {
+    pub group: String,
+    pub group_name: String,
+    pub role: Role,
+}
+
+/// The signed-in account (`GET /api/v1/me`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct Me {
+    pub id: String,
+    pub login: String,
+    pub display_name: String,
+    pub affiliation: String,
+    pub stakeholder_group: StakeholderGroup,
+    pub region: Region,
+    pub gender: Option<Gender>,
+    pub age_band: Option<AgeBand>,
+    pub admin: bool,
+    pub memberships: Vec<MembershipView>,
+}
+
+/// Body of `PATCH /api/v1/me`: the fields to change.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ProfileUpdate {
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub affiliation: Option<String>,
+    #[serde(default)]
+    pub stakeholder_group: Option<StakeholderGroup>,
+    #[serde(default)]
+    pub region: Option<Region>,
+    /// `null` clears it.
+    #[serde(default)]
+    pub gender: Option<Option<Gender>>,
+    #[serde(default)]
+    pub age_band: Option<Option<AgeBand>>,
+}
+
+/// Kinds of group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum GroupKind {
+    /// A Best Practice Forum.
+    Bpf,
+    /// A Dynamic Coalition.
+    Dc,
+    Other,
+}
+
+impl GroupKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Bpf => "bpf",
+            Self::Dc => "dc",
+            Self::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Bpf, Self::Dc, Self::Other]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct Group {
+    pub id: String,
+    pub name: String,
+    pub kind: GroupKind,
+}
+
+/// Body of `POST /api/v1/groups`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateGroup {
+    pub name: String,
+    pub kind: GroupKind,
+}
+
+/// A member of a group, as its chairs see them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct Member {
+    pub account: String,
+    pub display_name: String,
+    pub login: String,
+    pub role: Role,
+}
+
+/// Body of `PUT /api/v1/groups/{id}/members/{account}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SetRole {
+    pub role: Role,
+}
+
+/// Body of `POST /api/v1/groups/{id}/invitations`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateInvitation {
+    /// `participant` or `drafter`.
+    pub role: Role,
+    /// How long the link stays valid (1 to 90 days; default 14).
+    #[serde(default)]
+    pub days: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct Invitation {
+    pub id: String,
+    pub role: Role,
+    /// Unix seconds.
+    pub expires_at: i64,
+    pub revoked: bool,
+    pub accepted: bool,
+}
+
+/// Answer to creating an invitation: the secret link, shown once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct InvitationCreated {
+    pub id: String,
+    /// `/invitations/{token}`: whoever opens it signed in joins the group with the role.
+    pub url: String,
+    pub expires_at: i64,
+}
+
+/// One entry of the audit log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at: String,
+    pub kind: String,
+    pub actor: Option<String>,
+    pub address: Option<String>,
+    pub detail: String,
 }

@@ -3,7 +3,10 @@
 
 use std::{future::Future, pin::Pin, sync::Arc};
 
-use crate::api::{CreateDocument, Created, DocumentDetail, DocumentSummary};
+use crate::api::{CreateDocument, Created, DocumentDetail, DocumentSummary, Login, Me, Register};
+
+/// The request's headers: the backend finds the requester (session cookie) in them.
+pub type Headers = http::HeaderMap;
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -18,8 +21,28 @@ pub enum BackendError {
 
 pub trait Backend: Send + Sync + 'static {
     fn list_documents(&self) -> BoxFuture<'_, Result<Vec<DocumentSummary>, BackendError>>;
-    fn document(&self, id: String) -> BoxFuture<'_, Result<DocumentDetail, BackendError>>;
-    fn create_document(&self, req: CreateDocument) -> BoxFuture<'_, Result<Created, BackendError>>;
+    fn document(
+        &self,
+        headers: Headers,
+        id: String,
+    ) -> BoxFuture<'_, Result<DocumentDetail, BackendError>>;
+    fn create_document(
+        &self,
+        headers: Headers,
+        req: CreateDocument,
+    ) -> BoxFuture<'_, Result<Created, BackendError>>;
+    /// The signed-in account, if any.
+    fn me(&self, headers: Headers) -> BoxFuture<'_, Result<Option<Me>, BackendError>>;
+    /// Signs in; returns the `Set-Cookie` value.
+    fn login(&self, headers: Headers, login: Login) -> BoxFuture<'_, Result<String, BackendError>>;
+    /// Creates an account and signs it in; returns the `Set-Cookie` value.
+    fn register(
+        &self,
+        headers: Headers,
+        r: Register,
+    ) -> BoxFuture<'_, Result<String, BackendError>>;
+    /// Signs out; returns the `Set-Cookie` value that clears the cookie.
+    fn logout(&self, headers: Headers) -> BoxFuture<'_, Result<String, BackendError>>;
 }
 
 #[derive(Clone)]

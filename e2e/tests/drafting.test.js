@@ -2,27 +2,16 @@
 // lost across a server crash.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { AccordServer, eventually, launchBrowser, openEditor } from './harness.js';
+import { eventually, openEditor, signIn, useServerAndBrowser } from './harness.js';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await new AccordServer().start();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.kill();
-});
+const env = useServerAndBrowser(before, after);
 
 const paragraph = (page, n) => page.getByRole('textbox', { name: `Paragraph ${n}`, exact: true });
 
 test('two drafters typing into the same paragraph at once converge, and see each other', async () => {
-  const id = await server.sampleId();
-  const ana = await openEditor(browser, server, id, 'Ana');
-  const ben = await openEditor(browser, server, id, 'Ben');
+  const id = await env.server.sampleId();
+  const ana = await openEditor(env.browser, env.server, id, 'Ana');
+  const ben = await openEditor(env.browser, env.server, id, 'Ben', 'chair@example.org');
 
   const a = paragraph(ana, 4);
   const b = paragraph(ben, 4);
@@ -49,19 +38,24 @@ test('two drafters typing into the same paragraph at once converge, and see each
   await ben.getByRole('list', { name: 'People here now' }).getByText('Ana').waitFor();
   await ben.getByRole('region', { name: 'Paragraph 4', exact: true }).getByText('Ana').waitFor();
 
-  const stored = await server.api(`/api/v1/documents/${id}`);
+  const stored = await env.server.api(`/api/v1/documents/${id}`);
   assert.equal(stored.paragraphs.find((p) => p.number === '4').text, await a.inputValue());
   await ana.context().close();
   await ben.context().close();
 });
 
 test('Enter splits a paragraph, Backspace at its start merges it back, and the tools restructure', async () => {
-  const created = await server.api('/api/v1/documents', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ markdown: '# Keys\n\n1. First half. Second half.\n\n2. Other.\n' }),
+  const sample = await env.server.sampleId();
+  const page = await openEditor(env.browser, env.server, sample);
+  // Create a small document as this signed-in drafter, through the page's own session.
+  const response = await page.request.post(`${env.server.url}/api/v1/documents`, {
+    headers: { 'content-type': 'application/json', origin: env.server.url },
+    data: { markdown: '# Keys\n\n1. First half. Second half.\n\n2. Other.\n' },
   });
-  const page = await openEditor(browser, server, created.id);
+  assert.equal(response.status(), 201);
+  const created = await response.json();
+  await page.goto(`${env.server.url}/documents/${created.id}`);
+  await paragraph(page, 1).waitFor();
   const first = paragraph(page, 1);
   await first.click();
   await first.press('Control+Home');
@@ -85,53 +79,54 @@ test('Enter splits a paragraph, Backspace at its start merges it back, and the t
   await heading.click();
   await page.getByRole('region', { name: 'Heading', exact: true }).getByRole('button', { name: 'Move up' }).click();
   await eventually(async () => {
-    const doc = await server.api(`/api/v1/documents/${created.id}`);
+    const doc = await env.server.api(`/api/v1/documents/${created.id}`);
     return doc.paragraphs.map((p) => `${p.kind}:${p.text}`).join('|') === 'heading:Other.|numbered:First half. Second half.';
   }, 5000, 'the server to have the new structure');
 
   // Delete the heading.
   await heading.click();
   await page.getByRole('region', { name: 'Heading', exact: true }).getByRole('button', { name: 'Delete paragraph' }).click();
-  await eventually(async () => (await server.api(`/api/v1/documents/${created.id}`)).paragraphs.length === 1, 5000, 'the deletion');
+  await eventually(async () => (await env.server.api(`/api/v1/documents/${created.id}`)).paragraphs.length === 1, 5000, 'the deletion');
   await page.context().close();
 });
 
 test('a server crash loses nothing acknowledged, and edits typed while it is down merge in', async () => {
-  const id = await server.sampleId();
-  const page = await openEditor(browser, server, id);
+  const id = await env.server.sampleId();
+  const page = await openEditor(env.browser, env.server, id);
   const p = paragraph(page, 1);
   await p.click();
   await p.press('Control+End');
   await p.pressSequentially(' Before the crash.');
   await eventually(async () => {
-    const doc = await server.api(`/api/v1/documents/${id}`);
+    const doc = await env.server.api(`/api/v1/documents/${id}`);
     return doc.paragraphs.find((x) => x.number === '1').text.endsWith(' Before the crash.');
   }, 5000, 'the server to store the edit');
 
-  await server.kill();
+  await env.server.kill();
   await page.getByRole('status').filter({ hasText: /Offline/ }).waitFor();
   await p.pressSequentially(' Typed offline.');
 
-  await server.start();
+  await env.server.start();
   await page.getByRole('status').filter({ hasText: 'Live' }).waitFor({ timeout: 20000 });
   await eventually(async () => {
-    const doc = await server.api(`/api/v1/documents/${id}`);
+    const doc = await env.server.api(`/api/v1/documents/${id}`);
     return doc.paragraphs.find((x) => x.number === '1').text.endsWith(' Before the crash. Typed offline.');
   }, 15000, 'the offline edit to reach the restarted server');
 
   // A fresh reader sees both.
-  const reader = await browser.newContext({ javaScriptEnabled: false });
+  const reader = await env.browser.newContext({ javaScriptEnabled: false });
   const r = await reader.newPage();
-  await r.goto(`${server.url}/documents/${id}`);
+  await r.goto(`${env.server.url}/documents/${id}`);
   assert.match(await r.getByRole('region', { name: 'Paragraph 1', exact: true }).innerText(), /Before the crash\. Typed offline\./);
   await reader.close();
   await page.context().close();
 });
 
 test('a new document imported from Markdown opens numbered and editable', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
-  await page.goto(server.url);
+  await signIn(page, env.server, 'drafter@example.org');
+  await page.goto(env.server.url);
   await page.getByRole('link', { name: 'New document' }).first().click();
   await page.getByLabel('Title').fill('Charter of the coalition');
   await page.getByLabel('Markdown to import (optional)').fill('## Purpose\n\n1. We meet.\n\n   (a) Online.\n\n2. We write.');

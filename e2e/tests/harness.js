@@ -91,15 +91,51 @@ export class AccordServer {
   }
 }
 
+/**
+ * A fresh server and browser for one test file, torn down after it; returns an object whose
+ * `server` and `browser` are set once `before` has run.
+ */
+export function useServerAndBrowser(before, after) {
+  const env = { server: null, browser: null };
+  before(async () => {
+    env.server = await new AccordServer().start();
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.kill();
+  });
+  return env;
+}
+
 export async function launchBrowser() {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
-/** Opens a document in a new browser context and waits until its editor is live. */
-export async function openEditor(browser, server, docId, name) {
+/** The demo accounts' password (seeded on first start; for local use only). */
+export const DEMO_PASSWORD = 'accord-demo-password';
+
+/** Signs in through the login form, as a person would. */
+export async function signIn(page, server, login) {
+  await page.goto(`${server.url}/login`);
+  await page.getByLabel('Login (email)').fill(login);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+/**
+ * Opens a document in a new browser context, signed in as `login` (a drafter by default), and
+ * waits until its editor is live.
+ */
+export async function openEditor(browser, server, docId, name, login = 'drafter@example.org') {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') console.error('console error:', m.text());
+  });
+  await signIn(page, server, login);
   await page.goto(`${server.url}/documents/${docId}`);
   await page.getByRole('textbox', { name: 'Paragraph 1', exact: true }).waitFor();
   await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();

@@ -1,25 +1,14 @@
 // Readers: the document is complete in server-rendered HTML, with and without JavaScript.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { AccordServer, launchBrowser } from './harness.js';
+import { useServerAndBrowser } from './harness.js';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await new AccordServer().start();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.kill();
-});
+const env = useServerAndBrowser(before, after);
 
 test('a reader without JavaScript finds the sample and reads it, numbered, with anchors', async () => {
-  const context = await browser.newContext({ javaScriptEnabled: false });
+  const context = await env.browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await page.getByRole('link', { name: /Draft recommendations on written outputs/ }).click();
   await page.getByRole('heading', { level: 1, name: 'Draft recommendations on written outputs of the Forum' }).waitFor();
   await page.getByRole('heading', { name: 'III. How draft text is developed' }).waitFor();
@@ -37,8 +26,8 @@ test('a reader without JavaScript finds the sample and reads it, numbered, with 
 });
 
 test('the Markdown download is the text as it stands', async () => {
-  const id = await server.sampleId();
-  const r = await fetch(`${server.url}/api/v1/documents/${id}/markdown`);
+  const id = await env.server.sampleId();
+  const r = await fetch(`${env.server.url}/api/v1/documents/${id}/markdown`);
   assert.equal(r.status, 200);
   const md = await r.text();
   assert.match(md, /^# Draft recommendations on written outputs of the Forum\n/);

@@ -2,10 +2,20 @@
 
 use app::{
     api::{CreateDocument, Created, DocumentDetail, DocumentSummary},
-    model::{document, limits, markdown, ParagraphKind},
+    model::{
+        document, limits, markdown,
+        policy::{self, Action},
+        ParagraphKind,
+    },
 };
 
-use crate::{error::ApiError, rooms::Rooms};
+use crate::{
+    auth::{rate_limit, Limited, Principal},
+    error::ApiError,
+    people,
+    rooms::Rooms,
+    AppState,
+};
 
 /// A fresh document id: `d` followed by 12 base-32 characters.
 fn new_document_id() -> String {
@@ -19,8 +29,45 @@ pub fn is_valid_document_id(id: &str) -> bool {
     (2..=40).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
-/// Creates a document, blank or from Markdown, in the default group.
-pub async fn create(rooms: &Rooms, req: CreateDocument) -> Result<Created, ApiError> {
+/// Creates a document for `who`, in the group the request names (or the first one `who` drafts
+/// in), if the policy lets them.
+pub async fn create_as(
+    state: &AppState,
+    who: &Principal,
+    req: CreateDocument,
+) -> Result<Created, ApiError> {
+    let group = match (&req.group, who.account_id()) {
+        (Some(g), _) => g.clone(),
+        (None, Some(a)) => match state.rooms.store().drafting_group(a).await? {
+            Some(g) => g,
+            None => {
+                return Err(ApiError::Forbidden(
+                    "you draft in no group; ask a chair for an invitation".into(),
+                ))
+            }
+        },
+        (None, None) => return Err(ApiError::Unauthorized("sign in first".into())),
+    };
+    people::require_group(state, &group).await?;
+    who.require(state, Some(&group), Action::CreateDocument)
+        .await?;
+    rate_limit(state, Limited::Write, who)?;
+    let created = create(&state.rooms, req, &group).await?;
+    state
+        .rooms
+        .store()
+        .audit(
+            "document-created",
+            who.account_id(),
+            Some(&who.address),
+            &format!("{} in {group}", created.id),
+        )
+        .await?;
+    Ok(created)
+}
+
+/// Creates a document, blank or from Markdown, in `group` (no permission check: callers check).
+pub async fn create(rooms: &Rooms, req: CreateDocument, group: &str) -> Result<Created, ApiError> {
     let imported = match &req.markdown {
         Some(md) if md.len() > limits::MAX_MARKDOWN_BYTES => {
             return Err(ApiError::PayloadTooLarge(format!(
@@ -56,13 +103,9 @@ pub async fn create(rooms: &Rooms, req: CreateDocument) -> Result<Created, ApiEr
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     document::validate(&doc).map_err(|e| ApiError::Unprocessable(e.to_string()))?;
     let store = rooms.store();
-    let group = store
-        .default_group()
-        .await?
-        .ok_or_else(|| ApiError::Internal("no group to own the document".into()))?;
     let id = new_document_id();
     store
-        .create_document(&id, &group, &title, paragraphs.len(), &doc.save())
+        .create_document(&id, group, &title, paragraphs.len(), &doc.save())
         .await?;
     Ok(Created {
         url: format!("/documents/{id}"),
@@ -72,6 +115,25 @@ pub async fn create(rooms: &Rooms, req: CreateDocument) -> Result<Created, ApiEr
 
 pub async fn list(rooms: &Rooms) -> Result<Vec<DocumentSummary>, ApiError> {
     Ok(rooms.store().list_documents().await?)
+}
+
+/// A document as it is now, with what `who` may do with it.
+pub async fn detail_for(
+    state: &AppState,
+    who: &Principal,
+    id: &str,
+) -> Result<DocumentDetail, ApiError> {
+    let mut d = detail(&state.rooms, id).await?;
+    let group = state
+        .rooms
+        .store()
+        .document_meta(id)
+        .await?
+        .map(|m| m.group_id);
+    let standing = who.standing(state, group.as_deref()).await?;
+    d.your_role = standing.role;
+    d.you_may_edit = policy::allows(standing, Action::EditText);
+    Ok(d)
 }
 
 /// A document as it is now, including edits not yet in the listing mirrors.
@@ -95,6 +157,8 @@ pub async fn detail(rooms: &Rooms, id: &str) -> Result<DocumentDetail, ApiError>
         updated_at: meta.updated_at,
         heads,
         paragraphs: outline.paragraphs,
+        your_role: Default::default(),
+        you_may_edit: false,
     })
 }
 

@@ -1,19 +1,25 @@
 //! The JSON API under `/api/v1`, its OpenAPI description, and the sync WebSocket's handshake.
 
-use app::api::{CreateDocument, Created, DocumentDetail, DocumentSummary, ErrorBody, Role};
+use app::api::{
+    AuditEntry, CreateDocument, CreateGroup, CreateInvitation, Created, DocumentDetail,
+    DocumentSummary, ErrorBody, Group, Invitation, InvitationCreated, Login, Me, Member,
+    ProfileUpdate, Register, Role, SetRole,
+};
+use app::model::policy::Action;
 use axum::{
     extract::{Path, State, WebSocketUpgrade},
-    http::{header, StatusCode},
+    http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
-    routing::get,
+    routing::{delete, get, post, put},
     Json, Router,
 };
 use utoipa::OpenApi;
 
 use crate::{
+    auth::Principal,
     documents,
     error::{ApiError, ApiJson},
-    AppState,
+    people, AppState,
 };
 
 #[derive(OpenApi)]
@@ -46,6 +52,254 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/documents/{id}", get(get_document))
         .route("/api/v1/documents/{id}/markdown", get(get_markdown))
         .route("/api/v1/documents/{id}/sync", get(sync))
+        .route("/api/v1/auth/register", post(register))
+        .route("/api/v1/auth/login", post(login))
+        .route("/api/v1/auth/logout", post(logout))
+        .route("/api/v1/me", get(get_me).patch(patch_me))
+        .route("/api/v1/groups", get(list_groups).post(create_group))
+        .route("/api/v1/groups/{group}/members", get(list_members))
+        .route(
+            "/api/v1/groups/{group}/members/{account}",
+            put(put_member).delete(delete_member),
+        )
+        .route(
+            "/api/v1/groups/{group}/invitations",
+            get(list_invitations).post(post_invitation),
+        )
+        .route(
+            "/api/v1/groups/{group}/invitations/{invitation}",
+            delete(delete_invitation),
+        )
+        .route(
+            "/api/v1/invitations/{token}/accept",
+            post(accept_invitation),
+        )
+        .route("/api/v1/audit", get(audit_log))
+}
+
+fn with_cookie<T: IntoResponse>(cookie: String, status: StatusCode, body: T) -> Response {
+    (status, [(header::SET_COOKIE, cookie)], body).into_response()
+}
+
+/// Creates an account (signed out only) and signs it in: `201` with a session cookie.
+#[utoipa::path(post, path = "/api/v1/auth/register", request_body = Register,
+    responses((status = 201, body = Me), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+async fn register(
+    State(state): State<AppState>,
+    who: Principal,
+    ApiJson(r): ApiJson<Register>,
+) -> Result<Response, ApiError> {
+    let (account, cookie) = people::register(&state, &who, r).await?;
+    let me = state.rooms.store().me(&account.id).await?;
+    Ok(with_cookie(cookie, StatusCode::CREATED, Json(me)))
+}
+
+/// Signs in: a new session id in an HttpOnly, SameSite cookie.
+#[utoipa::path(post, path = "/api/v1/auth/login", request_body = Login,
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+async fn login(
+    State(state): State<AppState>,
+    who: Principal,
+    ApiJson(l): ApiJson<Login>,
+) -> Result<Response, ApiError> {
+    let (account, cookie) = people::login(&state, &who, l).await?;
+    let me = state.rooms.store().me(&account.id).await?;
+    Ok(with_cookie(cookie, StatusCode::OK, Json(me)))
+}
+
+/// Signs out: the session ends on the server, the cookie is cleared.
+#[utoipa::path(post, path = "/api/v1/auth/logout", responses((status = 204)))]
+async fn logout(State(state): State<AppState>, who: Principal) -> Result<Response, ApiError> {
+    people::logout(&state, &who).await?;
+    Ok(with_cookie(
+        state.auth.clear_cookie(),
+        StatusCode::NO_CONTENT,
+        (),
+    ))
+}
+
+/// The signed-in account, with its memberships.
+#[utoipa::path(get, path = "/api/v1/me", responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
+async fn get_me(State(state): State<AppState>, who: Principal) -> Result<Json<Me>, ApiError> {
+    Ok(Json(people::me(&state, &who).await?))
+}
+
+/// Changes one's own profile.
+#[utoipa::path(patch, path = "/api/v1/me", request_body = ProfileUpdate,
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn patch_me(
+    State(state): State<AppState>,
+    who: Principal,
+    ApiJson(u): ApiJson<ProfileUpdate>,
+) -> Result<Json<Me>, ApiError> {
+    Ok(Json(people::update_profile(&state, &who, u).await?))
+}
+
+/// Every group (public).
+#[utoipa::path(get, path = "/api/v1/groups", responses((status = 200, body = [Group])))]
+async fn list_groups(State(state): State<AppState>) -> Result<Json<Vec<Group>>, ApiError> {
+    Ok(Json(state.rooms.store().groups().await?))
+}
+
+/// Creates a group (admin).
+#[utoipa::path(post, path = "/api/v1/groups", request_body = CreateGroup,
+    responses((status = 201, body = Group), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn create_group(
+    State(state): State<AppState>,
+    who: Principal,
+    ApiJson(g): ApiJson<CreateGroup>,
+) -> Result<(StatusCode, Json<Group>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(people::create_group(&state, &who, g).await?),
+    ))
+}
+
+/// A group's members (its chairs only).
+#[utoipa::path(get, path = "/api/v1/groups/{group}/members", params(("group" = String, Path)),
+    responses((status = 200, body = [Member]), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn list_members(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(group): Path<String>,
+) -> Result<Json<Vec<Member>>, ApiError> {
+    people::require_group(&state, &group).await?;
+    who.require(&state, Some(&group), Action::ManageMembers)
+        .await?;
+    Ok(Json(state.rooms.store().members(&group).await?))
+}
+
+/// Sets a member's role: chairs set participant or drafter; only the admin makes or unmakes chairs.
+#[utoipa::path(put, path = "/api/v1/groups/{group}/members/{account}", request_body = SetRole,
+    params(("group" = String, Path), ("account" = String, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn put_member(
+    State(state): State<AppState>,
+    who: Principal,
+    Path((group, account)): Path<(String, String)>,
+    ApiJson(r): ApiJson<SetRole>,
+) -> Result<StatusCode, ApiError> {
+    if r.role == Role::Reader {
+        return Err(ApiError::Unprocessable(
+            "to remove a member, DELETE the membership".into(),
+        ));
+    }
+    people::set_role(&state, &who, &group, &account, r.role).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Removes a member.
+#[utoipa::path(delete, path = "/api/v1/groups/{group}/members/{account}",
+    params(("group" = String, Path), ("account" = String, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn delete_member(
+    State(state): State<AppState>,
+    who: Principal,
+    Path((group, account)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    people::set_role(&state, &who, &group, &account, Role::Reader).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A group's invitations (its chairs only).
+#[utoipa::path(get, path = "/api/v1/groups/{group}/invitations", params(("group" = String, Path)),
+    responses((status = 200, body = [Invitation]), (status = 403, body = ErrorBody)))]
+async fn list_invitations(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(group): Path<String>,
+) -> Result<Json<Vec<Invitation>>, ApiError> {
+    people::require_group(&state, &group).await?;
+    who.require(&state, Some(&group), Action::ManageMembers)
+        .await?;
+    Ok(Json(state.rooms.store().invitations(&group).await?))
+}
+
+/// Creates an invitation link with a role (participant or drafter) that expires.
+#[utoipa::path(post, path = "/api/v1/groups/{group}/invitations", request_body = CreateInvitation,
+    params(("group" = String, Path)),
+    responses((status = 201, body = InvitationCreated), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn post_invitation(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(group): Path<String>,
+    ApiJson(i): ApiJson<CreateInvitation>,
+) -> Result<(StatusCode, Json<InvitationCreated>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(people::create_invitation(&state, &who, &group, i).await?),
+    ))
+}
+
+/// Revokes an invitation.
+#[utoipa::path(delete, path = "/api/v1/groups/{group}/invitations/{invitation}",
+    params(("group" = String, Path), ("invitation" = String, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn delete_invitation(
+    State(state): State<AppState>,
+    who: Principal,
+    Path((group, invitation)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    people::require_group(&state, &group).await?;
+    who.require(&state, Some(&group), Action::ManageMembers)
+        .await?;
+    if !state
+        .rooms
+        .store()
+        .revoke_invitation(&group, &invitation)
+        .await?
+    {
+        return Err(ApiError::NotFound(format!(
+            "unknown invitation '{}'",
+            invitation.chars().take(60).collect::<String>()
+        )));
+    }
+    state
+        .rooms
+        .store()
+        .audit(
+            "invitation-revoked",
+            who.account_id(),
+            Some(&who.address),
+            &invitation,
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Accepts an invitation (signed in): joins its group with its role.
+#[utoipa::path(post, path = "/api/v1/invitations/{token}/accept", params(("token" = String, Path)),
+    responses((status = 200, body = app::api::MembershipView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn accept_invitation(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(token): Path<String>,
+) -> Result<Json<app::api::MembershipView>, ApiError> {
+    let (group, role) = people::accept_invitation(&state, &who, &token).await?;
+    let group_name = state
+        .rooms
+        .store()
+        .groups()
+        .await?
+        .into_iter()
+        .find(|g| g.id == group)
+        .map(|g| g.name)
+        .unwrap_or_default();
+    Ok(Json(app::api::MembershipView {
+        group,
+        group_name,
+        role,
+    }))
+}
+
+/// The security audit log, newest first (admin).
+#[utoipa::path(get, path = "/api/v1/audit", responses((status = 200, body = [AuditEntry]), (status = 403, body = ErrorBody)))]
+async fn audit_log(
+    State(state): State<AppState>,
+    who: Principal,
+) -> Result<Json<Vec<AuditEntry>>, ApiError> {
+    who.require(&state, None, Action::ReadAudit).await?;
+    Ok(Json(state.rooms.store().audit_log(500).await?))
 }
 
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
@@ -66,9 +320,10 @@ async fn list_documents(
         (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_document(
     State(state): State<AppState>,
+    who: Principal,
     ApiJson(req): ApiJson<CreateDocument>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let created = documents::create(&state.rooms, req).await?;
+    let created = documents::create_as(&state, &who, req).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -128,24 +383,47 @@ async fn get_markdown(
     responses((status = 101, description = "switching to the sync protocol"), (status = 404, body = ErrorBody)))]
 async fn sync(
     State(state): State<AppState>,
+    who: Principal,
+    headers: HeaderMap,
     Path(id): Path<String>,
     ws: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
-    if !documents::is_valid_document_id(&id)
-        || state.rooms.store().document_meta(&id).await?.is_none()
-    {
+    // A browser always names the page's origin; a page on another site may not connect with
+    // this visitor's cookie. Non-browser clients send no Origin and are judged by their cookie.
+    if headers.contains_key(header::ORIGIN) && !crate::auth::same_origin(&headers) {
+        state
+            .rooms
+            .store()
+            .audit(
+                "refused",
+                who.account_id(),
+                Some(&who.address),
+                "sync from a foreign origin",
+            )
+            .await?;
+        return Err(ApiError::Forbidden(
+            "this document's sync channel refuses pages from other sites".into(),
+        ));
+    }
+    let meta = match documents::is_valid_document_id(&id) {
+        true => state.rooms.store().document_meta(&id).await?,
+        false => None,
+    };
+    let Some(meta) = meta else {
         return Err(ApiError::NotFound(format!(
             "unknown document '{}'",
             id.chars().take(40).collect::<String>()
         )));
-    }
-    // Until accounts exist every visitor drafts; the connection carries its role from the start.
-    let role = Role::Drafter;
+    };
+    let standing = who
+        .require(&state, Some(&meta.group_id), Action::ReadDocument)
+        .await?;
+    let peer = crate::rooms::PeerInfo::for_principal(&state, &who, standing).await?;
     let rooms = state.rooms.clone();
     let limit = app::model::limits::MAX_SYNC_FRAME_BYTES;
     Ok(ws
         // Twice our own limit, so that the room can refuse an oversize frame in words.
         .max_message_size(limit * 2)
         .max_frame_size(limit * 2)
-        .on_upgrade(move |socket| crate::ws::serve(socket, rooms, id, role, String::new())))
+        .on_upgrade(move |socket| crate::ws::serve(socket, rooms, id, peer)))
 }

@@ -1,9 +1,12 @@
 //! Accord's server: a thin axum binary around the app crate. It owns SQL (`store`), sockets
 //! (`ws`, `rooms`) and files; what it decides about a document it asks `app::model`.
 
+pub mod accounts;
+pub mod auth;
 pub mod documents;
 pub mod error;
 pub mod http;
+pub mod people;
 pub mod relay;
 pub mod rooms;
 pub mod seed;
@@ -13,7 +16,7 @@ pub mod ws;
 use std::sync::Arc;
 
 use app::{
-    api::{CreateDocument, Created, DocumentDetail, DocumentSummary},
+    api::{CreateDocument, Created, DocumentDetail, DocumentSummary, Login, Me, Register},
     backend::{Backend, BackendError, BackendHandle, BoxFuture},
     ui::{shell, App},
 };
@@ -27,6 +30,7 @@ use crate::{error::ApiError, rooms::Rooms, store::Store};
 pub struct AppState {
     pub rooms: Rooms,
     pub leptos: LeptosOptions,
+    pub auth: auth::Auth,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -37,15 +41,22 @@ impl FromRef<AppState> for LeptosOptions {
 
 impl AppState {
     pub fn new(store: Store, leptos: LeptosOptions) -> Self {
+        Self::with_clock(store, leptos, auth::system_clock())
+    }
+
+    /// A state whose notion of "now" is `clock` (tests move time by hand).
+    pub fn with_clock(store: Store, leptos: LeptosOptions, clock: auth::Clock) -> Self {
         Self {
             rooms: Rooms::new(store),
             leptos,
+            auth: auth::Auth::new(clock),
         }
     }
 }
 
-/// The pages' view of the server.
-struct PageBackend(Rooms);
+/// The pages' view of the server: the same rules as the API, for the requester the headers
+/// name.
+struct PageBackend(AppState);
 
 fn backend_error(e: ApiError) -> BackendError {
     match e {
@@ -58,33 +69,148 @@ fn backend_error(e: ApiError) -> BackendError {
     }
 }
 
+impl PageBackend {
+    async fn principal(
+        &self,
+        headers: &axum::http::HeaderMap,
+    ) -> Result<auth::Principal, ApiError> {
+        auth::Principal::from_headers(&self.0, headers, "page".into()).await
+    }
+}
+
 impl Backend for PageBackend {
     fn list_documents(&self) -> BoxFuture<'_, Result<Vec<DocumentSummary>, BackendError>> {
-        Box::pin(async move { documents::list(&self.0).await.map_err(backend_error) })
+        Box::pin(async move { documents::list(&self.0.rooms).await.map_err(backend_error) })
     }
 
-    fn document(&self, id: String) -> BoxFuture<'_, Result<DocumentDetail, BackendError>> {
-        Box::pin(async move { documents::detail(&self.0, &id).await.map_err(backend_error) })
+    fn document(
+        &self,
+        headers: axum::http::HeaderMap,
+        id: String,
+    ) -> BoxFuture<'_, Result<DocumentDetail, BackendError>> {
+        Box::pin(async move {
+            let who = self.principal(&headers).await.map_err(backend_error)?;
+            documents::detail_for(&self.0, &who, &id)
+                .await
+                .map_err(backend_error)
+        })
     }
 
-    fn create_document(&self, req: CreateDocument) -> BoxFuture<'_, Result<Created, BackendError>> {
-        Box::pin(async move { documents::create(&self.0, req).await.map_err(backend_error) })
+    fn create_document(
+        &self,
+        headers: axum::http::HeaderMap,
+        req: CreateDocument,
+    ) -> BoxFuture<'_, Result<Created, BackendError>> {
+        Box::pin(async move {
+            let who = self.principal(&headers).await.map_err(backend_error)?;
+            documents::create_as(&self.0, &who, req)
+                .await
+                .map_err(backend_error)
+        })
+    }
+
+    fn me(
+        &self,
+        headers: axum::http::HeaderMap,
+    ) -> BoxFuture<'_, Result<Option<Me>, BackendError>> {
+        Box::pin(async move {
+            let who = self.principal(&headers).await.map_err(backend_error)?;
+            match &who.account {
+                None => Ok(None),
+                Some(a) => self
+                    .0
+                    .rooms
+                    .store()
+                    .me(&a.id)
+                    .await
+                    .map_err(|e| backend_error(e.into())),
+            }
+        })
+    }
+
+    fn login(
+        &self,
+        headers: axum::http::HeaderMap,
+        login: Login,
+    ) -> BoxFuture<'_, Result<String, BackendError>> {
+        Box::pin(async move {
+            let who = self.principal(&headers).await.map_err(backend_error)?;
+            people::login(&self.0, &who, login)
+                .await
+                .map(|(_, c)| c)
+                .map_err(backend_error)
+        })
+    }
+
+    fn register(
+        &self,
+        headers: axum::http::HeaderMap,
+        r: Register,
+    ) -> BoxFuture<'_, Result<String, BackendError>> {
+        Box::pin(async move {
+            let who = self.principal(&headers).await.map_err(backend_error)?;
+            people::register(&self.0, &who, r)
+                .await
+                .map(|(_, c)| c)
+                .map_err(backend_error)
+        })
+    }
+
+    fn logout(
+        &self,
+        headers: axum::http::HeaderMap,
+    ) -> BoxFuture<'_, Result<String, BackendError>> {
+        Box::pin(async move {
+            let who = self.principal(&headers).await.map_err(backend_error)?;
+            people::logout(&self.0, &who).await.map_err(backend_error)?;
+            Ok(self.0.auth.clear_cookie())
+        })
     }
 }
 
 /// The whole HTTP surface: the JSON API, the sync WebSocket, server-rendered pages and assets.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
-    let backend = BackendHandle(Arc::new(PageBackend(state.rooms.clone())));
+    let backend = BackendHandle(Arc::new(PageBackend(state.clone())));
     let options = state.leptos.clone();
     http::routes()
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(backend.clone()),
+            move || {
+                provide_context(backend.clone());
+                // A fresh nonce per page for the Content-Security-Policy (see `app::ui::shell`).
+                leptos::nonce::provide_nonce();
+            },
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::csrf_guard,
+        ))
+        .layer(axum::middleware::from_fn(security_headers))
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
+}
+
+/// Headers every response carries. Pages also get a Content-Security-Policy with a per-request
+/// nonce, set where the page is rendered (`app::ui::shell`).
+async fn security_headers(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::{header, HeaderValue};
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    resp
 }

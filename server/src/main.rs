@@ -1,5 +1,11 @@
 //! `accord`: serves Accord on `ACCORD_ADDR` (default 127.0.0.1:3000) with its data in
-//! `ACCORD_DATA` (default `./data`), seeding a demo group and the sample draft on first start.
+//! `ACCORD_DATA` (default `./data`), seeding a demo group, demo accounts and the sample draft on
+//! first start.
+//!
+//! `accord create-admin --login LOGIN --name NAME` creates an installation admin (password from
+//! `ACCORD_ADMIN_PASSWORD`) and exits. Behind a TLS-terminating proxy set
+//! `ACCORD_SECURE_COOKIES=1` (cookies marked Secure) and `ACCORD_TRUST_PROXY=1` (client address
+//! from `X-Forwarded-For`).
 
 use std::{net::SocketAddr, path::PathBuf};
 
@@ -31,9 +37,15 @@ async fn main() -> anyhow::Result<()> {
     let store = Store::open(&data)
         .await
         .with_context(|| format!("opening the database in {}", data.display()))?;
-    let state = AppState::new(store, leptos);
+    let mut state = AppState::new(store, leptos);
+    state.auth.secure_cookies = flag("ACCORD_SECURE_COOKIES");
+    state.auth.trust_proxy = flag("ACCORD_TRUST_PROXY");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("create-admin") {
+        return create_admin(&state, &args[1..]).await;
+    }
     if seed::seed_if_empty(&state.rooms).await? {
-        tracing::info!("seeded a demo group and the sample draft");
+        tracing::info!("seeded a demo group, demo accounts and the sample draft");
     }
     // Keystrokes are small frames: send each at once rather than waiting to coalesce (Nagle).
     let listener = tokio::net::TcpListener::bind(addr)
@@ -45,6 +57,66 @@ async fn main() -> anyhow::Result<()> {
             }
         });
     tracing::info!("Accord is listening on http://{addr}");
-    axum::serve(listener, router(state)).await?;
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .await?;
     Ok(())
+}
+
+fn flag(name: &str) -> bool {
+    matches!(std::env::var(name).as_deref(), Ok("1" | "true" | "yes"))
+}
+
+fn arg<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str)
+}
+
+/// `accord create-admin --login LOGIN --name NAME`, password from `ACCORD_ADMIN_PASSWORD`.
+async fn create_admin(state: &AppState, args: &[String]) -> anyhow::Result<()> {
+    let (Some(login), Some(name)) = (arg(args, "--login"), arg(args, "--name")) else {
+        anyhow::bail!(
+            "usage: ACCORD_ADMIN_PASSWORD=… accord create-admin --login LOGIN --name NAME"
+        );
+    };
+    let password = std::env::var("ACCORD_ADMIN_PASSWORD")
+        .context("set ACCORD_ADMIN_PASSWORD to the new admin's password")?;
+    if password.chars().count() < app::model::limits::MIN_PASSWORD_CHARS {
+        anyhow::bail!(
+            "the password must be at least {} characters long",
+            app::model::limits::MIN_PASSWORD_CHARS
+        );
+    }
+    let register = app::api::Register {
+        login: login.to_string(),
+        password: String::new(),
+        display_name: name.to_string(),
+        affiliation: String::new(),
+        stakeholder_group: app::api::StakeholderGroup::Other,
+        region: app::api::Region::WesternEuropeanOther,
+        gender: None,
+        age_band: None,
+    };
+    let hash = accord_server::auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    match state
+        .rooms
+        .store()
+        .create_account(&register, &hash, true)
+        .await?
+    {
+        Some(a) => {
+            state
+                .rooms
+                .store()
+                .audit("admin-created", Some(&a.id), None, login)
+                .await?;
+            tracing::info!("created admin {login}");
+            Ok(())
+        }
+        None => anyhow::bail!("login '{login}' is taken"),
+    }
 }

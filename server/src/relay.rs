@@ -24,19 +24,19 @@
 //! may not edit, or a change that breaks the schema is refused, and the document is rolled back
 //! to the heads it had before the message.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use app::{
     api::{ClientFrame, ErrorCode, PeerPresence, Role, ServerFrame},
     model::{
         document::{self, Outline},
         limits,
-        policy::{self, Action},
+        policy::{self, Action, Standing},
     },
 };
 use automerge::{
     sync::{self, SyncDoc},
-    Automerge, ChangeHash, PatchLog, ReadDoc,
+    ActorId, Automerge, ChangeHash, PatchLog, ReadDoc,
 };
 use bytes::Bytes;
 
@@ -89,6 +89,38 @@ enum Mode {
 struct Peer {
     mode: Mode,
     presence: PeerPresence,
+    info: PeerInfo,
+}
+
+/// Who a connection is, as the room needs it.
+#[derive(Clone, Debug)]
+pub struct PeerInfo {
+    pub account: Option<String>,
+    pub name: String,
+    pub standing: Standing,
+    /// The actor this connection must write with (announced in the welcome frame).
+    pub actor: Option<ActorId>,
+    /// Every actor whose changes this connection may push: its own, and those the server
+    /// assigned to the same account before (edits made offline in an earlier session).
+    pub actors: HashSet<ActorId>,
+}
+
+impl PeerInfo {
+    /// A connection with `role` writing as a fresh actor (for tests and tools).
+    pub fn with_role(role: Role) -> Self {
+        let actor = ActorId::random();
+        Self {
+            account: None,
+            name: String::new(),
+            standing: Standing {
+                signed_in: role != Role::Reader,
+                admin: false,
+                role,
+            },
+            actors: HashSet::from([actor.clone()]),
+            actor: Some(actor),
+        }
+    }
 }
 
 /// What one accepted sync message did to the document.
@@ -136,10 +168,11 @@ impl Room {
     }
 
     /// Adds a peer; it is greeted and everyone else is told.
-    pub fn join(&mut self, peer: PeerId, role: Role, name: &str) -> Outbox {
+    pub fn join(&mut self, peer: PeerId, info: PeerInfo) -> Outbox {
+        let role = info.standing.role;
         let presence = PeerPresence {
             peer,
-            name: clean_name(name).unwrap_or_else(|| format!("Guest {peer}")),
+            name: clean_name(&info.name).unwrap_or_else(|| format!("Guest {peer}")),
             role,
             paragraph: None,
             caret: None,
@@ -152,6 +185,7 @@ impl Room {
                 role,
                 name: presence.name.clone(),
                 peers: self.peers.values().map(|p| p.presence.clone()).collect(),
+                actor: info.actor.as_ref().map(|a| a.to_hex_string()),
             }),
         ));
         let announce = Frame::control(&ServerFrame::Presence(presence.clone()));
@@ -161,6 +195,7 @@ impl Room {
             Peer {
                 mode: Mode::Handshake(sync::State::new()),
                 presence,
+                info,
             },
         );
         self.dirty.insert(peer);
@@ -179,16 +214,7 @@ impl Room {
 
     /// Takes one binary frame from `peer`. On refusal the document is as it was before.
     pub fn receive_sync(&mut self, peer: PeerId, bytes: Bytes) -> Result<Applied, Refusal> {
-        if bytes.len() > limits::MAX_SYNC_FRAME_BYTES {
-            return Err(Refusal::new(
-                ErrorCode::TooLarge,
-                format!(
-                    "sync frame of {} bytes exceeds the limit of {} bytes",
-                    bytes.len(),
-                    limits::MAX_SYNC_FRAME_BYTES
-                ),
-            ));
-        }
+        check_size("sync", bytes.len(), limits::MAX_SYNC_FRAME_BYTES)?;
         let mut message = sync::Message::decode(&bytes).map_err(|e| {
             Refusal::new(
                 ErrorCode::BadMessage,
@@ -198,16 +224,16 @@ impl Room {
         let Some(p) = self.peers.get(&peer) else {
             return Ok(Applied::default());
         };
-        if !message.changes.is_empty() && !policy::allows(p.presence.role, Action::EditText) {
+        if !message.changes.is_empty() && !policy::allows(p.info.standing, Action::EditText) {
             return Err(Refusal::new(
                 ErrorCode::Forbidden,
                 format!(
-                    "a {:?} may not change the text of this document",
-                    p.presence.role
-                )
-                .to_lowercase(),
+                    "a {} may not change the text of this document",
+                    p.info.standing.role.as_str()
+                ),
             ));
         }
+        let actors = p.info.actors.clone();
 
         let mut state = match &p.mode {
             Mode::Handshake(state) => state.clone(),
@@ -215,7 +241,7 @@ impl Room {
                 let mut applied = Applied::default();
                 if !message.changes.is_empty() {
                     let joined: Vec<u8> = message.changes.iter().flatten().copied().collect();
-                    applied = self.apply_checked(|doc, log| {
+                    applied = self.apply_checked(&actors, |doc, log| {
                         doc.load_incremental_log_patches(&joined, log).map(|_| ())
                     })?;
                     message.changes = sync::ChunkList::empty();
@@ -244,7 +270,7 @@ impl Room {
                 .map_err(refused_sync)?;
             Applied::default()
         } else {
-            self.apply_checked(|doc, log| {
+            self.apply_checked(&actors, |doc, log| {
                 doc.receive_sync_message_log_patches(&mut state, message, log)
             })?
         };
@@ -259,10 +285,12 @@ impl Room {
         }
     }
 
-    /// Applies changes with `apply`, then validates what they touched; on any failure the
-    /// document goes back to the heads it had before.
+    /// Applies changes with `apply`, then checks that each was made by one of `actors` and
+    /// validates what they touched; on any failure the document goes back to the heads it had
+    /// before.
     fn apply_checked(
         &mut self,
+        actors: &HashSet<ActorId>,
         apply: impl FnOnce(&mut Automerge, &mut PatchLog) -> Result<(), automerge::AutomergeError>,
     ) -> Result<Applied, Refusal> {
         let before = self.doc.get_heads();
@@ -274,15 +302,31 @@ impl Room {
                 format!("changes do not decode: {e}"),
             )),
             Ok(()) if self.doc.get_heads() == before => Ok(Applied::default()),
-            Ok(()) => {
-                let touched = document::touched(&self.doc.make_patches(&mut log));
-                document::validate_parts(&self.doc, &touched)
-                    .map(|()| Applied {
-                        chunk: Some(self.doc.save_after(&before)),
-                        outline_changed: touched.outline,
-                    })
-                    .map_err(|e| Refusal::new(ErrorCode::Schema, format!("change refused: {e}")))
-            }
+            Ok(()) => match self
+                .doc
+                .get_changes(&before)
+                .iter()
+                .find(|c| !actors.contains(c.actor_id()))
+            {
+                Some(stranger) => Err(Refusal::new(
+                    ErrorCode::Forbidden,
+                    format!(
+                        "change by actor {} refused: write as the actor this connection was given",
+                        stranger.actor_id().to_hex_string()
+                    ),
+                )),
+                None => {
+                    let touched = document::touched(&self.doc.make_patches(&mut log));
+                    document::validate_parts(&self.doc, &touched)
+                        .map(|()| Applied {
+                            chunk: Some(self.doc.save_after(&before)),
+                            outline_changed: touched.outline,
+                        })
+                        .map_err(|e| {
+                            Refusal::new(ErrorCode::Schema, format!("change refused: {e}"))
+                        })
+                }
+            },
         };
         if verdict.is_err() {
             self.rollback(&before);
@@ -301,18 +345,30 @@ impl Room {
         }
     }
 
+    /// An account's role changed: its open connections act on the new role from their next
+    /// message, and everyone sees the new role.
+    pub fn set_role(&mut self, account: &str, role: Role) -> Outbox {
+        let mut out = Vec::new();
+        let changed: Vec<PeerId> = self
+            .peers
+            .iter()
+            .filter(|(_, p)| p.info.account.as_deref() == Some(account))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in changed {
+            if let Some(p) = self.peers.get_mut(&id) {
+                p.info.standing.role = role;
+                p.presence.role = role;
+                let frame = Frame::control(&ServerFrame::Presence(p.presence.clone()));
+                out.extend(self.peers.keys().map(|to| (*to, frame.clone())));
+            }
+        }
+        out
+    }
+
     /// Takes one text frame from `peer`.
     pub fn receive_control(&mut self, peer: PeerId, text: &str) -> Result<Outbox, Refusal> {
-        if text.len() > limits::MAX_CONTROL_FRAME_BYTES {
-            return Err(Refusal::new(
-                ErrorCode::TooLarge,
-                format!(
-                    "control frame of {} bytes exceeds the limit of {} bytes",
-                    text.len(),
-                    limits::MAX_CONTROL_FRAME_BYTES
-                ),
-            ));
-        }
+        check_size("control", text.len(), limits::MAX_CONTROL_FRAME_BYTES)?;
         let frame: ClientFrame = serde_json::from_str(text)
             .map_err(|e| Refusal::new(ErrorCode::BadControl, format!("bad control frame: {e}")))?;
         let Some(p) = self.peers.get_mut(&peer) else {
@@ -413,6 +469,16 @@ impl Room {
             version: sync::MessageVersion::V1,
         }
     }
+}
+
+fn check_size(kind: &str, len: usize, max: usize) -> Result<(), Refusal> {
+    if len > max {
+        return Err(Refusal::new(
+            ErrorCode::TooLarge,
+            format!("{kind} frame of {len} bytes exceeds the limit of {max} bytes"),
+        ));
+    }
+    Ok(())
 }
 
 fn refused_sync(e: automerge::AutomergeError) -> Refusal {

@@ -15,10 +15,15 @@ struct Client {
 }
 
 fn join(room: &mut Room, peer: PeerId, role: Role) -> Client {
-    room.join(peer, role, "");
+    let info = PeerInfo::with_role(role);
+    let mut doc = document::empty_doc();
+    if let Some(actor) = &info.actor {
+        doc.set_actor(actor.clone());
+    }
+    room.join(peer, info);
     Client {
         peer,
-        doc: document::empty_doc(),
+        doc,
         state: sync::State::new(),
     }
 }
@@ -127,7 +132,7 @@ fn stored_chunks_rebuild_the_document_exactly() {
 #[test]
 fn bytes_that_are_not_a_sync_message_are_refused_and_change_nothing() {
     let mut room = Room::new(server_doc());
-    room.join(1, Role::Drafter, "");
+    room.join(1, PeerInfo::with_role(Role::Drafter));
     let heads = room.doc().get_heads();
     for garbage in [&b""[..], b"hello", &[0x42, 0xff, 0xff, 0xff], &[0x43; 64]] {
         let refusal = room
@@ -199,7 +204,7 @@ fn a_reader_receives_the_document_but_cannot_change_it() {
 #[test]
 fn a_frame_over_the_limit_is_refused_before_decoding() {
     let mut room = Room::new(server_doc());
-    room.join(1, Role::Drafter, "");
+    room.join(1, PeerInfo::with_role(Role::Drafter));
     let big = Bytes::from(vec![0x42; limits::MAX_SYNC_FRAME_BYTES + 1]);
     assert_eq!(
         room.receive_sync(1, big).expect_err("refused").code,
@@ -244,8 +249,8 @@ fn caught_up_peers_share_one_encoded_message() {
 #[test]
 fn presence_is_relayed_to_the_others_with_a_clean_name() {
     let mut room = Room::new(server_doc());
-    room.join(1, Role::Drafter, "");
-    room.join(2, Role::Drafter, "");
+    room.join(1, PeerInfo::with_role(Role::Drafter));
+    room.join(2, PeerInfo::with_role(Role::Drafter));
     let id = paragraph_id(&room);
     let out = room
         .receive_control(
@@ -268,7 +273,7 @@ fn presence_is_relayed_to_the_others_with_a_clean_name() {
 #[test]
 fn malformed_control_frames_are_refused_with_a_reason() {
     let mut room = Room::new(server_doc());
-    room.join(1, Role::Drafter, "");
+    room.join(1, PeerInfo::with_role(Role::Drafter));
     for bad in [
         "not json",
         r#"{"type":"shout"}"#,
@@ -285,4 +290,48 @@ fn malformed_control_frames_are_refused_with_a_reason() {
         room.receive_control(1, &huge).expect_err("refused").code,
         ErrorCode::TooLarge
     );
+}
+
+#[test]
+fn a_change_by_an_actor_the_server_did_not_assign_is_refused() {
+    let mut room = Room::new(server_doc());
+    let mut clients = vec![join(&mut room, 1, Role::Drafter)];
+    settle(&mut room, &mut clients);
+    let heads = room.doc().get_heads();
+    let id = paragraph_id(&room);
+    clients[0].doc.set_actor(automerge::ActorId::random());
+    document::splice(&mut clients[0].doc, &id, 0, 0, "Forged. ").expect("type");
+    let refusal = refusal(&mut room, &mut clients).expect("refused");
+    assert_eq!(refusal.code, ErrorCode::Forbidden);
+    assert!(refusal.message.contains("actor"), "{}", refusal.message);
+    assert_eq!(room.doc().get_heads(), heads);
+}
+
+#[test]
+fn a_lowered_role_takes_effect_at_the_next_message() {
+    let mut info = PeerInfo::with_role(Role::Drafter);
+    info.account = Some("a1".into());
+    let mut doc = document::empty_doc();
+    doc.set_actor(info.actor.clone().expect("actor"));
+    let mut room = Room::new(server_doc());
+    room.join(1, info);
+    let mut clients = vec![Client {
+        peer: 1,
+        doc,
+        state: sync::State::new(),
+    }];
+    settle(&mut room, &mut clients);
+    let id = paragraph_id(&room);
+    document::splice(&mut clients[0].doc, &id, 0, 0, "Allowed. ").expect("type");
+    settle(&mut room, &mut clients);
+    assert!(room.outline().expect("outline").paragraphs[0]
+        .text
+        .starts_with("Allowed. "));
+
+    room.set_role("a1", Role::Participant);
+    let heads = room.doc().get_heads();
+    document::splice(&mut clients[0].doc, &id, 0, 0, "Too late. ").expect("type");
+    let refusal = refusal(&mut room, &mut clients).expect("refused");
+    assert_eq!(refusal.code, ErrorCode::Forbidden);
+    assert_eq!(room.doc().get_heads(), heads);
 }

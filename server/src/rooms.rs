@@ -21,10 +21,53 @@ use app::{
 use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot};
 
+pub use crate::relay::PeerInfo;
 use crate::{
+    auth::Principal,
+    error::ApiError,
     relay::{Frame, Outbox, PeerId, Refusal, Room},
     store::{Store, StoreError},
+    AppState,
 };
+
+impl PeerInfo {
+    /// Who a sync connection is. Every signed-in connection gets an actor of its own, recorded
+    /// for its account, so that a role raised while connected can edit at once and edits made
+    /// offline under an earlier session's actor are still the account's.
+    pub async fn for_principal(
+        state: &AppState,
+        who: &Principal,
+        standing: app::model::policy::Standing,
+    ) -> Result<Self, ApiError> {
+        let Some(account) = &who.account else {
+            return Ok(Self {
+                account: None,
+                name: String::new(),
+                standing,
+                actor: None,
+                actors: Default::default(),
+            });
+        };
+        let store = state.rooms.store();
+        let actor = automerge::ActorId::random();
+        store
+            .record_actor(&actor.to_hex_string(), &account.id)
+            .await?;
+        let actors = store
+            .actors_of(&account.id)
+            .await?
+            .into_iter()
+            .filter_map(|hex| hex::decode(hex).ok().map(automerge::ActorId::from))
+            .collect();
+        Ok(Self {
+            account: Some(account.id.clone()),
+            name: account.display_name.clone(),
+            standing,
+            actor: Some(actor),
+            actors,
+        })
+    }
+}
 
 /// Most inputs handled between two flushes.
 const BATCH: usize = 512;
@@ -46,9 +89,12 @@ pub enum Outgoing {
 enum Input {
     Join {
         peer: PeerId,
-        role: Role,
-        name: String,
+        info: PeerInfo,
         out: mpsc::Sender<Outgoing>,
+    },
+    Role {
+        account: String,
+        role: Role,
     },
     Sync {
         peer: PeerId,
@@ -104,6 +150,8 @@ impl Drop for Connection {
 struct Handle {
     tx: mpsc::Sender<Input>,
     generation: u64,
+    /// The group that owns the document, so that role changes reach its rooms.
+    group: String,
 }
 
 #[derive(Clone)]
@@ -155,6 +203,13 @@ impl Rooms {
             .load_document(doc_id)
             .await?
             .ok_or_else(|| RoomError::NotFound(doc_id.to_string()))?;
+        let group = self
+            .inner
+            .store
+            .document_meta(doc_id)
+            .await?
+            .map(|m| m.group_id)
+            .unwrap_or_default();
         let mut rooms = self.inner.rooms.lock().unwrap_or_else(|e| e.into_inner());
         // Another connection may have loaded it while we read from the store.
         if let Some(h) = rooms.get(doc_id).filter(|h| !h.tx.is_closed()) {
@@ -167,6 +222,7 @@ impl Rooms {
             Handle {
                 tx: tx.clone(),
                 generation,
+                group,
             },
         );
         let task = RoomTask {
@@ -194,8 +250,7 @@ impl Rooms {
     pub async fn join(
         &self,
         doc_id: &str,
-        role: Role,
-        name: &str,
+        info: PeerInfo,
         out: mpsc::Sender<Outgoing>,
     ) -> Result<Connection, RoomError> {
         let peer = self.inner.next_peer.fetch_add(1, Ordering::Relaxed);
@@ -204,8 +259,7 @@ impl Rooms {
             let tx = self.room(doc_id).await?;
             let join = Input::Join {
                 peer,
-                role,
-                name: name.to_string(),
+                info: info.clone(),
                 out: out.clone(),
             };
             if tx.send(join).await.is_ok() {
@@ -227,6 +281,26 @@ impl Rooms {
             }
         }
         Err(RoomError::Gone)
+    }
+
+    /// Tells the open rooms of `group`'s documents that `account` now has `role`.
+    pub async fn role_changed(&self, group: &str, account: &str, role: Role) {
+        let senders: Vec<mpsc::Sender<Input>> = {
+            let rooms = self.inner.rooms.lock().unwrap_or_else(|e| e.into_inner());
+            rooms
+                .values()
+                .filter(|h| h.group == group)
+                .map(|h| h.tx.clone())
+                .collect()
+        };
+        for tx in senders {
+            let _ = tx
+                .send(Input::Role {
+                    account: account.to_string(),
+                    role,
+                })
+                .await;
+        }
     }
 
     fn unload(&self, doc_id: &str, generation: u64) {
@@ -287,15 +361,11 @@ impl RoomTask {
         let mut refused: Vec<(PeerId, Refusal)> = Vec::new();
         for input in batch.drain(..) {
             match input {
-                Input::Join {
-                    peer,
-                    role,
-                    name,
-                    out,
-                } => {
+                Input::Join { peer, info, out } => {
                     self.outs.insert(peer, out);
-                    outbox.extend(self.room.join(peer, role, &name));
+                    outbox.extend(self.room.join(peer, info));
                 }
+                Input::Role { account, role } => outbox.extend(self.room.set_role(&account, role)),
                 Input::Sync { peer, bytes } => match self.room.receive_sync(peer, bytes) {
                     Ok(applied) => {
                         outline_changed |= applied.outline_changed;

@@ -78,6 +78,10 @@ impl Store {
         Ok(Self { pool })
     }
 
+    pub(crate) fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
     pub async fn has_groups(&self) -> Result<bool, StoreError> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM groups")
             .fetch_one(&self.pool)
@@ -93,15 +97,6 @@ impl Store {
             .execute(&self.pool)
             .await?;
         Ok(())
-    }
-
-    /// The group new documents go to until groups can be chosen (the first one created).
-    pub async fn default_group(&self) -> Result<Option<String>, StoreError> {
-        Ok(
-            sqlx::query_scalar("SELECT id FROM groups ORDER BY created_at, id LIMIT 1")
-                .fetch_optional(&self.pool)
-                .await?,
-        )
     }
 
     /// Stores a new document whose first save is `bytes`.

@@ -5,14 +5,14 @@
 //! buffered further. The logic is generic over any `Stream`/`Sink` of axum messages so that it
 //! does not care what carries them.
 
-use app::api::{ErrorCode, Role, ServerFrame};
+use app::api::{ErrorCode, ServerFrame};
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes};
 use futures::{Sink, SinkExt, Stream, StreamExt};
 use tokio::sync::mpsc;
 
 use crate::{
     relay::Frame,
-    rooms::{Outgoing, RoomError, Rooms, PEER_QUEUE},
+    rooms::{Outgoing, PeerInfo, RoomError, Rooms, PEER_QUEUE},
 };
 
 fn to_message(frame: Frame) -> Message {
@@ -28,14 +28,14 @@ fn error_message(code: ErrorCode, message: String) -> Message {
 }
 
 /// Serves one connection until either side closes it.
-pub async fn serve<S, E>(socket: S, rooms: Rooms, doc_id: String, role: Role, name: String)
+pub async fn serve<S, E>(socket: S, rooms: Rooms, doc_id: String, peer: PeerInfo)
 where
     S: Stream<Item = Result<Message, E>> + Sink<Message> + Send + Unpin + 'static,
     <S as Sink<Message>>::Error: std::fmt::Display,
 {
     let (mut sink, mut stream) = socket.split();
     let (out_tx, mut out_rx) = mpsc::channel::<Outgoing>(PEER_QUEUE);
-    let conn = match rooms.join(&doc_id, role, &name, out_tx).await {
+    let conn = match rooms.join(&doc_id, peer, out_tx).await {
         Ok(c) => c,
         Err(e) => {
             let (code, message) = match e {

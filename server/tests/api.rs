@@ -43,6 +43,14 @@ fn post_json(uri: &str, body: &str) -> Request<Body> {
         .expect("request")
 }
 
+/// A same-site POST by a signed-in drafter of the demo group.
+async fn drafter_post(app: &Router, uri: &str, body: &str) -> (StatusCode, Vec<u8>) {
+    let cookie = common::session(app, "drafter@example.org").await;
+    let mut req = post_json(uri, body);
+    common::same_site(&mut req, &cookie);
+    call(app, req).await
+}
+
 fn error_of(body: &[u8]) -> String {
     serde_json::from_slice::<ErrorBody>(body)
         .expect("error body")
@@ -106,7 +114,7 @@ async fn a_document_imported_from_markdown_is_numbered() {
     let app = app().await;
     let md = "# Charter\n\n## Scope\n\n1. We meet.\n\n   (a) Online.\n\n2. We write.\n";
     let body = serde_json::json!({ "markdown": md }).to_string();
-    let (status, body) = call(&app, post_json("/api/v1/documents", &body)).await;
+    let (status, body) = drafter_post(&app, "/api/v1/documents", &body).await;
     assert_eq!(
         status,
         StatusCode::CREATED,
@@ -137,7 +145,7 @@ async fn a_document_imported_from_markdown_is_numbered() {
 #[tokio::test]
 async fn a_blank_document_has_one_empty_paragraph() {
     let app = app().await;
-    let (status, body) = call(&app, post_json("/api/v1/documents", r#"{"title":"Blank"}"#)).await;
+    let (status, body) = drafter_post(&app, "/api/v1/documents", r#"{"title":"Blank"}"#).await;
     assert_eq!(status, StatusCode::CREATED);
     let created: Created = serde_json::from_slice(&body).expect("json");
     let (_, body) = call(&app, get(&format!("/api/v1/documents/{}", created.id))).await;
@@ -169,19 +177,19 @@ async fn bad_bodies_are_refused_in_words_and_create_nothing() {
         ),
     ];
     for (body, status, words) in cases {
-        let (got, resp) = call(&app, post_json("/api/v1/documents", body)).await;
+        let (got, resp) = drafter_post(&app, "/api/v1/documents", body).await;
         assert_eq!(got, status, "{body}");
         let error = error_of(&resp);
         assert!(error.contains(words), "{body}: {error}");
     }
     let long_title = serde_json::json!({ "title": "x".repeat(301) }).to_string();
-    let (got, resp) = call(&app, post_json("/api/v1/documents", &long_title)).await;
+    let (got, resp) = drafter_post(&app, "/api/v1/documents", &long_title).await;
     assert_eq!(got, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(error_of(&resp).contains("title is 301 characters long"));
 
     let long_paragraph =
         serde_json::json!({ "markdown": format!("1. {}", "y".repeat(20_001)) }).to_string();
-    let (got, resp) = call(&app, post_json("/api/v1/documents", &long_paragraph)).await;
+    let (got, resp) = drafter_post(&app, "/api/v1/documents", &long_paragraph).await;
     assert_eq!(got, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         error_of(&resp).contains("20001 characters long"),
@@ -189,9 +197,13 @@ async fn bad_bodies_are_refused_in_words_and_create_nothing() {
         error_of(&resp)
     );
 
-    let no_type = Request::post("/api/v1/documents")
+    let mut no_type = Request::post("/api/v1/documents")
         .body(Body::from("{}"))
         .expect("request");
+    common::same_site(
+        &mut no_type,
+        &common::session(&app, "drafter@example.org").await,
+    );
     let (got, _) = call(&app, no_type).await;
     assert_eq!(got, StatusCode::UNSUPPORTED_MEDIA_TYPE);
 

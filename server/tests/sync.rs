@@ -20,8 +20,9 @@ async fn two_peers_typing_in_one_paragraph_converge_over_websockets() {
     let dir = tempfile::tempdir().expect("tempdir");
     let server = Server::start(dir.path()).await;
     let doc = server.first_document().await;
-    let mut a = Peer::connect(&server.sync_url(&doc)).await;
-    let mut b = Peer::connect(&server.sync_url(&doc)).await;
+    let drafter = common::login(server.addr, "drafter@example.org").await;
+    let mut a = Peer::connect_as(&server.sync_url(&doc), Some(&drafter)).await;
+    let mut b = Peer::connect_as(&server.sync_url(&doc), Some(&drafter)).await;
     a.settle(QUIET).await;
     b.settle(QUIET).await;
     let first = document::read(&a.doc).expect("outline").paragraphs[2]
@@ -56,7 +57,8 @@ async fn acknowledged_edits_survive_a_crash_and_restart() {
     let dir = tempfile::tempdir().expect("tempdir");
     let server = Server::start(dir.path()).await;
     let doc = server.first_document().await;
-    let mut a = Peer::connect(&server.sync_url(&doc)).await;
+    let drafter = common::login(server.addr, "drafter@example.org").await;
+    let mut a = Peer::connect_as(&server.sync_url(&doc), Some(&drafter)).await;
     a.settle(QUIET).await;
     let id = document::read(&a.doc).expect("outline").paragraphs[2]
         .id
@@ -82,27 +84,23 @@ async fn garbage_bytes_close_the_connection_with_a_reason_and_leave_others_alone
     let dir = tempfile::tempdir().expect("tempdir");
     let server = Server::start(dir.path()).await;
     let doc = server.first_document().await;
+    let drafter = common::login(server.addr, "drafter@example.org").await;
     let before = accord_server::documents::detail(&server.state.rooms, &doc)
         .await
         .expect("detail");
-    let mut good = Peer::connect(&server.sync_url(&doc)).await;
+    let mut good = Peer::connect_as(&server.sync_url(&doc), Some(&drafter)).await;
     good.settle(QUIET).await;
 
-    let mut bad = Peer::connect(&server.sync_url(&doc)).await;
+    let mut bad = Peer::connect_as(&server.sync_url(&doc), Some(&drafter)).await;
     bad.ws
         .send(Message::Binary(b"\x42not automerge".to_vec().into()))
         .await
         .expect("send");
-    match bad.closed_with().await {
-        Some(ServerFrame::Error { code, message }) => {
-            assert_eq!(code, ErrorCode::BadMessage);
-            assert!(
-                message.contains("not an automerge sync message"),
-                "{message}"
-            );
-        }
-        other => panic!("expected an error frame, got {other:?}"),
-    }
+    let message = bad.refused_with(ErrorCode::BadMessage).await;
+    assert!(
+        message.contains("not an automerge sync message"),
+        "{message}"
+    );
     // The good peer still edits.
     let id = document::read(&good.doc).expect("outline").paragraphs[2]
         .id
@@ -123,20 +121,16 @@ async fn a_schema_breaking_change_is_refused_and_never_stored() {
     let dir = tempfile::tempdir().expect("tempdir");
     let server = Server::start(dir.path()).await;
     let doc = server.first_document().await;
+    let drafter = common::login(server.addr, "drafter@example.org").await;
     let before = accord_server::documents::detail(&server.state.rooms, &doc)
         .await
         .expect("detail");
-    let mut p = Peer::connect(&server.sync_url(&doc)).await;
+    let mut p = Peer::connect_as(&server.sync_url(&doc), Some(&drafter)).await;
     p.settle(QUIET).await;
     p.doc.put(ROOT, "title", 42).expect("put");
     p.send_sync().await;
-    match p.closed_with().await {
-        Some(ServerFrame::Error { code, message }) => {
-            assert_eq!(code, ErrorCode::Schema);
-            assert!(message.contains("title"), "{message}");
-        }
-        other => panic!("expected an error frame, got {other:?}"),
-    }
+    let message = p.refused_with(ErrorCode::Schema).await;
+    assert!(message.contains("title"), "{message}");
     assert_eq!(
         server
             .state
@@ -161,13 +155,11 @@ async fn a_frame_over_the_limit_is_refused_in_words() {
     let dir = tempfile::tempdir().expect("tempdir");
     let server = Server::start(dir.path()).await;
     let doc = server.first_document().await;
-    let mut p = Peer::connect(&server.sync_url(&doc)).await;
+    let drafter = common::login(server.addr, "drafter@example.org").await;
+    let mut p = Peer::connect_as(&server.sync_url(&doc), Some(&drafter)).await;
     let big = vec![0x42u8; limits::MAX_SYNC_FRAME_BYTES + 1];
     p.ws.send(Message::Binary(big.into())).await.expect("send");
-    match p.closed_with().await {
-        Some(ServerFrame::Error { code, .. }) => assert_eq!(code, ErrorCode::TooLarge),
-        other => panic!("expected an error frame, got {other:?}"),
-    }
+    p.refused_with(ErrorCode::TooLarge).await;
 }
 
 #[tokio::test]
@@ -175,17 +167,13 @@ async fn a_bad_control_frame_is_refused_in_words() {
     let dir = tempfile::tempdir().expect("tempdir");
     let server = Server::start(dir.path()).await;
     let doc = server.first_document().await;
-    let mut p = Peer::connect(&server.sync_url(&doc)).await;
+    let drafter = common::login(server.addr, "drafter@example.org").await;
+    let mut p = Peer::connect_as(&server.sync_url(&doc), Some(&drafter)).await;
     p.ws.send(Message::Text("{\"type\":\"launch\"}".into()))
         .await
         .expect("send");
-    match p.closed_with().await {
-        Some(ServerFrame::Error { code, message }) => {
-            assert_eq!(code, ErrorCode::BadControl);
-            assert!(message.contains("launch"), "{message}");
-        }
-        other => panic!("expected an error frame, got {other:?}"),
-    }
+    let message = p.refused_with(ErrorCode::BadControl).await;
+    assert!(message.contains("launch"), "{message}");
 }
 
 #[tokio::test]
@@ -230,4 +218,62 @@ async fn compaction_keeps_every_change() {
     assert!(document::read(&reloaded).expect("outline").paragraphs[2]
         .text
         .starts_with("Compacted. "));
+}
+
+#[tokio::test]
+async fn a_reader_and_a_participant_receive_the_document_but_cannot_change_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(dir.path()).await;
+    let doc = server.first_document().await;
+    let before = accord_server::documents::detail(&server.state.rooms, &doc)
+        .await
+        .expect("detail");
+    let participant = common::login(server.addr, "participant@example.org").await;
+    for cookie in [None, Some(participant.as_str())] {
+        let mut p = Peer::connect_as(&server.sync_url(&doc), cookie).await;
+        p.settle(QUIET).await;
+        assert_eq!(document::read(&p.doc).expect("outline").title, before.title);
+        let id = document::read(&p.doc).expect("outline").paragraphs[2]
+            .id
+            .clone();
+        document::splice(&mut p.doc, &id, 0, 0, "Vandalised. ").expect("type");
+        p.send_sync().await;
+        let message = p.refused_with(ErrorCode::Forbidden).await;
+        assert!(message.contains("may not change the text"), "{message}");
+    }
+    let after = accord_server::documents::detail(&server.state.rooms, &doc)
+        .await
+        .expect("detail");
+    assert_eq!(after.heads, before.heads);
+    assert_eq!(
+        server
+            .state
+            .rooms
+            .store()
+            .pending_chunks(&doc)
+            .await
+            .expect("count"),
+        0
+    );
+}
+
+#[tokio::test]
+async fn the_sync_handshake_refuses_a_foreign_origin() {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(dir.path()).await;
+    let doc = server.first_document().await;
+    let mut req = server
+        .sync_url(&doc)
+        .into_client_request()
+        .expect("request");
+    req.headers_mut()
+        .insert("origin", "https://evil.example".parse().expect("header"));
+    match tokio_tungstenite::connect_async(req)
+        .await
+        .expect_err("refused")
+    {
+        tokio_tungstenite::tungstenite::Error::Http(resp) => assert_eq!(resp.status(), 403),
+        other => panic!("expected an HTTP 403, got {other}"),
+    }
 }

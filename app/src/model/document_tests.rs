@@ -282,6 +282,9 @@ fn apply(doc: &mut AutoCommit, op: &Op) {
     let outline = read(doc).expect("outline");
     if outline.paragraphs.is_empty() {
         insert_after(doc, None, ParagraphKind::Numbered, "restart").expect("insert");
+        // Left open, the transaction would be committed separately by each clone of this
+        // replica: two different changes with one sequence number.
+        doc.commit();
         return;
     }
     let pick = |i: usize| &outline.paragraphs[i % outline.paragraphs.len()];

@@ -17,3 +17,15 @@ pub const MAX_SYNC_FRAME_BYTES: usize = 4 * 1024 * 1024;
 pub const MAX_CONTROL_FRAME_BYTES: usize = 4 * 1024;
 /// Length of a display name in presence, in characters.
 pub const MAX_NAME_CHARS: usize = 64;
+/// Length of a login name, in characters.
+pub const MAX_LOGIN_CHARS: usize = 254;
+/// Length of a password, in bytes (a long password is hashed whole; this only bounds the work).
+pub const MAX_PASSWORD_BYTES: usize = 1024;
+/// Shortest password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+/// Length of an affiliation, in characters.
+pub const MAX_AFFILIATION_CHARS: usize = 200;
+/// Length of a group name, in characters.
+pub const MAX_GROUP_NAME_CHARS: usize = 200;
+/// Days an invitation link stays valid, at most.
+pub const MAX_INVITATION_DAYS: i64 = 90;

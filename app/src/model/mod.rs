@@ -7,5 +7,6 @@ pub mod markdown;
 pub mod numbering;
 pub mod order;
 pub mod policy;
+pub mod profile;
 
 pub use document::{Outline, Paragraph, ParagraphKind};

@@ -1,56 +1,225 @@
-//! Who may do what. The server asks this module before every write, over HTTP and the sync
-//! channel alike; the UI asks it only to decide what to show.
+//! Who may do what: one table, asked by the server before every write (over HTTP and the sync
+//! channel alike) and by the UI only to decide what to show.
+//!
+//! A request's [`Standing`] is who is asking: signed in or not, installation admin or not, and
+//! their [`Role`] in the group that owns the thing acted on. [`TABLE`] says, for every
+//! [`Action`], which standing it needs.
 
-/// A connection's role on one document.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+/// A person's role in one group (and so on that group's documents).
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
+    /// Anyone, with or without an account, who is not a member.
+    #[default]
     Reader,
     Participant,
     Drafter,
     Chair,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Reader => "reader",
+            Self::Participant => "participant",
+            Self::Drafter => "drafter",
+            Self::Chair => "chair",
+        }
+    }
+
+    /// Roles a membership can have (a reader is not a member).
+    pub fn parse_member(s: &str) -> Option<Self> {
+        [Self::Participant, Self::Drafter, Self::Chair]
+            .into_iter()
+            .find(|r| r.as_str() == s)
+    }
+}
+
+/// Who is asking.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Standing {
+    pub signed_in: bool,
+    /// Installation admin: creates groups and appoints chairs; no say over texts by itself.
+    pub admin: bool,
+    /// Role in the group that owns what is acted on (`Reader` when there is none).
+    pub role: Role,
+}
+
+impl Standing {
+    pub const ANONYMOUS: Standing = Standing {
+        signed_in: false,
+        admin: false,
+        role: Role::Reader,
+    };
+}
+
+/// Something someone may try to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Read a document, its text and its metadata.
+    ReadDocument,
+    /// Push changes to a document's text (the sync channel's only write).
+    EditText,
+    /// Create a document in a group.
+    CreateDocument,
+    /// Create an account.
+    Register,
+    /// Read or edit one's own profile, sign out.
+    ManageOwnAccount,
+    /// Invite members with a role below chair, revoke invitations, change such roles, remove
+    /// members.
+    ManageMembers,
+    /// Accept an invitation addressed by its secret link.
+    AcceptInvitation,
+    /// Create a group.
+    CreateGroup,
+    /// Make someone a chair of a group (or stop them being one).
+    AppointChair,
+    /// Read the security audit log.
+    ReadAudit,
+}
+
+/// What an action needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Need {
+    Anyone,
+    SignedOut,
+    SignedIn,
+    /// Signed in with at least this role in the owning group.
+    AtLeast(Role),
     Admin,
 }
 
-/// Something a connection may try to do to a document.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Action {
-    /// Receive the document and its changes.
-    Read,
-    /// Push changes to the text (the sync channel's only write).
-    EditText,
+/// The policy: every action and what it needs. Tests on both sides are generated from it.
+pub const TABLE: &[(Action, Need)] = &[
+    (Action::ReadDocument, Need::Anyone),
+    (Action::EditText, Need::AtLeast(Role::Drafter)),
+    (Action::CreateDocument, Need::AtLeast(Role::Drafter)),
+    (Action::Register, Need::SignedOut),
+    (Action::ManageOwnAccount, Need::SignedIn),
+    (Action::ManageMembers, Need::AtLeast(Role::Chair)),
+    (Action::AcceptInvitation, Need::SignedIn),
+    (Action::CreateGroup, Need::Admin),
+    (Action::AppointChair, Need::Admin),
+    (Action::ReadAudit, Need::Admin),
+];
+
+/// What `action` needs, from [`TABLE`].
+pub fn need(action: Action) -> Need {
+    TABLE
+        .iter()
+        .find(|(a, _)| *a == action)
+        .map(|(_, n)| *n)
+        // Every action is in the table (a test checks); an unlisted one needs the most.
+        .unwrap_or(Need::Admin)
 }
 
-/// Whether `role` may perform `action`.
-pub fn allows(role: Role, action: Action) -> bool {
-    match action {
-        Action::Read => true,
-        Action::EditText => matches!(role, Role::Drafter | Role::Chair),
+/// Whether someone in `standing` may perform `action`.
+pub fn allows(standing: Standing, action: Action) -> bool {
+    match need(action) {
+        Need::Anyone => true,
+        Need::SignedOut => !standing.signed_in,
+        Need::SignedIn => standing.signed_in,
+        Need::AtLeast(role) => standing.signed_in && standing.role >= role,
+        Need::Admin => standing.signed_in && standing.admin,
     }
+}
+
+/// Whether a refusal should say "sign in" (401) rather than "not allowed" (403).
+pub fn needs_sign_in(standing: Standing, action: Action) -> bool {
+    !standing.signed_in && !matches!(need(action), Need::Anyone | Need::SignedOut)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn only_drafters_and_chairs_edit_the_text() {
-        let editors: Vec<_> = [
-            Role::Reader,
-            Role::Participant,
-            Role::Drafter,
-            Role::Chair,
-            Role::Admin,
-        ]
-        .into_iter()
-        .filter(|r| allows(*r, Action::EditText))
-        .collect();
-        assert_eq!(editors, [Role::Drafter, Role::Chair]);
+    const ACTIONS: [Action; 10] = [
+        Action::ReadDocument,
+        Action::EditText,
+        Action::CreateDocument,
+        Action::Register,
+        Action::ManageOwnAccount,
+        Action::ManageMembers,
+        Action::AcceptInvitation,
+        Action::CreateGroup,
+        Action::AppointChair,
+        Action::ReadAudit,
+    ];
+
+    fn member(role: Role) -> Standing {
+        Standing {
+            signed_in: true,
+            admin: false,
+            role,
+        }
     }
 
     #[test]
-    fn everyone_reads() {
-        assert!(allows(Role::Reader, Action::Read));
+    fn every_action_is_in_the_table_once() {
+        for a in ACTIONS {
+            assert_eq!(TABLE.iter().filter(|(b, _)| *b == a).count(), 1, "{a:?}");
+        }
+        assert_eq!(TABLE.len(), ACTIONS.len());
+    }
+
+    #[test]
+    fn only_drafters_and_chairs_edit_the_text() {
+        let editors: Vec<_> = [Role::Reader, Role::Participant, Role::Drafter, Role::Chair]
+            .into_iter()
+            .filter(|r| allows(member(*r), Action::EditText))
+            .collect();
+        assert_eq!(editors, [Role::Drafter, Role::Chair]);
+        assert!(!allows(Standing::ANONYMOUS, Action::EditText));
+    }
+
+    #[test]
+    fn an_admin_runs_the_installation_but_does_not_edit_texts() {
+        let admin = Standing {
+            signed_in: true,
+            admin: true,
+            role: Role::Reader,
+        };
+        assert!(allows(admin, Action::CreateGroup));
+        assert!(allows(admin, Action::AppointChair));
+        assert!(allows(admin, Action::ReadAudit));
+        assert!(!allows(admin, Action::EditText));
+        assert!(!allows(admin, Action::ManageMembers));
+    }
+
+    #[test]
+    fn a_chair_manages_members_but_appoints_no_chairs() {
+        assert!(allows(member(Role::Chair), Action::ManageMembers));
+        assert!(!allows(member(Role::Drafter), Action::ManageMembers));
+        assert!(!allows(member(Role::Chair), Action::AppointChair));
+    }
+
+    #[test]
+    fn everyone_reads_and_only_the_signed_out_register() {
+        for s in [Standing::ANONYMOUS, member(Role::Participant)] {
+            assert!(allows(s, Action::ReadDocument));
+        }
+        assert!(allows(Standing::ANONYMOUS, Action::Register));
+        assert!(!allows(member(Role::Participant), Action::Register));
+    }
+
+    #[test]
+    fn anonymous_refusals_ask_to_sign_in_and_members_are_told_no() {
+        assert!(needs_sign_in(Standing::ANONYMOUS, Action::EditText));
+        assert!(!needs_sign_in(member(Role::Participant), Action::EditText));
+        assert!(!needs_sign_in(Standing::ANONYMOUS, Action::ReadDocument));
     }
 }

@@ -115,6 +115,22 @@ fn DocumentView(detail: DocumentDetail) -> impl IntoView {
         on_cleanup(super::editor::stop);
     }
     let markdown_href = format!("/api/v1/documents/{doc_id}/markdown");
+    let notice = (!detail.you_may_edit).then(|| {
+        let login = format!("/login?next=/documents/{doc_id}");
+        match detail.your_role {
+            crate::api::Role::Reader => view! {
+                <p class="notice">
+                    "You are reading. Drafters and chairs of this group edit the text: "
+                    <a href=login>"sign in"</a> " if you are one."
+                </p>
+            }
+            .into_any(),
+            role => view! {
+                <p class="notice">{format!("You are a {} of this group: you read the text as it is drafted.", role.as_str())}</p>
+            }
+            .into_any(),
+        }
+    });
     let title_text = move || ui.title.get();
     view! {
         <Title text=title_text />
@@ -144,6 +160,7 @@ fn DocumentView(detail: DocumentDetail) -> impl IntoView {
                         <a class="button small" href=markdown_href download>"Download Markdown"</a>
                     </div>
                 </header>
+                {notice}
                 <div class="paragraphs">
                     <For each=move || ui.rows.get() key=|r| r.id.clone() let:row>
                         <ParagraphRow row ui />

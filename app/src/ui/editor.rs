@@ -23,7 +23,7 @@ use web_sys::{BinaryType, HtmlTextAreaElement, MessageEvent, WebSocket};
 
 use super::document::{EditorUi, Row, Status};
 use crate::{
-    api::{ClientFrame, ErrorCode, ServerFrame},
+    api::{ClientFrame, ErrorCode, Role, ServerFrame},
     model::{
         document::{self, Direction},
         ParagraphKind,
@@ -55,6 +55,10 @@ struct Session {
     backup_pending: bool,
     stopped: bool,
     focus: Option<(String, u32)>,
+    /// Whether the server says this connection may edit (its role, from the welcome frame).
+    may_edit: bool,
+    /// Whether the replica has everything the server had when it last told us its heads.
+    synced: bool,
 }
 
 thread_local! {
@@ -126,12 +130,14 @@ pub fn start(doc_id: String, ui: EditorUi) {
         backup_pending: false,
         stopped: false,
         focus: None,
+        may_edit: false,
+        synced: false,
     };
     SESSION.with(|s| *s.borrow_mut() = Some(session));
     with(|s| {
         if restored {
+            // Show what this browser kept; editing waits for the server to say who we are.
             s.refresh();
-            s.ui.editable.set(true);
         }
         s.connect();
     });
@@ -254,16 +260,23 @@ impl Session {
             self.restore_caret(carets);
             self.schedule_backup();
         }
-        if !self.ui.editable.get_untracked() && document::read(&self.doc).is_ok() {
+        if !self.synced && document::read(&self.doc).is_ok() {
             let their = self.sync.their_heads.clone().unwrap_or_default();
-            if their
+            self.synced = their
                 .iter()
-                .all(|h| self.doc.get_change_by_hash(h).is_some())
-            {
-                self.ui.editable.set(true);
-            }
+                .all(|h| self.doc.get_change_by_hash(h).is_some());
         }
+        self.update_editable();
         self.flush_now();
+    }
+
+    /// Paragraphs become editable once the server has said this connection may edit and the
+    /// replica has caught up with it.
+    fn update_editable(&self) {
+        let editable = self.may_edit && self.synced;
+        if self.ui.editable.get_untracked() != editable {
+            self.ui.editable.set(editable);
+        }
     }
 
     fn on_control(&mut self, text: &str) {
@@ -276,7 +289,16 @@ impl Session {
                 peers,
                 name,
                 role,
+                actor,
             } => {
+                // Changes are accepted only from the actor the server assigned; what was typed
+                // before is committed under the previous one (also this account's).
+                self.doc.commit();
+                if let Some(actor) = actor.and_then(|hex| hex_bytes(&hex)) {
+                    self.doc.set_actor(automerge::ActorId::from(actor));
+                }
+                self.may_edit = matches!(role, Role::Drafter | Role::Chair);
+                self.update_editable();
                 self.ui.me.set(Some(peer));
                 let mut all = peers;
                 all.push(crate::api::PeerPresence {
@@ -293,6 +315,11 @@ impl Session {
                 self.send_presence();
             }
             ServerFrame::Presence(p) => {
+                if Some(p.peer) == self.ui.me.get_untracked() {
+                    // Our role changed while connected.
+                    self.may_edit = matches!(p.role, Role::Drafter | Role::Chair);
+                    self.update_editable();
+                }
                 self.ui
                     .peers
                     .update(|peers| match peers.iter_mut().find(|q| q.peer == p.peer) {
@@ -464,6 +491,16 @@ impl Session {
             focus_later(id, pos);
         }
     }
+}
+
+fn hex_bytes(hex: &str) -> Option<Vec<u8>> {
+    if hex.len() % 2 != 0 || hex.len() > 64 {
+        return None;
+    }
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+        .collect()
 }
 
 /// Focuses a paragraph's textarea once the page has rendered it.

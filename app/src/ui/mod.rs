@@ -10,14 +10,31 @@ use leptos_router::{
 
 use crate::api::{Created, DocumentDetail, DocumentSummary};
 
+mod account;
 mod document;
 #[cfg(feature = "hydrate")]
 mod editor;
 
 pub use document::DocumentPage;
 
-/// The HTML shell the server wraps every page in.
+/// The HTML shell the server wraps every page in. On the server it also sets the page's
+/// Content-Security-Policy: scripts only from this site or with this response's nonce (the
+/// hydration script), no inline script otherwise.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(resp)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        let policy = format!(
+            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+             style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+             object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+        );
+        if let Ok(value) = http::HeaderValue::from_str(&policy) {
+            resp.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -49,13 +66,15 @@ pub fn App() -> impl IntoView {
                 </A>
                 <nav aria-label="Main">
                     <A href="/">"Documents"</A>
-                    <A href="/new" attr:class="button primary small">"New document"</A>
+                    <UserMenu />
                 </nav>
             </header>
             <main id="main">
                 <Routes fallback=|| view! { <NotFound what="page".to_string() /> }>
                     <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
                     <Route path=StaticSegment("new") view=NewDocumentPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("login") view=account::LoginPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("register") view=account::RegisterPage ssr=SsrMode::Async />
                     <Route
                         path=(StaticSegment("documents"), ParamSegment("id"))
                         view=DocumentPage
@@ -98,6 +117,51 @@ fn backend_error(e: crate::backend::BackendError) -> ServerFnError {
     }
 }
 
+/// The request's headers, where the backend finds the session cookie.
+#[cfg(feature = "ssr")]
+async fn headers() -> Result<http::HeaderMap, ServerFnError> {
+    leptos_axum::extract::<http::HeaderMap>()
+        .await
+        .map_err(|_| ServerFnError::new("something went wrong"))
+}
+
+/// The signed-in account, if any.
+#[server(prefix = "/_fn", endpoint = "whoami")]
+pub async fn whoami() -> Result<Option<crate::api::Me>, ServerFnError> {
+    backend()?
+        .0
+        .me(headers().await?)
+        .await
+        .map_err(backend_error)
+}
+
+#[component]
+fn UserMenu() -> impl IntoView {
+    // Asked again on every navigation, so that signing in or out shows at once.
+    let location = leptos_router::hooks::use_location();
+    let me = Resource::new(move || location.pathname.get(), |_| whoami());
+    let logout = ServerAction::<account::Logout>::new();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(me)) => view! {
+                        <A href="/new" attr:class="button primary small">"New document"</A>
+                        <span class="who" title=me.login.clone()>{me.display_name.clone()}</span>
+                        <ActionForm action=logout attr:class="inline-form">
+                            <button type="submit" class="link-button">"Sign out"</button>
+                        </ActionForm>
+                    }.into_any(),
+                    _ => view! {
+                        <A href="/login">"Sign in"</A>
+                        <A href="/register" attr:class="button primary small">"Register"</A>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
 #[server(prefix = "/_fn", endpoint = "list_documents")]
 pub async fn list_documents() -> Result<Vec<DocumentSummary>, ServerFnError> {
     backend()?.0.list_documents().await.map_err(backend_error)
@@ -106,7 +170,7 @@ pub async fn list_documents() -> Result<Vec<DocumentSummary>, ServerFnError> {
 /// `None` when there is no such document.
 #[server(prefix = "/_fn", endpoint = "get_document")]
 pub async fn get_document(id: String) -> Result<Option<DocumentDetail>, ServerFnError> {
-    match backend()?.0.document(id).await {
+    match backend()?.0.document(headers().await?, id).await {
         Ok(d) => Ok(Some(d)),
         Err(crate::backend::BackendError::NotFound(_)) => Ok(None),
         Err(e) => Err(backend_error(e)),
@@ -120,12 +184,13 @@ pub async fn create_document_form(
     markdown: String,
 ) -> Result<Created, ServerFnError> {
     let req = crate::api::CreateDocument {
+        group: None,
         title: Some(title),
         markdown: (!markdown.trim().is_empty()).then_some(markdown),
     };
     let created = backend()?
         .0
-        .create_document(req)
+        .create_document(headers().await?, req)
         .await
         .map_err(backend_error)?;
     leptos_axum::redirect(&created.url);

@@ -70,6 +70,55 @@ impl Server {
 
 type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
+/// Signs a demo account in through `router(..).oneshot`; returns the `Cookie` header value.
+pub async fn session(app: &axum::Router, login: &str) -> String {
+    use tower::ServiceExt;
+    let body = serde_json::json!({ "login": login, "password": seed::DEMO_PASSWORD }).to_string();
+    let req = axum::http::Request::post("/api/v1/auth/login")
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(body))
+        .expect("request");
+    let resp = app.clone().oneshot(req).await.expect("response");
+    assert_eq!(resp.status(), 200, "login of {login}");
+    resp.headers()["set-cookie"]
+        .to_str()
+        .expect("ascii")
+        .split(';')
+        .next()
+        .expect("cookie")
+        .to_string()
+}
+
+/// Makes `req` look like it comes from this site's own pages, with `cookie`.
+pub fn same_site(req: &mut axum::http::Request<axum::body::Body>, cookie: &str) {
+    let h = req.headers_mut();
+    h.insert("host", "accord.test".parse().expect("header"));
+    h.insert("origin", "http://accord.test".parse().expect("header"));
+    h.insert("cookie", cookie.parse().expect("header"));
+}
+
+/// Signs a demo account in over HTTP; returns the `Cookie` header value.
+pub async fn login(addr: SocketAddr, login: &str) -> String {
+    let body = serde_json::json!({ "login": login, "password": seed::DEMO_PASSWORD }).to_string();
+    let mut s = TcpStream::connect(addr).await.expect("connect");
+    let req = format!(
+        "POST /api/v1/auth/login HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    s.write_all(req.as_bytes()).await.expect("write");
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).await.expect("read");
+    resp.lines()
+        .find_map(|l| {
+            l.strip_prefix("set-cookie: ")
+                .or_else(|| l.strip_prefix("Set-Cookie: "))
+        })
+        .and_then(|c| c.split(';').next())
+        .map(str::to_string)
+        .unwrap_or_else(|| panic!("no session cookie in: {resp}"))
+}
+
 /// A full automerge peer on a real WebSocket.
 pub struct Peer {
     pub doc: AutoCommit,
@@ -79,8 +128,20 @@ pub struct Peer {
 }
 
 impl Peer {
+    /// Connects without an account (a reader).
     pub async fn connect(url: &str) -> Self {
-        let (ws, _) = tokio_tungstenite::connect_async(url)
+        Self::connect_as(url, None).await
+    }
+
+    /// Connects with a session cookie (from [`login`]), if any.
+    pub async fn connect_as(url: &str, cookie: Option<&str>) -> Self {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let mut req = url.into_client_request().expect("request");
+        if let Some(c) = cookie {
+            req.headers_mut()
+                .insert("cookie", c.parse().expect("header"));
+        }
+        let (ws, _) = tokio_tungstenite::connect_async(req)
             .await
             .expect("connect");
         Self {
@@ -117,12 +178,37 @@ impl Peer {
                         .expect("receive");
                     self.send_sync().await;
                 }
-                Message::Text(t) => self
-                    .controls
-                    .push(serde_json::from_str(&t).expect("control")),
+                Message::Text(t) => {
+                    let frame: ServerFrame = serde_json::from_str(&t).expect("control");
+                    // Write as the actor the server assigned, as the browser does.
+                    if let ServerFrame::Welcome {
+                        actor: Some(hex), ..
+                    } = &frame
+                    {
+                        self.doc.commit();
+                        let bytes = (0..hex.len())
+                            .step_by(2)
+                            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex"))
+                            .collect::<Vec<u8>>();
+                        self.doc.set_actor(automerge::ActorId::from(bytes));
+                    }
+                    self.controls.push(frame);
+                }
                 Message::Close(_) => break,
                 _ => {}
             }
+        }
+    }
+
+    /// Reads until the connection closes and checks that it closed with an error frame of
+    /// `code`; returns the frame's message.
+    pub async fn refused_with(&mut self, code: app::api::ErrorCode) -> String {
+        match self.closed_with().await {
+            Some(ServerFrame::Error { code: got, message }) => {
+                assert_eq!(got, code, "{message}");
+                message
+            }
+            other => panic!("expected an error frame, got {other:?}"),
         }
     }
 

@@ -1,0 +1,93 @@
+//! What multi-stakeholder balance is measured on: a participant's self-declared stakeholder
+//! group, region and, optionally, gender and age band. Shown in aggregate only.
+
+macro_rules! choice {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $key:literal / $label:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+        pub enum $name {
+            $(#[serde(rename = $key)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stable key used on the wire and in storage.
+            pub fn key(self) -> &'static str {
+                match self { $($name::$variant => $key),+ }
+            }
+
+            /// The words shown to people.
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            pub fn parse(key: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.key() == key)
+            }
+        }
+    };
+}
+
+choice!(
+    /// The stakeholder groups of the IGF.
+    StakeholderGroup {
+        Government = "government" / "Government",
+        PrivateSector = "private-sector" / "Private sector",
+        CivilSociety = "civil-society" / "Civil society",
+        TechnicalCommunity = "technical-community" / "Technical community",
+        Academia = "academia" / "Academia",
+        Intergovernmental = "intergovernmental" / "Intergovernmental organisation",
+        Other = "other" / "Other",
+    }
+);
+
+choice!(
+    /// The five UN regional groups.
+    Region {
+        African = "african" / "African States",
+        AsiaPacific = "asia-pacific" / "Asia-Pacific States",
+        EasternEuropean = "eastern-european" / "Eastern European States",
+        LatinAmericanCaribbean = "latin-american-caribbean" / "Latin American and Caribbean States",
+        WesternEuropeanOther = "western-european-other" / "Western European and Other States",
+    }
+);
+
+choice!(
+    /// Optional, self-declared.
+    Gender {
+        Woman = "woman" / "Woman",
+        Man = "man" / "Man",
+        NonBinary = "non-binary" / "Non-binary",
+        SelfDescribed = "other" / "Another gender",
+    }
+);
+
+choice!(
+    /// Optional, self-declared.
+    AgeBand {
+        Under25 = "under-25" / "Under 25",
+        From25To39 = "25-39" / "25–39",
+        From40To59 = "40-59" / "40–59",
+        Over60 = "60-plus" / "60 or over",
+    }
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_round_trip_and_serialise_as_keys() {
+        for g in StakeholderGroup::ALL {
+            assert_eq!(StakeholderGroup::parse(g.key()), Some(*g));
+        }
+        assert_eq!(
+            serde_json::to_string(&Region::LatinAmericanCaribbean).expect("json"),
+            "\"latin-american-caribbean\""
+        );
+        assert_eq!(Region::ALL.len(), 5);
+        assert_eq!(StakeholderGroup::ALL.len(), 7);
+    }
+}

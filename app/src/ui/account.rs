@@ -1,0 +1,181 @@
+//! Signing in, registering and signing out: plain forms that work without JavaScript (each is a
+//! server function the form posts to), enhanced by Leptos when the page is hydrated.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+use crate::model::profile::{AgeBand, Gender, Region, StakeholderGroup};
+
+#[cfg(feature = "ssr")]
+fn set_cookie_and_go(cookie: &str, to: &str) {
+    if let (Some(resp), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(cookie),
+    ) {
+        resp.append_header(http::header::SET_COOKIE, value);
+    }
+    leptos_axum::redirect(to);
+}
+
+/// Only local paths are followed after signing in, so the form cannot send anyone elsewhere.
+#[cfg_attr(not(feature = "ssr"), allow(dead_code))]
+fn local_path(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/"
+    }
+}
+
+#[server(prefix = "/_fn", endpoint = "login")]
+pub async fn login(login: String, password: String, next: String) -> Result<(), ServerFnError> {
+    let cookie = super::backend()?
+        .0
+        .login(
+            super::headers().await?,
+            crate::api::Login { login, password },
+        )
+        .await
+        .map_err(super::backend_error)?;
+    set_cookie_and_go(&cookie, local_path(&next));
+    Ok(())
+}
+
+#[server(prefix = "/_fn", endpoint = "logout")]
+pub async fn logout() -> Result<(), ServerFnError> {
+    let cookie = super::backend()?
+        .0
+        .logout(super::headers().await?)
+        .await
+        .map_err(super::backend_error)?;
+    set_cookie_and_go(&cookie, "/");
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/_fn", endpoint = "register")]
+pub async fn register(
+    login: String,
+    password: String,
+    display_name: String,
+    affiliation: String,
+    stakeholder_group: String,
+    region: String,
+    gender: String,
+    age_band: String,
+) -> Result<(), ServerFnError> {
+    let stakeholder_group = StakeholderGroup::parse(&stakeholder_group)
+        .ok_or_else(|| ServerFnError::new("choose your stakeholder group"))?;
+    let region = Region::parse(&region).ok_or_else(|| ServerFnError::new("choose your region"))?;
+    let r = crate::api::Register {
+        login,
+        password,
+        display_name,
+        affiliation,
+        stakeholder_group,
+        region,
+        gender: Gender::parse(&gender),
+        age_band: AgeBand::parse(&age_band),
+    };
+    let cookie = super::backend()?
+        .0
+        .register(super::headers().await?, r)
+        .await
+        .map_err(super::backend_error)?;
+    set_cookie_and_go(&cookie, "/");
+    Ok(())
+}
+
+/// The words of a server function's error, without the framework's prefix.
+pub fn error_text<T>(r: Option<Result<T, ServerFnError>>) -> Option<String> {
+    r.and_then(|r| r.err()).map(|e| {
+        e.to_string()
+            .trim_start_matches("error running server function: ")
+            .to_string()
+    })
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let action = ServerAction::<Login>::new();
+    let query = leptos_router::hooks::use_query_map();
+    let next = move || query.read().get("next").unwrap_or_else(|| "/".into());
+    view! {
+        <Title text="Sign in" />
+        <section class="form-page narrow">
+            <h1>"Sign in"</h1>
+            <ActionForm action attr:class="stack">
+                <input type="hidden" name="next" prop:value=next />
+                <label for="login">"Login (email)"</label>
+                <input id="login" name="login" type="email" autocomplete="username" required maxlength="254" />
+                <label for="password">"Password"</label>
+                <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1024" />
+                {move || error_text(action.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                <div class="actions">
+                    <button type="submit" class="button primary">"Sign in"</button>
+                    <A href="/register">"Create an account"</A>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+fn options<T: Copy + 'static>(
+    all: &'static [T],
+    key: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> impl IntoView {
+    all.iter()
+        .map(|v| view! { <option value=key(*v)>{label(*v)}</option> })
+        .collect_view()
+}
+
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let action = ServerAction::<Register>::new();
+    view! {
+        <Title text="Register" />
+        <section class="form-page">
+            <h1>"Create an account"</h1>
+            <p class="muted">
+                "Your stakeholder group and region are how Accord shows whether support for a text is balanced. They are shown only in aggregate; gender and age band are optional."
+            </p>
+            <ActionForm action attr:class="stack">
+                <label for="r-login">"Login (email)"</label>
+                <input id="r-login" name="login" type="email" autocomplete="username" required maxlength="254" />
+                <label for="r-password">"Password (at least 10 characters)"</label>
+                <input id="r-password" name="password" type="password" autocomplete="new-password" required minlength="10" maxlength="1024" />
+                <label for="r-name">"Display name"</label>
+                <input id="r-name" name="display_name" type="text" required maxlength="64" />
+                <label for="r-affiliation">"Affiliation"</label>
+                <input id="r-affiliation" name="affiliation" type="text" maxlength="200" />
+                <label for="r-group">"Stakeholder group"</label>
+                <select id="r-group" name="stakeholder_group" required>
+                    <option value="">"Choose…"</option>
+                    {options(StakeholderGroup::ALL, StakeholderGroup::key, StakeholderGroup::label)}
+                </select>
+                <label for="r-region">"Region"</label>
+                <select id="r-region" name="region" required>
+                    <option value="">"Choose…"</option>
+                    {options(Region::ALL, Region::key, Region::label)}
+                </select>
+                <label for="r-gender">"Gender (optional)"</label>
+                <select id="r-gender" name="gender">
+                    <option value="">"Prefer not to say"</option>
+                    {options(Gender::ALL, Gender::key, Gender::label)}
+                </select>
+                <label for="r-age">"Age band (optional)"</label>
+                <select id="r-age" name="age_band">
+                    <option value="">"Prefer not to say"</option>
+                    {options(AgeBand::ALL, AgeBand::key, AgeBand::label)}
+                </select>
+                {move || error_text(action.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                <div class="actions">
+                    <button type="submit" class="button primary">"Create account"</button>
+                    <A href="/login">"I have an account"</A>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}

@@ -1,0 +1,54 @@
+// Accounts and roles in the browser: who may edit is the server's decision, and the page shows
+// each person only what they may do.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { signIn, useServerAndBrowser } from './harness.js';
+
+const env = useServerAndBrowser(before, after);
+
+test('a participant reads the draft live but gets no editor', async () => {
+  const id = await env.server.sampleId();
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, env.server, 'participant@example.org');
+  await page.goto(`${env.server.url}/documents/${id}`);
+  await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+  await page.getByText('You are a participant of this group').waitFor();
+  // Give the editor every chance to appear; it must not.
+  await page.waitForTimeout(500);
+  assert.equal(await page.getByRole('textbox', { name: /^Paragraph/ }).count(), 0);
+  await context.close();
+});
+
+test('a visitor is invited to sign in, signs in as a drafter, and edits', async () => {
+  const id = await env.server.sampleId();
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${env.server.url}/documents/${id}`);
+  await page.getByText('You are reading.').waitFor();
+  await page.getByRole('link', { name: 'sign in', exact: true }).click();
+  await page.getByLabel('Login (email)').fill('drafter@example.org');
+  await page.getByLabel('Password').fill('accord-demo-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  // Back on the document, now as a drafter.
+  const p1 = page.getByRole('textbox', { name: 'Paragraph 1', exact: true });
+  await p1.waitFor();
+  await p1.click();
+  await p1.press('Control+End');
+  await p1.pressSequentially(' Signed edit.');
+  await page.waitForTimeout(300);
+  const doc = await env.server.api(`/api/v1/documents/${id}`);
+  assert.ok(doc.paragraphs.find((p) => p.number === '1').text.endsWith(' Signed edit.'));
+  await context.close();
+});
+
+test('a wrong password is refused in words', async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${env.server.url}/login`);
+  await page.getByLabel('Login (email)').fill('drafter@example.org');
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('alert').filter({ hasText: 'wrong login or password' }).waitFor();
+  await context.close();
+});

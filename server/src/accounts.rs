@@ -1,0 +1,476 @@
+//! Accounts, sessions, memberships, invitations and the audit log in SQLite.
+//!
+//! Times are unix seconds passed in by the caller, so that expiry is tested with an injected
+//! clock rather than by sleeping.
+
+use app::{
+    api::{AuditEntry, Group, GroupKind, Invitation, Me, Member, MembershipView, Register, Role},
+    model::profile::{AgeBand, Gender, Region, StakeholderGroup},
+};
+use sqlx::Row;
+
+use crate::store::{Store, StoreError};
+
+/// A signed-in account, as the server needs it on every request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Account {
+    pub id: String,
+    pub login: String,
+    pub display_name: String,
+    pub admin: bool,
+}
+
+fn random_id(prefix: &str) -> String {
+    let bytes: [u8; 9] = rand::random();
+    format!("{prefix}{}", hex::encode(bytes))
+}
+
+impl Store {
+    /// Creates an account; `Ok(None)` when the login is taken.
+    pub async fn create_account(
+        &self,
+        r: &Register,
+        password_hash: &str,
+        admin: bool,
+    ) -> Result<Option<Account>, StoreError> {
+        let id = random_id("a");
+        let result = sqlx::query(
+            "INSERT INTO accounts (id, login, password_hash, display_name, affiliation,
+             stakeholder_group, region, gender, age_band, is_admin)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(r.login.trim())
+        .bind(password_hash)
+        .bind(r.display_name.trim())
+        .bind(r.affiliation.trim())
+        .bind(r.stakeholder_group.key())
+        .bind(r.region.key())
+        .bind(r.gender.map(Gender::key))
+        .bind(r.age_band.map(AgeBand::key))
+        .bind(admin)
+        .execute(self.pool())
+        .await;
+        match result {
+            Ok(_) => Ok(Some(Account {
+                id,
+                login: r.login.trim().to_string(),
+                display_name: r.display_name.trim().to_string(),
+                admin,
+            })),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The account and its password hash, by login.
+    pub async fn account_by_login(
+        &self,
+        login: &str,
+    ) -> Result<Option<(Account, String)>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, login, display_name, is_admin, password_hash FROM accounts WHERE login = ?",
+        )
+        .bind(login.trim())
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.map(|r| {
+            (
+                Account {
+                    id: r.get("id"),
+                    login: r.get("login"),
+                    display_name: r.get("display_name"),
+                    admin: r.get("is_admin"),
+                },
+                r.get("password_hash"),
+            )
+        }))
+    }
+
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        account: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, account_id, created_at, last_seen) VALUES (?, ?, ?, ?)",
+        )
+        .bind(token_hash)
+        .bind(account)
+        .bind(now)
+        .bind(now)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The account of a session seen within `idle` seconds; refreshes its last-seen time.
+    pub async fn session_account(
+        &self,
+        token_hash: &str,
+        now: i64,
+        idle: i64,
+    ) -> Result<Option<Account>, StoreError> {
+        let row = sqlx::query(
+            "SELECT a.id, a.login, a.display_name, a.is_admin, s.last_seen
+             FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ?",
+        )
+        .bind(token_hash)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(r) = row else { return Ok(None) };
+        let last_seen: i64 = r.get("last_seen");
+        if now - last_seen > idle {
+            self.delete_session(token_hash).await?;
+            return Ok(None);
+        }
+        // Writing on every request would serialise reads behind the WAL; a minute is precise
+        // enough for an idle timeout counted in hours.
+        if now - last_seen > 60 {
+            sqlx::query("UPDATE sessions SET last_seen = ? WHERE token_hash = ?")
+                .bind(now)
+                .bind(token_hash)
+                .execute(self.pool())
+                .await?;
+        }
+        Ok(Some(Account {
+            id: r.get("id"),
+            login: r.get("login"),
+            display_name: r.get("display_name"),
+            admin: r.get("is_admin"),
+        }))
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+            .bind(token_hash)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn me(&self, account: &str) -> Result<Option<Me>, StoreError> {
+        let Some(r) = sqlx::query("SELECT * FROM accounts WHERE id = ?")
+            .bind(account)
+            .fetch_optional(self.pool())
+            .await?
+        else {
+            return Ok(None);
+        };
+        let memberships = sqlx::query(
+            "SELECT m.group_id, g.name, m.role FROM memberships m JOIN groups g ON g.id = m.group_id
+             WHERE m.account_id = ? ORDER BY g.name",
+        )
+        .bind(account)
+        .fetch_all(self.pool())
+        .await?
+        .into_iter()
+        .filter_map(|m| {
+            Some(MembershipView {
+                group: m.get("group_id"),
+                group_name: m.get("name"),
+                role: Role::parse_member(m.get::<String, _>("role").as_str())?,
+            })
+        })
+        .collect();
+        Ok(Some(Me {
+            id: r.get("id"),
+            login: r.get("login"),
+            display_name: r.get("display_name"),
+            affiliation: r.get("affiliation"),
+            stakeholder_group: StakeholderGroup::parse(
+                r.get::<String, _>("stakeholder_group").as_str(),
+            )
+            .unwrap_or(StakeholderGroup::Other),
+            region: Region::parse(r.get::<String, _>("region").as_str())
+                .unwrap_or(Region::WesternEuropeanOther),
+            gender: r
+                .get::<Option<String>, _>("gender")
+                .and_then(|g| Gender::parse(&g)),
+            age_band: r
+                .get::<Option<String>, _>("age_band")
+                .and_then(|a| AgeBand::parse(&a)),
+            admin: r.get("is_admin"),
+            memberships,
+        }))
+    }
+
+    pub async fn update_profile(&self, account: &str, me: &Me) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE accounts SET display_name = ?, affiliation = ?, stakeholder_group = ?, region = ?,
+             gender = ?, age_band = ? WHERE id = ?",
+        )
+        .bind(&me.display_name)
+        .bind(&me.affiliation)
+        .bind(me.stakeholder_group.key())
+        .bind(me.region.key())
+        .bind(me.gender.map(Gender::key))
+        .bind(me.age_band.map(AgeBand::key))
+        .bind(account)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The account's role in a group (`Reader` when not a member).
+    pub async fn role_in(&self, account: &str, group: &str) -> Result<Role, StoreError> {
+        let role: Option<String> = sqlx::query_scalar(
+            "SELECT role FROM memberships WHERE account_id = ? AND group_id = ?",
+        )
+        .bind(account)
+        .bind(group)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(role
+            .as_deref()
+            .and_then(Role::parse_member)
+            .unwrap_or(Role::Reader))
+    }
+
+    /// Sets a member's role (`Reader` removes the membership).
+    pub async fn set_role(&self, group: &str, account: &str, role: Role) -> Result<(), StoreError> {
+        if role == Role::Reader {
+            sqlx::query("DELETE FROM memberships WHERE group_id = ? AND account_id = ?")
+                .bind(group)
+                .bind(account)
+                .execute(self.pool())
+                .await?;
+        } else {
+            sqlx::query(
+                "INSERT INTO memberships (group_id, account_id, role) VALUES (?, ?, ?)
+                 ON CONFLICT (group_id, account_id) DO UPDATE SET role = excluded.role",
+            )
+            .bind(group)
+            .bind(account)
+            .bind(role.as_str())
+            .execute(self.pool())
+            .await?;
+        }
+        Ok(())
+    }
+
+    pub async fn account_exists(&self, account: &str) -> Result<bool, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE id = ?")
+            .bind(account)
+            .fetch_one(self.pool())
+            .await?;
+        Ok(n > 0)
+    }
+
+    pub async fn groups(&self) -> Result<Vec<Group>, StoreError> {
+        let rows = sqlx::query("SELECT id, name, kind FROM groups ORDER BY name")
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Group {
+                id: r.get("id"),
+                name: r.get("name"),
+                kind: GroupKind::parse(r.get::<String, _>("kind").as_str())
+                    .unwrap_or(GroupKind::Other),
+            })
+            .collect())
+    }
+
+    pub async fn group_exists(&self, group: &str) -> Result<bool, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM groups WHERE id = ?")
+            .bind(group)
+            .fetch_one(self.pool())
+            .await?;
+        Ok(n > 0)
+    }
+
+    pub async fn members(&self, group: &str) -> Result<Vec<Member>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT a.id, a.display_name, a.login, m.role FROM memberships m
+             JOIN accounts a ON a.id = m.account_id WHERE m.group_id = ? ORDER BY a.display_name",
+        )
+        .bind(group)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                Some(Member {
+                    account: r.get("id"),
+                    display_name: r.get("display_name"),
+                    login: r.get("login"),
+                    role: Role::parse_member(r.get::<String, _>("role").as_str())?,
+                })
+            })
+            .collect())
+    }
+
+    /// The first group in which the account may draft.
+    pub async fn drafting_group(&self, account: &str) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT group_id FROM memberships WHERE account_id = ? AND role IN ('drafter', 'chair')
+             ORDER BY group_id LIMIT 1",
+        )
+        .bind(account)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    pub async fn create_invitation(
+        &self,
+        group: &str,
+        role: Role,
+        token_hash: &str,
+        by: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<String, StoreError> {
+        let id = random_id("i");
+        sqlx::query(
+            "INSERT INTO invitations (id, token_hash, group_id, role, created_by, created_at, expires_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(token_hash)
+        .bind(group)
+        .bind(role.as_str())
+        .bind(by)
+        .bind(now)
+        .bind(expires_at)
+        .execute(self.pool())
+        .await?;
+        Ok(id)
+    }
+
+    pub async fn invitations(&self, group: &str) -> Result<Vec<Invitation>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, role, expires_at, revoked, accepted_by FROM invitations WHERE group_id = ?
+             ORDER BY created_at DESC",
+        )
+        .bind(group)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Invitation {
+                id: r.get("id"),
+                role: Role::parse_member(r.get::<String, _>("role").as_str())
+                    .unwrap_or(Role::Participant),
+                expires_at: r.get("expires_at"),
+                revoked: r.get("revoked"),
+                accepted: r.get::<Option<String>, _>("accepted_by").is_some(),
+            })
+            .collect())
+    }
+
+    /// Revokes an invitation of `group`; false when there is none with that id.
+    pub async fn revoke_invitation(&self, group: &str, id: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query("UPDATE invitations SET revoked = 1 WHERE id = ? AND group_id = ?")
+            .bind(id)
+            .bind(group)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Accepts an invitation for `account`: returns the group and role, or why not.
+    pub async fn accept_invitation(
+        &self,
+        token_hash: &str,
+        account: &str,
+        now: i64,
+    ) -> Result<Result<(String, Role), &'static str>, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let row = sqlx::query(
+            "SELECT id, group_id, role, expires_at, revoked, accepted_by FROM invitations WHERE token_hash = ?",
+        )
+        .bind(token_hash)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(r) = row else {
+            return Ok(Err("unknown invitation"));
+        };
+        if r.get::<bool, _>("revoked") {
+            return Ok(Err("this invitation was revoked"));
+        }
+        if r.get::<Option<String>, _>("accepted_by").is_some() {
+            return Ok(Err("this invitation was already used"));
+        }
+        if r.get::<i64, _>("expires_at") < now {
+            return Ok(Err("this invitation has expired"));
+        }
+        let group: String = r.get("group_id");
+        let role =
+            Role::parse_member(r.get::<String, _>("role").as_str()).unwrap_or(Role::Participant);
+        sqlx::query("UPDATE invitations SET accepted_by = ?, accepted_at = ? WHERE id = ?")
+            .bind(account)
+            .bind(now)
+            .bind(r.get::<String, _>("id"))
+            .execute(&mut *tx)
+            .await?;
+        // Joining never lowers a role someone already has.
+        sqlx::query(
+            "INSERT INTO memberships (group_id, account_id, role) VALUES (?, ?, ?)
+             ON CONFLICT (group_id, account_id) DO NOTHING",
+        )
+        .bind(&group)
+        .bind(account)
+        .bind(role.as_str())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Ok((group, role)))
+    }
+
+    pub async fn record_actor(&self, actor: &str, account: &str) -> Result<(), StoreError> {
+        sqlx::query("INSERT OR IGNORE INTO account_actors (actor, account_id) VALUES (?, ?)")
+            .bind(actor)
+            .bind(account)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn actors_of(&self, account: &str) -> Result<Vec<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT actor FROM account_actors WHERE account_id = ?")
+                .bind(account)
+                .fetch_all(self.pool())
+                .await?,
+        )
+    }
+
+    pub async fn audit(
+        &self,
+        kind: &str,
+        actor: Option<&str>,
+        address: Option<&str>,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO audit_log (kind, actor, address, detail) VALUES (?, ?, ?, ?)")
+            .bind(kind)
+            .bind(actor)
+            .bind(address)
+            .bind(detail)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, at, kind, actor, address, detail FROM audit_log ORDER BY seq DESC LIMIT ?",
+        )
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| AuditEntry {
+                seq: r.get("seq"),
+                at: r.get("at"),
+                kind: r.get("kind"),
+                actor: r.get("actor"),
+                address: r.get("address"),
+                detail: r.get("detail"),
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,393 @@
+//! Accounts, groups, memberships and invitations: the rules, shared by the HTTP API and the
+//! server-rendered pages. Every function takes the caller's [`Principal`] and asks the policy.
+
+use app::{
+    api::{
+        CreateGroup, CreateInvitation, Group, InvitationCreated, Login, Me, ProfileUpdate,
+        Register, Role,
+    },
+    model::{limits, policy::Action},
+};
+
+use crate::{
+    accounts::Account,
+    auth::{self, rate_limit, Limited, Principal},
+    error::ApiError,
+    AppState,
+};
+
+fn check_text(field: &str, value: &str, max: usize, required: bool) -> Result<(), ApiError> {
+    let n = value.trim().chars().count();
+    if required && n == 0 {
+        return Err(ApiError::Unprocessable(format!("{field} is required")));
+    }
+    if n > max {
+        return Err(ApiError::Unprocessable(format!(
+            "{field} is {n} characters long (the limit is {max})"
+        )));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(ApiError::Unprocessable(format!(
+            "{field} may not contain control characters"
+        )));
+    }
+    Ok(())
+}
+
+fn check_login(login: &str) -> Result<(), ApiError> {
+    check_text("login", login, limits::MAX_LOGIN_CHARS, true)?;
+    let login = login.trim();
+    let email_like = login.split_once('@').is_some_and(|(user, domain)| {
+        !user.is_empty() && domain.contains('.') && !domain.starts_with('.')
+    }) && !login.chars().any(char::is_whitespace);
+    if !email_like {
+        return Err(ApiError::Unprocessable(format!(
+            "login '{}' is not an email-like name such as ana@example.org",
+            login.chars().take(60).collect::<String>()
+        )));
+    }
+    Ok(())
+}
+
+fn check_password(password: &str) -> Result<(), ApiError> {
+    if password.len() > limits::MAX_PASSWORD_BYTES {
+        return Err(ApiError::Unprocessable(format!(
+            "password is longer than {} bytes",
+            limits::MAX_PASSWORD_BYTES
+        )));
+    }
+    if password.chars().count() < limits::MIN_PASSWORD_CHARS {
+        return Err(ApiError::Unprocessable(format!(
+            "password must be at least {} characters long",
+            limits::MIN_PASSWORD_CHARS
+        )));
+    }
+    Ok(())
+}
+
+/// Starts a session for `account`; returns the cookie to set.
+async fn start_session(state: &AppState, account: &Account) -> Result<String, ApiError> {
+    let token = auth::new_token();
+    state
+        .rooms
+        .store()
+        .create_session(&auth::token_hash(&token), &account.id, state.auth.now())
+        .await?;
+    Ok(state.auth.session_cookie(&token))
+}
+
+/// Creates an account and signs it in; returns it and the session cookie.
+pub async fn register(
+    state: &AppState,
+    who: &Principal,
+    r: Register,
+) -> Result<(Account, String), ApiError> {
+    who.require(state, None, Action::Register).await?;
+    rate_limit(state, Limited::Register, who)?;
+    check_login(&r.login)?;
+    check_password(&r.password)?;
+    check_text(
+        "display name",
+        &r.display_name,
+        limits::MAX_NAME_CHARS,
+        true,
+    )?;
+    check_text(
+        "affiliation",
+        &r.affiliation,
+        limits::MAX_AFFILIATION_CHARS,
+        false,
+    )?;
+    let hash = auth::hash_password(&r.password)?;
+    let account = state
+        .rooms
+        .store()
+        .create_account(&r, &hash, false)
+        .await?
+        .ok_or_else(|| ApiError::Conflict(format!("login '{}' is taken", r.login.trim())))?;
+    state
+        .rooms
+        .store()
+        .audit(
+            "register",
+            Some(&account.id),
+            Some(&who.address),
+            &account.login,
+        )
+        .await?;
+    let cookie = start_session(state, &account).await?;
+    Ok((account, cookie))
+}
+
+/// Checks a password and starts a new session (a fresh id, whatever cookie came in).
+pub async fn login(
+    state: &AppState,
+    who: &Principal,
+    l: Login,
+) -> Result<(Account, String), ApiError> {
+    rate_limit(state, Limited::Login, who)?;
+    if l.login.len() > limits::MAX_LOGIN_CHARS * 4 || l.password.len() > limits::MAX_PASSWORD_BYTES
+    {
+        return Err(ApiError::Unprocessable(
+            "login or password is too long".into(),
+        ));
+    }
+    let store = state.rooms.store();
+    let found = store.account_by_login(&l.login).await?;
+    let ok = match &found {
+        Some((_, hash)) => auth::verify_password(&l.password, hash),
+        None => {
+            // Spend the same time as a real check, so that timing does not reveal logins.
+            let _ = auth::verify_password(&l.password, DUMMY_HASH);
+            false
+        }
+    };
+    match (ok, found) {
+        (true, Some((account, _))) => {
+            if let Some(old) = &who.session {
+                store.delete_session(old).await?;
+            }
+            let cookie = start_session(state, &account).await?;
+            store
+                .audit("login", Some(&account.id), Some(&who.address), "signed in")
+                .await?;
+            Ok((account, cookie))
+        }
+        _ => {
+            let name: String = l.login.trim().chars().take(100).collect();
+            store
+                .audit("login-failed", None, Some(&who.address), &name)
+                .await?;
+            Err(ApiError::Unauthorized("wrong login or password".into()))
+        }
+    }
+}
+
+/// An argon2id hash of a random password, for the timing of failed logins.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$5Qk8Nq9xdlHvJ4n4uUk0w8Ndf5dEmRQzZ8d0k1Sg1dA";
+
+pub async fn logout(state: &AppState, who: &Principal) -> Result<(), ApiError> {
+    if let Some(session) = &who.session {
+        state.rooms.store().delete_session(session).await?;
+    }
+    Ok(())
+}
+
+pub async fn me(state: &AppState, who: &Principal) -> Result<Me, ApiError> {
+    who.require(state, None, Action::ManageOwnAccount).await?;
+    let id = who.account_id().unwrap_or_default();
+    state
+        .rooms
+        .store()
+        .me(id)
+        .await?
+        .ok_or_else(|| ApiError::Unauthorized("sign in first".into()))
+}
+
+pub async fn update_profile(
+    state: &AppState,
+    who: &Principal,
+    u: ProfileUpdate,
+) -> Result<Me, ApiError> {
+    let mut me = me(state, who).await?;
+    rate_limit(state, Limited::Write, who)?;
+    if let Some(name) = u.display_name {
+        check_text("display name", &name, limits::MAX_NAME_CHARS, true)?;
+        me.display_name = name.trim().to_string();
+    }
+    if let Some(aff) = u.affiliation {
+        check_text("affiliation", &aff, limits::MAX_AFFILIATION_CHARS, false)?;
+        me.affiliation = aff.trim().to_string();
+    }
+    me.stakeholder_group = u.stakeholder_group.unwrap_or(me.stakeholder_group);
+    me.region = u.region.unwrap_or(me.region);
+    me.gender = u.gender.unwrap_or(me.gender);
+    me.age_band = u.age_band.unwrap_or(me.age_band);
+    state.rooms.store().update_profile(&me.id, &me).await?;
+    Ok(me)
+}
+
+fn slug(name: &str) -> String {
+    let s: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    s.split('-')
+        .filter(|p| !p.is_empty())
+        .take(6)
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+pub async fn create_group(
+    state: &AppState,
+    who: &Principal,
+    g: CreateGroup,
+) -> Result<Group, ApiError> {
+    who.require(state, None, Action::CreateGroup).await?;
+    check_text("group name", &g.name, limits::MAX_GROUP_NAME_CHARS, true)?;
+    let base = slug(&g.name);
+    let base = if base.is_empty() {
+        "group".to_string()
+    } else {
+        base
+    };
+    let store = state.rooms.store();
+    let mut id = base.clone();
+    let mut n = 1;
+    while store.group_exists(&id).await? {
+        n += 1;
+        id = format!("{base}-{n}");
+    }
+    store
+        .create_group(&id, g.name.trim(), g.kind.as_str())
+        .await?;
+    store
+        .audit("group-created", who.account_id(), Some(&who.address), &id)
+        .await?;
+    Ok(Group {
+        id,
+        name: g.name.trim().to_string(),
+        kind: g.kind,
+    })
+}
+
+pub async fn require_group(state: &AppState, group: &str) -> Result<(), ApiError> {
+    if group.len() > 100 || !state.rooms.store().group_exists(group).await? {
+        return Err(ApiError::NotFound(format!(
+            "unknown group '{}'",
+            group.chars().take(60).collect::<String>()
+        )));
+    }
+    Ok(())
+}
+
+/// Sets `account`'s role in `group`. Chairs manage participants and drafters; making someone a
+/// chair, or changing a chair, is the admin's.
+pub async fn set_role(
+    state: &AppState,
+    who: &Principal,
+    group: &str,
+    account: &str,
+    role: Role,
+) -> Result<(), ApiError> {
+    require_group(state, group).await?;
+    let store = state.rooms.store();
+    if account.len() > 100 || !store.account_exists(account).await? {
+        return Err(ApiError::NotFound(format!(
+            "unknown account '{}'",
+            account.chars().take(60).collect::<String>()
+        )));
+    }
+    let current = store.role_in(account, group).await?;
+    let action = if role == Role::Chair || current == Role::Chair {
+        Action::AppointChair
+    } else {
+        Action::ManageMembers
+    };
+    who.require(state, Some(group), action).await?;
+    rate_limit(state, Limited::Write, who)?;
+    store.set_role(group, account, role).await?;
+    store
+        .audit(
+            "role-changed",
+            who.account_id(),
+            Some(&who.address),
+            &format!(
+                "{account} in {group}: {} → {}",
+                current.as_str(),
+                role.as_str()
+            ),
+        )
+        .await?;
+    state.rooms.role_changed(group, account, role).await;
+    Ok(())
+}
+
+pub async fn create_invitation(
+    state: &AppState,
+    who: &Principal,
+    group: &str,
+    inv: CreateInvitation,
+) -> Result<InvitationCreated, ApiError> {
+    require_group(state, group).await?;
+    who.require(state, Some(group), Action::ManageMembers)
+        .await?;
+    rate_limit(state, Limited::Write, who)?;
+    if !matches!(inv.role, Role::Participant | Role::Drafter) {
+        return Err(ApiError::Unprocessable(format!(
+            "an invitation's role is participant or drafter, not {}",
+            inv.role.as_str()
+        )));
+    }
+    let days = inv.days.unwrap_or(14);
+    if !(1..=limits::MAX_INVITATION_DAYS).contains(&days) {
+        return Err(ApiError::Unprocessable(format!(
+            "days must be between 1 and {}, not {days}",
+            limits::MAX_INVITATION_DAYS
+        )));
+    }
+    let token = auth::new_token();
+    let now = state.auth.now();
+    let expires_at = now + days * 86_400;
+    let by = who.account_id().unwrap_or_default();
+    let id = state
+        .rooms
+        .store()
+        .create_invitation(
+            group,
+            inv.role,
+            &auth::token_hash(&token),
+            by,
+            now,
+            expires_at,
+        )
+        .await?;
+    state
+        .rooms
+        .store()
+        .audit(
+            "invited",
+            Some(by),
+            Some(&who.address),
+            &format!("{group} as {}", inv.role.as_str()),
+        )
+        .await?;
+    Ok(InvitationCreated {
+        id,
+        url: format!("/invitations/{token}"),
+        expires_at,
+    })
+}
+
+pub async fn accept_invitation(
+    state: &AppState,
+    who: &Principal,
+    token: &str,
+) -> Result<(String, Role), ApiError> {
+    who.require(state, None, Action::AcceptInvitation).await?;
+    rate_limit(state, Limited::Write, who)?;
+    let account = who.account_id().unwrap_or_default();
+    let store = state.rooms.store();
+    match store
+        .accept_invitation(&auth::token_hash(token), account, state.auth.now())
+        .await?
+    {
+        Ok((group, role)) => {
+            store
+                .audit(
+                    "joined",
+                    Some(account),
+                    Some(&who.address),
+                    &format!("{group} as {}", role.as_str()),
+                )
+                .await?;
+            let role = store.role_in(account, &group).await?;
+            state.rooms.role_changed(&group, account, role).await;
+            Ok((group, role))
+        }
+        Err(why) if why == "unknown invitation" => Err(ApiError::NotFound(why.into())),
+        Err(why) => Err(ApiError::Conflict(why.into())),
+    }
+}

@@ -1,0 +1,365 @@
+//! The role × action matrix: every API route, asked by every kind of caller, gets exactly what
+//! the policy table (`app::model::policy::TABLE`) says: allowed callers succeed, everyone else
+//! gets 401 or 403 and changes nothing.
+
+mod common;
+
+use accord_server::{router, seed, store::Store, AppState};
+use app::{
+    api::{Region, Register, Role, StakeholderGroup},
+    model::policy::{self, Action, Standing},
+};
+use axum::{
+    body::Body,
+    http::{Method, Request, StatusCode},
+    Router,
+};
+use tower::ServiceExt;
+
+#[derive(Clone, Copy, Debug)]
+enum Caller {
+    Anonymous,
+    Participant,
+    Drafter,
+    Chair,
+    OtherChair,
+    Admin,
+}
+
+const CALLERS: [Caller; 6] = [
+    Caller::Anonymous,
+    Caller::Participant,
+    Caller::Drafter,
+    Caller::Chair,
+    Caller::OtherChair,
+    Caller::Admin,
+];
+
+impl Caller {
+    fn login(self) -> Option<&'static str> {
+        match self {
+            Caller::Anonymous => None,
+            Caller::Participant => Some("participant@example.org"),
+            Caller::Drafter => Some("drafter@example.org"),
+            Caller::Chair => Some("chair@example.org"),
+            Caller::OtherChair => Some("other-chair@example.org"),
+            Caller::Admin => Some("admin@example.org"),
+        }
+    }
+
+    /// Their standing on the demo group's things.
+    fn standing(self) -> Standing {
+        let (signed_in, admin, role) = match self {
+            Caller::Anonymous => (false, false, Role::Reader),
+            Caller::Participant => (true, false, Role::Participant),
+            Caller::Drafter => (true, false, Role::Drafter),
+            Caller::Chair => (true, false, Role::Chair),
+            Caller::OtherChair => (true, false, Role::Reader),
+            Caller::Admin => (true, true, Role::Reader),
+        };
+        Standing {
+            signed_in,
+            admin,
+            role,
+        }
+    }
+}
+
+struct World {
+    app: Router,
+    state: AppState,
+    doc: String,
+    member: String,
+    invitation: String,
+}
+
+/// A fresh installation: the demo seed, a second group with its own chair, a plain member of
+/// the demo group to act on, and an open invitation.
+async fn world() -> World {
+    let store = Store::memory().await.expect("store");
+    let state = AppState::new(store, common::leptos_options());
+    seed::seed_if_empty(&state.rooms).await.expect("seed");
+    let store = state.rooms.store();
+    store
+        .create_group("dc-other", "Another coalition", "dc")
+        .await
+        .expect("group");
+    let hash = accord_server::auth::hash_password(seed::DEMO_PASSWORD).expect("hash");
+    let register = |login: &str| Register {
+        login: login.into(),
+        password: String::new(),
+        display_name: login.into(),
+        affiliation: String::new(),
+        stakeholder_group: StakeholderGroup::Academia,
+        region: Region::African,
+        gender: None,
+        age_band: None,
+    };
+    let other = store
+        .create_account(&register("other-chair@example.org"), &hash, false)
+        .await
+        .expect("db")
+        .expect("new");
+    store
+        .set_role("dc-other", &other.id, Role::Chair)
+        .await
+        .expect("role");
+    let member = store
+        .create_account(&register("member@example.org"), &hash, false)
+        .await
+        .expect("db")
+        .expect("new");
+    store
+        .set_role(seed::DEMO_GROUP, &member.id, Role::Participant)
+        .await
+        .expect("role");
+    let chair = store
+        .account_by_login("chair@example.org")
+        .await
+        .expect("db")
+        .expect("chair")
+        .0;
+    let invitation = store
+        .create_invitation(
+            seed::DEMO_GROUP,
+            Role::Participant,
+            "0".repeat(64).as_str(),
+            &chair.id,
+            0,
+            i64::MAX,
+        )
+        .await
+        .expect("invitation");
+    let doc = store.list_documents().await.expect("list")[0].id.clone();
+    World {
+        app: router(state.clone()),
+        state,
+        doc,
+        member: member.id,
+        invitation,
+    }
+}
+
+/// Everything a refused request must leave as it was.
+async fn fingerprint(w: &World) -> String {
+    let store = w.state.rooms.store();
+    format!(
+        "{:?}|{:?}|{:?}|{:?}|{:?}",
+        store
+            .list_documents()
+            .await
+            .expect("docs")
+            .iter()
+            .map(|d| (&d.id, &d.title))
+            .collect::<Vec<_>>(),
+        store.groups().await.expect("groups"),
+        store.members(seed::DEMO_GROUP).await.expect("members"),
+        store
+            .invitations(seed::DEMO_GROUP)
+            .await
+            .expect("invitations"),
+        store
+            .me(&w.member)
+            .await
+            .expect("me")
+            .map(|m| m.affiliation),
+    )
+}
+
+struct Route {
+    method: Method,
+    path: String,
+    body: Option<String>,
+    action: Action,
+}
+
+fn routes(w: &World) -> Vec<Route> {
+    let g = seed::DEMO_GROUP;
+    let r = |method: Method, path: String, body: Option<&str>, action| Route {
+        method,
+        path,
+        body: body.map(str::to_string),
+        action,
+    };
+    vec![
+        r(
+            Method::GET,
+            "/api/v1/documents".into(),
+            None,
+            Action::ReadDocument,
+        ),
+        r(
+            Method::GET,
+            format!("/api/v1/documents/{}", w.doc),
+            None,
+            Action::ReadDocument,
+        ),
+        r(
+            Method::GET,
+            format!("/api/v1/documents/{}/markdown", w.doc),
+            None,
+            Action::ReadDocument,
+        ),
+        r(
+            Method::POST,
+            "/api/v1/documents".into(),
+            Some(r#"{"group":"bpf-outcomes","title":"New"}"#),
+            Action::CreateDocument,
+        ),
+        r(
+            Method::GET,
+            "/api/v1/me".into(),
+            None,
+            Action::ManageOwnAccount,
+        ),
+        r(
+            Method::PATCH,
+            "/api/v1/me".into(),
+            Some(r#"{"affiliation":"Changed"}"#),
+            Action::ManageOwnAccount,
+        ),
+        r(
+            Method::POST,
+            "/api/v1/groups".into(),
+            Some(r#"{"name":"Third","kind":"dc"}"#),
+            Action::CreateGroup,
+        ),
+        r(
+            Method::GET,
+            format!("/api/v1/groups/{g}/members"),
+            None,
+            Action::ManageMembers,
+        ),
+        r(
+            Method::PUT,
+            format!("/api/v1/groups/{g}/members/{}", w.member),
+            Some(r#"{"role":"drafter"}"#),
+            Action::ManageMembers,
+        ),
+        r(
+            Method::PUT,
+            format!("/api/v1/groups/{g}/members/{}", w.member),
+            Some(r#"{"role":"chair"}"#),
+            Action::AppointChair,
+        ),
+        r(
+            Method::DELETE,
+            format!("/api/v1/groups/{g}/members/{}", w.member),
+            None,
+            Action::ManageMembers,
+        ),
+        r(
+            Method::GET,
+            format!("/api/v1/groups/{g}/invitations"),
+            None,
+            Action::ManageMembers,
+        ),
+        r(
+            Method::POST,
+            format!("/api/v1/groups/{g}/invitations"),
+            Some(r#"{"role":"drafter"}"#),
+            Action::ManageMembers,
+        ),
+        r(
+            Method::DELETE,
+            format!("/api/v1/groups/{g}/invitations/{}", w.invitation),
+            None,
+            Action::ManageMembers,
+        ),
+        r(Method::GET, "/api/v1/audit".into(), None, Action::ReadAudit),
+        r(
+            Method::POST,
+            "/api/v1/auth/register".into(),
+            Some(
+                r#"{"login":"new@example.org","password":"long enough password","display_name":"New","stakeholder_group":"academia","region":"african"}"#,
+            ),
+            Action::Register,
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn every_route_answers_every_caller_as_the_policy_table_says() {
+    let template = world().await;
+    let count = routes(&template).len();
+    let mut checked = 0;
+    for i in 0..count {
+        for caller in CALLERS {
+            // A fresh world per case, so that one allowed change cannot hide another's refusal.
+            let w = world().await;
+            let route = routes(&w).remove(i);
+            let mut req = Request::builder()
+                .method(route.method.clone())
+                .uri(&route.path);
+            if route.body.is_some() {
+                req = req.header("content-type", "application/json");
+            }
+            let mut req = req
+                .body(
+                    route
+                        .body
+                        .clone()
+                        .map(Body::from)
+                        .unwrap_or_else(Body::empty),
+                )
+                .expect("request");
+            if let Some(login) = caller.login() {
+                let cookie = common::session(&w.app, login).await;
+                common::same_site(&mut req, &cookie);
+            }
+            let before = fingerprint(&w).await;
+            let resp = w.app.clone().oneshot(req).await.expect("response");
+            let status = resp.status();
+            let allowed = policy::allows(caller.standing(), route.action);
+            let what = format!("{caller:?} {} {}", route.method, route.path);
+            if allowed {
+                assert!(
+                    status.is_success(),
+                    "{what}: expected success, got {status}"
+                );
+            } else {
+                let expected = if policy::needs_sign_in(caller.standing(), route.action) {
+                    StatusCode::UNAUTHORIZED
+                } else {
+                    StatusCode::FORBIDDEN
+                };
+                assert_eq!(status, expected, "{what}");
+                assert_eq!(fingerprint(&w).await, before, "{what} changed something");
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, count * CALLERS.len());
+}
+
+#[tokio::test]
+async fn another_groups_private_data_cannot_be_read_by_id() {
+    let w = world().await;
+    let cookie = common::session(&w.app, "other-chair@example.org").await;
+    for path in [
+        "/api/v1/groups/bpf-outcomes/members",
+        "/api/v1/groups/bpf-outcomes/invitations",
+    ] {
+        let mut req = Request::get(path).body(Body::empty()).expect("request");
+        common::same_site(&mut req, &cookie);
+        let resp = w.app.clone().oneshot(req).await.expect("response");
+        assert_eq!(resp.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_state_changing_request_from_another_site_is_refused() {
+    let w = world().await;
+    let cookie = common::session(&w.app, "drafter@example.org").await;
+    let before = fingerprint(&w).await;
+    let mut req = Request::post("/api/v1/documents")
+        .header("content-type", "application/json")
+        .body(Body::from(r#"{"title":"Forged"}"#))
+        .expect("request");
+    common::same_site(&mut req, &cookie);
+    req.headers_mut()
+        .insert("origin", "https://evil.example".parse().expect("header"));
+    let resp = w.app.clone().oneshot(req).await.expect("response");
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    assert_eq!(fingerprint(&w).await, before);
+}
