@@ -1,6 +1,9 @@
 //! Signing in, registering and signing out: plain forms that work without JavaScript (each is a
 //! server function the form posts to), enhanced by Leptos when the page is hydrated.
 
+// A server function's arguments are its form's fields; the registration form has eight.
+#![allow(clippy::too_many_arguments)]
+
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -53,7 +56,6 @@ pub async fn logout() -> Result<(), ServerFnError> {
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/_fn", endpoint = "register")]
 pub async fn register(
     login: String,

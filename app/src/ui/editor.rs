@@ -494,7 +494,7 @@ impl Session {
 }
 
 fn hex_bytes(hex: &str) -> Option<Vec<u8>> {
-    if hex.len() % 2 != 0 || hex.len() > 64 {
+    if !hex.len().is_multiple_of(2) || hex.len() > 64 {
         return None;
     }
     (0..hex.len())
