@@ -82,6 +82,12 @@ impl Store {
         &self.pool
     }
 
+    /// The pool, for tests that check what the database itself refuses.
+    #[doc(hidden)]
+    pub fn pool_for_tests(&self) -> &SqlitePool {
+        &self.pool
+    }
+
     pub async fn has_groups(&self) -> Result<bool, StoreError> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM groups")
             .fetch_one(&self.pool)

@@ -51,13 +51,24 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The browser tab's title. leptos_meta writes a `<title>` without escaping it on the server,
+/// so angle brackets (which could close the element) are swapped for look-alike quotation marks.
+fn tab_title(title: String) -> String {
+    let safe = title.replace('<', "‹").replace('>', "›");
+    if safe.is_empty() {
+        "Accord".to_string()
+    } else {
+        format!("{safe} · Accord")
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
         <Stylesheet id="accord" href="/pkg/accord.css" />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
-        <Title formatter=|t: String| if t.is_empty() { "Accord".to_string() } else { format!("{t} · Accord") } />
+        <Title formatter=tab_title />
         <Router>
             <header class="topbar">
                 <A href="/" attr:class="brand">

@@ -1,0 +1,299 @@
+//! Sessions, abuse limits, hostile text and the audit log.
+
+mod common;
+
+use std::sync::{
+    atomic::{AtomicI64, Ordering},
+    Arc,
+};
+
+use accord_server::{router, seed, store::Store, AppState};
+use axum::{
+    body::Body,
+    http::{header, Request, StatusCode},
+    Router,
+};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+async fn app_with_clock(now: Arc<AtomicI64>) -> (Router, AppState) {
+    let store = Store::memory().await.expect("store");
+    let clock = now.clone();
+    let state = AppState::with_clock(
+        store,
+        common::leptos_options(),
+        Arc::new(move || clock.load(Ordering::SeqCst)),
+    );
+    seed::seed_if_empty(&state.rooms).await.expect("seed");
+    (router(state.clone()), state)
+}
+
+async fn send(app: &Router, req: Request<Body>) -> (StatusCode, String) {
+    let resp = app.clone().oneshot(req).await.expect("response");
+    let status = resp.status();
+    let body = resp.into_body().collect().await.expect("body").to_bytes();
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+fn get_with(uri: &str, cookie: &str) -> Request<Body> {
+    let mut req = Request::get(uri).body(Body::empty()).expect("request");
+    common::same_site(&mut req, cookie);
+    req
+}
+
+fn login_request(login: &str, password: &str) -> Request<Body> {
+    Request::post("/api/v1/auth/login")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(
+            serde_json::json!({ "login": login, "password": password }).to_string(),
+        ))
+        .expect("request")
+}
+
+#[tokio::test]
+async fn a_session_ends_after_idling_and_at_logout() {
+    let now = Arc::new(AtomicI64::new(1_000_000));
+    let (app, state) = app_with_clock(now.clone()).await;
+    let cookie = common::session(&app, "drafter@example.org").await;
+    assert_eq!(
+        send(&app, get_with("/api/v1/me", &cookie)).await.0,
+        StatusCode::OK
+    );
+
+    // Idle for longer than the idle limit: the session is gone.
+    now.fetch_add(state.auth.idle + 1, Ordering::SeqCst);
+    assert_eq!(
+        send(&app, get_with("/api/v1/me", &cookie)).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Logout ends the session on the server, not only in the browser.
+    let cookie = common::session(&app, "drafter@example.org").await;
+    let mut logout = Request::post("/api/v1/auth/logout")
+        .body(Body::empty())
+        .expect("request");
+    common::same_site(&mut logout, &cookie);
+    assert_eq!(send(&app, logout).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(
+        send(&app, get_with("/api/v1/me", &cookie)).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn signing_in_issues_a_new_session_id_with_safe_cookie_flags() {
+    let now = Arc::new(AtomicI64::new(1_000_000));
+    let (app, _) = app_with_clock(now).await;
+    let first = common::session(&app, "drafter@example.org").await;
+    let mut again = login_request("drafter@example.org", seed::DEMO_PASSWORD);
+    common::same_site(&mut again, &first);
+    let resp = app.clone().oneshot(again).await.expect("response");
+    let cookie = resp.headers()[header::SET_COOKIE]
+        .to_str()
+        .expect("ascii")
+        .to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert!(!cookie.starts_with(&first), "a fresh id on every sign-in");
+    // The session the login replaced is over.
+    assert_eq!(
+        send(&app, get_with("/api/v1/me", &first)).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn repeated_failed_logins_are_slowed_down_with_a_429() {
+    let now = Arc::new(AtomicI64::new(1_000_000));
+    let (app, state) = app_with_clock(now).await;
+    let mut statuses = Vec::new();
+    for _ in 0..12 {
+        statuses.push(send(&app, login_request("drafter@example.org", "wrong password")).await);
+    }
+    assert_eq!(statuses[0].0, StatusCode::UNAUTHORIZED);
+    let (status, body) = statuses.last().expect("some").clone();
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(body.contains("too many login requests"), "{body}");
+    let audit = state.rooms.store().audit_log(100).await.expect("audit");
+    assert!(audit.iter().filter(|e| e.kind == "login-failed").count() >= 10);
+}
+
+#[tokio::test]
+async fn oversized_and_malformed_profile_fields_get_a_422() {
+    let now = Arc::new(AtomicI64::new(1_000_000));
+    let (app, _) = app_with_clock(now).await;
+    let cases = [
+        (
+            serde_json::json!({"login":"not-an-email","password":"long enough password","display_name":"X","stakeholder_group":"academia","region":"african"}),
+            "email-like",
+        ),
+        (
+            serde_json::json!({"login":"a@b.org","password":"short","display_name":"X","stakeholder_group":"academia","region":"african"}),
+            "at least 10",
+        ),
+        (
+            serde_json::json!({"login":"a@b.org","password":"long enough password","display_name":"x".repeat(65),"stakeholder_group":"academia","region":"african"}),
+            "65 characters",
+        ),
+        (
+            serde_json::json!({"login":"a@b.org","password":"long enough password","display_name":"X","stakeholder_group":"pirates","region":"african"}),
+            "invalid body",
+        ),
+    ];
+    for (body, words) in cases {
+        let req = Request::post("/api/v1/auth/register")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .expect("request");
+        let (status, text) = send(&app, req).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+        assert!(text.contains(words), "{words}: {text}");
+    }
+}
+
+const PAYLOADS: [&str; 4] = [
+    "</title><script>alert(2)</script>",
+    "javascript:alert(1)",
+    "\"><img src=x onerror=alert(1)>",
+    "</textarea><svg onload=alert(1)>",
+];
+
+#[tokio::test]
+async fn hostile_text_in_every_field_renders_as_text() {
+    let now = Arc::new(AtomicI64::new(1_000_000));
+    let (app, _) = app_with_clock(now).await;
+    let cookie = common::session(&app, "drafter@example.org").await;
+    let mut patch = Request::patch("/api/v1/me")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(
+            serde_json::json!({ "display_name": PAYLOADS[0], "affiliation": PAYLOADS[1] })
+                .to_string(),
+        ))
+        .expect("request");
+    common::same_site(&mut patch, &cookie);
+    assert_eq!(send(&app, patch).await.0, StatusCode::OK);
+
+    let markdown = format!(
+        "# {}\n\n## {}\n\n1. {}\n\n   (a) {}\n",
+        PAYLOADS[0], PAYLOADS[1], PAYLOADS[2], PAYLOADS[3]
+    );
+    let mut create = Request::post("/api/v1/documents")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(
+            serde_json::json!({ "markdown": markdown }).to_string(),
+        ))
+        .expect("request");
+    common::same_site(&mut create, &cookie);
+    let (status, body) = send(&app, create).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let id = serde_json::from_str::<serde_json::Value>(&body).expect("json")["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+
+    for page in ["/".to_string(), format!("/documents/{id}")] {
+        let resp = app
+            .clone()
+            .oneshot(get_with(&page, &cookie))
+            .await
+            .expect("response");
+        let csp = resp.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .expect("ascii")
+            .to_string();
+        let script_src = csp
+            .split(';')
+            .find(|d| d.trim().starts_with("script-src"))
+            .expect("script-src");
+        assert!(!script_src.contains("unsafe-inline"), "{csp}");
+        assert!(script_src.contains("'nonce-"), "{csp}");
+        let html = String::from_utf8(
+            resp.into_body()
+                .collect()
+                .await
+                .expect("body")
+                .to_bytes()
+                .to_vec(),
+        )
+        .expect("utf-8");
+        for bad in ["<script>alert", "<img src=x", "<svg onload"] {
+            if let Some(at) = html.find(bad) {
+                let context = &html[at.saturating_sub(120)..(at + 60).min(html.len())];
+                panic!("{page} renders '{bad}' as markup: …{context}…");
+            }
+        }
+        // Every inline script the page has carries the response's nonce.
+        let nonce = script_src
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|r| r.split('\'').next())
+            .expect("nonce");
+        for tag in html
+            .match_indices("<script")
+            .map(|(i, _)| &html[i..(i + 200).min(html.len())])
+        {
+            assert!(
+                tag.contains(&format!("nonce=\"{nonce}\"")) || tag.contains(" src="),
+                "{page}: {tag}"
+            );
+        }
+    }
+    let md = send(
+        &app,
+        get_with(&format!("/api/v1/documents/{id}/markdown"), &cookie),
+    )
+    .await
+    .1;
+    assert!(
+        md.contains(PAYLOADS[0]),
+        "Markdown keeps the text as written, as plain text"
+    );
+}
+
+#[tokio::test]
+async fn role_changes_and_refusals_are_in_the_audit_log_for_the_admin() {
+    let now = Arc::new(AtomicI64::new(1_000_000));
+    let (app, state) = app_with_clock(now).await;
+    let participant = state
+        .rooms
+        .store()
+        .account_by_login("participant@example.org")
+        .await
+        .expect("db")
+        .expect("account")
+        .0;
+    let chair = common::session(&app, "chair@example.org").await;
+    let mut promote = Request::put(format!(
+        "/api/v1/groups/{}/members/{}",
+        seed::DEMO_GROUP,
+        participant.id
+    ))
+    .header(header::CONTENT_TYPE, "application/json")
+    .body(Body::from(r#"{"role":"drafter"}"#))
+    .expect("request");
+    common::same_site(&mut promote, &chair);
+    assert_eq!(send(&app, promote).await.0, StatusCode::NO_CONTENT);
+    let drafter = common::session(&app, "drafter@example.org").await;
+    assert_eq!(
+        send(&app, get_with("/api/v1/audit", &drafter)).await.0,
+        StatusCode::FORBIDDEN
+    );
+
+    let admin = common::session(&app, "admin@example.org").await;
+    let (status, body) = send(&app, get_with("/api/v1/audit", &admin)).await;
+    assert_eq!(status, StatusCode::OK);
+    let entries: Vec<app::api::AuditEntry> = serde_json::from_str(&body).expect("json");
+    assert!(entries
+        .iter()
+        .any(|e| e.kind == "role-changed" && e.detail.contains("participant → drafter")));
+    assert!(entries
+        .iter()
+        .any(|e| e.kind == "refused" && e.detail.contains("readaudit")));
+    // Append-only: the database itself refuses to rewrite history.
+    let rewrite = sqlx::query("DELETE FROM audit_log")
+        .execute(state.rooms.store().pool_for_tests())
+        .await;
+    assert!(rewrite.is_err());
+}
