@@ -288,12 +288,25 @@ pub struct SetRole {
     pub role: Role,
 }
 
+/// What the group page shows to someone who runs the group.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupPage {
+    pub group: Group,
+    /// Empty unless the viewer may manage members.
+    pub members: Vec<Member>,
+    pub invitations: Vec<Invitation>,
+    /// A chair of the group: invites participants and drafters, changes their roles.
+    pub may_manage: bool,
+    /// The admin: appoints chairs.
+    pub may_appoint: bool,
+}
+
 /// Body of `POST /api/v1/groups/{id}/invitations`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateInvitation {
-    /// `participant` or `drafter`.
+    /// `participant` or `drafter` (a chair's invitations), or `chair` (the admin's).
     pub role: Role,
     /// How long the link stays valid (1 to 90 days; default 14).
     #[serde(default)]

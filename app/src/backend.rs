@@ -3,7 +3,10 @@
 
 use std::{future::Future, pin::Pin, sync::Arc};
 
-use crate::api::{CreateDocument, Created, DocumentDetail, DocumentSummary, Login, Me, Register};
+use crate::api::{
+    CreateDocument, CreateGroup, CreateInvitation, Created, DocumentDetail, DocumentSummary, Group,
+    GroupPage, InvitationCreated, Login, Me, MembershipView, Register, Role,
+};
 
 /// The request's headers: the backend finds the requester (session cookie) in them.
 pub type Headers = http::HeaderMap;
@@ -43,6 +46,41 @@ pub trait Backend: Send + Sync + 'static {
     ) -> BoxFuture<'_, Result<String, BackendError>>;
     /// Signs out; returns the `Set-Cookie` value that clears the cookie.
     fn logout(&self, headers: Headers) -> BoxFuture<'_, Result<String, BackendError>>;
+    fn group_page(
+        &self,
+        headers: Headers,
+        group: String,
+    ) -> BoxFuture<'_, Result<GroupPage, BackendError>>;
+    fn create_group(
+        &self,
+        headers: Headers,
+        g: CreateGroup,
+    ) -> BoxFuture<'_, Result<Group, BackendError>>;
+    fn invite(
+        &self,
+        headers: Headers,
+        group: String,
+        inv: CreateInvitation,
+    ) -> BoxFuture<'_, Result<InvitationCreated, BackendError>>;
+    fn revoke_invitation(
+        &self,
+        headers: Headers,
+        group: String,
+        invitation: String,
+    ) -> BoxFuture<'_, Result<(), BackendError>>;
+    /// Sets a member's role (`Reader` removes them).
+    fn set_role(
+        &self,
+        headers: Headers,
+        group: String,
+        account: String,
+        role: Role,
+    ) -> BoxFuture<'_, Result<(), BackendError>>;
+    fn accept_invitation(
+        &self,
+        headers: Headers,
+        token: String,
+    ) -> BoxFuture<'_, Result<MembershipView, BackendError>>;
 }
 
 #[derive(Clone)]

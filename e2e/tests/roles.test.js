@@ -52,3 +52,46 @@ test('a wrong password is refused in words', async () => {
   await page.getByRole('alert').filter({ hasText: 'wrong login or password' }).waitFor();
   await context.close();
 });
+
+test('a chair invites a newcomer as a drafter, who registers, joins and edits', async () => {
+  const id = await env.server.sampleId();
+  const chairCtx = await env.browser.newContext();
+  const chair = await chairCtx.newPage();
+  await signIn(chair, env.server, 'chair@example.org');
+  await chair.getByRole('link', { name: 'Best Practice Forum on Forum Outcomes', exact: true }).click();
+  await chair.getByRole('heading', { name: 'Members' }).waitFor();
+  await chair.getByLabel('Role', { exact: true }).selectOption('drafter');
+  await chair.getByRole('button', { name: 'Create invitation link' }).click();
+  const link = await chair.locator('.invite-link code').innerText();
+  assert.match(link, /^\/invitations\/[0-9a-f]{64}$/);
+
+  const newCtx = await env.browser.newContext();
+  const newcomer = await newCtx.newPage();
+  await newcomer.goto(`${env.server.url}/register`);
+  await newcomer.getByLabel('Login (email)').fill('nadia@example.org');
+  await newcomer.getByLabel('Password (at least 10 characters)').fill('a long enough password');
+  await newcomer.getByLabel('Display name').fill('Nadia Newcomer');
+  await newcomer.getByLabel('Stakeholder group').selectOption('civil-society');
+  await newcomer.getByLabel('Region', { exact: true }).selectOption('african');
+  await newcomer.getByRole('button', { name: 'Create account' }).click();
+  await newcomer.getByRole('button', { name: 'Sign out' }).waitFor();
+  await newcomer.goto(`${env.server.url}${link}`);
+  await newcomer.getByRole('button', { name: 'Join the group' }).click();
+  await newcomer.getByRole('heading', { name: 'Best Practice Forum on Forum Outcomes' }).waitFor();
+
+  await newcomer.goto(`${env.server.url}/documents/${id}`);
+  const p2 = newcomer.getByRole('textbox', { name: 'Paragraph 2', exact: true });
+  await p2.waitFor();
+  await p2.click();
+  await p2.press('Control+End');
+  await p2.pressSequentially(' Added by Nadia.');
+  await newcomer.waitForTimeout(300);
+  const doc = await env.server.api(`/api/v1/documents/${id}`);
+  assert.ok(doc.paragraphs.find((p) => p.number === '2').text.endsWith(' Added by Nadia.'));
+
+  // The chair sees the newcomer among the members, as a drafter.
+  await chair.reload();
+  await chair.getByRole('cell', { name: 'Nadia Newcomer' }).waitFor();
+  await chairCtx.close();
+  await newCtx.close();
+});

@@ -33,7 +33,7 @@ CREATE TABLE invitations (
     id          TEXT PRIMARY KEY,
     token_hash  TEXT NOT NULL UNIQUE,
     group_id    TEXT NOT NULL REFERENCES groups(id),
-    role        TEXT NOT NULL CHECK (role IN ('participant', 'drafter')),
+    role        TEXT NOT NULL CHECK (role IN ('participant', 'drafter', 'chair')),
     created_by  TEXT NOT NULL REFERENCES accounts(id),
     created_at  INTEGER NOT NULL,
     expires_at  INTEGER NOT NULL,

@@ -240,30 +240,7 @@ async fn delete_invitation(
     who: Principal,
     Path((group, invitation)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    people::require_group(&state, &group).await?;
-    who.require(&state, Some(&group), Action::ManageMembers)
-        .await?;
-    if !state
-        .rooms
-        .store()
-        .revoke_invitation(&group, &invitation)
-        .await?
-    {
-        return Err(ApiError::NotFound(format!(
-            "unknown invitation '{}'",
-            invitation.chars().take(60).collect::<String>()
-        )));
-    }
-    state
-        .rooms
-        .store()
-        .audit(
-            "invitation-revoked",
-            who.account_id(),
-            Some(&who.address),
-            &invitation,
-        )
-        .await?;
+    people::revoke_invitation(&state, &who, &group, &invitation).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -275,21 +252,9 @@ async fn accept_invitation(
     who: Principal,
     Path(token): Path<String>,
 ) -> Result<Json<app::api::MembershipView>, ApiError> {
-    let (group, role) = people::accept_invitation(&state, &who, &token).await?;
-    let group_name = state
-        .rooms
-        .store()
-        .groups()
-        .await?
-        .into_iter()
-        .find(|g| g.id == group)
-        .map(|g| g.name)
-        .unwrap_or_default();
-    Ok(Json(app::api::MembershipView {
-        group,
-        group_name,
-        role,
-    }))
+    Ok(Json(
+        people::accept_invitation_view(&state, &who, &token).await?,
+    ))
 }
 
 /// The security audit log, newest first (admin).

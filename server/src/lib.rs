@@ -16,7 +16,10 @@ pub mod ws;
 use std::sync::Arc;
 
 use app::{
-    api::{CreateDocument, Created, DocumentDetail, DocumentSummary, Login, Me, Register},
+    api::{
+        CreateDocument, CreateGroup, CreateInvitation, Created, DocumentDetail, DocumentSummary,
+        Group, GroupPage, InvitationCreated, Login, Me, MembershipView, Register, Role,
+    },
     backend::{Backend, BackendError, BackendHandle, BoxFuture},
     ui::{shell, App},
 };
@@ -152,6 +155,88 @@ impl Backend for PageBackend {
             people::register(&self.0, &who, r)
                 .await
                 .map(|(_, c)| c)
+                .map_err(backend_error)
+        })
+    }
+
+    fn group_page(
+        &self,
+        headers: axum::http::HeaderMap,
+        group: String,
+    ) -> BoxFuture<'_, Result<GroupPage, BackendError>> {
+        Box::pin(async move {
+            let who = self.principal(&headers).await.map_err(backend_error)?;
+            people::group_page(&self.0, &who, &group)
+                .await
+                .map_err(backend_error)
+        })
+    }
+
+    fn create_group(
+        &self,
+        headers: axum::http::HeaderMap,
+        g: CreateGroup,
+    ) -> BoxFuture<'_, Result<Group, BackendError>> {
+        Box::pin(async move {
+            let who = self.principal(&headers).await.map_err(backend_error)?;
+            people::create_group(&self.0, &who, g)
+                .await
+                .map_err(backend_error)
+        })
+    }
+
+    fn invite(
+        &self,
+        headers: axum::http::HeaderMap,
+        group: String,
+        inv: CreateInvitation,
+    ) -> BoxFuture<'_, Result<InvitationCreated, BackendError>> {
+        Box::pin(async move {
+            let who = self.principal(&headers).await.map_err(backend_error)?;
+            people::create_invitation(&self.0, &who, &group, inv)
+                .await
+                .map_err(backend_error)
+        })
+    }
+
+    fn revoke_invitation(
+        &self,
+        headers: axum::http::HeaderMap,
+        group: String,
+        invitation: String,
+    ) -> BoxFuture<'_, Result<(), BackendError>> {
+        Box::pin(async move {
+            let who = self.principal(&headers).await.map_err(backend_error)?;
+            people::revoke_invitation(&self.0, &who, &group, &invitation)
+                .await
+                .map_err(backend_error)
+        })
+    }
+
+    fn set_role(
+        &self,
+        headers: axum::http::HeaderMap,
+        group: String,
+        account: String,
+        role: Role,
+    ) -> BoxFuture<'_, Result<(), BackendError>> {
+        Box::pin(async move {
+            let who = self.principal(&headers).await.map_err(backend_error)?;
+            people::set_role(&self.0, &who, &group, &account, role)
+                .await
+                .map_err(backend_error)
+        })
+    }
+
+    fn accept_invitation(
+        &self,
+        headers: axum::http::HeaderMap,
+        token: String,
+    ) -> BoxFuture<'_, Result<MembershipView, BackendError>> {
+        Box::pin(async move {
+            let who = self.principal(&headers).await.map_err(backend_error)?;
+            people::accept_invitation_view(&self.0, &who, &token)
+                .await
                 .map_err(backend_error)
         })
     }

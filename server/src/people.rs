@@ -3,10 +3,13 @@
 
 use app::{
     api::{
-        CreateGroup, CreateInvitation, Group, InvitationCreated, Login, Me, ProfileUpdate,
-        Register, Role,
+        CreateGroup, CreateInvitation, Group, GroupPage, InvitationCreated, Login, Me,
+        MembershipView, ProfileUpdate, Register, Role,
     },
-    model::{limits, policy::Action},
+    model::{
+        limits,
+        policy::{self, Action},
+    },
 };
 
 use crate::{
@@ -312,15 +315,20 @@ pub async fn create_invitation(
     inv: CreateInvitation,
 ) -> Result<InvitationCreated, ApiError> {
     require_group(state, group).await?;
-    who.require(state, Some(group), Action::ManageMembers)
-        .await?;
-    rate_limit(state, Limited::Write, who)?;
-    if !matches!(inv.role, Role::Participant | Role::Drafter) {
-        return Err(ApiError::Unprocessable(format!(
-            "an invitation's role is participant or drafter, not {}",
-            inv.role.as_str()
-        )));
+    if inv.role == Role::Reader {
+        return Err(ApiError::Unprocessable(
+            "an invitation's role is participant, drafter or chair, not reader".into(),
+        ));
     }
+    // Chairs invite participants and drafters; a chair is appointed by the admin, who may do so
+    // by sending an invitation to the future chair.
+    let action = if inv.role == Role::Chair {
+        Action::AppointChair
+    } else {
+        Action::ManageMembers
+    };
+    who.require(state, Some(group), action).await?;
+    rate_limit(state, Limited::Write, who)?;
     let days = inv.days.unwrap_or(14);
     if !(1..=limits::MAX_INVITATION_DAYS).contains(&days) {
         return Err(ApiError::Unprocessable(format!(
@@ -390,4 +398,87 @@ pub async fn accept_invitation(
         Err(why) if why == "unknown invitation" => Err(ApiError::NotFound(why.into())),
         Err(why) => Err(ApiError::Conflict(why.into())),
     }
+}
+
+/// What the group page shows `who`: the group, and its members and invitations if they may
+/// manage it.
+pub async fn group_page(
+    state: &AppState,
+    who: &Principal,
+    group: &str,
+) -> Result<GroupPage, ApiError> {
+    require_group(state, group).await?;
+    let store = state.rooms.store();
+    let standing = who.standing(state, Some(group)).await?;
+    let may_manage = policy::allows(standing, Action::ManageMembers);
+    let may_appoint = policy::allows(standing, Action::AppointChair);
+    let info = store
+        .groups()
+        .await?
+        .into_iter()
+        .find(|g| g.id == group)
+        .ok_or_else(|| ApiError::NotFound(format!("unknown group '{group}'")))?;
+    let (members, invitations) = if may_manage || may_appoint {
+        (store.members(group).await?, store.invitations(group).await?)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    Ok(GroupPage {
+        group: info,
+        members,
+        invitations,
+        may_manage,
+        may_appoint,
+    })
+}
+
+/// Revokes one of `group`'s invitations.
+pub async fn revoke_invitation(
+    state: &AppState,
+    who: &Principal,
+    group: &str,
+    invitation: &str,
+) -> Result<(), ApiError> {
+    require_group(state, group).await?;
+    who.require(state, Some(group), Action::ManageMembers)
+        .await?;
+    let store = state.rooms.store();
+    if !store.revoke_invitation(group, invitation).await? {
+        return Err(ApiError::NotFound(format!(
+            "unknown invitation '{}'",
+            invitation.chars().take(60).collect::<String>()
+        )));
+    }
+    store
+        .audit(
+            "invitation-revoked",
+            who.account_id(),
+            Some(&who.address),
+            invitation,
+        )
+        .await?;
+    Ok(())
+}
+
+/// Accepts an invitation and says which group it joined.
+pub async fn accept_invitation_view(
+    state: &AppState,
+    who: &Principal,
+    token: &str,
+) -> Result<MembershipView, ApiError> {
+    let (group, role) = accept_invitation(state, who, token).await?;
+    let group_name = state
+        .rooms
+        .store()
+        .groups()
+        .await?
+        .into_iter()
+        .find(|g| g.id == group)
+        .map(|g| g.name)
+        .unwrap_or_default();
+    Ok(MembershipView {
+        group,
+        group_name,
+        role,
+    })
 }

@@ -221,7 +221,7 @@ async fn compaction_keeps_every_change() {
 }
 
 #[tokio::test]
-async fn a_reader_and_a_participant_receive_the_document_but_cannot_change_it() {
+async fn readers_participants_and_the_admin_receive_the_document_but_cannot_change_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     let server = Server::start(dir.path()).await;
     let doc = server.first_document().await;
@@ -229,7 +229,9 @@ async fn a_reader_and_a_participant_receive_the_document_but_cannot_change_it() 
         .await
         .expect("detail");
     let participant = common::login(server.addr, "participant@example.org").await;
-    for cookie in [None, Some(participant.as_str())] {
+    // The admin runs the installation but is no member of the group: a reader here.
+    let admin = common::login(server.addr, "admin@example.org").await;
+    for cookie in [None, Some(participant.as_str()), Some(admin.as_str())] {
         let mut p = Peer::connect_as(&server.sync_url(&doc), cookie).await;
         p.settle(QUIET).await;
         assert_eq!(document::read(&p.doc).expect("outline").title, before.title);

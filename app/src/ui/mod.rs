@@ -14,6 +14,7 @@ mod account;
 mod document;
 #[cfg(feature = "hydrate")]
 mod editor;
+mod groups;
 
 pub use document::DocumentPage;
 
@@ -86,6 +87,16 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("new") view=NewDocumentPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("login") view=account::LoginPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("register") view=account::RegisterPage ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("groups"), ParamSegment("id"))
+                        view=groups::GroupPageView
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("invitations"), ParamSegment("token"))
+                        view=groups::InvitationPage
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=(StaticSegment("documents"), ParamSegment("id"))
                         view=DocumentPage
@@ -219,6 +230,7 @@ fn HomePage() -> impl IntoView {
                 "Accord is where a multi-stakeholder group co-writes a text, reviews it paragraph by paragraph and records what became of every comment."
             </p>
         </section>
+        <YourGroups />
         <section class="doc-list" aria-labelledby="docs-heading">
             <div class="section-head">
                 <h2 id="docs-heading">"Documents"</h2>
@@ -240,6 +252,37 @@ fn HomePage() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// The signed-in person's groups (links to each group's page) and, for the admin, the form
+/// that creates a group.
+#[component]
+fn YourGroups() -> impl IntoView {
+    let me = Resource::new(|| (), |_| whoami());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(me)) => view! {
+                        <section class="your-groups" aria-labelledby="groups-heading">
+                            <h2 id="groups-heading" class="section-title">"Your groups"</h2>
+                            {me.memberships.is_empty().then(|| view! {
+                                <p class="muted">"You are in no group yet. A chair can send you an invitation link."</p>
+                            })}
+                            <ul class="group-chips">
+                                {me.memberships.iter().map(|m| view! {
+                                    <li><a href=format!("/groups/{}", m.group)>{m.group_name.clone()}</a>
+                                    <span class="muted small">{format!(" · {}", m.role.as_str())}</span></li>
+                                }).collect_view()}
+                            </ul>
+                            {me.admin.then(|| view! { <groups::CreateGroupForm /> })}
+                        </section>
+                    }.into_any(),
+                    _ => ().into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 

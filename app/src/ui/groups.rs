@@ -1,0 +1,309 @@
+//! Groups: a chair's page to invite people and change their roles, the admin's form to create a
+//! group and appoint its chair, and the page an invitation link opens. Plain forms throughout,
+//! so they work without JavaScript; the server decides who may do what.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{components::A, hooks::use_params_map};
+
+use super::account::error_text;
+use crate::api::{GroupKind, GroupPage, InvitationCreated};
+
+#[server(prefix = "/_fn", endpoint = "group_page")]
+pub async fn load_group_page(group: String) -> Result<GroupPage, ServerFnError> {
+    super::backend()?
+        .0
+        .group_page(super::headers().await?, group)
+        .await
+        .map_err(super::backend_error)
+}
+
+#[server(prefix = "/_fn", endpoint = "create_group")]
+pub async fn new_group(name: String, kind: String) -> Result<(), ServerFnError> {
+    let kind =
+        GroupKind::parse(&kind).ok_or_else(|| ServerFnError::new("choose a kind of group"))?;
+    let g = super::backend()?
+        .0
+        .create_group(
+            super::headers().await?,
+            crate::api::CreateGroup { name, kind },
+        )
+        .await
+        .map_err(super::backend_error)?;
+    leptos_axum::redirect(&format!("/groups/{}", g.id));
+    Ok(())
+}
+
+#[server(prefix = "/_fn", endpoint = "invite")]
+pub async fn invite(
+    group: String,
+    role: String,
+    days: i64,
+) -> Result<InvitationCreated, ServerFnError> {
+    let role =
+        crate::api::Role::parse_member(&role).ok_or_else(|| ServerFnError::new("choose a role"))?;
+    super::backend()?
+        .0
+        .invite(
+            super::headers().await?,
+            group,
+            crate::api::CreateInvitation {
+                role,
+                days: Some(days),
+            },
+        )
+        .await
+        .map_err(super::backend_error)
+}
+
+#[server(prefix = "/_fn", endpoint = "set_role")]
+pub async fn set_member_role(
+    group: String,
+    account: String,
+    role: String,
+) -> Result<(), ServerFnError> {
+    // "remove" takes the member out of the group.
+    let role = match role.as_str() {
+        "remove" => crate::api::Role::Reader,
+        r => {
+            crate::api::Role::parse_member(r).ok_or_else(|| ServerFnError::new("choose a role"))?
+        }
+    };
+    super::backend()?
+        .0
+        .set_role(super::headers().await?, group.clone(), account, role)
+        .await
+        .map_err(super::backend_error)?;
+    leptos_axum::redirect(&format!("/groups/{group}"));
+    Ok(())
+}
+
+#[server(prefix = "/_fn", endpoint = "revoke")]
+pub async fn revoke(group: String, invitation: String) -> Result<(), ServerFnError> {
+    super::backend()?
+        .0
+        .revoke_invitation(super::headers().await?, group.clone(), invitation)
+        .await
+        .map_err(super::backend_error)?;
+    leptos_axum::redirect(&format!("/groups/{group}"));
+    Ok(())
+}
+
+#[server(prefix = "/_fn", endpoint = "accept")]
+pub async fn accept(token: String) -> Result<(), ServerFnError> {
+    let joined = super::backend()?
+        .0
+        .accept_invitation(super::headers().await?, token)
+        .await
+        .map_err(super::backend_error)?;
+    leptos_axum::redirect(&format!("/groups/{}", joined.group));
+    Ok(())
+}
+
+/// The admin's form for a new group (shown on the home page).
+#[component]
+pub fn CreateGroupForm() -> impl IntoView {
+    let action = ServerAction::<NewGroup>::new();
+    view! {
+        <ActionForm action attr:class="stack inline-stack">
+            <label for="g-name">"New group"</label>
+            <input id="g-name" name="name" type="text" required maxlength="200" placeholder="Dynamic Coalition on …" />
+            <label for="g-kind">"Kind"</label>
+            <select id="g-kind" name="kind">
+                <option value="bpf">"Best Practice Forum"</option>
+                <option value="dc">"Dynamic Coalition"</option>
+                <option value="other">"Other"</option>
+            </select>
+            {move || error_text(action.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            <div class="actions"><button type="submit" class="button">"Create group"</button></div>
+        </ActionForm>
+    }
+}
+
+#[component]
+pub fn GroupPageView() -> impl IntoView {
+    let params = use_params_map();
+    let group = move || params.read().get("id").unwrap_or_default();
+    let page = Resource::new(group, load_group_page);
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(p) => view! { <GroupAdmin page=p /> }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{error_text(Some(Err::<(), _>(e)))}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn GroupAdmin(page: GroupPage) -> impl IntoView {
+    let invite_action = ServerAction::<Invite>::new();
+    let role_action = ServerAction::<SetMemberRole>::new();
+    let revoke_action = ServerAction::<Revoke>::new();
+    let group = page.group.id.clone();
+    let roles: Vec<(&str, &str)> = if page.may_appoint {
+        vec![
+            ("participant", "Participant"),
+            ("drafter", "Drafter"),
+            ("chair", "Chair"),
+        ]
+    } else {
+        vec![("participant", "Participant"), ("drafter", "Drafter")]
+    };
+    let invite_roles = roles.clone();
+    let manage = page.may_manage || page.may_appoint;
+    let members = page.members.clone();
+    let invitations = page.invitations.clone();
+    let link =
+        move || {
+            invite_action.value().get().and_then(|r| r.ok()).map(|created| {
+            let expires = created.expires_at;
+            view! {
+                <p class="invite-link" role="status">
+                    "Send this link to the person you invite (it works once, until "
+                    {format!("{} days from now", (expires - now_secs()).max(0) / 86_400)} "): "
+                    <code>{created.url.clone()}</code>
+                </p>
+            }
+        })
+        };
+    view! {
+        <Title text=page.group.name.clone() />
+        <section class="form-page wide">
+            <p class="doc-group">{match page.group.kind { GroupKind::Bpf => "Best Practice Forum", GroupKind::Dc => "Dynamic Coalition", GroupKind::Other => "Group" }}</p>
+            <h1>{page.group.name.clone()}</h1>
+            {(!manage).then(|| view! { <p class="muted">"Only the group's chairs see its members and invitations."</p> })}
+            {manage.then(move || {
+                let g1 = group.clone();
+                let g2 = group.clone();
+                let g3 = group.clone();
+                view! {
+                    <h2>"Invite someone"</h2>
+                    <ActionForm action=invite_action attr:class="stack inline-stack">
+                        <input type="hidden" name="group" value=g1 />
+                        <label for="i-role">"Role"</label>
+                        <select id="i-role" name="role">
+                            {invite_roles.iter().map(|(k, l)| view! { <option value=*k>{*l}</option> }).collect_view()}
+                        </select>
+                        <label for="i-days">"Valid for (days)"</label>
+                        <input id="i-days" name="days" type="number" min="1" max="90" value="14" />
+                        {move || error_text(invite_action.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                        <div class="actions"><button type="submit" class="button primary">"Create invitation link"</button></div>
+                    </ActionForm>
+                    {link}
+                    <h2>"Members"</h2>
+                    {move || error_text(role_action.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                    <table class="members">
+                        <thead><tr><th>"Name"</th><th>"Login"</th><th>"Role"</th><th>"Change"</th></tr></thead>
+                        <tbody>
+                            {members.into_iter().map(|m| {
+                                let roles = roles.clone();
+                                let current = m.role.as_str();
+                                // A chair's role is the admin's to change.
+                                let can_change = roles.iter().any(|(k, _)| *k == current);
+                                let g = g2.clone();
+                                let label = format!("New role for {}", m.display_name);
+                                view! {
+                                    <tr>
+                                        <td>{m.display_name}</td>
+                                        <td>{m.login}</td>
+                                        <td>{current}</td>
+                                        <td>
+                                            {(!can_change).then(|| view! { <span class="muted small">"the admin appoints chairs"</span> })}
+                                            <ActionForm action=role_action attr:class="row-form" attr:hidden=!can_change>
+                                                <input type="hidden" name="group" value=g />
+                                                <input type="hidden" name="account" value=m.account />
+                                                <select name="role" aria-label=label>
+                                                    {roles.iter().map(|(k, l)| view! { <option value=*k selected=*k == current>{*l}</option> }).collect_view()}
+                                                    <option value="remove">"Remove from group"</option>
+                                                </select>
+                                                <button type="submit" class="button small">"Apply"</button>
+                                            </ActionForm>
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                    <h2>"Invitations"</h2>
+                    <ul class="invitations">
+                        {invitations.into_iter().map(|i| {
+                            let state = if i.accepted { "used" } else if i.revoked { "revoked" } else { "open" };
+                            let open = !i.accepted && !i.revoked;
+                            let g = g3.clone();
+                            let id = i.id.clone();
+                            view! {
+                                <li>
+                                    {format!("{} — {state}", i.role.as_str())}
+                                    {open.then(|| view! {
+                                        <ActionForm action=revoke_action attr:class="row-form">
+                                            <input type="hidden" name="group" value=g />
+                                            <input type="hidden" name="invitation" value=id />
+                                            <button type="submit" class="button small">"Revoke"</button>
+                                        </ActionForm>
+                                    })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }
+            })}
+        </section>
+    }
+}
+
+fn now_secs() -> i64 {
+    #[cfg(feature = "hydrate")]
+    {
+        (js_sys::Date::now() / 1000.0) as i64
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0)
+    }
+}
+
+/// Where an invitation link lands.
+#[component]
+pub fn InvitationPage() -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let action = ServerAction::<Accept>::new();
+    let me = Resource::new(|| (), |_| super::whoami());
+    view! {
+        <Title text="Invitation" />
+        <section class="form-page narrow">
+            <h1>"You are invited"</h1>
+            <p>"This link makes you a member of a group on Accord, with the role its chair chose."</p>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match me.await {
+                        Ok(Some(me)) => view! {
+                            <ActionForm action attr:class="stack">
+                                <input type="hidden" name="token" prop:value=token />
+                                <p>{format!("You will join as {}.", me.display_name)}</p>
+                                {move || error_text(action.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                                <div class="actions"><button type="submit" class="button primary">"Join the group"</button></div>
+                            </ActionForm>
+                        }.into_any(),
+                        _ => {
+                            let next = format!("/login?next=/invitations/{}", token());
+                            view! {
+                                <p>"Sign in first (or create an account), then open the link again."</p>
+                                <p class="actions">
+                                    <a class="button primary" href=next>"Sign in"</a>
+                                    <A href="/register">"Create an account"</A>
+                                </p>
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
