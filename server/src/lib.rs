@@ -73,13 +73,26 @@ fn backend_error(e: ApiError) -> BackendError {
 }
 
 impl PageBackend {
-    async fn principal(
-        &self,
-        headers: &axum::http::HeaderMap,
-    ) -> Result<auth::Principal, ApiError> {
-        auth::Principal::from_headers(&self.0, headers, "page".into()).await
+    /// Runs `f` for the requester `headers` name, with errors in the words a page may show.
+    fn as_requester<'a, T, Fut>(
+        &'a self,
+        headers: axum::http::HeaderMap,
+        f: impl FnOnce(&'a AppState, auth::Principal) -> Fut + Send + 'a,
+    ) -> BoxFuture<'a, Result<T, BackendError>>
+    where
+        Fut: std::future::Future<Output = Result<T, ApiError>> + Send + 'a,
+        T: 'a,
+    {
+        Box::pin(async move {
+            let who = auth::Principal::from_headers(&self.0, &headers, "page".into())
+                .await
+                .map_err(backend_error)?;
+            f(&self.0, who).await.map_err(backend_error)
+        })
     }
 }
+
+type Headers = axum::http::HeaderMap;
 
 impl Backend for PageBackend {
     fn list_documents(&self) -> BoxFuture<'_, Result<Vec<DocumentSummary>, BackendError>> {
@@ -88,167 +101,113 @@ impl Backend for PageBackend {
 
     fn document(
         &self,
-        headers: axum::http::HeaderMap,
+        h: Headers,
         id: String,
     ) -> BoxFuture<'_, Result<DocumentDetail, BackendError>> {
-        Box::pin(async move {
-            let who = self.principal(&headers).await.map_err(backend_error)?;
-            documents::detail_for(&self.0, &who, &id)
-                .await
-                .map_err(backend_error)
+        self.as_requester(h, move |s, who| async move {
+            documents::detail_for(s, &who, &id).await
         })
     }
 
     fn create_document(
         &self,
-        headers: axum::http::HeaderMap,
+        h: Headers,
         req: CreateDocument,
     ) -> BoxFuture<'_, Result<Created, BackendError>> {
-        Box::pin(async move {
-            let who = self.principal(&headers).await.map_err(backend_error)?;
-            documents::create_as(&self.0, &who, req)
-                .await
-                .map_err(backend_error)
+        self.as_requester(h, move |s, who| async move {
+            documents::create_as(s, &who, req).await
         })
     }
 
-    fn me(
-        &self,
-        headers: axum::http::HeaderMap,
-    ) -> BoxFuture<'_, Result<Option<Me>, BackendError>> {
-        Box::pin(async move {
-            let who = self.principal(&headers).await.map_err(backend_error)?;
-            match &who.account {
+    fn me(&self, h: Headers) -> BoxFuture<'_, Result<Option<Me>, BackendError>> {
+        self.as_requester(h, move |s, who| async move {
+            match who.account_id() {
                 None => Ok(None),
-                Some(a) => self
-                    .0
-                    .rooms
-                    .store()
-                    .me(&a.id)
-                    .await
-                    .map_err(|e| backend_error(e.into())),
+                Some(id) => Ok(s.rooms.store().me(id).await?),
             }
         })
     }
 
-    fn login(
-        &self,
-        headers: axum::http::HeaderMap,
-        login: Login,
-    ) -> BoxFuture<'_, Result<String, BackendError>> {
-        Box::pin(async move {
-            let who = self.principal(&headers).await.map_err(backend_error)?;
-            people::login(&self.0, &who, login)
-                .await
-                .map(|(_, c)| c)
-                .map_err(backend_error)
+    fn login(&self, h: Headers, login: Login) -> BoxFuture<'_, Result<String, BackendError>> {
+        self.as_requester(h, move |s, who| async move {
+            Ok(people::login(s, &who, login).await?.1)
         })
     }
 
-    fn register(
-        &self,
-        headers: axum::http::HeaderMap,
-        r: Register,
-    ) -> BoxFuture<'_, Result<String, BackendError>> {
-        Box::pin(async move {
-            let who = self.principal(&headers).await.map_err(backend_error)?;
-            people::register(&self.0, &who, r)
-                .await
-                .map(|(_, c)| c)
-                .map_err(backend_error)
+    fn register(&self, h: Headers, r: Register) -> BoxFuture<'_, Result<String, BackendError>> {
+        self.as_requester(h, move |s, who| async move {
+            Ok(people::register(s, &who, r).await?.1)
+        })
+    }
+
+    fn logout(&self, h: Headers) -> BoxFuture<'_, Result<String, BackendError>> {
+        self.as_requester(h, move |s, who| async move {
+            people::logout(s, &who).await?;
+            Ok(s.auth.clear_cookie())
         })
     }
 
     fn group_page(
         &self,
-        headers: axum::http::HeaderMap,
+        h: Headers,
         group: String,
     ) -> BoxFuture<'_, Result<GroupPage, BackendError>> {
-        Box::pin(async move {
-            let who = self.principal(&headers).await.map_err(backend_error)?;
-            people::group_page(&self.0, &who, &group)
-                .await
-                .map_err(backend_error)
+        self.as_requester(h, move |s, who| async move {
+            people::group_page(s, &who, &group).await
         })
     }
 
     fn create_group(
         &self,
-        headers: axum::http::HeaderMap,
+        h: Headers,
         g: CreateGroup,
     ) -> BoxFuture<'_, Result<Group, BackendError>> {
-        Box::pin(async move {
-            let who = self.principal(&headers).await.map_err(backend_error)?;
-            people::create_group(&self.0, &who, g)
-                .await
-                .map_err(backend_error)
+        self.as_requester(h, move |s, who| async move {
+            people::create_group(s, &who, g).await
         })
     }
 
     fn invite(
         &self,
-        headers: axum::http::HeaderMap,
+        h: Headers,
         group: String,
         inv: CreateInvitation,
     ) -> BoxFuture<'_, Result<InvitationCreated, BackendError>> {
-        Box::pin(async move {
-            let who = self.principal(&headers).await.map_err(backend_error)?;
-            people::create_invitation(&self.0, &who, &group, inv)
-                .await
-                .map_err(backend_error)
+        self.as_requester(h, move |s, who| async move {
+            people::create_invitation(s, &who, &group, inv).await
         })
     }
 
     fn revoke_invitation(
         &self,
-        headers: axum::http::HeaderMap,
+        h: Headers,
         group: String,
         invitation: String,
     ) -> BoxFuture<'_, Result<(), BackendError>> {
-        Box::pin(async move {
-            let who = self.principal(&headers).await.map_err(backend_error)?;
-            people::revoke_invitation(&self.0, &who, &group, &invitation)
-                .await
-                .map_err(backend_error)
+        self.as_requester(h, move |s, who| async move {
+            people::revoke_invitation(s, &who, &group, &invitation).await
         })
     }
 
     fn set_role(
         &self,
-        headers: axum::http::HeaderMap,
+        h: Headers,
         group: String,
         account: String,
         role: Role,
     ) -> BoxFuture<'_, Result<(), BackendError>> {
-        Box::pin(async move {
-            let who = self.principal(&headers).await.map_err(backend_error)?;
-            people::set_role(&self.0, &who, &group, &account, role)
-                .await
-                .map_err(backend_error)
+        self.as_requester(h, move |s, who| async move {
+            people::set_role(s, &who, &group, &account, role).await
         })
     }
 
     fn accept_invitation(
         &self,
-        headers: axum::http::HeaderMap,
+        h: Headers,
         token: String,
     ) -> BoxFuture<'_, Result<MembershipView, BackendError>> {
-        Box::pin(async move {
-            let who = self.principal(&headers).await.map_err(backend_error)?;
-            people::accept_invitation_view(&self.0, &who, &token)
-                .await
-                .map_err(backend_error)
-        })
-    }
-
-    fn logout(
-        &self,
-        headers: axum::http::HeaderMap,
-    ) -> BoxFuture<'_, Result<String, BackendError>> {
-        Box::pin(async move {
-            let who = self.principal(&headers).await.map_err(backend_error)?;
-            people::logout(&self.0, &who).await.map_err(backend_error)?;
-            Ok(self.0.auth.clear_cookie())
+        self.as_requester(h, move |s, who| async move {
+            people::accept_invitation_view(s, &who, &token).await
         })
     }
 }

@@ -9,7 +9,7 @@ use app::{
     model::{document, limits},
 };
 use automerge::{transaction::Transactable, ROOT};
-use common::{Peer, Server};
+use common::{Fixture, Peer, Server};
 use futures::SinkExt;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -17,10 +17,12 @@ const QUIET: Duration = Duration::from_millis(300);
 
 #[tokio::test]
 async fn two_peers_typing_in_one_paragraph_converge_over_websockets() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = Server::start(dir.path()).await;
-    let doc = server.first_document().await;
-    let drafter = common::login(server.addr, "drafter@example.org").await;
+    let Fixture {
+        dir: _dir,
+        server,
+        doc,
+        drafter,
+    } = Fixture::start().await;
     let mut a = Peer::connect_as(&server.sync_url(&doc), Some(&drafter)).await;
     let mut b = Peer::connect_as(&server.sync_url(&doc), Some(&drafter)).await;
     a.settle(QUIET).await;
@@ -54,10 +56,12 @@ async fn two_peers_typing_in_one_paragraph_converge_over_websockets() {
 
 #[tokio::test]
 async fn acknowledged_edits_survive_a_crash_and_restart() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = Server::start(dir.path()).await;
-    let doc = server.first_document().await;
-    let drafter = common::login(server.addr, "drafter@example.org").await;
+    let Fixture {
+        dir,
+        server,
+        doc,
+        drafter,
+    } = Fixture::start().await;
     let mut a = Peer::connect_as(&server.sync_url(&doc), Some(&drafter)).await;
     a.settle(QUIET).await;
     let id = document::read(&a.doc).expect("outline").paragraphs[2]
@@ -71,9 +75,7 @@ async fn acknowledged_edits_survive_a_crash_and_restart() {
     server.kill();
 
     let server = Server::start(dir.path()).await;
-    let detail = accord_server::documents::detail(&server.state.rooms, &doc)
-        .await
-        .expect("detail");
+    let detail = server.detail(&doc).await;
     assert!(detail.paragraphs[2].text.starts_with("Survives. "));
     let heads: Vec<String> = ours.iter().map(|h| h.to_string()).collect();
     assert_eq!(detail.heads, heads);
@@ -81,13 +83,13 @@ async fn acknowledged_edits_survive_a_crash_and_restart() {
 
 #[tokio::test]
 async fn garbage_bytes_close_the_connection_with_a_reason_and_leave_others_alone() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = Server::start(dir.path()).await;
-    let doc = server.first_document().await;
-    let drafter = common::login(server.addr, "drafter@example.org").await;
-    let before = accord_server::documents::detail(&server.state.rooms, &doc)
-        .await
-        .expect("detail");
+    let Fixture {
+        dir: _dir,
+        server,
+        doc,
+        drafter,
+    } = Fixture::start().await;
+    let before = server.detail(&doc).await;
     let mut good = Peer::connect_as(&server.sync_url(&doc), Some(&drafter)).await;
     good.settle(QUIET).await;
 
@@ -107,9 +109,7 @@ async fn garbage_bytes_close_the_connection_with_a_reason_and_leave_others_alone
         .clone();
     document::splice(&mut good.doc, &id, 0, 0, "Still here. ").expect("type");
     good.settle(QUIET).await;
-    let after = accord_server::documents::detail(&server.state.rooms, &doc)
-        .await
-        .expect("detail");
+    let after = server.detail(&doc).await;
     assert_eq!(
         after.paragraphs[2].text,
         format!("Still here. {}", before.paragraphs[2].text)
@@ -118,13 +118,13 @@ async fn garbage_bytes_close_the_connection_with_a_reason_and_leave_others_alone
 
 #[tokio::test]
 async fn a_schema_breaking_change_is_refused_and_never_stored() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = Server::start(dir.path()).await;
-    let doc = server.first_document().await;
-    let drafter = common::login(server.addr, "drafter@example.org").await;
-    let before = accord_server::documents::detail(&server.state.rooms, &doc)
-        .await
-        .expect("detail");
+    let Fixture {
+        dir,
+        server,
+        doc,
+        drafter,
+    } = Fixture::start().await;
+    let before = server.detail(&doc).await;
     let mut p = Peer::connect_as(&server.sync_url(&doc), Some(&drafter)).await;
     p.settle(QUIET).await;
     p.doc.put(ROOT, "title", 42).expect("put");
@@ -143,19 +143,19 @@ async fn a_schema_breaking_change_is_refused_and_never_stored() {
     );
     server.kill();
     let server = Server::start(dir.path()).await;
-    let after = accord_server::documents::detail(&server.state.rooms, &doc)
-        .await
-        .expect("detail");
+    let after = server.detail(&doc).await;
     assert_eq!(after.title, before.title);
     assert_eq!(after.heads, before.heads);
 }
 
 #[tokio::test]
 async fn a_frame_over_the_limit_is_refused_in_words() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = Server::start(dir.path()).await;
-    let doc = server.first_document().await;
-    let drafter = common::login(server.addr, "drafter@example.org").await;
+    let Fixture {
+        dir: _dir,
+        server,
+        doc,
+        drafter,
+    } = Fixture::start().await;
     let mut p = Peer::connect_as(&server.sync_url(&doc), Some(&drafter)).await;
     let big = vec![0x42u8; limits::MAX_SYNC_FRAME_BYTES + 1];
     p.ws.send(Message::Binary(big.into())).await.expect("send");
@@ -164,10 +164,12 @@ async fn a_frame_over_the_limit_is_refused_in_words() {
 
 #[tokio::test]
 async fn a_bad_control_frame_is_refused_in_words() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = Server::start(dir.path()).await;
-    let doc = server.first_document().await;
-    let drafter = common::login(server.addr, "drafter@example.org").await;
+    let Fixture {
+        dir: _dir,
+        server,
+        doc,
+        drafter,
+    } = Fixture::start().await;
     let mut p = Peer::connect_as(&server.sync_url(&doc), Some(&drafter)).await;
     p.ws.send(Message::Text("{\"type\":\"launch\"}".into()))
         .await
@@ -225,9 +227,7 @@ async fn readers_participants_and_the_admin_receive_the_document_but_cannot_chan
     let dir = tempfile::tempdir().expect("tempdir");
     let server = Server::start(dir.path()).await;
     let doc = server.first_document().await;
-    let before = accord_server::documents::detail(&server.state.rooms, &doc)
-        .await
-        .expect("detail");
+    let before = server.detail(&doc).await;
     let participant = common::login(server.addr, "participant@example.org").await;
     // The admin runs the installation but is no member of the group: a reader here.
     let admin = common::login(server.addr, "admin@example.org").await;
@@ -243,9 +243,7 @@ async fn readers_participants_and_the_admin_receive_the_document_but_cannot_chan
         let message = p.refused_with(ErrorCode::Forbidden).await;
         assert!(message.contains("may not change the text"), "{message}");
     }
-    let after = accord_server::documents::detail(&server.state.rooms, &doc)
-        .await
-        .expect("detail");
+    let after = server.detail(&doc).await;
     assert_eq!(after.heads, before.heads);
     assert_eq!(
         server

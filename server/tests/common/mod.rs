@@ -63,8 +63,43 @@ impl Server {
             .clone()
     }
 
+    /// The document as the server has it now.
+    pub async fn detail(&self, doc: &str) -> app::api::DocumentDetail {
+        accord_server::documents::detail(&self.state.rooms, doc)
+            .await
+            .expect("detail")
+    }
+
     pub fn sync_url(&self, doc: &str) -> String {
         format!("ws://{}/api/v1/documents/{doc}/sync", self.addr)
+    }
+}
+
+/// A started server over a fresh data folder, its sample document, and a drafter's cookie.
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+    pub server: Server,
+    pub doc: String,
+    pub drafter: String,
+}
+
+impl Fixture {
+    pub async fn start() -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let server = Server::start(dir.path()).await;
+        let doc = server.first_document().await;
+        let drafter = login(server.addr, "drafter@example.org").await;
+        Self {
+            dir,
+            server,
+            doc,
+            drafter,
+        }
+    }
+
+    /// A drafter's connection to the sample document.
+    pub async fn drafter_peer(&self) -> Peer {
+        Peer::connect_as(&self.server.sync_url(&self.doc), Some(&self.drafter)).await
     }
 }
 
