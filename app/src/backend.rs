@@ -5,7 +5,7 @@ use std::{future::Future, pin::Pin, sync::Arc};
 
 use crate::api::{
     CreateDocument, CreateGroup, CreateInvitation, Created, DocumentDetail, DocumentSummary, Group,
-    GroupPage, InvitationCreated, Login, Me, MembershipView, Register, Role,
+    GroupPage, InvitationCreated, Login, Me, MembershipView, ProfileUpdate, Register, Role,
 };
 
 /// The request's headers: the backend finds the requester (session cookie) in them.
@@ -46,6 +46,11 @@ pub trait Backend: Send + Sync + 'static {
     ) -> BoxFuture<'_, Result<String, BackendError>>;
     /// Signs out; returns the `Set-Cookie` value that clears the cookie.
     fn logout(&self, headers: Headers) -> BoxFuture<'_, Result<String, BackendError>>;
+    fn update_profile(
+        &self,
+        headers: Headers,
+        u: ProfileUpdate,
+    ) -> BoxFuture<'_, Result<Me, BackendError>>;
     fn group_page(
         &self,
         headers: Headers,

@@ -95,3 +95,19 @@ test('a chair invites a newcomer as a drafter, who registers, joins and edits', 
   await chairCtx.close();
   await newCtx.close();
 });
+
+test('a participant edits their profile', async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, env.server, 'participant@example.org');
+  await page.getByRole('link', { name: 'Priya Participant' }).click();
+  await page.getByRole('heading', { name: 'Your profile' }).waitFor();
+  await page.getByLabel('Affiliation').fill('Ministry of Digital Affairs');
+  await page.getByLabel('Region').selectOption('african');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+  await page.reload();
+  assert.equal(await page.getByLabel('Affiliation').inputValue(), 'Ministry of Digital Affairs');
+  assert.equal(await page.getByLabel('Region').inputValue(), 'african');
+  await context.close();
+});

@@ -18,7 +18,8 @@ use std::sync::Arc;
 use app::{
     api::{
         CreateDocument, CreateGroup, CreateInvitation, Created, DocumentDetail, DocumentSummary,
-        Group, GroupPage, InvitationCreated, Login, Me, MembershipView, Register, Role,
+        Group, GroupPage, InvitationCreated, Login, Me, MembershipView, ProfileUpdate, Register,
+        Role,
     },
     backend::{Backend, BackendError, BackendHandle, BoxFuture},
     ui::{shell, App},
@@ -144,6 +145,16 @@ impl Backend for PageBackend {
         self.as_requester(h, move |s, who| async move {
             people::logout(s, &who).await?;
             Ok(s.auth.clear_cookie())
+        })
+    }
+
+    fn update_profile(
+        &self,
+        h: Headers,
+        u: ProfileUpdate,
+    ) -> BoxFuture<'_, Result<Me, BackendError>> {
+        self.as_requester(h, move |s, who| async move {
+            people::update_profile(s, &who, u).await
         })
     }
 

@@ -181,3 +181,98 @@ pub fn RegisterPage() -> impl IntoView {
         </section>
     }
 }
+
+#[server(prefix = "/_fn", endpoint = "update_profile")]
+pub async fn update_profile(
+    display_name: String,
+    affiliation: String,
+    stakeholder_group: String,
+    region: String,
+    gender: String,
+    age_band: String,
+) -> Result<(), ServerFnError> {
+    let update = crate::api::ProfileUpdate {
+        display_name: Some(display_name),
+        affiliation: Some(affiliation),
+        stakeholder_group: Some(
+            StakeholderGroup::parse(&stakeholder_group)
+                .ok_or_else(|| ServerFnError::new("choose your stakeholder group"))?,
+        ),
+        region: Some(
+            Region::parse(&region).ok_or_else(|| ServerFnError::new("choose your region"))?,
+        ),
+        gender: Some(Gender::parse(&gender)),
+        age_band: Some(AgeBand::parse(&age_band)),
+    };
+    super::backend()?
+        .0
+        .update_profile(super::headers().await?, update)
+        .await
+        .map_err(super::backend_error)?;
+    leptos_axum::redirect("/profile?saved=1");
+    Ok(())
+}
+
+fn selected_options<T: Copy + PartialEq + 'static>(
+    all: &'static [T],
+    current: Option<T>,
+    key: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> impl IntoView {
+    all.iter()
+        .map(|v| view! { <option value=key(*v) selected=Some(*v) == current>{label(*v)}</option> })
+        .collect_view()
+}
+
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let action = ServerAction::<UpdateProfile>::new();
+    let me = Resource::new(|| (), |_| super::whoami());
+    let query = leptos_router::hooks::use_query_map();
+    let saved = move || {
+        query.read().get("saved").is_some() || action.value().get().is_some_and(|r| r.is_ok())
+    };
+    view! {
+        <Title text="Your profile" />
+        <section class="form-page">
+            <h1>"Your profile"</h1>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match me.await {
+                        Ok(Some(me)) => view! {
+                            <p class="muted">{format!("Signed in as {}.", me.login)}</p>
+                            <ActionForm action attr:class="stack">
+                                <label for="p-name">"Display name"</label>
+                                <input id="p-name" name="display_name" type="text" required maxlength="64" value=me.display_name.clone() />
+                                <label for="p-affiliation">"Affiliation"</label>
+                                <input id="p-affiliation" name="affiliation" type="text" maxlength="200" value=me.affiliation.clone() />
+                                <label for="p-group">"Stakeholder group"</label>
+                                <select id="p-group" name="stakeholder_group">
+                                    {selected_options(StakeholderGroup::ALL, Some(me.stakeholder_group), StakeholderGroup::key, StakeholderGroup::label)}
+                                </select>
+                                <label for="p-region">"Region"</label>
+                                <select id="p-region" name="region">
+                                    {selected_options(Region::ALL, Some(me.region), Region::key, Region::label)}
+                                </select>
+                                <label for="p-gender">"Gender (optional, shown only in aggregate)"</label>
+                                <select id="p-gender" name="gender">
+                                    <option value="">"Prefer not to say"</option>
+                                    {selected_options(Gender::ALL, me.gender, Gender::key, Gender::label)}
+                                </select>
+                                <label for="p-age">"Age band (optional, shown only in aggregate)"</label>
+                                <select id="p-age" name="age_band">
+                                    <option value="">"Prefer not to say"</option>
+                                    {selected_options(AgeBand::ALL, me.age_band, AgeBand::key, AgeBand::label)}
+                                </select>
+                                {move || error_text(action.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                                {move || saved().then(|| view! { <p class="saved" role="status">"Saved."</p> })}
+                                <div class="actions"><button type="submit" class="button primary">"Save"</button></div>
+                            </ActionForm>
+                        }.into_any(),
+                        _ => view! { <p>"Sign in to see your profile. " <A href="/login?next=/profile">"Sign in"</A></p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

@@ -87,6 +87,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("new") view=NewDocumentPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("login") view=account::LoginPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("register") view=account::RegisterPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("profile") view=account::ProfilePage ssr=SsrMode::Async />
                     <Route
                         path=(StaticSegment("groups"), ParamSegment("id"))
                         view=groups::GroupPageView
@@ -169,7 +170,7 @@ fn UserMenu() -> impl IntoView {
                 match me.await {
                     Ok(Some(me)) => view! {
                         <A href="/new" attr:class="button primary small">"New document"</A>
-                        <span class="who" title=me.login.clone()>{me.display_name.clone()}</span>
+                        <A href="/profile" attr:class="who" attr:title=me.login.clone()>{me.display_name.clone()}</A>
                         <ActionForm action=logout attr:class="inline-form">
                             <button type="submit" class="link-button">"Sign out"</button>
                         </ActionForm>
