@@ -281,27 +281,44 @@ fn rss_kb(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
-async fn post_json(addr: &str, path: &str, body: &str) -> Result<serde_json::Value> {
+/// A POST with a JSON body; returns the JSON answer and the session cookie it set, if any.
+async fn post_json(
+    addr: &str,
+    path: &str,
+    body: &str,
+    cookie: Option<&str>,
+) -> Result<(serde_json::Value, Option<String>)> {
     let mut s = TcpStream::connect(addr).await?;
+    let cookie = cookie
+        .map(|c| format!("Cookie: {c}\r\nOrigin: http://{addr}\r\n"))
+        .unwrap_or_default();
     let req = format!(
-        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\n{cookie}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
     s.write_all(req.as_bytes()).await?;
     let mut resp = String::new();
     s.read_to_string(&mut resp).await?;
-    let json = resp
-        .split("\r\n\r\n")
-        .nth(1)
+    let (head, json) = resp
+        .split_once("\r\n\r\n")
         .ok_or_else(|| anyhow!("no body"))?;
-    Ok(serde_json::from_str(json)?)
+    let set_cookie = head
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .and_then(|c| c.split(';').next())
+        .map(str::to_string);
+    Ok((serde_json::from_str(json)?, set_cookie))
 }
 
 type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<TcpStream>>;
 
-/// Full sync of `doc` over a fresh connection, until both sides have everything.
-async fn handshake(url: &str, doc: &mut AutoCommit) -> Result<(Ws, sync::State)> {
-    let (mut ws, _) = tokio_tungstenite::connect_async_with_config(url, None, true).await?;
+/// Full sync of `doc` over a fresh connection signed in with `cookie`, until both sides have
+/// everything; the document then writes as the actor the server assigned to the connection.
+async fn handshake(url: &str, cookie: &str, doc: &mut AutoCommit) -> Result<(Ws, sync::State)> {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let mut req = url.into_client_request()?;
+    req.headers_mut().insert("cookie", cookie.parse()?);
+    let (mut ws, _) = tokio_tungstenite::connect_async_with_config(req, None, true).await?;
     let mut state = sync::State::new();
     if let Some(m) = doc.sync().generate_sync_message(&mut state) {
         ws.send(WsMessage::Binary(m.encode().into())).await?;
@@ -310,6 +327,15 @@ async fn handshake(url: &str, doc: &mut AutoCommit) -> Result<(Ws, sync::State)>
         let frame = tokio::time::timeout(Duration::from_secs(30), ws.next())
             .await?
             .ok_or_else(|| anyhow!("closed during handshake"))??;
+        if let WsMessage::Text(t) = &frame {
+            if let Ok(app::api::ServerFrame::Welcome {
+                actor: Some(hex), ..
+            }) = serde_json::from_str(t)
+            {
+                doc.commit();
+                doc.set_actor(automerge::ActorId::from(hex::decode(hex)?));
+            }
+        }
         if let WsMessage::Binary(b) = frame {
             doc.sync()
                 .receive_sync_message(&mut state, sync::Message::decode(&b)?)?;
@@ -482,7 +508,11 @@ async fn round(n: usize, warmup: Duration, window: Duration) -> Result<Round> {
     let body =
         serde_json::json!({ "title": "Load", "markdown": format!("# Load\n\n{paragraphs}") })
             .to_string();
-    let created = post_json(&server.addr, "/api/v1/documents", &body).await?;
+    // The editors are drafters of the demo group (every connection gets an actor of its own).
+    let login = serde_json::json!({ "login": "drafter@example.org", "password": accord_server::seed::DEMO_PASSWORD }).to_string();
+    let (_, cookie) = post_json(&server.addr, "/api/v1/auth/login", &login, None).await?;
+    let cookie = cookie.ok_or_else(|| anyhow!("signing in gave no session cookie"))?;
+    let (created, _) = post_json(&server.addr, "/api/v1/documents", &body, Some(&cookie)).await?;
     let doc_id = created["id"]
         .as_str()
         .ok_or_else(|| anyhow!("no id: {created}"))?
@@ -490,9 +520,9 @@ async fn round(n: usize, warmup: Duration, window: Duration) -> Result<Round> {
     let url = format!("ws://{}/api/v1/documents/{doc_id}/sync", server.addr);
 
     let mut base = document::empty_doc();
-    let (ws0, st0) = handshake(&url, &mut base).await?;
+    let (ws0, st0) = handshake(&url, &cookie, &mut base).await?;
     let mut obs2 = base.fork();
-    let (ws1, st1) = handshake(&url, &mut obs2).await?;
+    let (ws1, st1) = handshake(&url, &cookie, &mut obs2).await?;
     let ids: Vec<String> = document::read(&base)?
         .paragraphs
         .into_iter()
@@ -507,9 +537,9 @@ async fn round(n: usize, warmup: Duration, window: Duration) -> Result<Round> {
         let mut set = Vec::new();
         for &i in chunk {
             let mut doc = base.fork();
-            let url = url.clone();
+            let (url, cookie) = (url.clone(), cookie.clone());
             set.push(tokio::spawn(async move {
-                let (ws, _) = handshake(&url, &mut doc).await?;
+                let (ws, _) = handshake(&url, &cookie, &mut doc).await?;
                 Ok::<_, anyhow::Error>((i, ws, doc))
             }));
         }
