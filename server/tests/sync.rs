@@ -223,7 +223,8 @@ async fn compaction_keeps_every_change() {
 }
 
 #[tokio::test]
-async fn readers_participants_and_the_admin_receive_the_document_but_cannot_change_it() {
+async fn readers_participants_the_admin_and_other_chairs_receive_the_document_but_cannot_change_it()
+{
     let dir = tempfile::tempdir().expect("tempdir");
     let server = Server::start(dir.path()).await;
     let doc = server.first_document().await;
@@ -231,7 +232,40 @@ async fn readers_participants_and_the_admin_receive_the_document_but_cannot_chan
     let participant = common::login(server.addr, "participant@example.org").await;
     // The admin runs the installation but is no member of the group: a reader here.
     let admin = common::login(server.addr, "admin@example.org").await;
-    for cookie in [None, Some(participant.as_str()), Some(admin.as_str())] {
+    // Neither is the chair of another group.
+    let store = server.state.rooms.store();
+    store
+        .create_group("dc-other", "Another coalition", "dc")
+        .await
+        .expect("group");
+    let register = app::api::Register {
+        login: "other-chair@example.org".into(),
+        password: String::new(),
+        display_name: "Other chair".into(),
+        affiliation: String::new(),
+        stakeholder_group: app::api::StakeholderGroup::Academia,
+        region: app::api::Region::African,
+        gender: None,
+        age_band: None,
+    };
+    let hash =
+        accord_server::auth::hash_password(accord_server::seed::DEMO_PASSWORD).expect("hash");
+    let other = store
+        .create_account(&register, &hash, false)
+        .await
+        .expect("db")
+        .expect("new");
+    store
+        .set_role("dc-other", &other.id, app::api::Role::Chair)
+        .await
+        .expect("role");
+    let other_chair = common::login(server.addr, "other-chair@example.org").await;
+    for cookie in [
+        None,
+        Some(participant.as_str()),
+        Some(admin.as_str()),
+        Some(other_chair.as_str()),
+    ] {
         let mut p = Peer::connect_as(&server.sync_url(&doc), cookie).await;
         p.settle(QUIET).await;
         assert_eq!(document::read(&p.doc).expect("outline").title, before.title);
