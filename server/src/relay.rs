@@ -24,7 +24,10 @@
 //! may not edit, or a change that breaks the schema is refused, and the document is rolled back
 //! to the heads it had before the message.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::{
+    collections::{BTreeMap, BTreeSet, HashSet},
+    sync::Arc,
+};
 
 use app::{
     api::{ClientFrame, ErrorCode, PeerPresence, Role, ServerFrame},
@@ -102,7 +105,7 @@ pub struct PeerInfo {
     pub actor: Option<ActorId>,
     /// Every actor whose changes this connection may push: its own, and those the server
     /// assigned to the same account before (edits made offline in an earlier session).
-    pub actors: HashSet<ActorId>,
+    pub actors: Arc<HashSet<ActorId>>,
 }
 
 impl PeerInfo {
@@ -117,7 +120,7 @@ impl PeerInfo {
                 admin: false,
                 role,
             },
-            actors: HashSet::from([actor.clone()]),
+            actors: Arc::new(HashSet::from([actor.clone()])),
             actor: Some(actor),
         }
     }

@@ -59,6 +59,7 @@ impl PeerInfo {
             .into_iter()
             .filter_map(|hex| hex::decode(hex).ok().map(automerge::ActorId::from))
             .collect();
+        let actors = Arc::new(actors);
         Ok(Self {
             account: Some(account.id.clone()),
             name: account.display_name.clone(),
