@@ -56,6 +56,19 @@ pub async fn logout() -> Result<(), ServerFnError> {
     Ok(())
 }
 
+/// The stakeholder group and region a registration or profile form sent.
+#[cfg(feature = "ssr")]
+fn profile_choices(
+    stakeholder_group: &str,
+    region: &str,
+) -> Result<(StakeholderGroup, Region), ServerFnError> {
+    Ok((
+        StakeholderGroup::parse(stakeholder_group)
+            .ok_or_else(|| ServerFnError::new("choose your stakeholder group"))?,
+        Region::parse(region).ok_or_else(|| ServerFnError::new("choose your region"))?,
+    ))
+}
+
 #[server(prefix = "/_fn", endpoint = "register")]
 pub async fn register(
     login: String,
@@ -67,9 +80,7 @@ pub async fn register(
     gender: String,
     age_band: String,
 ) -> Result<(), ServerFnError> {
-    let stakeholder_group = StakeholderGroup::parse(&stakeholder_group)
-        .ok_or_else(|| ServerFnError::new("choose your stakeholder group"))?;
-    let region = Region::parse(&region).ok_or_else(|| ServerFnError::new("choose your region"))?;
+    let (stakeholder_group, region) = profile_choices(&stakeholder_group, &region)?;
     let r = crate::api::Register {
         login,
         password,
@@ -191,16 +202,12 @@ pub async fn update_profile(
     gender: String,
     age_band: String,
 ) -> Result<(), ServerFnError> {
+    let (stakeholder_group, region) = profile_choices(&stakeholder_group, &region)?;
     let update = crate::api::ProfileUpdate {
         display_name: Some(display_name),
         affiliation: Some(affiliation),
-        stakeholder_group: Some(
-            StakeholderGroup::parse(&stakeholder_group)
-                .ok_or_else(|| ServerFnError::new("choose your stakeholder group"))?,
-        ),
-        region: Some(
-            Region::parse(&region).ok_or_else(|| ServerFnError::new("choose your region"))?,
-        ),
+        stakeholder_group: Some(stakeholder_group),
+        region: Some(region),
         gender: Some(Gender::parse(&gender)),
         age_band: Some(AgeBand::parse(&age_band)),
     };
