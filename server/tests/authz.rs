@@ -6,7 +6,7 @@ mod common;
 
 use accord_server::{router, seed, store::Store, AppState};
 use app::{
-    api::{Region, Register, Role, StakeholderGroup},
+    api::Role,
     model::policy::{self, Action, Standing},
 };
 use axum::{
@@ -84,35 +84,14 @@ async fn world() -> World {
         .create_group("dc-other", "Another coalition", "dc")
         .await
         .expect("group");
-    let hash = accord_server::auth::hash_password(seed::DEMO_PASSWORD).expect("hash");
-    let register = |login: &str| Register {
-        login: login.into(),
-        password: String::new(),
-        display_name: login.into(),
-        affiliation: String::new(),
-        stakeholder_group: StakeholderGroup::Academia,
-        region: Region::African,
-        gender: None,
-        age_band: None,
-    };
-    let other = store
-        .create_account(&register("other-chair@example.org"), &hash, false)
-        .await
-        .expect("db")
-        .expect("new");
-    store
-        .set_role("dc-other", &other.id, Role::Chair)
-        .await
-        .expect("role");
-    let member = store
-        .create_account(&register("member@example.org"), &hash, false)
-        .await
-        .expect("db")
-        .expect("new");
-    store
-        .set_role(seed::DEMO_GROUP, &member.id, Role::Participant)
-        .await
-        .expect("role");
+    common::add_member(store, "other-chair@example.org", "dc-other", Role::Chair).await;
+    let member = common::add_member(
+        store,
+        "member@example.org",
+        seed::DEMO_GROUP,
+        Role::Participant,
+    )
+    .await;
     let chair = store
         .account_by_login("chair@example.org")
         .await
@@ -135,7 +114,7 @@ async fn world() -> World {
         app: router(state.clone()),
         state,
         doc,
-        member: member.id,
+        member,
         invitation,
     }
 }

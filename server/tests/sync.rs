@@ -238,27 +238,13 @@ async fn readers_participants_the_admin_and_other_chairs_receive_the_document_bu
         .create_group("dc-other", "Another coalition", "dc")
         .await
         .expect("group");
-    let register = app::api::Register {
-        login: "other-chair@example.org".into(),
-        password: String::new(),
-        display_name: "Other chair".into(),
-        affiliation: String::new(),
-        stakeholder_group: app::api::StakeholderGroup::Academia,
-        region: app::api::Region::African,
-        gender: None,
-        age_band: None,
-    };
-    let hash =
-        accord_server::auth::hash_password(accord_server::seed::DEMO_PASSWORD).expect("hash");
-    let other = store
-        .create_account(&register, &hash, false)
-        .await
-        .expect("db")
-        .expect("new");
-    store
-        .set_role("dc-other", &other.id, app::api::Role::Chair)
-        .await
-        .expect("role");
+    common::add_member(
+        store,
+        "other-chair@example.org",
+        "dc-other",
+        app::api::Role::Chair,
+    )
+    .await;
     let other_chair = common::login(server.addr, "other-chair@example.org").await;
     for cookie in [
         None,

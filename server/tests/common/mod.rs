@@ -105,6 +105,31 @@ impl Fixture {
 
 type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
+/// Adds an account (with the demo password) as `role` of `group`; returns its id.
+pub async fn add_member(store: &Store, login: &str, group: &str, role: app::api::Role) -> String {
+    let register = app::api::Register {
+        login: login.into(),
+        password: String::new(),
+        display_name: login.into(),
+        affiliation: String::new(),
+        stakeholder_group: app::api::StakeholderGroup::Academia,
+        region: app::api::Region::African,
+        gender: None,
+        age_band: None,
+    };
+    let hash = accord_server::auth::hash_password(seed::DEMO_PASSWORD).expect("hash");
+    let account = store
+        .create_account(&register, &hash, false)
+        .await
+        .expect("db")
+        .expect("a new login");
+    store
+        .set_role(group, &account.id, role)
+        .await
+        .expect("role");
+    account.id
+}
+
 /// Signs a demo account in through `router(..).oneshot`; returns the `Cookie` header value.
 pub async fn session(app: &axum::Router, login: &str) -> String {
     use tower::ServiceExt;
