@@ -31,6 +31,7 @@ macro_rules! choice {
     };
 }
 
+pub mod anchor;
 pub mod consensus;
 pub mod document;
 pub mod limits;
