@@ -109,6 +109,9 @@ pub enum ServerFrame {
     Presence(PeerPresence),
     /// Someone left.
     Left { peer: u64 },
+    /// Feedback on a paragraph changed (a comment, a stance, a response or a moderation): its
+    /// figures now. Viewers showing that paragraph's thread fetch it again.
+    Feedback { consensus: ParagraphConsensus },
     /// The server refuses what this connection sent; it closes the connection after this frame.
     Error { code: ErrorCode, message: String },
 }
@@ -344,4 +347,166 @@ pub struct AuditEntry {
     pub actor: Option<String>,
     pub address: Option<String>,
     pub detail: String,
+}
+
+// ---- Feedback: comments, stances, responses, moderation, the consensus map ----
+
+pub use crate::model::consensus::{
+    Balance, Breakdown, Disposition, Flag, GenderCount, GroupCount, GroupTally, Level,
+    ParagraphConsensus, RegionCount, RegionTally, Stance, Tally,
+};
+
+/// A selected span of a paragraph: automerge cursors of its first and last character, as
+/// `ReadDoc::get_cursor` prints them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Anchor {
+    pub first: String,
+    pub last: String,
+}
+
+/// Body of `POST /api/v1/documents/{id}/paragraphs/{paragraph}/comments`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewComment {
+    /// Plain text; links are made clickable when shown.
+    pub body: String,
+    /// The comment this replies to.
+    #[serde(default)]
+    pub parent: Option<i64>,
+    /// The span commented on; absent for the whole paragraph.
+    #[serde(default)]
+    pub anchor: Option<Anchor>,
+}
+
+/// Body of `PATCH /api/v1/documents/{id}/comments/{comment}`: the author's new wording.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct EditComment {
+    pub body: String,
+}
+
+/// Body of `PUT /api/v1/documents/{id}/paragraphs/{paragraph}/stance`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SetStance {
+    pub stance: Stance,
+    /// Why; required for an objection.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// Body of a chair's response to a comment or an objection.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Respond {
+    pub disposition: Disposition,
+    pub reason: String,
+}
+
+/// Body of `POST /api/v1/documents/{id}/comments/{comment}/hide`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Hide {
+    /// Shown to everyone in the comment's place.
+    pub reason: String,
+}
+
+/// A chair's response, as shown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct Response {
+    pub disposition: Disposition,
+    pub reason: String,
+    /// The chair's display name.
+    pub by: String,
+    /// Unix seconds.
+    pub at: i64,
+}
+
+/// Why a comment is hidden, as shown in its place.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct Hidden {
+    pub reason: String,
+    pub by: String,
+    pub at: i64,
+}
+
+/// A comment or reply as a viewer sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct Comment {
+    pub id: i64,
+    pub paragraph: String,
+    /// The top-level comment this replies to.
+    pub parent: Option<i64>,
+    pub author: String,
+    pub affiliation: String,
+    /// `None` when hidden and the viewer is not a chair.
+    pub body: Option<String>,
+    /// The commented span's words as the text is now (empty when they were all deleted).
+    pub quote: Option<String>,
+    /// The span's UTF-16 offsets in the paragraph now.
+    pub span: Option<(u32, u32)>,
+    pub anchor: Option<Anchor>,
+    /// Unix seconds.
+    pub created_at: i64,
+    pub edited_at: Option<i64>,
+    pub hidden: Option<Hidden>,
+    pub response: Option<Response>,
+    /// Whether the viewer wrote it and may still edit it (nobody has replied).
+    pub editable: bool,
+}
+
+/// A current objection to a paragraph: who raised it, why, and how a chair answered.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct Objection {
+    /// The stance entry; responses are addressed to it.
+    pub id: i64,
+    pub paragraph: String,
+    pub author: String,
+    pub affiliation: String,
+    pub reason: String,
+    pub at: i64,
+    pub response: Option<Response>,
+}
+
+/// The viewer's own stance on a paragraph.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct YourStance {
+    pub stance: Stance,
+    pub reason: Option<String>,
+}
+
+/// Everything about one paragraph's feedback: `GET .../paragraphs/{paragraph}/feedback`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct Thread {
+    pub consensus: ParagraphConsensus,
+    /// Oldest first; replies follow their comment.
+    pub comments: Vec<Comment>,
+    pub objections: Vec<Objection>,
+    pub your_stance: Option<YourStance>,
+    /// Whether the viewer may comment and state a stance.
+    pub you_may_comment: bool,
+    /// Whether the viewer may respond and moderate (a chair).
+    pub you_may_moderate: bool,
+}
+
+/// The consensus map of a document: `GET /api/v1/documents/{id}/feedback`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct DocumentFeedback {
+    /// One entry per live paragraph, in document order.
+    pub paragraphs: Vec<ParagraphConsensus>,
+    pub balance: Balance,
 }

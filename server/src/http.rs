@@ -1,9 +1,10 @@
 //! The JSON API under `/api/v1`, its OpenAPI description, and the sync WebSocket's handshake.
 
 use app::api::{
-    AuditEntry, CreateDocument, CreateGroup, CreateInvitation, Created, DocumentDetail,
-    DocumentSummary, ErrorBody, Group, Invitation, InvitationCreated, Login, Me, Member,
-    ProfileUpdate, Register, Role, SetRole,
+    AuditEntry, Comment, CreateDocument, CreateGroup, CreateInvitation, Created, DocumentDetail,
+    DocumentFeedback, DocumentSummary, EditComment, ErrorBody, Group, Hide, Invitation,
+    InvitationCreated, Login, Me, Member, NewComment, ParagraphConsensus, ProfileUpdate, Register,
+    Respond, Role, SetRole, SetStance, Thread,
 };
 use app::model::policy::Action;
 use axum::{
@@ -19,6 +20,8 @@ use crate::{
     auth::Principal,
     documents,
     error::{ApiError, ApiJson},
+    feedback,
+    feedback_store::Target,
     people, AppState,
 };
 
@@ -28,8 +31,63 @@ use crate::{
         title = "Accord API",
         description = "Draft texts together and show how far a community agrees with them."
     ),
-    paths(list_documents, create_document, get_document, get_markdown, sync),
+    paths(
+        list_documents,
+        create_document,
+        get_document,
+        get_markdown,
+        sync,
+        register,
+        login,
+        logout,
+        get_me,
+        patch_me,
+        list_groups,
+        create_group,
+        list_members,
+        put_member,
+        delete_member,
+        list_invitations,
+        post_invitation,
+        delete_invitation,
+        accept_invitation,
+        audit_log,
+        get_feedback,
+        get_thread,
+        post_comment,
+        patch_comment,
+        put_stance,
+        respond_comment,
+        respond_objection,
+        hide_comment
+    ),
     components(schemas(
+        app::api::Anchor,
+        app::api::Balance,
+        app::api::Breakdown,
+        app::api::Comment,
+        app::api::Disposition,
+        app::api::DocumentFeedback,
+        app::api::EditComment,
+        app::api::Flag,
+        app::api::GenderCount,
+        app::api::GroupCount,
+        app::api::GroupTally,
+        app::api::Hidden,
+        app::api::Hide,
+        app::api::Level,
+        app::api::NewComment,
+        app::api::Objection,
+        app::api::ParagraphConsensus,
+        app::api::RegionCount,
+        app::api::RegionTally,
+        app::api::Respond,
+        app::api::Response,
+        app::api::SetStance,
+        app::api::Stance,
+        app::api::Tally,
+        app::api::Thread,
+        app::api::YourStance,
         DocumentSummary,
         DocumentDetail,
         CreateDocument,
@@ -75,6 +133,163 @@ pub fn routes() -> Router<AppState> {
             post(accept_invitation),
         )
         .route("/api/v1/audit", get(audit_log))
+        .route("/api/v1/documents/{id}/feedback", get(get_feedback))
+        .route(
+            "/api/v1/documents/{id}/paragraphs/{paragraph}/feedback",
+            get(get_thread),
+        )
+        .route(
+            "/api/v1/documents/{id}/paragraphs/{paragraph}/comments",
+            post(post_comment),
+        )
+        .route(
+            "/api/v1/documents/{id}/paragraphs/{paragraph}/stance",
+            put(put_stance),
+        )
+        .route(
+            "/api/v1/documents/{id}/comments/{comment}",
+            axum::routing::patch(patch_comment),
+        )
+        .route(
+            "/api/v1/documents/{id}/comments/{comment}/response",
+            post(respond_comment),
+        )
+        .route(
+            "/api/v1/documents/{id}/comments/{comment}/hide",
+            post(hide_comment),
+        )
+        .route(
+            "/api/v1/documents/{id}/objections/{objection}/response",
+            post(respond_objection),
+        )
+}
+
+/// A comment or objection number from a path; anything else names nothing here.
+fn number(what: &str, raw: &str) -> Result<i64, ApiError> {
+    raw.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "unknown {what} '{}'",
+            raw.chars().take(40).collect::<String>()
+        ))
+    })
+}
+
+/// The consensus map: every live paragraph's figures, flags and breakdowns, and the document's
+/// participation balance.
+#[utoipa::path(get, path = "/api/v1/documents/{id}/feedback", params(("id" = String, Path)),
+    responses((status = 200, body = DocumentFeedback), (status = 404, body = ErrorBody)))]
+async fn get_feedback(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(id): Path<String>,
+) -> Result<Json<DocumentFeedback>, ApiError> {
+    Ok(Json(feedback::document_feedback(&state, &who, &id).await?))
+}
+
+/// One paragraph's comments, objections, figures, and the caller's own stance.
+#[utoipa::path(get, path = "/api/v1/documents/{id}/paragraphs/{paragraph}/feedback",
+    params(("id" = String, Path), ("paragraph" = String, Path)),
+    responses((status = 200, body = Thread), (status = 404, body = ErrorBody)))]
+async fn get_thread(
+    State(state): State<AppState>,
+    who: Principal,
+    Path((id, paragraph)): Path<(String, String)>,
+) -> Result<Json<Thread>, ApiError> {
+    Ok(Json(feedback::thread(&state, &who, &id, &paragraph).await?))
+}
+
+/// Comments on a paragraph (or a span of it), or replies to a comment. Participants and up.
+#[utoipa::path(post, path = "/api/v1/documents/{id}/paragraphs/{paragraph}/comments",
+    params(("id" = String, Path), ("paragraph" = String, Path)), request_body = NewComment,
+    responses((status = 201, body = Comment), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn post_comment(
+    State(state): State<AppState>,
+    who: Principal,
+    Path((id, paragraph)): Path<(String, String)>,
+    ApiJson(c): ApiJson<NewComment>,
+) -> Result<(StatusCode, Json<Comment>), ApiError> {
+    let comment = feedback::comment(&state, &who, &id, &paragraph, c).await?;
+    Ok((StatusCode::CREATED, Json(comment)))
+}
+
+/// Its author rewords a comment, until someone replies.
+#[utoipa::path(patch, path = "/api/v1/documents/{id}/comments/{comment}",
+    params(("id" = String, Path), ("comment" = i64, Path)), request_body = EditComment,
+    responses((status = 200, body = Comment), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn patch_comment(
+    State(state): State<AppState>,
+    who: Principal,
+    Path((id, comment)): Path<(String, String)>,
+    ApiJson(e): ApiJson<EditComment>,
+) -> Result<Json<Comment>, ApiError> {
+    let comment = number("comment", &comment)?;
+    Ok(Json(
+        feedback::edit_comment(&state, &who, &id, comment, e).await?,
+    ))
+}
+
+/// States the caller's stance on a paragraph, replacing any earlier one (which stays in the
+/// history). An objection needs a reason. Returns the paragraph's figures.
+#[utoipa::path(put, path = "/api/v1/documents/{id}/paragraphs/{paragraph}/stance",
+    params(("id" = String, Path), ("paragraph" = String, Path)), request_body = SetStance,
+    responses((status = 200, body = ParagraphConsensus), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn put_stance(
+    State(state): State<AppState>,
+    who: Principal,
+    Path((id, paragraph)): Path<(String, String)>,
+    ApiJson(s): ApiJson<SetStance>,
+) -> Result<Json<ParagraphConsensus>, ApiError> {
+    Ok(Json(
+        feedback::set_stance(&state, &who, &id, &paragraph, s).await?,
+    ))
+}
+
+/// A chair's response to a comment: answered, accepted, partly accepted or not, with a reason.
+#[utoipa::path(post, path = "/api/v1/documents/{id}/comments/{comment}/response",
+    params(("id" = String, Path), ("comment" = i64, Path)), request_body = Respond,
+    responses((status = 200, body = ParagraphConsensus), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn respond_comment(
+    State(state): State<AppState>,
+    who: Principal,
+    Path((id, comment)): Path<(String, String)>,
+    ApiJson(r): ApiJson<Respond>,
+) -> Result<Json<ParagraphConsensus>, ApiError> {
+    let target = Target::Comment(number("comment", &comment)?);
+    Ok(Json(feedback::respond(&state, &who, &id, target, r).await?))
+}
+
+/// A chair's response to a current objection (an oppose stance, by its entry id).
+#[utoipa::path(post, path = "/api/v1/documents/{id}/objections/{objection}/response",
+    params(("id" = String, Path), ("objection" = i64, Path)), request_body = Respond,
+    responses((status = 200, body = ParagraphConsensus), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn respond_objection(
+    State(state): State<AppState>,
+    who: Principal,
+    Path((id, objection)): Path<(String, String)>,
+    ApiJson(r): ApiJson<Respond>,
+) -> Result<Json<ParagraphConsensus>, ApiError> {
+    let target = Target::Objection(number("objection", &objection)?);
+    Ok(Json(feedback::respond(&state, &who, &id, target, r).await?))
+}
+
+/// A chair hides a comment with a reason shown in its place; nothing is deleted.
+#[utoipa::path(post, path = "/api/v1/documents/{id}/comments/{comment}/hide",
+    params(("id" = String, Path), ("comment" = i64, Path)), request_body = Hide,
+    responses((status = 200, body = ParagraphConsensus), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn hide_comment(
+    State(state): State<AppState>,
+    who: Principal,
+    Path((id, comment)): Path<(String, String)>,
+    ApiJson(h): ApiJson<Hide>,
+) -> Result<Json<ParagraphConsensus>, ApiError> {
+    let comment = number("comment", &comment)?;
+    Ok(Json(feedback::hide(&state, &who, &id, comment, h).await?))
 }
 
 fn with_cookie<T: IntoResponse>(cookie: String, status: StatusCode, body: T) -> Response {

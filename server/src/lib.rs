@@ -5,6 +5,8 @@ pub mod accounts;
 pub mod auth;
 pub mod documents;
 pub mod error;
+pub mod feedback;
+pub mod feedback_store;
 pub mod http;
 pub mod people;
 pub mod relay;

@@ -215,6 +215,11 @@ impl Room {
         self.peers.keys().map(|id| (*id, frame.clone())).collect()
     }
 
+    /// The same frame for every peer (news that is not the text's, such as feedback).
+    pub fn announce(&self, frame: &Frame) -> Outbox {
+        self.peers.keys().map(|id| (*id, frame.clone())).collect()
+    }
+
     /// Takes one binary frame from `peer`. On refusal the document is as it was before.
     pub fn receive_sync(&mut self, peer: PeerId, bytes: Bytes) -> Result<Applied, Refusal> {
         check_size("sync", bytes.len(), limits::MAX_SYNC_FRAME_BYTES)?;

@@ -15,9 +15,10 @@ use std::{
 };
 
 use app::{
-    api::{ErrorCode, Role},
+    api::{ErrorCode, Role, ServerFrame},
     model::document::{self, Outline},
 };
+use automerge::Automerge;
 use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot};
 
@@ -108,9 +109,10 @@ enum Input {
     Leave {
         peer: PeerId,
     },
-    Outline {
-        reply: oneshot::Sender<Result<(Outline, Vec<String>), String>>,
-    },
+    /// Runs a read-only look at the document in the room's task.
+    Read(Box<dyn FnOnce(&Automerge) + Send>),
+    /// Sends a frame to every connection.
+    Announce(Frame),
 }
 
 /// A connection's handle on its room.
@@ -175,6 +177,8 @@ pub enum RoomError {
     Store(#[from] StoreError),
     #[error("the document's room stopped")]
     Gone,
+    #[error("the stored document is damaged: {0}")]
+    Schema(String),
 }
 
 impl Rooms {
@@ -272,16 +276,37 @@ impl Rooms {
 
     /// The live outline and heads of a document.
     pub async fn outline(&self, doc_id: &str) -> Result<(Outline, Vec<String>), RoomError> {
-        for _ in 0..2 {
-            let tx = self.room(doc_id).await?;
-            let (reply, rx) = oneshot::channel();
-            if tx.send(Input::Outline { reply }).await.is_ok() {
-                if let Ok(result) = rx.await {
-                    return result.map_err(|_| RoomError::Gone);
-                }
-            }
+        self.read(doc_id, |doc| {
+            let heads = doc.get_heads().iter().map(|h| h.to_string()).collect();
+            document::read(doc).map(|o| (o, heads))
+        })
+        .await?
+        .map_err(|e| RoomError::Schema(e.to_string()))
+    }
+
+    /// Runs `look` on the document as it is now in its room (loading the room if needed).
+    pub async fn read<T: Send + 'static>(
+        &self,
+        doc_id: &str,
+        look: impl FnOnce(&Automerge) -> T + Send + 'static,
+    ) -> Result<T, RoomError> {
+        let tx = self.room(doc_id).await?;
+        let (reply, rx) = oneshot::channel();
+        let job: Box<dyn FnOnce(&Automerge) + Send> = Box::new(move |doc| {
+            let _ = reply.send(look(doc));
+        });
+        if tx.send(Input::Read(job)).await.is_err() {
+            return Err(RoomError::Gone);
         }
-        Err(RoomError::Gone)
+        rx.await.map_err(|_| RoomError::Gone)
+    }
+
+    /// Sends `frame` to everyone connected to a document; nobody connected, nothing to do.
+    pub fn announce(&self, doc_id: &str, frame: &ServerFrame) {
+        if let Some(tx) = self.live(doc_id) {
+            // A room too busy to take the news drops it; viewers catch up at their next fetch.
+            let _ = tx.try_send(Input::Announce(Frame::control(frame)));
+        }
     }
 
     /// Tells the open rooms of `group`'s documents that `account` now has `role`.
@@ -382,21 +407,8 @@ impl RoomTask {
                     self.outs.remove(&peer);
                     outbox.extend(self.room.leave(peer));
                 }
-                Input::Outline { reply } => {
-                    let heads = self
-                        .room
-                        .doc()
-                        .get_heads()
-                        .iter()
-                        .map(|h| h.to_string())
-                        .collect();
-                    let _ = reply.send(
-                        self.room
-                            .outline()
-                            .map(|o| (o, heads))
-                            .map_err(|e| e.to_string()),
-                    );
-                }
+                Input::Read(look) => look(self.room.doc()),
+                Input::Announce(frame) => outbox.extend(self.room.announce(&frame)),
             }
         }
         for (peer, refusal) in refused {

@@ -238,10 +238,22 @@ async fn the_openapi_document_describes_the_routes() {
         "/api/v1/documents/{id}",
         "/api/v1/documents/{id}/markdown",
         "/api/v1/documents/{id}/sync",
+        "/api/v1/auth/login",
+        "/api/v1/groups/{group}/members/{account}",
+        "/api/v1/documents/{id}/feedback",
+        "/api/v1/documents/{id}/paragraphs/{paragraph}/feedback",
+        "/api/v1/documents/{id}/paragraphs/{paragraph}/comments",
+        "/api/v1/documents/{id}/paragraphs/{paragraph}/stance",
+        "/api/v1/documents/{id}/comments/{comment}",
+        "/api/v1/documents/{id}/comments/{comment}/response",
+        "/api/v1/documents/{id}/comments/{comment}/hide",
+        "/api/v1/documents/{id}/objections/{objection}/response",
     ] {
         assert!(spec["paths"][path].is_object(), "{path} missing");
     }
-    assert!(spec["components"]["schemas"]["DocumentDetail"].is_object());
+    for schema in ["DocumentDetail", "Thread", "ParagraphConsensus", "Flag", "Balance"] {
+        assert!(spec["components"]["schemas"][schema].is_object(), "{schema} missing");
+    }
 }
 
 #[tokio::test]

@@ -4,9 +4,9 @@
 
 mod common;
 
-use accord_server::{router, seed, store::Store, AppState};
+use accord_server::{feedback_store::StanceChange, router, seed, store::Store, AppState};
 use app::{
-    api::Role,
+    api::{Role, Stance},
     model::policy::{self, Action, Standing},
 };
 use axum::{
@@ -71,6 +71,10 @@ struct World {
     doc: String,
     member: String,
     invitation: String,
+    /// A live paragraph of `doc`, with a comment and an objection by `member` on it.
+    paragraph: String,
+    comment: i64,
+    objection: i64,
 }
 
 /// A fresh installation: the demo seed, a second group with its own chair, a plain member of
@@ -110,12 +114,35 @@ async fn world() -> World {
         .await
         .expect("invitation");
     let doc = store.list_documents().await.expect("list")[0].id.clone();
+    let paragraph = state
+        .rooms
+        .outline(&doc)
+        .await
+        .expect("outline")
+        .0
+        .paragraphs[0]
+        .id
+        .clone();
+    let comment = store
+        .insert_comment(&doc, &paragraph, None, &member, "A comment.", None, 0)
+        .await
+        .expect("comment");
+    let objection = match store
+        .set_stance(&doc, &paragraph, &member, Stance::Oppose, Some("Why."), 0)
+        .await
+        .expect("stance")
+    {
+        StanceChange::Stated(id) | StanceChange::Unchanged(id) => id,
+    };
     World {
         app: router(state.clone()),
         state,
         doc,
         member,
         invitation,
+        paragraph,
+        comment,
+        objection,
     }
 }
 
@@ -123,7 +150,8 @@ async fn world() -> World {
 async fn fingerprint(w: &World) -> String {
     let store = w.state.rooms.store();
     format!(
-        "{:?}|{:?}|{:?}|{:?}|{:?}",
+        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+        store.feedback_facts(&w.doc, None).await.expect("facts"),
         store
             .list_documents()
             .await
@@ -246,6 +274,63 @@ fn routes(w: &World) -> Vec<Route> {
             Action::ManageMembers,
         ),
         r(Method::GET, "/api/v1/audit".into(), None, Action::ReadAudit),
+        r(
+            Method::GET,
+            format!("/api/v1/documents/{}/feedback", w.doc),
+            None,
+            Action::ReadDocument,
+        ),
+        r(
+            Method::GET,
+            format!(
+                "/api/v1/documents/{}/paragraphs/{}/feedback",
+                w.doc, w.paragraph
+            ),
+            None,
+            Action::ReadDocument,
+        ),
+        r(
+            Method::POST,
+            format!(
+                "/api/v1/documents/{}/paragraphs/{}/comments",
+                w.doc, w.paragraph
+            ),
+            Some(r#"{"body":"A view."}"#),
+            Action::Comment,
+        ),
+        r(
+            Method::PUT,
+            format!(
+                "/api/v1/documents/{}/paragraphs/{}/stance",
+                w.doc, w.paragraph
+            ),
+            Some(r#"{"stance":"support"}"#),
+            Action::Comment,
+        ),
+        r(
+            Method::POST,
+            format!(
+                "/api/v1/documents/{}/comments/{}/response",
+                w.doc, w.comment
+            ),
+            Some(r#"{"disposition":"answered","reason":"Because."}"#),
+            Action::Respond,
+        ),
+        r(
+            Method::POST,
+            format!(
+                "/api/v1/documents/{}/objections/{}/response",
+                w.doc, w.objection
+            ),
+            Some(r#"{"disposition":"not-accepted","reason":"Because."}"#),
+            Action::Respond,
+        ),
+        r(
+            Method::POST,
+            format!("/api/v1/documents/{}/comments/{}/hide", w.doc, w.comment),
+            Some(r#"{"reason":"Off topic."}"#),
+            Action::Moderate,
+        ),
         r(
             Method::POST,
             "/api/v1/auth/register".into(),

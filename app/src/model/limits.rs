@@ -29,3 +29,7 @@ pub const MAX_AFFILIATION_CHARS: usize = 200;
 pub const MAX_GROUP_NAME_CHARS: usize = 200;
 /// Days an invitation link stays valid, at most.
 pub const MAX_INVITATION_DAYS: i64 = 90;
+/// Longest comment, in characters.
+pub const MAX_COMMENT_CHARS: usize = 5_000;
+/// Longest reason (for a stance, a response or a moderation), in characters.
+pub const MAX_REASON_CHARS: usize = 2_000;

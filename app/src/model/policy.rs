@@ -90,6 +90,12 @@ pub enum Action {
     AppointChair,
     /// Read the security audit log.
     ReadAudit,
+    /// Comment on a paragraph, reply, state a stance, edit one's own comment.
+    Comment,
+    /// Respond to a comment or an objection with a disposition and a reason.
+    Respond,
+    /// Hide a comment with a reason, and read hidden comments.
+    Moderate,
 }
 
 /// What an action needs.
@@ -115,6 +121,9 @@ pub const TABLE: &[(Action, Need)] = &[
     (Action::CreateGroup, Need::Admin),
     (Action::AppointChair, Need::Admin),
     (Action::ReadAudit, Need::Admin),
+    (Action::Comment, Need::AtLeast(Role::Participant)),
+    (Action::Respond, Need::AtLeast(Role::Chair)),
+    (Action::Moderate, Need::AtLeast(Role::Chair)),
 ];
 
 /// What `action` needs, from [`TABLE`].
@@ -147,7 +156,7 @@ pub fn needs_sign_in(standing: Standing, action: Action) -> bool {
 mod tests {
     use super::*;
 
-    const ACTIONS: [Action; 10] = [
+    const ACTIONS: [Action; 13] = [
         Action::ReadDocument,
         Action::EditText,
         Action::CreateDocument,
@@ -158,6 +167,9 @@ mod tests {
         Action::CreateGroup,
         Action::AppointChair,
         Action::ReadAudit,
+        Action::Comment,
+        Action::Respond,
+        Action::Moderate,
     ];
 
     fn member(role: Role) -> Standing {

@@ -1,0 +1,486 @@
+//! Feedback on paragraphs: the rules for commenting, stating stances, responding and
+//! moderating, shared by the HTTP API and the server-rendered pages.
+//!
+//! Every write checks the caller against the policy, the paragraph against the live document
+//! (unknown: 404; deleted since: 409) and the words against the limits (422), then stores, then
+//! announces the paragraph's new figures to everyone connected to the document.
+
+use app::{
+    api::{
+        Anchor, Comment, DocumentFeedback, EditComment, Hidden, Hide, NewComment, Objection,
+        ParagraphConsensus, Respond, ServerFrame, SetStance, Stance, Thread, YourStance,
+    },
+    model::{
+        anchor::{self, AnchorError, ParagraphState},
+        consensus,
+        document::is_valid_paragraph_id,
+        limits,
+        policy::{self, Action},
+    },
+};
+
+use crate::{
+    auth::{rate_limit, Limited, Principal},
+    documents::is_valid_document_id,
+    error::ApiError,
+    feedback_store::{CommentRow, StanceChange, Target},
+    store::DocumentMeta,
+    AppState,
+};
+
+fn quoted(s: &str) -> String {
+    s.chars().take(40).collect()
+}
+
+/// The words of a comment or reason, trimmed, with Windows line ends made plain; refused when
+/// empty (if required), too long, or carrying control characters other than line breaks.
+fn clean_text(
+    field: &str,
+    value: &str,
+    max: usize,
+    required: bool,
+) -> Result<Option<String>, ApiError> {
+    let text = value.trim().replace("\r\n", "\n");
+    let n = text.chars().count();
+    if n == 0 {
+        return match required {
+            true => Err(ApiError::Unprocessable(format!("{field} is empty"))),
+            false => Ok(None),
+        };
+    }
+    if n > max {
+        return Err(ApiError::Unprocessable(format!(
+            "{field} is {n} characters long (the limit is {max})"
+        )));
+    }
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(ApiError::Unprocessable(format!(
+            "{field} may not contain control characters"
+        )));
+    }
+    Ok(Some(text))
+}
+
+fn required_text(field: &str, value: &str, max: usize) -> Result<String, ApiError> {
+    clean_text(field, value, max, true)?
+        .ok_or_else(|| ApiError::Unprocessable(format!("{field} is empty")))
+}
+
+/// The document, or 404.
+async fn document(state: &AppState, doc: &str) -> Result<DocumentMeta, ApiError> {
+    let meta = match is_valid_document_id(doc) {
+        true => state.rooms.store().document_meta(doc).await?,
+        false => None,
+    };
+    meta.ok_or_else(|| ApiError::NotFound(format!("unknown document '{}'", quoted(doc))))
+}
+
+/// What a paragraph id names in the document now; unknown ids are a 404 naming them.
+async fn paragraph_state(
+    state: &AppState,
+    doc: &str,
+    paragraph: &str,
+) -> Result<ParagraphState, ApiError> {
+    let unknown = || ApiError::NotFound(format!("unknown paragraph '{}'", quoted(paragraph)));
+    if !is_valid_paragraph_id(paragraph) {
+        return Err(unknown());
+    }
+    let p = paragraph.to_string();
+    state
+        .rooms
+        .read(doc, move |d| anchor::paragraph_state(d, &p))
+        .await?
+        .ok_or_else(unknown)
+}
+
+/// A live paragraph, or 404 (unknown) or 409 (deleted since).
+async fn live_paragraph(state: &AppState, doc: &str, paragraph: &str) -> Result<(), ApiError> {
+    match paragraph_state(state, doc, paragraph).await? {
+        ParagraphState::Live => Ok(()),
+        ParagraphState::Deleted => Err(ApiError::Conflict(format!(
+            "paragraph '{paragraph}' was deleted since; its feedback is kept, but it takes no more"
+        ))),
+    }
+}
+
+/// Recomputes a paragraph's figures and tells everyone connected to the document.
+async fn announce(
+    state: &AppState,
+    doc: &str,
+    paragraph: &str,
+) -> Result<ParagraphConsensus, ApiError> {
+    let (stances, comments) = state
+        .rooms
+        .store()
+        .feedback_facts(doc, Some(paragraph))
+        .await?;
+    let figures = consensus::consensus([paragraph], &stances, &comments)
+        .pop()
+        .ok_or_else(|| ApiError::Internal("no figures for a paragraph".into()))?;
+    state.rooms.announce(
+        doc,
+        &ServerFrame::Feedback {
+            consensus: figures.clone(),
+        },
+    );
+    Ok(figures)
+}
+
+fn signed_in(who: &Principal) -> Result<&str, ApiError> {
+    who.account_id()
+        .ok_or_else(|| ApiError::Unauthorized("sign in first".into()))
+}
+
+/// The consensus map: every live paragraph's figures and the document's participation balance.
+pub async fn document_feedback(
+    state: &AppState,
+    who: &Principal,
+    doc: &str,
+) -> Result<DocumentFeedback, ApiError> {
+    let meta = document(state, doc).await?;
+    who.require(state, Some(&meta.group_id), Action::ReadDocument)
+        .await?;
+    let (outline, _) = state.rooms.outline(doc).await?;
+    let (stances, comments) = state.rooms.store().feedback_facts(doc, None).await?;
+    Ok(DocumentFeedback {
+        paragraphs: consensus::consensus(
+            outline.paragraphs.iter().map(|p| p.id.as_str()),
+            &stances,
+            &comments,
+        ),
+        balance: consensus::balance(&stances, &comments),
+    })
+}
+
+/// Turns stored comments into what `who` sees: hidden words only for moderators, each span as
+/// the text is now.
+async fn comments_for(
+    state: &AppState,
+    doc: &str,
+    paragraph: &str,
+    rows: Vec<CommentRow>,
+    viewer: Option<&str>,
+    moderator: bool,
+) -> Result<Vec<Comment>, ApiError> {
+    let anchors: Vec<Option<(String, String)>> = rows.iter().map(|r| r.anchor.clone()).collect();
+    let p = paragraph.to_string();
+    let spans = state
+        .rooms
+        .read(doc, move |d| {
+            anchors
+                .iter()
+                .map(|a| {
+                    a.as_ref()
+                        .and_then(|(first, last)| anchor::resolve_span(d, &p, first, last).ok())
+                })
+                .collect::<Vec<_>>()
+        })
+        .await?;
+    Ok(rows
+        .into_iter()
+        .zip(spans)
+        .map(|(r, span)| {
+            let hidden = r.hidden.map(|(reason, by, at)| Hidden { reason, by, at });
+            Comment {
+                id: r.id,
+                paragraph: r.paragraph,
+                parent: r.parent,
+                editable: viewer == Some(r.author_id.as_str())
+                    && r.replies == 0
+                    && hidden.is_none(),
+                body: (hidden.is_none() || moderator).then_some(r.body),
+                quote: span.as_ref().map(|s| s.quote.clone()),
+                span: span.map(|s| (s.start as u32, s.end as u32)),
+                anchor: r.anchor.map(|(first, last)| Anchor { first, last }),
+                author: r.author,
+                affiliation: r.affiliation,
+                created_at: r.created_at,
+                edited_at: r.edited_at,
+                hidden,
+                response: r.response,
+            }
+        })
+        .collect())
+}
+
+/// One paragraph's comments, objections and figures, and what the viewer may do there.
+pub async fn thread(
+    state: &AppState,
+    who: &Principal,
+    doc: &str,
+    paragraph: &str,
+) -> Result<Thread, ApiError> {
+    let meta = document(state, doc).await?;
+    let standing = who
+        .require(state, Some(&meta.group_id), Action::ReadDocument)
+        .await?;
+    // A deleted paragraph's feedback stays readable.
+    paragraph_state(state, doc, paragraph).await?;
+    let store = state.rooms.store();
+    let moderator = policy::allows(standing, Action::Moderate);
+    let (rows, objections) = store.thread(doc, paragraph).await?;
+    let comments = comments_for(state, doc, paragraph, rows, who.account_id(), moderator).await?;
+    let (stances, facts) = store.feedback_facts(doc, Some(paragraph)).await?;
+    let figures = consensus::consensus([paragraph], &stances, &facts)
+        .pop()
+        .ok_or_else(|| ApiError::Internal("no figures for a paragraph".into()))?;
+    let your_stance = match who.account_id() {
+        Some(a) => store
+            .stance_of(doc, paragraph, a)
+            .await?
+            .map(|(stance, reason)| YourStance { stance, reason }),
+        None => None,
+    };
+    Ok(Thread {
+        consensus: figures,
+        comments,
+        objections: objections
+            .into_iter()
+            .map(|o| Objection {
+                id: o.id,
+                paragraph: o.paragraph,
+                author: o.author,
+                affiliation: o.affiliation,
+                reason: o.reason,
+                at: o.at,
+                response: o.response,
+            })
+            .collect(),
+        your_stance,
+        you_may_comment: policy::allows(standing, Action::Comment),
+        you_may_moderate: moderator,
+    })
+}
+
+/// Adds a comment or reply; returns it as its author sees it.
+pub async fn comment(
+    state: &AppState,
+    who: &Principal,
+    doc: &str,
+    paragraph: &str,
+    c: NewComment,
+) -> Result<Comment, ApiError> {
+    let meta = document(state, doc).await?;
+    who.require(state, Some(&meta.group_id), Action::Comment)
+        .await?;
+    rate_limit(state, Limited::Write, who)?;
+    let author = signed_in(who)?;
+    let body = required_text("comment", &c.body, limits::MAX_COMMENT_CHARS)?;
+    let store = state.rooms.store();
+    // Replies are one level deep: a reply to a reply joins its comment's thread.
+    let parent = match c.parent {
+        None => None,
+        Some(id) => {
+            let (on, _, parent) = store
+                .comment_place(doc, id)
+                .await?
+                .ok_or_else(|| ApiError::NotFound(format!("unknown comment {id}")))?;
+            if on != paragraph {
+                return Err(ApiError::Unprocessable(format!(
+                    "comment {id} is on another paragraph"
+                )));
+            }
+            Some(parent.unwrap_or(id))
+        }
+    };
+    match (&c.anchor, paragraph_state(state, doc, paragraph).await?) {
+        (_, ParagraphState::Deleted) => live_paragraph(state, doc, paragraph).await?,
+        (None, ParagraphState::Live) => {}
+        (Some(a), ParagraphState::Live) => {
+            let (p, first, last) = (paragraph.to_string(), a.first.clone(), a.last.clone());
+            state
+                .rooms
+                .read(doc, move |d| anchor::check_span(d, &p, &first, &last))
+                .await?
+                .map_err(|e| match e {
+                    AnchorError::Model(_) => {
+                        ApiError::Conflict(format!("paragraph '{paragraph}' was deleted since"))
+                    }
+                    other => ApiError::Unprocessable(format!(
+                        "the selection cannot be found in the paragraph ({other}); select it again"
+                    )),
+                })?;
+        }
+    }
+    let anchor = c
+        .anchor
+        .as_ref()
+        .map(|a| (a.first.as_str(), a.last.as_str()));
+    let now = state.auth.now();
+    let id = store
+        .insert_comment(doc, paragraph, parent, author, &body, anchor, now)
+        .await?;
+    announce(state, doc, paragraph).await?;
+    find_comment(state, who, doc, paragraph, id).await
+}
+
+async fn find_comment(
+    state: &AppState,
+    who: &Principal,
+    doc: &str,
+    paragraph: &str,
+    id: i64,
+) -> Result<Comment, ApiError> {
+    thread(state, who, doc, paragraph)
+        .await?
+        .comments
+        .into_iter()
+        .find(|c| c.id == id)
+        .ok_or_else(|| ApiError::NotFound(format!("unknown comment {id}")))
+}
+
+/// The author rewords a comment nobody has replied to yet.
+pub async fn edit_comment(
+    state: &AppState,
+    who: &Principal,
+    doc: &str,
+    id: i64,
+    e: EditComment,
+) -> Result<Comment, ApiError> {
+    let meta = document(state, doc).await?;
+    who.require(state, Some(&meta.group_id), Action::Comment)
+        .await?;
+    rate_limit(state, Limited::Write, who)?;
+    let me = signed_in(who)?;
+    let body = required_text("comment", &e.body, limits::MAX_COMMENT_CHARS)?;
+    let store = state.rooms.store();
+    let (paragraph, author, _) = store
+        .comment_place(doc, id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("unknown comment {id}")))?;
+    if author != me {
+        return Err(ApiError::Forbidden(
+            "only its author may edit a comment".into(),
+        ));
+    }
+    if !store.edit_comment(id, me, &body, state.auth.now()).await? {
+        return Err(ApiError::Conflict(format!(
+            "comment {id} has a reply (or was hidden), so it can no longer be edited"
+        )));
+    }
+    announce(state, doc, &paragraph).await?;
+    find_comment(state, who, doc, &paragraph, id).await
+}
+
+/// States (or changes) the caller's stance on a live paragraph; returns its figures.
+pub async fn set_stance(
+    state: &AppState,
+    who: &Principal,
+    doc: &str,
+    paragraph: &str,
+    s: SetStance,
+) -> Result<ParagraphConsensus, ApiError> {
+    let meta = document(state, doc).await?;
+    who.require(state, Some(&meta.group_id), Action::Comment)
+        .await?;
+    rate_limit(state, Limited::Write, who)?;
+    let account = signed_in(who)?;
+    let reason = clean_text(
+        "reason",
+        s.reason.as_deref().unwrap_or(""),
+        limits::MAX_REASON_CHARS,
+        false,
+    )?;
+    if s.stance == Stance::Oppose && reason.is_none() {
+        return Err(ApiError::Unprocessable(
+            "an objection needs a reason: say what would have to change".into(),
+        ));
+    }
+    live_paragraph(state, doc, paragraph).await?;
+    let change = state
+        .rooms
+        .store()
+        .set_stance(
+            doc,
+            paragraph,
+            account,
+            s.stance,
+            reason.as_deref(),
+            state.auth.now(),
+        )
+        .await?;
+    match change {
+        StanceChange::Stated(_) => announce(state, doc, paragraph).await,
+        StanceChange::Unchanged(_) => {
+            let (stances, comments) = state
+                .rooms
+                .store()
+                .feedback_facts(doc, Some(paragraph))
+                .await?;
+            consensus::consensus([paragraph], &stances, &comments)
+                .pop()
+                .ok_or_else(|| ApiError::Internal("no figures for a paragraph".into()))
+        }
+    }
+}
+
+/// A chair responds to a comment or to an objection.
+pub async fn respond(
+    state: &AppState,
+    who: &Principal,
+    doc: &str,
+    target: Target,
+    r: Respond,
+) -> Result<ParagraphConsensus, ApiError> {
+    let meta = document(state, doc).await?;
+    who.require(state, Some(&meta.group_id), Action::Respond)
+        .await?;
+    let chair = signed_in(who)?;
+    let reason = required_text("reason", &r.reason, limits::MAX_REASON_CHARS)?;
+    let store = state.rooms.store();
+    let paragraph = match target {
+        Target::Comment(id) => store
+            .comment_place(doc, id)
+            .await?
+            .map(|(p, _, _)| p)
+            .ok_or_else(|| ApiError::NotFound(format!("unknown comment {id}")))?,
+        Target::Objection(id) => store
+            .objection_place(doc, id)
+            .await?
+            .ok_or_else(|| ApiError::NotFound(format!("no current objection {id}")))?,
+    };
+    store
+        .respond(doc, target, r.disposition, &reason, chair, state.auth.now())
+        .await?;
+    announce(state, doc, &paragraph).await
+}
+
+/// A chair hides a comment; its place shows the reason.
+pub async fn hide(
+    state: &AppState,
+    who: &Principal,
+    doc: &str,
+    id: i64,
+    h: Hide,
+) -> Result<ParagraphConsensus, ApiError> {
+    let meta = document(state, doc).await?;
+    who.require(state, Some(&meta.group_id), Action::Moderate)
+        .await?;
+    let chair = signed_in(who)?;
+    let reason = required_text("reason", &h.reason, limits::MAX_REASON_CHARS)?;
+    let store = state.rooms.store();
+    let (paragraph, _, _) = store
+        .comment_place(doc, id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("unknown comment {id}")))?;
+    if !store
+        .hide_comment(id, &reason, chair, state.auth.now())
+        .await?
+    {
+        return Err(ApiError::Conflict(format!(
+            "comment {id} is hidden already"
+        )));
+    }
+    store
+        .audit(
+            "moderation",
+            Some(chair),
+            Some(&who.address),
+            &format!("hid comment {id} on {doc}: {reason}"),
+        )
+        .await?;
+    announce(state, doc, &paragraph).await
+}
