@@ -503,7 +503,7 @@ pub struct Thread {
 }
 
 /// The consensus map of a document: `GET /api/v1/documents/{id}/feedback`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct DocumentFeedback {
     /// One entry per live paragraph, in document order.

@@ -4,9 +4,39 @@
 use std::{future::Future, pin::Pin, sync::Arc};
 
 use crate::api::{
-    CreateDocument, CreateGroup, CreateInvitation, Created, DocumentDetail, DocumentSummary, Group,
-    GroupPage, InvitationCreated, Login, Me, MembershipView, ProfileUpdate, Register, Role,
+    CreateDocument, CreateGroup, CreateInvitation, Created, DocumentDetail, DocumentFeedback,
+    DocumentSummary, EditComment, Group, GroupPage, Hide, InvitationCreated, Login, Me,
+    MembershipView, NewComment, ProfileUpdate, Register, Respond, Role, SetStance, Thread,
 };
+
+/// A write of feedback on a document, as the pages' forms make them.
+#[derive(Clone, Debug)]
+pub enum FeedbackWrite {
+    Comment {
+        paragraph: String,
+        comment: NewComment,
+    },
+    Edit {
+        comment: i64,
+        edit: EditComment,
+    },
+    Stance {
+        paragraph: String,
+        stance: SetStance,
+    },
+    RespondToComment {
+        comment: i64,
+        respond: Respond,
+    },
+    RespondToObjection {
+        objection: i64,
+        respond: Respond,
+    },
+    Hide {
+        comment: i64,
+        hide: Hide,
+    },
+}
 
 /// The request's headers: the backend finds the requester (session cookie) in them.
 pub type Headers = http::HeaderMap;
@@ -86,6 +116,25 @@ pub trait Backend: Send + Sync + 'static {
         headers: Headers,
         token: String,
     ) -> BoxFuture<'_, Result<MembershipView, BackendError>>;
+    /// The consensus map of a document.
+    fn feedback(
+        &self,
+        headers: Headers,
+        doc: String,
+    ) -> BoxFuture<'_, Result<DocumentFeedback, BackendError>>;
+    /// One paragraph's feedback as the requester sees it.
+    fn thread(
+        &self,
+        headers: Headers,
+        doc: String,
+        paragraph: String,
+    ) -> BoxFuture<'_, Result<Thread, BackendError>>;
+    fn write_feedback(
+        &self,
+        headers: Headers,
+        doc: String,
+        write: FeedbackWrite,
+    ) -> BoxFuture<'_, Result<(), BackendError>>;
 }
 
 #[derive(Clone)]

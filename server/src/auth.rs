@@ -121,6 +121,25 @@ fn cookie_token(headers: &HeaderMap) -> Option<String> {
         .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
+/// The request header through which server-rendered pages learn the client's address. Any
+/// value a client sends is replaced by [`stamp_client_address`] before a handler sees it.
+pub const CLIENT_ADDRESS_HEADER: &str = "x-accord-client-address";
+
+/// Writes the client's address into [`CLIENT_ADDRESS_HEADER`] (pages see only headers).
+pub async fn stamp_client_address(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let address = client_address(&parts, state.auth.trust_proxy);
+    parts.headers.remove(CLIENT_ADDRESS_HEADER);
+    if let Ok(v) = axum::http::HeaderValue::from_str(&address) {
+        parts.headers.insert(CLIENT_ADDRESS_HEADER, v);
+    }
+    next.run(Request::from_parts(parts, body)).await
+}
+
 /// The client's address, for rate limits and the audit log.
 pub fn client_address(parts: &Parts, trust_proxy: bool) -> String {
     if trust_proxy {

@@ -1,6 +1,9 @@
 //! Accord's server: a thin axum binary around the app crate. It owns SQL (`store`), sockets
 //! (`ws`, `rooms`) and files; what it decides about a document it asks `app::model`.
 
+// The pages' view types nest deeply; checking that their futures are `Send` needs the room.
+#![recursion_limit = "256"]
+
 pub mod accounts;
 pub mod auth;
 pub mod documents;
@@ -19,11 +22,11 @@ use std::sync::Arc;
 
 use app::{
     api::{
-        CreateDocument, CreateGroup, CreateInvitation, Created, DocumentDetail, DocumentSummary,
-        Group, GroupPage, InvitationCreated, Login, Me, MembershipView, ProfileUpdate, Register,
-        Role,
+        CreateDocument, CreateGroup, CreateInvitation, Created, DocumentDetail, DocumentFeedback,
+        DocumentSummary, Group, GroupPage, InvitationCreated, Login, Me, MembershipView,
+        ProfileUpdate, Register, Role, Thread,
     },
-    backend::{Backend, BackendError, BackendHandle, BoxFuture},
+    backend::{Backend, BackendError, BackendHandle, BoxFuture, FeedbackWrite},
     ui::{shell, App},
 };
 use axum::{extract::FromRef, Router};
@@ -87,7 +90,12 @@ impl PageBackend {
         T: 'a,
     {
         Box::pin(async move {
-            let who = auth::Principal::from_headers(&self.0, &headers, "page".into())
+            let address = headers
+                .get(auth::CLIENT_ADDRESS_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("page")
+                .to_string();
+            let who = auth::Principal::from_headers(&self.0, &headers, address)
                 .await
                 .map_err(backend_error)?;
             f(&self.0, who).await.map_err(backend_error)
@@ -223,6 +231,61 @@ impl Backend for PageBackend {
             people::accept_invitation_view(s, &who, &token).await
         })
     }
+
+    fn feedback(
+        &self,
+        h: Headers,
+        doc: String,
+    ) -> BoxFuture<'_, Result<DocumentFeedback, BackendError>> {
+        self.as_requester(h, move |s, who| async move {
+            feedback::document_feedback(s, &who, &doc).await
+        })
+    }
+
+    fn thread(
+        &self,
+        h: Headers,
+        doc: String,
+        paragraph: String,
+    ) -> BoxFuture<'_, Result<Thread, BackendError>> {
+        self.as_requester(h, move |s, who| async move {
+            feedback::thread(s, &who, &doc, &paragraph).await
+        })
+    }
+
+    fn write_feedback(
+        &self,
+        h: Headers,
+        doc: String,
+        write: FeedbackWrite,
+    ) -> BoxFuture<'_, Result<(), BackendError>> {
+        self.as_requester(h, move |s, who| async move {
+            let (who, doc) = (&who, doc.as_str());
+            match write {
+                FeedbackWrite::Comment { paragraph, comment } => {
+                    feedback::comment(s, who, doc, &paragraph, comment).await?;
+                }
+                FeedbackWrite::Edit { comment, edit } => {
+                    feedback::edit_comment(s, who, doc, comment, edit).await?;
+                }
+                FeedbackWrite::Stance { paragraph, stance } => {
+                    feedback::set_stance(s, who, doc, &paragraph, stance).await?;
+                }
+                FeedbackWrite::RespondToComment { comment, respond } => {
+                    let target = feedback_store::Target::Comment(comment);
+                    feedback::respond(s, who, doc, target, respond).await?;
+                }
+                FeedbackWrite::RespondToObjection { objection, respond } => {
+                    let target = feedback_store::Target::Objection(objection);
+                    feedback::respond(s, who, doc, target, respond).await?;
+                }
+                FeedbackWrite::Hide { comment, hide } => {
+                    feedback::hide(s, who, doc, comment, hide).await?;
+                }
+            }
+            Ok(())
+        })
+    }
 }
 
 /// The whole HTTP surface: the JSON API, the sync WebSocket, server-rendered pages and assets.
@@ -245,6 +308,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::csrf_guard,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::stamp_client_address,
         ))
         .layer(axum::middleware::from_fn(security_headers))
         .layer(tower_http::compression::CompressionLayer::new())

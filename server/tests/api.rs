@@ -251,8 +251,17 @@ async fn the_openapi_document_describes_the_routes() {
     ] {
         assert!(spec["paths"][path].is_object(), "{path} missing");
     }
-    for schema in ["DocumentDetail", "Thread", "ParagraphConsensus", "Flag", "Balance"] {
-        assert!(spec["components"]["schemas"][schema].is_object(), "{schema} missing");
+    for schema in [
+        "DocumentDetail",
+        "Thread",
+        "ParagraphConsensus",
+        "Flag",
+        "Balance",
+    ] {
+        assert!(
+            spec["components"]["schemas"][schema].is_object(),
+            "{schema} missing"
+        );
     }
 }
 

@@ -175,6 +175,22 @@ pub fn utf16_slice(s: &str, start: usize, end: usize) -> String {
         .collect()
 }
 
+/// Splits `text` into runs, each inside one of `spans` (UTF-16 offsets) or not, so that the
+/// commented words can be highlighted. Overlapping spans make one marked run.
+pub fn marked_runs(text: &str, spans: &[(usize, usize)]) -> Vec<(String, bool)> {
+    let mut runs: Vec<(String, bool)> = Vec::new();
+    let mut at = 0;
+    for c in text.chars() {
+        let marked = spans.iter().any(|&(a, b)| a <= at && at < b);
+        at += c.len_utf16();
+        match runs.last_mut() {
+            Some((run, m)) if *m == marked => run.push(c),
+            _ => runs.push((c.to_string(), marked)),
+        }
+    }
+    runs
+}
+
 #[cfg(test)]
 mod tests {
     use automerge::AutoCommit;
@@ -272,5 +288,21 @@ mod tests {
         delete(&mut doc, &id).expect("delete");
         assert_eq!(paragraph_state(&doc, &id), Some(ParagraphState::Deleted));
         assert_eq!(paragraph_state(&doc, "pnothere"), None);
+    }
+
+    #[test]
+    fn marked_runs_cover_the_text_once_and_merge_overlaps() {
+        let runs = marked_runs("one 🙂 two three", &[(4, 10), (8, 9)]);
+        let joined: String = runs.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(joined, "one 🙂 two three");
+        assert_eq!(
+            runs,
+            vec![
+                ("one ".to_string(), false),
+                ("🙂 two".to_string(), true),
+                (" three".to_string(), false)
+            ]
+        );
+        assert_eq!(marked_runs("abc", &[]), vec![("abc".to_string(), false)]);
     }
 }

@@ -9,9 +9,14 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use std::collections::HashMap;
+
+use super::feedback::{get_feedback, FeedbackBadge, ThreadPanel};
 use super::{get_document, NotFound};
-use crate::api::{DocumentDetail, PeerPresence};
-use crate::model::ParagraphKind;
+use crate::api::{
+    Anchor, DocumentDetail, DocumentFeedback, ParagraphConsensus, PeerPresence, Role,
+};
+use crate::model::{anchor::marked_runs, ParagraphKind};
 
 /// A paragraph's reactive state; rows are keyed by paragraph id, so typing elsewhere or
 /// renumbering never recreates a textarea that has the caret.
@@ -46,9 +51,30 @@ pub enum Status {
     Refused(String),
 }
 
+/// Words selected in a paragraph, held by automerge cursors: what a new comment is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Selection {
+    pub paragraph: String,
+    pub first: String,
+    pub last: String,
+    pub quote: String,
+}
+
+/// The spans commented on in one paragraph's thread: their cursors, and their UTF-16 offsets
+/// when the server last resolved them.
+pub type Marks = (String, Vec<(Anchor, (u32, u32))>);
+
 /// The signals the editor drives.
 #[derive(Clone, Copy)]
 pub struct EditorUi {
+    /// Each paragraph's feedback figures, updated live.
+    pub figures: RwSignal<HashMap<String, ParagraphConsensus>>,
+    /// The paragraph whose feedback was last announced, and a count of announcements.
+    pub news: RwSignal<(String, u64)>,
+    pub selection: RwSignal<Option<Selection>>,
+    /// The spans commented on in the open thread: its paragraph, each span's cursors and where
+    /// the server last saw it.
+    pub marks: RwSignal<Marks>,
     pub rows: RwSignal<Vec<Row>>,
     pub title: RwSignal<String>,
     pub editable: RwSignal<bool>,
@@ -78,11 +104,16 @@ pub fn DocumentPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let doc = Resource::new(id, get_document);
+    let feedback = Resource::new(id, get_feedback);
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading the document…"</p> }>
             {move || Suspend::new(async move {
-                match doc.await {
-                    Ok(Some(detail)) => view! { <DocumentView detail /> }.into_any(),
+                let (detail, feedback) = (doc.await, feedback.await);
+                match detail {
+                    Ok(Some(detail)) => {
+                        let feedback = feedback.unwrap_or_default();
+                        view! { <DocumentView detail feedback /> }.into_any()
+                    }
                     Ok(None) => view! { <NotFound what="document".to_string() /> }.into_any(),
                     Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
                 }
@@ -97,8 +128,18 @@ pub fn peer_hue(peer: u64) -> u64 {
 }
 
 #[component]
-fn DocumentView(detail: DocumentDetail) -> impl IntoView {
+fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl IntoView {
     let ui = EditorUi {
+        figures: RwSignal::new(
+            feedback
+                .paragraphs
+                .into_iter()
+                .map(|f| (f.paragraph.clone(), f))
+                .collect(),
+        ),
+        news: RwSignal::new((String::new(), 0)),
+        selection: RwSignal::new(None),
+        marks: RwSignal::new((String::new(), Vec::new())),
         rows: RwSignal::new(detail.paragraphs.iter().map(Row::new).collect()),
         title: RwSignal::new(detail.title.clone()),
         editable: RwSignal::new(false),
@@ -115,6 +156,29 @@ fn DocumentView(detail: DocumentDetail) -> impl IntoView {
         on_cleanup(super::editor::stop);
     }
     let markdown_href = format!("/api/v1/documents/{doc_id}/markdown");
+    let map_href = format!("/documents/{doc_id}/consensus");
+    let chair = detail.your_role == Role::Chair;
+    let flagged = move || {
+        ui.figures
+            .with(|f| f.values().filter(|p| !p.flags.is_empty()).count())
+    };
+    let query = leptos_router::hooks::use_query_map();
+    let open = move || {
+        query
+            .read()
+            .get("p")
+            .filter(|p| ui.rows.with(|r| r.iter().any(|x| &x.id == p)))
+    };
+    let thread = {
+        let doc_id = doc_id.clone();
+        move || {
+            open().map(|p| {
+                let row = ui.rows.with(|r| r.iter().find(|x| x.id == p).cloned());
+                let label = Signal::derive(move || row.as_ref().map(row_label).unwrap_or_default());
+                view! { <ThreadPanel doc=doc_id.clone() paragraph=p label ui /> }
+            })
+        }
+    };
     let notice = (!detail.you_may_edit).then(|| {
         let login = format!("/login?next=/documents/{doc_id}");
         match detail.your_role {
@@ -134,7 +198,7 @@ fn DocumentView(detail: DocumentDetail) -> impl IntoView {
     let title_text = move || ui.title.get();
     view! {
         <Title text=title_text />
-        <div class="doc-layout">
+        <div class=move || if open().is_some() { "doc-layout with-thread" } else { "doc-layout" }>
             <article class="document" aria-labelledby="doc-title">
                 <header class="doc-header">
                     <p class="doc-group">{detail.group.clone()}</p>
@@ -157,13 +221,20 @@ fn DocumentView(detail: DocumentDetail) -> impl IntoView {
                         }
                     }}
                     <div class="doc-actions">
+                        <a class=if chair { "button small primary" } else { "button small" } href=map_href>
+                            "Consensus map"
+                            {move || {
+                                let n = flagged();
+                                (chair && n > 0).then(|| format!(" · {n} to look at"))
+                            }}
+                        </a>
                         <a class="button small" href=markdown_href download>"Download Markdown"</a>
                     </div>
                 </header>
                 {notice}
                 <div class="paragraphs">
                     <For each=move || ui.rows.get() key=|r| r.id.clone() let:row>
-                        <ParagraphRow row ui />
+                        <ParagraphRow row ui doc=doc_id.clone() />
                     </For>
                 </div>
                 <Show when=move || ui.editable.get()>
@@ -172,7 +243,8 @@ fn DocumentView(detail: DocumentDetail) -> impl IntoView {
                     </button>
                 </Show>
             </article>
-            <aside class="doc-side" aria-label="Who is here">
+            <aside class="doc-side" aria-label="Feedback and who is here">
+                {thread}
                 <PresencePanel ui />
             </aside>
         </div>
@@ -244,8 +316,18 @@ fn PresencePanel(ui: EditorUi) -> impl IntoView {
     }
 }
 
+/// "Paragraph 8(a)", "Heading": what a paragraph is called in labels.
+fn row_label(row: &Row) -> String {
+    match (row.kind.get(), row.number.get()) {
+        (ParagraphKind::Heading, _) => "Heading".to_string(),
+        (_, Some(n)) => format!("Paragraph {n}"),
+        (_, None) => "Unnumbered paragraph".to_string(),
+    }
+}
+
 #[component]
-fn ParagraphRow(row: Row, ui: EditorUi) -> impl IntoView {
+fn ParagraphRow(row: Row, ui: EditorUi, doc: String) -> impl IntoView {
+    let label_row = row.clone();
     let Row {
         id,
         kind,
@@ -253,10 +335,46 @@ fn ParagraphRow(row: Row, ui: EditorUi) -> impl IntoView {
         text,
     } = row;
     let anchor = format!("#{id}");
-    let label = move || match (kind.get(), number.get()) {
-        (ParagraphKind::Heading, _) => "Heading".to_string(),
-        (_, Some(n)) => format!("Paragraph {n}"),
-        (_, None) => "Unnumbered paragraph".to_string(),
+    let label = Signal::derive(move || row_label(&label_row));
+    let figures = {
+        let id = id.clone();
+        Signal::derive(move || ui.figures.with(|f| f.get(&id).cloned()))
+    };
+    let query = leptos_router::hooks::use_query_map();
+    let selected = {
+        let id = id.clone();
+        move || query.read().get("p").as_deref() == Some(id.as_str())
+    };
+    // The read view's words, with the spans the open thread comments on highlighted. In the
+    // browser the spans are resolved against the live replica, so they follow the drafters.
+    let runs = {
+        let id = id.clone();
+        move || {
+            let t = text.get();
+            let spans: Vec<(usize, usize)> = ui.marks.with(|(p, marks)| {
+                if *p != id {
+                    return Vec::new();
+                }
+                marks
+                    .iter()
+                    .map(|(_a, at)| {
+                        #[cfg(feature = "hydrate")]
+                        let at = super::editor::resolve(&id, &_a.first, &_a.last).unwrap_or(*at);
+                        (at.0 as usize, at.1 as usize)
+                    })
+                    .collect()
+            });
+            marked_runs(&t, &spans)
+                .into_iter()
+                .map(|(run, marked)| {
+                    if marked {
+                        view! { <mark class="commented">{run}</mark> }.into_any()
+                    } else {
+                        run.into_any()
+                    }
+                })
+                .collect_view()
+        }
     };
     let here = {
         let id = id.clone();
@@ -281,19 +399,31 @@ fn ParagraphRow(row: Row, ui: EditorUi) -> impl IntoView {
                 .collect_view()
         }
     };
-    let class = move || {
-        let mut c = format!("para para-{}", kind.get().as_str());
-        if !here().is_empty() {
-            c.push_str(" has-peer");
+    let class = {
+        let selected = selected.clone();
+        move || {
+            let mut c = format!("para para-{}", kind.get().as_str());
+            if !here().is_empty() {
+                c.push_str(" has-peer");
+            }
+            if selected() {
+                c.push_str(" selected");
+            }
+            c
         }
-        c
     };
     let body = {
         let id = id.clone();
         move || {
             if ui.editable.get() {
-                let (i1, i2, i3, i4, i5) =
-                    (id.clone(), id.clone(), id.clone(), id.clone(), id.clone());
+                let (i1, i2, i3, i4, i5, i6) = (
+                    id.clone(),
+                    id.clone(),
+                    id.clone(),
+                    id.clone(),
+                    id.clone(),
+                    id.clone(),
+                );
                 view! {
                     <textarea
                         id=format!("ta-{id}")
@@ -306,13 +436,25 @@ fn ParagraphRow(row: Row, ui: EditorUi) -> impl IntoView {
                         on:focus=move |ev| in_browser!(ev, i3 => super::editor::caret(&i3, &ev))
                         on:keyup=move |ev| in_browser!(ev, i4 => super::editor::caret(&i4, &ev))
                         on:click=move |ev| in_browser!(ev, i5 => super::editor::caret(&i5, &ev))
+                        on:select=move |ev| in_browser!(ev, i6 => super::editor::select_in_textarea(&i6, &ev))
                     ></textarea>
                 }
                 .into_any()
             } else if kind.get() == ParagraphKind::Heading {
                 view! { <h2 class="para-text">{move || text.get()}</h2> }.into_any()
             } else {
-                view! { <p class="para-text">{move || text.get()}</p> }.into_any()
+                let (i1, i2) = (id.clone(), id.clone());
+                let runs = runs.clone();
+                view! {
+                    <p
+                        class="para-text"
+                        on:mouseup=move |ev| in_browser!(ev, i1 => super::editor::select_in_text(&i1, &ev))
+                        on:keyup=move |ev| in_browser!(ev, i2 => super::editor::select_in_text(&i2, &ev))
+                    >
+                        {runs}
+                    </p>
+                }
+                .into_any()
             }
         }
     };
@@ -355,6 +497,11 @@ fn ParagraphRow(row: Row, ui: EditorUi) -> impl IntoView {
                 {move || number.get().unwrap_or_default()}
             </a>
             <div class="para-body">{body}</div>
+            <div class="para-fb">
+                {(kind.get_untracked() != ParagraphKind::Heading).then(|| {
+                    view! { <FeedbackBadge doc=doc.clone() paragraph=id.clone() figures label /> }
+                })}
+            </div>
             <div class="para-side">
                 <span class="chips">{chips}</span>
                 {tools}

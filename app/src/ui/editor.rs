@@ -21,10 +21,11 @@ use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast};
 use web_sys::{BinaryType, HtmlTextAreaElement, MessageEvent, WebSocket};
 
-use super::document::{EditorUi, Row, Status};
+use super::document::{EditorUi, Row, Selection, Status};
 use crate::{
     api::{ClientFrame, ErrorCode, Role, ServerFrame},
     model::{
+        anchor,
         document::{self, Direction},
         ParagraphKind,
     },
@@ -331,6 +332,16 @@ impl Session {
                 .ui
                 .peers
                 .update(|peers| peers.retain(|p| p.peer != peer)),
+            ServerFrame::Feedback { consensus } => {
+                let paragraph = consensus.paragraph.clone();
+                self.ui.figures.update(|f| {
+                    f.insert(paragraph.clone(), consensus);
+                });
+                self.ui.news.update(|(p, n)| {
+                    *p = paragraph;
+                    *n += 1;
+                });
+            }
             ServerFrame::Error { code, message } => {
                 if !matches!(code, ErrorCode::Overloaded | ErrorCode::Internal) {
                     self.ui.status.set(Status::Refused(message));
@@ -711,4 +722,85 @@ pub fn set_name(name: &str) {
         s.ui.name.set(name);
         s.send_presence();
     });
+}
+
+/// Text was selected in a paragraph (its textarea or its read view): remember the selection,
+/// held by cursors, as the span a new comment is about. A collapsed selection forgets it.
+fn select(id: &str, start: u32, end: u32) {
+    with(|s| {
+        if start >= end {
+            if s.ui
+                .selection
+                .with_untracked(|sel| sel.as_ref().is_some_and(|x| x.paragraph == id))
+            {
+                s.ui.selection.set(None);
+            }
+            return;
+        }
+        let Ok((first, last)) = anchor::span_cursors(&s.doc, id, start as usize, end as usize)
+        else {
+            return;
+        };
+        let Ok(span) = anchor::resolve_span(&s.doc, id, &first, &last) else {
+            return;
+        };
+        s.ui.selection.set(Some(Selection {
+            paragraph: id.to_string(),
+            first,
+            last,
+            quote: span.quote,
+        }));
+    });
+}
+
+/// The selection in a paragraph's textarea changed.
+pub fn select_in_textarea(id: &str, ev: &web_sys::Event) {
+    let Some(ta) = target(ev) else { return };
+    let start = ta.selection_start().ok().flatten().unwrap_or(0);
+    let end = ta.selection_end().ok().flatten().unwrap_or(0);
+    select(id, start, end);
+}
+
+/// The selection in a paragraph's read view changed: offsets are measured as the length of the
+/// text from the start of the element, which JavaScript counts in UTF-16 code units.
+pub fn select_in_text(id: &str, ev: &web_sys::Event) {
+    let Some(element) = ev
+        .current_target()
+        .and_then(|t| t.dyn_into::<web_sys::Node>().ok())
+    else {
+        return;
+    };
+    let Some(sel) = window().get_selection().ok().flatten() else {
+        return;
+    };
+    let (Some(a), Some(f)) = (sel.anchor_node(), sel.focus_node()) else {
+        return;
+    };
+    if !element.contains(Some(&a)) || !element.contains(Some(&f)) {
+        return;
+    }
+    let offset = |node: &web_sys::Node, at: u32| -> Option<u32> {
+        let doc = window().document()?;
+        let range = doc.create_range().ok()?;
+        range.set_start(&element, 0).ok()?;
+        range.set_end(node, at).ok()?;
+        Some(String::from(range.to_string()).encode_utf16().count() as u32)
+    };
+    let (Some(x), Some(y)) = (
+        offset(&a, sel.anchor_offset()),
+        offset(&f, sel.focus_offset()),
+    ) else {
+        return;
+    };
+    select(id, x.min(y), x.max(y));
+}
+
+/// Where a span held by cursors is in the replica now (`None` before the replica has it).
+pub fn resolve(id: &str, first: &str, last: &str) -> Option<(u32, u32)> {
+    with(|s| {
+        anchor::resolve_span(&s.doc, id, first, last)
+            .ok()
+            .map(|span| (span.start as u32, span.end as u32))
+    })
+    .flatten()
 }

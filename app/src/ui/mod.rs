@@ -14,6 +14,7 @@ mod account;
 mod document;
 #[cfg(feature = "hydrate")]
 mod editor;
+mod feedback;
 mod groups;
 
 pub use document::DocumentPage;

@@ -1,0 +1,763 @@
+//! Paragraph feedback on the document page: each paragraph's figures beside it, and the thread
+//! panel of the paragraph named in the address (`?p=…`): stance, comments, replies, the
+//! objections, and for chairs the response and moderation forms.
+//!
+//! Every form is a plain HTML form posting to a server function, so commenting and stating a
+//! stance work without JavaScript; the server redirects back to the thread. With JavaScript
+//! the same forms post in the background, and news of others' feedback arrives over the
+//! document's WebSocket.
+
+// A server function's arguments are its form's fields.
+#![allow(clippy::too_many_arguments)]
+
+use leptos::prelude::*;
+
+use super::account::error_text;
+use super::document::EditorUi;
+use crate::api::{
+    Comment, Disposition, DocumentFeedback, Objection, ParagraphConsensus, Response, Stance, Tally,
+    Thread,
+};
+
+/// Where a paragraph's thread is shown.
+pub fn thread_href(doc: &str, paragraph: &str) -> String {
+    format!("/documents/{doc}?p={paragraph}#{paragraph}")
+}
+
+#[cfg(feature = "ssr")]
+async fn write(
+    doc: String,
+    paragraph: &str,
+    w: crate::backend::FeedbackWrite,
+) -> Result<(), ServerFnError> {
+    super::backend()?
+        .0
+        .write_feedback(super::headers().await?, doc.clone(), w)
+        .await
+        .map_err(super::backend_error)?;
+    leptos_axum::redirect(&thread_href(&doc, paragraph));
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+fn number(what: &str, raw: &str) -> Result<i64, ServerFnError> {
+    raw.trim()
+        .parse()
+        .map_err(|_| ServerFnError::new(format!("unknown {what} '{raw}'")))
+}
+
+#[server(prefix = "/_fn", endpoint = "get_feedback")]
+pub async fn get_feedback(doc: String) -> Result<DocumentFeedback, ServerFnError> {
+    super::backend()?
+        .0
+        .feedback(super::headers().await?, doc)
+        .await
+        .map_err(super::backend_error)
+}
+
+#[server(prefix = "/_fn", endpoint = "get_thread")]
+pub async fn get_thread(doc: String, paragraph: String) -> Result<Thread, ServerFnError> {
+    super::backend()?
+        .0
+        .thread(super::headers().await?, doc, paragraph)
+        .await
+        .map_err(super::backend_error)
+}
+
+#[server(prefix = "/_fn", endpoint = "post_comment")]
+pub async fn post_comment(
+    doc: String,
+    paragraph: String,
+    body: String,
+    #[server(default)] parent: Option<String>,
+    #[server(default)] anchor_first: Option<String>,
+    #[server(default)] anchor_last: Option<String>,
+) -> Result<(), ServerFnError> {
+    let parent = match parent.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(p) => Some(number("comment", p)?),
+    };
+    let anchor = match (anchor_first, anchor_last) {
+        (Some(first), Some(last)) if !first.is_empty() && !last.is_empty() => {
+            Some(crate::api::Anchor { first, last })
+        }
+        _ => None,
+    };
+    let comment = crate::api::NewComment {
+        body,
+        parent,
+        anchor,
+    };
+    let w = crate::backend::FeedbackWrite::Comment {
+        paragraph: paragraph.clone(),
+        comment,
+    };
+    write(doc, &paragraph, w).await
+}
+
+#[server(prefix = "/_fn", endpoint = "edit_comment")]
+pub async fn edit_comment(
+    doc: String,
+    paragraph: String,
+    comment: String,
+    body: String,
+) -> Result<(), ServerFnError> {
+    let w = crate::backend::FeedbackWrite::Edit {
+        comment: number("comment", &comment)?,
+        edit: crate::api::EditComment { body },
+    };
+    write(doc, &paragraph, w).await
+}
+
+#[server(prefix = "/_fn", endpoint = "set_stance")]
+pub async fn set_stance(
+    doc: String,
+    paragraph: String,
+    #[server(default)] stance: Option<String>,
+    #[server(default)] reason: Option<String>,
+) -> Result<(), ServerFnError> {
+    let stance = stance
+        .as_deref()
+        .and_then(Stance::parse)
+        .ok_or_else(|| ServerFnError::new("choose support, can live with or oppose"))?;
+    let w = crate::backend::FeedbackWrite::Stance {
+        paragraph: paragraph.clone(),
+        stance: crate::api::SetStance { stance, reason },
+    };
+    write(doc, &paragraph, w).await
+}
+
+/// A chair's response; `target` is `comment-12` or `objection-5`.
+#[server(prefix = "/_fn", endpoint = "respond")]
+pub async fn respond(
+    doc: String,
+    paragraph: String,
+    target: String,
+    #[server(default)] disposition: Option<String>,
+    reason: String,
+) -> Result<(), ServerFnError> {
+    use crate::backend::FeedbackWrite;
+    let disposition = disposition
+        .as_deref()
+        .and_then(Disposition::parse)
+        .ok_or_else(|| ServerFnError::new("choose a disposition"))?;
+    let respond = crate::api::Respond {
+        disposition,
+        reason,
+    };
+    let w = match target.split_once('-') {
+        Some(("comment", id)) => FeedbackWrite::RespondToComment {
+            comment: number("comment", id)?,
+            respond,
+        },
+        Some(("objection", id)) => FeedbackWrite::RespondToObjection {
+            objection: number("objection", id)?,
+            respond,
+        },
+        _ => return Err(ServerFnError::new(format!("unknown target '{target}'"))),
+    };
+    write(doc, &paragraph, w).await
+}
+
+#[server(prefix = "/_fn", endpoint = "hide_comment")]
+pub async fn hide_comment(
+    doc: String,
+    paragraph: String,
+    comment: String,
+    reason: String,
+) -> Result<(), ServerFnError> {
+    let w = crate::backend::FeedbackWrite::Hide {
+        comment: number("comment", &comment)?,
+        hide: crate::api::Hide { reason },
+    };
+    write(doc, &paragraph, w).await
+}
+
+/// "26 Nov 2026, 18:04 UTC" from unix seconds (no clock or time-zone crate in the bundle).
+pub fn format_time(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let name = MONTHS
+        .get((month - 1).clamp(0, 11) as usize)
+        .copied()
+        .unwrap_or("");
+    format!(
+        "{day} {name} {year}, {:02}:{:02} UTC",
+        rem / 3600,
+        (rem % 3600) / 60
+    )
+}
+
+/// Plain text with its web links made clickable; everything else stays text.
+#[component]
+pub fn Linked(text: String) -> impl IntoView {
+    let mut parts = Vec::new();
+    let mut plain = String::new();
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            plain.push(' ');
+        }
+        let is_link = (word.starts_with("https://") || word.starts_with("http://"))
+            && word.len() > 10
+            && !word.contains(['"', '<', '>']);
+        if is_link {
+            // A sentence's final punctuation is not part of the link.
+            let url = word.trim_end_matches(['.', ',', ';', ':', ')', '!', '?']);
+            let tail = &word[url.len()..];
+            parts.push(std::mem::take(&mut plain).into_any());
+            let href = url.to_string();
+            parts.push(
+                view! { <a href=href rel="nofollow noopener ugc">{url.to_string()}</a> }.into_any(),
+            );
+            plain.push_str(tail);
+        } else {
+            plain.push_str(word);
+        }
+    }
+    parts.push(plain.into_any());
+    parts
+}
+
+/// Support, can live with and oppose as one stacked bar, with the figures in words for
+/// those who cannot see the colours.
+#[component]
+pub fn StanceBar(tally: Tally, #[prop(default = 120)] width: u32) -> impl IntoView {
+    let total = tally.total();
+    let label = tally.describe();
+    let aria = label.clone();
+    let mut x = 0.0;
+    let segments: Vec<_> = [
+        (tally.support, "seg-support"),
+        (tally.can_live_with, "seg-live"),
+        (tally.oppose, "seg-oppose"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, class)| {
+        let w = f64::from(width) * f64::from(n) / f64::from(total.max(1));
+        let rect = view! { <rect class=class x=format!("{x:.1}") y="0" width=format!("{w:.1}") height="10" /> };
+        x += w;
+        rect
+    })
+    .collect();
+    view! {
+        <svg class="stance-bar" width=width height="10" viewBox=format!("0 0 {width} 10") role="img" aria-label=aria>
+            <title>{label}</title>
+            <rect class="seg-empty" x="0" y="0" width=width height="10" />
+            {segments}
+        </svg>
+    }
+}
+
+/// A paragraph's figures beside it: comments and stances, a link to its thread.
+#[component]
+pub fn FeedbackBadge(
+    doc: String,
+    paragraph: String,
+    figures: Signal<Option<ParagraphConsensus>>,
+    label: Signal<String>,
+) -> impl IntoView {
+    let href = thread_href(&doc, &paragraph);
+    let words = move || {
+        let f = figures.get();
+        let comments = f.as_ref().map(|f| f.comments).unwrap_or(0);
+        let tally = f.map(|f| f.tally).unwrap_or_default();
+        format!(
+            "Discuss {}: {} {}, {}",
+            label.get().to_lowercase(),
+            comments,
+            if comments == 1 { "comment" } else { "comments" },
+            tally.describe()
+        )
+    };
+    let class = move || {
+        let flagged = figures.with(|f| f.as_ref().is_some_and(|f| !f.flags.is_empty()));
+        if flagged {
+            "fb-badge flagged"
+        } else {
+            "fb-badge"
+        }
+    };
+    view! {
+        <a class=class href=href aria-label=words title=words>
+            <span class="fb-count" aria-hidden="true">
+                "💬 " {move || figures.with(|f| f.as_ref().map(|f| f.comments).unwrap_or(0))}
+            </span>
+            {move || {
+                let tally = figures.with(|f| f.as_ref().map(|f| f.tally).unwrap_or_default());
+                (tally.total() > 0).then(|| view! {
+                    <span class="fb-figures" aria-hidden="true">
+                        <StanceBar tally width=48 />
+                        <span class="fb-nums">
+                            <span class="n-support">{tally.support}</span> "·"
+                            <span class="n-live">{tally.can_live_with}</span> "·"
+                            <span class="n-oppose">{tally.oppose}</span>
+                        </span>
+                    </span>
+                })
+            }}
+        </a>
+    }
+}
+
+/// A paragraph's figures in full: the bar, the words, the flags.
+#[component]
+pub fn Figures(figures: ParagraphConsensus) -> impl IntoView {
+    let level = figures.level;
+    view! {
+        <div class="figures">
+            <p class=format!("level level-{}", level.key())>{level.label()}</p>
+            <StanceBar tally=figures.tally width=220 />
+            <p class="small">{figures.tally.describe()}</p>
+            {(!figures.flags.is_empty()).then(|| view! {
+                <ul class="flags" aria-label="Needs a look">
+                    {figures.flags.iter().map(|f| view! { <li class="flag">{f.describe()}</li> }).collect_view()}
+                </ul>
+            })}
+        </div>
+    }
+}
+
+fn response_view(r: Response) -> AnyView {
+    view! {
+        <p class=format!("response response-{}", r.disposition.key())>
+            <strong>{r.disposition.label()}</strong>
+            " — " {r.reason}
+            <span class="muted small">{format!(" ({}, {})", r.by, format_time(r.at))}</span>
+        </p>
+    }
+    .into_any()
+}
+
+/// The forms every thread uses, so that each page has one action per kind of write.
+#[derive(Clone, Copy)]
+struct Actions {
+    comment: ServerAction<PostComment>,
+    edit: ServerAction<EditComment>,
+    stance: ServerAction<SetStance>,
+    respond: ServerAction<Respond>,
+    hide: ServerAction<HideComment>,
+}
+
+impl Actions {
+    fn version(&self) -> usize {
+        self.comment.version().get()
+            + self.edit.version().get()
+            + self.stance.version().get()
+            + self.respond.version().get()
+            + self.hide.version().get()
+    }
+}
+
+/// The hidden fields that say which document and paragraph a form is about.
+fn place(doc: &str, paragraph: &str) -> AnyView {
+    view! {
+        <input type="hidden" name="doc" value=doc.to_string() />
+        <input type="hidden" name="paragraph" value=paragraph.to_string() />
+    }
+    .into_any()
+}
+
+fn error_line(
+    value: impl Get<Value = Option<Result<(), ServerFnError>>> + Send + Sync + 'static,
+) -> impl IntoView {
+    move || error_text(value.get()).map(|e| view! { <p class="error" role="alert">{e}</p> })
+}
+
+/// A chair's response form for a comment or an objection.
+fn respond_form(actions: Actions, doc: &str, paragraph: &str, target: String) -> AnyView {
+    let (doc, paragraph) = (doc.to_string(), paragraph.to_string());
+    let id = format!("respond-{target}");
+    view! {
+        <details class="tool">
+            <summary>"Respond"</summary>
+            <ActionForm action=actions.respond attr:class="stack small-form">
+                {place(&doc, &paragraph)}
+                <input type="hidden" name="target" value=target />
+                <label for=format!("{id}-d")>"Disposition"</label>
+                <select id=format!("{id}-d") name="disposition">
+                    {Disposition::ALL.iter().map(|d| view! { <option value=d.key()>{d.label()}</option> }).collect_view()}
+                </select>
+                <label for=format!("{id}-r")>"Reason (shown to everyone)"</label>
+                <textarea id=format!("{id}-r") name="reason" rows="2" required maxlength="2000"></textarea>
+                <button type="submit" class="button small">"Record response"</button>
+            </ActionForm>
+        </details>
+    }
+    .into_any()
+}
+
+fn comment_view(
+    c: Comment,
+    replies: Vec<Comment>,
+    actions: Actions,
+    doc: &str,
+    paragraph: &str,
+    may_comment: bool,
+    moderator: bool,
+) -> AnyView {
+    let id = c.id;
+    let meta = format!(
+        "{}{} · {}{}",
+        if c.affiliation.is_empty() { "" } else { " · " },
+        c.affiliation,
+        format_time(c.created_at),
+        if c.edited_at.is_some() {
+            " (edited)"
+        } else {
+            ""
+        }
+    );
+    let quote = c.quote.clone().map(|q| {
+        if q.is_empty() {
+            view! { <p class="quote gone">"The words commented on have since been deleted."</p> }
+                .into_any()
+        } else {
+            view! { <blockquote class="quote">{format!("“{q}”")}</blockquote> }.into_any()
+        }
+    });
+    let hidden = c.hidden.clone().map(|h| {
+        view! {
+            <p class="hidden-note">
+                {format!("Hidden by {} on {}: {}", h.by, format_time(h.at), h.reason)}
+            </p>
+        }
+    });
+    let body = c.body.clone().map(|b| {
+        let class = if c.hidden.is_some() {
+            "comment-body hidden-body"
+        } else {
+            "comment-body"
+        };
+        view! { <p class=class><Linked text=b /></p> }
+    });
+    let is_reply = c.parent.is_some();
+    let reply_form = (may_comment && !is_reply && c.hidden.is_none()).then(|| {
+        let here = place(doc, paragraph);
+        view! {
+            <details class="tool">
+                <summary>"Reply"</summary>
+                <ActionForm action=actions.comment attr:class="stack small-form">
+                    {here}
+                    <input type="hidden" name="parent" value=id.to_string() />
+                    <label for=format!("reply-{id}")>"Your reply"</label>
+                    <textarea id=format!("reply-{id}") name="body" rows="2" required maxlength="5000"></textarea>
+                    <button type="submit" class="button small">"Reply"</button>
+                </ActionForm>
+            </details>
+        }
+    });
+    let edit_form = c.editable.then(|| {
+        let here = place(doc, paragraph);
+        view! {
+            <details class="tool">
+                <summary>"Edit"</summary>
+                <ActionForm action=actions.edit attr:class="stack small-form">
+                    {here}
+                    <input type="hidden" name="comment" value=id.to_string() />
+                    <label for=format!("edit-{id}")>"Your comment"</label>
+                    <textarea id=format!("edit-{id}") name="body" rows="3" required maxlength="5000">
+                        {c.body.clone().unwrap_or_default()}
+                    </textarea>
+                    <button type="submit" class="button small">"Save"</button>
+                </ActionForm>
+            </details>
+        }
+    });
+    let chair_tools = (moderator && c.hidden.is_none()).then(|| {
+        let here = place(doc, paragraph);
+        view! {
+            {(!is_reply).then(|| respond_form(actions, doc, paragraph, format!("comment-{id}")))}
+            <details class="tool">
+                <summary>"Hide"</summary>
+                <ActionForm action=actions.hide attr:class="stack small-form">
+                    {here}
+                    <input type="hidden" name="comment" value=id.to_string() />
+                    <label for=format!("hide-{id}")>"Reason (shown in its place)"</label>
+                    <input id=format!("hide-{id}") name="reason" required maxlength="2000" />
+                    <button type="submit" class="button small danger">"Hide comment"</button>
+                </ActionForm>
+            </details>
+        }
+    });
+    let replies = (!replies.is_empty()).then(|| {
+        let doc = doc.to_string();
+        let paragraph = paragraph.to_string();
+        view! {
+            <div class="replies">
+                {replies
+                    .into_iter()
+                    .map(|r| comment_view(r, Vec::new(), actions, &doc, &paragraph, may_comment, moderator))
+                    .collect_view()}
+            </div>
+        }
+    });
+    let class = if is_reply { "comment reply" } else { "comment" };
+    view! {
+        <article class=class id=format!("c-{id}") aria-label=format!("Comment by {}", c.author)>
+            <header class="comment-head">
+                <strong>{c.author.clone()}</strong>
+                <span class="muted small">{meta}</span>
+            </header>
+            {quote}
+            {hidden}
+            {body}
+            {c.response.clone().map(response_view)}
+            <div class="tools">{reply_form} {edit_form} {chair_tools}</div>
+            {replies}
+        </article>
+    }
+    .into_any()
+}
+
+fn objection_view(
+    o: Objection,
+    actions: Actions,
+    doc: &str,
+    paragraph: &str,
+    moderator: bool,
+) -> AnyView {
+    let meta = format!(
+        "{}{} · {}",
+        if o.affiliation.is_empty() { "" } else { " · " },
+        o.affiliation,
+        format_time(o.at)
+    );
+    view! {
+        <li class="objection">
+            <p><strong>{o.author}</strong><span class="muted small">{meta}</span></p>
+            <p class="objection-reason"><Linked text=o.reason /></p>
+            {o.response.map(response_view)}
+            {moderator.then(|| respond_form(actions, doc, paragraph, format!("objection-{}", o.id)))}
+        </li>
+    }
+    .into_any()
+}
+
+/// The thread of one paragraph, in the document page's side column.
+#[component]
+pub fn ThreadPanel(
+    doc: String,
+    paragraph: String,
+    label: Signal<String>,
+    ui: EditorUi,
+) -> impl IntoView {
+    let actions = Actions {
+        comment: ServerAction::<PostComment>::new(),
+        edit: ServerAction::<EditComment>::new(),
+        stance: ServerAction::<SetStance>::new(),
+        respond: ServerAction::<Respond>::new(),
+        hide: ServerAction::<HideComment>::new(),
+    };
+    // Fetched again when someone's feedback on this paragraph is announced, or after our own.
+    let news = {
+        let paragraph = paragraph.clone();
+        Memo::new(move |prev: Option<&u64>| {
+            ui.news.with(|(p, n)| {
+                if *p == paragraph {
+                    *n
+                } else {
+                    prev.copied().unwrap_or(0)
+                }
+            })
+        })
+    };
+    let thread = {
+        let (doc, paragraph) = (doc.clone(), paragraph.clone());
+        Resource::new(
+            move || {
+                (
+                    doc.clone(),
+                    paragraph.clone(),
+                    news.get(),
+                    actions.version(),
+                )
+            },
+            |(d, p, _, _)| get_thread(d, p),
+        )
+    };
+    let close = format!("/documents/{doc}#{paragraph}");
+    let (d, p) = (doc.clone(), paragraph.clone());
+    view! {
+        <section class="panel thread" aria-labelledby="thread-title">
+            <div class="thread-head">
+                <h2 id="thread-title" class="panel-title">{move || format!("Feedback on {}", label.get().to_lowercase())}</h2>
+                <a class="close" href=close aria-label="Close the feedback panel">"✕"</a>
+            </div>
+            <Transition fallback=|| view! { <p class="muted">"Loading the feedback…"</p> }>
+                {move || {
+                    let (d, p) = (d.clone(), p.clone());
+                    Suspend::new(async move {
+                        match thread.await {
+                            Ok(t) => {
+                                ui.marks.set((
+                                    p.clone(),
+                                    t.comments
+                                        .iter()
+                                        .filter(|c| c.hidden.is_none())
+                                        .filter_map(|c| Some((c.anchor.clone()?, c.span?)))
+                                        .collect(),
+                                ));
+                                thread_body(t, actions, &d, &p, ui)
+                            }
+                            Err(e) => view! { <p class="error" role="alert">{error_text(Some(Err::<(), _>(e)))}</p> }.into_any(),
+                        }
+                    })
+                }}
+            </Transition>
+        </section>
+    }
+}
+
+fn thread_body(t: Thread, actions: Actions, doc: &str, paragraph: &str, ui: EditorUi) -> AnyView {
+    let Thread {
+        consensus,
+        comments,
+        objections,
+        your_stance,
+        you_may_comment,
+        you_may_moderate,
+    } = t;
+    let login = format!(
+        "/login?next={}",
+        thread_href(doc, paragraph).replace('#', "%23")
+    );
+    let stance_form = if you_may_comment {
+        let current = your_stance.as_ref().map(|s| s.stance);
+        let reason = your_stance.and_then(|s| s.reason).unwrap_or_default();
+        let here = place(doc, paragraph);
+        view! {
+            <ActionForm action=actions.stance attr:class="stance-form">
+                {here}
+                <fieldset>
+                    <legend>"Your stance on this paragraph"</legend>
+                    <div class="stance-options">
+                        {Stance::ALL.iter().map(|s| view! {
+                            <label class=format!("stance-option stance-{}", s.key())>
+                                <input type="radio" name="stance" value=s.key() checked=current == Some(*s) />
+                                {s.label()}
+                            </label>
+                        }).collect_view()}
+                    </div>
+                </fieldset>
+                <label for="stance-reason" class="small">"Reason (needed to oppose: say what would have to change)"</label>
+                <textarea id="stance-reason" name="reason" rows="2" maxlength="2000">{reason}</textarea>
+                {error_line(actions.stance.value())}
+                <button type="submit" class="button small primary">
+                    {if current.is_some() { "Change my stance" } else { "Save my stance" }}
+                </button>
+            </ActionForm>
+        }
+        .into_any()
+    } else {
+        view! {
+            <p class="notice small">
+                "Participants of this group comment and state stances. "
+                <a href=login>"Sign in"</a> " if you are one."
+            </p>
+        }
+        .into_any()
+    };
+    let selection = {
+        let paragraph = paragraph.to_string();
+        move || ui.selection.get().filter(|s| s.paragraph == paragraph)
+    };
+    let comment_form = you_may_comment.then(|| {
+        let selection = selection.clone();
+        let selection2 = selection.clone();
+        let here = place(doc, paragraph);
+        view! {
+            <ActionForm action=actions.comment attr:class="stack comment-form">
+                {here}
+                {move || selection().map(|s| view! {
+                    <input type="hidden" name="anchor_first" value=s.first.clone() />
+                    <input type="hidden" name="anchor_last" value=s.last.clone() />
+                    <p class="on-selection small">
+                        "On the words " <q>{s.quote.clone()}</q> " "
+                        <button type="button" class="link-button" on:click=move |_| ui.selection.set(None)>
+                            "(comment on the whole paragraph instead)"
+                        </button>
+                    </p>
+                })}
+                <label for="new-comment">
+                    {move || if selection2().is_some() { "Your comment on the selected words" } else { "Your comment" }}
+                </label>
+                <textarea id="new-comment" name="body" rows="3" required maxlength="5000"
+                    placeholder="Select words in the paragraph to comment on them"></textarea>
+                {error_line(actions.comment.value())}
+                <button type="submit" class="button small primary">"Post comment"</button>
+            </ActionForm>
+        }
+    });
+    let top: Vec<Comment> = comments
+        .iter()
+        .filter(|c| c.parent.is_none())
+        .cloned()
+        .collect();
+    let count = comments.len();
+    let thread = top
+        .into_iter()
+        .map(|c| {
+            let replies: Vec<Comment> = comments
+                .iter()
+                .filter(|r| r.parent == Some(c.id))
+                .cloned()
+                .collect();
+            comment_view(
+                c,
+                replies,
+                actions,
+                doc,
+                paragraph,
+                you_may_comment,
+                you_may_moderate,
+            )
+        })
+        .collect_view();
+    let objections_view = (!objections.is_empty()).then(|| {
+        view! {
+            <h3 class="subhead">{format!("Objections ({})", objections.len())}</h3>
+            <ul class="objections">
+                {objections.into_iter().map(|o| objection_view(o, actions, doc, paragraph, you_may_moderate)).collect_view()}
+            </ul>
+        }
+    });
+    view! {
+        <Figures figures=consensus />
+        {stance_form}
+        {objections_view}
+        <h3 class="subhead">{format!("Comments ({count})")}</h3>
+        {(count == 0).then(|| view! { <p class="muted small">"No comments yet."</p> })}
+        <div class="comments">{thread}</div>
+        {error_line(actions.edit.value())}
+        {error_line(actions.respond.value())}
+        {error_line(actions.hide.value())}
+        {comment_form}
+    }
+    .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_time;
+
+    #[test]
+    fn times_are_shown_as_dates_in_utc() {
+        assert_eq!(format_time(0), "1 Jan 1970, 00:00 UTC");
+        assert_eq!(format_time(1_795_716_240), "26 Nov 2026, 18:04 UTC");
+        assert_eq!(format_time(951_782_400), "29 Feb 2000, 00:00 UTC");
+    }
+}
