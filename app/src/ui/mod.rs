@@ -11,11 +11,14 @@ use leptos_router::{
 use crate::api::{Created, DocumentDetail, DocumentSummary};
 
 mod account;
+mod consensus;
 mod document;
 #[cfg(feature = "hydrate")]
 mod editor;
 mod feedback;
 mod groups;
+#[cfg(feature = "hydrate")]
+mod live;
 
 pub use document::DocumentPage;
 
@@ -102,6 +105,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("documents"), ParamSegment("id"))
                         view=DocumentPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("documents"), ParamSegment("id"), StaticSegment("consensus"))
+                        view=consensus::ConsensusPage
                         ssr=SsrMode::Async
                     />
                 </Routes>
