@@ -32,9 +32,11 @@ async function freePort() {
 }
 
 export class AccordServer {
-  constructor(dataDir, port) {
+  /** `demoFeedback`: seed the demo reviewers' stances and comments (off: counts start at zero). */
+  constructor(dataDir, port, { demoFeedback = false } = {}) {
     this.dataDir = dataDir ?? mkdtempSync(join(tmpdir(), 'accord-e2e-'));
     this.port = port;
+    this.demoFeedback = demoFeedback;
     this.proc = null;
     this.log = '';
   }
@@ -55,6 +57,7 @@ export class AccordServer {
         LEPTOS_OUTPUT_NAME: 'accord',
         LEPTOS_ENV: 'PROD',
         RUST_LOG: 'warn',
+        ACCORD_DEMO_FEEDBACK: this.demoFeedback ? '1' : '0',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -157,4 +160,42 @@ export async function eventually(fn, ms = 10000, what = 'condition') {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+}
+
+/** Sends a JSON request as the browser's pages would (same origin), with a session cookie. */
+async function call(server, path, method, body, cookie) {
+  const headers = { 'content-type': 'application/json', origin: server.url };
+  if (cookie) headers.cookie = cookie;
+  const r = await fetch(`${server.url}${path}`, { method, headers, body: JSON.stringify(body) });
+  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
+  const cookieOut = r.headers.get('set-cookie')?.split(';')[0];
+  return { json: await r.json().catch(() => null), cookie: cookieOut };
+}
+
+/**
+ * Makes a new participant of the demo group the way it happens in life: the chair creates an
+ * invitation, the newcomer registers and accepts it. Returns their login.
+ */
+export async function addParticipant(server, login, name, stakeholderGroup, region) {
+  const chair = await call(server, '/api/v1/auth/login', 'POST', {
+    login: 'chair@example.org',
+    password: DEMO_PASSWORD,
+  });
+  const invitation = await call(
+    server,
+    '/api/v1/groups/bpf-outcomes/invitations',
+    'POST',
+    { role: 'participant' },
+    chair.cookie,
+  );
+  const newcomer = await call(server, '/api/v1/auth/register', 'POST', {
+    login,
+    password: DEMO_PASSWORD,
+    display_name: name,
+    stakeholder_group: stakeholderGroup,
+    region,
+  });
+  const token = invitation.json.url.split('/').pop();
+  await call(server, `/api/v1/invitations/${token}/accept`, 'POST', {}, newcomer.cookie);
+  return login;
 }

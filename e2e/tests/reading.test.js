@@ -16,7 +16,7 @@ test('a reader without JavaScript finds the sample and reads it, numbered, with 
   const sub = page.getByRole('region', { name: 'Paragraph 8(a)' });
   assert.match(await sub.innerText(), /A response may accept the comment/);
   // Each paragraph links to itself, and the link works without JavaScript.
-  const anchor = sub.getByRole('link', { name: '8(a)' });
+  const anchor = sub.getByRole('link', { name: '8(a)', exact: true });
   const href = await anchor.getAttribute('href');
   assert.match(href, /^#p[a-z0-9]+$/);
   await anchor.click();

@@ -46,6 +46,11 @@ async fn main() -> anyhow::Result<()> {
     }
     if seed::seed_if_empty(&state.rooms).await? {
         tracing::info!("seeded a demo group, demo accounts and the sample draft");
+        // Demo review of the sample draft, unless asked for a blank one (the browser tests do).
+        if std::env::var("ACCORD_DEMO_FEEDBACK").as_deref() != Ok("0") {
+            seed::demo_feedback(&state.rooms, state.auth.now()).await?;
+            tracing::info!("seeded demo reviewers' stances and comments on the sample draft");
+        }
     }
     // Keystrokes are small frames: send each at once rather than waiting to coalesce (Nagle).
     let listener = tokio::net::TcpListener::bind(addr)

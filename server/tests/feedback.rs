@@ -710,3 +710,29 @@ async fn everyone_viewing_the_document_hears_of_new_feedback_at_once() {
     assert_eq!(heard.paragraph, w.paragraphs[4]);
     assert_eq!(heard.tally.support, 1);
 }
+
+#[tokio::test]
+async fn the_demo_review_gives_the_map_a_block_objection_and_an_answered_one() {
+    let w = world().await;
+    accord_server::seed::demo_feedback(&w.fx.server.state.rooms, 1_000_000)
+        .await
+        .expect("demo feedback");
+    let map = w.map().await;
+    assert!(map.balance.participants.total >= 8);
+    let flags: Vec<String> = map
+        .paragraphs
+        .iter()
+        .flat_map(|p| p.flags.iter().map(|f| f.describe()))
+        .collect();
+    assert!(
+        flags
+            .iter()
+            .any(|f| f.contains("objections come from private sector")),
+        "{flags:?}"
+    );
+    let answered = map
+        .paragraphs
+        .iter()
+        .any(|p| p.tally.oppose > p.unanswered_objections);
+    assert!(answered, "one objection has a chair's response");
+}

@@ -93,11 +93,11 @@ fn excerpt(text: &str, n: usize) -> String {
 
 const ROW: f64 = 26.0;
 const FLAG_LINE: f64 = 16.0;
-const CELL: f64 = 34.0;
+const CELL: f64 = 44.0;
 const X_TEXT: f64 = 56.0;
-const X_BAR: f64 = 330.0;
-const BAR_W: f64 = 150.0;
-const X_GROUPS: f64 = 540.0;
+const X_BAR: f64 = 300.0;
+const BAR_W: f64 = 130.0;
+const X_GROUPS: f64 = 530.0;
 
 #[component]
 fn MapView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl IntoView {
@@ -134,7 +134,7 @@ fn MapView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl IntoView 
             (
                 p.id.clone(),
                 p.number.clone().unwrap_or_else(|| "·".into()),
-                excerpt(&p.text, 44),
+                excerpt(&p.text, 36),
             )
         })
         .collect();
@@ -267,9 +267,14 @@ fn map_svg(
             )
         };
         let label = format!(
-            "Paragraph {number}: {}; {} comments{}",
+            "Paragraph {number}: {}; {} {}{}",
             f.tally.describe(),
             f.comments,
+            if f.comments == 1 {
+                "comment"
+            } else {
+                "comments"
+            },
             if flags.is_empty() {
                 String::new()
             } else {
@@ -332,7 +337,8 @@ fn map_svg(
         <svg class="map" role="group" aria-label="Consensus map: one row per paragraph"
             width=format!("{width:.0}") height=format!("{height:.0}") viewBox=format!("0 0 {width:.0} {height:.0}")>
             <text class="band-head" x=X_TEXT y="18">"Paragraph"</text>
-            <text class="band-head" x=X_BAR y="18">"Support · can live with · oppose"</text>
+            <text class="band-head" x=X_BAR y="18">"Stances"</text>
+            <text class="col-head" x=X_BAR y="40">"support · live with · oppose"</text>
             <text class="band-head" x=X_GROUPS y="18">"By stakeholder group"</text>
             <text class="band-head" x=x_regions y="18">"By region"</text>
             {group_heads}
@@ -397,7 +403,7 @@ fn figures_table(figures: &[ParagraphConsensus], paragraphs: &[crate::api::Parag
 /// A horizontal bar chart: one labelled bar per row, its number at its end.
 fn bar_chart(title: &str, rows: Vec<(String, u32)>) -> AnyView {
     let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1);
-    let (label_w, bar_w, row_h) = (190.0, 200.0, 22.0);
+    let (label_w, bar_w, row_h) = (250.0, 190.0, 22.0);
     let height = row_h * rows.len() as f64 + 4.0;
     let width = label_w + bar_w + 40.0;
     let bars = rows

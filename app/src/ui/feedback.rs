@@ -294,7 +294,10 @@ pub fn FeedbackBadge(
     view! {
         <a class=class href=href aria-label=words title=words>
             <span class="fb-count" aria-hidden="true">
-                "💬 " {move || figures.with(|f| f.as_ref().map(|f| f.comments).unwrap_or(0))}
+                <svg class="icon" viewBox="0 0 16 16" width="12" height="12">
+                    <path d="M2.5 2.5h11v8h-6l-3 3v-3h-2z" />
+                </svg>
+                " " {move || figures.with(|f| f.as_ref().map(|f| f.comments).unwrap_or(0))}
             </span>
             {move || {
                 let tally = figures.with(|f| f.as_ref().map(|f| f.tally).unwrap_or_default());
@@ -468,7 +471,7 @@ fn comment_view(
                 <ActionForm action=actions.edit attr:class="stack small-form">
                     {here}
                     <input type="hidden" name="comment" value=id.to_string() />
-                    <label for=format!("edit-{id}")>"Your comment"</label>
+                    <label for=format!("edit-{id}")>"Your comment, reworded"</label>
                     <textarea id=format!("edit-{id}") name="body" rows="3" required maxlength="5000">
                         {c.body.clone().unwrap_or_default()}
                     </textarea>
@@ -536,8 +539,9 @@ fn objection_view(
         o.affiliation,
         format_time(o.at)
     );
+    let label = format!("Objection by {}", o.author);
     view! {
-        <li class="objection">
+        <li class="objection" aria-label=label>
             <p><strong>{o.author}</strong><span class="muted small">{meta}</span></p>
             <p class="objection-reason"><Linked text=o.reason /></p>
             {o.response.map(response_view)}

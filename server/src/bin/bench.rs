@@ -3,6 +3,9 @@
 //! - `trace`: replays the automerge-paper editing trace (259,778 edits) into one paragraph
 //!   through `app::model`, and into a plain automerge Text in the same process; prints the time
 //!   and saved-size ratios.
+//! - `feedback`: a 300-paragraph document under 10,000 comments and stances: page render and
+//!   size, aggregation time, and stances accepted per second with their latency (see
+//!   `bench/feedback.rs`).
 //! - `load [N ...]`: starts the real server binary per round and lets N simulated editors type
 //!   one keystroke per second each into one document; prints keystroke-to-remote-peer latency
 //!   (measured by full automerge observers), server CPU and memory, and whether the load
@@ -33,16 +36,28 @@ use futures::{SinkExt, StreamExt};
 use tokio::{io::AsyncReadExt, io::AsyncWriteExt, net::TcpStream};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 
+#[path = "bench/feedback.rs"]
+mod feedback;
+
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("trace") => trace(),
         Some("load") => load(&args[1..]),
+        Some("feedback") => feedback::run(),
         _ => {
             trace()?;
-            load(&[])
+            load(&[])?;
+            feedback::run()
         }
     }
+}
+
+fn rand_suffix() -> u32 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -205,7 +220,7 @@ fn server_binary() -> Result<PathBuf> {
 struct ServerProcess {
     child: Child,
     addr: String,
-    _dir: tempdir::Dir,
+    _dir: Option<tempdir::Dir>,
 }
 
 mod tempdir {
@@ -219,17 +234,30 @@ mod tempdir {
 }
 
 impl ServerProcess {
+    /// The server on a fresh data folder of its own, removed when it stops.
     async fn start() -> Result<Self> {
+        let dir = std::env::temp_dir().join(format!(
+            "accord-bench-{}-{}",
+            std::process::id(),
+            rand_suffix()
+        ));
+        let mut server = Self::start_in(&dir, &[("ACCORD_DEMO_FEEDBACK", "0")]).await?;
+        server._dir = Some(tempdir::Dir(dir));
+        Ok(server)
+    }
+
+    /// The server on an existing data folder, with extra environment variables.
+    async fn start_in(dir: &std::path::Path, env: &[(&str, &str)]) -> Result<Self> {
         let port = {
             let l = std::net::TcpListener::bind("127.0.0.1:0")?;
             l.local_addr()?.port()
         };
-        let dir = std::env::temp_dir().join(format!("accord-bench-{}-{port}", std::process::id()));
         let addr = format!("127.0.0.1:{port}");
         let child = Command::new(server_binary()?)
-            .env("ACCORD_DATA", &dir)
+            .env("ACCORD_DATA", dir)
             .env("ACCORD_ADDR", &addr)
             .env("RUST_LOG", "warn")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -237,7 +265,7 @@ impl ServerProcess {
         let server = Self {
             child,
             addr,
-            _dir: tempdir::Dir(dir),
+            _dir: None,
         };
         for _ in 0..100 {
             if TcpStream::connect(&server.addr).await.is_ok() {

@@ -1,0 +1,159 @@
+// Paragraph feedback in the browser: participants comment and state stances, everyone sees it
+// without reloading, the chair's consensus map follows live, and the same paths work with
+// JavaScript turned off.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { addParticipant, eventually, signIn, useServerAndBrowser } from './harness.js';
+
+const env = useServerAndBrowser(before, after);
+
+async function signedIn(login, options = {}) {
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await signIn(page, env.server, login);
+  return { context, page };
+}
+
+/** Opens the thread of paragraph `number` from the document page, as a reader would. */
+async function openThread(page, id, number) {
+  await page.goto(`${env.server.url}/documents/${id}`);
+  await page.getByRole('link', { name: new RegExp(`^Discuss paragraph ${number}:`) }).click();
+  await page.getByRole('heading', { name: `Feedback on paragraph ${number}` }).waitFor();
+}
+
+test('two participants comment and state stances, and the chair sees it live on the map', async () => {
+  const id = await env.server.sampleId();
+  await addParticipant(env.server, 'kofi@example.org', 'Kofi Mensah', 'civil-society', 'african');
+  const chair = await signedIn('chair@example.org');
+  await chair.page.goto(`${env.server.url}/documents/${id}/consensus`);
+  const row = chair.page.getByRole('link', { name: /^Paragraph 2: / });
+  await row.waitFor();
+  assert.match(await row.getAttribute('aria-label'), /no stances yet/);
+  // Let the map's socket connect before anything happens.
+  await chair.page.waitForTimeout(500);
+
+  const priya = await signedIn('participant@example.org');
+  const kofi = await signedIn('kofi@example.org');
+  await openThread(priya.page, id, 2);
+  await openThread(kofi.page, id, 2);
+  await kofi.page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+
+  await priya.page.getByRole('radio', { name: 'Support' }).check();
+  await priya.page.getByRole('button', { name: 'Save my stance' }).click();
+  await priya.page.getByRole('button', { name: 'Change my stance' }).waitFor();
+  await priya.page.getByLabel('Your comment').fill('Please cite the Tunis Agenda, see https://example.org/tunis.');
+  await priya.page.getByRole('button', { name: 'Post comment' }).click();
+
+  // Kofi sees Priya's comment arrive without reloading, with its link made clickable.
+  await kofi.page.getByRole('article', { name: 'Comment by Priya Participant' }).waitFor();
+  assert.equal(
+    await kofi.page.getByRole('link', { name: 'https://example.org/tunis' }).getAttribute('href'),
+    'https://example.org/tunis',
+  );
+  await kofi.page.getByRole('radio', { name: 'Oppose' }).check();
+  await kofi.page.getByRole('button', { name: 'Save my stance' }).click();
+  await kofi.page.getByRole('alert').filter({ hasText: 'an objection needs a reason' }).waitFor();
+  await kofi.page.getByLabel(/^Reason \(needed to oppose/).fill('Name who publishes the record.');
+  await kofi.page.getByRole('button', { name: 'Save my stance' }).click();
+  await kofi.page.getByRole('button', { name: 'Change my stance' }).waitFor();
+
+  // The chair's map and Priya's gutter follow, live.
+  await eventually(
+    async () => /1 support · 0 can live with · 1 opposes/.test(await row.getAttribute('aria-label')),
+    10000,
+    'the map row to show both stances',
+  );
+  assert.match(await row.getAttribute('aria-label'), /1 objection not yet answered/);
+  await eventually(
+    async () => /1 comment, 1 support/.test(
+      await priya.page.getByRole('link', { name: /^Discuss paragraph 2:/ }).getAttribute('aria-label'),
+    ),
+    10000,
+    "Priya's gutter to count Kofi's objection",
+  );
+
+  // The chair answers the objection from the thread; the flag goes.
+  await row.click();
+  await chair.page.getByRole('heading', { name: 'Feedback on paragraph 2' }).waitFor();
+  const objection = chair.page.getByRole('listitem', { name: 'Objection by Kofi Mensah' });
+  await objection.getByText('Respond').click();
+  await objection.getByLabel('Disposition').selectOption('partly-accepted');
+  await objection.getByLabel(/^Reason/).fill('Added: the secretariat publishes it.');
+  await objection.getByRole('button', { name: 'Record response' }).click();
+  await objection.getByText(/^Partly accepted — Added: the secretariat/).waitFor();
+  await kofi.page.getByText('Added: the secretariat publishes it.').waitFor();
+  for (const c of [chair, priya, kofi]) await c.context.close();
+});
+
+test('a comment on selected words highlights them and follows the drafter', async () => {
+  const id = await env.server.sampleId();
+  const priya = await signedIn('participant@example.org');
+  await openThread(priya.page, id, 5);
+  await priya.page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+  const text = priya.page.locator('section[aria-label="Paragraph 5"] .para-text');
+  // Select the paragraph's first word "An", as a mouse would.
+  await text.evaluate((p) => {
+    const node = document.createTreeWalker(p, NodeFilter.SHOW_TEXT).nextNode();
+    const range = document.createRange();
+    range.setStart(node, 0);
+    range.setEnd(node, 9);
+    const sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+    p.dispatchEvent(new MouseEvent('mouseup', { bubbles: true }));
+  });
+  await priya.page.getByText('On the words').waitFor();
+  await priya.page.getByLabel('Your comment on the selected words').fill('Which output?');
+  await priya.page.getByRole('button', { name: 'Post comment' }).click();
+  await priya.page.getByRole('article', { name: 'Comment by Priya Participant' }).waitFor();
+  await text.locator('mark').filter({ hasText: 'An output' }).waitFor();
+
+  // A drafter types in front of the words; the highlight moves with them.
+  const drafterCtx = await env.browser.newContext();
+  const drafter = await drafterCtx.newPage();
+  await signIn(drafter, env.server, 'drafter@example.org');
+  await drafter.goto(`${env.server.url}/documents/${id}`);
+  const p5 = drafter.getByRole('textbox', { name: 'Paragraph 5', exact: true });
+  await p5.click();
+  await p5.press('Control+Home');
+  await p5.pressSequentially('Finally, ');
+  await eventually(async () => (await text.textContent()).startsWith('Finally, An output'), 10000, 'the edit');
+  assert.equal(await text.locator('mark').textContent(), 'An output');
+  await drafterCtx.close();
+  await priya.context.close();
+});
+
+test('without JavaScript a participant states a stance and comments with plain forms', async () => {
+  const id = await env.server.sampleId();
+  const { context, page } = await signedIn('participant@example.org', { javaScriptEnabled: false });
+  await openThread(page, id, 6);
+  await page.getByRole('radio', { name: 'Oppose' }).check();
+  await page.getByRole('button', { name: 'Save my stance' }).click();
+  // Refused in words, on the page the form came from.
+  await page.getByRole('alert').filter({ hasText: 'an objection needs a reason' }).waitFor();
+  await page.getByRole('radio', { name: 'Can live with' }).check();
+  await page.getByRole('button', { name: 'Save my stance' }).click();
+  await page.getByRole('button', { name: 'Change my stance' }).waitFor();
+  assert.ok(await page.getByRole('radio', { name: 'Can live with' }).isChecked());
+  await page.getByLabel('Your comment').fill('Posted from a slow phone.');
+  await page.getByRole('button', { name: 'Post comment' }).click();
+  await page.getByRole('paragraph').filter({ hasText: 'Posted from a slow phone.' }).waitFor();
+  await page.getByRole('paragraph').filter({ hasText: '0 support · 1 can live with · 0 oppose' }).waitFor();
+  // The map reads without JavaScript too.
+  await page.goto(`${env.server.url}/documents/${id}/consensus`);
+  const row = page.getByRole('link', { name: /^Paragraph 6: / });
+  assert.match(await row.getAttribute('aria-label'), /0 support · 1 can live with · 0 oppose; 1 comment$/);
+  await context.close();
+});
+
+test('a reader sees the figures but is asked to sign in to comment', async () => {
+  const id = await env.server.sampleId();
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await openThread(page, id, 6);
+  await page.getByText('Participants of this group comment and state stances.').waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Post comment' }).count(), 0);
+  await page.getByRole('paragraph').filter({ hasText: 'Posted from a slow phone.' }).waitFor();
+  await context.close();
+});
