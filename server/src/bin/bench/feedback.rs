@@ -325,7 +325,7 @@ async fn stance_load(
                 tokio::time::sleep_until(due.into()).await;
                 let p = &paragraphs[(c * 7 + k as usize) % paragraphs.len()];
                 // Alternate, so that every request is a real change to store.
-                let body = if k % 2 == 0 {
+                let body = if k.is_multiple_of(2) {
                     r#"{"stance":"support"}"#
                 } else {
                     r#"{"stance":"can-live-with","reason":"Acceptable."}"#
