@@ -49,7 +49,7 @@ impl Store {
         .bind(r.gender.map(Gender::key))
         .bind(r.age_band.map(AgeBand::key))
         .bind(admin)
-        .execute(self.pool())
+        .execute(self.writer())
         .await;
         match result {
             Ok(_) => Ok(Some(Account {
@@ -100,7 +100,7 @@ impl Store {
         .bind(account)
         .bind(now)
         .bind(now)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -131,7 +131,7 @@ impl Store {
             sqlx::query("UPDATE sessions SET last_seen = ? WHERE token_hash = ?")
                 .bind(now)
                 .bind(token_hash)
-                .execute(self.pool())
+                .execute(self.writer())
                 .await?;
         }
         Ok(Some(Account {
@@ -145,7 +145,7 @@ impl Store {
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
             .bind(token_hash)
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -208,8 +208,10 @@ impl Store {
         .bind(me.gender.map(Gender::key))
         .bind(me.age_band.map(AgeBand::key))
         .bind(account)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
+        // Balance is measured on profiles: every document's kept figures are out of date.
+        self.forget_facts(None);
         Ok(())
     }
 
@@ -234,7 +236,7 @@ impl Store {
             sqlx::query("DELETE FROM memberships WHERE group_id = ? AND account_id = ?")
                 .bind(group)
                 .bind(account)
-                .execute(self.pool())
+                .execute(self.writer())
                 .await?;
         } else {
             sqlx::query(
@@ -244,7 +246,7 @@ impl Store {
             .bind(group)
             .bind(account)
             .bind(role.as_str())
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         }
         Ok(())
@@ -334,7 +336,7 @@ impl Store {
         .bind(by)
         .bind(now)
         .bind(expires_at)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(id)
     }
@@ -365,7 +367,7 @@ impl Store {
         let done = sqlx::query("UPDATE invitations SET revoked = 1 WHERE id = ? AND group_id = ?")
             .bind(id)
             .bind(group)
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(done.rows_affected() > 0)
     }
@@ -377,7 +379,7 @@ impl Store {
         account: &str,
         now: i64,
     ) -> Result<Result<(String, Role), &'static str>, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.writer().begin().await?;
         let row = sqlx::query(
             "SELECT id, group_id, role, expires_at, revoked, accepted_by FROM invitations WHERE token_hash = ?",
         )
@@ -423,7 +425,7 @@ impl Store {
         sqlx::query("INSERT OR IGNORE INTO account_actors (actor, account_id) VALUES (?, ?)")
             .bind(actor)
             .bind(account)
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -449,7 +451,7 @@ impl Store {
             .bind(actor)
             .bind(address)
             .bind(detail)
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }

@@ -106,20 +106,30 @@ async fn live_paragraph(state: &AppState, doc: &str, paragraph: &str) -> Result<
     }
 }
 
+/// One paragraph's figures as they are now.
+async fn figures(
+    state: &AppState,
+    doc: &str,
+    paragraph: &str,
+) -> Result<ParagraphConsensus, ApiError> {
+    let facts = state
+        .rooms
+        .store()
+        .feedback_facts(doc, Some(paragraph))
+        .await?;
+    let (stances, comments) = &*facts;
+    consensus::consensus([paragraph], stances, comments)
+        .pop()
+        .ok_or_else(|| ApiError::Internal("no figures for a paragraph".into()))
+}
+
 /// Recomputes a paragraph's figures and tells everyone connected to the document.
 async fn announce(
     state: &AppState,
     doc: &str,
     paragraph: &str,
 ) -> Result<ParagraphConsensus, ApiError> {
-    let (stances, comments) = state
-        .rooms
-        .store()
-        .feedback_facts(doc, Some(paragraph))
-        .await?;
-    let figures = consensus::consensus([paragraph], &stances, &comments)
-        .pop()
-        .ok_or_else(|| ApiError::Internal("no figures for a paragraph".into()))?;
+    let figures = figures(state, doc, paragraph).await?;
     state.rooms.announce(
         doc,
         &ServerFrame::Feedback {
@@ -144,14 +154,15 @@ pub async fn document_feedback(
     who.require(state, Some(&meta.group_id), Action::ReadDocument)
         .await?;
     let (outline, _) = state.rooms.outline(doc).await?;
-    let (stances, comments) = state.rooms.store().feedback_facts(doc, None).await?;
+    let facts = state.rooms.store().feedback_facts(doc, None).await?;
+    let (stances, comments) = &*facts;
     Ok(DocumentFeedback {
         paragraphs: consensus::consensus(
             outline.paragraphs.iter().map(|p| p.id.as_str()),
-            &stances,
-            &comments,
+            stances,
+            comments,
         ),
-        balance: consensus::balance(&stances, &comments),
+        balance: consensus::balance(stances, comments),
     })
 }
 
@@ -223,10 +234,7 @@ pub async fn thread(
     let moderator = policy::allows(standing, Action::Moderate);
     let (rows, objections) = store.thread(doc, paragraph).await?;
     let comments = comments_for(state, doc, paragraph, rows, who.account_id(), moderator).await?;
-    let (stances, facts) = store.feedback_facts(doc, Some(paragraph)).await?;
-    let figures = consensus::consensus([paragraph], &stances, &facts)
-        .pop()
-        .ok_or_else(|| ApiError::Internal("no figures for a paragraph".into()))?;
+    let figures = figures(state, doc, paragraph).await?;
     let your_stance = match who.account_id() {
         Some(a) => store
             .stance_of(doc, paragraph, a)
@@ -404,16 +412,7 @@ pub async fn set_stance(
         .await?;
     match change {
         StanceChange::Stated(_) => announce(state, doc, paragraph).await,
-        StanceChange::Unchanged(_) => {
-            let (stances, comments) = state
-                .rooms
-                .store()
-                .feedback_facts(doc, Some(paragraph))
-                .await?;
-            consensus::consensus([paragraph], &stances, &comments)
-                .pop()
-                .ok_or_else(|| ApiError::Internal("no figures for a paragraph".into()))
-        }
+        StanceChange::Unchanged(_) => figures(state, doc, paragraph).await,
     }
 }
 
@@ -467,7 +466,7 @@ pub async fn hide(
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("unknown comment {id}")))?;
     if !store
-        .hide_comment(id, &reason, chair, state.auth.now())
+        .hide_comment(doc, id, &reason, chair, state.auth.now())
         .await?
     {
         return Err(ApiError::Conflict(format!(

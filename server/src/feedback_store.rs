@@ -5,7 +5,13 @@
 //! counts, and a new response supersedes the previous one. Times are unix seconds from the
 //! caller.
 
-use std::collections::HashMap;
+use std::{
+    collections::HashMap,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc, Mutex,
+    },
+};
 
 use app::{
     api::{Disposition, Response, Stance},
@@ -66,6 +72,43 @@ pub enum StanceChange {
     Unchanged(i64),
 }
 
+/// Every current stance and every comment of a document, as the aggregation takes them.
+pub type Facts = (Vec<StanceFact>, Vec<CommentFact>);
+
+/// Each document's [`Facts`], so that a page view does not read ten thousand rows again. A
+/// write of feedback forgets its document's entry; a profile change forgets them all. A read
+/// that raced a write does not store what it read (the generation moved on meanwhile).
+#[derive(Default)]
+pub struct FactsCache {
+    entries: Mutex<HashMap<String, Arc<Facts>>>,
+    generation: AtomicU64,
+}
+
+impl FactsCache {
+    pub fn forget(&self, doc: Option<&str>) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        match doc {
+            Some(d) => {
+                entries.remove(d);
+            }
+            None => entries.clear(),
+        }
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn get(&self, doc: &str) -> Option<Arc<Facts>> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.get(doc).cloned()
+    }
+
+    fn keep(&self, doc: &str, facts: Arc<Facts>, read_at: u64) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if self.generation.load(Ordering::SeqCst) == read_at {
+            entries.insert(doc.to_string(), facts);
+        }
+    }
+}
+
 fn profile(r: &SqliteRow) -> Profile {
     Profile {
         group: StakeholderGroup::parse(r.get::<String, _>("stakeholder_group").as_str()),
@@ -86,6 +129,12 @@ fn response(r: &SqliteRow) -> Option<Response> {
 }
 
 impl Store {
+    /// Forgets the kept feedback facts of one document, or of all (`None`): after a write the
+    /// store did not make itself, such as a profile change.
+    pub fn forget_facts(&self, doc: Option<&str>) {
+        self.facts.forget(doc);
+    }
+
     /// Stores a comment; returns its id.
     #[allow(clippy::too_many_arguments)]
     pub async fn insert_comment(
@@ -110,8 +159,9 @@ impl Store {
         .bind(anchor.map(|a| a.0))
         .bind(anchor.map(|a| a.1))
         .bind(now)
-        .fetch_one(self.pool())
+        .fetch_one(self.writer())
         .await?;
+        self.facts.forget(Some(doc));
         Ok(id)
     }
 
@@ -126,7 +176,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         const EDITABLE: &str = "id = ? AND author_id = ? AND hidden_at IS NULL
             AND NOT EXISTS (SELECT 1 FROM comments r WHERE r.parent_id = comments.id)";
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.writer().begin().await?;
         // Writing first takes the write lock, so no reply can slip in between the two statements.
         let kept = sqlx::query(&format!(
             "INSERT INTO comment_edits (comment_id, body, replaced_at)
@@ -151,9 +201,10 @@ impl Store {
         Ok(true)
     }
 
-    /// Hides a comment with a reason; `false` if it was hidden already.
+    /// Hides a comment of `doc` with a reason; `false` if it was hidden already.
     pub async fn hide_comment(
         &self,
+        doc: &str,
         id: i64,
         reason: &str,
         by: &str,
@@ -161,15 +212,17 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let n = sqlx::query(
             "UPDATE comments SET hidden_reason = ?, hidden_by = ?, hidden_at = ?
-             WHERE id = ? AND hidden_at IS NULL",
+             WHERE id = ? AND document_id = ? AND hidden_at IS NULL",
         )
         .bind(reason)
         .bind(by)
         .bind(now)
         .bind(id)
-        .execute(self.pool())
+        .bind(doc)
+        .execute(self.writer())
         .await?
         .rows_affected();
+        self.facts.forget(Some(doc));
         Ok(n == 1)
     }
 
@@ -185,7 +238,7 @@ impl Store {
         reason: Option<&str>,
         now: i64,
     ) -> Result<StanceChange, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.writer().begin().await?;
         // An insert as the first statement takes the write lock before reading the current
         // stance, so two identical requests cannot both see "different" and both append.
         let entry: Option<i64> = sqlx::query_scalar(
@@ -227,6 +280,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
+        self.facts.forget(Some(doc));
         Ok(StanceChange::Stated(entry))
     }
 
@@ -297,8 +351,9 @@ impl Store {
         .bind(reason)
         .bind(chair)
         .bind(now)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
+        self.facts.forget(Some(doc));
         Ok(())
     }
 
@@ -445,7 +500,20 @@ impl Store {
         &self,
         doc: &str,
         paragraph: Option<&str>,
-    ) -> Result<(Vec<StanceFact>, Vec<CommentFact>), StoreError> {
+    ) -> Result<Arc<Facts>, StoreError> {
+        if paragraph.is_some() {
+            return Ok(Arc::new(self.read_facts(doc, paragraph).await?));
+        }
+        if let Some(facts) = self.facts.get(doc) {
+            return Ok(facts);
+        }
+        let read_at = self.facts.generation.load(Ordering::SeqCst);
+        let facts = Arc::new(self.read_facts(doc, None).await?);
+        self.facts.keep(doc, facts.clone(), read_at);
+        Ok(facts)
+    }
+
+    async fn read_facts(&self, doc: &str, paragraph: Option<&str>) -> Result<Facts, StoreError> {
         let stances = sqlx::query(
             "SELECT s.paragraph_id, s.account_id, h.stance, a.stakeholder_group, a.region, a.gender,
                 EXISTS (SELECT 1 FROM responses r WHERE r.stance_id = h.id) AS answered

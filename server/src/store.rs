@@ -37,9 +37,18 @@ pub struct DocumentMeta {
     pub updated_at: String,
 }
 
+/// The database: one connection that writes and a pool that reads.
+///
+/// All writes go through the one writer connection, so they queue in the process (without
+/// blocking a thread) instead of meeting SQLite's lock, whose busy handler sleeps for up to
+/// 100 ms at a time and made the slowest writes wait that long under load. In WAL mode the
+/// readers never wait for the writer.
 #[derive(Clone)]
 pub struct Store {
     pool: SqlitePool,
+    writer: SqlitePool,
+    /// Each document's feedback facts, read once and kept until feedback on it changes.
+    pub(crate) facts: std::sync::Arc<crate::feedback_store::FactsCache>,
 }
 
 impl Store {
@@ -53,11 +62,20 @@ impl Store {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await?;
+        sqlx::migrate!("./migrations").run(&writer).await?;
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
-            .connect_with(options)
+            .connect_with(options.read_only(true))
             .await?;
-        Self::migrate(pool).await
+        Ok(Self {
+            pool,
+            writer,
+            facts: Default::default(),
+        })
     }
 
     /// A private in-memory database, for tests.
@@ -70,22 +88,29 @@ impl Store {
             .max_lifetime(None)
             .connect_with(options)
             .await?;
-        Self::migrate(pool).await
-    }
-
-    async fn migrate(pool: SqlitePool) -> Result<Self, StoreError> {
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            writer: pool.clone(),
+            pool,
+            facts: Default::default(),
+        })
     }
 
+    /// The pool for reads.
     pub(crate) fn pool(&self) -> &SqlitePool {
         &self.pool
     }
 
-    /// The pool, for tests that check what the database itself refuses.
+    /// The one connection for writes.
+    pub(crate) fn writer(&self) -> &SqlitePool {
+        &self.writer
+    }
+
+    /// The writing connection, for tests that check what the database itself refuses and for
+    /// the benchmark's bulk set-up.
     #[doc(hidden)]
     pub fn pool_for_tests(&self) -> &SqlitePool {
-        &self.pool
+        &self.writer
     }
 
     pub async fn has_groups(&self) -> Result<bool, StoreError> {
@@ -100,7 +125,7 @@ impl Store {
             .bind(id)
             .bind(name)
             .bind(kind)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }
@@ -114,7 +139,7 @@ impl Store {
         paragraphs: usize,
         bytes: &[u8],
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         sqlx::query("INSERT INTO documents (id, group_id, title, paragraphs) VALUES (?, ?, ?, ?)")
             .bind(id)
             .bind(group_id)
@@ -208,7 +233,7 @@ impl Store {
         chunks: &[Vec<u8>],
         mirrors: Option<(&str, usize)>,
     ) -> Result<i64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         let mut last = 0;
         for chunk in chunks {
             last = sqlx::query("INSERT INTO document_changes (document_id, bytes) VALUES (?, ?)")
@@ -235,7 +260,7 @@ impl Store {
     /// drops those chunks, in one transaction: at every instant either the old snapshot and its
     /// chunks or the new snapshot is on disk.
     pub async fn compact(&self, id: &str, bytes: &[u8], last_seq: i64) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         sqlx::query("UPDATE document_snapshots SET bytes = ?, last_seq = ? WHERE document_id = ?")
             .bind(bytes)
             .bind(last_seq)

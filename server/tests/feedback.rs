@@ -736,3 +736,32 @@ async fn the_demo_review_gives_the_map_a_block_objection_and_an_answered_one() {
         .any(|p| p.tally.oppose > p.unanswered_objections);
     assert!(answered, "one objection has a chair's response");
 }
+
+#[tokio::test]
+async fn the_map_follows_feedback_and_profile_changes_at_once() {
+    let w = world().await;
+    let group_count = |map: &DocumentFeedback, key: &str| {
+        map.paragraphs[0]
+            .by_group
+            .iter()
+            .find(|g| g.group.map(|x| x.key()) == Some(key))
+            .map(|g| g.tally.total())
+    };
+    // Read (and keep) the figures first, so that what follows must replace them.
+    assert_eq!(group_count(&w.map().await, "government"), Some(0));
+    w.stance(&w.participant, 0, json!({ "stance": "support" }))
+        .await;
+    assert_eq!(group_count(&w.map().await, "government"), Some(1));
+    let (status, _) = w
+        .call(
+            Method::PATCH,
+            "/api/v1/me",
+            Some(&w.participant),
+            Some(json!({ "stakeholder_group": "academia" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let map = w.map().await;
+    assert_eq!(group_count(&map, "government"), Some(0));
+    assert_eq!(group_count(&map, "academia"), Some(1));
+}

@@ -22,7 +22,7 @@ pub fn ConsensusPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let doc = Resource::new(id, get_document);
-    let feedback = Resource::new(id, get_feedback);
+    let feedback = Resource::new(id, |id| get_feedback(id, false));
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading the consensus map…"</p> }>
             {move || Suspend::new(async move {
@@ -117,7 +117,7 @@ fn MapView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl IntoView 
                 let doc_id = doc_id.clone();
                 move || {
                     leptos::task::spawn_local(async move {
-                        if let Ok(f) = get_feedback(doc_id).await {
+                        if let Ok(f) = get_feedback(doc_id, false).await {
                             balance.set(f.balance);
                         }
                     })

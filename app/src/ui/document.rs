@@ -104,7 +104,7 @@ pub fn DocumentPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let doc = Resource::new(id, get_document);
-    let feedback = Resource::new(id, get_feedback);
+    let feedback = Resource::new(id, |id| get_feedback(id, true));
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading the document…"</p> }>
             {move || Suspend::new(async move {

@@ -46,13 +46,23 @@ fn number(what: &str, raw: &str) -> Result<i64, ServerFnError> {
         .map_err(|_| ServerFnError::new(format!("unknown {what} '{raw}'")))
 }
 
+/// The figures of every paragraph; `brief` leaves out the breakdowns and the balance, which the
+/// document page does not show (they are most of the weight of a long document's figures).
 #[server(prefix = "/_fn", endpoint = "get_feedback")]
-pub async fn get_feedback(doc: String) -> Result<DocumentFeedback, ServerFnError> {
-    super::backend()?
+pub async fn get_feedback(doc: String, brief: bool) -> Result<DocumentFeedback, ServerFnError> {
+    let mut feedback = super::backend()?
         .0
         .feedback(super::headers().await?, doc)
         .await
-        .map_err(super::backend_error)
+        .map_err(super::backend_error)?;
+    if brief {
+        for p in &mut feedback.paragraphs {
+            p.by_group.clear();
+            p.by_region.clear();
+        }
+        feedback.balance = Default::default();
+    }
+    Ok(feedback)
 }
 
 #[server(prefix = "/_fn", endpoint = "get_thread")]

@@ -385,12 +385,14 @@ pub fn run() -> Result<()> {
         let ids: Vec<&str> = outline.paragraphs.iter().map(|p| p.id.as_str()).collect();
         let (mut reads, mut aggs) = (Vec::new(), Vec::new());
         for _ in 0..20 {
+            store.forget_facts(None);
             let t = Instant::now();
-            let (stances, comments) = store.feedback_facts(&doc, None).await?;
+            let facts = store.feedback_facts(&doc, None).await?;
             reads.push(t.elapsed());
+            let (stances, comments) = &*facts;
             let t = Instant::now();
-            let figures = consensus::consensus(ids.iter().copied(), &stances, &comments);
-            let balance = consensus::balance(&stances, &comments);
+            let figures = consensus::consensus(ids.iter().copied(), stances, comments);
+            let balance = consensus::balance(stances, comments);
             aggs.push(t.elapsed());
             std::hint::black_box((figures, balance));
         }
