@@ -514,13 +514,19 @@ impl Store {
     }
 
     async fn read_facts(&self, doc: &str, paragraph: Option<&str>) -> Result<Facts, StoreError> {
-        let stances = sqlx::query(
+        // Two spellings rather than `(?2 IS NULL OR s.paragraph_id = ?2)`, which kept SQLite
+        // from using the paragraph index: one paragraph's figures scanned the whole document.
+        let (one_stance, one_comment) = match paragraph {
+            Some(_) => ("AND s.paragraph_id = ?2", "AND c.paragraph_id = ?2"),
+            None => ("AND ?2 IS NULL", "AND ?2 IS NULL"),
+        };
+        let stances = sqlx::query(&format!(
             "SELECT s.paragraph_id, s.account_id, h.stance, a.stakeholder_group, a.region, a.gender,
                 EXISTS (SELECT 1 FROM responses r WHERE r.stance_id = h.id) AS answered
              FROM stances s JOIN stance_history h ON h.id = s.entry_id
              JOIN accounts a ON a.id = s.account_id
-             WHERE s.document_id = ?1 AND (?2 IS NULL OR s.paragraph_id = ?2)",
-        )
+             WHERE s.document_id = ?1 {one_stance}"
+        ))
         .bind(doc)
         .bind(paragraph)
         .fetch_all(self.pool())
@@ -536,13 +542,13 @@ impl Store {
             })
         })
         .collect();
-        let comments = sqlx::query(
+        let comments = sqlx::query(&format!(
             "SELECT c.paragraph_id, c.author_id, a.stakeholder_group, a.region, a.gender,
                 c.hidden_at IS NOT NULL AS hidden, c.parent_id IS NOT NULL AS reply,
                 EXISTS (SELECT 1 FROM responses r WHERE r.comment_id = c.id) AS answered
              FROM comments c JOIN accounts a ON a.id = c.author_id
-             WHERE c.document_id = ?1 AND (?2 IS NULL OR c.paragraph_id = ?2)",
-        )
+             WHERE c.document_id = ?1 {one_comment}"
+        ))
         .bind(doc)
         .bind(paragraph)
         .fetch_all(self.pool())

@@ -22,7 +22,7 @@ use tokio::{
     net::TcpStream,
 };
 
-use super::{median, percentile, ServerProcess};
+use super::{cpu_seconds, median, percentile, ServerProcess};
 
 const PARAGRAPHS: usize = 300;
 const ACCOUNTS: usize = 500;
@@ -307,13 +307,32 @@ async fn stance_load(
     let clients = tokens.len().min(rate);
     let per_client = rate as f64 / clients as f64;
     let period = Duration::from_secs_f64(1.0 / per_client);
-    let start = Instant::now() + Duration::from_millis(200);
+    // Every client connects and sends one untimed request first; the clock starts when all
+    // have, so that the figures are of the steady state, not of 200 connections opening at once.
+    let ready = std::sync::Arc::new(tokio::sync::Barrier::new(clients + 1));
+    let (start_tx, start_rx) = tokio::sync::watch::channel(Instant::now());
     let mut tasks = Vec::new();
     for (c, token) in tokens.iter().take(clients).enumerate() {
         let (addr, doc, token) = (addr.to_string(), doc.to_string(), token.clone());
         let paragraphs = paragraphs.to_vec();
+        let (ready, mut start_rx) = (ready.clone(), start_rx.clone());
         tasks.push(tokio::spawn(async move {
             let mut http = Http::connect(&addr).await?;
+            let head = |p: &str| {
+                format!(
+                    "PUT /api/v1/documents/{doc}/paragraphs/{p}/stance HTTP/1.1\r\nHost: {addr}\r\n\
+                     Origin: http://{addr}\r\nCookie: {}={token}\r\nX-Forwarded-For: 10.1.{}.{}\r\n\
+                     Content-Type: application/json\r\n",
+                    auth::SESSION_COOKIE,
+                    c / 250,
+                    c % 250
+                )
+            };
+            let warm = head(&paragraphs[(c * 7 + 1) % paragraphs.len()]);
+            http.call(&warm, r#"{"stance":"support"}"#).await?;
+            ready.wait().await;
+            start_rx.changed().await?;
+            let start = *start_rx.borrow();
             let mut out = (0usize, 0usize, Vec::new());
             let offset = period.mul_f64(c as f64 / clients as f64);
             let mut k = 0u32;
@@ -330,16 +349,9 @@ async fn stance_load(
                 } else {
                     r#"{"stance":"can-live-with","reason":"Acceptable."}"#
                 };
-                let head = format!(
-                    "PUT /api/v1/documents/{doc}/paragraphs/{p}/stance HTTP/1.1\r\nHost: {addr}\r\n\
-                     Origin: http://{addr}\r\nCookie: {}={token}\r\nX-Forwarded-For: 10.1.{}.{}\r\n\
-                     Content-Type: application/json\r\n",
-                    auth::SESSION_COOKIE,
-                    c / 250,
-                    c % 250
-                );
-                let (status, _) = http.call(&head, body).await?;
+                let (status, _) = http.call(&head(p), body).await?;
                 out.2.push(due.elapsed());
+
                 if status == 200 {
                     out.0 += 1;
                 } else {
@@ -350,6 +362,8 @@ async fn stance_load(
             anyhow::Ok(out)
         }));
     }
+    ready.wait().await;
+    start_tx.send(Instant::now() + Duration::from_millis(100))?;
     let (mut ok, mut refused, mut latencies) = (0, 0, Vec::new());
     for t in tasks {
         let (o, r, l) = t.await??;
@@ -358,6 +372,52 @@ async fn stance_load(
         latencies.extend(l);
     }
     Ok((ok, refused, latencies))
+}
+
+/// The pages in Chromium (when the browser tests' tools are installed): time until the text is
+/// shown and until the editor is live, and the longest main-thread task, against the peer page.
+fn browser_load(addr: &str, doc: &str, peer_doc: &str) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../e2e/bench/page-load.mjs");
+    let urls = [doc, peer_doc].map(|d| format!("http://{addr}/documents/{d}"));
+    let out = std::process::Command::new("node")
+        .arg(&script)
+        .args(&urls)
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../e2e"))
+        .output();
+    let runs: Vec<serde_json::Value> = match out {
+        Ok(o) if o.status.success() => serde_json::from_slice(&o.stdout).unwrap_or_default(),
+        Ok(o) => {
+            println!(
+                "(Browser load not measured: {})",
+                String::from_utf8_lossy(&o.stderr)
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+            );
+            return;
+        }
+        Err(e) => {
+            println!("(Browser load not measured: {e}; run ./scripts/test once to install Chromium and playwright-core)");
+            return;
+        }
+    };
+    let [page, peer] = [&runs.first(), &runs.get(1)].map(|r| r.cloned().unwrap_or_default());
+    let n = |v: &serde_json::Value, k: &str| v[k].as_f64().unwrap_or(f64::NAN);
+    println!("| in Chromium (median of 3 loads) | text shown ms | editor live ms | longest main-thread task ms | total blocking ms |");
+    println!("|---|---|---|---|---|");
+    for (name, v) in [
+        ("document with feedback", &page),
+        ("peer: same text without feedback", &peer),
+    ] {
+        println!(
+            "| {name} | {:.0} | {:.0} | {:.0} | {:.0} |",
+            n(v, "shown"),
+            n(v, "live"),
+            n(v, "longest"),
+            n(v, "blocking")
+        );
+    }
+    println!();
 }
 
 fn ms(d: Duration) -> String {
@@ -437,19 +497,27 @@ pub fn run() -> Result<()> {
             ms(api.0), ms(api.1), api.2 as f64 / 1024.0
         );
         println!();
+        browser_load(&addr, &doc, &peer_doc);
 
         let peer_rate = raw_commits(&dir, Duration::from_secs(2)).await?;
         let window = Duration::from_secs(10);
-        println!("| offered stances/s | accepted/s | refused | p50 ms | p99 ms | peer: bare durable commits/s | accepted ÷ peer |");
-        println!("|---|---|---|---|---|---|---|");
+        println!("| offered stances/s | accepted/s | refused | p50 ms | p99 ms | server CPU | driver CPU | peer: bare durable commits/s | accepted ÷ peer |");
+        println!("|---|---|---|---|---|---|---|---|---|");
         for rate in [250, 500, 1000] {
+            let (server0, driver0) = (cpu_seconds(server.pid()), cpu_seconds(std::process::id()));
+            let t = Instant::now();
             let (ok, refused, mut lat) =
                 stance_load(&addr, &doc, &paragraph_ids, &tokens, rate, window).await?;
+            let secs = t.elapsed().as_secs_f64();
+            let server_cpu = (cpu_seconds(server.pid()) - server0) / secs;
+            let driver_cpu = (cpu_seconds(std::process::id()) - driver0) / secs;
             let accepted = ok as f64 / window.as_secs_f64();
             println!(
-                "| {rate} | {accepted:.0} | {refused} | {} | {} | {peer_rate:.0} | {:.2}× |",
+                "| {rate} | {accepted:.0} | {refused} | {} | {} | {:.0}% | {:.0}% | {peer_rate:.0} | {:.2}× |",
                 ms(percentile(&mut lat, 0.5).unwrap_or_default()),
                 ms(percentile(&mut lat, 0.99).unwrap_or_default()),
+                server_cpu * 100.0,
+                driver_cpu * 100.0,
                 accepted / peer_rate
             );
         }
@@ -460,7 +528,7 @@ pub fn run() -> Result<()> {
             .fetch_one(store.pool_for_tests())
             .await?;
         println!();
-        println!("Stance entries in the file after the server stopped: {entries} ({STANCES} seeded + those accepted above).");
+        println!("Stance entries in the file after the server stopped: {entries} ({STANCES} seeded, plus those accepted above and one warm-up request per client and round).");
         anyhow::Ok(())
     })
 }
