@@ -32,6 +32,7 @@ macro_rules! choice {
 }
 
 pub mod anchor;
+pub mod charts;
 pub mod consensus;
 pub mod document;
 pub mod limits;
