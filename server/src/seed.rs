@@ -48,6 +48,36 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, StakeholderGroup, Region, Option<Role>)]
     ),
 ];
 
+/// Creates a demo account with the demo password's `hash`, as `role` in the demo group (`None`:
+/// the installation admin); returns its id.
+async fn demo_account(
+    store: &crate::store::Store,
+    hash: &str,
+    login: &str,
+    name: &str,
+    (stakeholder_group, region, gender): (StakeholderGroup, Region, Option<Gender>),
+    role: Option<Role>,
+) -> Result<String, ApiError> {
+    let register = Register {
+        login: login.to_string(),
+        password: String::new(),
+        display_name: name.to_string(),
+        affiliation: "Demo".into(),
+        stakeholder_group,
+        region,
+        gender,
+        age_band: None,
+    };
+    let account = store
+        .create_account(&register, hash, role.is_none())
+        .await?
+        .ok_or_else(|| ApiError::Internal(format!("demo account {login} exists")))?;
+    if let Some(role) = role {
+        store.set_role(DEMO_GROUP, &account.id, role).await?;
+    }
+    Ok(account.id)
+}
+
 /// Seeds an empty database; does nothing when any group exists.
 pub async fn seed_if_empty(rooms: &Rooms) -> Result<bool, ApiError> {
     let store = rooms.store();
@@ -59,23 +89,8 @@ pub async fn seed_if_empty(rooms: &Rooms) -> Result<bool, ApiError> {
         .await?;
     let hash = auth::hash_password(DEMO_PASSWORD)?;
     for (login, name, stakeholder_group, region, role) in DEMO_ACCOUNTS {
-        let register = Register {
-            login: login.to_string(),
-            password: String::new(),
-            display_name: name.to_string(),
-            affiliation: "Demo".into(),
-            stakeholder_group: *stakeholder_group,
-            region: *region,
-            gender: None,
-            age_band: None,
-        };
-        let account = store
-            .create_account(&register, &hash, role.is_none())
-            .await?
-            .ok_or_else(|| ApiError::Internal(format!("demo account {login} exists")))?;
-        if let Some(role) = role {
-            store.set_role(DEMO_GROUP, &account.id, *role).await?;
-        }
+        let profile = (*stakeholder_group, *region, None);
+        demo_account(store, &hash, login, name, profile, *role).await?;
     }
     documents::create(
         rooms,
@@ -173,24 +188,9 @@ pub async fn demo_feedback(rooms: &Rooms, now: i64) -> Result<(), ApiError> {
     let hash = auth::hash_password(DEMO_PASSWORD)?;
     let mut reviewers = Vec::new();
     for (login, name, stakeholder_group, region, gender) in DEMO_REVIEWERS {
-        let register = Register {
-            login: login.to_string(),
-            password: String::new(),
-            display_name: name.to_string(),
-            affiliation: "Demo".into(),
-            stakeholder_group: *stakeholder_group,
-            region: *region,
-            gender: Some(*gender),
-            age_band: None,
-        };
-        let account = store
-            .create_account(&register, &hash, false)
-            .await?
-            .ok_or_else(|| ApiError::Internal(format!("demo account {login} exists")))?;
-        store
-            .set_role(DEMO_GROUP, &account.id, Role::Participant)
-            .await?;
-        reviewers.push((account.id, *stakeholder_group));
+        let profile = (*stakeholder_group, *region, Some(*gender));
+        let id = demo_account(store, &hash, login, name, profile, Some(Role::Participant)).await?;
+        reviewers.push((id, *stakeholder_group));
     }
     let chair = store
         .account_by_login("chair@example.org")

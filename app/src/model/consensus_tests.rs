@@ -34,6 +34,13 @@ fn one(stances: &[StanceFact], comments: &[CommentFact]) -> ParagraphConsensus {
     consensus(["p1"], stances, comments).remove(0)
 }
 
+fn concentrated(stances: &[StanceFact]) -> bool {
+    one(stances, &[])
+        .flags
+        .iter()
+        .any(|f| matches!(f, Flag::ConcentratedObjections { .. }))
+}
+
 #[test]
 fn a_paragraph_without_feedback_has_no_stances_and_no_flags() {
     let c = one(&[], &[]);
@@ -158,19 +165,13 @@ fn two_thirds_of_the_objections_from_one_group_is_concentrated_and_less_is_not()
         }
     )));
     s.push(stance("p1", "d", Stance::Oppose, G::CivilSociety));
-    assert!(!one(&s, &[])
-        .flags
-        .iter()
-        .any(|f| matches!(f, Flag::ConcentratedObjections { .. })));
+    assert!(!concentrated(&s));
 }
 
 #[test]
 fn a_single_objection_or_objections_with_no_stated_group_are_not_a_block() {
     let single = [stance("p1", "a", Stance::Oppose, G::Government)];
-    assert!(!one(&single, &[])
-        .flags
-        .iter()
-        .any(|f| matches!(f, Flag::ConcentratedObjections { .. })));
+    assert!(!concentrated(&single));
     let mut unstated = vec![
         stance("p1", "a", Stance::Oppose, G::Government),
         stance("p1", "b", Stance::Oppose, G::Government),
@@ -179,10 +180,7 @@ fn a_single_objection_or_objections_with_no_stated_group_are_not_a_block() {
     for s in &mut unstated {
         s.profile.group = None;
     }
-    assert!(!one(&unstated, &[])
-        .flags
-        .iter()
-        .any(|f| matches!(f, Flag::ConcentratedObjections { .. })));
+    assert!(!concentrated(&unstated));
 }
 
 #[test]
