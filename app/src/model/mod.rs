@@ -34,6 +34,7 @@ macro_rules! choice {
 pub mod anchor;
 pub mod charts;
 pub mod consensus;
+pub mod diff;
 pub mod document;
 pub mod limits;
 pub mod markdown;
