@@ -31,6 +31,7 @@ macro_rules! choice {
     };
 }
 
+pub mod amendment;
 pub mod anchor;
 pub mod charts;
 pub mod consensus;

@@ -1,0 +1,261 @@
+//! Amendments as branches of the document: a proposed change is made on a fork of the document
+//! at the heads it was written against (its base), and kept apart as the automerge changes
+//! that fork made. Accepting it merges those changes into the current document, the way a CRDT
+//! merges a branch: edits drafters made elsewhere since, even in the same paragraph, survive.
+//!
+//! Within a paragraph the proposed wording is applied word by word ([`diff::splices`]), so that
+//! the branch touches only the words it changes. [`fit`] says, before anyone accepts, whether
+//! the words it changes were themselves changed since the base: then the chair sees the base,
+//! the amendment and the current words side by side instead of a silent, garbled merge.
+
+use automerge::{transaction::Transactable, ActorId, Automerge, ChangeHash, MoveCursor, ReadDoc};
+
+use super::{
+    anchor, diff,
+    document::{self, ModelError, ParagraphKind},
+};
+
+/// One change an amendment proposes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Edit {
+    /// New wording for a paragraph.
+    Replace { paragraph: String, text: String },
+    /// A new paragraph after `after` (or at the top).
+    Insert {
+        after: Option<String>,
+        kind: ParagraphKind,
+        text: String,
+    },
+    /// Delete a paragraph.
+    Delete { paragraph: String },
+}
+
+/// A proposed change: the heads it was written against and the changes its branch made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Amendment {
+    pub base: Vec<ChangeHash>,
+    /// The branch's changes since `base`, as `Automerge::save_after` writes them.
+    pub changes: Vec<u8>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AmendmentError {
+    #[error("the amendment changes nothing")]
+    Empty,
+    #[error("the document has no change {0}")]
+    UnknownBase(String),
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    #[error("the amendment does not load: {0}")]
+    Corrupt(String),
+}
+
+/// Makes the branch for `edits` on the document as it was at `base`, writing as `actor`.
+pub fn propose(
+    doc: &Automerge,
+    base: &[ChangeHash],
+    edits: &[Edit],
+    actor: ActorId,
+) -> Result<Amendment, AmendmentError> {
+    if let Some(h) = base.iter().find(|h| doc.get_change_by_hash(h).is_none()) {
+        return Err(AmendmentError::UnknownBase(h.to_string()));
+    }
+    let mut fork = doc
+        .fork_at(base)
+        .map_err(|e| AmendmentError::Model(e.into()))?;
+    fork.set_actor(actor);
+    let mut tx = fork.transaction();
+    for edit in edits {
+        match edit {
+            Edit::Replace { paragraph, text } => {
+                let obj = document::text_obj(&tx, paragraph)?;
+                let old = tx.text(&obj).map_err(ModelError::from)?;
+                for (pos, del, ins) in diff::splices(&old, text) {
+                    tx.splice_text(&obj, pos, del as isize, &ins)
+                        .map_err(ModelError::from)?;
+                }
+            }
+            Edit::Insert { after, kind, text } => {
+                document::insert_after(&mut tx, after.as_deref(), *kind, text)?;
+            }
+            Edit::Delete { paragraph } => document::delete(&mut tx, paragraph)?,
+        }
+    }
+    tx.commit();
+    if fork.get_heads() == base {
+        return Err(AmendmentError::Empty);
+    }
+    document::validate(&fork).map_err(ModelError::from)?;
+    Ok(Amendment {
+        base: base.to_vec(),
+        changes: fork.save_after(base),
+    })
+}
+
+/// Whether the amendment is merged into `doc` already.
+pub fn is_applied(doc: &Automerge, a: &Amendment) -> bool {
+    let mut probe = doc.fork();
+    let before = probe.get_heads();
+    probe.load_incremental(&a.changes).is_ok() && probe.get_heads() == before
+}
+
+/// Merges the amendment into `doc`. Accepting twice changes nothing the second time.
+pub fn accept(doc: &mut Automerge, a: &Amendment) -> Result<(), AmendmentError> {
+    if let Some(h) = a.base.iter().find(|h| doc.get_change_by_hash(h).is_none()) {
+        return Err(AmendmentError::UnknownBase(h.to_string()));
+    }
+    doc.load_incremental(&a.changes)
+        .map_err(|e| AmendmentError::Corrupt(e.to_string()))?;
+    Ok(())
+}
+
+/// Where the words an amendment changes stand now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Conflict {
+    pub paragraph: String,
+    /// The words at the base that the amendment replaces (or, for an insertion, the words on
+    /// either side of it).
+    pub base: String,
+    /// What the amendment puts there.
+    pub amended: String,
+    /// What is there now; empty when the paragraph or the words were deleted.
+    pub current: String,
+}
+
+/// Whether an amendment still applies as it was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fit {
+    /// The words it changes are as they were at its base.
+    Clean,
+    /// It is merged already.
+    Applied,
+    /// Some of the words it changes were changed since.
+    Conflicts(Vec<Conflict>),
+}
+
+/// Checks, paragraph by paragraph, that the words the amendment changes are unchanged in `doc`
+/// since its base.
+pub fn fit(doc: &Automerge, a: &Amendment) -> Result<Fit, AmendmentError> {
+    if is_applied(doc, a) {
+        return Ok(Fit::Applied);
+    }
+    // Cursors are taken on a copy of the document as it was at the base, not with automerge's
+    // historical `at` heads: asked for a cursor at past heads for a character deleted since,
+    // automerge 0.12 fails an internal assertion (and panics).
+    let at_base = doc
+        .fork_at(&a.base)
+        .map_err(|e| AmendmentError::Model(e.into()))?;
+    let base = document::read(&at_base).map_err(ModelError::from)?;
+    let mut branch = at_base.fork();
+    branch
+        .load_incremental(&a.changes)
+        .map_err(|e| AmendmentError::Corrupt(e.to_string()))?;
+    let amended = document::read(&branch).map_err(ModelError::from)?;
+    let mut conflicts = Vec::new();
+    for p in &base.paragraphs {
+        let after = amended.paragraphs.iter().find(|q| q.id == p.id);
+        let new_text = after.map(|q| q.text.as_str()).unwrap_or("");
+        if after.is_some() && new_text == p.text {
+            continue;
+        }
+        let now = match anchor::paragraph_state(doc, &p.id) {
+            Some(anchor::ParagraphState::Live) => document::text_obj(doc, &p.id)?,
+            _ => {
+                conflicts.push(Conflict {
+                    paragraph: p.id.clone(),
+                    base: p.text.clone(),
+                    amended: new_text.to_string(),
+                    current: String::new(),
+                });
+                continue;
+            }
+        };
+        let current_text = doc.text(&now).map_err(ModelError::from)?;
+        if after.is_none() {
+            // A deletion: it conflicts when the paragraph was reworded since.
+            if current_text != p.text {
+                conflicts.push(Conflict {
+                    paragraph: p.id.clone(),
+                    base: p.text.clone(),
+                    amended: String::new(),
+                    current: current_text,
+                });
+            }
+            continue;
+        }
+        let base_obj = document::text_obj(&at_base, &p.id)?;
+        for (pos, del, ins) in diff::splices(&p.text, new_text) {
+            // The base words the splice replaces, widened by one character on each side for a
+            // pure insertion, so that a change right where it goes counts too.
+            let len = p.text.encode_utf16().count();
+            let (from, to) = if del > 0 {
+                (pos, pos + del)
+            } else {
+                (pos.saturating_sub(1), (pos + 1).min(len))
+            };
+            if from >= to {
+                continue;
+            }
+            let base_words = anchor::utf16_slice(&p.text, from, to);
+            // What lies now between the characters that bordered the words at the base.
+            let before = match from {
+                0 => None,
+                _ => Some(
+                    at_base
+                        .get_cursor_moving(&base_obj, from - 1, None, MoveCursor::Before)
+                        .map_err(ModelError::from)?,
+                ),
+            };
+            let after = match to < len {
+                true => Some(
+                    at_base
+                        .get_cursor_moving(&base_obj, to, None, MoveCursor::After)
+                        .map_err(ModelError::from)?,
+                ),
+                false => None,
+            };
+            let now_len = current_text.encode_utf16().count();
+            let start = match &before {
+                Some(c) => {
+                    doc.get_cursor_position(&now, c, None)
+                        .map_err(ModelError::from)?
+                        + 1
+                }
+                None => 0,
+            };
+            let end = match &after {
+                Some(c) => doc
+                    .get_cursor_position(&now, c, None)
+                    .map_err(ModelError::from)?,
+                None => now_len,
+            };
+            let current_words = anchor::utf16_slice(&current_text, start, end.max(start));
+            if current_words != base_words {
+                let amended_words = if del > 0 {
+                    ins.clone()
+                } else {
+                    format!(
+                        "{}{ins}{}",
+                        anchor::utf16_slice(&p.text, from, pos),
+                        anchor::utf16_slice(&p.text, pos, to)
+                    )
+                };
+                conflicts.push(Conflict {
+                    paragraph: p.id.clone(),
+                    base: base_words,
+                    amended: amended_words,
+                    current: current_words,
+                });
+            }
+        }
+    }
+    Ok(if conflicts.is_empty() {
+        Fit::Clean
+    } else {
+        Fit::Conflicts(conflicts)
+    })
+}
+
+#[cfg(test)]
+#[path = "amendment_tests.rs"]
+mod tests;
