@@ -510,3 +510,138 @@ pub struct DocumentFeedback {
     pub paragraphs: Vec<ParagraphConsensus>,
     pub balance: Balance,
 }
+
+// ---- Amendments ----
+
+pub use crate::model::diff::Piece;
+
+/// One change an amendment proposes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum AmendmentEdit {
+    /// New wording for a paragraph.
+    Replace { paragraph: String, text: String },
+    /// A new paragraph after `after` (at the top when absent).
+    Insert {
+        #[serde(default)]
+        after: Option<String>,
+        paragraph_kind: ParagraphKind,
+        text: String,
+    },
+    /// Delete a paragraph.
+    Delete { paragraph: String },
+}
+
+/// Body of `POST /api/v1/documents/{id}/amendments`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewAmendment {
+    /// The document heads (hex) the amendment was written against.
+    pub base: Vec<String>,
+    pub edits: Vec<AmendmentEdit>,
+    pub rationale: String,
+}
+
+/// Where an amendment stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum AmendmentStatus {
+    Open,
+    Accepted,
+    AcceptedWithModification,
+    Rejected,
+    Withdrawn,
+    Superseded,
+}
+
+impl AmendmentStatus {
+    pub const ALL: [AmendmentStatus; 6] = [
+        Self::Open,
+        Self::Accepted,
+        Self::AcceptedWithModification,
+        Self::Rejected,
+        Self::Withdrawn,
+        Self::Superseded,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Accepted => "accepted",
+            Self::AcceptedWithModification => "accepted-with-modification",
+            Self::Rejected => "rejected",
+            Self::Withdrawn => "withdrawn",
+            Self::Superseded => "superseded",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.key() == key)
+    }
+}
+
+/// What a chair decides on an amendment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    Accept,
+    Reject,
+    Supersede,
+}
+
+/// Body of `POST /api/v1/documents/{id}/amendments/{amendment}/decision`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Decide {
+    pub decision: Verdict,
+    pub reason: String,
+}
+
+/// One paragraph an amendment changes, word by word against its text at the base.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct AmendedParagraph {
+    pub paragraph: String,
+    pub diff: Vec<Piece>,
+}
+
+/// Words an amendment changes that were changed since it was written.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct AmendmentConflict {
+    pub paragraph: String,
+    pub base: String,
+    pub amended: String,
+    pub current: String,
+}
+
+/// A chair's decision as shown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct DecisionView {
+    pub by: String,
+    pub reason: String,
+    pub at: i64,
+}
+
+/// An amendment as everyone sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct AmendmentView {
+    pub id: i64,
+    pub proposer: String,
+    pub rationale: String,
+    pub status: AmendmentStatus,
+    pub base: Vec<String>,
+    pub paragraphs: Vec<AmendedParagraph>,
+    /// For an open amendment: whether the words it changes are as they were at its base.
+    pub applies_cleanly: bool,
+    pub conflicts: Vec<AmendmentConflict>,
+    pub created_at: i64,
+    pub decision: Option<DecisionView>,
+}

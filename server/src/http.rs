@@ -1,10 +1,10 @@
 //! The JSON API under `/api/v1`, its OpenAPI description, and the sync WebSocket's handshake.
 
 use app::api::{
-    AuditEntry, Comment, CreateDocument, CreateGroup, CreateInvitation, Created, DocumentDetail,
-    DocumentFeedback, DocumentSummary, EditComment, ErrorBody, Group, Hide, Invitation,
-    InvitationCreated, Login, Me, Member, NewComment, ParagraphConsensus, ProfileUpdate, Register,
-    Respond, Role, SetRole, SetStance, Thread,
+    AmendmentView, AuditEntry, Comment, CreateDocument, CreateGroup, CreateInvitation, Created,
+    Decide, DocumentDetail, DocumentFeedback, DocumentSummary, EditComment, ErrorBody, Group, Hide,
+    Invitation, InvitationCreated, Login, Me, Member, NewAmendment, NewComment, ParagraphConsensus,
+    ProfileUpdate, Register, Respond, Role, SetRole, SetStance, Thread,
 };
 use app::model::policy::Action;
 use axum::{
@@ -17,6 +17,7 @@ use axum::{
 use utoipa::OpenApi;
 
 use crate::{
+    amendments,
     auth::Principal,
     documents,
     error::{ApiError, ApiJson},
@@ -62,6 +63,16 @@ use crate::{
         hide_comment
     ),
     components(schemas(
+        app::api::AmendedParagraph,
+        app::api::AmendmentConflict,
+        app::api::AmendmentEdit,
+        app::api::AmendmentStatus,
+        app::api::AmendmentView,
+        app::api::Decide,
+        app::api::DecisionView,
+        app::api::NewAmendment,
+        app::api::Piece,
+        app::api::Verdict,
         app::api::Anchor,
         app::api::Balance,
         app::api::Breakdown,
@@ -162,6 +173,79 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/documents/{id}/objections/{objection}/response",
             post(respond_objection),
         )
+        .route(
+            "/api/v1/documents/{id}/amendments",
+            get(list_amendments).post(post_amendment),
+        )
+        .route(
+            "/api/v1/documents/{id}/amendments/{amendment}/decision",
+            post(decide_amendment),
+        )
+        .route(
+            "/api/v1/documents/{id}/amendments/{amendment}/withdraw",
+            post(withdraw_amendment),
+        )
+}
+
+/// Every amendment of a document with its word-level differences and, while open, whether it
+/// still applies cleanly (else the conflicting words: base, amended, current).
+#[utoipa::path(get, path = "/api/v1/documents/{id}/amendments", params(("id" = String, Path)),
+    responses((status = 200, body = [AmendmentView]), (status = 404, body = ErrorBody)))]
+async fn list_amendments(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<AmendmentView>>, ApiError> {
+    Ok(Json(amendments::list(&state, &who, &id).await?))
+}
+
+/// Proposes an amendment against the heads it was written for (participants and up).
+#[utoipa::path(post, path = "/api/v1/documents/{id}/amendments", params(("id" = String, Path)),
+    request_body = NewAmendment,
+    responses((status = 201, body = AmendmentView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn post_amendment(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(id): Path<String>,
+    ApiJson(n): ApiJson<NewAmendment>,
+) -> Result<(StatusCode, Json<AmendmentView>), ApiError> {
+    let a = amendments::propose(&state, &who, &id, n).await?;
+    Ok((StatusCode::CREATED, Json(a)))
+}
+
+/// A chair accepts (merging the amendment into the live text), rejects or supersedes it, with
+/// a reason. A decided amendment is not decided again: `409`.
+#[utoipa::path(post, path = "/api/v1/documents/{id}/amendments/{amendment}/decision",
+    params(("id" = String, Path), ("amendment" = i64, Path)), request_body = Decide,
+    responses((status = 200, body = AmendmentView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn decide_amendment(
+    State(state): State<AppState>,
+    who: Principal,
+    Path((id, amendment)): Path<(String, String)>,
+    ApiJson(d): ApiJson<Decide>,
+) -> Result<Json<AmendmentView>, ApiError> {
+    let amendment = number("amendment", &amendment)?;
+    Ok(Json(
+        amendments::decide(&state, &who, &id, amendment, d).await?,
+    ))
+}
+
+/// Its proposer withdraws an open amendment.
+#[utoipa::path(post, path = "/api/v1/documents/{id}/amendments/{amendment}/withdraw",
+    params(("id" = String, Path), ("amendment" = i64, Path)),
+    responses((status = 200, body = AmendmentView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
+async fn withdraw_amendment(
+    State(state): State<AppState>,
+    who: Principal,
+    Path((id, amendment)): Path<(String, String)>,
+) -> Result<Json<AmendmentView>, ApiError> {
+    let amendment = number("amendment", &amendment)?;
+    Ok(Json(
+        amendments::withdraw(&state, &who, &id, amendment).await?,
+    ))
 }
 
 /// A comment or objection number from a path; anything else names nothing here.

@@ -5,6 +5,7 @@
 #![recursion_limit = "256"]
 
 pub mod accounts;
+pub mod amendments;
 pub mod auth;
 pub mod documents;
 pub mod error;

@@ -342,6 +342,14 @@ impl Room {
         verdict
     }
 
+    /// Merges changes the server made itself (an accepted amendment's branch), written by one of
+    /// `actors`, with the same checks as a peer's changes. Live peers get them at the next flush.
+    pub fn merge(&mut self, bytes: &[u8], actors: &HashSet<ActorId>) -> Result<Applied, Refusal> {
+        self.apply_checked(actors, |doc, log| {
+            doc.load_incremental_log_patches(bytes, log).map(|_| ())
+        })
+    }
+
     /// Forgets everything applied after `heads` (only ever after a refused message).
     ///
     /// Forking at the old heads also drops changes that were queued for missing dependencies,

@@ -6,7 +6,7 @@
 //! of peers. A room with no peers unloads itself after [`IDLE`].
 
 use std::{
-    collections::HashMap,
+    collections::{HashMap, HashSet},
     sync::{
         atomic::{AtomicU64, Ordering},
         Arc, Mutex,
@@ -18,7 +18,7 @@ use app::{
     api::{ErrorCode, Role, ServerFrame},
     model::document::{self, Outline},
 };
-use automerge::Automerge;
+use automerge::{ActorId, Automerge};
 use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot};
 
@@ -113,6 +113,13 @@ enum Input {
     Read(Box<dyn FnOnce(&Automerge) + Send>),
     /// Sends a frame to every connection.
     Announce(Frame),
+    /// Merges changes made by the server (written by `actors`); the reply, with the new heads,
+    /// comes once they are stored.
+    Merge {
+        bytes: Vec<u8>,
+        actors: Arc<HashSet<ActorId>>,
+        reply: oneshot::Sender<Result<Vec<String>, String>>,
+    },
 }
 
 /// A connection's handle on its room.
@@ -301,6 +308,31 @@ impl Rooms {
         rx.await.map_err(|_| RoomError::Gone)
     }
 
+    /// Merges changes the server made (an accepted amendment) into a document, stored before
+    /// this returns the new heads; `Err` says why the changes were refused.
+    pub async fn merge(
+        &self,
+        doc_id: &str,
+        bytes: Vec<u8>,
+        actor: ActorId,
+    ) -> Result<Result<Vec<String>, String>, RoomError> {
+        let tx = self.room(doc_id).await?;
+        let (reply, rx) = oneshot::channel();
+        let actors = Arc::new(HashSet::from([actor]));
+        if tx
+            .send(Input::Merge {
+                bytes,
+                actors,
+                reply,
+            })
+            .await
+            .is_err()
+        {
+            return Err(RoomError::Gone);
+        }
+        rx.await.map_err(|_| RoomError::Gone)
+    }
+
     /// Sends `frame` to everyone connected to a document; nobody connected, nothing to do.
     pub fn announce(&self, doc_id: &str, frame: &ServerFrame) {
         if let Some(tx) = self.live(doc_id) {
@@ -385,6 +417,7 @@ impl RoomTask {
         let mut chunks = Vec::new();
         let mut outline_changed = false;
         let mut refused: Vec<(PeerId, Refusal)> = Vec::new();
+        let mut merged = Vec::new();
         for input in batch.drain(..) {
             match input {
                 Input::Join { peer, info, out } => {
@@ -409,6 +442,20 @@ impl RoomTask {
                 }
                 Input::Read(look) => look(self.room.doc()),
                 Input::Announce(frame) => outbox.extend(self.room.announce(&frame)),
+                Input::Merge {
+                    bytes,
+                    actors,
+                    reply,
+                } => match self.room.merge(&bytes, &actors) {
+                    Ok(applied) => {
+                        outline_changed |= applied.outline_changed;
+                        chunks.extend(applied.chunk);
+                        merged.push(reply);
+                    }
+                    Err(r) => {
+                        let _ = reply.send(Err(r.message));
+                    }
+                },
             }
         }
         for (peer, refusal) in refused {
@@ -422,6 +469,16 @@ impl RoomTask {
             // Nothing of this batch may be acknowledged: drop everyone and reload from disk.
             self.fail_all();
             return false;
+        }
+        let heads: Vec<String> = self
+            .room
+            .doc()
+            .get_heads()
+            .iter()
+            .map(|h| h.to_string())
+            .collect();
+        for reply in merged {
+            let _ = reply.send(Ok(heads.clone()));
         }
         outbox.extend(self.room.flush());
         self.send(outbox);

@@ -75,6 +75,9 @@ struct World {
     paragraph: String,
     comment: i64,
     objection: i64,
+    /// An open amendment by `member`.
+    amendment: i64,
+    heads: Vec<String>,
 }
 
 /// A fresh installation: the demo seed, a second group with its own chair, a plain member of
@@ -134,8 +137,26 @@ async fn world() -> World {
     {
         StanceChange::Stated(id) | StanceChange::Unchanged(id) => id,
     };
+    let app = router(state.clone());
+    let heads = state.rooms.outline(&doc).await.expect("outline").1;
+    let amendment = {
+        let body = serde_json::json!({
+            "base": heads,
+            "edits": [{ "kind": "replace", "paragraph": paragraph, "text": "Amended." }],
+            "rationale": "Shorter."
+        });
+        let mut req = Request::post(format!("/api/v1/documents/{doc}/amendments"))
+            .header("content-type", "application/json")
+            .body(Body::from(body.to_string()))
+            .expect("request");
+        let cookie = common::session(&app, "member@example.org").await;
+        common::same_site(&mut req, &cookie);
+        let resp = app.clone().oneshot(req).await.expect("response");
+        assert_eq!(resp.status(), StatusCode::CREATED);
+        1
+    };
     World {
-        app: router(state.clone()),
+        app,
         state,
         doc,
         member,
@@ -143,14 +164,21 @@ async fn world() -> World {
         paragraph,
         comment,
         objection,
+        amendment,
+        heads,
     }
 }
 
 /// Everything a refused request must leave as it was.
 async fn fingerprint(w: &World) -> String {
     let store = w.state.rooms.store();
+    let amendments: Vec<(i64, String)> = sqlx::query_as("SELECT id, status FROM amendments")
+        .fetch_all(store.pool_for_tests())
+        .await
+        .expect("amendments");
     format!(
-        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+        amendments,
         store.feedback_facts(&w.doc, None).await.expect("facts"),
         store
             .list_documents()
@@ -182,6 +210,12 @@ struct Route {
 
 fn routes(w: &World) -> Vec<Route> {
     let g = seed::DEMO_GROUP;
+    let amend = serde_json::json!({
+        "base": w.heads,
+        "edits": [{ "kind": "replace", "paragraph": w.paragraph, "text": "Other words." }],
+        "rationale": "Clearer."
+    })
+    .to_string();
     let r = |method: Method, path: String, body: Option<&str>, action| Route {
         method,
         path,
@@ -330,6 +364,27 @@ fn routes(w: &World) -> Vec<Route> {
             format!("/api/v1/documents/{}/comments/{}/hide", w.doc, w.comment),
             Some(r#"{"reason":"Off topic."}"#),
             Action::Moderate,
+        ),
+        r(
+            Method::GET,
+            format!("/api/v1/documents/{}/amendments", w.doc),
+            None,
+            Action::ReadDocument,
+        ),
+        r(
+            Method::POST,
+            format!("/api/v1/documents/{}/amendments", w.doc),
+            Some(&amend),
+            Action::ProposeAmendment,
+        ),
+        r(
+            Method::POST,
+            format!(
+                "/api/v1/documents/{}/amendments/{}/decision",
+                w.doc, w.amendment
+            ),
+            Some(r#"{"decision":"reject","reason":"Not now."}"#),
+            Action::DecideAmendment,
         ),
         r(
             Method::POST,

@@ -92,6 +92,44 @@ pub fn propose(
     })
 }
 
+/// Each paragraph the amendment changes: its id, its text at the base (empty for a new one)
+/// and as amended (empty for a deleted one), in the amended order, deletions last.
+pub fn changed(
+    doc: &Automerge,
+    a: &Amendment,
+) -> Result<Vec<(String, String, String)>, AmendmentError> {
+    let at_base = doc
+        .fork_at(&a.base)
+        .map_err(|e| AmendmentError::Model(e.into()))?;
+    let base = document::read(&at_base).map_err(ModelError::from)?;
+    let mut branch = at_base.fork();
+    branch
+        .load_incremental(&a.changes)
+        .map_err(|e| AmendmentError::Corrupt(e.to_string()))?;
+    let amended = document::read(&branch).map_err(ModelError::from)?;
+    let text_at_base = |id: &str| {
+        base.paragraphs
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.text.clone())
+    };
+    let mut out: Vec<(String, String, String)> = amended
+        .paragraphs
+        .iter()
+        .filter_map(|p| match text_at_base(&p.id) {
+            Some(old) if old == p.text => None,
+            old => Some((p.id.clone(), old.unwrap_or_default(), p.text.clone())),
+        })
+        .collect();
+    out.extend(
+        base.paragraphs
+            .iter()
+            .filter(|p| !amended.paragraphs.iter().any(|q| q.id == p.id))
+            .map(|p| (p.id.clone(), p.text.clone(), String::new())),
+    );
+    Ok(out)
+}
+
 /// Whether the amendment is merged into `doc` already.
 pub fn is_applied(doc: &Automerge, a: &Amendment) -> bool {
     let mut probe = doc.fork();

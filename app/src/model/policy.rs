@@ -96,6 +96,10 @@ pub enum Action {
     Respond,
     /// Hide a comment with a reason, and read hidden comments.
     Moderate,
+    /// Propose an amendment, or withdraw one's own.
+    ProposeAmendment,
+    /// Accept, reject or supersede an amendment.
+    DecideAmendment,
 }
 
 /// What an action needs.
@@ -124,6 +128,8 @@ pub const TABLE: &[(Action, Need)] = &[
     (Action::Comment, Need::AtLeast(Role::Participant)),
     (Action::Respond, Need::AtLeast(Role::Chair)),
     (Action::Moderate, Need::AtLeast(Role::Chair)),
+    (Action::ProposeAmendment, Need::AtLeast(Role::Participant)),
+    (Action::DecideAmendment, Need::AtLeast(Role::Chair)),
 ];
 
 /// What `action` needs, from [`TABLE`].
@@ -156,7 +162,7 @@ pub fn needs_sign_in(standing: Standing, action: Action) -> bool {
 mod tests {
     use super::*;
 
-    const ACTIONS: [Action; 13] = [
+    const ACTIONS: [Action; 15] = [
         Action::ReadDocument,
         Action::EditText,
         Action::CreateDocument,
@@ -170,6 +176,8 @@ mod tests {
         Action::Comment,
         Action::Respond,
         Action::Moderate,
+        Action::ProposeAmendment,
+        Action::DecideAmendment,
     ];
 
     fn member(role: Role) -> Standing {

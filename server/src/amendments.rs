@@ -1,0 +1,498 @@
+//! Amendments: proposing (the branch is made on a fork of the live document at the proposal's
+//! base heads, in the document's room), listing with their word-level differences and whether
+//! they still apply cleanly, and a chair's decision (accepting merges the branch through the
+//! room, stored before it returns, and reaches every open editor like any other change).
+
+use app::{
+    api::{
+        AmendedParagraph, AmendmentConflict, AmendmentEdit, AmendmentStatus, AmendmentView, Decide,
+        DecisionView, NewAmendment, Verdict,
+    },
+    model::{
+        amendment::{self, Amendment, AmendmentError, Edit, Fit},
+        diff,
+        document::is_valid_paragraph_id,
+        limits,
+        policy::Action,
+    },
+};
+use automerge::{ActorId, ChangeHash};
+use sqlx::Row;
+
+use crate::{
+    auth::{rate_limit, Limited, Principal},
+    error::ApiError,
+    store::{Store, StoreError},
+    AppState,
+};
+
+/// Most edits one amendment may carry.
+const MAX_EDITS: usize = 50;
+
+/// An amendment as stored.
+struct Stored {
+    id: i64,
+    proposer_id: String,
+    proposer: String,
+    rationale: String,
+    amendment: Amendment,
+    actor: String,
+    status: AmendmentStatus,
+    created_at: i64,
+    decision: Option<DecisionView>,
+}
+
+fn heads_text(heads: &[ChangeHash]) -> String {
+    heads
+        .iter()
+        .map(|h| h.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn parse_heads(raw: &[String]) -> Result<Vec<ChangeHash>, ApiError> {
+    raw.iter()
+        .map(|h| {
+            h.parse::<ChangeHash>().map_err(|_| {
+                ApiError::Unprocessable(format!(
+                    "'{}' is not a change hash",
+                    h.chars().take(70).collect::<String>()
+                ))
+            })
+        })
+        .collect()
+}
+
+impl Store {
+    async fn insert_amendment(
+        &self,
+        doc: &str,
+        proposer: &str,
+        rationale: &str,
+        a: &Amendment,
+        actor: &str,
+        now: i64,
+    ) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO amendments (document_id, proposer_id, rationale, base, changes, actor, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(doc)
+        .bind(proposer)
+        .bind(rationale)
+        .bind(heads_text(&a.base))
+        .bind(&a.changes)
+        .bind(actor)
+        .bind(now)
+        .fetch_one(self.writer())
+        .await?)
+    }
+
+    async fn stored_amendments(
+        &self,
+        doc: &str,
+        id: Option<i64>,
+    ) -> Result<Vec<Stored>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT m.*, p.display_name AS proposer, d.display_name AS decider
+             FROM amendments m JOIN accounts p ON p.id = m.proposer_id
+             LEFT JOIN accounts d ON d.id = m.decided_by
+             WHERE m.document_id = ?1 AND (?2 IS NULL OR m.id = ?2) ORDER BY m.id",
+        )
+        .bind(doc)
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                let base = r
+                    .get::<String, _>("base")
+                    .split(',')
+                    .filter(|h| !h.is_empty())
+                    .map(|h| h.parse().ok())
+                    .collect::<Option<Vec<ChangeHash>>>()?;
+                Some(Stored {
+                    id: r.get("id"),
+                    proposer_id: r.get("proposer_id"),
+                    proposer: r.get("proposer"),
+                    rationale: r.get("rationale"),
+                    amendment: Amendment {
+                        base,
+                        changes: r.get("changes"),
+                    },
+                    actor: r.get("actor"),
+                    status: AmendmentStatus::parse(r.get::<String, _>("status").as_str())?,
+                    created_at: r.get("created_at"),
+                    decision: r
+                        .get::<Option<i64>, _>("decided_at")
+                        .map(|at| DecisionView {
+                            by: r.get::<Option<String>, _>("decider").unwrap_or_default(),
+                            reason: r
+                                .get::<Option<String>, _>("decision_reason")
+                                .unwrap_or_default(),
+                            at,
+                        }),
+                })
+            })
+            .collect())
+    }
+
+    /// Moves an open amendment to `status`; `false` if it was not open any more.
+    async fn decide_amendment(
+        &self,
+        id: i64,
+        status: AmendmentStatus,
+        by: &str,
+        reason: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let n = sqlx::query(
+            "UPDATE amendments SET status = ?, decided_by = ?, decision_reason = ?, decided_at = ?
+             WHERE id = ? AND status = 'open'",
+        )
+        .bind(status.key())
+        .bind(by)
+        .bind(reason)
+        .bind(now)
+        .bind(id)
+        .execute(self.writer())
+        .await?
+        .rows_affected();
+        Ok(n == 1)
+    }
+
+    /// Puts an amendment back to open (its accepted merge could not be stored).
+    async fn reopen_amendment(&self, id: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE amendments SET status = 'open', decided_by = NULL, decision_reason = NULL,
+             decided_at = NULL WHERE id = ?",
+        )
+        .bind(id)
+        .execute(self.writer())
+        .await?;
+        Ok(())
+    }
+}
+
+fn model_error(e: AmendmentError) -> ApiError {
+    use app::model::document::ModelError;
+    match e {
+        AmendmentError::Empty => ApiError::Unprocessable("the amendment changes nothing".into()),
+        AmendmentError::UnknownBase(h) => ApiError::Unprocessable(format!(
+            "the document has no change {h}: write the amendment against heads it has"
+        )),
+        AmendmentError::Model(ModelError::UnknownParagraph(p)) => {
+            ApiError::NotFound(format!("unknown paragraph '{p}'"))
+        }
+        AmendmentError::Model(ModelError::Schema(s)) => {
+            ApiError::Unprocessable(format!("the amended text is not allowed: {s}"))
+        }
+        other => ApiError::Internal(other.to_string()),
+    }
+}
+
+fn edits(raw: Vec<AmendmentEdit>) -> Result<Vec<Edit>, ApiError> {
+    if raw.is_empty() || raw.len() > MAX_EDITS {
+        return Err(ApiError::Unprocessable(format!(
+            "an amendment has between 1 and {MAX_EDITS} edits"
+        )));
+    }
+    let check = |p: &str| {
+        if is_valid_paragraph_id(p) {
+            Ok(())
+        } else {
+            Err(ApiError::NotFound(format!(
+                "unknown paragraph '{}'",
+                p.chars().take(40).collect::<String>()
+            )))
+        }
+    };
+    raw.into_iter()
+        .map(|e| {
+            Ok(match e {
+                AmendmentEdit::Replace { paragraph, text } => {
+                    check(&paragraph)?;
+                    Edit::Replace { paragraph, text }
+                }
+                AmendmentEdit::Insert {
+                    after,
+                    paragraph_kind,
+                    text,
+                } => {
+                    if let Some(a) = &after {
+                        check(a)?;
+                    }
+                    Edit::Insert {
+                        after,
+                        kind: paragraph_kind,
+                        text,
+                    }
+                }
+                AmendmentEdit::Delete { paragraph } => {
+                    check(&paragraph)?;
+                    Edit::Delete { paragraph }
+                }
+            })
+        })
+        .collect()
+}
+
+async fn document_group(state: &AppState, doc: &str) -> Result<String, ApiError> {
+    let meta = match crate::documents::is_valid_document_id(doc) {
+        true => state.rooms.store().document_meta(doc).await?,
+        false => None,
+    };
+    meta.map(|m| m.group_id).ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "unknown document '{}'",
+            doc.chars().take(40).collect::<String>()
+        ))
+    })
+}
+
+/// What everyone sees of stored amendments: each one's differences, and for open ones whether
+/// they still apply cleanly to the live text.
+async fn views(
+    state: &AppState,
+    doc: &str,
+    stored: Vec<Stored>,
+) -> Result<Vec<AmendmentView>, ApiError> {
+    let inputs: Vec<(Amendment, bool)> = stored
+        .iter()
+        .map(|s| (s.amendment.clone(), s.status == AmendmentStatus::Open))
+        .collect();
+    let looked = state
+        .rooms
+        .read(doc, move |d| {
+            inputs
+                .iter()
+                .map(|(a, open)| {
+                    let changed = amendment::changed(d, a)?;
+                    let fit = if *open {
+                        Some(amendment::fit(d, a)?)
+                    } else {
+                        None
+                    };
+                    Ok::<_, AmendmentError>((changed, fit))
+                })
+                .collect::<Vec<_>>()
+        })
+        .await?;
+    stored
+        .into_iter()
+        .zip(looked)
+        .map(|(s, looked)| {
+            let (changed, fit) = looked.map_err(model_error)?;
+            let conflicts = match &fit {
+                Some(Fit::Conflicts(c)) => c
+                    .iter()
+                    .map(|c| AmendmentConflict {
+                        paragraph: c.paragraph.clone(),
+                        base: c.base.clone(),
+                        amended: c.amended.clone(),
+                        current: c.current.clone(),
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            Ok(AmendmentView {
+                id: s.id,
+                proposer: s.proposer,
+                rationale: s.rationale,
+                status: s.status,
+                base: s.amendment.base.iter().map(|h| h.to_string()).collect(),
+                paragraphs: changed
+                    .into_iter()
+                    .map(|(paragraph, old, new)| AmendedParagraph {
+                        paragraph,
+                        diff: diff::words(&old, &new),
+                    })
+                    .collect(),
+                applies_cleanly: matches!(fit, Some(Fit::Clean)),
+                conflicts,
+                created_at: s.created_at,
+                decision: s.decision,
+            })
+        })
+        .collect()
+}
+
+/// Proposes an amendment (participants and up); returns it as stored.
+pub async fn propose(
+    state: &AppState,
+    who: &Principal,
+    doc: &str,
+    n: NewAmendment,
+) -> Result<AmendmentView, ApiError> {
+    let group = document_group(state, doc).await?;
+    who.require(state, Some(&group), Action::ProposeAmendment)
+        .await?;
+    rate_limit(state, Limited::Write, who)?;
+    let proposer = who
+        .account_id()
+        .ok_or_else(|| ApiError::Unauthorized("sign in first".into()))?;
+    let rationale = n.rationale.trim().to_string();
+    let chars = rationale.chars().count();
+    if chars == 0 || chars > limits::MAX_REASON_CHARS {
+        return Err(ApiError::Unprocessable(format!(
+            "a rationale of 1 to {} characters is needed",
+            limits::MAX_REASON_CHARS
+        )));
+    }
+    let base = parse_heads(&n.base)?;
+    if base.is_empty() {
+        return Err(ApiError::Unprocessable(
+            "name the document heads the amendment was written against".into(),
+        ));
+    }
+    let edits = edits(n.edits)?;
+    let actor = ActorId::random();
+    let writer = actor.clone();
+    let made = state
+        .rooms
+        .read(doc, move |d| amendment::propose(d, &base, &edits, writer))
+        .await?
+        .map_err(model_error)?;
+    let id = state
+        .rooms
+        .store()
+        .insert_amendment(
+            doc,
+            proposer,
+            &rationale,
+            &made,
+            &actor.to_hex_string(),
+            state.auth.now(),
+        )
+        .await?;
+    one(state, doc, id).await
+}
+
+async fn one(state: &AppState, doc: &str, id: i64) -> Result<AmendmentView, ApiError> {
+    let stored = state.rooms.store().stored_amendments(doc, Some(id)).await?;
+    views(state, doc, stored)
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::NotFound(format!("unknown amendment {id}")))
+}
+
+/// Every amendment of a document, oldest first.
+pub async fn list(
+    state: &AppState,
+    who: &Principal,
+    doc: &str,
+) -> Result<Vec<AmendmentView>, ApiError> {
+    let group = document_group(state, doc).await?;
+    who.require(state, Some(&group), Action::ReadDocument)
+        .await?;
+    let stored = state.rooms.store().stored_amendments(doc, None).await?;
+    views(state, doc, stored).await
+}
+
+/// A chair decides: accepting merges the amendment's branch into the live text.
+pub async fn decide(
+    state: &AppState,
+    who: &Principal,
+    doc: &str,
+    id: i64,
+    d: Decide,
+) -> Result<AmendmentView, ApiError> {
+    let group = document_group(state, doc).await?;
+    who.require(state, Some(&group), Action::DecideAmendment)
+        .await?;
+    let chair = who
+        .account_id()
+        .ok_or_else(|| ApiError::Unauthorized("sign in first".into()))?;
+    let reason = d.reason.trim();
+    if reason.is_empty() || reason.chars().count() > limits::MAX_REASON_CHARS {
+        return Err(ApiError::Unprocessable(format!(
+            "a decision needs a reason of 1 to {} characters",
+            limits::MAX_REASON_CHARS
+        )));
+    }
+    let store = state.rooms.store();
+    let stored = store
+        .stored_amendments(doc, Some(id))
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::NotFound(format!("unknown amendment {id}")))?;
+    let status = match d.decision {
+        Verdict::Accept => AmendmentStatus::Accepted,
+        Verdict::Reject => AmendmentStatus::Rejected,
+        Verdict::Supersede => AmendmentStatus::Superseded,
+    };
+    // Claiming the decision first means two chairs accepting at once merge once.
+    if !store
+        .decide_amendment(id, status, chair, reason, state.auth.now())
+        .await?
+    {
+        return Err(ApiError::Conflict(format!(
+            "amendment {id} was decided already ({})",
+            stored.status.key()
+        )));
+    }
+    if status == AmendmentStatus::Accepted {
+        let actor = hex::decode(&stored.actor)
+            .map(ActorId::from)
+            .map_err(|e| ApiError::Internal(format!("stored actor: {e}")))?;
+        let merged = state
+            .rooms
+            .merge(doc, stored.amendment.changes.clone(), actor)
+            .await;
+        let refused = match merged {
+            Ok(Ok(_heads)) => None,
+            Ok(Err(why)) => Some(ApiError::Conflict(format!(
+                "the amendment cannot be merged: {why}"
+            ))),
+            Err(e) => Some(e.into()),
+        };
+        if let Some(e) = refused {
+            store.reopen_amendment(id).await?;
+            return Err(e);
+        }
+    }
+    one(state, doc, id).await
+}
+
+/// The proposer withdraws an open amendment.
+pub async fn withdraw(
+    state: &AppState,
+    who: &Principal,
+    doc: &str,
+    id: i64,
+) -> Result<AmendmentView, ApiError> {
+    let group = document_group(state, doc).await?;
+    who.require(state, Some(&group), Action::ProposeAmendment)
+        .await?;
+    let me = who
+        .account_id()
+        .ok_or_else(|| ApiError::Unauthorized("sign in first".into()))?;
+    let store = state.rooms.store();
+    let stored = store
+        .stored_amendments(doc, Some(id))
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::NotFound(format!("unknown amendment {id}")))?;
+    if stored.proposer_id != me {
+        return Err(ApiError::Forbidden(
+            "only its proposer may withdraw an amendment".into(),
+        ));
+    }
+    if !store
+        .decide_amendment(
+            id,
+            AmendmentStatus::Withdrawn,
+            me,
+            "withdrawn by its proposer",
+            state.auth.now(),
+        )
+        .await?
+    {
+        return Err(ApiError::Conflict(format!(
+            "amendment {id} was decided already ({})",
+            stored.status.key()
+        )));
+    }
+    one(state, doc, id).await
+}

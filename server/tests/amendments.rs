@@ -1,0 +1,310 @@
+//! Amendments over the real server: proposed against the heads they were written for, merged
+//! into a text that drafters kept editing, decided once, with each bad input refused in words.
+
+mod common;
+
+use std::time::Duration;
+
+use app::{api::AmendmentView, model::document};
+use axum::{
+    body::Body,
+    http::{Method, Request, StatusCode},
+    Router,
+};
+use common::{Fixture, Peer};
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+struct World {
+    fx: Fixture,
+    app: Router,
+    participant: String,
+    chair: String,
+}
+
+async fn world() -> World {
+    let fx = Fixture::start().await;
+    let app = accord_server::router(fx.server.state.clone());
+    let participant = common::session(&app, "participant@example.org").await;
+    let chair = common::session(&app, "chair@example.org").await;
+    World {
+        fx,
+        app,
+        participant,
+        chair,
+    }
+}
+
+impl World {
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        cookie: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = Request::builder().method(method).uri(path);
+        if body.is_some() {
+            req = req.header("content-type", "application/json");
+        }
+        let mut req = req
+            .body(body.map(|b| Body::from(b.to_string())).unwrap_or_default())
+            .expect("request");
+        if let Some(c) = cookie {
+            common::same_site(&mut req, c);
+        }
+        let resp = self.app.clone().oneshot(req).await.expect("response");
+        let status = resp.status();
+        let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
+    fn path(&self, tail: &str) -> String {
+        format!("/api/v1/documents/{}/amendments{tail}", self.fx.doc)
+    }
+
+    async fn propose(&self, cookie: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::POST, &self.path(""), Some(cookie), Some(body))
+            .await
+    }
+
+    async fn decide(&self, cookie: &str, id: i64, decision: &str) -> (StatusCode, Value) {
+        let path = self.path(&format!("/{id}/decision"));
+        let body = json!({ "decision": decision, "reason": "As discussed in the session." });
+        self.call(Method::POST, &path, Some(cookie), Some(body))
+            .await
+    }
+
+    /// A drafter connected over a real WebSocket, caught up.
+    async fn drafter(&self) -> Peer {
+        let mut peer = self.fx.drafter_peer().await;
+        peer.settle(Duration::from_millis(300)).await;
+        peer
+    }
+}
+
+fn error(body: &Value) -> String {
+    body["error"].as_str().unwrap_or_default().to_string()
+}
+
+/// Heads and the first numbered paragraph (id, text) of the sample as the server has it now.
+async fn now(w: &World) -> (Vec<String>, String, String) {
+    let d = w.fx.server.detail(&w.fx.doc).await;
+    let p = d
+        .paragraphs
+        .iter()
+        .find(|p| p.number.as_deref() == Some("1"))
+        .expect("paragraph 1");
+    (d.heads.clone(), p.id.clone(), p.text.clone())
+}
+
+#[tokio::test]
+async fn an_accepted_amendment_merges_with_what_a_drafter_typed_since_in_every_replica() {
+    let w = world().await;
+    let (heads, p, text) = now(&w).await;
+    assert!(text.starts_with("The mandate of the Forum"), "{text}");
+    let amended = text.replacen("The mandate", "The founding mandate", 1);
+    let (status, body) = w
+        .propose(
+            &w.participant,
+            json!({
+                "base": heads,
+                "edits": [{ "kind": "replace", "paragraph": p, "text": amended }],
+                "rationale": "Say which mandate."
+            }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let a: AmendmentView = serde_json::from_value(body).expect("amendment");
+    assert!(a.applies_cleanly);
+    // A drafter keeps typing at the end of the same paragraph.
+    let mut drafter = w.drafter().await;
+    let end = document::read(&drafter.doc)
+        .expect("read")
+        .paragraphs
+        .iter()
+        .find(|q| q.id == p)
+        .map(|q| q.text.encode_utf16().count())
+        .expect("p");
+    document::splice(&mut drafter.doc, &p, end, 0, " Drafted meanwhile.").expect("edit");
+    drafter.doc.commit();
+    drafter.settle(Duration::from_millis(300)).await;
+    let (status, body) = w.decide(&w.participant, a.id, "accept").await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "deciding is for chairs: {body}"
+    );
+    let (status, body) = w.decide(&w.chair, a.id, "accept").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, _, merged) = now(&w).await;
+    assert!(
+        merged.starts_with("The founding mandate of the Forum"),
+        "{merged}"
+    );
+    assert!(merged.ends_with(" Drafted meanwhile."), "{merged}");
+    // The drafter's replica receives the merge like any other change.
+    drafter.settle(Duration::from_millis(300)).await;
+    let theirs = document::read(&drafter.doc)
+        .expect("read")
+        .paragraphs
+        .into_iter()
+        .find(|q| q.id == p)
+        .expect("p")
+        .text;
+    assert_eq!(theirs, merged);
+    // Accepting again merges nothing and says why.
+    let heads = w.fx.server.detail(&w.fx.doc).await.heads;
+    let (status, body) = w.decide(&w.chair, a.id, "accept").await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        error(&body).contains("decided already (accepted)"),
+        "{body}"
+    );
+    assert_eq!(w.fx.server.detail(&w.fx.doc).await.heads, heads);
+}
+
+#[tokio::test]
+async fn words_changed_since_the_amendment_are_shown_as_a_conflict_and_rejecting_changes_nothing() {
+    let w = world().await;
+    let (heads, p, text) = now(&w).await;
+    let amended = text.replacen("mandate", "charter", 1);
+    let (_, body) = w
+        .propose(
+            &w.participant,
+            json!({
+                "base": heads,
+                "edits": [{ "kind": "replace", "paragraph": p, "text": amended }],
+                "rationale": "Clearer."
+            }),
+        )
+        .await;
+    let id = body["id"].as_i64().expect("id");
+    let mut drafter = w.drafter().await;
+    let changed = text.replacen("mandate", "remit", 1);
+    document::set_text(&mut drafter.doc, &p, &changed).expect("edit");
+    drafter.doc.commit();
+    drafter.settle(Duration::from_millis(300)).await;
+    let (_, list) = w.call(Method::GET, &w.path(""), None, None).await;
+    let a: Vec<AmendmentView> = serde_json::from_value(list).expect("list");
+    assert!(!a[0].applies_cleanly);
+    assert_eq!(
+        (
+            a[0].conflicts[0].base.as_str(),
+            a[0].conflicts[0].amended.as_str(),
+            a[0].conflicts[0].current.as_str()
+        ),
+        ("mandate", "charter", "remit")
+    );
+    let before = w.fx.server.detail(&w.fx.doc).await.heads;
+    let (status, body) = w.decide(&w.chair, id, "reject").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["status"], "rejected");
+    assert_eq!(w.fx.server.detail(&w.fx.doc).await.heads, before);
+}
+
+#[tokio::test]
+async fn bad_amendments_are_refused_in_words_and_store_nothing() {
+    let w = world().await;
+    let (heads, p, text) = now(&w).await;
+    let replace = |paragraph: &str, text: &str| json!([{ "kind": "replace", "paragraph": paragraph, "text": text }]);
+    let cases = [
+        (
+            json!({ "base": heads, "edits": replace(&p, &text), "rationale": "x" }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "changes nothing",
+        ),
+        (
+            json!({ "base": ["00".repeat(32)], "edits": replace(&p, "New."), "rationale": "x" }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "has no change",
+        ),
+        (
+            json!({ "base": ["not a hash"], "edits": replace(&p, "New."), "rationale": "x" }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "is not a change hash",
+        ),
+        (
+            json!({ "base": heads, "edits": replace("pnothere", "New."), "rationale": "x" }),
+            StatusCode::NOT_FOUND,
+            "unknown paragraph 'pnothere'",
+        ),
+        (
+            json!({ "base": heads, "edits": [], "rationale": "x" }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "between 1 and 50 edits",
+        ),
+        (
+            json!({ "base": heads, "edits": replace(&p, "New."), "rationale": " " }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "rationale",
+        ),
+        (
+            json!({ "base": [], "edits": replace(&p, "New."), "rationale": "x" }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "heads",
+        ),
+        (
+            json!({ "base": heads, "edits": replace(&p, &"x".repeat(20_001)), "rationale": "x" }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "not allowed",
+        ),
+    ];
+    for (body, status, words) in cases {
+        let (got, answer) = w.propose(&w.participant, body.clone()).await;
+        assert_eq!(got, status, "{body}: {answer}");
+        assert!(
+            error(&answer).contains(words),
+            "{answer} should say {words:?}"
+        );
+    }
+    let (status, _) = w
+        .call(
+            Method::POST,
+            &w.path(""),
+            None,
+            Some(json!({ "base": heads, "edits": replace(&p, "New."), "rationale": "x" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "a reader cannot propose");
+    let (_, list) = w.call(Method::GET, &w.path(""), None, None).await;
+    assert_eq!(list, json!([]));
+    let (status, _) = w.decide(&w.chair, 4242, "accept").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn only_its_proposer_withdraws_an_amendment_and_only_while_open() {
+    let w = world().await;
+    let (heads, p, _) = now(&w).await;
+    let (_, body) = w
+        .propose(&w.participant, json!({
+            "base": heads,
+            "edits": [{ "kind": "insert", "after": p, "paragraph_kind": "numbered", "text": "A new paragraph." },],
+            "rationale": "Missing point."
+        }))
+        .await;
+    let id = body["id"].as_i64().expect("id");
+    assert_eq!(
+        body["paragraphs"][0]["diff"],
+        json!([{ "kind": "inserted", "text": "A new paragraph." }])
+    );
+    let path = w.path(&format!("/{id}/withdraw"));
+    let (status, _) = w.call(Method::POST, &path, Some(&w.chair), None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, body) = w
+        .call(Method::POST, &path, Some(&w.participant), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["status"], "withdrawn");
+    let (status, _) = w.decide(&w.chair, id, "accept").await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "a withdrawn amendment is not accepted"
+    );
+}
