@@ -4,10 +4,19 @@
 use std::{future::Future, pin::Pin, sync::Arc};
 
 use crate::api::{
+    AmendmentView, Decide, NewAmendment,
     CreateDocument, CreateGroup, CreateInvitation, Created, DocumentDetail, DocumentFeedback,
     DocumentSummary, EditComment, Group, GroupPage, Hide, InvitationCreated, Login, Me,
     MembershipView, NewComment, ProfileUpdate, Register, Respond, Role, SetStance, Thread,
 };
+
+/// A write about amendments, as the pages' forms make them.
+#[derive(Clone, Debug)]
+pub enum AmendmentWrite {
+    Propose(NewAmendment),
+    Decide { amendment: i64, decide: Decide },
+    Withdraw { amendment: i64 },
+}
 
 /// A write of feedback on a document, as the pages' forms make them.
 #[derive(Clone, Debug)]
@@ -134,6 +143,17 @@ pub trait Backend: Send + Sync + 'static {
         headers: Headers,
         doc: String,
         write: FeedbackWrite,
+    ) -> BoxFuture<'_, Result<(), BackendError>>;
+    fn amendments(
+        &self,
+        headers: Headers,
+        doc: String,
+    ) -> BoxFuture<'_, Result<Vec<AmendmentView>, BackendError>>;
+    fn write_amendment(
+        &self,
+        headers: Headers,
+        doc: String,
+        write: AmendmentWrite,
     ) -> BoxFuture<'_, Result<(), BackendError>>;
 }
 

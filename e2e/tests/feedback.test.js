@@ -157,3 +157,47 @@ test('a reader sees the figures but is asked to sign in to comment', async () =>
   await page.getByRole('paragraph').filter({ hasText: 'Posted from a slow phone.' }).waitFor();
   await context.close();
 });
+
+test('a participant proposes an amendment, a drafter keeps typing, the chair accepts: both stay, everywhere', async () => {
+  const id = await env.server.sampleId();
+  const priya = await signedIn('participant@example.org');
+  await openThread(priya.page, id, 1);
+  await priya.page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+  await priya.page.getByText('Propose an amendment').click();
+  const copy = priya.page.getByLabel('The paragraph as you propose it');
+  const text = await copy.inputValue();
+  assert.match(text, /^The mandate of the Forum/);
+  await copy.fill(text.replace('The mandate', 'The founding mandate'));
+  await priya.page.getByLabel('Rationale').fill('Say which mandate.');
+  await priya.page.getByRole('button', { name: 'Propose amendment' }).click();
+  const amendment = priya.page.getByRole('article', { name: /^Amendment \d+ by Priya Participant/ });
+  await amendment.locator('ins').filter({ hasText: 'founding' }).waitFor();
+
+  // A drafter keeps typing at the end of the same paragraph.
+  const drafterCtx = await env.browser.newContext();
+  const drafter = await drafterCtx.newPage();
+  await signIn(drafter, env.server, 'drafter@example.org');
+  await drafter.goto(`${env.server.url}/documents/${id}`);
+  const p1 = drafter.getByRole('textbox', { name: 'Paragraph 1', exact: true });
+  await p1.click();
+  await p1.press('Control+End');
+  await p1.pressSequentially(' Typed meanwhile.');
+
+  const chair = await signedIn('chair@example.org');
+  await openThread(chair.page, id, 1);
+  const theirs = chair.page.getByRole('article', { name: /^Amendment \d+ by Priya Participant/ });
+  await theirs.getByText('Applies cleanly to the current text.').waitFor();
+  await theirs.getByText('Decide').click();
+  await theirs.getByLabel('Decision').selectOption('accept');
+  await theirs.getByLabel(/^Reason/).fill('Agreed in the session.');
+  await theirs.getByRole('button', { name: 'Record decision' }).click();
+  await theirs.getByText(/^Accepted — Agreed in the session/).waitFor();
+
+  const both = (t) => t.startsWith('The founding mandate of the Forum') && t.endsWith(' Typed meanwhile.');
+  await eventually(async () => both(await p1.inputValue()), 10000, "the drafter's editor to have both");
+  const read = priya.page.locator('section[aria-label="Paragraph 1"] .para-text');
+  await eventually(async () => both(await read.textContent()), 10000, "the participant's page to have both");
+  const doc = await env.server.api(`/api/v1/documents/${id}`);
+  assert.ok(both(doc.paragraphs.find((p) => p.number === '1').text));
+  for (const c of [priya.context, drafterCtx, chair.context]) await c.close();
+});

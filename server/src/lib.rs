@@ -23,11 +23,11 @@ use std::sync::Arc;
 
 use app::{
     api::{
-        CreateDocument, CreateGroup, CreateInvitation, Created, DocumentDetail, DocumentFeedback,
+        AmendmentView, CreateDocument, CreateGroup, CreateInvitation, Created, DocumentDetail, DocumentFeedback,
         DocumentSummary, Group, GroupPage, InvitationCreated, Login, Me, MembershipView,
         ProfileUpdate, Register, Role, Thread,
     },
-    backend::{Backend, BackendError, BackendHandle, BoxFuture, FeedbackWrite},
+    backend::{AmendmentWrite, Backend, BackendError, BackendHandle, BoxFuture, FeedbackWrite},
     ui::{shell, App},
 };
 use axum::{extract::FromRef, Router};
@@ -284,6 +284,36 @@ impl Backend for PageBackend {
                     feedback::hide(s, who, doc, comment, hide).await?;
                 }
             }
+            Ok(())
+        })
+    }
+
+    fn amendments(
+        &self,
+        h: Headers,
+        doc: String,
+    ) -> BoxFuture<'_, Result<Vec<AmendmentView>, BackendError>> {
+        self.as_requester(h, move |s, who| async move {
+            amendments::list(s, &who, &doc).await
+        })
+    }
+
+    fn write_amendment(
+        &self,
+        h: Headers,
+        doc: String,
+        write: AmendmentWrite,
+    ) -> BoxFuture<'_, Result<(), BackendError>> {
+        self.as_requester(h, move |s, who| async move {
+            match write {
+                AmendmentWrite::Propose(n) => amendments::propose(s, &who, &doc, n).await?,
+                AmendmentWrite::Decide { amendment, decide } => {
+                    amendments::decide(s, &who, &doc, amendment, decide).await?
+                }
+                AmendmentWrite::Withdraw { amendment } => {
+                    amendments::withdraw(s, &who, &doc, amendment).await?
+                }
+            };
             Ok(())
         })
     }

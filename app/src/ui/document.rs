@@ -171,11 +171,14 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
     };
     let thread = {
         let doc_id = doc_id.clone();
+        let heads = detail.heads.clone();
         move || {
             open().map(|p| {
                 let row = ui.rows.with(|r| r.iter().find(|x| x.id == p).cloned());
+                let text = row.as_ref().map(|r| r.text);
+                let text = Signal::derive(move || text.map(|t| t.get()).unwrap_or_default());
                 let label = Signal::derive(move || row.as_ref().map(row_label).unwrap_or_default());
-                view! { <ThreadPanel doc=doc_id.clone() paragraph=p label ui /> }
+                view! { <ThreadPanel doc=doc_id.clone() paragraph=p label ui heads=heads.clone() text /> }
             })
         }
     };

@@ -804,3 +804,12 @@ pub fn resolve(id: &str, first: &str, last: &str) -> Option<(u32, u32)> {
     })
     .flatten()
 }
+
+/// The replica's heads (hex), once it has the document.
+pub fn heads() -> Option<Vec<String>> {
+    with(|s| {
+        s.synced
+            .then(|| s.doc.get_heads().iter().map(|h| h.to_string()).collect())
+    })
+    .flatten()
+}

@@ -13,6 +13,7 @@
 use leptos::prelude::*;
 
 use super::account::error_text;
+use super::amendments::Amendments;
 use super::document::EditorUi;
 use crate::api::{
     Comment, Disposition, DocumentFeedback, Objection, ParagraphConsensus, Response, Stance, Tally,
@@ -568,6 +569,10 @@ pub fn ThreadPanel(
     paragraph: String,
     label: Signal<String>,
     ui: EditorUi,
+    /// The heads the page was rendered at, and the paragraph's text: the copy an amendment is
+    /// proposed from (in the browser, the live replica's heads and text instead).
+    heads: Vec<String>,
+    text: Signal<String>,
 ) -> impl IntoView {
     let actions = Actions {
         comment: ServerAction::<PostComment>::new(),
@@ -613,7 +618,7 @@ pub fn ThreadPanel(
             </div>
             <Transition fallback=|| view! { <p class="muted">"Loading the feedback…"</p> }>
                 {move || {
-                    let (d, p) = (d.clone(), p.clone());
+                    let (d, p, heads) = (d.clone(), p.clone(), heads.clone());
                     Suspend::new(async move {
                         match thread.await {
                             Ok(t) => {
@@ -625,7 +630,10 @@ pub fn ThreadPanel(
                                         .filter_map(|c| Some((c.anchor.clone()?, c.span?)))
                                         .collect(),
                                 ));
-                                thread_body(t, actions, &d, &p, ui)
+                                #[cfg(feature = "hydrate")]
+                                let heads = super::editor::heads().unwrap_or(heads);
+                                let copy = (heads, text.get_untracked());
+                                thread_body(t, actions, &d, &p, ui, copy, news)
                             }
                             Err(e) => view! { <p class="error" role="alert">{error_text(Some(Err::<(), _>(e)))}</p> }.into_any(),
                         }
@@ -636,7 +644,15 @@ pub fn ThreadPanel(
     }
 }
 
-fn thread_body(t: Thread, actions: Actions, doc: &str, paragraph: &str, ui: EditorUi) -> AnyView {
+fn thread_body(
+    t: Thread,
+    actions: Actions,
+    doc: &str,
+    paragraph: &str,
+    ui: EditorUi,
+    (heads, text): (Vec<String>, String),
+    news: Memo<u64>,
+) -> AnyView {
     let Thread {
         consensus,
         comments,
@@ -760,6 +776,15 @@ fn thread_body(t: Thread, actions: Actions, doc: &str, paragraph: &str, ui: Edit
         {error_line(actions.respond.value())}
         {error_line(actions.hide.value())}
         {comment_form}
+        <Amendments
+            doc=doc.to_string()
+            paragraph=paragraph.to_string()
+            base=heads
+            text
+            may_propose=you_may_comment
+            may_decide=you_may_moderate
+            news
+        />
     }
     .into_any()
 }

@@ -11,6 +11,7 @@ use leptos_router::{
 use crate::api::{Created, DocumentDetail, DocumentSummary};
 
 mod account;
+mod amendments;
 mod consensus;
 mod document;
 #[cfg(feature = "hydrate")]
