@@ -4,10 +4,10 @@
 use std::{future::Future, pin::Pin, sync::Arc};
 
 use crate::api::{
-    AmendmentView, Decide, NewAmendment,
-    CreateDocument, CreateGroup, CreateInvitation, Created, DocumentDetail, DocumentFeedback,
-    DocumentSummary, EditComment, Group, GroupPage, Hide, InvitationCreated, Login, Me,
-    MembershipView, NewComment, ProfileUpdate, Register, Respond, Role, SetStance, Thread,
+    AmendmentView, CreateDocument, CreateGroup, CreateInvitation, Created, Decide, DocumentDetail,
+    DocumentFeedback, DocumentSummary, EditComment, Group, GroupPage, Hide, InvitationCreated,
+    Login, Me, MembershipView, NewAmendment, NewComment, ProfileUpdate, Register, Respond, Role,
+    SetStance, Thread,
 };
 
 /// A write about amendments, as the pages' forms make them.

@@ -23,9 +23,9 @@ use std::sync::Arc;
 
 use app::{
     api::{
-        AmendmentView, CreateDocument, CreateGroup, CreateInvitation, Created, DocumentDetail, DocumentFeedback,
-        DocumentSummary, Group, GroupPage, InvitationCreated, Login, Me, MembershipView,
-        ProfileUpdate, Register, Role, Thread,
+        AmendmentView, CreateDocument, CreateGroup, CreateInvitation, Created, DocumentDetail,
+        DocumentFeedback, DocumentSummary, Group, GroupPage, InvitationCreated, Login, Me,
+        MembershipView, ProfileUpdate, Register, Role, Thread,
     },
     backend::{AmendmentWrite, Backend, BackendError, BackendHandle, BoxFuture, FeedbackWrite},
     ui::{shell, App},
