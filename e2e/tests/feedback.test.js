@@ -11,6 +11,9 @@ async function signedIn(login, options = {}) {
   const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') console.error(`console error (${login}):`, m.text().slice(0, 500));
+  });
   await signIn(page, env.server, login);
   return { context, page };
 }

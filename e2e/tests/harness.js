@@ -107,6 +107,8 @@ export function useServerAndBrowser(before, after) {
   after(async () => {
     await env.browser?.close();
     await env.server?.kill();
+    // ACCORD_E2E_LOG=1 prints what the server logged (warnings and errors), to chase a 500.
+    if (process.env.ACCORD_E2E_LOG && env.server?.log) console.error(env.server.log);
   });
   return env;
 }

@@ -108,6 +108,38 @@ fn diff_view(pieces: Vec<Piece>) -> AnyView {
         .into_any()
 }
 
+/// A thread's amendment state: kept by the thread panel, outside the part of it that is
+/// rebuilt whenever the thread is fetched again, so that nothing awaits a disposed resource.
+#[derive(Clone, Copy)]
+pub struct AmendmentState {
+    pub propose: ServerAction<ProposeAmendment>,
+    pub decide: ServerAction<DecideAmendment>,
+    pub list: Resource<Result<Vec<AmendmentView>, ServerFnError>>,
+}
+
+impl AmendmentState {
+    /// Fetched again when `news` moves or either form was used.
+    pub fn new(doc: String, news: Memo<u64>) -> Self {
+        let propose = ServerAction::<ProposeAmendment>::new();
+        let decide = ServerAction::<DecideAmendment>::new();
+        let list = Resource::new(
+            move || {
+                (
+                    doc.clone(),
+                    news.get(),
+                    propose.version().get() + decide.version().get(),
+                )
+            },
+            |(d, _, _)| get_amendments(d),
+        );
+        Self {
+            propose,
+            decide,
+            list,
+        }
+    }
+}
+
 /// The amendments that change `paragraph`, and the forms to propose and decide.
 #[component]
 pub fn Amendments(
@@ -118,24 +150,13 @@ pub fn Amendments(
     text: String,
     may_propose: bool,
     may_decide: bool,
-    /// Bumped when anything about this paragraph's feedback changes.
-    news: Memo<u64>,
+    state: AmendmentState,
 ) -> impl IntoView {
-    let propose = ServerAction::<ProposeAmendment>::new();
-    let decide = ServerAction::<DecideAmendment>::new();
-    let list = {
-        let doc = doc.clone();
-        Resource::new(
-            move || {
-                (
-                    doc.clone(),
-                    news.get(),
-                    propose.version().get() + decide.version().get(),
-                )
-            },
-            |(d, _, _)| get_amendments(d),
-        )
-    };
+    let AmendmentState {
+        propose,
+        decide,
+        list,
+    } = state;
     let (d, p) = (doc.clone(), paragraph.clone());
     let here = move || {
         view! {

@@ -13,7 +13,7 @@
 use leptos::prelude::*;
 
 use super::account::error_text;
-use super::amendments::Amendments;
+use super::amendments::{AmendmentState, Amendments};
 use super::document::EditorUi;
 use crate::api::{
     Comment, Disposition, DocumentFeedback, Objection, ParagraphConsensus, Response, Stance, Tally,
@@ -608,6 +608,7 @@ pub fn ThreadPanel(
             |(d, p, _, _)| get_thread(d, p),
         )
     };
+    let amendments = AmendmentState::new(doc.clone(), news);
     let close = format!("/documents/{doc}#{paragraph}");
     let (d, p) = (doc.clone(), paragraph.clone());
     view! {
@@ -633,7 +634,7 @@ pub fn ThreadPanel(
                                 #[cfg(feature = "hydrate")]
                                 let heads = super::editor::heads().unwrap_or(heads);
                                 let copy = (heads, text.get_untracked());
-                                thread_body(t, actions, &d, &p, ui, copy, news)
+                                thread_body(t, actions, &d, &p, ui, copy, amendments)
                             }
                             Err(e) => view! { <p class="error" role="alert">{error_text(Some(Err::<(), _>(e)))}</p> }.into_any(),
                         }
@@ -651,7 +652,7 @@ fn thread_body(
     paragraph: &str,
     ui: EditorUi,
     (heads, text): (Vec<String>, String),
-    news: Memo<u64>,
+    amendments: AmendmentState,
 ) -> AnyView {
     let Thread {
         consensus,
@@ -783,7 +784,7 @@ fn thread_body(
             text
             may_propose=you_may_comment
             may_decide=you_may_moderate
-            news
+            state=amendments
         />
     }
     .into_any()
