@@ -11,14 +11,11 @@ use app::{
     model::{anchor, document},
 };
 use axum::{
-    body::Body,
-    http::{Method, Request, StatusCode},
+    http::{Method, StatusCode},
     Router,
 };
 use common::{Fixture, Peer};
-use http_body_util::BodyExt;
 use serde_json::{json, Value};
-use tower::ServiceExt;
 
 struct World {
     fx: Fixture,
@@ -74,23 +71,7 @@ impl World {
         cookie: Option<&str>,
         body: Option<Value>,
     ) -> (StatusCode, Value) {
-        let mut req = Request::builder().method(method).uri(path);
-        if body.is_some() {
-            req = req.header("content-type", "application/json");
-        }
-        let mut req = req
-            .body(body.map(|b| Body::from(b.to_string())).unwrap_or_default())
-            .expect("request");
-        if let Some(c) = cookie {
-            common::same_site(&mut req, c);
-        }
-        let resp = self.app.clone().oneshot(req).await.expect("response");
-        let status = resp.status();
-        let bytes = resp.into_body().collect().await.expect("body").to_bytes();
-        (
-            status,
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        )
+        common::call_json(&self.app, method, path, cookie, body).await
     }
 
     fn para(&self, i: usize) -> String {

@@ -92,12 +92,11 @@ pub fn propose(
     })
 }
 
-/// Each paragraph the amendment changes: its id, its text at the base (empty for a new one)
-/// and as amended (empty for a deleted one), in the amended order, deletions last.
-pub fn changed(
+/// The document as it was at the amendment's base, and the text there and on its branch.
+fn sides(
     doc: &Automerge,
     a: &Amendment,
-) -> Result<Vec<(String, String, String)>, AmendmentError> {
+) -> Result<(Automerge, document::Outline, document::Outline), AmendmentError> {
     let at_base = doc
         .fork_at(&a.base)
         .map_err(|e| AmendmentError::Model(e.into()))?;
@@ -107,6 +106,16 @@ pub fn changed(
         .load_incremental(&a.changes)
         .map_err(|e| AmendmentError::Corrupt(e.to_string()))?;
     let amended = document::read(&branch).map_err(ModelError::from)?;
+    Ok((at_base, base, amended))
+}
+
+/// Each paragraph the amendment changes: its id, its text at the base (empty for a new one)
+/// and as amended (empty for a deleted one), in the amended order, deletions last.
+pub fn changed(
+    doc: &Automerge,
+    a: &Amendment,
+) -> Result<Vec<(String, String, String)>, AmendmentError> {
+    let (_, base, amended) = sides(doc, a)?;
     let text_at_base = |id: &str| {
         base.paragraphs
             .iter()
@@ -180,15 +189,7 @@ pub fn fit(doc: &Automerge, a: &Amendment) -> Result<Fit, AmendmentError> {
     // Cursors are taken on a copy of the document as it was at the base, not with automerge's
     // historical `at` heads: asked for a cursor at past heads for a character deleted since,
     // automerge 0.12 fails an internal assertion (and panics).
-    let at_base = doc
-        .fork_at(&a.base)
-        .map_err(|e| AmendmentError::Model(e.into()))?;
-    let base = document::read(&at_base).map_err(ModelError::from)?;
-    let mut branch = at_base.fork();
-    branch
-        .load_incremental(&a.changes)
-        .map_err(|e| AmendmentError::Corrupt(e.to_string()))?;
-    let amended = document::read(&branch).map_err(ModelError::from)?;
+    let (at_base, base, amended) = sides(doc, a)?;
     let mut conflicts = Vec::new();
     for p in &base.paragraphs {
         let after = amended.paragraphs.iter().find(|q| q.id == p.id);

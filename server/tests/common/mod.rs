@@ -291,3 +291,36 @@ impl Peer {
         error
     }
 }
+
+/// Sends a JSON request (as this site's own pages would, with `cookie` if any) through
+/// `router(..).oneshot`; returns the status and the JSON answer (`null` when there is none).
+pub async fn call_json(
+    app: &axum::Router,
+    method: axum::http::Method,
+    path: &str,
+    cookie: Option<&str>,
+    body: Option<serde_json::Value>,
+) -> (axum::http::StatusCode, serde_json::Value) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let mut req = axum::http::Request::builder().method(method).uri(path);
+    if body.is_some() {
+        req = req.header("content-type", "application/json");
+    }
+    let mut req = req
+        .body(
+            body.map(|b| axum::body::Body::from(b.to_string()))
+                .unwrap_or_default(),
+        )
+        .expect("request");
+    if let Some(c) = cookie {
+        same_site(&mut req, c);
+    }
+    let resp = app.clone().oneshot(req).await.expect("response");
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+    )
+}
