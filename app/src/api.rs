@@ -644,4 +644,7 @@ pub struct AmendmentView {
     pub conflicts: Vec<AmendmentConflict>,
     pub created_at: i64,
     pub decision: Option<DecisionView>,
+    /// Display names of those who co-sponsor it, in the order they joined.
+    #[serde(default)]
+    pub sponsors: Vec<String>,
 }

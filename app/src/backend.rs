@@ -16,6 +16,7 @@ pub enum AmendmentWrite {
     Propose(NewAmendment),
     Decide { amendment: i64, decide: Decide },
     Withdraw { amendment: i64 },
+    Sponsor { amendment: i64 },
 }
 
 /// A write of feedback on a document, as the pages' forms make them.

@@ -162,6 +162,41 @@ impl Store {
         Ok(n == 1)
     }
 
+    /// Adds a co-sponsor; `false` if they were one already.
+    async fn sponsor(&self, id: i64, account: &str, now: i64) -> Result<bool, StoreError> {
+        let n = sqlx::query(
+            "INSERT INTO amendment_sponsors (amendment_id, account_id, created_at) VALUES (?, ?, ?)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(id)
+        .bind(account)
+        .bind(now)
+        .execute(self.writer())
+        .await?
+        .rows_affected();
+        Ok(n == 1)
+    }
+
+    /// Co-sponsors' display names per amendment of a document.
+    async fn sponsors(
+        &self,
+        doc: &str,
+    ) -> Result<std::collections::HashMap<i64, Vec<String>>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT s.amendment_id, a.display_name FROM amendment_sponsors s
+             JOIN amendments m ON m.id = s.amendment_id JOIN accounts a ON a.id = s.account_id
+             WHERE m.document_id = ? ORDER BY s.created_at, a.display_name",
+        )
+        .bind(doc)
+        .fetch_all(self.pool())
+        .await?;
+        let mut out = std::collections::HashMap::<i64, Vec<String>>::new();
+        for r in rows {
+            out.entry(r.get(0)).or_default().push(r.get(1));
+        }
+        Ok(out)
+    }
+
     /// Puts an amendment back to open (its accepted merge could not be stored).
     async fn reopen_amendment(&self, id: i64) -> Result<(), StoreError> {
         sqlx::query(
@@ -258,6 +293,7 @@ async fn views(
     doc: &str,
     stored: Vec<Stored>,
 ) -> Result<Vec<AmendmentView>, ApiError> {
+    let mut sponsors = state.rooms.store().sponsors(doc).await?;
     let inputs: Vec<(Amendment, bool)> = stored
         .iter()
         .map(|s| (s.amendment.clone(), s.status == AmendmentStatus::Open))
@@ -313,6 +349,7 @@ async fn views(
                 conflicts,
                 created_at: s.created_at,
                 decision: s.decision,
+                sponsors: sponsors.remove(&s.id).unwrap_or_default(),
             })
         })
         .collect()
@@ -492,6 +529,45 @@ pub async fn withdraw(
         return Err(ApiError::Conflict(format!(
             "amendment {id} was decided already ({})",
             stored.status.key()
+        )));
+    }
+    one(state, doc, id).await
+}
+
+/// A participant co-sponsors an open amendment that is not their own.
+pub async fn sponsor(
+    state: &AppState,
+    who: &Principal,
+    doc: &str,
+    id: i64,
+) -> Result<AmendmentView, ApiError> {
+    let group = document_group(state, doc).await?;
+    who.require(state, Some(&group), Action::ProposeAmendment)
+        .await?;
+    rate_limit(state, Limited::Write, who)?;
+    let me = who
+        .account_id()
+        .ok_or_else(|| ApiError::Unauthorized("sign in first".into()))?;
+    let store = state.rooms.store();
+    let stored = store
+        .stored_amendments(doc, Some(id))
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::NotFound(format!("unknown amendment {id}")))?;
+    if stored.proposer_id == me {
+        return Err(ApiError::Conflict(
+            "you proposed this amendment: its proposer is its first sponsor".into(),
+        ));
+    }
+    if stored.status != AmendmentStatus::Open {
+        return Err(ApiError::Conflict(format!(
+            "amendment {id} was decided already ({})",
+            stored.status.key()
+        )));
+    }
+    if !store.sponsor(id, me, state.auth.now()).await? {
+        return Err(ApiError::Conflict(format!(
+            "you co-sponsor amendment {id} already"
         )));
     }
     one(state, doc, id).await

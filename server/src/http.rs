@@ -185,6 +185,10 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/documents/{id}/amendments/{amendment}/withdraw",
             post(withdraw_amendment),
         )
+        .route(
+            "/api/v1/documents/{id}/amendments/{amendment}/sponsors",
+            post(sponsor_amendment),
+        )
 }
 
 /// Every amendment of a document with its word-level differences and, while open, whether it
@@ -690,4 +694,20 @@ async fn sync(
         .max_message_size(limit * 2)
         .max_frame_size(limit * 2)
         .on_upgrade(move |socket| crate::ws::serve(socket, rooms, id, peer)))
+}
+
+/// A participant co-sponsors an open amendment (not their own).
+#[utoipa::path(post, path = "/api/v1/documents/{id}/amendments/{amendment}/sponsors",
+    params(("id" = String, Path), ("amendment" = i64, Path)),
+    responses((status = 200, body = AmendmentView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn sponsor_amendment(
+    State(state): State<AppState>,
+    who: Principal,
+    Path((id, amendment)): Path<(String, String)>,
+) -> Result<Json<AmendmentView>, ApiError> {
+    let amendment = number("amendment", &amendment)?;
+    Ok(Json(
+        amendments::sponsor(&state, &who, &id, amendment).await?,
+    ))
 }

@@ -313,6 +313,9 @@ impl Backend for PageBackend {
                 AmendmentWrite::Withdraw { amendment } => {
                     amendments::withdraw(s, &who, &doc, amendment).await?
                 }
+                AmendmentWrite::Sponsor { amendment } => {
+                    amendments::sponsor(s, &who, &doc, amendment).await?
+                }
             };
             Ok(())
         })

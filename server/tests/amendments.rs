@@ -289,3 +289,53 @@ async fn only_its_proposer_withdraws_an_amendment_and_only_while_open() {
         "a withdrawn amendment is not accepted"
     );
 }
+
+#[tokio::test]
+async fn participants_co_sponsor_an_open_amendment_once_and_not_their_own() {
+    let w = world().await;
+    let store = w.fx.server.state.rooms.store();
+    common::add_member(
+        store,
+        "kofi@example.org",
+        "bpf-outcomes",
+        app::api::Role::Participant,
+    )
+    .await;
+    let kofi = common::session(&w.app, "kofi@example.org").await;
+    let (heads, p, _) = now(&w).await;
+    let (_, body) = w
+        .propose(
+            &w.participant,
+            json!({
+                "base": heads,
+                "edits": [{ "kind": "replace", "paragraph": p, "text": "Shorter." }],
+                "rationale": "Brevity."
+            }),
+        )
+        .await;
+    let id = body["id"].as_i64().expect("id");
+    let path = w.path(&format!("/{id}/sponsors"));
+    let (status, body) = w.call(Method::POST, &path, Some(&kofi), None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["sponsors"], json!(["kofi@example.org"]));
+    let (status, body) = w.call(Method::POST, &path, Some(&kofi), None).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(error(&body).contains("already"), "{body}");
+    let (status, _) = w
+        .call(Method::POST, &path, Some(&w.participant), None)
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "a proposer does not co-sponsor their own"
+    );
+    let (status, _) = w.call(Method::POST, &path, None, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    w.decide(&w.chair, id, "reject").await;
+    let (status, _) = w.call(Method::POST, &path, Some(&w.chair), None).await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "a decided amendment takes no more sponsors"
+    );
+}

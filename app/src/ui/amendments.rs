@@ -84,6 +84,24 @@ pub async fn decide_amendment(
     write(doc, &paragraph, w).await
 }
 
+#[server(prefix = "/_fn", endpoint = "sponsor_amendment")]
+pub async fn sponsor_amendment(
+    doc: String,
+    paragraph: String,
+    amendment: String,
+) -> Result<(), ServerFnError> {
+    let amendment = amendment
+        .trim()
+        .parse()
+        .map_err(|_| ServerFnError::new(format!("unknown amendment '{amendment}'")))?;
+    write(
+        doc,
+        &paragraph,
+        crate::backend::AmendmentWrite::Sponsor { amendment },
+    )
+    .await
+}
+
 fn status_label(s: AmendmentStatus) -> &'static str {
     match s {
         AmendmentStatus::Open => "Open",
@@ -114,6 +132,7 @@ fn diff_view(pieces: Vec<Piece>) -> AnyView {
 pub struct AmendmentState {
     pub propose: ServerAction<ProposeAmendment>,
     pub decide: ServerAction<DecideAmendment>,
+    pub sponsor: ServerAction<SponsorAmendment>,
     pub list: Resource<Result<Vec<AmendmentView>, ServerFnError>>,
 }
 
@@ -122,12 +141,13 @@ impl AmendmentState {
     pub fn new(doc: String, news: Memo<u64>) -> Self {
         let propose = ServerAction::<ProposeAmendment>::new();
         let decide = ServerAction::<DecideAmendment>::new();
+        let sponsor = ServerAction::<SponsorAmendment>::new();
         let list = Resource::new(
             move || {
                 (
                     doc.clone(),
                     news.get(),
-                    propose.version().get() + decide.version().get(),
+                    propose.version().get() + decide.version().get() + sponsor.version().get(),
                 )
             },
             |(d, _, _)| get_amendments(d),
@@ -135,6 +155,7 @@ impl AmendmentState {
         Self {
             propose,
             decide,
+            sponsor,
             list,
         }
     }
@@ -155,6 +176,7 @@ pub fn Amendments(
     let AmendmentState {
         propose,
         decide,
+        sponsor,
         list,
     } = state;
     let (d, p) = (doc.clone(), paragraph.clone());
@@ -199,24 +221,42 @@ pub fn Amendments(
                         return view! { <p class="muted small">"No amendments to this paragraph."</p> }.into_any();
                     }
                     mine.into_iter()
-                        .map(|a| amendment_view(a, &para, may_decide, decide, here.clone()))
+                        .map(|a| {
+                            let tools = Tools { may_propose, may_decide, decide, sponsor };
+                            amendment_view(a, &para, tools, here.clone())
+                        })
                         .collect_view()
                         .into_any()
                 })
             }}
         </Transition>
         {move || error_text(decide.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
+        {move || error_text(sponsor.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
         {proposal}
     }
+}
+
+/// What the viewer may do with an amendment, and the forms' actions.
+#[derive(Clone, Copy)]
+struct Tools {
+    may_propose: bool,
+    may_decide: bool,
+    decide: ServerAction<DecideAmendment>,
+    sponsor: ServerAction<SponsorAmendment>,
 }
 
 fn amendment_view(
     a: AmendmentView,
     paragraph: &str,
-    may_decide: bool,
-    decide: ServerAction<DecideAmendment>,
+    tools: Tools,
     here: impl Fn() -> AnyView + Send + Sync + 'static,
 ) -> AnyView {
+    let Tools {
+        may_propose,
+        may_decide,
+        decide,
+        sponsor,
+    } = tools;
     let open = a.status == AmendmentStatus::Open;
     let diff = a
         .paragraphs
@@ -251,12 +291,13 @@ fn amendment_view(
         }
     });
     let id = a.id;
+    let (decide_here, sponsor_here) = (here(), here());
     let form = (open && may_decide).then(|| {
         view! {
             <details class="tool">
                 <summary>"Decide"</summary>
                 <ActionForm action=decide attr:class="stack small-form">
-                    {here()}
+                    {decide_here}
                     <input type="hidden" name="amendment" value=id.to_string() />
                     <label for=format!("decide-{id}")>"Decision"</label>
                     <select id=format!("decide-{id}") name="decision">
@@ -271,6 +312,17 @@ fn amendment_view(
             </details>
         }
     });
+    let sponsors = (!a.sponsors.is_empty())
+        .then(|| view! { <p class="small muted">{format!("Co-sponsored by {}", a.sponsors.join(", "))}</p> });
+    let sponsor_form = (open && may_propose).then(|| {
+        view! {
+            <ActionForm action=sponsor attr:class="inline-form">
+                {sponsor_here}
+                <input type="hidden" name="amendment" value=id.to_string() />
+                <button type="submit" class="link-button small">"Co-sponsor"</button>
+            </ActionForm>
+        }
+    });
     view! {
         <article class=format!("amendment status-{}", a.status.key()) aria-label=format!("Amendment {id} by {}", a.proposer)>
             <header class="comment-head">
@@ -280,9 +332,10 @@ fn amendment_view(
             </header>
             <p class="amended-text">{diff}</p>
             <p class="small"><em>{a.rationale}</em></p>
+            {sponsors}
             {fit}
             {decision}
-            <div class="tools">{form}</div>
+            <div class="tools">{sponsor_form} {form}</div>
         </article>
     }
     .into_any()
