@@ -274,16 +274,42 @@ fn edits(raw: Vec<AmendmentEdit>) -> Result<Vec<Edit>, ApiError> {
 }
 
 async fn document_group(state: &AppState, doc: &str) -> Result<String, ApiError> {
-    let meta = match crate::documents::is_valid_document_id(doc) {
-        true => state.rooms.store().document_meta(doc).await?,
-        false => None,
-    };
-    meta.map(|m| m.group_id).ok_or_else(|| {
-        ApiError::NotFound(format!(
-            "unknown document '{}'",
-            doc.chars().take(40).collect::<String>()
-        ))
-    })
+    Ok(crate::documents::meta(state.rooms.store(), doc)
+        .await?
+        .group_id)
+}
+
+/// One stored amendment of `doc`, or 404.
+async fn stored(store: &Store, doc: &str, id: i64) -> Result<Stored, ApiError> {
+    store
+        .stored_amendments(doc, Some(id))
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::NotFound(format!("unknown amendment {id}")))
+}
+
+/// Moves an open amendment to `status`, or 409 saying how it was decided already.
+async fn claim(
+    state: &AppState,
+    s: &Stored,
+    status: AmendmentStatus,
+    by: &str,
+    reason: &str,
+) -> Result<(), ApiError> {
+    let claimed = state
+        .rooms
+        .store()
+        .decide_amendment(s.id, status, by, reason, state.auth.now())
+        .await?;
+    if claimed {
+        Ok(())
+    } else {
+        Err(ApiError::Conflict(format!(
+            "amendment {} was decided already ({})",
+            s.id,
+            s.status.key()
+        )))
+    }
 }
 
 /// What everyone sees of stored amendments: each one's differences, and for open ones whether
@@ -366,9 +392,7 @@ pub async fn propose(
     who.require(state, Some(&group), Action::ProposeAmendment)
         .await?;
     rate_limit(state, Limited::Write, who)?;
-    let proposer = who
-        .account_id()
-        .ok_or_else(|| ApiError::Unauthorized("sign in first".into()))?;
+    let proposer = who.signed_in()?;
     let rationale = n.rationale.trim().to_string();
     let chars = rationale.chars().count();
     if chars == 0 || chars > limits::MAX_REASON_CHARS {
@@ -438,9 +462,7 @@ pub async fn decide(
     let group = document_group(state, doc).await?;
     who.require(state, Some(&group), Action::DecideAmendment)
         .await?;
-    let chair = who
-        .account_id()
-        .ok_or_else(|| ApiError::Unauthorized("sign in first".into()))?;
+    let chair = who.signed_in()?;
     let reason = d.reason.trim();
     if reason.is_empty() || reason.chars().count() > limits::MAX_REASON_CHARS {
         return Err(ApiError::Unprocessable(format!(
@@ -449,26 +471,14 @@ pub async fn decide(
         )));
     }
     let store = state.rooms.store();
-    let stored = store
-        .stored_amendments(doc, Some(id))
-        .await?
-        .pop()
-        .ok_or_else(|| ApiError::NotFound(format!("unknown amendment {id}")))?;
+    let stored = stored(store, doc, id).await?;
     let status = match d.decision {
         Verdict::Accept => AmendmentStatus::Accepted,
         Verdict::Reject => AmendmentStatus::Rejected,
         Verdict::Supersede => AmendmentStatus::Superseded,
     };
     // Claiming the decision first means two chairs accepting at once merge once.
-    if !store
-        .decide_amendment(id, status, chair, reason, state.auth.now())
-        .await?
-    {
-        return Err(ApiError::Conflict(format!(
-            "amendment {id} was decided already ({})",
-            stored.status.key()
-        )));
-    }
+    claim(state, &stored, status, chair, reason).await?;
     if status == AmendmentStatus::Accepted {
         let actor = hex::decode(&stored.actor)
             .map(ActorId::from)
@@ -502,35 +512,22 @@ pub async fn withdraw(
     let group = document_group(state, doc).await?;
     who.require(state, Some(&group), Action::ProposeAmendment)
         .await?;
-    let me = who
-        .account_id()
-        .ok_or_else(|| ApiError::Unauthorized("sign in first".into()))?;
+    let me = who.signed_in()?;
     let store = state.rooms.store();
-    let stored = store
-        .stored_amendments(doc, Some(id))
-        .await?
-        .pop()
-        .ok_or_else(|| ApiError::NotFound(format!("unknown amendment {id}")))?;
+    let stored = stored(store, doc, id).await?;
     if stored.proposer_id != me {
         return Err(ApiError::Forbidden(
             "only its proposer may withdraw an amendment".into(),
         ));
     }
-    if !store
-        .decide_amendment(
-            id,
-            AmendmentStatus::Withdrawn,
-            me,
-            "withdrawn by its proposer",
-            state.auth.now(),
-        )
-        .await?
-    {
-        return Err(ApiError::Conflict(format!(
-            "amendment {id} was decided already ({})",
-            stored.status.key()
-        )));
-    }
+    claim(
+        state,
+        &stored,
+        AmendmentStatus::Withdrawn,
+        me,
+        "withdrawn by its proposer",
+    )
+    .await?;
     one(state, doc, id).await
 }
 
@@ -545,15 +542,9 @@ pub async fn sponsor(
     who.require(state, Some(&group), Action::ProposeAmendment)
         .await?;
     rate_limit(state, Limited::Write, who)?;
-    let me = who
-        .account_id()
-        .ok_or_else(|| ApiError::Unauthorized("sign in first".into()))?;
+    let me = who.signed_in()?;
     let store = state.rooms.store();
-    let stored = store
-        .stored_amendments(doc, Some(id))
-        .await?
-        .pop()
-        .ok_or_else(|| ApiError::NotFound(format!("unknown amendment {id}")))?;
+    let stored = stored(store, doc, id).await?;
     if stored.proposer_id == me {
         return Err(ApiError::Conflict(
             "you proposed this amendment: its proposer is its first sponsor".into(),

@@ -172,6 +172,13 @@ impl Principal {
         self.account.as_ref().map(|a| a.id.as_str())
     }
 
+    /// The account's id, or 401: for actions whose policy already demands an account, where
+    /// the caller needs the id itself.
+    pub fn signed_in(&self) -> Result<&str, ApiError> {
+        self.account_id()
+            .ok_or_else(|| ApiError::Unauthorized("sign in first".into()))
+    }
+
     /// Standing on a group's things (`None`: nothing group-specific).
     pub async fn standing(
         &self,

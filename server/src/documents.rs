@@ -14,6 +14,7 @@ use crate::{
     error::ApiError,
     people,
     rooms::Rooms,
+    store::{DocumentMeta, Store},
     AppState,
 };
 
@@ -27,6 +28,20 @@ fn new_document_id() -> String {
 /// Whether `id` could be a document id (checked before any lookup, so that paths stay tame).
 pub fn is_valid_document_id(id: &str) -> bool {
     (2..=40).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// A document's metadata, or 404 naming the id (cut short: it may be anything a client sent).
+pub async fn meta(store: &Store, id: &str) -> Result<DocumentMeta, ApiError> {
+    let meta = match is_valid_document_id(id) {
+        true => store.document_meta(id).await?,
+        false => None,
+    };
+    meta.ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "unknown document '{}'",
+            id.chars().take(40).collect::<String>()
+        ))
+    })
 }
 
 /// Creates a document for `who`, in the group the request names (or the first one `who` drafts
@@ -123,14 +138,9 @@ pub async fn detail_for(
     who: &Principal,
     id: &str,
 ) -> Result<DocumentDetail, ApiError> {
-    let mut d = detail(&state.rooms, id).await?;
-    let group = state
-        .rooms
-        .store()
-        .document_meta(id)
-        .await?
-        .map(|m| m.group_id);
-    let standing = who.standing(state, group.as_deref()).await?;
+    let meta = meta(state.rooms.store(), id).await?;
+    let standing = who.standing(state, Some(&meta.group_id)).await?;
+    let mut d = detail_of(&state.rooms, meta).await?;
     d.your_role = standing.role;
     d.you_may_edit = policy::allows(standing, Action::EditText);
     Ok(d)
@@ -138,18 +148,11 @@ pub async fn detail_for(
 
 /// A document as it is now, including edits not yet in the listing mirrors.
 pub async fn detail(rooms: &Rooms, id: &str) -> Result<DocumentDetail, ApiError> {
-    if !is_valid_document_id(id) {
-        return Err(ApiError::NotFound(format!(
-            "unknown document '{}'",
-            id.chars().take(40).collect::<String>()
-        )));
-    }
-    let meta = rooms
-        .store()
-        .document_meta(id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("unknown document '{id}'")))?;
-    let (outline, heads) = rooms.outline(id).await?;
+    detail_of(rooms, meta(rooms.store(), id).await?).await
+}
+
+async fn detail_of(rooms: &Rooms, meta: DocumentMeta) -> Result<DocumentDetail, ApiError> {
+    let (outline, heads) = rooms.outline(&meta.id).await?;
     Ok(DocumentDetail {
         id: meta.id,
         title: outline.title,

@@ -21,7 +21,7 @@ use app::{
 
 use crate::{
     auth::{rate_limit, Limited, Principal},
-    documents::is_valid_document_id,
+    documents,
     error::ApiError,
     feedback_store::{CommentRow, StanceChange, Target},
     store::DocumentMeta,
@@ -71,11 +71,7 @@ fn required_text(field: &str, value: &str, max: usize) -> Result<String, ApiErro
 
 /// The document, or 404.
 async fn document(state: &AppState, doc: &str) -> Result<DocumentMeta, ApiError> {
-    let meta = match is_valid_document_id(doc) {
-        true => state.rooms.store().document_meta(doc).await?,
-        false => None,
-    };
-    meta.ok_or_else(|| ApiError::NotFound(format!("unknown document '{}'", quoted(doc))))
+    documents::meta(state.rooms.store(), doc).await
 }
 
 /// What a paragraph id names in the document now; unknown ids are a 404 naming them.
@@ -96,13 +92,18 @@ async fn paragraph_state(
         .ok_or_else(unknown)
 }
 
+/// The refusal of feedback on a paragraph deleted since it was shown.
+fn deleted_since(paragraph: &str) -> ApiError {
+    ApiError::Conflict(format!(
+        "paragraph '{paragraph}' was deleted since; its feedback is kept, but it takes no more"
+    ))
+}
+
 /// A live paragraph, or 404 (unknown) or 409 (deleted since).
 async fn live_paragraph(state: &AppState, doc: &str, paragraph: &str) -> Result<(), ApiError> {
     match paragraph_state(state, doc, paragraph).await? {
         ParagraphState::Live => Ok(()),
-        ParagraphState::Deleted => Err(ApiError::Conflict(format!(
-            "paragraph '{paragraph}' was deleted since; its feedback is kept, but it takes no more"
-        ))),
+        ParagraphState::Deleted => Err(deleted_since(paragraph)),
     }
 }
 
@@ -137,11 +138,6 @@ async fn announce(
         },
     );
     Ok(figures)
-}
-
-fn signed_in(who: &Principal) -> Result<&str, ApiError> {
-    who.account_id()
-        .ok_or_else(|| ApiError::Unauthorized("sign in first".into()))
 }
 
 /// The consensus map: every live paragraph's figures and the document's participation balance.
@@ -275,7 +271,7 @@ pub async fn comment(
     who.require(state, Some(&meta.group_id), Action::Comment)
         .await?;
     rate_limit(state, Limited::Write, who)?;
-    let author = signed_in(who)?;
+    let author = who.signed_in()?;
     let body = required_text("comment", &c.body, limits::MAX_COMMENT_CHARS)?;
     let store = state.rooms.store();
     // Replies are one level deep: a reply to a reply joins its comment's thread.
@@ -295,7 +291,7 @@ pub async fn comment(
         }
     };
     match (&c.anchor, paragraph_state(state, doc, paragraph).await?) {
-        (_, ParagraphState::Deleted) => live_paragraph(state, doc, paragraph).await?,
+        (_, ParagraphState::Deleted) => return Err(deleted_since(paragraph)),
         (None, ParagraphState::Live) => {}
         (Some(a), ParagraphState::Live) => {
             let (p, first, last) = (paragraph.to_string(), a.first.clone(), a.last.clone());
@@ -352,7 +348,7 @@ pub async fn edit_comment(
     who.require(state, Some(&meta.group_id), Action::Comment)
         .await?;
     rate_limit(state, Limited::Write, who)?;
-    let me = signed_in(who)?;
+    let me = who.signed_in()?;
     let body = required_text("comment", &e.body, limits::MAX_COMMENT_CHARS)?;
     let store = state.rooms.store();
     let (paragraph, author, _) = store
@@ -385,7 +381,7 @@ pub async fn set_stance(
     who.require(state, Some(&meta.group_id), Action::Comment)
         .await?;
     rate_limit(state, Limited::Write, who)?;
-    let account = signed_in(who)?;
+    let account = who.signed_in()?;
     let reason = clean_text(
         "reason",
         s.reason.as_deref().unwrap_or(""),
@@ -427,7 +423,7 @@ pub async fn respond(
     let meta = document(state, doc).await?;
     who.require(state, Some(&meta.group_id), Action::Respond)
         .await?;
-    let chair = signed_in(who)?;
+    let chair = who.signed_in()?;
     let reason = required_text("reason", &r.reason, limits::MAX_REASON_CHARS)?;
     let store = state.rooms.store();
     let paragraph = match target {
@@ -458,7 +454,7 @@ pub async fn hide(
     let meta = document(state, doc).await?;
     who.require(state, Some(&meta.group_id), Action::Moderate)
         .await?;
-    let chair = signed_in(who)?;
+    let chair = who.signed_in()?;
     let reason = required_text("reason", &h.reason, limits::MAX_REASON_CHARS)?;
     let store = state.rooms.store();
     let (paragraph, _, _) = store

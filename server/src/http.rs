@@ -673,16 +673,7 @@ async fn sync(
             "this document's sync channel refuses pages from other sites".into(),
         ));
     }
-    let meta = match documents::is_valid_document_id(&id) {
-        true => state.rooms.store().document_meta(&id).await?,
-        false => None,
-    };
-    let Some(meta) = meta else {
-        return Err(ApiError::NotFound(format!(
-            "unknown document '{}'",
-            id.chars().take(40).collect::<String>()
-        )));
-    };
+    let meta = documents::meta(state.rooms.store(), &id).await?;
     let standing = who
         .require(&state, Some(&meta.group_id), Action::ReadDocument)
         .await?;
