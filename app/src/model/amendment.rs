@@ -64,7 +64,20 @@ pub fn propose(
         .fork_at(base)
         .map_err(|e| AmendmentError::Model(e.into()))?;
     fork.set_actor(actor);
-    let mut tx = fork.transaction();
+    apply(&mut fork, edits)?;
+    if fork.get_heads() == base {
+        return Err(AmendmentError::Empty);
+    }
+    document::validate(&fork).map_err(ModelError::from)?;
+    Ok(Amendment {
+        base: base.to_vec(),
+        changes: fork.save_after(base),
+    })
+}
+
+/// Applies `edits` to `doc` in one change, each paragraph's new wording word by word.
+fn apply(doc: &mut Automerge, edits: &[Edit]) -> Result<(), AmendmentError> {
+    let mut tx = doc.transaction();
     for edit in edits {
         match edit {
             Edit::Replace { paragraph, text } => {
@@ -82,14 +95,76 @@ pub fn propose(
         }
     }
     tx.commit();
-    if fork.get_heads() == base {
-        return Err(AmendmentError::Empty);
+    Ok(())
+}
+
+/// The amendment with a chair's adjustments on top ("accepted with modification"): its branch
+/// merged into the document as it was at `at`, the heads the chair read it at, then `edits`
+/// applied there as `actor`. The result holds the changes since `at`, the amendment's and the
+/// adjustment's, so that typing drafters did after `at` survives its merge like any other.
+/// `None` when the adjustment changes nothing: that is a plain acceptance.
+pub fn modify(
+    doc: &Automerge,
+    a: &Amendment,
+    at: &[ChangeHash],
+    edits: &[Edit],
+    actor: ActorId,
+) -> Result<Option<Amendment>, AmendmentError> {
+    if let Some(h) = at.iter().find(|h| doc.get_change_by_hash(h).is_none()) {
+        return Err(AmendmentError::UnknownBase(h.to_string()));
+    }
+    let mut fork = doc
+        .fork_at(at)
+        .map_err(|e| AmendmentError::Model(e.into()))?;
+    accept(&mut fork, a)?;
+    let merged = fork.get_heads();
+    fork.set_actor(actor);
+    apply(&mut fork, edits)?;
+    if fork.get_heads() == merged {
+        return Ok(None);
     }
     document::validate(&fork).map_err(ModelError::from)?;
-    Ok(Amendment {
-        base: base.to_vec(),
-        changes: fork.save_after(base),
-    })
+    Ok(Some(Amendment {
+        base: at.to_vec(),
+        changes: fork.save_after(at),
+    }))
+}
+
+/// What accepting the amendment now would do: each paragraph it changes, with its id, its
+/// current text (empty when the amendment adds it, or it was deleted since) and its text after
+/// the merge (empty when deleted), in the merged order, deletions last.
+pub fn preview(
+    doc: &Automerge,
+    a: &Amendment,
+) -> Result<Vec<(String, String, String)>, AmendmentError> {
+    let touched = changed(doc, a)?;
+    let mut merged = doc.fork();
+    accept(&mut merged, a)?;
+    let now = document::read(doc).map_err(ModelError::from)?;
+    let after = document::read(&merged).map_err(ModelError::from)?;
+    let text_in = |o: &document::Outline, id: &str| {
+        o.paragraphs
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.text.clone())
+            .unwrap_or_default()
+    };
+    let mut order: Vec<&str> = after
+        .paragraphs
+        .iter()
+        .map(|p| p.id.as_str())
+        .filter(|id| touched.iter().any(|(t, _, _)| t == id))
+        .collect();
+    let gone: Vec<&str> = touched
+        .iter()
+        .map(|(t, _, _)| t.as_str())
+        .filter(|t| !order.contains(t))
+        .collect();
+    order.extend(gone);
+    Ok(order
+        .into_iter()
+        .map(|id| (id.to_string(), text_in(&now, id), text_in(&after, id)))
+        .collect())
 }
 
 /// The document as it was at the amendment's base, and the text there and on its branch.

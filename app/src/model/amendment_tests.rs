@@ -189,6 +189,85 @@ fn deleting_a_paragraph_reworded_since_is_a_conflict() {
     );
 }
 
+#[test]
+fn the_preview_compares_the_current_text_with_the_text_after_accepting() {
+    let (mut doc, ids) = doc_of(&["The chair decides today.", "Other."]);
+    let base = doc.get_heads();
+    let a = propose(
+        &doc,
+        &base,
+        &[replace(&ids[0], "The group decides today.")],
+        ActorId::random(),
+    )
+    .expect("amendment");
+    drafter_sets(&mut doc, &ids[0], "The chair decides tomorrow.");
+    assert_eq!(
+        preview(&doc, &a).expect("preview"),
+        vec![(
+            ids[0].clone(),
+            "The chair decides tomorrow.".to_string(),
+            "The group decides tomorrow.".to_string()
+        )]
+    );
+    // Previewing merges nothing.
+    assert_eq!(texts(&doc)[0], "The chair decides tomorrow.");
+}
+
+#[test]
+fn a_chairs_modification_resolves_a_conflict_and_keeps_later_typing() {
+    let (mut doc, ids) = doc_of(&["The chair decides.", "Other."]);
+    let base = doc.get_heads();
+    let a = propose(
+        &doc,
+        &base,
+        &[replace(&ids[0], "The group decides.")],
+        ActorId::random(),
+    )
+    .expect("amendment");
+    drafter_sets(&mut doc, &ids[0], "The secretariat decides.");
+    // The chair reads the conflict at these heads and writes the wording to adopt.
+    let read_at = doc.get_heads();
+    let wording = [replace(&ids[0], "The group and the secretariat decide.")];
+    // A drafter keeps typing after the chair read the text.
+    doc.set_actor(ActorId::random());
+    let mut tx = doc.transaction();
+    document::splice(&mut tx, &ids[1], 0, 0, "Then: ").expect("typing");
+    tx.commit();
+    let modified = modify(&doc, &a, &read_at, &wording, ActorId::random())
+        .expect("modify")
+        .expect("a change");
+    accept(&mut doc, &modified).expect("accept");
+    assert_eq!(
+        texts(&doc),
+        vec!["The group and the secretariat decide.", "Then: Other."]
+    );
+    // The amendment's own branch is part of the history now.
+    assert!(is_applied(&doc, &a));
+}
+
+#[test]
+fn a_modification_that_changes_nothing_is_a_plain_acceptance() {
+    let (doc, ids) = doc_of(&["The chair decides."]);
+    let base = doc.get_heads();
+    let a = propose(
+        &doc,
+        &base,
+        &[replace(&ids[0], "The group decides.")],
+        ActorId::random(),
+    )
+    .expect("amendment");
+    let same = [replace(&ids[0], "The group decides.")];
+    assert_eq!(
+        modify(&doc, &a, &base, &same, ActorId::random()).expect("modify"),
+        None
+    );
+    let unknown = [ChangeHash([7; 32])];
+    assert!(matches!(
+        modify(&doc, &a, &unknown, &same, ActorId::random()),
+        Err(AmendmentError::UnknownBase(_))
+    ));
+}
+
 fn words_strategy() -> impl Strategy<Value = Vec<String>> {
     prop::collection::vec("[a-z]{1,6}", 3..12)
 }
