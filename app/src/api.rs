@@ -522,11 +522,13 @@ pub use crate::model::diff::Piece;
 pub enum AmendmentEdit {
     /// New wording for a paragraph.
     Replace { paragraph: String, text: String },
-    /// A new paragraph after `after` (at the top when absent).
+    /// A new paragraph after `after` (at the top when absent); of the kind of the paragraph
+    /// before it (a numbered one after a heading) unless `paragraph_kind` says.
     Insert {
         #[serde(default)]
         after: Option<String>,
-        paragraph_kind: ParagraphKind,
+        #[serde(default)]
+        paragraph_kind: Option<ParagraphKind>,
         text: String,
     },
     /// Delete a paragraph.
@@ -600,6 +602,58 @@ pub enum Verdict {
 pub struct Decide {
     pub decision: Verdict,
     pub reason: String,
+    /// Accepting with modification: the wording the chair adopts, merged on top of the
+    /// amendment's own changes. Only with `accept`.
+    #[serde(default)]
+    pub wording: Option<Wording>,
+}
+
+/// A chair's adjusted wording, written against the heads (hex) the chair read the text at;
+/// each edit's `replace` text is the paragraph as it should read after the merge.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Wording {
+    pub base: Vec<String>,
+    pub edits: Vec<AmendmentEdit>,
+}
+
+/// Query of `GET /api/v1/documents/{id}/amendments`: both filters are optional.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema, utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct AmendmentFilter {
+    /// Only amendments with this status (`open`, `accepted`, …).
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Only amendments that change this paragraph.
+    #[serde(default)]
+    pub paragraph: Option<String>,
+}
+
+/// How participants stand on an amendment: the figures, broken down as for paragraphs.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct Support {
+    pub tally: Tally,
+    pub level: Level,
+    pub by_group: Vec<GroupTally>,
+    pub by_region: Vec<RegionTally>,
+    pub supporting_groups: u32,
+    pub flags: Vec<Flag>,
+}
+
+impl From<ParagraphConsensus> for Support {
+    fn from(c: ParagraphConsensus) -> Self {
+        Self {
+            tally: c.tally,
+            level: c.level,
+            by_group: c.by_group,
+            by_region: c.by_region,
+            supporting_groups: c.supporting_groups,
+            flags: c.flags,
+        }
+    }
 }
 
 /// One paragraph an amendment changes, word by word against its text at the base.
@@ -608,6 +662,10 @@ pub struct Decide {
 pub struct AmendedParagraph {
     pub paragraph: String,
     pub diff: Vec<Piece>,
+    /// For an open amendment: what accepting it now would do, word by word against the
+    /// current text.
+    #[serde(default)]
+    pub now: Option<Vec<Piece>>,
 }
 
 /// Words an amendment changes that were changed since it was written.
@@ -647,4 +705,13 @@ pub struct AmendmentView {
     /// Display names of those who co-sponsor it, in the order they joined.
     #[serde(default)]
     pub sponsors: Vec<String>,
+    #[serde(default)]
+    pub support: Support,
+    /// The viewer's own stance on it.
+    #[serde(default)]
+    pub your_stance: Option<YourStance>,
+    /// The document heads (hex) the `now` differences were computed at: what a chair's
+    /// adjusted wording, written from them, is based on.
+    #[serde(default)]
+    pub heads: Vec<String>,
 }

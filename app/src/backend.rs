@@ -4,10 +4,10 @@
 use std::{future::Future, pin::Pin, sync::Arc};
 
 use crate::api::{
-    AmendmentView, CreateDocument, CreateGroup, CreateInvitation, Created, Decide, DocumentDetail,
-    DocumentFeedback, DocumentSummary, EditComment, Group, GroupPage, Hide, InvitationCreated,
-    Login, Me, MembershipView, NewAmendment, NewComment, ProfileUpdate, Register, Respond, Role,
-    SetStance, Thread,
+    AmendmentFilter, AmendmentView, CreateDocument, CreateGroup, CreateInvitation, Created, Decide,
+    DocumentDetail, DocumentFeedback, DocumentSummary, EditComment, Group, GroupPage, Hide,
+    InvitationCreated, Login, Me, MembershipView, NewAmendment, NewComment, ProfileUpdate,
+    Register, Respond, Role, SetStance, Thread,
 };
 
 /// A write about amendments, as the pages' forms make them.
@@ -17,6 +17,7 @@ pub enum AmendmentWrite {
     Decide { amendment: i64, decide: Decide },
     Withdraw { amendment: i64 },
     Sponsor { amendment: i64 },
+    Stance { amendment: i64, stance: SetStance },
 }
 
 /// A write of feedback on a document, as the pages' forms make them.
@@ -149,6 +150,7 @@ pub trait Backend: Send + Sync + 'static {
         &self,
         headers: Headers,
         doc: String,
+        filter: AmendmentFilter,
     ) -> BoxFuture<'_, Result<Vec<AmendmentView>, BackendError>>;
     fn write_amendment(
         &self,

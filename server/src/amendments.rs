@@ -3,13 +3,16 @@
 //! they still apply cleanly, and a chair's decision (accepting merges the branch through the
 //! room, stored before it returns, and reaches every open editor like any other change).
 
+use std::collections::{HashMap, HashSet};
+
 use app::{
     api::{
-        AmendedParagraph, AmendmentConflict, AmendmentEdit, AmendmentStatus, AmendmentView, Decide,
-        DecisionView, NewAmendment, Verdict,
+        AmendedParagraph, AmendmentConflict, AmendmentEdit, AmendmentFilter, AmendmentStatus,
+        AmendmentView, Decide, DecisionView, NewAmendment, SetStance, Stance, Verdict, YourStance,
     },
     model::{
         amendment::{self, Amendment, AmendmentError, Edit, Fit},
+        consensus::{self, StanceFact},
         diff,
         document::is_valid_paragraph_id,
         limits,
@@ -22,6 +25,8 @@ use sqlx::Row;
 use crate::{
     auth::{rate_limit, Limited, Principal},
     error::ApiError,
+    feedback::{clean_text, required_text},
+    feedback_store::profile,
     store::{Store, StoreError},
     AppState,
 };
@@ -32,6 +37,7 @@ const MAX_EDITS: usize = 50;
 /// An amendment as stored.
 struct Stored {
     id: i64,
+    doc: String,
     proposer_id: String,
     proposer: String,
     rationale: String,
@@ -114,6 +120,7 @@ impl Store {
                     .collect::<Option<Vec<ChangeHash>>>()?;
                 Some(Stored {
                     id: r.get("id"),
+                    doc: r.get("document_id"),
                     proposer_id: r.get("proposer_id"),
                     proposer: r.get("proposer"),
                     rationale: r.get("rationale"),
@@ -138,23 +145,25 @@ impl Store {
             .collect())
     }
 
-    /// Moves an open amendment to `status`; `false` if it was not open any more.
+    /// Moves an open amendment to `status`, with the chair's adjustment if any; `false` if it
+    /// was not open any more.
     async fn decide_amendment(
         &self,
         id: i64,
-        status: AmendmentStatus,
-        by: &str,
-        reason: &str,
+        decision: &Claim<'_>,
         now: i64,
     ) -> Result<bool, StoreError> {
         let n = sqlx::query(
-            "UPDATE amendments SET status = ?, decided_by = ?, decision_reason = ?, decided_at = ?
+            "UPDATE amendments SET status = ?, decided_by = ?, decision_reason = ?, decided_at = ?,
+                modification = ?, modification_actor = ?
              WHERE id = ? AND status = 'open'",
         )
-        .bind(status.key())
-        .bind(by)
-        .bind(reason)
+        .bind(decision.status.key())
+        .bind(decision.by)
+        .bind(decision.reason)
         .bind(now)
+        .bind(decision.modification.map(|(m, _)| m.changes.as_slice()))
+        .bind(decision.modification.map(|(_, a)| a.to_hex_string()))
         .bind(id)
         .execute(self.writer())
         .await?
@@ -197,11 +206,81 @@ impl Store {
         Ok(out)
     }
 
+    /// States or changes a participant's stance on an amendment; the history keeps each one.
+    async fn set_amendment_stance(
+        &self,
+        id: i64,
+        account: &str,
+        stance: Stance,
+        reason: Option<&str>,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO amendment_stances (amendment_id, account_id, stance, reason, stated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (amendment_id, account_id) DO UPDATE
+             SET stance = excluded.stance, reason = excluded.reason, stated_at = excluded.stated_at
+             WHERE stance IS NOT excluded.stance OR reason IS NOT excluded.reason",
+        )
+        .bind(id)
+        .bind(account)
+        .bind(stance.key())
+        .bind(reason)
+        .bind(now)
+        .execute(self.writer())
+        .await?;
+        Ok(())
+    }
+
+    /// Every current stance on a document's amendments, keyed by amendment id as text, and
+    /// `viewer`'s own.
+    async fn amendment_stances(
+        &self,
+        doc: &str,
+        viewer: Option<&str>,
+    ) -> Result<(Vec<StanceFact>, HashMap<i64, YourStance>), StoreError> {
+        let rows = sqlx::query(
+            "SELECT s.amendment_id, s.account_id, s.stance, s.reason,
+                a.stakeholder_group, a.region, a.gender
+             FROM amendment_stances s JOIN amendments m ON m.id = s.amendment_id
+             JOIN accounts a ON a.id = s.account_id WHERE m.document_id = ?",
+        )
+        .bind(doc)
+        .fetch_all(self.pool())
+        .await?;
+        let mut facts = Vec::with_capacity(rows.len());
+        let mut yours = HashMap::new();
+        for r in rows {
+            let Some(stance) = Stance::parse(r.get::<String, _>("stance").as_str()) else {
+                continue;
+            };
+            let id: i64 = r.get("amendment_id");
+            let account: String = r.get("account_id");
+            if viewer == Some(account.as_str()) {
+                yours.insert(
+                    id,
+                    YourStance {
+                        stance,
+                        reason: r.get("reason"),
+                    },
+                );
+            }
+            facts.push(StanceFact {
+                paragraph: id.to_string(),
+                account,
+                stance,
+                profile: profile(&r),
+                answered: false,
+            });
+        }
+        Ok((facts, yours))
+    }
+
     /// Puts an amendment back to open (its accepted merge could not be stored).
     async fn reopen_amendment(&self, id: i64) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE amendments SET status = 'open', decided_by = NULL, decision_reason = NULL,
-             decided_at = NULL WHERE id = ?",
+             decided_at = NULL, modification = NULL, modification_actor = NULL WHERE id = ?",
         )
         .bind(id)
         .execute(self.writer())
@@ -288,27 +367,27 @@ async fn stored(store: &Store, doc: &str, id: i64) -> Result<Stored, ApiError> {
         .ok_or_else(|| ApiError::NotFound(format!("unknown amendment {id}")))
 }
 
-/// Moves an open amendment to `status`, or 409 saying how it was decided already.
-async fn claim(
-    state: &AppState,
-    s: &Stored,
+/// A decision as recorded: the new status, by whom, why, and a chair's adjustment.
+struct Claim<'a> {
     status: AmendmentStatus,
-    by: &str,
-    reason: &str,
-) -> Result<(), ApiError> {
+    by: &'a str,
+    reason: &'a str,
+    modification: Option<(&'a Amendment, &'a ActorId)>,
+}
+
+/// Moves an open amendment to the claimed status, or 409 saying how it was decided already.
+async fn claim(state: &AppState, s: &Stored, decision: Claim<'_>) -> Result<(), ApiError> {
     let claimed = state
         .rooms
         .store()
-        .decide_amendment(s.id, status, by, reason, state.auth.now())
+        .decide_amendment(s.id, &decision, state.auth.now())
         .await?;
     if claimed {
         Ok(())
     } else {
-        Err(ApiError::Conflict(format!(
-            "amendment {} was decided already ({})",
-            s.id,
-            s.status.key()
-        )))
+        // Someone decided it between the read and the claim: say how.
+        let now = stored(state.rooms.store(), &s.doc, s.id).await?;
+        Err(decided_already(&now))
     }
 }
 
@@ -318,34 +397,48 @@ async fn views(
     state: &AppState,
     doc: &str,
     stored: Vec<Stored>,
+    viewer: Option<&str>,
 ) -> Result<Vec<AmendmentView>, ApiError> {
-    let mut sponsors = state.rooms.store().sponsors(doc).await?;
+    let store = state.rooms.store();
+    let mut sponsors = store.sponsors(doc).await?;
+    let (stances, mut yours) = store.amendment_stances(doc, viewer).await?;
+    let keys: Vec<String> = stored.iter().map(|s| s.id.to_string()).collect();
+    let support = consensus::consensus(keys.iter().map(String::as_str), &stances, &[]);
     let inputs: Vec<(Amendment, bool)> = stored
         .iter()
         .map(|s| (s.amendment.clone(), s.status == AmendmentStatus::Open))
         .collect();
-    let looked = state
+    let (heads, looked) = state
         .rooms
         .read(doc, move |d| {
-            inputs
+            let heads: Vec<String> = d.get_heads().iter().map(|h| h.to_string()).collect();
+            let looked = inputs
                 .iter()
                 .map(|(a, open)| {
                     let changed = amendment::changed(d, a)?;
-                    let fit = if *open {
-                        Some(amendment::fit(d, a)?)
+                    let (fit, preview) = if *open {
+                        (Some(amendment::fit(d, a)?), amendment::preview(d, a)?)
                     } else {
-                        None
+                        (None, Vec::new())
                     };
-                    Ok::<_, AmendmentError>((changed, fit))
+                    Ok::<_, AmendmentError>((changed, fit, preview))
                 })
-                .collect::<Vec<_>>()
+                .collect::<Vec<_>>();
+            (heads, looked)
         })
         .await?;
     stored
         .into_iter()
         .zip(looked)
-        .map(|(s, looked)| {
-            let (changed, fit) = looked.map_err(model_error)?;
+        .zip(support)
+        .map(|((s, looked), support)| {
+            let (changed, fit, preview) = looked.map_err(model_error)?;
+            let now_for = |id: &str| {
+                preview
+                    .iter()
+                    .find(|(p, _, _)| p == id)
+                    .map(|(_, current, merged)| diff::words(current, merged))
+            };
             let conflicts = match &fit {
                 Some(Fit::Conflicts(c)) => c
                     .iter()
@@ -367,8 +460,9 @@ async fn views(
                 paragraphs: changed
                     .into_iter()
                     .map(|(paragraph, old, new)| AmendedParagraph {
-                        paragraph,
+                        now: now_for(&paragraph),
                         diff: diff::words(&old, &new),
+                        paragraph,
                     })
                     .collect(),
                 applies_cleanly: matches!(fit, Some(Fit::Clean)),
@@ -376,6 +470,9 @@ async fn views(
                 created_at: s.created_at,
                 decision: s.decision,
                 sponsors: sponsors.remove(&s.id).unwrap_or_default(),
+                support: support.into(),
+                your_stance: yours.remove(&s.id),
+                heads: heads.clone(),
             })
         })
         .collect()
@@ -393,14 +490,7 @@ pub async fn propose(
         .await?;
     rate_limit(state, Limited::Write, who)?;
     let proposer = who.signed_in()?;
-    let rationale = n.rationale.trim().to_string();
-    let chars = rationale.chars().count();
-    if chars == 0 || chars > limits::MAX_REASON_CHARS {
-        return Err(ApiError::Unprocessable(format!(
-            "a rationale of 1 to {} characters is needed",
-            limits::MAX_REASON_CHARS
-        )));
-    }
+    let rationale = required_text("the rationale", &n.rationale, limits::MAX_REASON_CHARS)?;
     let base = parse_heads(&n.base)?;
     if base.is_empty() {
         return Err(ApiError::Unprocessable(
@@ -427,28 +517,110 @@ pub async fn propose(
             state.auth.now(),
         )
         .await?;
-    one(state, doc, id).await
+    one(state, who, doc, id).await
 }
 
-async fn one(state: &AppState, doc: &str, id: i64) -> Result<AmendmentView, ApiError> {
+async fn one(
+    state: &AppState,
+    who: &Principal,
+    doc: &str,
+    id: i64,
+) -> Result<AmendmentView, ApiError> {
     let stored = state.rooms.store().stored_amendments(doc, Some(id)).await?;
-    views(state, doc, stored)
+    views(state, doc, stored, who.account_id())
         .await?
         .pop()
         .ok_or_else(|| ApiError::NotFound(format!("unknown amendment {id}")))
 }
 
-/// Every amendment of a document, oldest first.
+/// A document's amendments, oldest first, those with the filter's status and changing its
+/// paragraph when it names them.
 pub async fn list(
     state: &AppState,
     who: &Principal,
     doc: &str,
+    filter: AmendmentFilter,
 ) -> Result<Vec<AmendmentView>, ApiError> {
     let group = document_group(state, doc).await?;
     who.require(state, Some(&group), Action::ReadDocument)
         .await?;
-    let stored = state.rooms.store().stored_amendments(doc, None).await?;
-    views(state, doc, stored).await
+    let status = match filter.status.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(AmendmentStatus::parse(s).ok_or_else(|| {
+            ApiError::Unprocessable(format!(
+                "'{}' is not a status: use one of {}",
+                s.chars().take(40).collect::<String>(),
+                AmendmentStatus::ALL.map(AmendmentStatus::key).join(", ")
+            ))
+        })?),
+    };
+    let paragraph = filter.paragraph.filter(|p| !p.is_empty());
+    if let Some(p) = &paragraph {
+        if !is_valid_paragraph_id(p) {
+            return Err(ApiError::Unprocessable(format!(
+                "'{}' is not a paragraph id",
+                p.chars().take(40).collect::<String>()
+            )));
+        }
+    }
+    let stored: Vec<Stored> = state
+        .rooms
+        .store()
+        .stored_amendments(doc, None)
+        .await?
+        .into_iter()
+        .filter(|s| status.is_none_or(|st| s.status == st))
+        .collect();
+    let all = views(state, doc, stored, who.account_id()).await?;
+    Ok(match paragraph {
+        None => all,
+        Some(p) => all
+            .into_iter()
+            .filter(|a| a.paragraphs.iter().any(|x| x.paragraph == p))
+            .collect(),
+    })
+}
+
+/// A participant states a stance on an open amendment (an objection needs a reason).
+pub async fn set_stance(
+    state: &AppState,
+    who: &Principal,
+    doc: &str,
+    id: i64,
+    s: SetStance,
+) -> Result<AmendmentView, ApiError> {
+    let group = document_group(state, doc).await?;
+    who.require(state, Some(&group), Action::Comment).await?;
+    rate_limit(state, Limited::Write, who)?;
+    let me = who.signed_in()?;
+    let reason = clean_text(
+        "reason",
+        s.reason.as_deref().unwrap_or(""),
+        limits::MAX_REASON_CHARS,
+        false,
+    )?;
+    if s.stance == Stance::Oppose && reason.is_none() {
+        return Err(ApiError::Unprocessable(
+            "an objection needs a reason: say what would have to change".into(),
+        ));
+    }
+    let store = state.rooms.store();
+    let stored = stored(store, doc, id).await?;
+    if stored.status != AmendmentStatus::Open {
+        return Err(decided_already(&stored));
+    }
+    store
+        .set_amendment_stance(id, me, s.stance, reason.as_deref(), state.auth.now())
+        .await?;
+    one(state, who, doc, id).await
+}
+
+fn decided_already(s: &Stored) -> ApiError {
+    ApiError::Conflict(format!(
+        "amendment {} was decided already ({})",
+        s.id,
+        s.status.key()
+    ))
 }
 
 /// A chair decides: accepting merges the amendment's branch into the live text.
@@ -463,31 +635,65 @@ pub async fn decide(
     who.require(state, Some(&group), Action::DecideAmendment)
         .await?;
     let chair = who.signed_in()?;
-    let reason = d.reason.trim();
-    if reason.is_empty() || reason.chars().count() > limits::MAX_REASON_CHARS {
-        return Err(ApiError::Unprocessable(format!(
-            "a decision needs a reason of 1 to {} characters",
-            limits::MAX_REASON_CHARS
-        )));
-    }
+    let reason = required_text("the reason", &d.reason, limits::MAX_REASON_CHARS)?;
     let store = state.rooms.store();
     let stored = stored(store, doc, id).await?;
-    let status = match d.decision {
-        Verdict::Accept => AmendmentStatus::Accepted,
-        Verdict::Reject => AmendmentStatus::Rejected,
-        Verdict::Supersede => AmendmentStatus::Superseded,
+    if stored.status != AmendmentStatus::Open {
+        return Err(decided_already(&stored));
+    }
+    let modification = match d.wording {
+        Some(_) if d.decision != Verdict::Accept => {
+            return Err(ApiError::Unprocessable(
+                "adjusted wording goes with accepting only".into(),
+            ))
+        }
+        Some(w) => {
+            let at = parse_heads(&w.base)?;
+            if at.is_empty() {
+                return Err(ApiError::Unprocessable(
+                    "name the document heads the adjusted wording was written against".into(),
+                ));
+            }
+            let edits = edits(w.edits)?;
+            let actor = ActorId::random();
+            let (branch, writer) = (stored.amendment.clone(), actor.clone());
+            state
+                .rooms
+                .read(doc, move |d| {
+                    amendment::modify(d, &branch, &at, &edits, writer)
+                })
+                .await?
+                .map_err(model_error)?
+                .map(|m| (m, actor))
+        }
+        None => None,
+    };
+    let status = match (d.decision, &modification) {
+        (Verdict::Accept, Some(_)) => AmendmentStatus::AcceptedWithModification,
+        (Verdict::Accept, None) => AmendmentStatus::Accepted,
+        (Verdict::Reject, _) => AmendmentStatus::Rejected,
+        (Verdict::Supersede, _) => AmendmentStatus::Superseded,
     };
     // Claiming the decision first means two chairs accepting at once merge once.
-    claim(state, &stored, status, chair, reason).await?;
-    if status == AmendmentStatus::Accepted {
-        let actor = hex::decode(&stored.actor)
+    let decision = Claim {
+        status,
+        by: chair,
+        reason: &reason,
+        modification: modification.as_ref().map(|(m, a)| (m, a)),
+    };
+    claim(state, &stored, decision).await?;
+    if d.decision == Verdict::Accept {
+        let mut actors = HashSet::from([hex::decode(&stored.actor)
             .map(ActorId::from)
-            .map_err(|e| ApiError::Internal(format!("stored actor: {e}")))?;
-        let merged = state
-            .rooms
-            .merge(doc, stored.amendment.changes.clone(), actor)
-            .await;
-        let refused = match merged {
+            .map_err(|e| ApiError::Internal(format!("stored actor: {e}")))?]);
+        let changes = match modification {
+            Some((m, actor)) => {
+                actors.insert(actor);
+                m.changes
+            }
+            None => stored.amendment.changes.clone(),
+        };
+        let refused = match state.rooms.merge(doc, changes, actors).await {
             Ok(Ok(_heads)) => None,
             Ok(Err(why)) => Some(ApiError::Conflict(format!(
                 "the amendment cannot be merged: {why}"
@@ -499,7 +705,7 @@ pub async fn decide(
             return Err(e);
         }
     }
-    one(state, doc, id).await
+    one(state, who, doc, id).await
 }
 
 /// The proposer withdraws an open amendment.
@@ -520,15 +726,14 @@ pub async fn withdraw(
             "only its proposer may withdraw an amendment".into(),
         ));
     }
-    claim(
-        state,
-        &stored,
-        AmendmentStatus::Withdrawn,
-        me,
-        "withdrawn by its proposer",
-    )
-    .await?;
-    one(state, doc, id).await
+    let decision = Claim {
+        status: AmendmentStatus::Withdrawn,
+        by: me,
+        reason: "withdrawn by its proposer",
+        modification: None,
+    };
+    claim(state, &stored, decision).await?;
+    one(state, who, doc, id).await
 }
 
 /// A participant co-sponsors an open amendment that is not their own.
@@ -551,15 +756,12 @@ pub async fn sponsor(
         ));
     }
     if stored.status != AmendmentStatus::Open {
-        return Err(ApiError::Conflict(format!(
-            "amendment {id} was decided already ({})",
-            stored.status.key()
-        )));
+        return Err(decided_already(&stored));
     }
     if !store.sponsor(id, me, state.auth.now()).await? {
         return Err(ApiError::Conflict(format!(
             "you co-sponsor amendment {id} already"
         )));
     }
-    one(state, doc, id).await
+    one(state, who, doc, id).await
 }

@@ -34,7 +34,7 @@ fn quoted(s: &str) -> String {
 
 /// The words of a comment or reason, trimmed, with Windows line ends made plain; refused when
 /// empty (if required), too long, or carrying control characters other than line breaks.
-fn clean_text(
+pub(crate) fn clean_text(
     field: &str,
     value: &str,
     max: usize,
@@ -64,7 +64,7 @@ fn clean_text(
     Ok(Some(text))
 }
 
-fn required_text(field: &str, value: &str, max: usize) -> Result<String, ApiError> {
+pub(crate) fn required_text(field: &str, value: &str, max: usize) -> Result<String, ApiError> {
     clean_text(field, value, max, true)?
         .ok_or_else(|| ApiError::Unprocessable(format!("{field} is empty")))
 }

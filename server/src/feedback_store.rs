@@ -109,7 +109,7 @@ impl FactsCache {
     }
 }
 
-fn profile(r: &SqliteRow) -> Profile {
+pub(crate) fn profile(r: &SqliteRow) -> Profile {
     Profile {
         group: StakeholderGroup::parse(r.get::<String, _>("stakeholder_group").as_str()),
         region: Region::parse(r.get::<String, _>("region").as_str()),

@@ -1,14 +1,15 @@
 //! The JSON API under `/api/v1`, its OpenAPI description, and the sync WebSocket's handshake.
 
 use app::api::{
-    AmendmentView, AuditEntry, Comment, CreateDocument, CreateGroup, CreateInvitation, Created,
-    Decide, DocumentDetail, DocumentFeedback, DocumentSummary, EditComment, ErrorBody, Group, Hide,
-    Invitation, InvitationCreated, Login, Me, Member, NewAmendment, NewComment, ParagraphConsensus,
-    ProfileUpdate, Register, Respond, Role, SetRole, SetStance, Thread,
+    AmendmentFilter, AmendmentView, AuditEntry, Comment, CreateDocument, CreateGroup,
+    CreateInvitation, Created, Decide, DocumentDetail, DocumentFeedback, DocumentSummary,
+    EditComment, ErrorBody, Group, Hide, Invitation, InvitationCreated, Login, Me, Member,
+    NewAmendment, NewComment, ParagraphConsensus, ProfileUpdate, Register, Respond, Role, SetRole,
+    SetStance, Thread,
 };
 use app::model::policy::Action;
 use axum::{
-    extract::{Path, State, WebSocketUpgrade},
+    extract::{rejection::QueryRejection, Path, Query, State, WebSocketUpgrade},
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     routing::{delete, get, post, put},
@@ -60,7 +61,13 @@ use crate::{
         put_stance,
         respond_comment,
         respond_objection,
-        hide_comment
+        hide_comment,
+        list_amendments,
+        post_amendment,
+        decide_amendment,
+        withdraw_amendment,
+        sponsor_amendment,
+        put_amendment_stance
     ),
     components(schemas(
         app::api::AmendedParagraph,
@@ -73,6 +80,9 @@ use crate::{
         app::api::NewAmendment,
         app::api::Piece,
         app::api::Verdict,
+        app::api::Wording,
+        app::api::AmendmentFilter,
+        app::api::Support,
         app::api::Anchor,
         app::api::Balance,
         app::api::Breakdown,
@@ -189,18 +199,44 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/documents/{id}/amendments/{amendment}/sponsors",
             post(sponsor_amendment),
         )
+        .route(
+            "/api/v1/documents/{id}/amendments/{amendment}/stance",
+            put(put_amendment_stance),
+        )
 }
 
 /// Every amendment of a document with its word-level differences and, while open, whether it
 /// still applies cleanly (else the conflicting words: base, amended, current).
-#[utoipa::path(get, path = "/api/v1/documents/{id}/amendments", params(("id" = String, Path)),
-    responses((status = 200, body = [AmendmentView]), (status = 404, body = ErrorBody)))]
+/// Filtered by `status` and by the `paragraph` they change when the query names them.
+#[utoipa::path(get, path = "/api/v1/documents/{id}/amendments",
+    params(("id" = String, Path), AmendmentFilter),
+    responses((status = 200, body = [AmendmentView]), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn list_amendments(
     State(state): State<AppState>,
     who: Principal,
     Path(id): Path<String>,
+    filter: Result<Query<AmendmentFilter>, QueryRejection>,
 ) -> Result<Json<Vec<AmendmentView>>, ApiError> {
-    Ok(Json(amendments::list(&state, &who, &id).await?))
+    let Query(filter) = filter.map_err(|e| ApiError::Unprocessable(e.body_text()))?;
+    Ok(Json(amendments::list(&state, &who, &id, filter).await?))
+}
+
+/// States the caller's stance on an open amendment, replacing any earlier one (which stays in
+/// the history). An objection needs a reason.
+#[utoipa::path(put, path = "/api/v1/documents/{id}/amendments/{amendment}/stance",
+    params(("id" = String, Path), ("amendment" = i64, Path)), request_body = SetStance,
+    responses((status = 200, body = AmendmentView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn put_amendment_stance(
+    State(state): State<AppState>,
+    who: Principal,
+    Path((id, amendment)): Path<(String, String)>,
+    ApiJson(s): ApiJson<SetStance>,
+) -> Result<Json<AmendmentView>, ApiError> {
+    let amendment = number("amendment", &amendment)?;
+    Ok(Json(
+        amendments::set_stance(&state, &who, &id, amendment, s).await?,
+    ))
 }
 
 /// Proposes an amendment against the heads it was written for (participants and up).

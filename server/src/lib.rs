@@ -23,9 +23,9 @@ use std::sync::Arc;
 
 use app::{
     api::{
-        AmendmentView, CreateDocument, CreateGroup, CreateInvitation, Created, DocumentDetail,
-        DocumentFeedback, DocumentSummary, Group, GroupPage, InvitationCreated, Login, Me,
-        MembershipView, ProfileUpdate, Register, Role, Thread,
+        AmendmentFilter, AmendmentView, CreateDocument, CreateGroup, CreateInvitation, Created,
+        DocumentDetail, DocumentFeedback, DocumentSummary, Group, GroupPage, InvitationCreated,
+        Login, Me, MembershipView, ProfileUpdate, Register, Role, Thread,
     },
     backend::{AmendmentWrite, Backend, BackendError, BackendHandle, BoxFuture, FeedbackWrite},
     ui::{shell, App},
@@ -292,9 +292,10 @@ impl Backend for PageBackend {
         &self,
         h: Headers,
         doc: String,
+        filter: AmendmentFilter,
     ) -> BoxFuture<'_, Result<Vec<AmendmentView>, BackendError>> {
         self.as_requester(h, move |s, who| async move {
-            amendments::list(s, &who, &doc).await
+            amendments::list(s, &who, &doc, filter).await
         })
     }
 
@@ -315,6 +316,9 @@ impl Backend for PageBackend {
                 }
                 AmendmentWrite::Sponsor { amendment } => {
                     amendments::sponsor(s, &who, &doc, amendment).await?
+                }
+                AmendmentWrite::Stance { amendment, stance } => {
+                    amendments::set_stance(s, &who, &doc, amendment, stance).await?
                 }
             };
             Ok(())

@@ -314,11 +314,11 @@ impl Rooms {
         &self,
         doc_id: &str,
         bytes: Vec<u8>,
-        actor: ActorId,
+        actors: HashSet<ActorId>,
     ) -> Result<Result<Vec<String>, String>, RoomError> {
         let tx = self.room(doc_id).await?;
         let (reply, rx) = oneshot::channel();
-        let actors = Arc::new(HashSet::from([actor]));
+        let actors = Arc::new(actors);
         if tx
             .send(Input::Merge {
                 bytes,

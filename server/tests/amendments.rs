@@ -263,11 +263,14 @@ async fn only_its_proposer_withdraws_an_amendment_and_only_while_open() {
     let w = world().await;
     let (heads, p, _) = now(&w).await;
     let (_, body) = w
-        .propose(&w.participant, json!({
-            "base": heads,
-            "edits": [{ "kind": "insert", "after": p, "paragraph_kind": "numbered", "text": "A new paragraph." },],
-            "rationale": "Missing point."
-        }))
+        .propose(
+            &w.participant,
+            json!({
+                "base": heads,
+                "edits": [{ "kind": "insert", "after": p, "text": "A new paragraph." },],
+                "rationale": "Missing point."
+            }),
+        )
         .await;
     let id = body["id"].as_i64().expect("id");
     assert_eq!(
@@ -338,4 +341,303 @@ async fn participants_co_sponsor_an_open_amendment_once_and_not_their_own() {
         StatusCode::CONFLICT,
         "a decided amendment takes no more sponsors"
     );
+}
+
+impl World {
+    /// Proposes "mandate" → `word` in paragraph 1; returns the amendment's id.
+    async fn propose_word(&self, word: &str) -> i64 {
+        let (heads, p, text) = now(self).await;
+        let (status, body) = self
+            .propose(
+                &self.participant,
+                json!({
+                    "base": heads,
+                    "edits": [{ "kind": "replace", "paragraph": p, "text": text.replacen("mandate", word, 1) }],
+                    "rationale": "Clearer."
+                }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["id"].as_i64().expect("id")
+    }
+
+    async fn stance(&self, cookie: &str, id: i64, body: Value) -> (StatusCode, Value) {
+        let path = self.path(&format!("/{id}/stance"));
+        self.call(Method::PUT, &path, Some(cookie), Some(body))
+            .await
+    }
+}
+
+#[tokio::test]
+async fn stances_on_an_amendment_are_counted_by_stakeholder_group_and_kept_in_history() {
+    let w = world().await;
+    let id = w.propose_word("charter").await;
+    // The chair speaks for civil society, the participant for a government.
+    for (cookie, group) in [(&w.chair, "civil-society"), (&w.participant, "government")] {
+        let (status, _) = w
+            .call(
+                Method::PATCH,
+                "/api/v1/me",
+                Some(cookie),
+                Some(json!({ "stakeholder_group": group })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let (status, body) = w
+        .stance(&w.participant, id, json!({ "stance": "support" }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = w
+        .stance(
+            &w.chair,
+            id,
+            json!({ "stance": "oppose", "reason": "Charter means something else." }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let a: AmendmentView = serde_json::from_value(body).expect("amendment");
+    assert_eq!((a.support.tally.support, a.support.tally.oppose), (1, 1));
+    let by = |g: app::api::StakeholderGroup| {
+        a.support
+            .by_group
+            .iter()
+            .find(|t| t.group == Some(g))
+            .map(|t| t.tally)
+            .expect("group")
+    };
+    assert_eq!(by(app::api::StakeholderGroup::Government).support, 1);
+    assert_eq!(by(app::api::StakeholderGroup::CivilSociety).oppose, 1);
+    assert_eq!(
+        a.your_stance.map(|s| s.stance),
+        Some(app::api::Stance::Oppose)
+    );
+    // Changing one's mind replaces the stance that counts; both stay in the history.
+    let (_, body) = w
+        .stance(&w.chair, id, json!({ "stance": "can-live-with" }))
+        .await;
+    assert_eq!(
+        body["support"]["tally"],
+        json!({ "support": 1, "can_live_with": 1, "oppose": 0 })
+    );
+    let store = w.fx.server.state.rooms.store();
+    let kept: i64 = sqlx::query_scalar("SELECT count(*) FROM amendment_stance_history")
+        .fetch_one(store.pool_for_tests())
+        .await
+        .expect("count");
+    assert_eq!(kept, 3);
+    // Bad stances, each refused in words, the figures untouched.
+    let cases = [
+        (
+            json!({ "stance": "oppose" }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "needs a reason",
+        ),
+        (
+            json!({ "stance": "maybe" }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "",
+        ),
+        (
+            json!({ "stance": "support", "reason": "a\u{7}b" }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "control characters",
+        ),
+    ];
+    for (body, status, words) in cases {
+        let (got, answer) = w.stance(&w.participant, id, body.clone()).await;
+        assert_eq!(got, status, "{body}: {answer}");
+        assert!(
+            error(&answer).contains(words),
+            "{answer} should say {words:?}"
+        );
+    }
+    let (status, _) = w
+        .stance(&w.participant, 4242, json!({ "stance": "support" }))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = w
+        .call(
+            Method::PUT,
+            &w.path(&format!("/{id}/stance")),
+            None,
+            Some(json!({ "stance": "support" })),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "a reader states no stance"
+    );
+    w.decide(&w.chair, id, "reject").await;
+    let (status, body) = w
+        .stance(
+            &w.participant,
+            id,
+            json!({ "stance": "oppose", "reason": "Late." }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let (_, list) = w.call(Method::GET, &w.path(""), None, None).await;
+    assert_eq!(
+        list[0]["support"]["tally"],
+        json!({ "support": 1, "can_live_with": 1, "oppose": 0 })
+    );
+}
+
+#[tokio::test]
+async fn a_chair_resolves_a_conflict_by_accepting_with_modification_and_later_typing_survives() {
+    let w = world().await;
+    let id = w.propose_word("charter").await;
+    let mut drafter = w.drafter().await;
+    let (_, p, text) = now(&w).await;
+    document::set_text(&mut drafter.doc, &p, &text.replacen("mandate", "remit", 1)).expect("edit");
+    drafter.doc.commit();
+    drafter.settle(Duration::from_millis(300)).await;
+    // The chair reads the conflict, with the heads and the text accepting now would give.
+    let (_, list) = w.call(Method::GET, &w.path(""), Some(&w.chair), None).await;
+    let a: Vec<AmendmentView> = serde_json::from_value(list).expect("list");
+    assert!(!a[0].applies_cleanly);
+    let now_pieces = a[0].paragraphs[0]
+        .now
+        .clone()
+        .expect("a difference against the text now");
+    assert!(now_pieces
+        .iter()
+        .any(|x| matches!(x, app::api::Piece::Deleted(t) if t.contains("remit"))));
+    let read_at = a[0].heads.clone();
+    let adopted = text.replacen("The mandate", "The charter and remit", 1);
+    // Meanwhile the drafter adds a sentence to the next paragraph.
+    let next =
+        w.fx.server
+            .detail(&w.fx.doc)
+            .await
+            .paragraphs
+            .iter()
+            .position(|q| q.id == p)
+            .expect("p")
+            + 1;
+    let next_id = w.fx.server.detail(&w.fx.doc).await.paragraphs[next]
+        .id
+        .clone();
+    document::splice(&mut drafter.doc, &next_id, 0, 0, "Meanwhile: ").expect("edit");
+    drafter.doc.commit();
+    drafter.settle(Duration::from_millis(300)).await;
+    let decision = |wording: Value, verdict: &str| json!({ "decision": verdict, "reason": "Both words carry meaning.", "wording": wording });
+    let wording = json!({ "base": read_at, "edits": [{ "kind": "replace", "paragraph": p, "text": adopted }] });
+    let path = w.path(&format!("/{id}/decision"));
+    // Bad wording is refused and leaves the amendment open.
+    let bad = [
+        (decision(wording.clone(), "reject"), "accepting only"),
+        (
+            decision(
+                json!({ "base": ["00".repeat(32)], "edits": wording["edits"] }),
+                "accept",
+            ),
+            "has no change",
+        ),
+        (
+            decision(json!({ "base": read_at, "edits": [] }), "accept"),
+            "between 1 and 50",
+        ),
+        (
+            json!({ "decision": "accept", "reason": "\u{1b}[31m" }),
+            "control characters",
+        ),
+    ];
+    for (body, words) in bad {
+        let (status, answer) = w
+            .call(Method::POST, &path, Some(&w.chair), Some(body.clone()))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {answer}");
+        assert!(
+            error(&answer).contains(words),
+            "{answer} should say {words:?}"
+        );
+    }
+    let (status, body) = w
+        .call(
+            Method::POST,
+            &path,
+            Some(&w.chair),
+            Some(decision(wording.clone(), "accept")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["status"], "accepted-with-modification");
+    drafter.settle(Duration::from_millis(500)).await;
+    let server = w.fx.server.detail(&w.fx.doc).await;
+    let texts: Vec<&str> = server.paragraphs.iter().map(|q| q.text.as_str()).collect();
+    assert_eq!(texts[next - 1], adopted);
+    assert!(texts[next].starts_with("Meanwhile: "), "{}", texts[next]);
+    let mine = document::read(&drafter.doc).expect("read");
+    assert_eq!(
+        mine.paragraphs[next - 1].text,
+        adopted,
+        "the drafter's replica has it too"
+    );
+    let (status, _) = w
+        .call(
+            Method::POST,
+            &path,
+            Some(&w.chair),
+            Some(decision(wording, "accept")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "decided once");
+}
+
+#[tokio::test]
+async fn the_list_filters_by_status_and_paragraph_and_refuses_unknown_filters() {
+    let w = world().await;
+    let first = w.propose_word("charter").await;
+    let second = w.propose_word("remit").await;
+    w.decide(&w.chair, first, "reject").await;
+    let ids = |v: &Value| -> Vec<i64> {
+        v.as_array()
+            .expect("list")
+            .iter()
+            .map(|a| a["id"].as_i64().expect("id"))
+            .collect()
+    };
+    let (_, open) = w
+        .call(Method::GET, &w.path("?status=open"), None, None)
+        .await;
+    assert_eq!(ids(&open), vec![second]);
+    let (_, rejected) = w
+        .call(Method::GET, &w.path("?status=rejected"), None, None)
+        .await;
+    assert_eq!(ids(&rejected), vec![first]);
+    let (_, p, _) = now(&w).await;
+    let (_, here) = w
+        .call(Method::GET, &w.path(&format!("?paragraph={p}")), None, None)
+        .await;
+    assert_eq!(ids(&here), vec![first, second]);
+    let other =
+        w.fx.server
+            .detail(&w.fx.doc)
+            .await
+            .paragraphs
+            .last()
+            .expect("last")
+            .id
+            .clone();
+    let (_, none) = w
+        .call(
+            Method::GET,
+            &w.path(&format!("?paragraph={other}&status=")),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(ids(&none), Vec::<i64>::new());
+    for (query, words) in [
+        ("?status=pending", "not a status"),
+        ("?paragraph=%3Cscript%3E", "not a paragraph id"),
+        ("?colour=blue", "colour"),
+    ] {
+        let (status, body) = w.call(Method::GET, &w.path(query), None, None).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {body}");
+        assert!(error(&body).contains(words), "{body} should say {words:?}");
+    }
 }

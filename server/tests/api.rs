@@ -248,6 +248,11 @@ async fn the_openapi_document_describes_the_routes() {
         "/api/v1/documents/{id}/comments/{comment}/response",
         "/api/v1/documents/{id}/comments/{comment}/hide",
         "/api/v1/documents/{id}/objections/{objection}/response",
+        "/api/v1/documents/{id}/amendments",
+        "/api/v1/documents/{id}/amendments/{amendment}/decision",
+        "/api/v1/documents/{id}/amendments/{amendment}/withdraw",
+        "/api/v1/documents/{id}/amendments/{amendment}/sponsors",
+        "/api/v1/documents/{id}/amendments/{amendment}/stance",
     ] {
         assert!(spec["paths"][path].is_object(), "{path} missing");
     }

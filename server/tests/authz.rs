@@ -176,9 +176,15 @@ async fn fingerprint(w: &World) -> String {
         .fetch_all(store.pool_for_tests())
         .await
         .expect("amendments");
+    let amendment_stances: Vec<(i64, String, String)> =
+        sqlx::query_as("SELECT amendment_id, account_id, stance FROM amendment_stances")
+            .fetch_all(store.pool_for_tests())
+            .await
+            .expect("amendment stances");
     format!(
-        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
         amendments,
+        amendment_stances,
         store.feedback_facts(&w.doc, None).await.expect("facts"),
         store
             .list_documents()
@@ -385,6 +391,15 @@ fn routes(w: &World) -> Vec<Route> {
             ),
             Some(r#"{"decision":"reject","reason":"Not now."}"#),
             Action::DecideAmendment,
+        ),
+        r(
+            Method::PUT,
+            format!(
+                "/api/v1/documents/{}/amendments/{}/stance",
+                w.doc, w.amendment
+            ),
+            Some(r#"{"stance":"support"}"#),
+            Action::Comment,
         ),
         r(
             Method::POST,

@@ -20,10 +20,11 @@ use super::{
 pub enum Edit {
     /// New wording for a paragraph.
     Replace { paragraph: String, text: String },
-    /// A new paragraph after `after` (or at the top).
+    /// A new paragraph after `after` (or at the top), of `kind` or else like the paragraph
+    /// before it (a numbered one after a heading).
     Insert {
         after: Option<String>,
-        kind: ParagraphKind,
+        kind: Option<ParagraphKind>,
         text: String,
     },
     /// Delete a paragraph.
@@ -89,13 +90,28 @@ fn apply(doc: &mut Automerge, edits: &[Edit]) -> Result<(), AmendmentError> {
                 }
             }
             Edit::Insert { after, kind, text } => {
-                document::insert_after(&mut tx, after.as_deref(), *kind, text)?;
+                let kind = match kind {
+                    Some(k) => *k,
+                    None => like(&tx, after.as_deref())?,
+                };
+                document::insert_after(&mut tx, after.as_deref(), kind, text)?;
             }
             Edit::Delete { paragraph } => document::delete(&mut tx, paragraph)?,
         }
     }
     tx.commit();
     Ok(())
+}
+
+/// The kind a new paragraph after `after` takes when its proposer does not say.
+fn like<D: ReadDoc>(doc: &D, after: Option<&str>) -> Result<ParagraphKind, AmendmentError> {
+    let outline = document::read(doc).map_err(ModelError::from)?;
+    Ok(
+        match after.and_then(|a| outline.paragraphs.iter().find(|p| p.id == a)) {
+            Some(p) if p.kind != ParagraphKind::Heading => p.kind,
+            _ => ParagraphKind::Numbered,
+        },
+    )
 }
 
 /// The amendment with a chair's adjustments on top ("accepted with modification"): its branch

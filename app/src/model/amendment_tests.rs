@@ -155,7 +155,7 @@ fn new_and_deleted_paragraphs_are_amendments_too() {
         &[
             Edit::Insert {
                 after: Some(ids[0].clone()),
-                kind: ParagraphKind::Numbered,
+                kind: None,
                 text: "Inserted.".into(),
             },
             Edit::Delete {
@@ -168,6 +168,11 @@ fn new_and_deleted_paragraphs_are_amendments_too() {
     assert_eq!(fit(&doc, &a).expect("fit"), Fit::Clean);
     accept(&mut doc, &a).expect("accept");
     assert_eq!(texts(&doc), vec!["First.", "Inserted.", "Second."]);
+    // Of the kind of the paragraph before it, as its proposer did not say.
+    assert_eq!(
+        read(&doc).expect("read").paragraphs[1].kind,
+        ParagraphKind::Numbered
+    );
 }
 
 #[test]

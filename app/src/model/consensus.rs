@@ -182,10 +182,11 @@ impl Flag {
 }
 
 /// A paragraph's standing in one word, for its colour on the map.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Level {
+    #[default]
     NoStances,
     /// No objection, and more support than mere acceptance.
     BroadSupport,

@@ -1,87 +1,195 @@
-//! Amendments in a paragraph's thread: the ones that change it, each as a word-level
-//! difference with its status, conflicts and decision; the form that proposes new wording as an
-//! edited copy of the paragraph; and, for chairs, the decision form. Plain forms posting to
-//! server functions, like the rest of the thread, so they work without JavaScript.
+//! Amendments: in a paragraph's thread, the ones that change it and the form that proposes new
+//! wording for it and the paragraphs after it; on their own page, every amendment of a
+//! document with filters by status and paragraph. Each amendment shows its word-level
+//! difference against the text it was written for and, while open, against the current text;
+//! its support by stakeholder group; whether it still applies; and the chair's decision, with
+//! the form that accepts it (as it is or with adjusted wording), rejects or supersedes it.
+//! Plain forms posting to server functions, like the rest of the thread, so they work without
+//! JavaScript.
+
+use std::{collections::HashMap, sync::Arc};
 
 use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::account::error_text;
-use super::feedback::format_time;
-use crate::api::{AmendmentStatus, AmendmentView, Piece};
+use super::feedback::{format_time, thread_href, StanceBar};
+use super::{get_document, NotFound};
+use crate::api::{
+    AmendmentEdit, AmendmentStatus, AmendmentView, DocumentDetail, Piece, Role, Stance, Support,
+};
+
+/// A paragraph as the proposal form copies it: id, label ("Paragraph 3") and text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Para {
+    pub id: String,
+    pub label: String,
+    pub text: String,
+}
+
+/// Most consecutive paragraphs one proposal covers.
+const MAX_SPAN: usize = 10;
+
+/// Where a form's post returns to without JavaScript: the amendments page when it came from
+/// there, else the paragraph's thread.
+fn back(doc: &str, paragraph: &str, from_list: bool) -> String {
+    if from_list {
+        format!("/documents/{doc}/amendments")
+    } else {
+        thread_href(doc, paragraph)
+    }
+}
 
 #[cfg(feature = "ssr")]
 async fn write(
     doc: String,
-    paragraph: &str,
+    back: String,
     w: crate::backend::AmendmentWrite,
 ) -> Result<(), ServerFnError> {
     super::backend()?
         .0
-        .write_amendment(super::headers().await?, doc.clone(), w)
+        .write_amendment(super::headers().await?, doc, w)
         .await
         .map_err(super::backend_error)?;
-    leptos_axum::redirect(&super::feedback::thread_href(&doc, paragraph));
+    leptos_axum::redirect(&back);
     Ok(())
 }
 
+fn amendment_number(raw: &str) -> Result<i64, ServerFnError> {
+    raw.trim()
+        .parse()
+        .map_err(|_| ServerFnError::new(format!("unknown amendment '{raw}'")))
+}
+
+fn heads_list(raw: &str) -> Vec<String> {
+    raw.split(',')
+        .filter(|h| !h.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 #[server(prefix = "/_fn", endpoint = "get_amendments")]
-pub async fn get_amendments(doc: String) -> Result<Vec<AmendmentView>, ServerFnError> {
+pub async fn get_amendments(
+    doc: String,
+    #[server(default)] status: Option<String>,
+    #[server(default)] paragraph: Option<String>,
+) -> Result<Vec<AmendmentView>, ServerFnError> {
     super::backend()?
         .0
-        .amendments(super::headers().await?, doc)
+        .amendments(
+            super::headers().await?,
+            doc,
+            crate::api::AmendmentFilter { status, paragraph },
+        )
         .await
         .map_err(super::backend_error)
 }
 
-/// Proposes new wording for one paragraph; `base` is the comma-separated heads the copy was
-/// made from.
+/// The edits a proposal form asks for, in the order of `order` (the ids of the paragraphs it
+/// covers): a paragraph left empty is deleted, every other one takes its text (one left as it
+/// was changes nothing), and a paragraph written under one is inserted after it.
+pub fn proposal_edits(
+    order: &str,
+    texts: &HashMap<String, String>,
+    inserts: &HashMap<String, String>,
+) -> Vec<AmendmentEdit> {
+    let mut edits = Vec::new();
+    for id in order.split(',').filter(|id| !id.is_empty()) {
+        if let Some(text) = texts.get(id) {
+            let text = text.replace("\r\n", "\n");
+            edits.push(if text.trim().is_empty() {
+                AmendmentEdit::Delete {
+                    paragraph: id.to_string(),
+                }
+            } else {
+                AmendmentEdit::Replace {
+                    paragraph: id.to_string(),
+                    text,
+                }
+            });
+        }
+        if let Some(text) = inserts.get(id).filter(|t| !t.trim().is_empty()) {
+            edits.push(AmendmentEdit::Insert {
+                after: Some(id.to_string()),
+                paragraph_kind: None,
+                text: text.replace("\r\n", "\n").trim().to_string(),
+            });
+        }
+    }
+    edits
+}
+
+/// Proposes new wording for the paragraphs of `order`; `base` is the comma-separated heads
+/// the form's copies were made from.
 #[server(prefix = "/_fn", endpoint = "propose_amendment")]
 pub async fn propose_amendment(
     doc: String,
     paragraph: String,
     base: String,
-    text: String,
     rationale: String,
+    #[server(default)] order: String,
+    #[server(default)] texts: HashMap<String, String>,
+    #[server(default)] inserts: HashMap<String, String>,
 ) -> Result<(), ServerFnError> {
     let n = crate::api::NewAmendment {
-        base: base
-            .split(',')
-            .filter(|h| !h.is_empty())
-            .map(str::to_string)
-            .collect(),
-        edits: vec![crate::api::AmendmentEdit::Replace {
-            paragraph: paragraph.clone(),
-            text: text.replace("\r\n", "\n"),
-        }],
+        base: heads_list(&base),
+        edits: proposal_edits(&order, &texts, &inserts),
         rationale,
     };
-    write(doc, &paragraph, crate::backend::AmendmentWrite::Propose(n)).await
+    let back = thread_href(&doc, &paragraph);
+    write(doc, back, crate::backend::AmendmentWrite::Propose(n)).await
 }
 
+/// A chair's decision; `modify` accepts with the adjusted `wording` (paragraph id → text),
+/// written at the heads `wording_base`.
 #[server(prefix = "/_fn", endpoint = "decide_amendment")]
+#[allow(clippy::too_many_arguments)]
 pub async fn decide_amendment(
     doc: String,
     paragraph: String,
     amendment: String,
     #[server(default)] decision: Option<String>,
     reason: String,
+    #[server(default)] wording: HashMap<String, String>,
+    #[server(default)] wording_base: String,
+    #[server(default)] from_list: Option<String>,
 ) -> Result<(), ServerFnError> {
-    use crate::api::Verdict;
-    let decision = match decision.as_deref() {
-        Some("accept") => Verdict::Accept,
-        Some("reject") => Verdict::Reject,
-        Some("supersede") => Verdict::Supersede,
-        _ => return Err(ServerFnError::new("choose accept, reject or superseded")),
+    use crate::api::{Verdict, Wording};
+    let (decision, wording) = match decision.as_deref() {
+        Some("accept") => (Verdict::Accept, None),
+        Some("modify") => {
+            let edits = wording
+                .into_iter()
+                .map(|(paragraph, text)| {
+                    let text = text.replace("\r\n", "\n");
+                    if text.trim().is_empty() {
+                        AmendmentEdit::Delete { paragraph }
+                    } else {
+                        AmendmentEdit::Replace { paragraph, text }
+                    }
+                })
+                .collect();
+            let base = heads_list(&wording_base);
+            (Verdict::Accept, Some(Wording { base, edits }))
+        }
+        Some("reject") => (Verdict::Reject, None),
+        Some("supersede") => (Verdict::Supersede, None),
+        _ => {
+            return Err(ServerFnError::new(
+                "choose accept, accept with modification, reject or superseded",
+            ))
+        }
     };
-    let amendment = amendment
-        .trim()
-        .parse()
-        .map_err(|_| ServerFnError::new(format!("unknown amendment '{amendment}'")))?;
     let w = crate::backend::AmendmentWrite::Decide {
-        amendment,
-        decide: crate::api::Decide { decision, reason },
+        amendment: amendment_number(&amendment)?,
+        decide: crate::api::Decide {
+            decision,
+            reason,
+            wording,
+        },
     };
-    write(doc, &paragraph, w).await
+    write(doc.clone(), back(&doc, &paragraph, from_list.is_some()), w).await
 }
 
 #[server(prefix = "/_fn", endpoint = "sponsor_amendment")]
@@ -89,17 +197,32 @@ pub async fn sponsor_amendment(
     doc: String,
     paragraph: String,
     amendment: String,
+    #[server(default)] from_list: Option<String>,
 ) -> Result<(), ServerFnError> {
-    let amendment = amendment
-        .trim()
-        .parse()
-        .map_err(|_| ServerFnError::new(format!("unknown amendment '{amendment}'")))?;
-    write(
-        doc,
-        &paragraph,
-        crate::backend::AmendmentWrite::Sponsor { amendment },
-    )
-    .await
+    let w = crate::backend::AmendmentWrite::Sponsor {
+        amendment: amendment_number(&amendment)?,
+    };
+    write(doc.clone(), back(&doc, &paragraph, from_list.is_some()), w).await
+}
+
+#[server(prefix = "/_fn", endpoint = "amendment_stance")]
+pub async fn amendment_stance(
+    doc: String,
+    paragraph: String,
+    amendment: String,
+    #[server(default)] stance: Option<String>,
+    #[server(default)] reason: Option<String>,
+    #[server(default)] from_list: Option<String>,
+) -> Result<(), ServerFnError> {
+    let stance = stance
+        .as_deref()
+        .and_then(Stance::parse)
+        .ok_or_else(|| ServerFnError::new("choose support, can live with or oppose"))?;
+    let w = crate::backend::AmendmentWrite::Stance {
+        amendment: amendment_number(&amendment)?,
+        stance: crate::api::SetStance { stance, reason },
+    };
+    write(doc.clone(), back(&doc, &paragraph, from_list.is_some()), w).await
 }
 
 fn status_label(s: AmendmentStatus) -> &'static str {
@@ -126,93 +249,129 @@ fn diff_view(pieces: Vec<Piece>) -> AnyView {
         .into_any()
 }
 
-/// A thread's amendment state: kept by the thread panel, outside the part of it that is
-/// rebuilt whenever the thread is fetched again, so that nothing awaits a disposed resource.
+/// The text a difference ends with.
+fn after(pieces: &[Piece]) -> String {
+    pieces
+        .iter()
+        .filter_map(|p| match p {
+            Piece::Same(t) | Piece::Inserted(t) => Some(t.as_str()),
+            Piece::Deleted(_) => None,
+        })
+        .collect()
+}
+
+/// Whether a difference only adds (a new paragraph) or only removes (a deleted one).
+fn only(pieces: &[Piece], inserted: bool) -> bool {
+    !pieces.is_empty()
+        && pieces.iter().all(|p| match p {
+            Piece::Inserted(_) => inserted,
+            Piece::Deleted(_) => !inserted,
+            Piece::Same(_) => false,
+        })
+}
+
+/// Every form the amendments use, and the list: one of each per page.
 #[derive(Clone, Copy)]
 pub struct AmendmentState {
     pub propose: ServerAction<ProposeAmendment>,
     pub decide: ServerAction<DecideAmendment>,
     pub sponsor: ServerAction<SponsorAmendment>,
+    pub stance: ServerAction<AmendmentStance>,
     pub list: Resource<Result<Vec<AmendmentView>, ServerFnError>>,
 }
 
 impl AmendmentState {
-    /// Fetched again when `news` moves or either form was used.
-    pub fn new(doc: String, news: Memo<u64>) -> Self {
+    /// The list is fetched again when `refresh` moves or any form was used. A thread keeps
+    /// its state outside the part of it rebuilt on every fetch, so nothing awaits a disposed
+    /// resource.
+    pub fn new(
+        doc: impl Fn() -> String + Send + Sync + 'static,
+        filter: impl Fn() -> (Option<String>, Option<String>) + Send + Sync + 'static,
+        refresh: Signal<u64>,
+    ) -> Self {
         let propose = ServerAction::<ProposeAmendment>::new();
         let decide = ServerAction::<DecideAmendment>::new();
         let sponsor = ServerAction::<SponsorAmendment>::new();
+        let stance = ServerAction::<AmendmentStance>::new();
         let list = Resource::new(
             move || {
-                (
-                    doc.clone(),
-                    news.get(),
-                    propose.version().get() + decide.version().get() + sponsor.version().get(),
-                )
+                let used = propose.version().get()
+                    + decide.version().get()
+                    + sponsor.version().get()
+                    + stance.version().get();
+                (doc(), filter(), refresh.get(), used)
             },
-            |(d, _, _)| get_amendments(d),
+            |(d, (status, paragraph), _, _)| get_amendments(d, status, paragraph),
         );
         Self {
             propose,
             decide,
             sponsor,
+            stance,
             list,
+        }
+    }
+
+    fn errors(self) -> impl IntoView {
+        let line = |e: Option<String>| e.map(|e| view! { <p class="error" role="alert">{e}</p> });
+        view! {
+            {move || line(error_text(self.decide.value().get()))}
+            {move || line(error_text(self.sponsor.value().get()))}
+            {move || line(error_text(self.stance.value().get()))}
         }
     }
 }
 
-/// The amendments that change `paragraph`, and the forms to propose and decide.
+/// What a card needs besides its amendment: where it is shown and what the viewer may do.
+#[derive(Clone)]
+struct Card {
+    doc: String,
+    /// The thread's paragraph, or on the amendments page the first one the amendment changes.
+    paragraph: Option<String>,
+    labels: Arc<HashMap<String, String>>,
+    from_list: bool,
+    may_comment: bool,
+    may_decide: bool,
+    state: AmendmentState,
+}
+
+/// The amendments that change `paragraph`, and the form to propose new wording for it.
 #[component]
 pub fn Amendments(
     doc: String,
     paragraph: String,
-    /// The heads the proposal form's copy of the text was read at, and that text.
+    /// The whole text in order, as copied at the heads `base`.
+    paragraphs: Vec<Para>,
     base: Vec<String>,
-    text: String,
     may_propose: bool,
     may_decide: bool,
     state: AmendmentState,
 ) -> impl IntoView {
-    let AmendmentState {
-        propose,
-        decide,
-        sponsor,
-        list,
-    } = state;
-    let (d, p) = (doc.clone(), paragraph.clone());
-    let here = move || {
-        view! {
-            <input type="hidden" name="doc" value=d.clone() />
-            <input type="hidden" name="paragraph" value=p.clone() />
-        }
-        .into_any()
+    let labels: Arc<HashMap<String, String>> = Arc::new(
+        paragraphs
+            .iter()
+            .map(|p| (p.id.clone(), p.label.clone()))
+            .collect(),
+    );
+    let card = Card {
+        doc: doc.clone(),
+        paragraph: Some(paragraph.clone()),
+        labels,
+        from_list: false,
+        may_comment: may_propose,
+        may_decide,
+        state,
     };
-    let proposal = may_propose.then(|| {
-        let here = here.clone();
-        view! {
-            <details class="tool propose">
-                <summary>"Propose an amendment"</summary>
-                <ActionForm action=propose attr:class="stack small-form">
-                    {here()}
-                    <input type="hidden" name="base" value=base.join(",") />
-                    <label for="amend-text">"The paragraph as you propose it"</label>
-                    <textarea id="amend-text" name="text" rows="5" required maxlength="20000">{text}</textarea>
-                    <label for="amend-why">"Rationale"</label>
-                    <textarea id="amend-why" name="rationale" rows="2" required maxlength="2000"></textarea>
-                    {move || error_text(propose.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
-                    <button type="submit" class="button small primary">"Propose amendment"</button>
-                </ActionForm>
-            </details>
-        }
-    });
+    let proposal = may_propose.then(|| proposal_form(&doc, &paragraph, paragraphs, base, state));
+    let all_href = format!("/documents/{doc}/amendments");
     let para = paragraph.clone();
     view! {
         <h3 class="subhead">"Amendments"</h3>
         <Transition fallback=|| ()>
             {move || {
-                let (para, here) = (para.clone(), here.clone());
+                let (para, card) = (para.clone(), card.clone());
                 Suspend::new(async move {
-                    let all = list.await.unwrap_or_default();
+                    let all = state.list.await.unwrap_or_default();
                     let mine: Vec<AmendmentView> = all
                         .into_iter()
                         .filter(|a| a.paragraphs.iter().any(|x| x.paragraph == para))
@@ -220,49 +379,280 @@ pub fn Amendments(
                     if mine.is_empty() {
                         return view! { <p class="muted small">"No amendments to this paragraph."</p> }.into_any();
                     }
-                    mine.into_iter()
-                        .map(|a| {
-                            let tools = Tools { may_propose, may_decide, decide, sponsor };
-                            amendment_view(a, &para, tools, here.clone())
-                        })
-                        .collect_view()
-                        .into_any()
+                    mine.into_iter().map(|a| amendment_card(a, &card)).collect_view().into_any()
                 })
             }}
         </Transition>
-        {move || error_text(decide.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
-        {move || error_text(sponsor.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
+        {state.errors()}
         {proposal}
+        <p class="small"><a href=all_href>"All amendments to this document"</a></p>
     }
 }
 
-/// What the viewer may do with an amendment, and the forms' actions.
-#[derive(Clone, Copy)]
-struct Tools {
-    may_propose: bool,
-    may_decide: bool,
-    decide: ServerAction<DecideAmendment>,
-    sponsor: ServerAction<SponsorAmendment>,
+/// The proposal form: an editable copy of the paragraph, to which the paragraphs after it can
+/// be added one by one (the link works without JavaScript too), each with room to insert a
+/// new paragraph after it; emptying one proposes to delete it.
+fn proposal_form(
+    doc: &str,
+    paragraph: &str,
+    paragraphs: Vec<Para>,
+    base: Vec<String>,
+    state: AmendmentState,
+) -> AnyView {
+    let query = use_query_map();
+    let asked = query
+        .read_untracked()
+        .get("span")
+        .and_then(|s| s.parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, MAX_SPAN);
+    let start = paragraphs
+        .iter()
+        .position(|p| p.id == paragraph)
+        .unwrap_or(0);
+    let room = paragraphs.len().saturating_sub(start).clamp(1, MAX_SPAN);
+    let span = RwSignal::new(asked.min(room));
+    let covered: Vec<Para> = paragraphs.into_iter().skip(start).take(room).collect();
+    let shown = {
+        let covered = covered.clone();
+        move || covered.iter().take(span.get()).cloned().collect::<Vec<_>>()
+    };
+    let order = {
+        let covered = covered.clone();
+        move || {
+            covered
+                .iter()
+                .take(span.get())
+                .map(|p| p.id.clone())
+                .collect::<Vec<_>>()
+                .join(",")
+        }
+    };
+    let (doc, paragraph) = (doc.to_string(), paragraph.to_string());
+    let more = {
+        let (doc, paragraph) = (doc.clone(), paragraph.clone());
+        move || {
+            let n = span.get();
+            (n < room).then(|| {
+                let href = format!("/documents/{doc}?p={paragraph}&span={}#{paragraph}", n + 1);
+                view! {
+                    <a class="link-button small" href=href on:click=move |ev| {
+                        ev.prevent_default();
+                        span.update(|s| *s = (*s + 1).min(room));
+                    }>"＋ Include the next paragraph"</a>
+                }
+            })
+        }
+    };
+    view! {
+        <details class="tool propose" open=asked > 1>
+            <summary>"Propose an amendment"</summary>
+            <ActionForm action=state.propose attr:class="stack small-form">
+                <input type="hidden" name="doc" value=doc.clone() />
+                <input type="hidden" name="paragraph" value=paragraph.clone() />
+                <input type="hidden" name="base" value=base.join(",") />
+                <input type="hidden" name="order" prop:value=order />
+                <p class="small muted">"Edit the copy below. Empty a paragraph to propose deleting it."</p>
+                <For each=shown key=|p| p.id.clone() let(p)>
+                    <div class="amend-paragraph">
+                        <label for=format!("amend-{}", p.id)>{p.label.clone()}</label>
+                        <textarea id=format!("amend-{}", p.id) name=format!("texts[{}]", p.id) rows="5" maxlength="20000">{p.text.clone()}</textarea>
+                        <details class="insert">
+                            <summary class="small">{format!("Insert a new paragraph after {}", p.label.to_lowercase())}</summary>
+                            <label class="visually-hidden" for=format!("insert-{}", p.id)>{format!("New paragraph after {}", p.label.to_lowercase())}</label>
+                            <textarea id=format!("insert-{}", p.id) name=format!("inserts[{}]", p.id) rows="3" maxlength="20000"></textarea>
+                        </details>
+                    </div>
+                </For>
+                {more}
+                <label for="amend-why">"Rationale"</label>
+                <textarea id="amend-why" name="rationale" rows="2" required maxlength="2000"></textarea>
+                {move || error_text(state.propose.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                <button type="submit" class="button small primary">"Propose amendment"</button>
+            </ActionForm>
+        </details>
+    }
+    .into_any()
 }
 
-fn amendment_view(
-    a: AmendmentView,
-    paragraph: &str,
-    tools: Tools,
-    here: impl Fn() -> AnyView + Send + Sync + 'static,
-) -> AnyView {
-    let Tools {
-        may_propose,
-        may_decide,
-        decide,
-        sponsor,
-    } = tools;
-    let open = a.status == AmendmentStatus::Open;
-    let diff = a
-        .paragraphs
+/// How participants stand on an amendment, by stakeholder group.
+fn support_view(s: Support) -> AnyView {
+    if s.tally.total() == 0 {
+        return view! { <p class="small muted">"No stances on it yet."</p> }.into_any();
+    }
+    let groups = s
+        .by_group
         .into_iter()
-        .find(|x| x.paragraph == paragraph)
-        .map(|x| diff_view(x.diff));
+        .filter(|g| g.tally.total() > 0)
+        .map(|g| {
+            let name = g.group.map(|g| g.label()).unwrap_or("Not stated");
+            view! { <li><span class="group-name">{name}</span> " " <span class="muted">{g.tally.describe()}</span></li> }
+        })
+        .collect_view();
+    view! {
+        <div class="support">
+            <div class="support-line">
+                <StanceBar tally=s.tally width=140 />
+                <span class="small">{s.tally.describe()}</span>
+            </div>
+            <ul class="breakdown small" aria-label="By stakeholder group">{groups}</ul>
+            {(!s.flags.is_empty()).then(|| view! {
+                <ul class="flags">{s.flags.iter().map(|f| view! { <li class="flag">{f.describe()}</li> }).collect_view()}</ul>
+            })}
+        </div>
+    }
+    .into_any()
+}
+
+/// The hidden fields every form on a card carries.
+fn card_fields(card: &Card, paragraph: &str, id: i64) -> AnyView {
+    view! {
+        <input type="hidden" name="doc" value=card.doc.clone() />
+        <input type="hidden" name="paragraph" value=paragraph.to_string() />
+        <input type="hidden" name="amendment" value=id.to_string() />
+        {card.from_list.then(|| view! { <input type="hidden" name="from_list" value="1" /> })}
+    }
+    .into_any()
+}
+
+fn stance_form(card: &Card, paragraph: &str, a: &AmendmentView) -> AnyView {
+    let id = a.id;
+    let current = a.your_stance.as_ref().map(|s| s.stance);
+    let reason = a
+        .your_stance
+        .as_ref()
+        .and_then(|s| s.reason.clone())
+        .unwrap_or_default();
+    let (action, fields) = (card.state.stance, card_fields(card, paragraph, id));
+    view! {
+        <details class="tool">
+            <summary>{if current.is_some() { "Change your stance" } else { "Your stance" }}</summary>
+            <ActionForm action attr:class="stance-form">
+                {fields}
+                <fieldset>
+                    <legend class="visually-hidden">{format!("Your stance on amendment {id}")}</legend>
+                    <div class="stance-options">
+                        {Stance::ALL.iter().map(|s| view! {
+                            <label class=format!("stance-option stance-{}", s.key())>
+                                <input type="radio" name="stance" value=s.key() checked=current == Some(*s) />
+                                {s.label()}
+                            </label>
+                        }).collect_view()}
+                    </div>
+                </fieldset>
+                <label for=format!("am-reason-{id}") class="small">"Reason (needed to oppose)"</label>
+                <textarea id=format!("am-reason-{id}") name="reason" rows="2" maxlength="2000">{reason}</textarea>
+                <button type="submit" class="button small">"Save stance"</button>
+            </ActionForm>
+        </details>
+    }
+    .into_any()
+}
+
+/// The chair's decision form. With conflicts it opens on "accept with modification", the
+/// wording prefilled with what accepting now would produce, for the chair to put right.
+fn decide_form(card: &Card, paragraph: &str, a: &AmendmentView) -> AnyView {
+    let id = a.id;
+    let conflicted = !a.applies_cleanly;
+    let wording: Vec<(String, String, String)> = a
+        .paragraphs
+        .iter()
+        .filter_map(|p| {
+            let text = after(p.now.as_ref()?);
+            let label = card
+                .labels
+                .get(&p.paragraph)
+                .cloned()
+                .unwrap_or_else(|| "New paragraph".into());
+            (!text.is_empty()).then(|| (p.paragraph.clone(), label, text))
+        })
+        .collect();
+    let choices = [
+        ("accept", "Accept: merge it into the text"),
+        ("modify", "Accept with modification"),
+        ("reject", "Reject"),
+        ("supersede", "Mark superseded"),
+    ];
+    let chosen = if conflicted { "modify" } else { "accept" };
+    let (action, fields, heads) = (
+        card.state.decide,
+        card_fields(card, paragraph, id),
+        a.heads.join(","),
+    );
+    view! {
+        <details class="tool decide" open=conflicted>
+            <summary>{if conflicted { "Resolve and decide" } else { "Decide" }}</summary>
+            <ActionForm action attr:class="stack small-form">
+                {fields}
+                <fieldset class="choices">
+                    <legend class="small">"Decision"</legend>
+                    {choices.into_iter().map(|(key, label)| view! {
+                        <label class="choice small">
+                            <input type="radio" name="decision" value=key checked=key == chosen />
+                            {label}
+                        </label>
+                    }).collect_view()}
+                </fieldset>
+                <details class="wording" open=conflicted>
+                    <summary class="small">"Wording to adopt (for accept with modification)"</summary>
+                    <input type="hidden" name="wording_base" value=heads />
+                    {wording.into_iter().map(|(p, label, text)| view! {
+                        <label for=format!("wording-{id}-{p}") class="small">{label}</label>
+                        <textarea id=format!("wording-{id}-{p}") name=format!("wording[{p}]") rows="4" maxlength="20000">{text}</textarea>
+                    }).collect_view()}
+                </details>
+                <label for=format!("decide-why-{id}")>"Reason (shown to everyone)"</label>
+                <textarea id=format!("decide-why-{id}") name="reason" rows="2" required maxlength="2000"></textarea>
+                <button type="submit" class="button small primary">"Record decision"</button>
+            </ActionForm>
+        </details>
+    }
+    .into_any()
+}
+
+fn amendment_card(a: AmendmentView, card: &Card) -> AnyView {
+    let id = a.id;
+    let open = a.status == AmendmentStatus::Open;
+    let paragraph = card
+        .paragraph
+        .clone()
+        .or_else(|| a.paragraphs.first().map(|p| p.paragraph.clone()))
+        .unwrap_or_default();
+    let changes = a
+        .paragraphs
+        .iter()
+        .map(|p| {
+            let label = card
+                .labels
+                .get(&p.paragraph)
+                .cloned()
+                .unwrap_or_else(|| "New paragraph".to_string());
+            let what = if only(&p.diff, true) {
+                " (new)"
+            } else if only(&p.diff, false) {
+                " (deleted)"
+            } else {
+                ""
+            };
+            let now = p.now.clone().filter(|now| *now != p.diff).map(|now| {
+                view! {
+                    <p class="diff-label small muted">"Against the current text"</p>
+                    <p class="amended-text">{diff_view(now)}</p>
+                }
+            });
+            view! {
+                <div class="amended">
+                    <p class="diff-label small muted">
+                        <a href=thread_href(&card.doc, &p.paragraph)>{label}</a>
+                        {what}
+                        {open.then_some(" — as proposed")}
+                    </p>
+                    <p class="amended-text">{diff_view(p.diff.clone())}</p>
+                    {now}
+                </div>
+            }
+        })
+        .collect_view();
     let fit = open.then(|| {
         if a.applies_cleanly {
             view! { <p class="fit clean small">"Applies cleanly to the current text."</p> }.into_any()
@@ -270,19 +660,20 @@ fn amendment_view(
             view! {
                 <div class="fit conflict small" role="note">
                     <p><strong>"The words it changes were changed since it was proposed:"</strong></p>
-                    {a.conflicts.into_iter().map(|c| view! {
+                    {a.conflicts.iter().cloned().map(|c| view! {
                         <dl class="conflict-words">
                             <dt>"When proposed"</dt><dd>{c.base}</dd>
                             <dt>"Amendment"</dt><dd>{c.amended}</dd>
                             <dt>"Now"</dt><dd>{if c.current.is_empty() { "(deleted)".to_string() } else { c.current }}</dd>
                         </dl>
                     }).collect_view()}
+                    <p>"A chair decides what the text should say: accepting with modification adopts wording written against the current text."</p>
                 </div>
             }
             .into_any()
         }
     });
-    let decision = a.decision.map(|d| {
+    let decision = a.decision.clone().map(|d| {
         view! {
             <p class="response small">
                 <strong>{status_label(a.status)}</strong> " — " {d.reason}
@@ -290,53 +681,213 @@ fn amendment_view(
             </p>
         }
     });
-    let id = a.id;
-    let (decide_here, sponsor_here) = (here(), here());
-    let form = (open && may_decide).then(|| {
-        view! {
-            <details class="tool">
-                <summary>"Decide"</summary>
-                <ActionForm action=decide attr:class="stack small-form">
-                    {decide_here}
-                    <input type="hidden" name="amendment" value=id.to_string() />
-                    <label for=format!("decide-{id}")>"Decision"</label>
-                    <select id=format!("decide-{id}") name="decision">
-                        <option value="accept">"Accept (merge into the text)"</option>
-                        <option value="reject">"Reject"</option>
-                        <option value="supersede">"Mark superseded"</option>
-                    </select>
-                    <label for=format!("decide-why-{id}")>"Reason (shown to everyone)"</label>
-                    <textarea id=format!("decide-why-{id}") name="reason" rows="2" required maxlength="2000"></textarea>
-                    <button type="submit" class="button small">"Record decision"</button>
-                </ActionForm>
-            </details>
-        }
-    });
     let sponsors = (!a.sponsors.is_empty())
         .then(|| view! { <p class="small muted">{format!("Co-sponsored by {}", a.sponsors.join(", "))}</p> });
-    let sponsor_form = (open && may_propose).then(|| {
-        view! {
-            <ActionForm action=sponsor attr:class="inline-form">
-                {sponsor_here}
-                <input type="hidden" name="amendment" value=id.to_string() />
-                <button type="submit" class="link-button small">"Co-sponsor"</button>
-            </ActionForm>
-        }
+    let tools = open.then(|| {
+        let stance = card.may_comment.then(|| stance_form(card, &paragraph, &a));
+        let sponsor = card.may_comment.then(|| {
+            let (action, fields) = (card.state.sponsor, card_fields(card, &paragraph, id));
+            view! {
+                <ActionForm action attr:class="inline-form">
+                    {fields}
+                    <button type="submit" class="link-button small">"Co-sponsor"</button>
+                </ActionForm>
+            }
+        });
+        let decide = card.may_decide.then(|| decide_form(card, &paragraph, &a));
+        view! { <div class="tools">{stance} {sponsor}</div> {decide} }
     });
     view! {
-        <article class=format!("amendment status-{}", a.status.key()) aria-label=format!("Amendment {id} by {}", a.proposer)>
+        <article id=format!("amendment-{id}") class=format!("amendment status-{}", a.status.key()) aria-label=format!("Amendment {id} by {}", a.proposer)>
             <header class="comment-head">
-                <strong>{a.proposer.clone()}</strong>
+                <strong>{format!("Amendment {id}")}</strong>
+                <span class="muted small">{format!("by {}", a.proposer)}</span>
                 <span class=format!("badge status-{}", a.status.key())>{status_label(a.status)}</span>
                 <span class="muted small">{format_time(a.created_at)}</span>
             </header>
-            <p class="amended-text">{diff}</p>
-            <p class="small"><em>{a.rationale}</em></p>
+            {changes}
+            <p class="small rationale"><em>{a.rationale.clone()}</em></p>
             {sponsors}
+            {support_view(a.support.clone())}
             {fit}
             {decision}
-            <div class="tools">{sponsor_form} {form}</div>
+            {tools}
         </article>
     }
     .into_any()
+}
+
+/// Every amendment of a document, filtered by status and paragraph: `/documents/{id}/amendments`.
+#[component]
+pub fn AmendmentsPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let filter = move || {
+        let q = query.read();
+        let pick = |k: &str| q.get(k).filter(|v| !v.is_empty());
+        (pick("status"), pick("paragraph"))
+    };
+    let doc = Resource::new(id, get_document);
+    let state = AmendmentState::new(id, filter, Signal::stored(0));
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading the amendments…"</p> }>
+            {move || Suspend::new(async move {
+                match doc.await {
+                    Ok(Some(detail)) => view! { <AmendmentList detail state filter=filter() /> }.into_any(),
+                    Ok(None) => view! { <NotFound what="document".to_string() /> }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn paragraph_label(p: &crate::api::Paragraph) -> String {
+    match (p.kind, &p.number) {
+        (crate::api::ParagraphKind::Heading, _) => format!("Heading: {}", excerpt(&p.text, 40)),
+        (_, Some(n)) => format!("Paragraph {n}"),
+        (_, None) => format!("Unnumbered: {}", excerpt(&p.text, 40)),
+    }
+}
+
+fn excerpt(text: &str, n: usize) -> String {
+    let mut out: String = text.chars().take(n).collect();
+    if text.chars().count() > n {
+        out = out.trim_end().to_string();
+        out.push('…');
+    }
+    out
+}
+
+#[component]
+fn AmendmentList(
+    detail: DocumentDetail,
+    state: AmendmentState,
+    filter: (Option<String>, Option<String>),
+) -> impl IntoView {
+    let doc = detail.id.clone();
+    let labels: Arc<HashMap<String, String>> = Arc::new(
+        detail
+            .paragraphs
+            .iter()
+            .map(|p| (p.id.clone(), paragraph_label(p)))
+            .collect(),
+    );
+    let role = detail.your_role;
+    let card = Card {
+        doc: doc.clone(),
+        paragraph: None,
+        labels,
+        from_list: true,
+        may_comment: role != Role::Reader,
+        may_decide: role == Role::Chair,
+        state,
+    };
+    let (status, paragraph) = filter;
+    let status_options = AmendmentStatus::ALL
+        .iter()
+        .map(|s| {
+            let selected = status.as_deref() == Some(s.key());
+            view! { <option value=s.key() selected=selected>{status_label(*s)}</option> }
+        })
+        .collect_view();
+    let paragraph_options = detail
+        .paragraphs
+        .iter()
+        .map(|p| {
+            let selected = paragraph.as_deref() == Some(p.id.as_str());
+            view! { <option value=p.id.clone() selected=selected>{paragraph_label(p)}</option> }
+        })
+        .collect_view();
+    let title = detail.title.clone();
+    let doc_href = format!("/documents/{doc}");
+    view! {
+        <Title text=format!("Amendments · {title}") />
+        <section class="page amendments-page">
+            <p class="small"><a href=doc_href>{format!("← {title}")}</a></p>
+            <h1>"Amendments"</h1>
+            <form method="get" class="filters" action=format!("/documents/{doc}/amendments")>
+                <label for="filter-status" class="small">"Status"</label>
+                <select id="filter-status" name="status">
+                    <option value="">"Any status"</option>
+                    {status_options}
+                </select>
+                <label for="filter-paragraph" class="small">"Paragraph"</label>
+                <select id="filter-paragraph" name="paragraph">
+                    <option value="">"Any paragraph"</option>
+                    {paragraph_options}
+                </select>
+                <button type="submit" class="button small">"Show"</button>
+            </form>
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || {
+                    let card = card.clone();
+                    Suspend::new(async move {
+                        match state.list.await {
+                            Ok(list) if list.is_empty() => view! { <p class="muted">"No amendments match."</p> }.into_any(),
+                            Ok(list) => {
+                                let counts = AmendmentStatus::ALL
+                                    .iter()
+                                    .filter_map(|s| {
+                                        let n = list.iter().filter(|a| a.status == *s).count();
+                                        (n > 0).then(|| format!("{n} {}", status_label(*s).to_lowercase()))
+                                    })
+                                    .collect::<Vec<_>>()
+                                    .join(" · ");
+                                view! {
+                                    <p class="muted small" role="status">{format!("{} shown: {counts}", list.len())}</p>
+                                    <div class="amendment-list">{list.into_iter().map(|a| amendment_card(a, &card)).collect_view()}</div>
+                                }
+                                .into_any()
+                            }
+                            Err(e) => view! { <p class="error" role="alert">{error_text(Some(Err::<(), _>(e)))}</p> }.into_any(),
+                        }
+                    })
+                }}
+            </Transition>
+            {state.errors()}
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_proposal_form_becomes_edits_in_document_order() {
+        let texts = HashMap::from([
+            ("pa".to_string(), "First, reworded.\r\nMore.".to_string()),
+            ("pb".to_string(), "  ".to_string()),
+            ("pc".to_string(), "Third as it was.".to_string()),
+        ]);
+        let inserts = HashMap::from([
+            ("pa".to_string(), " A new one. ".to_string()),
+            ("pc".to_string(), String::new()),
+        ]);
+        assert_eq!(
+            proposal_edits("pa,pb,pc", &texts, &inserts),
+            vec![
+                AmendmentEdit::Replace {
+                    paragraph: "pa".into(),
+                    text: "First, reworded.\nMore.".into()
+                },
+                AmendmentEdit::Insert {
+                    after: Some("pa".into()),
+                    paragraph_kind: None,
+                    text: "A new one.".into()
+                },
+                AmendmentEdit::Delete {
+                    paragraph: "pb".into()
+                },
+                AmendmentEdit::Replace {
+                    paragraph: "pc".into(),
+                    text: "Third as it was.".into()
+                },
+            ]
+        );
+        // Fields for paragraphs the form did not cover are ignored.
+        assert!(proposal_edits("", &texts, &inserts).is_empty());
+    }
 }

@@ -157,6 +157,7 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
     }
     let markdown_href = format!("/api/v1/documents/{doc_id}/markdown");
     let map_href = format!("/documents/{doc_id}/consensus");
+    let amendments_href = format!("/documents/{doc_id}/amendments");
     let chair = detail.your_role == Role::Chair;
     let flagged = move || {
         ui.figures
@@ -175,10 +176,8 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
         move || {
             open().map(|p| {
                 let row = ui.rows.with(|r| r.iter().find(|x| x.id == p).cloned());
-                let text = row.as_ref().map(|r| r.text);
-                let text = Signal::derive(move || text.map(|t| t.get()).unwrap_or_default());
                 let label = Signal::derive(move || row.as_ref().map(row_label).unwrap_or_default());
-                view! { <ThreadPanel doc=doc_id.clone() paragraph=p label ui heads=heads.clone() text /> }
+                view! { <ThreadPanel doc=doc_id.clone() paragraph=p label ui heads=heads.clone() /> }
             })
         }
     };
@@ -231,6 +230,7 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
                                 (chair && n > 0).then(|| format!(" · {n} to look at"))
                             }}
                         </a>
+                        <a class="button small" href=amendments_href>"Amendments"</a>
                         <a class="button small" href=markdown_href download>"Download Markdown"</a>
                     </div>
                 </header>
@@ -320,6 +320,20 @@ fn PresencePanel(ui: EditorUi) -> impl IntoView {
 }
 
 /// "Paragraph 8(a)", "Heading": what a paragraph is called in labels.
+/// The text as the rows hold it now, each paragraph with its label: the copy an amendment is
+/// proposed from.
+pub fn copy_of(ui: EditorUi) -> Vec<super::amendments::Para> {
+    ui.rows.with_untracked(|rows| {
+        rows.iter()
+            .map(|r| super::amendments::Para {
+                id: r.id.clone(),
+                label: row_label(r),
+                text: r.text.get_untracked(),
+            })
+            .collect()
+    })
+}
+
 fn row_label(row: &Row) -> String {
     match (row.kind.get(), row.number.get()) {
         (ParagraphKind::Heading, _) => "Heading".to_string(),

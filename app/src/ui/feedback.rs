@@ -569,10 +569,9 @@ pub fn ThreadPanel(
     paragraph: String,
     label: Signal<String>,
     ui: EditorUi,
-    /// The heads the page was rendered at, and the paragraph's text: the copy an amendment is
-    /// proposed from (in the browser, the live replica's heads and text instead).
+    /// The heads the page was rendered at: with the rows' text, the copy an amendment is
+    /// proposed from (in the browser, the live replica's heads instead).
     heads: Vec<String>,
-    text: Signal<String>,
 ) -> impl IntoView {
     let actions = Actions {
         comment: ServerAction::<PostComment>::new(),
@@ -608,7 +607,10 @@ pub fn ThreadPanel(
             |(d, p, _, _)| get_thread(d, p),
         )
     };
-    let amendments = AmendmentState::new(doc.clone(), news);
+    let amendments = {
+        let doc = doc.clone();
+        AmendmentState::new(move || doc.clone(), || (None, None), news.into())
+    };
     let close = format!("/documents/{doc}#{paragraph}");
     let (d, p) = (doc.clone(), paragraph.clone());
     view! {
@@ -633,7 +635,7 @@ pub fn ThreadPanel(
                                 ));
                                 #[cfg(feature = "hydrate")]
                                 let heads = super::editor::heads().unwrap_or(heads);
-                                let copy = (heads, text.get_untracked());
+                                let copy = (heads, super::document::copy_of(ui));
                                 thread_body(t, actions, &d, &p, ui, copy, amendments)
                             }
                             Err(e) => view! { <p class="error" role="alert">{error_text(Some(Err::<(), _>(e)))}</p> }.into_any(),
@@ -651,7 +653,7 @@ fn thread_body(
     doc: &str,
     paragraph: &str,
     ui: EditorUi,
-    (heads, text): (Vec<String>, String),
+    (heads, paragraphs): (Vec<String>, Vec<super::amendments::Para>),
     amendments: AmendmentState,
 ) -> AnyView {
     let Thread {
@@ -781,7 +783,7 @@ fn thread_body(
             doc=doc.to_string()
             paragraph=paragraph.to_string()
             base=heads
-            text
+            paragraphs
             may_propose=you_may_comment
             may_decide=you_may_moderate
             state=amendments

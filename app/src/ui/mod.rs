@@ -113,6 +113,11 @@ pub fn App() -> impl IntoView {
                         view=consensus::ConsensusPage
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=(StaticSegment("documents"), ParamSegment("id"), StaticSegment("amendments"))
+                        view=amendments::AmendmentsPage
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </main>
         </Router>
