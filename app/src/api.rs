@@ -666,6 +666,9 @@ pub struct AmendedParagraph {
     /// current text.
     #[serde(default)]
     pub now: Option<Vec<Piece>>,
+    /// The paragraph before it in the amended text: where a new one goes.
+    #[serde(default)]
+    pub follows: Option<String>,
 }
 
 /// Words an amendment changes that were changed since it was written.

@@ -167,7 +167,7 @@ test('a participant proposes an amendment, a drafter keeps typing, the chair acc
   await openThread(priya.page, id, 1);
   await priya.page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
   await priya.page.getByText('Propose an amendment').click();
-  const copy = priya.page.getByLabel('The paragraph as you propose it');
+  const copy = priya.page.getByLabel('Paragraph 1 as you propose it');
   const text = await copy.inputValue();
   assert.match(text, /^The mandate of the Forum/);
   await copy.fill(text.replace('The mandate', 'The founding mandate'));
@@ -190,9 +190,9 @@ test('a participant proposes an amendment, a drafter keeps typing, the chair acc
   await openThread(chair.page, id, 1);
   const theirs = chair.page.getByRole('article', { name: /^Amendment \d+ by Priya Participant/ });
   await theirs.getByText('Applies cleanly to the current text.').waitFor();
-  await theirs.getByText('Decide').click();
-  await theirs.getByLabel('Decision').selectOption('accept');
-  await theirs.getByLabel(/^Reason/).fill('Agreed in the session.');
+  await theirs.getByText('Decide', { exact: true }).click();
+  await theirs.getByLabel('Accept: merge it into the text').check();
+  await theirs.getByLabel(/^Reason \(shown/).fill('Agreed in the session.');
   await theirs.getByRole('button', { name: 'Record decision' }).click();
   await theirs.getByText(/^Accepted — Agreed in the session/).waitFor();
 
@@ -202,5 +202,67 @@ test('a participant proposes an amendment, a drafter keeps typing, the chair acc
   await eventually(async () => both(await read.textContent()), 10000, "the participant's page to have both");
   const doc = await env.server.api(`/api/v1/documents/${id}`);
   assert.ok(both(doc.paragraphs.find((p) => p.number === '1').text));
+  for (const c of [priya.context, drafterCtx, chair.context]) await c.close();
+});
+
+test('a chair resolves an amendment whose words were changed since, with modified wording, from the list of amendments', async () => {
+  const id = await env.server.sampleId();
+  const priya = await signedIn('participant@example.org');
+  await openThread(priya.page, id, 3);
+  await priya.page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+  // Consecutive paragraphs (3, a heading, 4) and a new one: 3 reworded, a paragraph after 4.
+  await priya.page.getByText('Propose an amendment').click();
+  await priya.page.getByText('Include the next paragraph').click();
+  await priya.page.getByLabel('Heading as you propose it').waitFor();
+  await priya.page.getByText('Include the next paragraph').click();
+  const copy = priya.page.getByLabel('Paragraph 3 as you propose it');
+  const text = await copy.inputValue();
+  assert.match(text, /already draft texts/);
+  await copy.fill(text.replace('already draft', 'already write'));
+  await priya.page.getByText('Insert a new paragraph after paragraph 4').click();
+  await priya.page.getByLabel('New paragraph after paragraph 4').fill('Outputs should say who took part.');
+  await priya.page.getByLabel('Rationale').fill('Plainer, and a missing point.');
+  await priya.page.getByRole('button', { name: 'Propose amendment' }).click();
+  const mine = priya.page.getByRole('article', { name: /^Amendment \d+ by Priya Participant/ }).last();
+  await mine.locator('ins').filter({ hasText: 'write' }).waitFor();
+  await mine.getByText('New paragraph after paragraph 4').waitFor();
+  await mine.getByText('Your stance', { exact: true }).click();
+  await mine.getByRole('radio', { name: 'Support' }).check();
+  await mine.getByRole('button', { name: 'Save stance' }).click();
+  await mine.locator('.support-line > span.small').filter({ hasText: '1 support · 0 can live with · 0 oppose' }).waitFor();
+
+  // A drafter rewrites the same words.
+  const drafterCtx = await env.browser.newContext();
+  const drafter = await drafterCtx.newPage();
+  await signIn(drafter, env.server, 'drafter@example.org');
+  await drafter.goto(`${env.server.url}/documents/${id}`);
+  const p3 = drafter.getByRole('textbox', { name: 'Paragraph 3', exact: true });
+  const current = (await p3.inputValue()).replace('already draft', 'already prepare');
+  await p3.fill(current);
+
+  const chair = await signedIn('chair@example.org');
+  await chair.page.goto(`${env.server.url}/documents/${id}/amendments?status=open`);
+  const card = chair.page.getByRole('article', { name: /^Amendment \d+ by Priya Participant/ });
+  await eventually(async () => (await card.getByText('The words it changes were changed since it was proposed:').count()) === 1,
+    10000, 'the conflict to show');
+  await card.locator('dd').filter({ hasText: 'prepare' }).waitFor();
+  assert.ok(await card.getByRole('radio', { name: 'Accept with modification' }).isChecked());
+  const resolved = current.replace('already prepare', 'already prepare and write');
+  await card.getByLabel('Paragraph 3', { exact: true }).fill(resolved);
+  await card.getByLabel(/^Reason \(shown/).fill('Both verbs describe the practice.');
+  await card.getByRole('button', { name: 'Record decision' }).click();
+  await card.getByText(/^Accepted with modification — Both verbs/).waitFor();
+
+  // Every replica has the chair's wording and the new paragraph.
+  await eventually(async () => (await p3.inputValue()) === resolved, 10000, "the drafter's editor to have the wording");
+  const p5 = drafter.getByRole('textbox', { name: 'Paragraph 5', exact: true });
+  await eventually(async () => (await p5.inputValue()) === 'Outputs should say who took part.', 10000, 'the new paragraph');
+  const doc = await env.server.api(`/api/v1/documents/${id}`);
+  assert.equal(doc.paragraphs.find((p) => p.number === '3').text, resolved);
+
+  // The list filters by status.
+  await chair.page.getByLabel('Status').selectOption('accepted-with-modification');
+  await chair.page.getByRole('button', { name: 'Show' }).click();
+  await chair.page.getByText(/^1 shown: 1 accepted with modification$/).waitFor();
   for (const c of [priya.context, drafterCtx, chair.context]) await c.close();
 });

@@ -459,10 +459,11 @@ async fn views(
                 base: s.amendment.base.iter().map(|h| h.to_string()).collect(),
                 paragraphs: changed
                     .into_iter()
-                    .map(|(paragraph, old, new)| AmendedParagraph {
-                        now: now_for(&paragraph),
-                        diff: diff::words(&old, &new),
-                        paragraph,
+                    .map(|c| AmendedParagraph {
+                        now: now_for(&c.paragraph),
+                        diff: diff::words(&c.base, &c.amended),
+                        follows: c.follows,
+                        paragraph: c.paragraph,
                     })
                     .collect(),
                 applies_cleanly: matches!(fit, Some(Fit::Clean)),

@@ -169,11 +169,11 @@ pub fn preview(
         .paragraphs
         .iter()
         .map(|p| p.id.as_str())
-        .filter(|id| touched.iter().any(|(t, _, _)| t == id))
+        .filter(|id| touched.iter().any(|t| t.paragraph == *id))
         .collect();
     let gone: Vec<&str> = touched
         .iter()
-        .map(|(t, _, _)| t.as_str())
+        .map(|t| t.paragraph.as_str())
         .filter(|t| !order.contains(t))
         .collect();
     order.extend(gone);
@@ -200,12 +200,20 @@ fn sides(
     Ok((at_base, base, amended))
 }
 
-/// Each paragraph the amendment changes: its id, its text at the base (empty for a new one)
-/// and as amended (empty for a deleted one), in the amended order, deletions last.
-pub fn changed(
-    doc: &Automerge,
-    a: &Amendment,
-) -> Result<Vec<(String, String, String)>, AmendmentError> {
+/// A paragraph an amendment changes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Changed {
+    pub paragraph: String,
+    /// Its text at the base; empty for a new paragraph.
+    pub base: String,
+    /// Its text as amended; empty for a deleted one.
+    pub amended: String,
+    /// The paragraph before it in the amended text (none at the top or for a deleted one).
+    pub follows: Option<String>,
+}
+
+/// Each paragraph the amendment changes, in the amended order, deletions last.
+pub fn changed(doc: &Automerge, a: &Amendment) -> Result<Vec<Changed>, AmendmentError> {
     let (_, base, amended) = sides(doc, a)?;
     let text_at_base = |id: &str| {
         base.paragraphs
@@ -213,19 +221,30 @@ pub fn changed(
             .find(|p| p.id == id)
             .map(|p| p.text.clone())
     };
-    let mut out: Vec<(String, String, String)> = amended
+    let mut out: Vec<Changed> = amended
         .paragraphs
         .iter()
-        .filter_map(|p| match text_at_base(&p.id) {
+        .enumerate()
+        .filter_map(|(i, p)| match text_at_base(&p.id) {
             Some(old) if old == p.text => None,
-            old => Some((p.id.clone(), old.unwrap_or_default(), p.text.clone())),
+            old => Some(Changed {
+                paragraph: p.id.clone(),
+                base: old.unwrap_or_default(),
+                amended: p.text.clone(),
+                follows: i.checked_sub(1).map(|j| amended.paragraphs[j].id.clone()),
+            }),
         })
         .collect();
     out.extend(
         base.paragraphs
             .iter()
             .filter(|p| !amended.paragraphs.iter().any(|q| q.id == p.id))
-            .map(|p| (p.id.clone(), p.text.clone(), String::new())),
+            .map(|p| Changed {
+                paragraph: p.id.clone(),
+                base: p.text.clone(),
+                amended: String::new(),
+                follows: None,
+            }),
     );
     Ok(out)
 }

@@ -16,8 +16,10 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::account::error_text;
 use super::feedback::{format_time, thread_href, StanceBar};
 use super::{get_document, NotFound};
+#[cfg(any(feature = "ssr", test))]
+use crate::api::AmendmentEdit;
 use crate::api::{
-    AmendmentEdit, AmendmentStatus, AmendmentView, DocumentDetail, Piece, Role, Stance, Support,
+    AmendedParagraph, AmendmentStatus, AmendmentView, DocumentDetail, Piece, Role, Stance, Support,
 };
 
 /// A paragraph as the proposal form copies it: id, label ("Paragraph 3") and text.
@@ -31,13 +33,13 @@ pub struct Para {
 /// Most consecutive paragraphs one proposal covers.
 const MAX_SPAN: usize = 10;
 
-/// Where a form's post returns to without JavaScript: the amendments page when it came from
-/// there, else the paragraph's thread.
-fn back(doc: &str, paragraph: &str, from_list: bool) -> String {
-    if from_list {
-        format!("/documents/{doc}/amendments")
-    } else {
-        thread_href(doc, paragraph)
+#[cfg(feature = "ssr")]
+/// Where a form's post returns to without JavaScript: the thread of the paragraph it names,
+/// else (from the amendments page, which names none) that page.
+fn back(doc: &str, paragraph: Option<&str>) -> String {
+    match paragraph {
+        Some(p) => thread_href(doc, p),
+        None => format!("/documents/{doc}/amendments"),
     }
 }
 
@@ -56,12 +58,14 @@ async fn write(
     Ok(())
 }
 
+#[cfg(feature = "ssr")]
 fn amendment_number(raw: &str) -> Result<i64, ServerFnError> {
     raw.trim()
         .parse()
         .map_err(|_| ServerFnError::new(format!("unknown amendment '{raw}'")))
 }
 
+#[cfg(feature = "ssr")]
 fn heads_list(raw: &str) -> Vec<String> {
     raw.split(',')
         .filter(|h| !h.is_empty())
@@ -89,6 +93,7 @@ pub async fn get_amendments(
 /// The edits a proposal form asks for, in the order of `order` (the ids of the paragraphs it
 /// covers): a paragraph left empty is deleted, every other one takes its text (one left as it
 /// was changes nothing), and a paragraph written under one is inserted after it.
+#[cfg(any(feature = "ssr", test))]
 pub fn proposal_edits(
     order: &str,
     texts: &HashMap<String, String>,
@@ -144,16 +149,14 @@ pub async fn propose_amendment(
 /// A chair's decision; `modify` accepts with the adjusted `wording` (paragraph id → text),
 /// written at the heads `wording_base`.
 #[server(prefix = "/_fn", endpoint = "decide_amendment")]
-#[allow(clippy::too_many_arguments)]
 pub async fn decide_amendment(
     doc: String,
-    paragraph: String,
+    #[server(default)] paragraph: Option<String>,
     amendment: String,
     #[server(default)] decision: Option<String>,
     reason: String,
     #[server(default)] wording: HashMap<String, String>,
     #[server(default)] wording_base: String,
-    #[server(default)] from_list: Option<String>,
 ) -> Result<(), ServerFnError> {
     use crate::api::{Verdict, Wording};
     let (decision, wording) = match decision.as_deref() {
@@ -189,30 +192,28 @@ pub async fn decide_amendment(
             wording,
         },
     };
-    write(doc.clone(), back(&doc, &paragraph, from_list.is_some()), w).await
+    write(doc.clone(), back(&doc, paragraph.as_deref()), w).await
 }
 
 #[server(prefix = "/_fn", endpoint = "sponsor_amendment")]
 pub async fn sponsor_amendment(
     doc: String,
-    paragraph: String,
+    #[server(default)] paragraph: Option<String>,
     amendment: String,
-    #[server(default)] from_list: Option<String>,
 ) -> Result<(), ServerFnError> {
     let w = crate::backend::AmendmentWrite::Sponsor {
         amendment: amendment_number(&amendment)?,
     };
-    write(doc.clone(), back(&doc, &paragraph, from_list.is_some()), w).await
+    write(doc.clone(), back(&doc, paragraph.as_deref()), w).await
 }
 
 #[server(prefix = "/_fn", endpoint = "amendment_stance")]
 pub async fn amendment_stance(
     doc: String,
-    paragraph: String,
+    #[server(default)] paragraph: Option<String>,
     amendment: String,
     #[server(default)] stance: Option<String>,
     #[server(default)] reason: Option<String>,
-    #[server(default)] from_list: Option<String>,
 ) -> Result<(), ServerFnError> {
     let stance = stance
         .as_deref()
@@ -222,7 +223,7 @@ pub async fn amendment_stance(
         amendment: amendment_number(&amendment)?,
         stance: crate::api::SetStance { stance, reason },
     };
-    write(doc.clone(), back(&doc, &paragraph, from_list.is_some()), w).await
+    write(doc.clone(), back(&doc, paragraph.as_deref()), w).await
 }
 
 fn status_label(s: AmendmentStatus) -> &'static str {
@@ -260,14 +261,9 @@ fn after(pieces: &[Piece]) -> String {
         .collect()
 }
 
-/// Whether a difference only adds (a new paragraph) or only removes (a deleted one).
-fn only(pieces: &[Piece], inserted: bool) -> bool {
-    !pieces.is_empty()
-        && pieces.iter().all(|p| match p {
-            Piece::Inserted(_) => inserted,
-            Piece::Deleted(_) => !inserted,
-            Piece::Same(_) => false,
-        })
+/// Whether a difference only removes words: a deleted paragraph.
+fn only_deletes(pieces: &[Piece]) -> bool {
+    !pieces.is_empty() && pieces.iter().all(|p| matches!(p, Piece::Deleted(_)))
 }
 
 /// Every form the amendments use, and the list: one of each per page.
@@ -326,10 +322,9 @@ impl AmendmentState {
 #[derive(Clone)]
 struct Card {
     doc: String,
-    /// The thread's paragraph, or on the amendments page the first one the amendment changes.
+    /// The thread's paragraph; none on the amendments page.
     paragraph: Option<String>,
     labels: Arc<HashMap<String, String>>,
-    from_list: bool,
     may_comment: bool,
     may_decide: bool,
     state: AmendmentState,
@@ -357,7 +352,6 @@ pub fn Amendments(
         doc: doc.clone(),
         paragraph: Some(paragraph.clone()),
         labels,
-        from_list: false,
         may_comment: may_propose,
         may_decide,
         state,
@@ -412,6 +406,7 @@ fn proposal_form(
         .unwrap_or(0);
     let room = paragraphs.len().saturating_sub(start).clamp(1, MAX_SPAN);
     let span = RwSignal::new(asked.min(room));
+    let opened = asked > 1;
     let covered: Vec<Para> = paragraphs.into_iter().skip(start).take(room).collect();
     let shown = {
         let covered = covered.clone();
@@ -445,7 +440,7 @@ fn proposal_form(
         }
     };
     view! {
-        <details class="tool propose" open=asked > 1>
+        <details class="tool propose" open=opened>
             <summary>"Propose an amendment"</summary>
             <ActionForm action=state.propose attr:class="stack small-form">
                 <input type="hidden" name="doc" value=doc.clone() />
@@ -455,7 +450,7 @@ fn proposal_form(
                 <p class="small muted">"Edit the copy below. Empty a paragraph to propose deleting it."</p>
                 <For each=shown key=|p| p.id.clone() let(p)>
                     <div class="amend-paragraph">
-                        <label for=format!("amend-{}", p.id)>{p.label.clone()}</label>
+                        <label for=format!("amend-{}", p.id)>{format!("{} as you propose it", p.label)}</label>
                         <textarea id=format!("amend-{}", p.id) name=format!("texts[{}]", p.id) rows="5" maxlength="20000">{p.text.clone()}</textarea>
                         <details class="insert">
                             <summary class="small">{format!("Insert a new paragraph after {}", p.label.to_lowercase())}</summary>
@@ -504,18 +499,18 @@ fn support_view(s: Support) -> AnyView {
     .into_any()
 }
 
-/// The hidden fields every form on a card carries.
-fn card_fields(card: &Card, paragraph: &str, id: i64) -> AnyView {
+/// The hidden fields every form on a card carries: the thread's paragraph says where to
+/// return to (the amendments page names none).
+fn card_fields(card: &Card, id: i64) -> AnyView {
     view! {
         <input type="hidden" name="doc" value=card.doc.clone() />
-        <input type="hidden" name="paragraph" value=paragraph.to_string() />
+        {card.paragraph.clone().map(|p| view! { <input type="hidden" name="paragraph" value=p /> })}
         <input type="hidden" name="amendment" value=id.to_string() />
-        {card.from_list.then(|| view! { <input type="hidden" name="from_list" value="1" /> })}
     }
     .into_any()
 }
 
-fn stance_form(card: &Card, paragraph: &str, a: &AmendmentView) -> AnyView {
+fn stance_form(card: &Card, a: &AmendmentView) -> AnyView {
     let id = a.id;
     let current = a.your_stance.as_ref().map(|s| s.stance);
     let reason = a
@@ -523,7 +518,7 @@ fn stance_form(card: &Card, paragraph: &str, a: &AmendmentView) -> AnyView {
         .as_ref()
         .and_then(|s| s.reason.clone())
         .unwrap_or_default();
-    let (action, fields) = (card.state.stance, card_fields(card, paragraph, id));
+    let (action, fields) = (card.state.stance, card_fields(card, id));
     view! {
         <details class="tool">
             <summary>{if current.is_some() { "Change your stance" } else { "Your stance" }}</summary>
@@ -551,7 +546,7 @@ fn stance_form(card: &Card, paragraph: &str, a: &AmendmentView) -> AnyView {
 
 /// The chair's decision form. With conflicts it opens on "accept with modification", the
 /// wording prefilled with what accepting now would produce, for the chair to put right.
-fn decide_form(card: &Card, paragraph: &str, a: &AmendmentView) -> AnyView {
+fn decide_form(card: &Card, a: &AmendmentView) -> AnyView {
     let id = a.id;
     let conflicted = !a.applies_cleanly;
     let wording: Vec<(String, String, String)> = a
@@ -559,11 +554,7 @@ fn decide_form(card: &Card, paragraph: &str, a: &AmendmentView) -> AnyView {
         .iter()
         .filter_map(|p| {
             let text = after(p.now.as_ref()?);
-            let label = card
-                .labels
-                .get(&p.paragraph)
-                .cloned()
-                .unwrap_or_else(|| "New paragraph".into());
+            let label = paragraph_name(card, p);
             (!text.is_empty()).then(|| (p.paragraph.clone(), label, text))
         })
         .collect();
@@ -574,11 +565,7 @@ fn decide_form(card: &Card, paragraph: &str, a: &AmendmentView) -> AnyView {
         ("supersede", "Mark superseded"),
     ];
     let chosen = if conflicted { "modify" } else { "accept" };
-    let (action, fields, heads) = (
-        card.state.decide,
-        card_fields(card, paragraph, id),
-        a.heads.join(","),
-    );
+    let (action, fields, heads) = (card.state.decide, card_fields(card, id), a.heads.join(","));
     view! {
         <details class="tool decide" open=conflicted>
             <summary>{if conflicted { "Resolve and decide" } else { "Decide" }}</summary>
@@ -610,30 +597,31 @@ fn decide_form(card: &Card, paragraph: &str, a: &AmendmentView) -> AnyView {
     .into_any()
 }
 
+/// "Paragraph 3", or for one the amendment adds, where it goes.
+fn paragraph_name(card: &Card, p: &AmendedParagraph) -> String {
+    match card.labels.get(&p.paragraph) {
+        Some(label) => label.clone(),
+        None => p
+            .follows
+            .as_ref()
+            .and_then(|f| card.labels.get(f))
+            .map(|l| format!("New paragraph after {}", l.to_lowercase()))
+            .unwrap_or_else(|| "New paragraph".into()),
+    }
+}
+
 fn amendment_card(a: AmendmentView, card: &Card) -> AnyView {
     let id = a.id;
     let open = a.status == AmendmentStatus::Open;
-    let paragraph = card
-        .paragraph
-        .clone()
-        .or_else(|| a.paragraphs.first().map(|p| p.paragraph.clone()))
-        .unwrap_or_default();
     let changes = a
         .paragraphs
         .iter()
         .map(|p| {
-            let label = card
-                .labels
-                .get(&p.paragraph)
-                .cloned()
-                .unwrap_or_else(|| "New paragraph".to_string());
-            let what = if only(&p.diff, true) {
-                " (new)"
-            } else if only(&p.diff, false) {
-                " (deleted)"
-            } else {
-                ""
+            let label = match card.labels.contains_key(&p.paragraph) {
+                true => view! { <a href=thread_href(&card.doc, &p.paragraph)>{paragraph_name(card, p)}</a> }.into_any(),
+                false => paragraph_name(card, p).into_any(),
             };
+            let what = if only_deletes(&p.diff) { " (deleted)" } else { "" };
             let now = p.now.clone().filter(|now| *now != p.diff).map(|now| {
                 view! {
                     <p class="diff-label small muted">"Against the current text"</p>
@@ -643,9 +631,9 @@ fn amendment_card(a: AmendmentView, card: &Card) -> AnyView {
             view! {
                 <div class="amended">
                     <p class="diff-label small muted">
-                        <a href=thread_href(&card.doc, &p.paragraph)>{label}</a>
+                        {label}
                         {what}
-                        {open.then_some(" — as proposed")}
+                        {now.is_some().then_some(" — as proposed")}
                     </p>
                     <p class="amended-text">{diff_view(p.diff.clone())}</p>
                     {now}
@@ -684,9 +672,9 @@ fn amendment_card(a: AmendmentView, card: &Card) -> AnyView {
     let sponsors = (!a.sponsors.is_empty())
         .then(|| view! { <p class="small muted">{format!("Co-sponsored by {}", a.sponsors.join(", "))}</p> });
     let tools = open.then(|| {
-        let stance = card.may_comment.then(|| stance_form(card, &paragraph, &a));
+        let stance = card.may_comment.then(|| stance_form(card, &a));
         let sponsor = card.may_comment.then(|| {
-            let (action, fields) = (card.state.sponsor, card_fields(card, &paragraph, id));
+            let (action, fields) = (card.state.sponsor, card_fields(card, id));
             view! {
                 <ActionForm action attr:class="inline-form">
                     {fields}
@@ -694,7 +682,7 @@ fn amendment_card(a: AmendmentView, card: &Card) -> AnyView {
                 </ActionForm>
             }
         });
-        let decide = card.may_decide.then(|| decide_form(card, &paragraph, &a));
+        let decide = card.may_decide.then(|| decide_form(card, &a));
         view! { <div class="tools">{stance} {sponsor}</div> {decide} }
     });
     view! {
@@ -779,7 +767,6 @@ fn AmendmentList(
         doc: doc.clone(),
         paragraph: None,
         labels,
-        from_list: true,
         may_comment: role != Role::Reader,
         may_decide: role == Role::Chair,
         state,
@@ -808,16 +795,18 @@ fn AmendmentList(
             <p class="small"><a href=doc_href>{format!("← {title}")}</a></p>
             <h1>"Amendments"</h1>
             <form method="get" class="filters" action=format!("/documents/{doc}/amendments")>
-                <label for="filter-status" class="small">"Status"</label>
-                <select id="filter-status" name="status">
-                    <option value="">"Any status"</option>
-                    {status_options}
-                </select>
-                <label for="filter-paragraph" class="small">"Paragraph"</label>
-                <select id="filter-paragraph" name="paragraph">
-                    <option value="">"Any paragraph"</option>
-                    {paragraph_options}
-                </select>
+                <label class="small">"Status"
+                    <select name="status">
+                        <option value="">"Any status"</option>
+                        {status_options}
+                    </select>
+                </label>
+                <label class="small">"Paragraph"
+                    <select name="paragraph">
+                        <option value="">"Any paragraph"</option>
+                        {paragraph_options}
+                    </select>
+                </label>
                 <button type="submit" class="button small">"Show"</button>
             </form>
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
