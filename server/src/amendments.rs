@@ -25,7 +25,7 @@ use sqlx::Row;
 use crate::{
     auth::{rate_limit, Limited, Principal},
     error::ApiError,
-    feedback::{clean_text, required_text},
+    feedback::{required_text, stance_reason},
     feedback_store::profile,
     store::{Store, StoreError},
     AppState,
@@ -594,17 +594,7 @@ pub async fn set_stance(
     who.require(state, Some(&group), Action::Comment).await?;
     rate_limit(state, Limited::Write, who)?;
     let me = who.signed_in()?;
-    let reason = clean_text(
-        "reason",
-        s.reason.as_deref().unwrap_or(""),
-        limits::MAX_REASON_CHARS,
-        false,
-    )?;
-    if s.stance == Stance::Oppose && reason.is_none() {
-        return Err(ApiError::Unprocessable(
-            "an objection needs a reason: say what would have to change".into(),
-        ));
-    }
+    let reason = stance_reason(&s)?;
     let store = state.rooms.store();
     let stored = stored(store, doc, id).await?;
     if stored.status != AmendmentStatus::Open {

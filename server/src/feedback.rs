@@ -64,6 +64,22 @@ pub(crate) fn clean_text(
     Ok(Some(text))
 }
 
+/// A stance's reason, cleaned; an objection (on a paragraph or an amendment) needs one.
+pub(crate) fn stance_reason(s: &SetStance) -> Result<Option<String>, ApiError> {
+    let reason = clean_text(
+        "reason",
+        s.reason.as_deref().unwrap_or(""),
+        limits::MAX_REASON_CHARS,
+        false,
+    )?;
+    if s.stance == Stance::Oppose && reason.is_none() {
+        return Err(ApiError::Unprocessable(
+            "an objection needs a reason: say what would have to change".into(),
+        ));
+    }
+    Ok(reason)
+}
+
 pub(crate) fn required_text(field: &str, value: &str, max: usize) -> Result<String, ApiError> {
     clean_text(field, value, max, true)?
         .ok_or_else(|| ApiError::Unprocessable(format!("{field} is empty")))
@@ -382,17 +398,7 @@ pub async fn set_stance(
         .await?;
     rate_limit(state, Limited::Write, who)?;
     let account = who.signed_in()?;
-    let reason = clean_text(
-        "reason",
-        s.reason.as_deref().unwrap_or(""),
-        limits::MAX_REASON_CHARS,
-        false,
-    )?;
-    if s.stance == Stance::Oppose && reason.is_none() {
-        return Err(ApiError::Unprocessable(
-            "an objection needs a reason: say what would have to change".into(),
-        ));
-    }
+    let reason = stance_reason(&s)?;
     live_paragraph(state, doc, paragraph).await?;
     let change = state
         .rooms

@@ -40,6 +40,13 @@ fn drafter_sets(doc: &mut Automerge, id: &str, text: &str) {
     tx.commit();
 }
 
+/// An amendment giving paragraph `id` the wording `text`, proposed on `doc` as it is now.
+fn amend(doc: &Automerge, id: &str, text: &str) -> (Vec<ChangeHash>, Amendment) {
+    let base = doc.get_heads();
+    let a = propose(doc, &base, &[replace(id, text)], ActorId::random()).expect("amendment");
+    (base, a)
+}
+
 fn replace(id: &str, text: &str) -> Edit {
     Edit::Replace {
         paragraph: id.to_string(),
@@ -50,14 +57,7 @@ fn replace(id: &str, text: &str) -> Edit {
 #[test]
 fn accepting_merges_the_amendment_with_what_drafters_typed_since() {
     let (mut doc, ids) = doc_of(&["States should publish the data.", "Second."]);
-    let base = doc.get_heads();
-    let a = propose(
-        &doc,
-        &base,
-        &[replace(&ids[0], "States must publish the data.")],
-        ActorId::random(),
-    )
-    .expect("amendment");
+    let (_, a) = amend(&doc, &ids[0], "States must publish the data.");
     drafter_sets(&mut doc, &ids[0], "States should publish the open data.");
     assert_eq!(fit(&doc, &a).expect("fit"), Fit::Clean);
     accept(&mut doc, &a).expect("accept");
@@ -83,14 +83,7 @@ fn proposing_or_rejecting_leaves_the_document_as_it_was() {
 #[test]
 fn accepting_twice_merges_once() {
     let (mut doc, ids) = doc_of(&["Alpha beta."]);
-    let base = doc.get_heads();
-    let a = propose(
-        &doc,
-        &base,
-        &[replace(&ids[0], "Alpha gamma.")],
-        ActorId::random(),
-    )
-    .expect("amendment");
+    let (_, a) = amend(&doc, &ids[0], "Alpha gamma.");
     accept(&mut doc, &a).expect("accept");
     let heads = doc.get_heads();
     accept(&mut doc, &a).expect("again");
@@ -125,14 +118,7 @@ fn an_amendment_that_changes_nothing_or_names_unknown_heads_is_refused() {
 #[test]
 fn words_changed_on_both_sides_are_a_conflict_shown_as_base_amendment_and_current() {
     let (mut doc, ids) = doc_of(&["The chair decides."]);
-    let base = doc.get_heads();
-    let a = propose(
-        &doc,
-        &base,
-        &[replace(&ids[0], "The group decides.")],
-        ActorId::random(),
-    )
-    .expect("amendment");
+    let (_, a) = amend(&doc, &ids[0], "The group decides.");
     drafter_sets(&mut doc, &ids[0], "The secretariat decides.");
     assert_eq!(
         fit(&doc, &a).expect("fit"),
@@ -197,14 +183,7 @@ fn deleting_a_paragraph_reworded_since_is_a_conflict() {
 #[test]
 fn the_preview_compares_the_current_text_with_the_text_after_accepting() {
     let (mut doc, ids) = doc_of(&["The chair decides today.", "Other."]);
-    let base = doc.get_heads();
-    let a = propose(
-        &doc,
-        &base,
-        &[replace(&ids[0], "The group decides today.")],
-        ActorId::random(),
-    )
-    .expect("amendment");
+    let (_, a) = amend(&doc, &ids[0], "The group decides today.");
     drafter_sets(&mut doc, &ids[0], "The chair decides tomorrow.");
     assert_eq!(
         preview(&doc, &a).expect("preview"),
@@ -221,14 +200,7 @@ fn the_preview_compares_the_current_text_with_the_text_after_accepting() {
 #[test]
 fn a_chairs_modification_resolves_a_conflict_and_keeps_later_typing() {
     let (mut doc, ids) = doc_of(&["The chair decides.", "Other."]);
-    let base = doc.get_heads();
-    let a = propose(
-        &doc,
-        &base,
-        &[replace(&ids[0], "The group decides.")],
-        ActorId::random(),
-    )
-    .expect("amendment");
+    let (_, a) = amend(&doc, &ids[0], "The group decides.");
     drafter_sets(&mut doc, &ids[0], "The secretariat decides.");
     // The chair reads the conflict at these heads and writes the wording to adopt.
     let read_at = doc.get_heads();
@@ -253,14 +225,7 @@ fn a_chairs_modification_resolves_a_conflict_and_keeps_later_typing() {
 #[test]
 fn a_modification_that_changes_nothing_is_a_plain_acceptance() {
     let (doc, ids) = doc_of(&["The chair decides."]);
-    let base = doc.get_heads();
-    let a = propose(
-        &doc,
-        &base,
-        &[replace(&ids[0], "The group decides.")],
-        ActorId::random(),
-    )
-    .expect("amendment");
+    let (base, a) = amend(&doc, &ids[0], "The group decides.");
     let same = [replace(&ids[0], "The group decides.")];
     assert_eq!(
         modify(&doc, &a, &base, &same, ActorId::random()).expect("modify"),

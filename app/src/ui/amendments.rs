@@ -14,12 +14,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::account::error_text;
-use super::feedback::{format_time, thread_href, StanceBar};
-use super::{get_document, NotFound};
+use super::feedback::{format_time, stance_options, thread_href, StanceBar};
+use super::{consensus::excerpt, get_document, NotFound};
 #[cfg(any(feature = "ssr", test))]
 use crate::api::AmendmentEdit;
 use crate::api::{
-    AmendedParagraph, AmendmentStatus, AmendmentView, DocumentDetail, Piece, Role, Stance, Support,
+    AmendedParagraph, AmendmentStatus, AmendmentView, DocumentDetail, Piece, Role, Support,
 };
 
 /// A paragraph as the proposal form copies it: id, label ("Paragraph 3") and text.
@@ -215,10 +215,7 @@ pub async fn amendment_stance(
     #[server(default)] stance: Option<String>,
     #[server(default)] reason: Option<String>,
 ) -> Result<(), ServerFnError> {
-    let stance = stance
-        .as_deref()
-        .and_then(Stance::parse)
-        .ok_or_else(|| ServerFnError::new("choose support, can live with or oppose"))?;
+    let stance = super::feedback::chosen_stance(stance)?;
     let w = crate::backend::AmendmentWrite::Stance {
         amendment: amendment_number(&amendment)?,
         stance: crate::api::SetStance { stance, reason },
@@ -526,14 +523,7 @@ fn stance_form(card: &Card, a: &AmendmentView) -> AnyView {
                 {fields}
                 <fieldset>
                     <legend class="visually-hidden">{format!("Your stance on amendment {id}")}</legend>
-                    <div class="stance-options">
-                        {Stance::ALL.iter().map(|s| view! {
-                            <label class=format!("stance-option stance-{}", s.key())>
-                                <input type="radio" name="stance" value=s.key() checked=current == Some(*s) />
-                                {s.label()}
-                            </label>
-                        }).collect_view()}
-                    </div>
+                    {stance_options(current)}
                 </fieldset>
                 <label for=format!("am-reason-{id}") class="small">"Reason (needed to oppose)"</label>
                 <textarea id=format!("am-reason-{id}") name="reason" rows="2" maxlength="2000">{reason}</textarea>
@@ -737,15 +727,6 @@ fn paragraph_label(p: &crate::api::Paragraph) -> String {
         (_, Some(n)) => format!("Paragraph {n}"),
         (_, None) => format!("Unnumbered: {}", excerpt(&p.text, 40)),
     }
-}
-
-fn excerpt(text: &str, n: usize) -> String {
-    let mut out: String = text.chars().take(n).collect();
-    if text.chars().count() > n {
-        out = out.trim_end().to_string();
-        out.push('…');
-    }
-    out
 }
 
 #[component]

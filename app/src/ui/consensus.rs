@@ -39,7 +39,8 @@ pub fn ConsensusPage() -> impl IntoView {
     }
 }
 
-fn excerpt(text: &str, n: usize) -> String {
+/// The first `n` characters of `text`, with an ellipsis when there is more.
+pub(super) fn excerpt(text: &str, n: usize) -> String {
     let mut out: String = text.chars().take(n).collect();
     if text.chars().count() > n {
         out = out.trim_end().to_string();

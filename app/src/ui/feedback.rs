@@ -120,6 +120,30 @@ pub async fn edit_comment(
     write(doc, &paragraph, w).await
 }
 
+/// Support, can live with and oppose as radio buttons, `current` checked.
+pub fn stance_options(current: Option<Stance>) -> AnyView {
+    view! {
+        <div class="stance-options">
+            {Stance::ALL.iter().map(|s| view! {
+                <label class=format!("stance-option stance-{}", s.key())>
+                    <input type="radio" name="stance" value=s.key() checked=current == Some(*s) />
+                    {s.label()}
+                </label>
+            }).collect_view()}
+        </div>
+    }
+    .into_any()
+}
+
+/// The stance a form's radio buttons chose.
+#[cfg(feature = "ssr")]
+pub fn chosen_stance(stance: Option<String>) -> Result<Stance, ServerFnError> {
+    stance
+        .as_deref()
+        .and_then(Stance::parse)
+        .ok_or_else(|| ServerFnError::new("choose support, can live with or oppose"))
+}
+
 #[server(prefix = "/_fn", endpoint = "set_stance")]
 pub async fn set_stance(
     doc: String,
@@ -127,10 +151,7 @@ pub async fn set_stance(
     #[server(default)] stance: Option<String>,
     #[server(default)] reason: Option<String>,
 ) -> Result<(), ServerFnError> {
-    let stance = stance
-        .as_deref()
-        .and_then(Stance::parse)
-        .ok_or_else(|| ServerFnError::new("choose support, can live with or oppose"))?;
+    let stance = chosen_stance(stance)?;
     let w = crate::backend::FeedbackWrite::Stance {
         paragraph: paragraph.clone(),
         stance: crate::api::SetStance { stance, reason },
@@ -677,14 +698,7 @@ fn thread_body(
                 {here}
                 <fieldset>
                     <legend>"Your stance on this paragraph"</legend>
-                    <div class="stance-options">
-                        {Stance::ALL.iter().map(|s| view! {
-                            <label class=format!("stance-option stance-{}", s.key())>
-                                <input type="radio" name="stance" value=s.key() checked=current == Some(*s) />
-                                {s.label()}
-                            </label>
-                        }).collect_view()}
-                    </div>
+                    {stance_options(current)}
                 </fieldset>
                 <label for="stance-reason" class="small">"Reason (needed to oppose: say what would have to change)"</label>
                 <textarea id="stance-reason" name="reason" rows="2" maxlength="2000">{reason}</textarea>
