@@ -259,6 +259,8 @@ test('a chair resolves an amendment whose words were changed since, with modifie
   await eventually(async () => (await p5.inputValue()) === 'Outputs should say who took part.', 10000, 'the new paragraph');
   const doc = await env.server.api(`/api/v1/documents/${id}`);
   assert.equal(doc.paragraphs.find((p) => p.number === '3').text, resolved);
+  // The proposer's open thread hears of the decision without a reload.
+  await mine.locator('.badge').filter({ hasText: 'Accepted with modification' }).waitFor();
 
   // The list filters by status.
   await chair.page.getByLabel('Status').selectOption('accepted-with-modification');

@@ -521,6 +521,8 @@ pub async fn propose(
     one(state, who, doc, id).await
 }
 
+/// The amendment as it is after a write, announced on the paragraphs it changes so that open
+/// threads there fetch it again (and, after an accept, see whether the others still apply).
 async fn one(
     state: &AppState,
     who: &Principal,
@@ -528,10 +530,14 @@ async fn one(
     id: i64,
 ) -> Result<AmendmentView, ApiError> {
     let stored = state.rooms.store().stored_amendments(doc, Some(id)).await?;
-    views(state, doc, stored, who.account_id())
+    let view = views(state, doc, stored, who.account_id())
         .await?
         .pop()
-        .ok_or_else(|| ApiError::NotFound(format!("unknown amendment {id}")))
+        .ok_or_else(|| ApiError::NotFound(format!("unknown amendment {id}")))?;
+    for p in &view.paragraphs {
+        crate::feedback::announce(state, doc, &p.paragraph).await?;
+    }
+    Ok(view)
 }
 
 /// A document's amendments, oldest first, those with the filter's status and changing its

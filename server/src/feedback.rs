@@ -141,7 +141,7 @@ async fn figures(
 }
 
 /// Recomputes a paragraph's figures and tells everyone connected to the document.
-async fn announce(
+pub(crate) async fn announce(
     state: &AppState,
     doc: &str,
     paragraph: &str,
