@@ -40,6 +40,31 @@ pub struct DocumentDetail {
     /// Whether the caller may edit the text.
     #[serde(default)]
     pub you_may_edit: bool,
+    /// Whether the caller is signed in (what the page offers depends on it in some phases).
+    #[serde(default)]
+    pub signed_in: bool,
+    /// The phase in force and its deadline.
+    #[serde(default)]
+    pub schedule: Schedule,
+    /// Seconds left before the deadline, when there is one.
+    #[serde(default)]
+    pub seconds_left: Option<i64>,
+}
+
+pub use crate::model::phase::{Phase, Schedule};
+pub use crate::model::record::Entry as RecordEntry;
+
+/// Body of `POST /api/v1/documents/{id}/phase`: a chair moves the document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SetPhase {
+    pub phase: Phase,
+    /// Unix seconds; only for the consultation and last call.
+    #[serde(default)]
+    pub deadline: Option<i64>,
+    /// For the decision record.
+    pub reason: String,
 }
 
 /// Body of `POST /api/v1/documents`: a blank document, or one imported from Markdown.
@@ -496,8 +521,11 @@ pub struct Thread {
     pub comments: Vec<Comment>,
     pub objections: Vec<Objection>,
     pub your_stance: Option<YourStance>,
-    /// Whether the viewer may comment and state a stance.
+    /// Whether the viewer may comment in the document's phase.
     pub you_may_comment: bool,
+    /// Whether the viewer may state a stance in the document's phase.
+    #[serde(default)]
+    pub you_may_state_stance: bool,
     /// Whether the viewer may respond and moderate (a chair).
     pub you_may_moderate: bool,
 }

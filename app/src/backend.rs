@@ -7,7 +7,7 @@ use crate::api::{
     AmendmentFilter, AmendmentView, CreateDocument, CreateGroup, CreateInvitation, Created, Decide,
     DocumentDetail, DocumentFeedback, DocumentSummary, EditComment, Group, GroupPage, Hide,
     InvitationCreated, Login, Me, MembershipView, NewAmendment, NewComment, ProfileUpdate,
-    Register, Respond, Role, SetStance, Thread,
+    Register, Respond, Role, SetPhase, SetStance, Thread,
 };
 
 /// A write about amendments, as the pages' forms make them.
@@ -157,6 +157,12 @@ pub trait Backend: Send + Sync + 'static {
         headers: Headers,
         doc: String,
         write: AmendmentWrite,
+    ) -> BoxFuture<'_, Result<(), BackendError>>;
+    fn set_phase(
+        &self,
+        headers: Headers,
+        doc: String,
+        phase: SetPhase,
     ) -> BoxFuture<'_, Result<(), BackendError>>;
 }
 

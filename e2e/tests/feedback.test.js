@@ -7,14 +7,22 @@ import { addParticipant, eventually, signIn, useServerAndBrowser } from './harne
 
 const env = useServerAndBrowser(before, after);
 
+// Each account signs in once per file and later contexts reuse its session cookie: the
+// server allows ten sign-ins a minute from one address.
+const sessions = new Map();
+
 async function signedIn(login, options = {}) {
-  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const storageState = sessions.get(login);
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 }, storageState, ...options });
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
   page.on('console', (m) => {
     if (m.type() === 'error') console.error(`console error (${login}):`, m.text().slice(0, 500));
   });
-  await signIn(page, env.server, login);
+  if (!storageState) {
+    await signIn(page, env.server, login);
+    sessions.set(login, await context.storageState());
+  }
   return { context, page };
 }
 
@@ -113,9 +121,7 @@ test('a comment on selected words highlights them and follows the drafter', asyn
   await text.locator('mark').filter({ hasText: 'An output' }).waitFor();
 
   // A drafter types in front of the words; the highlight moves with them.
-  const drafterCtx = await env.browser.newContext();
-  const drafter = await drafterCtx.newPage();
-  await signIn(drafter, env.server, 'drafter@example.org');
+  const { context: drafterCtx, page: drafter } = await signedIn('drafter@example.org');
   await drafter.goto(`${env.server.url}/documents/${id}`);
   const p5 = drafter.getByRole('textbox', { name: 'Paragraph 5', exact: true });
   await p5.click();
@@ -177,9 +183,7 @@ test('a participant proposes an amendment, a drafter keeps typing, the chair acc
   await amendment.locator('ins').filter({ hasText: 'founding' }).waitFor();
 
   // A drafter keeps typing at the end of the same paragraph.
-  const drafterCtx = await env.browser.newContext();
-  const drafter = await drafterCtx.newPage();
-  await signIn(drafter, env.server, 'drafter@example.org');
+  const { context: drafterCtx, page: drafter } = await signedIn('drafter@example.org');
   await drafter.goto(`${env.server.url}/documents/${id}`);
   const p1 = drafter.getByRole('textbox', { name: 'Paragraph 1', exact: true });
   await p1.click();
@@ -232,9 +236,7 @@ test('a chair resolves an amendment whose words were changed since, with modifie
   await mine.locator('.support-line > span.small').filter({ hasText: '1 support · 0 can live with · 0 oppose' }).waitFor();
 
   // A drafter rewrites the same words.
-  const drafterCtx = await env.browser.newContext();
-  const drafter = await drafterCtx.newPage();
-  await signIn(drafter, env.server, 'drafter@example.org');
+  const { context: drafterCtx, page: drafter } = await signedIn('drafter@example.org');
   await drafter.goto(`${env.server.url}/documents/${id}`);
   const p3 = drafter.getByRole('textbox', { name: 'Paragraph 3', exact: true });
   const current = (await p3.inputValue()).replace('already draft', 'already prepare');

@@ -24,6 +24,7 @@ use sqlx::Row;
 
 use crate::{
     auth::{rate_limit, Limited, Principal},
+    documents,
     error::ApiError,
     feedback::{required_text, stance_reason},
     feedback_store::profile,
@@ -352,12 +353,6 @@ fn edits(raw: Vec<AmendmentEdit>) -> Result<Vec<Edit>, ApiError> {
         .collect()
 }
 
-async fn document_group(state: &AppState, doc: &str) -> Result<String, ApiError> {
-    Ok(crate::documents::meta(state.rooms.store(), doc)
-        .await?
-        .group_id)
-}
-
 /// One stored amendment of `doc`, or 404.
 async fn stored(store: &Store, doc: &str, id: i64) -> Result<Stored, ApiError> {
     store
@@ -486,9 +481,7 @@ pub async fn propose(
     doc: &str,
     n: NewAmendment,
 ) -> Result<AmendmentView, ApiError> {
-    let group = document_group(state, doc).await?;
-    who.require(state, Some(&group), Action::ProposeAmendment)
-        .await?;
+    documents::require(state, who, doc, Action::ProposeAmendment).await?;
     rate_limit(state, Limited::Write, who)?;
     let proposer = who.signed_in()?;
     let rationale = required_text("the rationale", &n.rationale, limits::MAX_REASON_CHARS)?;
@@ -548,9 +541,7 @@ pub async fn list(
     doc: &str,
     filter: AmendmentFilter,
 ) -> Result<Vec<AmendmentView>, ApiError> {
-    let group = document_group(state, doc).await?;
-    who.require(state, Some(&group), Action::ReadDocument)
-        .await?;
+    documents::require(state, who, doc, Action::ReadDocument).await?;
     let status = match filter.status.as_deref().filter(|s| !s.is_empty()) {
         None => None,
         Some(s) => Some(AmendmentStatus::parse(s).ok_or_else(|| {
@@ -596,11 +587,10 @@ pub async fn set_stance(
     id: i64,
     s: SetStance,
 ) -> Result<AmendmentView, ApiError> {
-    let group = document_group(state, doc).await?;
-    who.require(state, Some(&group), Action::Comment).await?;
+    let (_, schedule) = documents::require(state, who, doc, Action::StateStance).await?;
     rate_limit(state, Limited::Write, who)?;
     let me = who.signed_in()?;
-    let reason = stance_reason(&s)?;
+    let reason = stance_reason(&s, schedule.phase)?;
     let store = state.rooms.store();
     let stored = stored(store, doc, id).await?;
     if stored.status != AmendmentStatus::Open {
@@ -628,9 +618,7 @@ pub async fn decide(
     id: i64,
     d: Decide,
 ) -> Result<AmendmentView, ApiError> {
-    let group = document_group(state, doc).await?;
-    who.require(state, Some(&group), Action::DecideAmendment)
-        .await?;
+    documents::require(state, who, doc, Action::DecideAmendment).await?;
     let chair = who.signed_in()?;
     let reason = required_text("the reason", &d.reason, limits::MAX_REASON_CHARS)?;
     let store = state.rooms.store();
@@ -712,9 +700,7 @@ pub async fn withdraw(
     doc: &str,
     id: i64,
 ) -> Result<AmendmentView, ApiError> {
-    let group = document_group(state, doc).await?;
-    who.require(state, Some(&group), Action::ProposeAmendment)
-        .await?;
+    documents::require(state, who, doc, Action::ProposeAmendment).await?;
     let me = who.signed_in()?;
     let store = state.rooms.store();
     let stored = stored(store, doc, id).await?;
@@ -740,9 +726,7 @@ pub async fn sponsor(
     doc: &str,
     id: i64,
 ) -> Result<AmendmentView, ApiError> {
-    let group = document_group(state, doc).await?;
-    who.require(state, Some(&group), Action::ProposeAmendment)
-        .await?;
+    documents::require(state, who, doc, Action::ProposeAmendment).await?;
     rate_limit(state, Limited::Write, who)?;
     let me = who.signed_in()?;
     let store = state.rooms.store();

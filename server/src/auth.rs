@@ -8,7 +8,10 @@ use std::{
     sync::{Arc, Mutex},
 };
 
-use app::model::policy::{self, Action, Role, Standing};
+use app::model::{
+    phase::Phase,
+    policy::{self, Action, Role, Standing},
+};
 use argon2::{
     password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
     Argon2,
@@ -210,6 +213,45 @@ impl Principal {
         if policy::allows(standing, action) {
             return Ok(standing);
         }
+        self.refuse(state, group, standing, action).await
+    }
+
+    /// The same for an action on a document in `phase`: a refusal the phase alone causes
+    /// says so.
+    pub async fn require_in(
+        &self,
+        state: &AppState,
+        group: &str,
+        phase: Phase,
+        action: Action,
+    ) -> Result<Standing, ApiError> {
+        let standing = self.standing(state, Some(group)).await?;
+        if policy::allows_in(standing, phase, action) {
+            return Ok(standing);
+        }
+        // Said as the phase's rule when the phase rules it out for everyone, or for this role.
+        if policy::need_in(phase, action) == policy::Need::Nobody
+            || policy::phase_forbids(standing, phase, action)
+        {
+            return Err(ApiError::Forbidden(format!(
+                "not while the document is in {}: {}",
+                phase.label().to_lowercase(),
+                phase.describe()
+            )));
+        }
+        if policy::needs_sign_in_in(standing, phase, action) {
+            return Err(ApiError::Unauthorized("sign in first".into()));
+        }
+        self.refuse(state, Some(group), standing, action).await
+    }
+
+    async fn refuse(
+        &self,
+        state: &AppState,
+        group: Option<&str>,
+        standing: Standing,
+        action: Action,
+    ) -> Result<Standing, ApiError> {
         let what = format!("{action:?}").to_lowercase();
         state
             .rooms

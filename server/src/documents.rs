@@ -4,6 +4,7 @@ use app::{
     api::{CreateDocument, Created, DocumentDetail, DocumentSummary},
     model::{
         document, limits, markdown,
+        phase::Schedule,
         policy::{self, Action},
         ParagraphKind,
     },
@@ -42,6 +43,21 @@ pub async fn meta(store: &Store, id: &str) -> Result<DocumentMeta, ApiError> {
             id.chars().take(40).collect::<String>()
         ))
     })
+}
+
+/// A document's metadata and the schedule in force, if `who` may do `action` on it in its
+/// phase; else the refusal (404 for an unknown document).
+pub async fn require(
+    state: &AppState,
+    who: &Principal,
+    doc: &str,
+    action: Action,
+) -> Result<(DocumentMeta, Schedule), ApiError> {
+    let meta = meta(state.rooms.store(), doc).await?;
+    let schedule = crate::phases::current(state, &meta).await?;
+    who.require_in(state, &meta.group_id, schedule.phase, action)
+        .await?;
+    Ok((meta, schedule))
 }
 
 /// Creates a document for `who`, in the group the request names (or the first one `who` drafts
@@ -140,9 +156,13 @@ pub async fn detail_for(
 ) -> Result<DocumentDetail, ApiError> {
     let meta = meta(state.rooms.store(), id).await?;
     let standing = who.standing(state, Some(&meta.group_id)).await?;
+    let schedule = crate::phases::current(state, &meta).await?;
     let mut d = detail_of(&state.rooms, meta).await?;
     d.your_role = standing.role;
-    d.you_may_edit = policy::allows(standing, Action::EditText);
+    d.you_may_edit = policy::allows_in(standing, schedule.phase, Action::EditText);
+    d.schedule = schedule;
+    d.signed_in = standing.signed_in;
+    d.seconds_left = schedule.left(state.auth.now());
     Ok(d)
 }
 
@@ -162,6 +182,9 @@ async fn detail_of(rooms: &Rooms, meta: DocumentMeta) -> Result<DocumentDetail, 
         paragraphs: outline.paragraphs,
         your_role: Default::default(),
         you_may_edit: false,
+        signed_in: false,
+        schedule: meta.schedule,
+        seconds_left: None,
     })
 }
 

@@ -15,6 +15,7 @@ use app::{
         consensus,
         document::is_valid_paragraph_id,
         limits,
+        phase::Phase,
         policy::{self, Action},
     },
 };
@@ -24,7 +25,6 @@ use crate::{
     documents,
     error::ApiError,
     feedback_store::{CommentRow, StanceChange, Target},
-    store::DocumentMeta,
     AppState,
 };
 
@@ -64,8 +64,14 @@ pub(crate) fn clean_text(
     Ok(Some(text))
 }
 
-/// A stance's reason, cleaned; an objection (on a paragraph or an amendment) needs one.
-pub(crate) fn stance_reason(s: &SetStance) -> Result<Option<String>, ApiError> {
+/// A stance's reason, cleaned; an objection (on a paragraph or an amendment) needs one, and in
+/// last call only objections are taken.
+pub(crate) fn stance_reason(s: &SetStance, phase: Phase) -> Result<Option<String>, ApiError> {
+    if phase == Phase::LastCall && s.stance != Stance::Oppose {
+        return Err(ApiError::Conflict(
+            "in last call only objections are taken: the text is settled".into(),
+        ));
+    }
     let reason = clean_text(
         "reason",
         s.reason.as_deref().unwrap_or(""),
@@ -83,11 +89,6 @@ pub(crate) fn stance_reason(s: &SetStance) -> Result<Option<String>, ApiError> {
 pub(crate) fn required_text(field: &str, value: &str, max: usize) -> Result<String, ApiError> {
     clean_text(field, value, max, true)?
         .ok_or_else(|| ApiError::Unprocessable(format!("{field} is empty")))
-}
-
-/// The document, or 404.
-async fn document(state: &AppState, doc: &str) -> Result<DocumentMeta, ApiError> {
-    documents::meta(state.rooms.store(), doc).await
 }
 
 /// What a paragraph id names in the document now; unknown ids are a 404 naming them.
@@ -162,9 +163,7 @@ pub async fn document_feedback(
     who: &Principal,
     doc: &str,
 ) -> Result<DocumentFeedback, ApiError> {
-    let meta = document(state, doc).await?;
-    who.require(state, Some(&meta.group_id), Action::ReadDocument)
-        .await?;
+    documents::require(state, who, doc, Action::ReadDocument).await?;
     let (outline, _) = state.rooms.outline(doc).await?;
     let facts = state.rooms.store().feedback_facts(doc, None).await?;
     let (stances, comments) = &*facts;
@@ -236,10 +235,8 @@ pub async fn thread(
     doc: &str,
     paragraph: &str,
 ) -> Result<Thread, ApiError> {
-    let meta = document(state, doc).await?;
-    let standing = who
-        .require(state, Some(&meta.group_id), Action::ReadDocument)
-        .await?;
+    let (meta, schedule) = documents::require(state, who, doc, Action::ReadDocument).await?;
+    let standing = who.standing(state, Some(&meta.group_id)).await?;
     // A deleted paragraph's feedback stays readable.
     paragraph_state(state, doc, paragraph).await?;
     let store = state.rooms.store();
@@ -270,7 +267,8 @@ pub async fn thread(
             })
             .collect(),
         your_stance,
-        you_may_comment: policy::allows(standing, Action::Comment),
+        you_may_comment: policy::allows_in(standing, schedule.phase, Action::Comment),
+        you_may_state_stance: policy::allows_in(standing, schedule.phase, Action::StateStance),
         you_may_moderate: moderator,
     })
 }
@@ -283,9 +281,7 @@ pub async fn comment(
     paragraph: &str,
     c: NewComment,
 ) -> Result<Comment, ApiError> {
-    let meta = document(state, doc).await?;
-    who.require(state, Some(&meta.group_id), Action::Comment)
-        .await?;
+    documents::require(state, who, doc, Action::Comment).await?;
     rate_limit(state, Limited::Write, who)?;
     let author = who.signed_in()?;
     let body = required_text("comment", &c.body, limits::MAX_COMMENT_CHARS)?;
@@ -360,9 +356,7 @@ pub async fn edit_comment(
     id: i64,
     e: EditComment,
 ) -> Result<Comment, ApiError> {
-    let meta = document(state, doc).await?;
-    who.require(state, Some(&meta.group_id), Action::Comment)
-        .await?;
+    documents::require(state, who, doc, Action::Comment).await?;
     rate_limit(state, Limited::Write, who)?;
     let me = who.signed_in()?;
     let body = required_text("comment", &e.body, limits::MAX_COMMENT_CHARS)?;
@@ -393,12 +387,10 @@ pub async fn set_stance(
     paragraph: &str,
     s: SetStance,
 ) -> Result<ParagraphConsensus, ApiError> {
-    let meta = document(state, doc).await?;
-    who.require(state, Some(&meta.group_id), Action::Comment)
-        .await?;
+    let (_, schedule) = documents::require(state, who, doc, Action::StateStance).await?;
     rate_limit(state, Limited::Write, who)?;
     let account = who.signed_in()?;
-    let reason = stance_reason(&s)?;
+    let reason = stance_reason(&s, schedule.phase)?;
     live_paragraph(state, doc, paragraph).await?;
     let change = state
         .rooms
@@ -426,9 +418,7 @@ pub async fn respond(
     target: Target,
     r: Respond,
 ) -> Result<ParagraphConsensus, ApiError> {
-    let meta = document(state, doc).await?;
-    who.require(state, Some(&meta.group_id), Action::Respond)
-        .await?;
+    documents::require(state, who, doc, Action::Respond).await?;
     let chair = who.signed_in()?;
     let reason = required_text("reason", &r.reason, limits::MAX_REASON_CHARS)?;
     let store = state.rooms.store();
@@ -457,9 +447,7 @@ pub async fn hide(
     id: i64,
     h: Hide,
 ) -> Result<ParagraphConsensus, ApiError> {
-    let meta = document(state, doc).await?;
-    who.require(state, Some(&meta.group_id), Action::Moderate)
-        .await?;
+    documents::require(state, who, doc, Action::Moderate).await?;
     let chair = who.signed_in()?;
     let reason = required_text("reason", &h.reason, limits::MAX_REASON_CHARS)?;
     let store = state.rooms.store();

@@ -4,8 +4,8 @@ use app::api::{
     AmendmentFilter, AmendmentView, AuditEntry, Comment, CreateDocument, CreateGroup,
     CreateInvitation, Created, Decide, DocumentDetail, DocumentFeedback, DocumentSummary,
     EditComment, ErrorBody, Group, Hide, Invitation, InvitationCreated, Login, Me, Member,
-    NewAmendment, NewComment, ParagraphConsensus, ProfileUpdate, Register, Respond, Role, SetRole,
-    SetStance, Thread,
+    NewAmendment, NewComment, ParagraphConsensus, ProfileUpdate, RecordEntry, Register, Respond,
+    Role, Schedule, SetPhase, SetRole, SetStance, Thread,
 };
 use app::model::policy::Action;
 use axum::{
@@ -24,7 +24,7 @@ use crate::{
     error::{ApiError, ApiJson},
     feedback,
     feedback_store::Target,
-    people, AppState,
+    people, phases, record, AppState,
 };
 
 #[derive(OpenApi)]
@@ -67,7 +67,9 @@ use crate::{
         decide_amendment,
         withdraw_amendment,
         sponsor_amendment,
-        put_amendment_stance
+        put_amendment_stance,
+        post_phase,
+        get_record
     ),
     components(schemas(
         app::api::AmendedParagraph,
@@ -83,6 +85,10 @@ use crate::{
         app::api::Wording,
         app::api::AmendmentFilter,
         app::api::Support,
+        app::api::SetPhase,
+        app::api::Schedule,
+        app::api::Phase,
+        app::api::RecordEntry,
         app::api::Anchor,
         app::api::Balance,
         app::api::Breakdown,
@@ -203,6 +209,8 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/documents/{id}/amendments/{amendment}/stance",
             put(put_amendment_stance),
         )
+        .route("/api/v1/documents/{id}/phase", post(post_phase))
+        .route("/api/v1/documents/{id}/record", get(get_record))
 }
 
 /// Every amendment of a document with its word-level differences and, while open, whether it
@@ -286,6 +294,33 @@ async fn withdraw_amendment(
     Ok(Json(
         amendments::withdraw(&state, &who, &id, amendment).await?,
     ))
+}
+
+/// A chair moves the document to a phase (with a deadline for the consultation and last call)
+/// or sets a new deadline; the reason goes into the decision record.
+#[utoipa::path(post, path = "/api/v1/documents/{id}/phase", params(("id" = String, Path)),
+    request_body = SetPhase,
+    responses((status = 200, body = Schedule), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn post_phase(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(id): Path<String>,
+    ApiJson(s): ApiJson<SetPhase>,
+) -> Result<Json<Schedule>, ApiError> {
+    Ok(Json(phases::set(&state, &who, &id, s).await?))
+}
+
+/// The document's decision record, oldest first: every chair action with its time, actor,
+/// reason and the document heads, hash-chained (`accord verify-record` checks an export).
+#[utoipa::path(get, path = "/api/v1/documents/{id}/record", params(("id" = String, Path)),
+    responses((status = 200, body = [RecordEntry]), (status = 404, body = ErrorBody)))]
+async fn get_record(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<RecordEntry>>, ApiError> {
+    Ok(Json(record::read(&state, &who, &id).await?))
 }
 
 /// A comment or objection number from a path; anything else names nothing here.
@@ -636,9 +671,10 @@ async fn create_document(
     responses((status = 200, body = DocumentDetail), (status = 404, body = ErrorBody)))]
 async fn get_document(
     State(state): State<AppState>,
+    who: Principal,
     Path(id): Path<String>,
 ) -> Result<Json<DocumentDetail>, ApiError> {
-    Ok(Json(documents::detail(&state.rooms, &id).await?))
+    Ok(Json(documents::detail_for(&state, &who, &id).await?))
 }
 
 /// The document's current text as Markdown (a download).

@@ -13,6 +13,8 @@ pub mod feedback;
 pub mod feedback_store;
 pub mod http;
 pub mod people;
+pub mod phases;
+pub mod record;
 pub mod relay;
 pub mod rooms;
 pub mod seed;
@@ -25,7 +27,7 @@ use app::{
     api::{
         AmendmentFilter, AmendmentView, CreateDocument, CreateGroup, CreateInvitation, Created,
         DocumentDetail, DocumentFeedback, DocumentSummary, Group, GroupPage, InvitationCreated,
-        Login, Me, MembershipView, ProfileUpdate, Register, Role, Thread,
+        Login, Me, MembershipView, ProfileUpdate, Register, Role, SetPhase, Thread,
     },
     backend::{AmendmentWrite, Backend, BackendError, BackendHandle, BoxFuture, FeedbackWrite},
     ui::{shell, App},
@@ -296,6 +298,18 @@ impl Backend for PageBackend {
     ) -> BoxFuture<'_, Result<Vec<AmendmentView>, BackendError>> {
         self.as_requester(h, move |s, who| async move {
             amendments::list(s, &who, &doc, filter).await
+        })
+    }
+
+    fn set_phase(
+        &self,
+        h: Headers,
+        doc: String,
+        phase: SetPhase,
+    ) -> BoxFuture<'_, Result<(), BackendError>> {
+        self.as_requester(h, move |s, who| async move {
+            phases::set(s, &who, &doc, phase).await?;
+            Ok(())
         })
     }
 

@@ -3,7 +3,8 @@
 //! first start.
 //!
 //! `accord create-admin --login LOGIN --name NAME` creates an installation admin (password from
-//! `ACCORD_ADMIN_PASSWORD`) and exits. Behind a TLS-terminating proxy set
+//! `ACCORD_ADMIN_PASSWORD`) and exits. `accord verify-record FILE` checks a decision record
+//! exported as JSON (`GET /api/v1/documents/{id}/record`) and prints its last hash. Behind a TLS-terminating proxy set
 //! `ACCORD_SECURE_COOKIES=1` (cookies marked Secure) and `ACCORD_TRUST_PROXY=1` (client address
 //! from `X-Forwarded-For`).
 
@@ -22,6 +23,10 @@ async fn main() -> anyhow::Result<()> {
                 .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()),
         )
         .init();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("verify-record") {
+        return verify_record(args.get(1).map(String::as_str));
+    }
     let data = PathBuf::from(std::env::var("ACCORD_DATA").unwrap_or_else(|_| "data".into()));
     let mut leptos = get_configuration(None)
         .context("reading the Leptos configuration")?
@@ -40,7 +45,6 @@ async fn main() -> anyhow::Result<()> {
     let mut state = AppState::new(store, leptos);
     state.auth.secure_cookies = flag("ACCORD_SECURE_COOKIES");
     state.auth.trust_proxy = flag("ACCORD_TRUST_PROXY");
-    let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("create-admin") {
         return create_admin(&state, &args[1..]).await;
     }
@@ -52,6 +56,17 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!("seeded demo reviewers' stances and comments on the sample draft");
         }
     }
+    // Phases end at their deadlines even when nobody is looking at the document.
+    let ticking = state.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(15));
+        loop {
+            tick.tick().await;
+            if let Err(e) = accord_server::phases::advance_due(&ticking).await {
+                tracing::warn!("moving phases past their deadlines: {e}");
+            }
+        }
+    });
     // Keystrokes are small frames: send each at once rather than waiting to coalesce (Nagle).
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -124,4 +139,22 @@ async fn create_admin(state: &AppState, args: &[String]) -> anyhow::Result<()> {
         }
         None => anyhow::bail!("login '{login}' is taken"),
     }
+}
+
+/// `accord verify-record FILE`: recomputes the hash chain of an exported decision record.
+fn verify_record(path: Option<&str>) -> anyhow::Result<()> {
+    let Some(path) = path else {
+        anyhow::bail!("usage: accord verify-record RECORD.json");
+    };
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?;
+    let entries: Vec<app::model::record::Entry> =
+        serde_json::from_str(&text).with_context(|| format!("{path} is not a decision record"))?;
+    let last = app::model::record::verify(&entries).map_err(|e| anyhow::anyhow!("{path}: {e}"))?;
+    use std::io::Write;
+    writeln!(
+        std::io::stdout(),
+        "{path}: {} entries, unaltered; last hash {last}",
+        entries.len()
+    )?;
+    Ok(())
 }

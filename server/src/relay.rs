@@ -34,6 +34,7 @@ use app::{
     model::{
         document::{self, Outline},
         limits,
+        phase::Phase,
         policy::{self, Action, Standing},
     },
 };
@@ -145,6 +146,8 @@ pub struct Room {
     dirty: BTreeSet<PeerId>,
     /// The heads every live peer has been sent.
     broadcast_heads: Vec<ChangeHash>,
+    /// The document's phase, which decides with each writer's role who may change the text.
+    phase: Phase,
 }
 
 impl Room {
@@ -155,7 +158,13 @@ impl Room {
             peers: BTreeMap::new(),
             dirty: BTreeSet::new(),
             broadcast_heads,
+            phase: Phase::Drafting,
         }
+    }
+
+    /// The document moved to `phase`: writers are checked against it from their next message.
+    pub fn set_phase(&mut self, phase: Phase) {
+        self.phase = phase;
     }
 
     pub fn doc(&self) -> &Automerge {
@@ -232,14 +241,21 @@ impl Room {
         let Some(p) = self.peers.get(&peer) else {
             return Ok(Applied::default());
         };
-        if !message.changes.is_empty() && !policy::allows(p.info.standing, Action::EditText) {
-            return Err(Refusal::new(
-                ErrorCode::Forbidden,
-                format!(
+        if !message.changes.is_empty()
+            && !policy::allows_in(p.info.standing, self.phase, Action::EditText)
+        {
+            let why = match policy::phase_forbids(p.info.standing, self.phase, Action::EditText) {
+                true => format!(
+                    "the document is in its {} phase: {}",
+                    self.phase.label().to_lowercase(),
+                    self.phase.describe()
+                ),
+                false => format!(
                     "a {} may not change the text of this document",
                     p.info.standing.role.as_str()
                 ),
-            ));
+            };
+            return Err(Refusal::new(ErrorCode::Forbidden, why));
         }
         let actors = p.info.actors.clone();
 

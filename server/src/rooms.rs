@@ -16,7 +16,10 @@ use std::{
 
 use app::{
     api::{ErrorCode, Role, ServerFrame},
-    model::document::{self, Outline},
+    model::{
+        document::{self, Outline},
+        phase::Phase,
+    },
 };
 use automerge::{ActorId, Automerge};
 use bytes::Bytes;
@@ -98,6 +101,8 @@ enum Input {
         account: String,
         role: Role,
     },
+    /// The document moved to another phase.
+    Phase(Phase),
     Sync {
         peer: PeerId,
         bytes: Bytes,
@@ -215,13 +220,13 @@ impl Rooms {
             .load_document(doc_id)
             .await?
             .ok_or_else(|| RoomError::NotFound(doc_id.to_string()))?;
-        let group = self
+        let (group, phase) = self
             .inner
             .store
             .document_meta(doc_id)
             .await?
-            .map(|m| m.group_id)
-            .unwrap_or_default();
+            .map(|m| (m.group_id, m.schedule.phase))
+            .unwrap_or((String::new(), Phase::Drafting));
         let mut rooms = self.inner.rooms.lock().unwrap_or_else(|e| e.into_inner());
         // Another connection may have loaded it while we read from the store.
         if let Some(h) = rooms.get(doc_id).filter(|h| !h.tx.is_closed()) {
@@ -237,9 +242,11 @@ impl Rooms {
                 group,
             },
         );
+        let mut room = Room::new(doc);
+        room.set_phase(phase);
         let task = RoomTask {
             id: doc_id.to_string(),
-            room: Room::new(doc),
+            room,
             outs: HashMap::new(),
             rooms: self.clone(),
             generation,
@@ -341,6 +348,13 @@ impl Rooms {
         }
     }
 
+    /// Tells a document's open room that it moved to `phase`.
+    pub async fn phase_changed(&self, doc_id: &str, phase: Phase) {
+        if let Some(tx) = self.live(doc_id) {
+            let _ = tx.send(Input::Phase(phase)).await;
+        }
+    }
+
     /// Tells the open rooms of `group`'s documents that `account` now has `role`.
     pub async fn role_changed(&self, group: &str, account: &str, role: Role) {
         let senders: Vec<mpsc::Sender<Input>> = {
@@ -425,6 +439,7 @@ impl RoomTask {
                     outbox.extend(self.room.join(peer, info));
                 }
                 Input::Role { account, role } => outbox.extend(self.room.set_role(&account, role)),
+                Input::Phase(phase) => self.room.set_phase(phase),
                 Input::Sync { peer, bytes } => match self.room.receive_sync(peer, bytes) {
                     Ok(applied) => {
                         outline_changed |= applied.outline_changed;

@@ -15,6 +15,7 @@ use sqlx::{
 };
 
 use app::api::DocumentSummary;
+use app::model::phase::{Phase, Schedule};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -35,6 +36,8 @@ pub struct DocumentMeta {
     pub title: String,
     pub paragraphs: i64,
     pub updated_at: String,
+    /// The phase as stored; [`crate::phases::current`] moves it on past its deadline.
+    pub schedule: Schedule,
 }
 
 /// The database: one connection that writes and a pool that reads.
@@ -180,7 +183,8 @@ impl Store {
 
     pub async fn document_meta(&self, id: &str) -> Result<Option<DocumentMeta>, StoreError> {
         let row = sqlx::query(
-            "SELECT d.id, d.group_id, g.name AS group_name, d.title, d.paragraphs, d.updated_at
+            "SELECT d.id, d.group_id, g.name AS group_name, d.title, d.paragraphs, d.updated_at,
+                d.phase, d.deadline
              FROM documents d JOIN groups g ON g.id = d.group_id WHERE d.id = ?",
         )
         .bind(id)
@@ -193,6 +197,11 @@ impl Store {
             title: r.get("title"),
             paragraphs: r.get("paragraphs"),
             updated_at: r.get("updated_at"),
+            schedule: Schedule {
+                phase: Phase::parse(r.get::<String, _>("phase").as_str())
+                    .unwrap_or(Phase::Drafting),
+                deadline: r.get("deadline"),
+            },
         }))
     }
 

@@ -253,6 +253,8 @@ async fn the_openapi_document_describes_the_routes() {
         "/api/v1/documents/{id}/amendments/{amendment}/withdraw",
         "/api/v1/documents/{id}/amendments/{amendment}/sponsors",
         "/api/v1/documents/{id}/amendments/{amendment}/stance",
+        "/api/v1/documents/{id}/phase",
+        "/api/v1/documents/{id}/record",
     ] {
         assert!(spec["paths"][path].is_object(), "{path} missing");
     }

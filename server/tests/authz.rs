@@ -7,7 +7,10 @@ mod common;
 use accord_server::{feedback_store::StanceChange, router, seed, store::Store, AppState};
 use app::{
     api::{Role, Stance},
-    model::policy::{self, Action, Standing},
+    model::{
+        phase::Phase,
+        policy::{self, Action, Standing},
+    },
 };
 use axum::{
     body::Body,
@@ -181,8 +184,13 @@ async fn fingerprint(w: &World) -> String {
             .fetch_all(store.pool_for_tests())
             .await
             .expect("amendment stances");
+    let phases: Vec<(String, String)> = sqlx::query_as("SELECT id, phase FROM documents")
+        .fetch_all(store.pool_for_tests())
+        .await
+        .expect("phases");
     format!(
-        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+        phases,
         amendments,
         amendment_stances,
         store.feedback_facts(&w.doc, None).await.expect("facts"),
@@ -344,8 +352,8 @@ fn routes(w: &World) -> Vec<Route> {
                 "/api/v1/documents/{}/paragraphs/{}/stance",
                 w.doc, w.paragraph
             ),
-            Some(r#"{"stance":"support"}"#),
-            Action::Comment,
+            Some(r#"{"stance":"oppose","reason":"Too vague."}"#),
+            Action::StateStance,
         ),
         r(
             Method::POST,
@@ -398,8 +406,20 @@ fn routes(w: &World) -> Vec<Route> {
                 "/api/v1/documents/{}/amendments/{}/stance",
                 w.doc, w.amendment
             ),
-            Some(r#"{"stance":"support"}"#),
-            Action::Comment,
+            Some(r#"{"stance":"oppose","reason":"Too vague."}"#),
+            Action::StateStance,
+        ),
+        r(
+            Method::POST,
+            format!("/api/v1/documents/{}/phase", w.doc),
+            Some(r#"{"phase":"consultation","reason":"Ready for comment."}"#),
+            Action::RunConsultation,
+        ),
+        r(
+            Method::GET,
+            format!("/api/v1/documents/{}/record", w.doc),
+            None,
+            Action::ReadDocument,
         ),
         r(
             Method::POST,
@@ -412,58 +432,89 @@ fn routes(w: &World) -> Vec<Route> {
     ]
 }
 
+/// Asks route `i` as `caller` on the demo document in `phase`, in a fresh world (so that one
+/// allowed change cannot hide another's refusal), and checks the answer against the policy.
+async fn answers_as_the_policy_says(i: usize, caller: Caller, phase: Phase) {
+    let w = world().await;
+    if phase != Phase::Drafting {
+        sqlx::query("UPDATE documents SET phase = ? WHERE id = ?")
+            .bind(phase.key())
+            .bind(&w.doc)
+            .execute(w.state.rooms.store().pool_for_tests())
+            .await
+            .expect("phase");
+    }
+    let route = routes(&w).remove(i);
+    let mut req = Request::builder()
+        .method(route.method.clone())
+        .uri(&route.path);
+    if route.body.is_some() {
+        req = req.header("content-type", "application/json");
+    }
+    let mut req = req
+        .body(
+            route
+                .body
+                .clone()
+                .map(Body::from)
+                .unwrap_or_else(Body::empty),
+        )
+        .expect("request");
+    if let Some(login) = caller.login() {
+        let cookie = common::session(&w.app, login).await;
+        common::same_site(&mut req, &cookie);
+    }
+    let before = fingerprint(&w).await;
+    let resp = w.app.clone().oneshot(req).await.expect("response");
+    let status = resp.status();
+    let allowed = policy::allows_in(caller.standing(), phase, route.action);
+    let what = format!("{caller:?} {} {} in {phase:?}", route.method, route.path);
+    if allowed {
+        assert!(
+            status.is_success(),
+            "{what}: expected success, got {status}"
+        );
+    } else {
+        let expected = if policy::needs_sign_in_in(caller.standing(), phase, route.action) {
+            StatusCode::UNAUTHORIZED
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        assert_eq!(status, expected, "{what}");
+        assert_eq!(fingerprint(&w).await, before, "{what} changed something");
+    }
+}
+
 #[tokio::test]
 async fn every_route_answers_every_caller_as_the_policy_table_says() {
-    let template = world().await;
-    let count = routes(&template).len();
-    let mut checked = 0;
+    let count = routes(&world().await).len();
     for i in 0..count {
         for caller in CALLERS {
-            // A fresh world per case, so that one allowed change cannot hide another's refusal.
-            let w = world().await;
-            let route = routes(&w).remove(i);
-            let mut req = Request::builder()
-                .method(route.method.clone())
-                .uri(&route.path);
-            if route.body.is_some() {
-                req = req.header("content-type", "application/json");
-            }
-            let mut req = req
-                .body(
-                    route
-                        .body
-                        .clone()
-                        .map(Body::from)
-                        .unwrap_or_else(Body::empty),
-                )
-                .expect("request");
-            if let Some(login) = caller.login() {
-                let cookie = common::session(&w.app, login).await;
-                common::same_site(&mut req, &cookie);
-            }
-            let before = fingerprint(&w).await;
-            let resp = w.app.clone().oneshot(req).await.expect("response");
-            let status = resp.status();
-            let allowed = policy::allows(caller.standing(), route.action);
-            let what = format!("{caller:?} {} {}", route.method, route.path);
-            if allowed {
-                assert!(
-                    status.is_success(),
-                    "{what}: expected success, got {status}"
-                );
-            } else {
-                let expected = if policy::needs_sign_in(caller.standing(), route.action) {
-                    StatusCode::UNAUTHORIZED
-                } else {
-                    StatusCode::FORBIDDEN
-                };
-                assert_eq!(status, expected, "{what}");
-                assert_eq!(fingerprint(&w).await, before, "{what} changed something");
-            }
-            checked += 1;
+            answers_as_the_policy_says(i, caller, Phase::Drafting).await;
         }
     }
-    assert_eq!(checked, count * CALLERS.len());
+}
+
+#[tokio::test]
+async fn in_every_phase_the_routes_it_changes_answer_as_the_phase_table_says() {
+    let template = routes(&world().await);
+    let mut checked = 0;
+    for phase in [Phase::Consultation, Phase::LastCall, Phase::Closed] {
+        for (i, route) in template.iter().enumerate() {
+            if !policy::PHASES
+                .iter()
+                .any(|(p, a, _)| *p == phase && *a == route.action)
+            {
+                continue;
+            }
+            for caller in CALLERS {
+                answers_as_the_policy_says(i, caller, phase).await;
+                checked += 1;
+            }
+        }
+    }
+    // Comments, stances on paragraphs and amendments, proposals and decisions, in three phases.
+    assert!(checked >= 13 * CALLERS.len(), "{checked}");
 }
 
 #[tokio::test]

@@ -41,7 +41,10 @@ pub mod limits;
 pub mod markdown;
 pub mod numbering;
 pub mod order;
+pub mod phase;
 pub mod policy;
 pub mod profile;
+pub mod record;
+pub mod time;
 
 pub use document::{Outline, Paragraph, ParagraphKind};

@@ -3,7 +3,9 @@
 //!
 //! A request's [`Standing`] is who is asking: signed in or not, installation admin or not, and
 //! their [`Role`] in the group that owns the thing acted on. [`TABLE`] says, for every
-//! [`Action`], which standing it needs.
+//! [`Action`], which standing it needs; [`PHASES`] how a document's phase changes that.
+
+use super::phase::Phase;
 
 /// A person's role in one group (and so on that group's documents).
 #[derive(
@@ -90,8 +92,10 @@ pub enum Action {
     AppointChair,
     /// Read the security audit log.
     ReadAudit,
-    /// Comment on a paragraph, reply, state a stance, edit one's own comment.
+    /// Comment on a paragraph, reply, edit one's own comment.
     Comment,
+    /// State a stance on a paragraph or an amendment.
+    StateStance,
     /// Respond to a comment or an objection with a disposition and a reason.
     Respond,
     /// Hide a comment with a reason, and read hidden comments.
@@ -100,6 +104,8 @@ pub enum Action {
     ProposeAmendment,
     /// Accept, reject or supersede an amendment.
     DecideAmendment,
+    /// Move a document from phase to phase, cut versions.
+    RunConsultation,
 }
 
 /// What an action needs.
@@ -111,6 +117,8 @@ pub enum Need {
     /// Signed in with at least this role in the owning group.
     AtLeast(Role),
     Admin,
+    /// Nobody: what a document's phase rules out.
+    Nobody,
 }
 
 /// The policy: every action and what it needs. Tests on both sides are generated from it.
@@ -126,10 +134,39 @@ pub const TABLE: &[(Action, Need)] = &[
     (Action::AppointChair, Need::Admin),
     (Action::ReadAudit, Need::Admin),
     (Action::Comment, Need::AtLeast(Role::Participant)),
+    (Action::StateStance, Need::AtLeast(Role::Participant)),
     (Action::Respond, Need::AtLeast(Role::Chair)),
     (Action::Moderate, Need::AtLeast(Role::Chair)),
     (Action::ProposeAmendment, Need::AtLeast(Role::Participant)),
     (Action::DecideAmendment, Need::AtLeast(Role::Chair)),
+    (Action::RunConsultation, Need::AtLeast(Role::Chair)),
+];
+
+/// How a document's phase changes [`TABLE`]: in the phase, the action needs this instead.
+/// Drafting keeps the table as it is (the group's members comment); the consultation opens
+/// comments, stances and amendments to every account; last call takes only stances (the rules
+/// take only objections) and leaves the text to the chairs; a closed document is read-only.
+pub const PHASES: &[(Phase, Action, Need)] = &[
+    (Phase::Consultation, Action::Comment, Need::SignedIn),
+    (Phase::Consultation, Action::StateStance, Need::SignedIn),
+    (
+        Phase::Consultation,
+        Action::ProposeAmendment,
+        Need::SignedIn,
+    ),
+    (
+        Phase::LastCall,
+        Action::EditText,
+        Need::AtLeast(Role::Chair),
+    ),
+    (Phase::LastCall, Action::Comment, Need::Nobody),
+    (Phase::LastCall, Action::StateStance, Need::SignedIn),
+    (Phase::LastCall, Action::ProposeAmendment, Need::Nobody),
+    (Phase::Closed, Action::EditText, Need::Nobody),
+    (Phase::Closed, Action::Comment, Need::Nobody),
+    (Phase::Closed, Action::StateStance, Need::Nobody),
+    (Phase::Closed, Action::ProposeAmendment, Need::Nobody),
+    (Phase::Closed, Action::DecideAmendment, Need::Nobody),
 ];
 
 /// What `action` needs, from [`TABLE`].
@@ -142,27 +179,62 @@ pub fn need(action: Action) -> Need {
         .unwrap_or(Need::Admin)
 }
 
+/// What `action` needs on a document in `phase`: [`PHASES`], else [`TABLE`].
+pub fn need_in(phase: Phase, action: Action) -> Need {
+    PHASES
+        .iter()
+        .find(|(p, a, _)| *p == phase && *a == action)
+        .map(|(_, _, n)| *n)
+        .unwrap_or_else(|| need(action))
+}
+
 /// Whether someone in `standing` may perform `action`.
 pub fn allows(standing: Standing, action: Action) -> bool {
-    match need(action) {
+    meets(standing, need(action))
+}
+
+/// Whether someone in `standing` may perform `action` on a document in `phase`.
+pub fn allows_in(standing: Standing, phase: Phase, action: Action) -> bool {
+    meets(standing, need_in(phase, action))
+}
+
+/// Whether the phase alone rules `action` out for `standing` (the role would allow it).
+pub fn phase_forbids(standing: Standing, phase: Phase, action: Action) -> bool {
+    allows(standing, action) && !allows_in(standing, phase, action)
+}
+
+fn meets(standing: Standing, need: Need) -> bool {
+    match need {
         Need::Anyone => true,
         Need::SignedOut => !standing.signed_in,
         Need::SignedIn => standing.signed_in,
         Need::AtLeast(role) => standing.signed_in && standing.role >= role,
         Need::Admin => standing.signed_in && standing.admin,
+        Need::Nobody => false,
     }
 }
 
 /// Whether a refusal should say "sign in" (401) rather than "not allowed" (403).
 pub fn needs_sign_in(standing: Standing, action: Action) -> bool {
-    !standing.signed_in && !matches!(need(action), Need::Anyone | Need::SignedOut)
+    needs_sign_in_for(standing, need(action))
+}
+
+/// The same, on a document in `phase`.
+pub fn needs_sign_in_in(standing: Standing, phase: Phase, action: Action) -> bool {
+    needs_sign_in_for(standing, need_in(phase, action))
+}
+
+fn needs_sign_in_for(standing: Standing, need: Need) -> bool {
+    !standing.signed_in && !matches!(need, Need::Anyone | Need::SignedOut | Need::Nobody)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const ACTIONS: [Action; 15] = [
+    const ACTIONS: [Action; 17] = [
+        Action::StateStance,
+        Action::RunConsultation,
         Action::ReadDocument,
         Action::EditText,
         Action::CreateDocument,
@@ -234,6 +306,76 @@ mod tests {
         }
         assert!(allows(Standing::ANONYMOUS, Action::Register));
         assert!(!allows(member(Role::Participant), Action::Register));
+    }
+
+    #[test]
+    fn the_consultation_opens_feedback_to_every_account_and_closing_freezes_everything() {
+        let outsider = Standing {
+            signed_in: true,
+            admin: false,
+            role: Role::Reader,
+        };
+        assert!(!allows_in(outsider, Phase::Drafting, Action::Comment));
+        assert!(allows_in(outsider, Phase::Consultation, Action::Comment));
+        assert!(allows_in(
+            outsider,
+            Phase::Consultation,
+            Action::ProposeAmendment
+        ));
+        assert!(!allows_in(
+            Standing::ANONYMOUS,
+            Phase::Consultation,
+            Action::Comment
+        ));
+        assert!(needs_sign_in_in(
+            Standing::ANONYMOUS,
+            Phase::Consultation,
+            Action::Comment
+        ));
+        // Last call: objections and decisions; the drafters stop, the chairs may still apply.
+        assert!(!allows_in(
+            member(Role::Drafter),
+            Phase::LastCall,
+            Action::EditText
+        ));
+        assert!(allows_in(
+            member(Role::Chair),
+            Phase::LastCall,
+            Action::EditText
+        ));
+        assert!(!allows_in(
+            member(Role::Participant),
+            Phase::LastCall,
+            Action::Comment
+        ));
+        assert!(allows_in(
+            member(Role::Participant),
+            Phase::LastCall,
+            Action::StateStance
+        ));
+        for action in [
+            Action::EditText,
+            Action::Comment,
+            Action::StateStance,
+            Action::ProposeAmendment,
+            Action::DecideAmendment,
+        ] {
+            assert!(
+                !allows_in(member(Role::Chair), Phase::Closed, action),
+                "{action:?}"
+            );
+            assert!(phase_forbids(member(Role::Chair), Phase::Closed, action));
+            assert!(!needs_sign_in_in(
+                Standing::ANONYMOUS,
+                Phase::Closed,
+                action
+            ));
+        }
+        assert!(allows_in(
+            Standing::ANONYMOUS,
+            Phase::Closed,
+            Action::ReadDocument
+        ));
     }
 
     #[test]

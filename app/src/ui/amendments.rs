@@ -19,8 +19,9 @@ use super::{consensus::excerpt, get_document, NotFound};
 #[cfg(any(feature = "ssr", test))]
 use crate::api::AmendmentEdit;
 use crate::api::{
-    AmendedParagraph, AmendmentStatus, AmendmentView, DocumentDetail, Piece, Role, Support,
+    AmendedParagraph, AmendmentStatus, AmendmentView, DocumentDetail, Piece, Support,
 };
+use crate::model::policy::{self, Action};
 
 /// A paragraph as the proposal form copies it: id, label ("Paragraph 3") and text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -323,6 +324,7 @@ struct Card {
     paragraph: Option<String>,
     labels: Arc<HashMap<String, String>>,
     may_comment: bool,
+    may_state: bool,
     may_decide: bool,
     state: AmendmentState,
 }
@@ -336,6 +338,7 @@ pub fn Amendments(
     paragraphs: Vec<Para>,
     base: Vec<String>,
     may_propose: bool,
+    may_state: bool,
     may_decide: bool,
     state: AmendmentState,
 ) -> impl IntoView {
@@ -350,6 +353,7 @@ pub fn Amendments(
         paragraph: Some(paragraph.clone()),
         labels,
         may_comment: may_propose,
+        may_state,
         may_decide,
         state,
     };
@@ -662,7 +666,7 @@ fn amendment_card(a: AmendmentView, card: &Card) -> AnyView {
     let sponsors = (!a.sponsors.is_empty())
         .then(|| view! { <p class="small muted">{format!("Co-sponsored by {}", a.sponsors.join(", "))}</p> });
     let tools = open.then(|| {
-        let stance = card.may_comment.then(|| stance_form(card, &a));
+        let stance = card.may_state.then(|| stance_form(card, &a));
         let sponsor = card.may_comment.then(|| {
             let (action, fields) = (card.state.sponsor, card_fields(card, id));
             view! {
@@ -743,13 +747,19 @@ fn AmendmentList(
             .map(|p| (p.id.clone(), paragraph_label(p)))
             .collect(),
     );
-    let role = detail.your_role;
+    // What the page offers; the server decides again on every write.
+    let standing = policy::Standing {
+        signed_in: detail.signed_in,
+        admin: false,
+        role: detail.your_role,
+    };
     let card = Card {
         doc: doc.clone(),
         paragraph: None,
         labels,
-        may_comment: role != Role::Reader,
-        may_decide: role == Role::Chair,
+        may_comment: policy::allows_in(standing, detail.schedule.phase, Action::ProposeAmendment),
+        may_state: policy::allows_in(standing, detail.schedule.phase, Action::StateStance),
+        may_decide: policy::allows_in(standing, detail.schedule.phase, Action::DecideAmendment),
         state,
     };
     let (status, paragraph) = filter;

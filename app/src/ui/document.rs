@@ -12,6 +12,7 @@ use leptos_router::hooks::use_params_map;
 use std::collections::HashMap;
 
 use super::feedback::{get_feedback, FeedbackBadge, ThreadPanel};
+use super::phase::PhaseBanner;
 use super::{get_document, NotFound};
 use crate::api::{
     Anchor, DocumentDetail, DocumentFeedback, ParagraphConsensus, PeerPresence, Role,
@@ -233,6 +234,7 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
                         <a class="button small" href=amendments_href>"Amendments"</a>
                         <a class="button small" href=markdown_href download>"Download Markdown"</a>
                     </div>
+                    <PhaseBanner doc=doc_id.clone() schedule=detail.schedule seconds_left=detail.seconds_left chair />
                 </header>
                 {notice}
                 <div class="paragraphs">

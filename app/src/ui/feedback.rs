@@ -207,30 +207,7 @@ pub async fn hide_comment(
 
 /// "26 Nov 2026, 18:04 UTC" from unix seconds (no clock or time-zone crate in the bundle).
 pub fn format_time(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let name = MONTHS
-        .get((month - 1).clamp(0, 11) as usize)
-        .copied()
-        .unwrap_or("");
-    format!(
-        "{day} {name} {year}, {:02}:{:02} UTC",
-        rem / 3600,
-        (rem % 3600) / 60
-    )
+    crate::model::time::format(secs)
 }
 
 /// Plain text with its web links made clickable; everything else stays text.
@@ -683,13 +660,14 @@ fn thread_body(
         objections,
         your_stance,
         you_may_comment,
+        you_may_state_stance,
         you_may_moderate,
     } = t;
     let login = format!(
         "/login?next={}",
         thread_href(doc, paragraph).replace('#', "%23")
     );
-    let stance_form = if you_may_comment {
+    let stance_form = if you_may_state_stance {
         let current = your_stance.as_ref().map(|s| s.stance);
         let reason = your_stance.and_then(|s| s.reason).unwrap_or_default();
         let here = place(doc, paragraph);
@@ -712,8 +690,8 @@ fn thread_body(
     } else {
         view! {
             <p class="notice small">
-                "Participants of this group comment and state stances. "
-                <a href=login>"Sign in"</a> " if you are one."
+                "Comments and stances are taken from those the document's phase admits. "
+                <a href=login>"Sign in"</a> " if you take part."
             </p>
         }
         .into_any()
@@ -799,21 +777,10 @@ fn thread_body(
             base=heads
             paragraphs
             may_propose=you_may_comment
+            may_state=you_may_state_stance
             may_decide=you_may_moderate
             state=amendments
         />
     }
     .into_any()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::format_time;
-
-    #[test]
-    fn times_are_shown_as_dates_in_utc() {
-        assert_eq!(format_time(0), "1 Jan 1970, 00:00 UTC");
-        assert_eq!(format_time(1_795_716_240), "26 Nov 2026, 18:04 UTC");
-        assert_eq!(format_time(951_782_400), "29 Feb 2000, 00:00 UTC");
-    }
 }

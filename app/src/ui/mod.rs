@@ -20,6 +20,7 @@ mod feedback;
 mod groups;
 #[cfg(feature = "hydrate")]
 mod live;
+mod phase;
 
 pub use document::DocumentPage;
 

@@ -21,8 +21,12 @@ pub fn leptos_options() -> leptos::config::LeptosOptions {
 }
 
 pub async fn state_in(dir: &Path) -> AppState {
+    state_with_clock(dir, accord_server::auth::system_clock()).await
+}
+
+pub async fn state_with_clock(dir: &Path, clock: accord_server::auth::Clock) -> AppState {
     let store = Store::open(dir).await.expect("store");
-    let state = AppState::new(store, leptos_options());
+    let state = AppState::with_clock(store, leptos_options(), clock);
     seed::seed_if_empty(&state.rooms).await.expect("seed");
     state
 }
@@ -35,7 +39,15 @@ pub struct Server {
 
 impl Server {
     pub async fn start(dir: &Path) -> Self {
-        let state = state_in(dir).await;
+        Self::serve(state_in(dir).await).await
+    }
+
+    /// A server whose clock the test sets.
+    pub async fn start_with_clock(dir: &Path, clock: accord_server::auth::Clock) -> Self {
+        Self::serve(state_with_clock(dir, clock).await).await
+    }
+
+    async fn serve(state: AppState) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");

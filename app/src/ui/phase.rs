@@ -1,0 +1,96 @@
+//! The phase banner on a document: where the consultation stands, the time left and what the
+//! phase allows; for chairs, the form that moves the document on (a plain post, so it works
+//! without JavaScript).
+
+use leptos::prelude::*;
+
+use super::account::error_text;
+use crate::api::{Phase, Schedule};
+use crate::model::{phase::time_left, time};
+
+/// A chair moves the document to `phase`; `deadline` is a `datetime-local` value read as UTC.
+#[server(prefix = "/_fn", endpoint = "set_phase")]
+pub async fn set_phase(
+    doc: String,
+    phase: String,
+    #[server(default)] deadline: String,
+    reason: String,
+) -> Result<(), ServerFnError> {
+    let phase = Phase::parse(&phase)
+        .ok_or_else(|| ServerFnError::new(format!("'{phase}' is not a phase")))?;
+    let deadline = match deadline.trim() {
+        "" => None,
+        d => Some(time::from_field(d).ok_or_else(|| {
+            ServerFnError::new(format!(
+                "'{d}' is not a date and time (YYYY-MM-DDTHH:MM, UTC)"
+            ))
+        })?),
+    };
+    super::backend()?
+        .0
+        .set_phase(
+            super::headers().await?,
+            doc.clone(),
+            crate::api::SetPhase {
+                phase,
+                deadline,
+                reason,
+            },
+        )
+        .await
+        .map_err(super::backend_error)?;
+    leptos_axum::redirect(&format!("/documents/{doc}"));
+    Ok(())
+}
+
+#[component]
+pub fn PhaseBanner(
+    doc: String,
+    schedule: Schedule,
+    seconds_left: Option<i64>,
+    /// Whether the viewer runs the consultation (a chair).
+    chair: bool,
+) -> impl IntoView {
+    let phase = schedule.phase;
+    let when = schedule.deadline.map(|d| {
+        format!(
+            "{} (until {})",
+            time_left(seconds_left.unwrap_or(0)),
+            time::format(d)
+        )
+    });
+    let form = chair.then(|| {
+        let action = ServerAction::<SetPhase>::new();
+        let current = schedule.deadline.map(time::to_field).unwrap_or_default();
+        view! {
+            <details class="tool phase-tool">
+                <summary>"Change the phase"</summary>
+                <ActionForm action attr:class="stack small-form phase-form">
+                    <input type="hidden" name="doc" value=doc.clone() />
+                    <label for="phase-to">"Phase"</label>
+                    <select id="phase-to" name="phase">
+                        {Phase::ALL.iter().map(|p| view! {
+                            <option value=p.key() selected=*p == phase>{p.label()}</option>
+                        }).collect_view()}
+                    </select>
+                    <label for="phase-deadline">"Deadline (UTC; consultation and last call)"</label>
+                    <input id="phase-deadline" name="deadline" type="datetime-local" value=current />
+                    <label for="phase-why">"Reason (for the decision record)"</label>
+                    <textarea id="phase-why" name="reason" rows="2" required maxlength="2000"></textarea>
+                    {move || error_text(action.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                    <button type="submit" class="button small primary">"Move the document"</button>
+                </ActionForm>
+            </details>
+        }
+    });
+    view! {
+        <section class=format!("phase-banner phase-{}", phase.key()) aria-label="Phase">
+            <p>
+                <strong class="phase-name">{phase.label()}</strong>
+                {when.map(|w| view! { <span class="phase-left">{format!(" · {w}")}</span> })}
+            </p>
+            <p class="small phase-rule">{phase.describe()}</p>
+            {form}
+        </section>
+    }
+}

@@ -1,0 +1,160 @@
+//! Phases: the schedule in force (a phase past its deadline is moved on, recorded and told to
+//! the document's room the first time anyone asks, or by the ticker), and a chair moving the
+//! document from one phase to another.
+
+use app::{
+    api::SetPhase,
+    model::{
+        limits,
+        phase::{Phase, Schedule},
+        policy::Action,
+        time,
+    },
+};
+
+use crate::{
+    auth::Principal,
+    error::ApiError,
+    feedback::required_text,
+    record,
+    store::{DocumentMeta, Store, StoreError},
+    AppState,
+};
+
+impl Store {
+    /// Moves a document from `from` to `to`; `false` if its schedule was not `from` any more.
+    async fn move_phase(
+        &self,
+        doc: &str,
+        from: Schedule,
+        to: Schedule,
+    ) -> Result<bool, StoreError> {
+        let n = sqlx::query(
+            "UPDATE documents SET phase = ?, deadline = ?
+             WHERE id = ? AND phase = ? AND deadline IS ?",
+        )
+        .bind(to.phase.key())
+        .bind(to.deadline)
+        .bind(doc)
+        .bind(from.phase.key())
+        .bind(from.deadline)
+        .execute(self.writer())
+        .await?
+        .rows_affected();
+        Ok(n == 1)
+    }
+
+    /// Documents whose phase deadline has passed.
+    async fn documents_due(&self, now: i64) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT id FROM documents WHERE deadline IS NOT NULL AND deadline <= ?",
+        )
+        .bind(now)
+        .fetch_all(self.pool())
+        .await?)
+    }
+}
+
+/// The schedule in force for a document now. A phase whose deadline has passed is moved on
+/// here, once: recorded, and told to the document's open room.
+pub async fn current(state: &AppState, meta: &DocumentMeta) -> Result<Schedule, ApiError> {
+    let due = meta.schedule.at(state.auth.now());
+    if due == meta.schedule {
+        return Ok(due);
+    }
+    if state
+        .rooms
+        .store()
+        .move_phase(&meta.id, meta.schedule, due)
+        .await?
+    {
+        let summary = format!(
+            "{} ended at its deadline: the document is in {}",
+            meta.schedule.phase.label(),
+            due.phase.label().to_lowercase()
+        );
+        record::append(
+            state,
+            &meta.id,
+            record::SYSTEM_ACTOR,
+            "phase",
+            &summary,
+            "The deadline passed.",
+        )
+        .await?;
+        state.rooms.phase_changed(&meta.id, due.phase).await;
+    }
+    Ok(due)
+}
+
+/// Moves every document whose deadline has passed; run by a ticker.
+pub async fn advance_due(state: &AppState) -> Result<usize, ApiError> {
+    let due = state.rooms.store().documents_due(state.auth.now()).await?;
+    for doc in &due {
+        let meta = crate::documents::meta(state.rooms.store(), doc).await?;
+        current(state, &meta).await?;
+    }
+    Ok(due.len())
+}
+
+/// A chair moves the document to a phase (with a deadline where the phase has one), or sets a
+/// new deadline for the phase it is in, with a reason for the record.
+pub async fn set(
+    state: &AppState,
+    who: &Principal,
+    doc: &str,
+    s: SetPhase,
+) -> Result<Schedule, ApiError> {
+    let (_, now_in) = crate::documents::require(state, who, doc, Action::RunConsultation).await?;
+    let reason = required_text("the reason", &s.reason, limits::MAX_REASON_CHARS)?;
+    let now = state.auth.now();
+    match s.deadline {
+        Some(_) if !s.phase.has_deadline() => {
+            return Err(ApiError::Unprocessable(format!(
+                "{} has no deadline",
+                s.phase.label()
+            )))
+        }
+        Some(d) if d <= now => {
+            return Err(ApiError::Unprocessable(format!(
+                "the deadline ({}) has passed already",
+                time::format(d)
+            )))
+        }
+        _ => {}
+    }
+    let to = Schedule {
+        phase: s.phase,
+        deadline: s.deadline,
+    };
+    if to == now_in {
+        return Err(ApiError::Conflict(format!(
+            "the document is in {} already",
+            s.phase.label().to_lowercase()
+        )));
+    }
+    if !state.rooms.store().move_phase(doc, now_in, to).await? {
+        return Err(ApiError::Conflict(
+            "the phase changed meanwhile: look again".into(),
+        ));
+    }
+    let until = to
+        .deadline
+        .map(|d| format!(" until {}", time::format(d)))
+        .unwrap_or_default();
+    let summary = match (now_in.phase == to.phase, to.phase) {
+        (true, p) if to.deadline.is_none() => {
+            format!("Removed the deadline of {}", p.label().to_lowercase())
+        }
+        (true, p) => format!("Set {} to run{until}", p.label().to_lowercase()),
+        (false, Phase::Closed) => "Closed the document".to_string(),
+        (false, p) => format!(
+            "Moved the document from {} to {}{until}",
+            now_in.phase.label().to_lowercase(),
+            p.label().to_lowercase()
+        ),
+    };
+    record::append(state, doc, record::actor(who), "phase", &summary, &reason).await?;
+    state.rooms.phase_changed(doc, to.phase).await;
+    Ok(to)
+}

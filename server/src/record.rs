@@ -1,0 +1,127 @@
+//! The decision record in SQLite: each chair action appended, hash-chained to the entry before
+//! it (`app::model::record`), with the document heads at that moment.
+
+use app::model::record::Entry;
+use sqlx::Row;
+
+use crate::{
+    auth::Principal,
+    error::ApiError,
+    store::{Store, StoreError},
+    AppState,
+};
+
+/// Who the record names for what the server did by itself (a phase ending at its deadline).
+pub const SYSTEM_ACTOR: &str = "Accord (deadline)";
+
+impl Store {
+    /// Appends an entry after the document's last one. The writer connection runs one
+    /// transaction at a time, so two appends cannot both follow the same entry.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn append_record(
+        &self,
+        doc: &str,
+        at: i64,
+        actor: &str,
+        kind: &str,
+        summary: &str,
+        reason: &str,
+        heads: Vec<String>,
+    ) -> Result<Entry, StoreError> {
+        let mut tx = self.writer().begin().await?;
+        let last = sqlx::query(
+            "SELECT * FROM decision_record WHERE document_id = ? ORDER BY seq DESC LIMIT 1",
+        )
+        .bind(doc)
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| entry(&r));
+        let e = Entry::next(last.as_ref(), at, actor, kind, summary, reason, heads);
+        sqlx::query(
+            "INSERT INTO decision_record
+                (document_id, seq, at, actor, kind, summary, reason, heads, prev, hash)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(doc)
+        .bind(e.seq)
+        .bind(e.at)
+        .bind(&e.actor)
+        .bind(&e.kind)
+        .bind(&e.summary)
+        .bind(&e.reason)
+        .bind(e.heads.join(","))
+        .bind(&e.prev)
+        .bind(&e.hash)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(e)
+    }
+
+    /// A document's record, oldest first.
+    pub async fn record(&self, doc: &str) -> Result<Vec<Entry>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM decision_record WHERE document_id = ? ORDER BY seq")
+            .bind(doc)
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows.iter().map(entry).collect())
+    }
+}
+
+fn entry(r: &sqlx::sqlite::SqliteRow) -> Entry {
+    Entry {
+        seq: r.get("seq"),
+        at: r.get("at"),
+        actor: r.get("actor"),
+        kind: r.get("kind"),
+        summary: r.get("summary"),
+        reason: r.get("reason"),
+        heads: r
+            .get::<String, _>("heads")
+            .split(',')
+            .filter(|h| !h.is_empty())
+            .map(str::to_string)
+            .collect(),
+        prev: r.get("prev"),
+        hash: r.get("hash"),
+    }
+}
+
+/// Appends what `actor` did to `doc`'s record, with the document's heads now.
+pub async fn append(
+    state: &AppState,
+    doc: &str,
+    actor: &str,
+    kind: &str,
+    summary: &str,
+    reason: &str,
+) -> Result<Entry, ApiError> {
+    let heads = state
+        .rooms
+        .read(doc, |d| {
+            d.get_heads()
+                .iter()
+                .map(|h| h.to_string())
+                .collect::<Vec<_>>()
+        })
+        .await?;
+    Ok(state
+        .rooms
+        .store()
+        .append_record(doc, state.auth.now(), actor, kind, summary, reason, heads)
+        .await?)
+}
+
+/// The display name the record gives a signed-in principal.
+pub fn actor(who: &Principal) -> &str {
+    who.account
+        .as_ref()
+        .map(|a| a.display_name.as_str())
+        .unwrap_or("someone")
+}
+
+/// A document's record, for anyone who may read the document.
+pub async fn read(state: &AppState, who: &Principal, doc: &str) -> Result<Vec<Entry>, ApiError> {
+    crate::documents::require(state, who, doc, app::model::policy::Action::ReadDocument).await?;
+    Ok(state.rooms.store().record(doc).await?)
+}
