@@ -18,7 +18,9 @@ pub async fn set_phase(
 ) -> Result<(), ServerFnError> {
     let phase = Phase::parse(&phase)
         .ok_or_else(|| ServerFnError::new(format!("'{phase}' is not a phase")))?;
+    // The field keeps the current deadline; a phase without one ignores it.
     let deadline = match deadline.trim() {
+        _ if !phase.has_deadline() => None,
         "" => None,
         d => Some(time::from_field(d).ok_or_else(|| {
             ServerFnError::new(format!(
@@ -61,13 +63,20 @@ pub fn PhaseBanner(
     });
     let form = chair.then(|| {
         let action = ServerAction::<SetPhase>::new();
+        // A new phase changes what everyone on the page may do: load it afresh.
+        #[cfg(feature = "hydrate")]
+        Effect::new(move |_| {
+            if matches!(action.value().get(), Some(Ok(()))) {
+                let _ = window().location().reload();
+            }
+        });
         let current = schedule.deadline.map(time::to_field).unwrap_or_default();
         view! {
             <details class="tool phase-tool">
                 <summary>"Change the phase"</summary>
                 <ActionForm action attr:class="stack small-form phase-form">
                     <input type="hidden" name="doc" value=doc.clone() />
-                    <label for="phase-to">"Phase"</label>
+                    <label for="phase-to">"Move to"</label>
                     <select id="phase-to" name="phase">
                         {Phase::ALL.iter().map(|p| view! {
                             <option value=p.key() selected=*p == phase>{p.label()}</option>
@@ -84,7 +93,7 @@ pub fn PhaseBanner(
         }
     });
     view! {
-        <section class=format!("phase-banner phase-{}", phase.key()) aria-label="Phase">
+        <section class=format!("phase-banner phase-{}", phase.key()) aria-label="Where the consultation stands">
             <p>
                 <strong class="phase-name">{phase.label()}</strong>
                 {when.map(|w| view! { <span class="phase-left">{format!(" · {w}")}</span> })}

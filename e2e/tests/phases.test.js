@@ -1,0 +1,64 @@
+// Phases in the browser: a chair opens the consultation with a deadline from the document
+// page; someone outside the group then comments; once the chair closes the document the
+// drafter's editor turns into the read view and the thread takes no more feedback.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { DEMO_PASSWORD, openEditor, signIn, useServerAndBrowser } from './harness.js';
+
+const env = useServerAndBrowser(before, after);
+
+async function moveTo(page, phase, deadline) {
+  await page.getByText('Change the phase').click();
+  await page.getByLabel('Move to').selectOption(phase);
+  if (deadline) await page.getByLabel(/^Deadline/).fill(deadline);
+  await page.getByLabel(/^Reason \(for the decision record/).fill(`Moving to ${phase}.`);
+  await page.getByRole('button', { name: 'Move the document' }).click();
+}
+
+test('a chair opens the consultation to everyone, then closes the document to every change', async () => {
+  const id = await env.server.sampleId();
+  const chairCtx = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const chair = await chairCtx.newPage();
+  await signIn(chair, env.server, 'chair@example.org');
+  await chair.goto(`${env.server.url}/documents/${id}`);
+  await chair.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+  const banner = chair.getByRole('region', { name: 'Where the consultation stands' });
+  await banner.locator('.phase-name').filter({ hasText: 'Drafting' }).waitFor();
+  const year = new Date().getUTCFullYear() + 1;
+  await moveTo(chair, 'consultation', `${year}-03-01T12:00`);
+  await banner.getByText(`(until 1 Mar ${year}, 12:00 UTC)`, { exact: false }).waitFor();
+  await banner.getByText('Anyone with an account comments, states stances and proposes amendments.').waitFor();
+
+  // Someone from outside the group registers and comments.
+  const outCtx = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const out = await outCtx.newPage();
+  await out.goto(`${env.server.url}/register`);
+  await out.getByLabel('Login (email)').fill('olu@example.org');
+  await out.getByLabel('Password (at least 10 characters)').fill(DEMO_PASSWORD);
+  await out.getByLabel('Display name').fill('Olu Outsider');
+  await out.getByLabel('Stakeholder group').selectOption('private-sector');
+  await out.getByLabel('Region', { exact: true }).selectOption('african');
+  await out.getByRole('button', { name: 'Create account' }).click();
+  await out.getByRole('button', { name: 'Sign out' }).waitFor();
+  await out.goto(`${env.server.url}/documents/${id}?p=${(await env.server.api(`/api/v1/documents/${id}`)).paragraphs[2].id}`);
+  await out.getByLabel('Your comment').fill('Seen from the private sector.');
+  await out.getByRole('button', { name: 'Post comment' }).click();
+  await out.getByRole('paragraph').filter({ hasText: 'Seen from the private sector.' }).waitFor();
+
+  // The chair closes the document: the drafter's editor gives way to the read view.
+  const drafter = await openEditor(env.browser, env.server, id, 'Dana');
+  await moveTo(chair, 'closed');
+  await banner.getByText('The consultation is over; the text no longer changes.').waitFor();
+  await drafter.reload();
+  await drafter.locator('.para-text').first().waitFor();
+  assert.equal(await drafter.getByRole('textbox', { name: 'Paragraph 1', exact: true }).count(), 0);
+  await out.reload();
+  await out.getByRole('paragraph').filter({ hasText: 'Seen from the private sector.' }).waitFor();
+  assert.equal(await out.getByRole('button', { name: 'Post comment' }).count(), 0);
+  const record = await env.server.api(`/api/v1/documents/${id}/record`);
+  assert.deepEqual(record.map((e) => e.summary.split(' until ')[0]), [
+    'Moved the document from drafting to public consultation',
+    'Closed the document',
+  ]);
+  for (const c of [chairCtx, outCtx, drafter.context()]) await c.close();
+});
