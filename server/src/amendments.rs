@@ -28,6 +28,7 @@ use crate::{
     error::ApiError,
     feedback::{required_text, stance_reason},
     feedback_store::profile,
+    record,
     store::{Store, StoreError},
     AppState,
 };
@@ -690,6 +691,23 @@ pub async fn decide(
             return Err(e);
         }
     }
+    let summary = match status {
+        AmendmentStatus::AcceptedWithModification => {
+            format!("Accepted amendment {id} with modification")
+        }
+        AmendmentStatus::Rejected => format!("Rejected amendment {id}"),
+        AmendmentStatus::Superseded => format!("Marked amendment {id} superseded"),
+        _ => format!("Accepted amendment {id}"),
+    };
+    record::append(
+        state,
+        doc,
+        record::actor(who),
+        "amendment",
+        &summary,
+        &reason,
+    )
+    .await?;
     one(state, who, doc, id).await
 }
 

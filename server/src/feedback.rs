@@ -25,7 +25,7 @@ use crate::{
     documents,
     error::ApiError,
     feedback_store::{CommentRow, StanceChange, Target},
-    AppState,
+    record, AppState,
 };
 
 fn quoted(s: &str) -> String {
@@ -436,6 +436,23 @@ pub async fn respond(
     store
         .respond(doc, target, r.disposition, &reason, chair, state.auth.now())
         .await?;
+    let what = match target {
+        Target::Comment(id) => format!("comment {id}"),
+        Target::Objection(id) => format!("objection {id}"),
+    };
+    let summary = format!(
+        "Responded to {what} on paragraph {paragraph}: {}",
+        r.disposition.label().to_lowercase()
+    );
+    record::append(
+        state,
+        doc,
+        record::actor(who),
+        "response",
+        &summary,
+        &reason,
+    )
+    .await?;
     announce(state, doc, &paragraph).await
 }
 
@@ -471,5 +488,15 @@ pub async fn hide(
             &format!("hid comment {id} on {doc}: {reason}"),
         )
         .await?;
+    let summary = format!("Hid comment {id} on paragraph {paragraph}");
+    record::append(
+        state,
+        doc,
+        record::actor(who),
+        "moderation",
+        &summary,
+        &reason,
+    )
+    .await?;
     announce(state, doc, &paragraph).await
 }

@@ -585,6 +585,20 @@ async fn a_chair_resolves_a_conflict_by_accepting_with_modification_and_later_ty
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "decided once");
+    // The decision is in the document's record, with its reason.
+    let (_, record) = common::call_json(
+        &w.app,
+        Method::GET,
+        &format!("/api/v1/documents/{}/record", w.fx.doc),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(
+        record[0]["summary"],
+        format!("Accepted amendment {id} with modification")
+    );
+    assert_eq!(record[0]["reason"], "Both words carry meaning.");
 }
 
 #[tokio::test]
