@@ -11,7 +11,7 @@ use app::{
         AmendmentView, Decide, DecisionView, NewAmendment, SetStance, Stance, Verdict, YourStance,
     },
     model::{
-        amendment::{self, Amendment, AmendmentError, Edit, Fit},
+        amendment::{self, Amendment, AmendmentError, Edit, Fit, Inspection},
         consensus::{self, StanceFact},
         diff,
         document::is_valid_paragraph_id,
@@ -32,6 +32,30 @@ use crate::{
     store::{Store, StoreError},
     AppState,
 };
+
+/// Each amendment's inspection (what it changes, whether it fits, what accepting it would do)
+/// at the document heads it was made at. Looking again costs a fork of the document's history,
+/// and lists are asked for far more often than the text or an amendment changes; a change of
+/// heads or of whether it is open makes an entry stale.
+#[derive(Default)]
+pub struct InspectionCache {
+    entries: std::sync::Mutex<HashMap<(String, i64), (String, bool, Inspection)>>,
+}
+
+impl InspectionCache {
+    fn get(&self, doc: &str, id: i64, heads: &str, open: bool) -> Option<Inspection> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries
+            .get(&(doc.to_string(), id))
+            .filter(|(h, o, _)| h == heads && *o == open)
+            .map(|(_, _, i)| i.clone())
+    }
+
+    fn keep(&self, doc: &str, id: i64, heads: &str, open: bool, i: &Inspection) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.insert((doc.to_string(), id), (heads.to_string(), open, i.clone()));
+    }
+}
 
 /// Most edits one amendment may carry.
 const MAX_EDITS: usize = 50;
@@ -400,24 +424,26 @@ async fn views(
     let (stances, mut yours) = store.amendment_stances(doc, viewer).await?;
     let keys: Vec<String> = stored.iter().map(|s| s.id.to_string()).collect();
     let support = consensus::consensus(keys.iter().map(String::as_str), &stances, &[]);
-    let inputs: Vec<(Amendment, bool)> = stored
+    let inputs: Vec<(i64, Amendment, bool)> = stored
         .iter()
-        .map(|s| (s.amendment.clone(), s.status == AmendmentStatus::Open))
+        .map(|s| (s.id, s.amendment.clone(), s.status == AmendmentStatus::Open))
         .collect();
+    let cache = store.inspections.clone();
+    let key = doc.to_string();
     let (heads, looked) = state
         .rooms
         .read(doc, move |d| {
             let heads: Vec<String> = d.get_heads().iter().map(|h| h.to_string()).collect();
+            let at = heads.join(",");
             let looked = inputs
                 .iter()
-                .map(|(a, open)| {
-                    let changed = amendment::changed(d, a)?;
-                    let (fit, preview) = if *open {
-                        (Some(amendment::fit(d, a)?), amendment::preview(d, a)?)
-                    } else {
-                        (None, Vec::new())
-                    };
-                    Ok::<_, AmendmentError>((changed, fit, preview))
+                .map(|(id, a, open)| {
+                    if let Some(hit) = cache.get(&key, *id, &at, *open) {
+                        return Ok(hit);
+                    }
+                    let i = amendment::inspect(d, a, *open)?;
+                    cache.keep(&key, *id, &at, *open, &i);
+                    Ok::<_, AmendmentError>(i)
                 })
                 .collect::<Vec<_>>();
             (heads, looked)
@@ -428,7 +454,11 @@ async fn views(
         .zip(looked)
         .zip(support)
         .map(|((s, looked), support)| {
-            let (changed, fit, preview) = looked.map_err(model_error)?;
+            let Inspection {
+                changed,
+                fit,
+                preview,
+            } = looked.map_err(model_error)?;
             let now_for = |id: &str| {
                 preview
                     .iter()

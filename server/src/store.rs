@@ -52,6 +52,8 @@ pub struct Store {
     writer: SqlitePool,
     /// Each document's feedback facts, read once and kept until feedback on it changes.
     pub(crate) facts: std::sync::Arc<crate::feedback_store::FactsCache>,
+    /// Each amendment's inspection at the document heads it was made at.
+    pub(crate) inspections: std::sync::Arc<crate::amendments::InspectionCache>,
 }
 
 impl Store {
@@ -78,6 +80,7 @@ impl Store {
             pool,
             writer,
             facts: Default::default(),
+            inspections: Default::default(),
         })
     }
 
@@ -96,6 +99,7 @@ impl Store {
             writer: pool.clone(),
             pool,
             facts: Default::default(),
+            inspections: Default::default(),
         })
     }
 

@@ -156,8 +156,16 @@ pub fn preview(
     let touched = changed(doc, a)?;
     let mut merged = doc.fork();
     accept(&mut merged, a)?;
+    preview_with(doc, &merged, &touched)
+}
+
+fn preview_with(
+    doc: &Automerge,
+    merged: &Automerge,
+    touched: &[Changed],
+) -> Result<Vec<(String, String, String)>, AmendmentError> {
     let now = document::read(doc).map_err(ModelError::from)?;
-    let after = document::read(&merged).map_err(ModelError::from)?;
+    let after = document::read(merged).map_err(ModelError::from)?;
     let text_in = |o: &document::Outline, id: &str| {
         o.paragraphs
             .iter()
@@ -184,10 +192,9 @@ pub fn preview(
 }
 
 /// The document as it was at the amendment's base, and the text there and on its branch.
-fn sides(
-    doc: &Automerge,
-    a: &Amendment,
-) -> Result<(Automerge, document::Outline, document::Outline), AmendmentError> {
+type Sides = (Automerge, document::Outline, document::Outline);
+
+fn sides(doc: &Automerge, a: &Amendment) -> Result<Sides, AmendmentError> {
     let at_base = doc
         .fork_at(&a.base)
         .map_err(|e| AmendmentError::Model(e.into()))?;
@@ -215,6 +222,10 @@ pub struct Changed {
 /// Each paragraph the amendment changes, in the amended order, deletions last.
 pub fn changed(doc: &Automerge, a: &Amendment) -> Result<Vec<Changed>, AmendmentError> {
     let (_, base, amended) = sides(doc, a)?;
+    Ok(changed_between(&base, &amended))
+}
+
+fn changed_between(base: &document::Outline, amended: &document::Outline) -> Vec<Changed> {
     let text_at_base = |id: &str| {
         base.paragraphs
             .iter()
@@ -246,7 +257,7 @@ pub fn changed(doc: &Automerge, a: &Amendment) -> Result<Vec<Changed>, Amendment
                 follows: None,
             }),
     );
-    Ok(out)
+    out
 }
 
 /// Whether the amendment is merged into `doc` already.
@@ -296,10 +307,52 @@ pub fn fit(doc: &Automerge, a: &Amendment) -> Result<Fit, AmendmentError> {
     if is_applied(doc, a) {
         return Ok(Fit::Applied);
     }
+    fit_with(doc, &sides(doc, a)?)
+}
+
+/// Everything shown about an amendment against the document now, from one look at its
+/// sides: what it changes and, while it is open, whether it still fits and what accepting it
+/// now would do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Inspection {
+    pub changed: Vec<Changed>,
+    pub fit: Option<Fit>,
+    pub preview: Vec<(String, String, String)>,
+}
+
+pub fn inspect(doc: &Automerge, a: &Amendment, open: bool) -> Result<Inspection, AmendmentError> {
+    let sides = sides(doc, a)?;
+    let changed = changed_between(&sides.1, &sides.2);
+    if !open {
+        return Ok(Inspection {
+            changed,
+            fit: None,
+            preview: Vec::new(),
+        });
+    }
+    let mut merged = doc.fork();
+    let before = merged.get_heads();
+    accept(&mut merged, a)?;
+    if merged.get_heads() == before {
+        return Ok(Inspection {
+            changed,
+            fit: Some(Fit::Applied),
+            preview: Vec::new(),
+        });
+    }
+    Ok(Inspection {
+        fit: Some(fit_with(doc, &sides)?),
+        preview: preview_with(doc, &merged, &changed)?,
+        changed,
+    })
+}
+
+/// [`fit`] once the amendment is known not to be merged.
+fn fit_with(doc: &Automerge, sides: &Sides) -> Result<Fit, AmendmentError> {
     // Cursors are taken on a copy of the document as it was at the base, not with automerge's
     // historical `at` heads: asked for a cursor at past heads for a character deleted since,
     // automerge 0.12 fails an internal assertion (and panics).
-    let (at_base, base, amended) = sides(doc, a)?;
+    let (at_base, base, amended) = sides;
     let mut conflicts = Vec::new();
     for p in &base.paragraphs {
         let after = amended.paragraphs.iter().find(|q| q.id == p.id);
@@ -332,7 +385,7 @@ pub fn fit(doc: &Automerge, a: &Amendment) -> Result<Fit, AmendmentError> {
             }
             continue;
         }
-        let base_obj = document::text_obj(&at_base, &p.id)?;
+        let base_obj = document::text_obj(at_base, &p.id)?;
         for (pos, del, ins) in diff::splices(&p.text, new_text) {
             // The base words the splice replaces, widened by one character on each side for a
             // pure insertion, so that a change right where it goes counts too.

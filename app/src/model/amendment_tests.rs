@@ -238,6 +238,30 @@ fn a_modification_that_changes_nothing_is_a_plain_acceptance() {
     ));
 }
 
+#[test]
+fn one_inspection_says_what_the_separate_looks_say() {
+    let (mut doc, ids) = doc_of(&["The chair decides today.", "Other."]);
+    let (_, clean) = amend(&doc, &ids[1], "Another.");
+    let (_, conflicting) = amend(&doc, &ids[0], "The group decides today.");
+    drafter_sets(&mut doc, &ids[0], "The secretariat decides today.");
+    for a in [&clean, &conflicting] {
+        assert_eq!(
+            inspect(&doc, a, true).expect("inspect"),
+            Inspection {
+                changed: changed(&doc, a).expect("changed"),
+                fit: Some(fit(&doc, a).expect("fit")),
+                preview: preview(&doc, a).expect("preview"),
+            }
+        );
+    }
+    accept(&mut doc, &clean).expect("accept");
+    assert_eq!(
+        inspect(&doc, &clean, true).expect("inspect").fit,
+        Some(Fit::Applied)
+    );
+    assert_eq!(inspect(&doc, &clean, false).expect("inspect").fit, None);
+}
+
 fn words_strategy() -> impl Strategy<Value = Vec<String>> {
     prop::collection::vec("[a-z]{1,6}", 3..12)
 }
