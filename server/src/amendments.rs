@@ -39,8 +39,11 @@ use crate::{
 /// heads or of whether it is open makes an entry stale.
 #[derive(Default)]
 pub struct InspectionCache {
-    entries: std::sync::Mutex<HashMap<(String, i64), (String, bool, Inspection)>>,
+    /// (document, amendment) → (heads, open, inspection).
+    entries: std::sync::Mutex<HashMap<(String, i64), Inspected>>,
 }
+
+type Inspected = (String, bool, Inspection);
 
 impl InspectionCache {
     fn get(&self, doc: &str, id: i64, heads: &str, open: bool) -> Option<Inspection> {
