@@ -746,3 +746,61 @@ pub struct AmendmentView {
     #[serde(default)]
     pub heads: Vec<String>,
 }
+
+// ---- Versions ----
+
+pub use crate::model::compare::{Aligned, Change};
+
+/// Body of `POST /api/v1/documents/{id}/versions`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewVersion {
+    /// `draft-01`, `final`: lower-case letters, digits, `.` and `-`.
+    pub name: String,
+    /// What changed since the last version.
+    pub summary: String,
+}
+
+/// A version as listed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct VersionSummary {
+    pub name: String,
+    pub summary: String,
+    pub heads: Vec<String>,
+    /// Who cut it (display name) and when (Unix seconds).
+    pub by: String,
+    pub at: i64,
+}
+
+/// A version with its text: `GET /api/v1/documents/{id}/versions/{name}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct Version {
+    #[serde(flatten)]
+    pub about: VersionSummary,
+    pub title: String,
+    pub paragraphs: Vec<Paragraph>,
+}
+
+/// Two versions compared: `GET /api/v1/documents/{id}/compare?from=&to=` (`current`: the
+/// text now).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct Comparison {
+    pub from: String,
+    pub to: String,
+    pub rows: Vec<Aligned>,
+}
+
+/// Query of `GET /api/v1/documents/{id}/compare`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema, utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct CompareQuery {
+    /// A version's name, or `current`.
+    pub from: String,
+    /// A version's name, or `current`.
+    pub to: String,
+}

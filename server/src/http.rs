@@ -1,11 +1,12 @@
 //! The JSON API under `/api/v1`, its OpenAPI description, and the sync WebSocket's handshake.
 
 use app::api::{
-    AmendmentFilter, AmendmentView, AuditEntry, Comment, CreateDocument, CreateGroup,
-    CreateInvitation, Created, Decide, DocumentDetail, DocumentFeedback, DocumentSummary,
-    EditComment, ErrorBody, Group, Hide, Invitation, InvitationCreated, Login, Me, Member,
-    NewAmendment, NewComment, ParagraphConsensus, ProfileUpdate, RecordEntry, Register, Respond,
-    Role, Schedule, SetPhase, SetRole, SetStance, Thread,
+    AmendmentFilter, AmendmentView, AuditEntry, Comment, CompareQuery, Comparison, CreateDocument,
+    CreateGroup, CreateInvitation, Created, Decide, DocumentDetail, DocumentFeedback,
+    DocumentSummary, EditComment, ErrorBody, Group, Hide, Invitation, InvitationCreated, Login, Me,
+    Member, NewAmendment, NewComment, NewVersion, ParagraphConsensus, ProfileUpdate, RecordEntry,
+    Register, Respond, Role, Schedule, SetPhase, SetRole, SetStance, Thread, Version,
+    VersionSummary,
 };
 use app::model::policy::Action;
 use axum::{
@@ -24,7 +25,7 @@ use crate::{
     error::{ApiError, ApiJson},
     feedback,
     feedback_store::Target,
-    people, phases, record, AppState,
+    people, phases, record, versions, AppState,
 };
 
 #[derive(OpenApi)]
@@ -69,7 +70,11 @@ use crate::{
         sponsor_amendment,
         put_amendment_stance,
         post_phase,
-        get_record
+        get_record,
+        post_version,
+        list_versions,
+        get_version,
+        get_comparison
     ),
     components(schemas(
         app::api::AmendedParagraph,
@@ -89,6 +94,13 @@ use crate::{
         app::api::Schedule,
         app::api::Phase,
         app::api::RecordEntry,
+        app::api::NewVersion,
+        app::api::VersionSummary,
+        app::api::Version,
+        app::api::Comparison,
+        app::api::CompareQuery,
+        app::api::Aligned,
+        app::api::Change,
         app::api::Anchor,
         app::api::Balance,
         app::api::Breakdown,
@@ -210,6 +222,12 @@ pub fn routes() -> Router<AppState> {
             put(put_amendment_stance),
         )
         .route("/api/v1/documents/{id}/phase", post(post_phase))
+        .route(
+            "/api/v1/documents/{id}/versions",
+            get(list_versions).post(post_version),
+        )
+        .route("/api/v1/documents/{id}/versions/{name}", get(get_version))
+        .route("/api/v1/documents/{id}/compare", get(get_comparison))
         .route("/api/v1/documents/{id}/record", get(get_record))
 }
 
@@ -321,6 +339,61 @@ async fn get_record(
     Path(id): Path<String>,
 ) -> Result<Json<Vec<RecordEntry>>, ApiError> {
     Ok(Json(record::read(&state, &who, &id).await?))
+}
+
+/// A chair cuts a named, immutable version of the text as it is now, with a change summary.
+#[utoipa::path(post, path = "/api/v1/documents/{id}/versions", params(("id" = String, Path)),
+    request_body = NewVersion,
+    responses((status = 201, body = VersionSummary), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn post_version(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(id): Path<String>,
+    ApiJson(v): ApiJson<NewVersion>,
+) -> Result<(StatusCode, Json<VersionSummary>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(versions::cut(&state, &who, &id, v).await?),
+    ))
+}
+
+/// The document's versions, oldest first.
+#[utoipa::path(get, path = "/api/v1/documents/{id}/versions", params(("id" = String, Path)),
+    responses((status = 200, body = [VersionSummary]), (status = 404, body = ErrorBody)))]
+async fn list_versions(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<VersionSummary>>, ApiError> {
+    Ok(Json(versions::list(&state, &who, &id).await?))
+}
+
+/// One version with its text.
+#[utoipa::path(get, path = "/api/v1/documents/{id}/versions/{name}",
+    params(("id" = String, Path), ("name" = String, Path)),
+    responses((status = 200, body = Version), (status = 404, body = ErrorBody)))]
+async fn get_version(
+    State(state): State<AppState>,
+    who: Principal,
+    Path((id, name)): Path<(String, String)>,
+) -> Result<Json<Version>, ApiError> {
+    Ok(Json(versions::get(&state, &who, &id, &name).await?))
+}
+
+/// Two versions (or a version and `current`, the text now) aligned paragraph by paragraph.
+#[utoipa::path(get, path = "/api/v1/documents/{id}/compare", params(("id" = String, Path), CompareQuery),
+    responses((status = 200, body = Comparison), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn get_comparison(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(id): Path<String>,
+    q: Result<Query<CompareQuery>, QueryRejection>,
+) -> Result<Json<Comparison>, ApiError> {
+    let Query(q) = q.map_err(|e| ApiError::Unprocessable(e.body_text()))?;
+    Ok(Json(
+        versions::compare(&state, &who, &id, &q.from, &q.to).await?,
+    ))
 }
 
 /// A comment or objection number from a path; anything else names nothing here.

@@ -19,6 +19,7 @@ pub mod relay;
 pub mod rooms;
 pub mod seed;
 pub mod store;
+pub mod versions;
 pub mod ws;
 
 use std::sync::Arc;

@@ -255,6 +255,9 @@ async fn the_openapi_document_describes_the_routes() {
         "/api/v1/documents/{id}/amendments/{amendment}/stance",
         "/api/v1/documents/{id}/phase",
         "/api/v1/documents/{id}/record",
+        "/api/v1/documents/{id}/versions",
+        "/api/v1/documents/{id}/versions/{name}",
+        "/api/v1/documents/{id}/compare",
     ] {
         assert!(spec["paths"][path].is_object(), "{path} missing");
     }

@@ -184,12 +184,17 @@ async fn fingerprint(w: &World) -> String {
             .fetch_all(store.pool_for_tests())
             .await
             .expect("amendment stances");
+    let versions: Vec<(String, String)> = sqlx::query_as("SELECT document_id, name FROM versions")
+        .fetch_all(store.pool_for_tests())
+        .await
+        .expect("versions");
     let phases: Vec<(String, String)> = sqlx::query_as("SELECT id, phase FROM documents")
         .fetch_all(store.pool_for_tests())
         .await
         .expect("phases");
     format!(
-        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+        versions,
         phases,
         amendments,
         amendment_stances,
@@ -418,6 +423,21 @@ fn routes(w: &World) -> Vec<Route> {
         r(
             Method::GET,
             format!("/api/v1/documents/{}/record", w.doc),
+            None,
+            Action::ReadDocument,
+        ),
+        r(
+            Method::POST,
+            format!("/api/v1/documents/{}/versions", w.doc),
+            Some(r#"{"name":"draft-00","summary":"First draft."}"#),
+            Action::RunConsultation,
+        ),
+        r(
+            Method::GET,
+            format!(
+                "/api/v1/documents/{}/compare?from=current&to=current",
+                w.doc
+            ),
             None,
             Action::ReadDocument,
         ),

@@ -34,6 +34,7 @@ macro_rules! choice {
 pub mod amendment;
 pub mod anchor;
 pub mod charts;
+pub mod compare;
 pub mod consensus;
 pub mod diff;
 pub mod document;

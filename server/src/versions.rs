@@ -1,0 +1,247 @@
+//! Versions: a chair cuts a named, immutable version of the text (its heads and its text then,
+//! with a change summary, written to the decision record); anyone who may read the document
+//! opens any version and compares any two, or a version with the text now.
+
+use app::{
+    api::{Comparison, NewVersion, Version, VersionSummary},
+    model::{compare, document::Outline, limits, policy::Action},
+};
+use sqlx::Row;
+
+use crate::{
+    auth::Principal,
+    documents,
+    error::ApiError,
+    feedback::required_text,
+    record,
+    store::{Store, StoreError},
+    AppState,
+};
+
+/// The name that stands for the text as it is now in a comparison.
+pub const CURRENT: &str = "current";
+
+/// Whether `name` may name a version: 1 to 40 lower-case letters, digits, `.` and `-`,
+/// starting with a letter or digit, and not [`CURRENT`].
+pub fn is_valid_name(name: &str) -> bool {
+    (1..=40).contains(&name.len())
+        && name != CURRENT
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+        && name.as_bytes()[0].is_ascii_alphanumeric()
+}
+
+impl Store {
+    /// Stores a version; `false` if the document has one of that name already.
+    async fn insert_version(
+        &self,
+        doc: &str,
+        v: &NewVersion,
+        heads: &[String],
+        outline: &Outline,
+        by: &str,
+        at: i64,
+    ) -> Result<bool, StoreError> {
+        let outline = serde_json::to_string(outline).unwrap_or_default();
+        let n = sqlx::query(
+            "INSERT INTO versions (document_id, name, summary, heads, outline, created_by, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(doc)
+        .bind(&v.name)
+        .bind(&v.summary)
+        .bind(heads.join(","))
+        .bind(outline)
+        .bind(by)
+        .bind(at)
+        .execute(self.writer())
+        .await?
+        .rows_affected();
+        Ok(n == 1)
+    }
+
+    async fn read_versions(
+        &self,
+        doc: &str,
+        name: Option<&str>,
+    ) -> Result<Vec<(VersionSummary, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT v.*, a.display_name FROM versions v JOIN accounts a ON a.id = v.created_by
+             WHERE v.document_id = ?1 AND (?2 IS NULL OR v.name = ?2) ORDER BY v.created_at, v.name",
+        )
+        .bind(doc)
+        .bind(name)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                (
+                    VersionSummary {
+                        name: r.get("name"),
+                        summary: r.get("summary"),
+                        heads: r
+                            .get::<String, _>("heads")
+                            .split(',')
+                            .filter(|h| !h.is_empty())
+                            .map(str::to_string)
+                            .collect(),
+                        by: r.get("display_name"),
+                        at: r.get("created_at"),
+                    },
+                    r.get("outline"),
+                )
+            })
+            .collect())
+    }
+}
+
+/// A chair cuts a version of the text as it is now.
+pub async fn cut(
+    state: &AppState,
+    who: &Principal,
+    doc: &str,
+    v: NewVersion,
+) -> Result<VersionSummary, ApiError> {
+    documents::require(state, who, doc, Action::RunConsultation).await?;
+    let me = who.signed_in()?;
+    let name = v.name.trim().to_string();
+    if !is_valid_name(&name) {
+        return Err(ApiError::Unprocessable(format!(
+            "'{}' cannot name a version: use 1 to 40 lower-case letters, digits, '.' and '-' (like draft-01 or final)",
+            name.chars().take(40).collect::<String>()
+        )));
+    }
+    let summary = required_text("the change summary", &v.summary, limits::MAX_REASON_CHARS)?;
+    let (outline, heads) = state.rooms.outline(doc).await?;
+    let v = NewVersion { name, summary };
+    let stored = state
+        .rooms
+        .store()
+        .insert_version(doc, &v, &heads, &outline, me, state.auth.now())
+        .await?;
+    if !stored {
+        return Err(ApiError::Conflict(format!(
+            "the document has a version '{}' already: versions never change",
+            v.name
+        )));
+    }
+    let entry = format!("Cut version {}", v.name);
+    record::append(
+        state,
+        doc,
+        record::actor(who),
+        "version",
+        &entry,
+        &v.summary,
+    )
+    .await?;
+    Ok(open(state, doc, &v.name).await?.about)
+}
+
+/// Every version of a document, oldest first.
+pub async fn list(
+    state: &AppState,
+    who: &Principal,
+    doc: &str,
+) -> Result<Vec<VersionSummary>, ApiError> {
+    documents::require(state, who, doc, Action::ReadDocument).await?;
+    Ok(state
+        .rooms
+        .store()
+        .read_versions(doc, None)
+        .await?
+        .into_iter()
+        .map(|(v, _)| v)
+        .collect())
+}
+
+async fn open(state: &AppState, doc: &str, name: &str) -> Result<Version, ApiError> {
+    let (about, outline) = state
+        .rooms
+        .store()
+        .read_versions(doc, Some(name))
+        .await?
+        .pop()
+        .ok_or_else(|| {
+            ApiError::NotFound(format!(
+                "the document has no version '{}'",
+                name.chars().take(40).collect::<String>()
+            ))
+        })?;
+    let outline: Outline = serde_json::from_str(&outline)
+        .map_err(|e| ApiError::Internal(format!("stored version {name}: {e}")))?;
+    Ok(Version {
+        about,
+        title: outline.title,
+        paragraphs: outline.paragraphs,
+    })
+}
+
+/// One version with its text.
+pub async fn get(
+    state: &AppState,
+    who: &Principal,
+    doc: &str,
+    name: &str,
+) -> Result<Version, ApiError> {
+    documents::require(state, who, doc, Action::ReadDocument).await?;
+    open(state, doc, name).await
+}
+
+/// The text of a version, or of the document now for [`CURRENT`].
+async fn text_of(state: &AppState, doc: &str, name: &str) -> Result<Outline, ApiError> {
+    if name == CURRENT {
+        return Ok(state.rooms.outline(doc).await?.0);
+    }
+    let v = open(state, doc, name).await?;
+    Ok(Outline {
+        title: v.title,
+        paragraphs: v.paragraphs,
+    })
+}
+
+/// Two versions (or a version and the text now) compared paragraph by paragraph.
+pub async fn compare(
+    state: &AppState,
+    who: &Principal,
+    doc: &str,
+    from: &str,
+    to: &str,
+) -> Result<Comparison, ApiError> {
+    documents::require(state, who, doc, Action::ReadDocument).await?;
+    let (old, new) = (
+        text_of(state, doc, from).await?,
+        text_of(state, doc, to).await?,
+    );
+    Ok(Comparison {
+        from: from.to_string(),
+        to: to.to_string(),
+        rows: compare::compare(&old, &new),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_valid_name;
+
+    #[test]
+    fn version_names_are_tame() {
+        for good in ["draft-00", "final", "v1.2", "0"] {
+            assert!(is_valid_name(good), "{good}");
+        }
+        for bad in [
+            "",
+            "current",
+            "Draft",
+            "-x",
+            "a b",
+            "é",
+            &"x".repeat(41),
+            "../x",
+        ] {
+            assert!(!is_valid_name(bad), "{bad}");
+        }
+    }
+}
