@@ -9,6 +9,7 @@ use crate::api::{
     InvitationCreated, Login, Me, MembershipView, NewAmendment, NewComment, ProfileUpdate,
     Register, Respond, Role, SetPhase, SetStance, Thread,
 };
+use crate::api::{Comparison, NewVersion, Version, VersionSummary};
 
 /// A write about amendments, as the pages' forms make them.
 #[derive(Clone, Debug)]
@@ -163,6 +164,30 @@ pub trait Backend: Send + Sync + 'static {
         headers: Headers,
         doc: String,
         phase: SetPhase,
+    ) -> BoxFuture<'_, Result<(), BackendError>>;
+    fn versions(
+        &self,
+        headers: Headers,
+        doc: String,
+    ) -> BoxFuture<'_, Result<Vec<VersionSummary>, BackendError>>;
+    fn version(
+        &self,
+        headers: Headers,
+        doc: String,
+        name: String,
+    ) -> BoxFuture<'_, Result<Version, BackendError>>;
+    fn compare(
+        &self,
+        headers: Headers,
+        doc: String,
+        from: String,
+        to: String,
+    ) -> BoxFuture<'_, Result<Comparison, BackendError>>;
+    fn cut_version(
+        &self,
+        headers: Headers,
+        doc: String,
+        version: NewVersion,
     ) -> BoxFuture<'_, Result<(), BackendError>>;
 }
 

@@ -30,6 +30,7 @@ use app::{
         DocumentDetail, DocumentFeedback, DocumentSummary, Group, GroupPage, InvitationCreated,
         Login, Me, MembershipView, ProfileUpdate, Register, Role, SetPhase, Thread,
     },
+    api::{Comparison, NewVersion, Version, VersionSummary},
     backend::{AmendmentWrite, Backend, BackendError, BackendHandle, BoxFuture, FeedbackWrite},
     ui::{shell, App},
 };
@@ -310,6 +311,51 @@ impl Backend for PageBackend {
     ) -> BoxFuture<'_, Result<(), BackendError>> {
         self.as_requester(h, move |s, who| async move {
             phases::set(s, &who, &doc, phase).await?;
+            Ok(())
+        })
+    }
+
+    fn versions(
+        &self,
+        h: Headers,
+        doc: String,
+    ) -> BoxFuture<'_, Result<Vec<VersionSummary>, BackendError>> {
+        self.as_requester(h, move |s, who| async move {
+            versions::list(s, &who, &doc).await
+        })
+    }
+
+    fn version(
+        &self,
+        h: Headers,
+        doc: String,
+        name: String,
+    ) -> BoxFuture<'_, Result<Version, BackendError>> {
+        self.as_requester(h, move |s, who| async move {
+            versions::get(s, &who, &doc, &name).await
+        })
+    }
+
+    fn compare(
+        &self,
+        h: Headers,
+        doc: String,
+        from: String,
+        to: String,
+    ) -> BoxFuture<'_, Result<Comparison, BackendError>> {
+        self.as_requester(h, move |s, who| async move {
+            versions::compare(s, &who, &doc, &from, &to).await
+        })
+    }
+
+    fn cut_version(
+        &self,
+        h: Headers,
+        doc: String,
+        version: NewVersion,
+    ) -> BoxFuture<'_, Result<(), BackendError>> {
+        self.as_requester(h, move |s, who| async move {
+            versions::cut(s, &who, &doc, version).await?;
             Ok(())
         })
     }

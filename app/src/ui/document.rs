@@ -232,6 +232,7 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
                             }}
                         </a>
                         <a class="button small" href=amendments_href>"Amendments"</a>
+                        <a class="button small" href=format!("/documents/{doc_id}/versions")>"Versions"</a>
                         <a class="button small" href=markdown_href download>"Download Markdown"</a>
                     </div>
                     <PhaseBanner doc=doc_id.clone() schedule=detail.schedule seconds_left=detail.seconds_left chair />

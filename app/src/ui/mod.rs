@@ -21,6 +21,7 @@ mod groups;
 #[cfg(feature = "hydrate")]
 mod live;
 mod phase;
+mod versions;
 
 pub use document::DocumentPage;
 
@@ -117,6 +118,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("documents"), ParamSegment("id"), StaticSegment("amendments"))
                         view=amendments::AmendmentsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("documents"), ParamSegment("id"), StaticSegment("versions"))
+                        view=versions::VersionsPage
                         ssr=SsrMode::Async
                     />
                 </Routes>

@@ -1,0 +1,281 @@
+//! The versions page, `/documents/{id}/versions`: every version cut so far; for chairs, the
+//! form that cuts the next one; any two versions (or a version and the text now) compared
+//! paragraph by paragraph, with moved, new and deleted paragraphs shown as such; and any
+//! version read on its own (`?v=draft-01`). Plain links and forms, so it reads without
+//! JavaScript.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::account::error_text;
+use super::feedback::format_time;
+use super::{get_document, NotFound};
+use crate::api::{
+    Aligned, Change, Comparison, DocumentDetail, Piece, Role, Version, VersionSummary,
+};
+
+#[server(prefix = "/_fn", endpoint = "get_versions")]
+pub async fn get_versions(doc: String) -> Result<Vec<VersionSummary>, ServerFnError> {
+    super::backend()?
+        .0
+        .versions(super::headers().await?, doc)
+        .await
+        .map_err(super::backend_error)
+}
+
+#[server(prefix = "/_fn", endpoint = "get_version")]
+pub async fn get_version(doc: String, name: String) -> Result<Version, ServerFnError> {
+    super::backend()?
+        .0
+        .version(super::headers().await?, doc, name)
+        .await
+        .map_err(super::backend_error)
+}
+
+#[server(prefix = "/_fn", endpoint = "get_comparison")]
+pub async fn get_comparison(
+    doc: String,
+    from: String,
+    to: String,
+) -> Result<Comparison, ServerFnError> {
+    super::backend()?
+        .0
+        .compare(super::headers().await?, doc, from, to)
+        .await
+        .map_err(super::backend_error)
+}
+
+#[server(prefix = "/_fn", endpoint = "cut_version")]
+pub async fn cut_version(doc: String, name: String, summary: String) -> Result<(), ServerFnError> {
+    super::backend()?
+        .0
+        .cut_version(
+            super::headers().await?,
+            doc.clone(),
+            crate::api::NewVersion { name, summary },
+        )
+        .await
+        .map_err(super::backend_error)?;
+    leptos_axum::redirect(&format!("/documents/{doc}/versions"));
+    Ok(())
+}
+
+/// The name the next version would take: `draft-00`, then one more than the highest
+/// `draft-NN` so far.
+fn next_name(versions: &[VersionSummary]) -> String {
+    let next = versions
+        .iter()
+        .filter_map(|v| v.name.strip_prefix("draft-")?.parse::<u32>().ok())
+        .max()
+        .map_or(0, |n| n + 1);
+    format!("draft-{next:02}")
+}
+
+#[component]
+pub fn VersionsPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let doc = Resource::new(id, get_document);
+    let cut = ServerAction::<CutVersion>::new();
+    let versions = Resource::new(
+        move || (id(), cut.version().get()),
+        |(d, _)| get_versions(d),
+    );
+    let asked = move || {
+        let q = query.read();
+        (q.get("from"), q.get("to"), q.get("v"))
+    };
+    let shown = Resource::new(
+        move || (id(), asked()),
+        |(d, (from, to, v))| async move {
+            match (from, to, v) {
+                (_, _, Some(v)) => get_version(d, v).await.map(Shown::Version).map(Some),
+                (Some(from), Some(to), _) => get_comparison(d, from, to)
+                    .await
+                    .map(Shown::Comparison)
+                    .map(Some),
+                _ => Ok(None),
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading the versions…"</p> }>
+            {move || Suspend::new(async move {
+                match (doc.await, versions.await) {
+                    (Ok(Some(detail)), Ok(list)) => {
+                        let shown = shown.await;
+                        view! { <VersionsView detail list shown cut /> }.into_any()
+                    }
+                    (Ok(None), _) => view! { <NotFound what="document".to_string() /> }.into_any(),
+                    (Err(e), _) | (_, Err(e)) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// What the page shows below the list: one version, or a comparison.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub enum Shown {
+    Version(Version),
+    Comparison(Comparison),
+}
+
+fn pieces(diff: Vec<Piece>) -> AnyView {
+    diff.into_iter()
+        .map(|p| match p {
+            Piece::Same(t) => t.into_any(),
+            Piece::Deleted(t) => view! { <del>{t}</del> }.into_any(),
+            Piece::Inserted(t) => view! { <ins>{t}</ins> }.into_any(),
+        })
+        .collect_view()
+        .into_any()
+}
+
+fn row_view(r: Aligned) -> AnyView {
+    let (label, class) = match r.change {
+        Change::Same => ("", "same"),
+        Change::Changed => ("changed", "changed"),
+        Change::New => ("new", "new"),
+        Change::Deleted => ("deleted", "deleted"),
+    };
+    let number = match (&r.old_number, &r.new_number) {
+        (Some(a), Some(b)) if a != b => format!("{a} → {b}"),
+        (_, Some(b)) => b.clone(),
+        (Some(a), None) => a.clone(),
+        (None, None) => String::new(),
+    };
+    let heading = r.kind == crate::api::ParagraphKind::Heading;
+    view! {
+        <div class=format!("cmp-row cmp-{class}") class:moved=r.moved class:heading=heading>
+            <span class="cmp-number">{number}</span>
+            <p class="cmp-text">{pieces(r.diff)}</p>
+            <span class="cmp-tags">
+                {(!label.is_empty()).then(|| view! { <span class=format!("badge change-{class}")>{label}</span> })}
+                {r.moved.then(|| view! { <span class="badge change-moved">"moved"</span> })}
+            </span>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn VersionsView(
+    detail: DocumentDetail,
+    list: Vec<VersionSummary>,
+    shown: Result<Option<Shown>, ServerFnError>,
+    cut: ServerAction<CutVersion>,
+) -> impl IntoView {
+    let doc = detail.id.clone();
+    let base = format!("/documents/{doc}/versions");
+    let chair = detail.your_role == Role::Chair;
+    let next = next_name(&list);
+    let names: Vec<String> = list.iter().map(|v| v.name.clone()).collect();
+    let last = names.last().cloned();
+    let options = move |selected: Option<String>| {
+        let mut all = names.clone();
+        all.push("current".into());
+        all.into_iter()
+            .map(|n| {
+                let label = if n == "current" {
+                    "the text now".to_string()
+                } else {
+                    n.clone()
+                };
+                let sel = selected.as_deref() == Some(n.as_str());
+                view! { <option value=n selected=sel>{label}</option> }
+            })
+            .collect_view()
+    };
+    let (from_default, to_default) = match &shown {
+        Ok(Some(Shown::Comparison(c))) => (Some(c.from.clone()), Some(c.to.clone())),
+        _ => (last.clone(), Some("current".to_string())),
+    };
+    let rows = list
+        .iter()
+        .map(|v| {
+            let href = format!("{base}?v={}", v.name);
+            view! {
+                <li class="version">
+                    <a href=href><strong>{v.name.clone()}</strong></a>
+                    <span class="muted small">{format!(" · {} · {}", v.by, format_time(v.at))}</span>
+                    <p class="small">{v.summary.clone()}</p>
+                </li>
+            }
+        })
+        .collect_view();
+    let cut_form = chair.then(|| {
+        let doc = doc.clone();
+        view! {
+            <details class="tool">
+                <summary>"Cut a version of the text as it is now"</summary>
+                <ActionForm action=cut attr:class="stack small-form">
+                    <input type="hidden" name="doc" value=doc.clone() />
+                    <label for="version-name">"Name"</label>
+                    <input id="version-name" name="name" value=next required maxlength="40" pattern="[a-z0-9][a-z0-9.\\-]*" />
+                    <label for="version-summary">"What changed since the last version"</label>
+                    <textarea id="version-summary" name="summary" rows="3" required maxlength="2000"></textarea>
+                    {move || error_text(cut.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                    <button type="submit" class="button small primary">"Cut version"</button>
+                </ActionForm>
+            </details>
+        }
+    });
+    let below = match shown {
+        Ok(Some(Shown::Comparison(c))) => {
+            let changes = c.rows.iter().filter(|r| r.change != Change::Same || r.moved).count();
+            view! {
+                <h2 class="subhead">{format!("From {} to {}", c.from, if c.to == "current" { "the text now".into() } else { c.to.clone() })}</h2>
+                <p class="muted small" role="status">{format!("{changes} of {} paragraphs changed, new, deleted or moved", c.rows.len())}</p>
+                <div class="comparison">{c.rows.into_iter().map(row_view).collect_view()}</div>
+            }
+            .into_any()
+        }
+        Ok(Some(Shown::Version(v))) => view! {
+            <h2 class="subhead">{format!("Version {}", v.about.name)}</h2>
+            <p class="muted small">{format!("Cut by {} on {}: {}", v.about.by, format_time(v.about.at), v.about.summary)}</p>
+            <article class="version-text">
+                <h3 class="doc-title">{v.title}</h3>
+                {v.paragraphs.into_iter().map(|p| {
+                    let heading = p.kind == crate::api::ParagraphKind::Heading;
+                    view! {
+                        <div class="cmp-row cmp-same" class:heading=heading>
+                            <span class="cmp-number">{p.number.unwrap_or_default()}</span>
+                            <p class="cmp-text">{p.text}</p>
+                        </div>
+                    }
+                }).collect_view()}
+            </article>
+        }
+        .into_any(),
+        Ok(None) => ().into_any(),
+        Err(e) => view! { <p class="error" role="alert">{error_text(Some(Err::<(), _>(e)))}</p> }.into_any(),
+    };
+    let title = detail.title.clone();
+    let doc_href = format!("/documents/{doc}");
+    view! {
+        <Title text=format!("Versions · {title}") />
+        <section class="page versions-page">
+            <p class="small"><a href=doc_href>{format!("← {title}")}</a></p>
+            <h1>"Versions"</h1>
+            {if list.is_empty() {
+                view! { <p class="muted">"No version has been cut yet."</p> }.into_any()
+            } else {
+                view! { <ol class="versions">{rows}</ol> }.into_any()
+            }}
+            {cut_form}
+            <form method="get" action=base.clone() class="filters">
+                <label class="small">"Compare"
+                    <select name="from">{options(from_default)}</select>
+                </label>
+                <label class="small">"with"
+                    <select name="to">{options(to_default)}</select>
+                </label>
+                <button type="submit" class="button small">"Compare"</button>
+            </form>
+            {below}
+        </section>
+    }
+}
