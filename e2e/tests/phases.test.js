@@ -1,4 +1,4 @@
-// Phases in the browser: a chair opens the consultation with a deadline from the document
+// Phases and versions in the browser: a chair opens the consultation with a deadline from the document
 // page; someone outside the group then comments; once the chair closes the document the
 // drafter's editor turns into the read view and the thread takes no more feedback.
 import assert from 'node:assert/strict';
@@ -15,7 +15,7 @@ async function moveTo(page, phase, deadline) {
   await page.getByRole('button', { name: 'Move the document' }).click();
 }
 
-test('a chair opens the consultation to everyone, then closes the document to every change', async () => {
+test('a chair opens the consultation to everyone, cuts a version the text then moves away from, and closes the document', async () => {
   const id = await env.server.sampleId();
   const chairCtx = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
   const chair = await chairCtx.newPage();
@@ -45,8 +45,26 @@ test('a chair opens the consultation to everyone, then closes the document to ev
   await out.getByRole('button', { name: 'Post comment' }).click();
   await out.getByRole('paragraph').filter({ hasText: 'Seen from the private sector.' }).waitFor();
 
-  // The chair closes the document: the drafter's editor gives way to the read view.
+  // The chair cuts a version; a drafter's later rewording shows in the comparison with it.
+  await chair.goto(`${env.server.url}/documents/${id}/versions`);
+  await chair.getByText('Cut a version of the text as it is now').click();
+  assert.equal(await chair.getByLabel('Name').inputValue(), 'draft-00');
+  await chair.getByLabel('What changed since the last version').fill('As opened for consultation.');
+  await chair.getByRole('button', { name: 'Cut version' }).click();
+  await chair.getByRole('link', { name: 'draft-00' }).waitFor();
   const drafter = await openEditor(env.browser, env.server, id, 'Dana');
+  const p4 = drafter.getByRole('textbox', { name: 'Paragraph 4', exact: true });
+  await p4.click();
+  await p4.press('Control+End');
+  await p4.pressSequentially(' Reworded in consultation.');
+  await chair.waitForTimeout(1000);
+  await chair.getByRole('button', { name: 'Compare' }).click();
+  await chair.getByText('1 of 21 paragraphs changed, new, deleted or moved').waitFor();
+  await chair.locator('.cmp-changed ins').filter({ hasText: 'Reworded in consultation.' }).waitFor();
+  await chair.goto(`${env.server.url}/documents/${id}`);
+  await chair.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+
+  // The chair closes the document: the drafter's editor gives way to the read view.
   await moveTo(chair, 'closed');
   await banner.getByText('The consultation is over; the text no longer changes.').waitFor();
   await drafter.reload();
@@ -58,6 +76,7 @@ test('a chair opens the consultation to everyone, then closes the document to ev
   const record = await env.server.api(`/api/v1/documents/${id}/record`);
   assert.deepEqual(record.map((e) => e.summary.split(' until ')[0]), [
     'Moved the document from drafting to public consultation',
+    'Cut version draft-00',
     'Closed the document',
   ]);
   for (const c of [chairCtx, outCtx, drafter.context()]) await c.close();
