@@ -7,7 +7,7 @@ use sqlx::Row;
 use crate::{
     auth::Principal,
     error::ApiError,
-    store::{Store, StoreError},
+    store::{split_heads, Store, StoreError},
     AppState,
 };
 
@@ -76,12 +76,7 @@ fn entry(r: &sqlx::sqlite::SqliteRow) -> Entry {
         kind: r.get("kind"),
         summary: r.get("summary"),
         reason: r.get("reason"),
-        heads: r
-            .get::<String, _>("heads")
-            .split(',')
-            .filter(|h| !h.is_empty())
-            .map(str::to_string)
-            .collect(),
+        heads: split_heads(&r.get::<String, _>("heads")),
         prev: r.get("prev"),
         hash: r.get("hash"),
     }

@@ -40,6 +40,15 @@ pub struct DocumentMeta {
     pub schedule: Schedule,
 }
 
+/// Heads stored as comma-separated hex, back as a list.
+pub fn split_heads(stored: &str) -> Vec<String> {
+    stored
+        .split(',')
+        .filter(|h| !h.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 /// The database: one connection that writes and a pool that reads.
 ///
 /// All writes go through the one writer connection, so they queue in the process (without

@@ -14,7 +14,7 @@ use crate::{
     error::ApiError,
     feedback::required_text,
     record,
-    store::{Store, StoreError},
+    store::{split_heads, Store, StoreError},
     AppState,
 };
 
@@ -81,12 +81,7 @@ impl Store {
                     VersionSummary {
                         name: r.get("name"),
                         summary: r.get("summary"),
-                        heads: r
-                            .get::<String, _>("heads")
-                            .split(',')
-                            .filter(|h| !h.is_empty())
-                            .map(str::to_string)
-                            .collect(),
+                        heads: split_heads(&r.get::<String, _>("heads")),
                         by: r.get("display_name"),
                         at: r.get("created_at"),
                     },

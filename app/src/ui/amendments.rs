@@ -236,7 +236,7 @@ fn status_label(s: AmendmentStatus) -> &'static str {
 }
 
 /// A word-level difference: deleted words struck through, inserted ones underlined.
-fn diff_view(pieces: Vec<Piece>) -> AnyView {
+pub(super) fn diff_view(pieces: Vec<Piece>) -> AnyView {
     pieces
         .into_iter()
         .map(|p| match p {

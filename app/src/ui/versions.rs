@@ -9,6 +9,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::account::error_text;
+use super::amendments::diff_view;
 use super::feedback::format_time;
 use super::{get_document, NotFound};
 use crate::api::{
@@ -123,17 +124,6 @@ pub enum Shown {
     Comparison(Comparison),
 }
 
-fn pieces(diff: Vec<Piece>) -> AnyView {
-    diff.into_iter()
-        .map(|p| match p {
-            Piece::Same(t) => t.into_any(),
-            Piece::Deleted(t) => view! { <del>{t}</del> }.into_any(),
-            Piece::Inserted(t) => view! { <ins>{t}</ins> }.into_any(),
-        })
-        .collect_view()
-        .into_any()
-}
-
 fn row_view(r: Aligned) -> AnyView {
     let (label, class) = match r.change {
         Change::Same => ("", "same"),
@@ -151,7 +141,7 @@ fn row_view(r: Aligned) -> AnyView {
     view! {
         <div class=format!("cmp-row cmp-{class}") class:moved=r.moved class:heading=heading>
             <span class="cmp-number">{number}</span>
-            <p class="cmp-text">{pieces(r.diff)}</p>
+            <p class="cmp-text">{diff_view(r.diff)}</p>
             <span class="cmp-tags">
                 {(!label.is_empty()).then(|| view! { <span class=format!("badge change-{class}")>{label}</span> })}
                 {r.moved.then(|| view! { <span class="badge change-moved">"moved"</span> })}
