@@ -12,9 +12,7 @@ use super::account::error_text;
 use super::amendments::diff_view;
 use super::feedback::format_time;
 use super::{get_document, NotFound};
-use crate::api::{
-    Aligned, Change, Comparison, DocumentDetail, Piece, Role, Version, VersionSummary,
-};
+use crate::api::{Aligned, Change, Comparison, DocumentDetail, Role, Version, VersionSummary};
 
 #[server(prefix = "/_fn", endpoint = "get_versions")]
 pub async fn get_versions(doc: String) -> Result<Vec<VersionSummary>, ServerFnError> {
