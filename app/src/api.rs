@@ -129,7 +129,12 @@ pub enum ServerFrame {
         /// may not edit. Changes by any other actor are refused.
         #[serde(default)]
         actor: Option<String>,
+        /// The document's phase: with the role, whether this connection may edit.
+        #[serde(default = "crate::model::phase::Phase::first")]
+        phase: crate::model::phase::Phase,
     },
+    /// The document moved to another phase.
+    Phase { phase: crate::model::phase::Phase },
     /// Someone joined, moved their caret or renamed themselves.
     Presence(PeerPresence),
     /// Someone left.
@@ -803,4 +808,16 @@ pub struct CompareQuery {
     pub from: String,
     /// A version's name, or `current`.
     pub to: String,
+}
+
+/// Query of `GET /api/v1/documents/{id}/export`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema, utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct ExportQuery {
+    /// `markdown`, `html` or `text`.
+    pub format: String,
+    /// A version's name; the text now when absent.
+    #[serde(default)]
+    pub version: Option<String>,
 }

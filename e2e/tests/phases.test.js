@@ -1,9 +1,10 @@
 // Phases and versions in the browser: a chair opens the consultation with a deadline from the document
-// page; someone outside the group then comments; once the chair closes the document the
-// drafter's editor turns into the read view and the thread takes no more feedback.
+// page; someone outside the group then comments; the chair cuts a version, compares it with a
+// drafter's later typing and reads its printable export; once the chair closes the document
+// the drafter's open editor turns into the read view and the thread takes no more feedback.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { DEMO_PASSWORD, openEditor, signIn, useServerAndBrowser } from './harness.js';
+import { DEMO_PASSWORD, eventually, openEditor, signIn, useServerAndBrowser } from './harness.js';
 
 const env = useServerAndBrowser(before, after);
 
@@ -61,15 +62,29 @@ test('a chair opens the consultation to everyone, cuts a version the text then m
   await chair.getByRole('button', { name: 'Compare' }).click();
   await chair.getByText('1 of 21 paragraphs changed, new, deleted or moved').waitFor();
   await chair.locator('.cmp-changed ins').filter({ hasText: 'Reworded in consultation.' }).waitFor();
+  // The printable HTML export of draft-00, read back by the browser itself.
+  const exported = await (await fetch(`${env.server.url}/api/v1/documents/${id}/export?format=html&version=draft-00`)).text();
+  const reader = await chairCtx.newPage();
+  await reader.setContent(exported);
+  assert.equal(await reader.locator('h1').textContent(), 'Draft recommendations on written outputs of the Forum');
+  const cut = await env.server.api(`/api/v1/documents/${id}/versions/draft-00`);
+  assert.equal(await reader.locator('main .p').count(), cut.paragraphs.filter((p) => p.kind !== 'heading').length);
+  assert.equal(await reader.locator('main h2').count(), cut.paragraphs.filter((p) => p.kind === 'heading').length);
+  assert.doesNotMatch(await reader.locator('main').textContent(), /Reworded in consultation/);
+  await reader.close();
   await chair.goto(`${env.server.url}/documents/${id}`);
   await chair.getByRole('status').filter({ hasText: 'Live' }).waitFor();
 
   // The chair closes the document: the drafter's editor gives way to the read view.
   await moveTo(chair, 'closed');
   await banner.getByText('The consultation is over; the text no longer changes.').waitFor();
-  await drafter.reload();
+  // Live, without a reload: the editor hears of the phase and stops offering to type.
+  await eventually(
+    async () => (await drafter.getByRole('textbox', { name: 'Paragraph 1', exact: true }).count()) === 0,
+    10000,
+    "the drafter's editor to close",
+  );
   await drafter.locator('.para-text').first().waitFor();
-  assert.equal(await drafter.getByRole('textbox', { name: 'Paragraph 1', exact: true }).count(), 0);
   await out.reload();
   await out.getByRole('paragraph').filter({ hasText: 'Seen from the private sector.' }).waitFor();
   assert.equal(await out.getByRole('button', { name: 'Post comment' }).count(), 0);

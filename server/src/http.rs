@@ -3,10 +3,10 @@
 use app::api::{
     AmendmentFilter, AmendmentView, AuditEntry, Comment, CompareQuery, Comparison, CreateDocument,
     CreateGroup, CreateInvitation, Created, Decide, DocumentDetail, DocumentFeedback,
-    DocumentSummary, EditComment, ErrorBody, Group, Hide, Invitation, InvitationCreated, Login, Me,
-    Member, NewAmendment, NewComment, NewVersion, ParagraphConsensus, ProfileUpdate, RecordEntry,
-    Register, Respond, Role, Schedule, SetPhase, SetRole, SetStance, Thread, Version,
-    VersionSummary,
+    DocumentSummary, EditComment, ErrorBody, ExportQuery, Group, Hide, Invitation,
+    InvitationCreated, Login, Me, Member, NewAmendment, NewComment, NewVersion, ParagraphConsensus,
+    ProfileUpdate, RecordEntry, Register, Respond, Role, Schedule, SetPhase, SetRole, SetStance,
+    Thread, Version, VersionSummary,
 };
 use app::model::policy::Action;
 use axum::{
@@ -74,7 +74,8 @@ use crate::{
         post_version,
         list_versions,
         get_version,
-        get_comparison
+        get_comparison,
+        get_export
     ),
     components(schemas(
         app::api::AmendedParagraph,
@@ -99,6 +100,7 @@ use crate::{
         app::api::Version,
         app::api::Comparison,
         app::api::CompareQuery,
+        app::api::ExportQuery,
         app::api::Aligned,
         app::api::Change,
         app::api::Anchor,
@@ -228,6 +230,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/documents/{id}/versions/{name}", get(get_version))
         .route("/api/v1/documents/{id}/compare", get(get_comparison))
+        .route("/api/v1/documents/{id}/export", get(get_export))
         .route("/api/v1/documents/{id}/record", get(get_record))
 }
 
@@ -394,6 +397,32 @@ async fn get_comparison(
     Ok(Json(
         versions::compare(&state, &who, &id, &q.from, &q.to).await?,
     ))
+}
+
+/// A version (or the text now) as Markdown, standalone printable HTML or RFC-style plain text,
+/// as a download.
+#[utoipa::path(get, path = "/api/v1/documents/{id}/export", params(("id" = String, Path), ExportQuery),
+    responses((status = 200, content_type = "text/html", body = String), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+async fn get_export(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(id): Path<String>,
+    q: Result<Query<ExportQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(q) = q.map_err(|e| ApiError::Unprocessable(e.body_text()))?;
+    let e = versions::export(&state, &who, &id, &q.format, q.version.as_deref()).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, e.content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", e.file_name),
+            ),
+        ],
+        e.body,
+    )
+        .into_response())
 }
 
 /// A comment or objection number from a path; anything else names nothing here.

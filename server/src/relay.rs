@@ -162,9 +162,12 @@ impl Room {
         }
     }
 
-    /// The document moved to `phase`: writers are checked against it from their next message.
-    pub fn set_phase(&mut self, phase: Phase) {
+    /// The document moved to `phase`: writers are checked against it from their next message,
+    /// and every connection is told (editors stop offering what the phase no longer allows).
+    pub fn set_phase(&mut self, phase: Phase) -> Outbox {
         self.phase = phase;
+        let frame = Frame::control(&ServerFrame::Phase { phase });
+        self.peers.keys().map(|to| (*to, frame.clone())).collect()
     }
 
     pub fn doc(&self) -> &Automerge {
@@ -198,6 +201,7 @@ impl Room {
                 name: presence.name.clone(),
                 peers: self.peers.values().map(|p| p.presence.clone()).collect(),
                 actor: info.actor.as_ref().map(|a| a.to_hex_string()),
+                phase: self.phase,
             }),
         ));
         let announce = Frame::control(&ServerFrame::Presence(presence.clone()));

@@ -243,7 +243,8 @@ impl Rooms {
             },
         );
         let mut room = Room::new(doc);
-        room.set_phase(phase);
+        // Nobody is connected yet: there is nobody to tell.
+        let _ = room.set_phase(phase);
         let task = RoomTask {
             id: doc_id.to_string(),
             room,
@@ -439,7 +440,7 @@ impl RoomTask {
                     outbox.extend(self.room.join(peer, info));
                 }
                 Input::Role { account, role } => outbox.extend(self.room.set_role(&account, role)),
-                Input::Phase(phase) => self.room.set_phase(phase),
+                Input::Phase(phase) => outbox.extend(self.room.set_phase(phase)),
                 Input::Sync { peer, bytes } => match self.room.receive_sync(peer, bytes) {
                     Ok(applied) => {
                         outline_changed |= applied.outline_changed;

@@ -4,7 +4,7 @@
 
 use app::{
     api::{Comparison, NewVersion, Version, VersionSummary},
-    model::{compare, document::Outline, limits, policy::Action},
+    model::{compare, document::Outline, export, limits, markdown, policy::Action, time},
 };
 use sqlx::Row;
 
@@ -214,6 +214,68 @@ pub async fn compare(
         from: from.to_string(),
         to: to.to_string(),
         rows: compare::compare(&old, &new),
+    })
+}
+
+/// An exported text: its media type, a file name and the body.
+pub struct Exported {
+    pub content_type: &'static str,
+    pub file_name: String,
+    pub body: String,
+}
+
+/// A version (or the text now) as Markdown, standalone HTML or RFC-style plain text.
+pub async fn export(
+    state: &AppState,
+    who: &Principal,
+    doc: &str,
+    format: &str,
+    version: Option<&str>,
+) -> Result<Exported, ApiError> {
+    let (meta, _) = documents::require(state, who, doc, Action::ReadDocument).await?;
+    let (ext, content_type) = match format {
+        "markdown" => ("md", "text/markdown; charset=utf-8"),
+        "html" => ("html", "text/html; charset=utf-8"),
+        "text" => ("txt", "text/plain; charset=utf-8"),
+        other => {
+            return Err(ApiError::Unprocessable(format!(
+                "'{}' is not an export format: use markdown, html or text",
+                other.chars().take(20).collect::<String>()
+            )))
+        }
+    };
+    let (outline, about) = match version.filter(|v| !v.is_empty() && *v != CURRENT) {
+        Some(name) => {
+            let v = open(state, doc, name).await?;
+            let about = export::About {
+                group: meta.group_name.clone(),
+                version: format!("Version {}", v.about.name),
+                date: time::format(v.about.at),
+            };
+            let outline = Outline {
+                title: v.title,
+                paragraphs: v.paragraphs,
+            };
+            (outline, about)
+        }
+        None => {
+            let about = export::About {
+                group: meta.group_name.clone(),
+                version: "Current text (not a version)".into(),
+                date: time::format(state.auth.now()),
+            };
+            (state.rooms.outline(doc).await?.0, about)
+        }
+    };
+    let body = match ext {
+        "md" => markdown::export(&outline),
+        "html" => export::html(&outline, &about),
+        _ => export::text(&outline, &about),
+    };
+    Ok(Exported {
+        content_type,
+        file_name: format!("{doc}-{}.{ext}", version.unwrap_or(CURRENT)),
+        body,
     })
 }
 

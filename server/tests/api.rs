@@ -258,6 +258,7 @@ async fn the_openapi_document_describes_the_routes() {
         "/api/v1/documents/{id}/versions",
         "/api/v1/documents/{id}/versions/{name}",
         "/api/v1/documents/{id}/compare",
+        "/api/v1/documents/{id}/export",
     ] {
         assert!(spec["paths"][path].is_object(), "{path} missing");
     }

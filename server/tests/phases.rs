@@ -297,6 +297,15 @@ async fn when_the_consultation_ends_an_open_connection_stops_a_drafters_typing()
             .expect("advance"),
         1
     );
+    // The connection hears of the new phase (its editor stops offering to type).
+    peer.settle(Duration::from_millis(300)).await;
+    assert!(
+        peer.controls.contains(&app::api::ServerFrame::Phase {
+            phase: Phase::LastCall
+        }),
+        "{:?}",
+        peer.controls
+    );
     document::splice(&mut peer.doc, &p, 0, 0, "Too late. ").expect("type");
     peer.send_sync().await;
     let message = peer.refused_with(ErrorCode::Forbidden).await;

@@ -155,3 +155,69 @@ async fn a_chair_cuts_versions_that_stay_as_cut_and_compare_paragraph_by_paragra
     let (_, list) = common::call_json(&app, Method::GET, &path("/versions"), None, None).await;
     assert_eq!(list.as_array().map(Vec::len), Some(2));
 }
+
+#[tokio::test]
+async fn a_version_exports_as_markdown_html_and_rfc_style_text() {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let fx = Fixture::start().await;
+    let app = accord_server::router(fx.server.state.clone());
+    let chair = common::session(&app, "chair@example.org").await;
+    let body = json!({ "name": "draft-00", "summary": "First." });
+    let path = format!("/api/v1/documents/{}", fx.doc);
+    let (status, _) = common::call_json(
+        &app,
+        Method::POST,
+        &format!("{path}/versions"),
+        Some(&chair),
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let get = |query: String| {
+        let app = app.clone();
+        async move {
+            let req = axum::http::Request::get(query)
+                .body(axum::body::Body::empty())
+                .expect("request");
+            let resp = app.oneshot(req).await.expect("response");
+            let status = resp.status();
+            let headers = resp.headers().clone();
+            let body = resp.into_body().collect().await.expect("body").to_bytes();
+            (status, headers, String::from_utf8_lossy(&body).into_owned())
+        }
+    };
+    let detail = fx.server.detail(&fx.doc).await;
+    let (status, headers, text) = get(format!("{path}/export?format=text&version=draft-00")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "text/plain; charset=utf-8");
+    assert!(headers["content-disposition"]
+        .to_str()
+        .expect("header")
+        .contains("draft-00.txt"));
+    assert!(text.lines().all(|l| l.chars().count() <= 72), "{text}");
+    assert!(
+        text.contains("\n   1.   The mandate of the Forum"),
+        "{text}"
+    );
+    let (_, headers, html) = get(format!("{path}/export?format=html&version=draft-00")).await;
+    assert_eq!(headers["content-type"], "text/html; charset=utf-8");
+    assert!(html.contains("Version draft-00"));
+    assert_eq!(
+        html.matches("<div class=\"p").count(),
+        detail
+            .paragraphs
+            .iter()
+            .filter(|p| p.kind != app::api::ParagraphKind::Heading)
+            .count()
+    );
+    let (_, _, md) = get(format!("{path}/export?format=markdown")).await;
+    assert!(md.starts_with(&format!("# {}", detail.title)));
+    let (status, _, body) = get(format!("{path}/export?format=pdf")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("not an export format"), "{body}");
+    let (status, _, _) = get(format!("{path}/export?format=html&version=draft-07")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = get(format!("{path}/export")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -38,6 +38,7 @@ pub mod compare;
 pub mod consensus;
 pub mod diff;
 pub mod document;
+pub mod export;
 pub mod limits;
 pub mod markdown;
 pub mod numbering;

@@ -15,6 +15,11 @@ choice!(
 );
 
 impl Phase {
+    /// Where every document starts.
+    pub fn first() -> Phase {
+        Phase::Drafting
+    }
+
     /// The phase that follows when this one's deadline passes.
     pub fn next(self) -> Option<Phase> {
         match self {

@@ -56,8 +56,10 @@ struct Session {
     backup_pending: bool,
     stopped: bool,
     focus: Option<(String, u32)>,
-    /// Whether the server says this connection may edit (its role, from the welcome frame).
-    may_edit: bool,
+    /// This connection's role and the document's phase, as the server last said: whether it
+    /// may edit.
+    role: Role,
+    phase: crate::model::phase::Phase,
     /// Whether the replica has everything the server had when it last told us its heads.
     synced: bool,
 }
@@ -131,7 +133,8 @@ pub fn start(doc_id: String, ui: EditorUi) {
         backup_pending: false,
         stopped: false,
         focus: None,
-        may_edit: false,
+        role: Role::Reader,
+        phase: crate::model::phase::Phase::Drafting,
         synced: false,
     };
     SESSION.with(|s| *s.borrow_mut() = Some(session));
@@ -274,7 +277,17 @@ impl Session {
     /// Paragraphs become editable once the server has said this connection may edit and the
     /// replica has caught up with it.
     fn update_editable(&self) {
-        let editable = self.may_edit && self.synced;
+        let standing = crate::model::policy::Standing {
+            signed_in: true,
+            admin: false,
+            role: self.role,
+        };
+        let may_edit = crate::model::policy::allows_in(
+            standing,
+            self.phase,
+            crate::model::policy::Action::EditText,
+        );
+        let editable = may_edit && self.synced;
         if self.ui.editable.get_untracked() != editable {
             self.ui.editable.set(editable);
         }
@@ -291,6 +304,7 @@ impl Session {
                 name,
                 role,
                 actor,
+                phase,
             } => {
                 // Changes are accepted only from the actor the server assigned; what was typed
                 // before is committed under the previous one (also this account's).
@@ -298,7 +312,7 @@ impl Session {
                 if let Some(actor) = actor.and_then(|hex| hex_bytes(&hex)) {
                     self.doc.set_actor(automerge::ActorId::from(actor));
                 }
-                self.may_edit = matches!(role, Role::Drafter | Role::Chair);
+                (self.role, self.phase) = (role, phase);
                 self.update_editable();
                 self.ui.me.set(Some(peer));
                 let mut all = peers;
@@ -318,7 +332,7 @@ impl Session {
             ServerFrame::Presence(p) => {
                 if Some(p.peer) == self.ui.me.get_untracked() {
                     // Our role changed while connected.
-                    self.may_edit = matches!(p.role, Role::Drafter | Role::Chair);
+                    self.role = p.role;
                     self.update_editable();
                 }
                 self.ui
@@ -327,6 +341,10 @@ impl Session {
                         Some(q) => *q = p,
                         None => peers.push(p),
                     })
+            }
+            ServerFrame::Phase { phase } => {
+                self.phase = phase;
+                self.update_editable();
             }
             ServerFrame::Left { peer } => self
                 .ui

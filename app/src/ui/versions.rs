@@ -185,11 +185,18 @@ fn VersionsView(
         .iter()
         .map(|v| {
             let href = format!("{base}?v={}", v.name);
+            let export = |format: &str| format!("/api/v1/documents/{doc}/export?format={format}&version={}", v.name);
             view! {
                 <li class="version">
                     <a href=href><strong>{v.name.clone()}</strong></a>
                     <span class="muted small">{format!(" · {} · {}", v.by, format_time(v.at))}</span>
                     <p class="small">{v.summary.clone()}</p>
+                    <p class="small exports" aria-label=format!("Download {}", v.name)>
+                        "Download: "
+                        <a href=export("html") download>"HTML (printable)"</a> " · "
+                        <a href=export("text") download>"Text"</a> " · "
+                        <a href=export("markdown") download>"Markdown"</a>
+                    </p>
                 </li>
             }
         })
