@@ -161,7 +161,7 @@ test('a reader sees the figures but is asked to sign in to comment', async () =>
   const context = await env.browser.newContext();
   const page = await context.newPage();
   await openThread(page, id, 6);
-  await page.getByText('Participants of this group comment and state stances.').waitFor();
+  await page.getByText(/^To comment and state a stance,/).waitFor();
   assert.equal(await page.getByRole('button', { name: 'Post comment' }).count(), 0);
   await page.getByRole('paragraph').filter({ hasText: 'Posted from a slow phone.' }).waitFor();
   await context.close();

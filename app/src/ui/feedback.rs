@@ -690,8 +690,8 @@ fn thread_body(
     } else {
         view! {
             <p class="notice small">
-                "Comments and stances are taken from those the document's phase admits. "
-                <a href=login>"Sign in"</a> " if you take part."
+                "To comment and state a stance, " <a href=login>"sign in"</a>
+                ". Who may take part depends on the document's phase, shown above the text."
             </p>
         }
         .into_any()
