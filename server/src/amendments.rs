@@ -14,7 +14,7 @@ use app::{
         amendment::{self, Amendment, AmendmentError, Edit, Fit, Inspection},
         consensus::{self, StanceFact},
         diff,
-        document::is_valid_paragraph_id,
+        document::{hex_heads, is_valid_paragraph_id},
         limits,
         policy::Action,
     },
@@ -78,11 +78,7 @@ struct Stored {
 }
 
 fn heads_text(heads: &[ChangeHash]) -> String {
-    heads
-        .iter()
-        .map(|h| h.to_string())
-        .collect::<Vec<_>>()
-        .join(",")
+    hex_heads(heads).join(",")
 }
 
 fn parse_heads(raw: &[String]) -> Result<Vec<ChangeHash>, ApiError> {
@@ -436,7 +432,7 @@ async fn views(
     let (heads, looked) = state
         .rooms
         .read(doc, move |d| {
-            let heads: Vec<String> = d.get_heads().iter().map(|h| h.to_string()).collect();
+            let heads = hex_heads(&d.get_heads());
             let at = heads.join(",");
             let looked = inputs
                 .iter()
@@ -485,7 +481,7 @@ async fn views(
                 proposer: s.proposer,
                 rationale: s.rationale,
                 status: s.status,
-                base: s.amendment.base.iter().map(|h| h.to_string()).collect(),
+                base: hex_heads(&s.amendment.base),
                 paragraphs: changed
                     .into_iter()
                     .map(|c| AmendedParagraph {

@@ -229,15 +229,8 @@ impl Principal {
         if policy::allows_in(standing, phase, action) {
             return Ok(standing);
         }
-        // Said as the phase's rule when the phase rules it out for everyone, or for this role.
-        if policy::need_in(phase, action) == policy::Need::Nobody
-            || policy::phase_forbids(standing, phase, action)
-        {
-            return Err(ApiError::Forbidden(format!(
-                "not while the document is in {}: {}",
-                phase.label().to_lowercase(),
-                phase.describe()
-            )));
+        if let Some(why) = policy::phase_refusal(standing, phase, action) {
+            return Err(ApiError::Forbidden(why));
         }
         if policy::needs_sign_in_in(standing, phase, action) {
             return Err(ApiError::Unauthorized("sign in first".into()));

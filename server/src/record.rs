@@ -91,15 +91,7 @@ pub async fn append(
     summary: &str,
     reason: &str,
 ) -> Result<Entry, ApiError> {
-    let heads = state
-        .rooms
-        .read(doc, |d| {
-            d.get_heads()
-                .iter()
-                .map(|h| h.to_string())
-                .collect::<Vec<_>>()
-        })
-        .await?;
+    let heads = state.rooms.heads(doc).await?;
     Ok(state
         .rooms
         .store()

@@ -248,17 +248,13 @@ impl Room {
         if !message.changes.is_empty()
             && !policy::allows_in(p.info.standing, self.phase, Action::EditText)
         {
-            let why = match policy::phase_forbids(p.info.standing, self.phase, Action::EditText) {
-                true => format!(
-                    "the document is in its {} phase: {}",
-                    self.phase.label().to_lowercase(),
-                    self.phase.describe()
-                ),
-                false => format!(
-                    "a {} may not change the text of this document",
-                    p.info.standing.role.as_str()
-                ),
-            };
+            let why = policy::phase_refusal(p.info.standing, self.phase, Action::EditText)
+                .unwrap_or_else(|| {
+                    format!(
+                        "a {} may not change the text of this document",
+                        p.info.standing.role.as_str()
+                    )
+                });
             return Err(Refusal::new(ErrorCode::Forbidden, why));
         }
         let actors = p.info.actors.clone();

@@ -290,9 +290,15 @@ impl Rooms {
     }
 
     /// The live outline and heads of a document.
+    /// A document's heads now, as hex.
+    pub async fn heads(&self, doc_id: &str) -> Result<Vec<String>, RoomError> {
+        self.read(doc_id, |doc| document::hex_heads(&doc.get_heads()))
+            .await
+    }
+
     pub async fn outline(&self, doc_id: &str) -> Result<(Outline, Vec<String>), RoomError> {
         self.read(doc_id, |doc| {
-            let heads = doc.get_heads().iter().map(|h| h.to_string()).collect();
+            let heads = document::hex_heads(&doc.get_heads());
             document::read(doc).map(|o| (o, heads))
         })
         .await?
@@ -486,13 +492,7 @@ impl RoomTask {
             self.fail_all();
             return false;
         }
-        let heads: Vec<String> = self
-            .room
-            .doc()
-            .get_heads()
-            .iter()
-            .map(|h| h.to_string())
-            .collect();
+        let heads = document::hex_heads(&self.room.doc().get_heads());
         for reply in merged {
             let _ = reply.send(Ok(heads.clone()));
         }

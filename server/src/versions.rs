@@ -244,7 +244,8 @@ pub async fn export(
             )))
         }
     };
-    let (outline, about) = match version.filter(|v| !v.is_empty() && *v != CURRENT) {
+    let version = version.filter(|v| !v.is_empty() && *v != CURRENT);
+    let (outline, about) = match version {
         Some(name) => {
             let v = open(state, doc, name).await?;
             let about = export::About {

@@ -167,6 +167,11 @@ pub fn is_valid_paragraph_id(id: &str) -> bool {
         && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
+/// Heads as hex, as the wire and the database carry them.
+pub fn hex_heads(heads: &[automerge::ChangeHash]) -> Vec<String> {
+    heads.iter().map(|h| h.to_string()).collect()
+}
+
 /// Writes the root of a new document: schema version, title and the given paragraphs.
 pub fn init<T: Transactable>(
     tx: &mut T,

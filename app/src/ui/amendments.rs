@@ -91,6 +91,17 @@ pub async fn get_amendments(
         .map_err(super::backend_error)
 }
 
+/// A paragraph's wording from a form field: emptied, it is deleted; else it reads `text`.
+#[cfg(any(feature = "ssr", test))]
+fn wording_edit(paragraph: String, text: &str) -> AmendmentEdit {
+    let text = text.replace("\r\n", "\n");
+    if text.trim().is_empty() {
+        AmendmentEdit::Delete { paragraph }
+    } else {
+        AmendmentEdit::Replace { paragraph, text }
+    }
+}
+
 /// The edits a proposal form asks for, in the order of `order` (the ids of the paragraphs it
 /// covers): a paragraph left empty is deleted, every other one takes its text (one left as it
 /// was changes nothing), and a paragraph written under one is inserted after it.
@@ -103,17 +114,7 @@ pub fn proposal_edits(
     let mut edits = Vec::new();
     for id in order.split(',').filter(|id| !id.is_empty()) {
         if let Some(text) = texts.get(id) {
-            let text = text.replace("\r\n", "\n");
-            edits.push(if text.trim().is_empty() {
-                AmendmentEdit::Delete {
-                    paragraph: id.to_string(),
-                }
-            } else {
-                AmendmentEdit::Replace {
-                    paragraph: id.to_string(),
-                    text,
-                }
-            });
+            edits.push(wording_edit(id.to_string(), text));
         }
         if let Some(text) = inserts.get(id).filter(|t| !t.trim().is_empty()) {
             edits.push(AmendmentEdit::Insert {
@@ -165,14 +166,7 @@ pub async fn decide_amendment(
         Some("modify") => {
             let edits = wording
                 .into_iter()
-                .map(|(paragraph, text)| {
-                    let text = text.replace("\r\n", "\n");
-                    if text.trim().is_empty() {
-                        AmendmentEdit::Delete { paragraph }
-                    } else {
-                        AmendmentEdit::Replace { paragraph, text }
-                    }
-                })
+                .map(|(paragraph, text)| wording_edit(paragraph, &text))
                 .collect();
             let base = heads_list(&wording_base);
             (Verdict::Accept, Some(Wording { base, edits }))

@@ -827,7 +827,7 @@ pub fn resolve(id: &str, first: &str, last: &str) -> Option<(u32, u32)> {
 pub fn heads() -> Option<Vec<String>> {
     with(|s| {
         s.synced
-            .then(|| s.doc.get_heads().iter().map(|h| h.to_string()).collect())
+            .then(|| crate::model::document::hex_heads(&s.doc.get_heads()))
     })
     .flatten()
 }
