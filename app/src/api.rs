@@ -616,6 +616,18 @@ impl AmendmentStatus {
     pub fn parse(key: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|s| s.key() == key)
     }
+
+    /// The words shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Open => "Open",
+            Self::Accepted => "Accepted",
+            Self::AcceptedWithModification => "Accepted with modification",
+            Self::Rejected => "Rejected",
+            Self::Withdrawn => "Withdrawn",
+            Self::Superseded => "Superseded",
+        }
+    }
 }
 
 /// What a chair decides on an amendment.
@@ -767,6 +779,49 @@ pub struct NewVersion {
     pub summary: String,
 }
 
+/// Body of `POST /api/v1/documents/{id}/endorsements`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Endorse {
+    /// The organisation endorsing through the signed-in person; absent or empty for oneself.
+    #[serde(default)]
+    pub on_behalf_of: Option<String>,
+}
+
+/// One endorsement of a closed document's final text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct Endorsement {
+    pub name: String,
+    pub affiliation: String,
+    pub on_behalf_of: Option<String>,
+    /// Unix seconds.
+    pub at: i64,
+}
+
+impl Endorsement {
+    /// How it is listed: "Ana Silva, on behalf of ISOC" or "Ana Silva (ISOC)".
+    pub fn line(&self) -> String {
+        match (&self.on_behalf_of, self.affiliation.is_empty()) {
+            (Some(org), _) => format!("{}, on behalf of {org}", self.name),
+            (None, false) => format!("{} ({}), personally", self.name, self.affiliation),
+            (None, true) => self.name.clone(),
+        }
+    }
+}
+
+/// The endorsements of a document and what the viewer may do: `GET …/endorsements`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct Endorsements {
+    /// Oldest first.
+    pub endorsements: Vec<Endorsement>,
+    pub you_may_endorse: bool,
+    /// The viewer's own endorsement, if any.
+    pub yours: Option<Endorsement>,
+}
+
 /// A version as listed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
@@ -815,9 +870,18 @@ pub struct CompareQuery {
 #[cfg_attr(feature = "ssr", derive(ToSchema, utoipa::IntoParams))]
 #[serde(deny_unknown_fields)]
 pub struct ExportQuery {
-    /// `markdown`, `html` or `text`.
+    /// `markdown`, `html`, `text` or `docx`.
     pub format: String,
-    /// A version's name; the text now when absent.
+    /// A version's name; the text now when absent (a chair's export: it is not published).
     #[serde(default)]
     pub version: Option<String>,
+}
+
+/// Query of `GET /api/v1/documents/{id}/report`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema, utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct ReportQuery {
+    /// `html` or `docx`.
+    pub format: String,
 }

@@ -3,10 +3,10 @@
 use app::api::{
     AmendmentFilter, AmendmentView, AuditEntry, Comment, CompareQuery, Comparison, CreateDocument,
     CreateGroup, CreateInvitation, Created, Decide, DocumentDetail, DocumentFeedback,
-    DocumentSummary, EditComment, ErrorBody, ExportQuery, Group, Hide, Invitation,
-    InvitationCreated, Login, Me, Member, NewAmendment, NewComment, NewVersion, ParagraphConsensus,
-    ProfileUpdate, RecordEntry, Register, Respond, Role, Schedule, SetPhase, SetRole, SetStance,
-    Thread, Version, VersionSummary,
+    DocumentSummary, EditComment, Endorse, Endorsements, ErrorBody, ExportQuery, Group, Hide,
+    Invitation, InvitationCreated, Login, Me, Member, NewAmendment, NewComment, NewVersion,
+    ParagraphConsensus, ProfileUpdate, RecordEntry, Register, ReportQuery, Respond, Role, Schedule,
+    SetPhase, SetRole, SetStance, Thread, Version, VersionSummary,
 };
 use app::model::policy::Action;
 use axum::{
@@ -21,11 +21,11 @@ use utoipa::OpenApi;
 use crate::{
     amendments,
     auth::Principal,
-    documents,
+    documents, endorsements,
     error::{ApiError, ApiJson},
     feedback,
     feedback_store::Target,
-    people, phases, record, versions, AppState,
+    people, phases, record, report, versions, AppState,
 };
 
 #[derive(OpenApi)]
@@ -75,7 +75,11 @@ use crate::{
         list_versions,
         get_version,
         get_comparison,
-        get_export
+        get_export,
+        get_report,
+        list_endorsements,
+        post_endorsement,
+        delete_endorsement
     ),
     components(schemas(
         app::api::AmendedParagraph,
@@ -101,6 +105,10 @@ use crate::{
         app::api::Comparison,
         app::api::CompareQuery,
         app::api::ExportQuery,
+        app::api::ReportQuery,
+        app::api::Endorse,
+        app::api::Endorsement,
+        app::api::Endorsements,
         app::api::Aligned,
         app::api::Change,
         app::api::Anchor,
@@ -231,6 +239,13 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/documents/{id}/versions/{name}", get(get_version))
         .route("/api/v1/documents/{id}/compare", get(get_comparison))
         .route("/api/v1/documents/{id}/export", get(get_export))
+        .route("/api/v1/documents/{id}/report", get(get_report))
+        .route(
+            "/api/v1/documents/{id}/endorsements",
+            get(list_endorsements)
+                .post(post_endorsement)
+                .delete(delete_endorsement),
+        )
         .route("/api/v1/documents/{id}/record", get(get_record))
 }
 
@@ -399,11 +414,11 @@ async fn get_comparison(
     ))
 }
 
-/// A version (or the text now) as Markdown, standalone printable HTML or RFC-style plain text,
-/// as a download.
+/// A version as Markdown, standalone printable HTML, RFC-style plain text or DOCX, as a
+/// download. Without a version: the text now, for a chair only.
 #[utoipa::path(get, path = "/api/v1/documents/{id}/export", params(("id" = String, Path), ExportQuery),
-    responses((status = 200, content_type = "text/html", body = String), (status = 404, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+    responses((status = 200, content_type = "text/html", body = String), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn get_export(
     State(state): State<AppState>,
     who: Principal,
@@ -411,8 +426,31 @@ async fn get_export(
     q: Result<Query<ExportQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(q) = q.map_err(|e| ApiError::Unprocessable(e.body_text()))?;
-    let e = versions::export(&state, &who, &id, &q.format, q.version.as_deref()).await?;
-    Ok((
+    Ok(download(
+        versions::export(&state, &who, &id, &q.format, q.version.as_deref()).await?,
+    ))
+}
+
+/// The consultation report (participation, every paragraph's support, comments, objections and
+/// amendments with their outcomes, versions, decision record) as standalone HTML or DOCX: a
+/// chair's at any time, everyone's once the document is closed.
+#[utoipa::path(get, path = "/api/v1/documents/{id}/report", params(("id" = String, Path), ReportQuery),
+    responses((status = 200, content_type = "text/html", body = String), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn get_report(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(id): Path<String>,
+    q: Result<Query<ReportQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(q) = q.map_err(|e| ApiError::Unprocessable(e.body_text()))?;
+    Ok(download(
+        report::export(&state, &who, &id, &q.format).await?,
+    ))
+}
+
+fn download(e: versions::Exported) -> Response {
+    (
         [
             (header::CONTENT_TYPE, e.content_type.to_string()),
             (
@@ -422,7 +460,47 @@ async fn get_export(
         ],
         e.body,
     )
-        .into_response())
+        .into_response()
+}
+
+/// Who endorsed the document's final text, and whether the viewer may.
+#[utoipa::path(get, path = "/api/v1/documents/{id}/endorsements", params(("id" = String, Path)),
+    responses((status = 200, body = Endorsements), (status = 404, body = ErrorBody)))]
+async fn list_endorsements(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(id): Path<String>,
+) -> Result<Json<Endorsements>, ApiError> {
+    Ok(Json(endorsements::list(&state, &who, &id).await?))
+}
+
+/// Endorse a closed document's final text, personally or on behalf of an organisation.
+#[utoipa::path(post, path = "/api/v1/documents/{id}/endorsements", params(("id" = String, Path)),
+    request_body = Endorse,
+    responses((status = 201, body = Endorsements), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn post_endorsement(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(id): Path<String>,
+    ApiJson(e): ApiJson<Endorse>,
+) -> Result<(StatusCode, Json<Endorsements>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(endorsements::endorse(&state, &who, &id, e).await?),
+    ))
+}
+
+/// Withdraw one's endorsement.
+#[utoipa::path(delete, path = "/api/v1/documents/{id}/endorsements", params(("id" = String, Path)),
+    responses((status = 200, body = Endorsements), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+async fn delete_endorsement(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(id): Path<String>,
+) -> Result<Json<Endorsements>, ApiError> {
+    Ok(Json(endorsements::withdraw(&state, &who, &id).await?))
 }
 
 /// A comment or objection number from a path; anything else names nothing here.

@@ -10,7 +10,7 @@ use sqlx::Row;
 
 use crate::{
     auth::Principal,
-    documents,
+    documents, docx, endorsements,
     error::ApiError,
     feedback::required_text,
     record,
@@ -221,10 +221,39 @@ pub async fn compare(
 pub struct Exported {
     pub content_type: &'static str,
     pub file_name: String,
-    pub body: String,
+    pub body: Vec<u8>,
 }
 
-/// A version (or the text now) as Markdown, standalone HTML or RFC-style plain text.
+/// The formats a text is exported in: name, file extension, media type.
+const FORMATS: [(&str, &str, &str); 4] = [
+    ("markdown", "md", "text/markdown; charset=utf-8"),
+    ("html", "html", "text/html; charset=utf-8"),
+    ("text", "txt", "text/plain; charset=utf-8"),
+    (
+        "docx",
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+];
+
+/// The extension and media type of an export format, or a 422 naming the formats there are.
+pub fn format_of(format: &str, allowed: &[&str]) -> Result<(&'static str, &'static str), ApiError> {
+    FORMATS
+        .iter()
+        .find(|(name, ..)| *name == format && allowed.contains(name))
+        .map(|(_, ext, mime)| (*ext, *mime))
+        .ok_or_else(|| {
+            ApiError::Unprocessable(format!(
+                "'{}' is not an export format here: use {}",
+                format.chars().take(20).collect::<String>(),
+                allowed.join(", ")
+            ))
+        })
+}
+
+/// A version as Markdown, standalone HTML, RFC-style plain text or DOCX; with the endorsements
+/// once there are any. The text between versions (`version` absent or [`CURRENT`]) is not
+/// published: only a chair exports it.
 pub async fn export(
     state: &AppState,
     who: &Principal,
@@ -232,19 +261,13 @@ pub async fn export(
     format: &str,
     version: Option<&str>,
 ) -> Result<Exported, ApiError> {
-    let (meta, _) = documents::require(state, who, doc, Action::ReadDocument).await?;
-    let (ext, content_type) = match format {
-        "markdown" => ("md", "text/markdown; charset=utf-8"),
-        "html" => ("html", "text/html; charset=utf-8"),
-        "text" => ("txt", "text/plain; charset=utf-8"),
-        other => {
-            return Err(ApiError::Unprocessable(format!(
-                "'{}' is not an export format: use markdown, html or text",
-                other.chars().take(20).collect::<String>()
-            )))
-        }
-    };
     let version = version.filter(|v| !v.is_empty() && *v != CURRENT);
+    let action = match version {
+        Some(_) => Action::ReadDocument,
+        None => Action::RunConsultation,
+    };
+    let (meta, _) = documents::require(state, who, doc, action).await?;
+    let (ext, content_type) = format_of(format, &["markdown", "html", "text", "docx"])?;
     let (outline, about) = match version {
         Some(name) => {
             let v = open(state, doc, name).await?;
@@ -268,10 +291,21 @@ pub async fn export(
             (state.rooms.outline(doc).await?.0, about)
         }
     };
+    let endorsed = endorsements::lines(state, doc).await?;
     let body = match ext {
-        "md" => markdown::export(&outline),
-        "html" => export::html(&outline, &about),
-        _ => export::text(&outline, &about),
+        "md" => {
+            let mut md = markdown::export(&outline);
+            if !endorsed.is_empty() {
+                md.push_str("\n## Endorsed by\n\n");
+                for e in &endorsed {
+                    md.push_str(&format!("- {e}\n"));
+                }
+            }
+            md.into_bytes()
+        }
+        "html" => export::html(&outline, &about, &endorsed).into_bytes(),
+        "txt" => export::text(&outline, &about, &endorsed).into_bytes(),
+        _ => docx::render(&outline.title, &export::blocks(&outline, &about, &endorsed))?,
     };
     Ok(Exported {
         content_type,

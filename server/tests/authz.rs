@@ -193,12 +193,13 @@ async fn fingerprint(w: &World) -> String {
         .await
         .expect("phases");
     format!(
-        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
         versions,
         phases,
         amendments,
         amendment_stances,
         store.feedback_facts(&w.doc, None).await.expect("facts"),
+        store.endorsements(&w.doc).await.expect("endorsements"),
         store
             .list_documents()
             .await
@@ -440,6 +441,24 @@ fn routes(w: &World) -> Vec<Route> {
             ),
             None,
             Action::ReadDocument,
+        ),
+        r(
+            Method::GET,
+            format!("/api/v1/documents/{}/export?format=docx", w.doc),
+            None,
+            Action::RunConsultation,
+        ),
+        r(
+            Method::GET,
+            format!("/api/v1/documents/{}/report?format=html", w.doc),
+            None,
+            Action::ReadReport,
+        ),
+        r(
+            Method::POST,
+            format!("/api/v1/documents/{}/endorsements", w.doc),
+            Some(r#"{"on_behalf_of":"An organisation"}"#),
+            Action::Endorse,
         ),
         r(
             Method::POST,

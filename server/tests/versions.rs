@@ -211,9 +211,20 @@ async fn a_version_exports_as_markdown_html_and_rfc_style_text() {
             .filter(|p| p.kind != app::api::ParagraphKind::Heading)
             .count()
     );
-    let (_, _, md) = get(format!("{path}/export?format=markdown")).await;
+    let (_, _, md) = get(format!("{path}/export?format=markdown&version=draft-00")).await;
     assert!(md.starts_with(&format!("# {}", detail.title)));
-    let (status, _, body) = get(format!("{path}/export?format=pdf")).await;
+    // The text between versions is not published: only a chair exports it.
+    let (status, _, _) = get(format!("{path}/export?format=markdown")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _, md) = common::call_raw(
+        &app,
+        &format!("{path}/export?format=markdown"),
+        Some(&chair),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&md).starts_with(&format!("# {}", detail.title)));
+    let (status, _, body) = get(format!("{path}/export?format=pdf&version=draft-00")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("not an export format"), "{body}");
     let (status, _, _) = get(format!("{path}/export?format=html&version=draft-07")).await;

@@ -16,42 +16,137 @@ pub struct About {
 }
 
 const PRINT_CSS: &str = "body{font-family:Georgia,'Times New Roman',serif;max-width:42rem;margin:2rem auto;padding:0 1rem;line-height:1.55;color:#1b1f24}\
-header{border-bottom:1px solid #ccd;margin-bottom:1.5rem}header p{margin:.2rem 0;color:#555;font-family:system-ui,sans-serif;font-size:.9rem}\
+.meta{margin:.2rem 0;color:#555;font-family:system-ui,sans-serif;font-size:.9rem}h1+.meta{border-bottom:1px solid #ccd;padding-bottom:1rem;margin-bottom:1.5rem}\
 h1{font-size:1.6rem;line-height:1.25}h2{font-size:1.15rem;margin:1.6rem 0 .6rem;font-family:system-ui,sans-serif}\
 .p{display:grid;grid-template-columns:3rem 1fr;gap:.4rem;margin:.6rem 0}.n{color:#555;text-align:right}.p p{margin:0;white-space:pre-wrap}\
-.sub{margin-left:2rem}@media print{body{margin:0;max-width:none}a{color:inherit}h2{break-after:avoid}.p{break-inside:avoid}}";
+.sub{margin-left:2rem}h3{font-size:1rem;margin:1.2rem 0 .4rem;font-family:system-ui,sans-serif}\
+table{border-collapse:collapse;margin:.6rem 0;font-family:system-ui,sans-serif;font-size:.9rem}th,td{border:1px solid #ccd;padding:.25rem .5rem;text-align:left;vertical-align:top}th{background:#f2f3f6}\
+@media print{body{margin:0;max-width:none}a{color:inherit}h2,h3{break-after:avoid}.p,tr{break-inside:avoid}}";
 
-/// A standalone HTML page: every piece of text escaped, the styles inline, fit to print.
-pub fn html(outline: &Outline, about: &About) -> String {
+/// One piece of a printable document, whatever it is printed to: the standalone HTML page here
+/// and DOCX in the server render the same blocks, so a text and its report read alike in both.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Block {
+    /// A line of small print above or below the title (group, version, date).
+    Meta(String),
+    Title(String),
+    /// A section heading (level 2) or a sub-section heading (level 3).
+    Heading {
+        level: u8,
+        text: String,
+    },
+    /// A paragraph of the text with its number hanging in front; `sub` ones are indented.
+    Numbered {
+        number: String,
+        text: String,
+        sub: bool,
+    },
+    Para(String),
+    /// An item of a bulleted list.
+    Item(String),
+    /// A table with a header row; every row has as many cells as the header.
+    Table {
+        head: Vec<String>,
+        rows: Vec<Vec<String>>,
+    },
+}
+
+/// The blocks of a text as published: header, then every paragraph, then who endorsed it.
+pub fn blocks(outline: &Outline, about: &About, endorsements: &[String]) -> Vec<Block> {
+    let mut out = vec![
+        Block::Meta(about.group.clone()),
+        Block::Title(outline.title.trim().to_string()),
+        Block::Meta(format!("{} · {}", about.version, about.date)),
+    ];
+    for p in &outline.paragraphs {
+        let text = p.text.trim().to_string();
+        let number = p.number.clone().unwrap_or_default();
+        out.push(match p.kind {
+            ParagraphKind::Heading => Block::Heading { level: 2, text },
+            ParagraphKind::Sub => Block::Numbered {
+                number,
+                text,
+                sub: true,
+            },
+            _ => Block::Numbered {
+                number,
+                text,
+                sub: false,
+            },
+        });
+    }
+    if !endorsements.is_empty() {
+        out.push(Block::Heading {
+            level: 2,
+            text: "Endorsed by".into(),
+        });
+        out.extend(endorsements.iter().cloned().map(Block::Item));
+    }
+    out
+}
+
+/// A standalone HTML page of `blocks`: every piece of text escaped, the styles inline, fit to
+/// print, nothing loaded from elsewhere.
+pub fn page(title: &str, blocks: &[Block]) -> String {
     let mut out = String::new();
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    out.push_str(&format!("<title>{}</title>\n", esc(outline.title.trim())));
+    out.push_str(&format!("<title>{}</title>\n", esc(title.trim())));
     out.push_str(&format!(
-        "<style>{PRINT_CSS}</style>\n</head>\n<body>\n<header>\n"
+        "<style>{PRINT_CSS}</style>\n</head>\n<body>\n<main>\n"
     ));
-    out.push_str(&format!("<p>{}</p>\n", esc(&about.group)));
-    out.push_str(&format!("<h1>{}</h1>\n", esc(outline.title.trim())));
-    out.push_str(&format!(
-        "<p>{} · {}</p>\n</header>\n<main>\n",
-        esc(&about.version),
-        esc(&about.date)
-    ));
-    for p in &outline.paragraphs {
-        let text = esc(p.text.trim());
-        let number = esc(p.number.as_deref().unwrap_or(""));
-        match p.kind {
-            ParagraphKind::Heading => out.push_str(&format!("<h2>{text}</h2>\n")),
-            ParagraphKind::Sub => out.push_str(&format!(
-                "<div class=\"p sub\"><span class=\"n\">{number}</span><p>{text}</p></div>\n"
-            )),
-            _ => out.push_str(&format!(
-                "<div class=\"p\"><span class=\"n\">{number}</span><p>{text}</p></div>\n"
-            )),
+    let mut in_list = false;
+    for b in blocks {
+        let item = matches!(b, Block::Item(_));
+        if in_list && !item {
+            out.push_str("</ul>\n");
         }
+        if item && !in_list {
+            out.push_str("<ul>\n");
+        }
+        in_list = item;
+        match b {
+            Block::Meta(t) => out.push_str(&format!("<p class=\"meta\">{}</p>\n", esc(t))),
+            Block::Title(t) => out.push_str(&format!("<h1>{}</h1>\n", esc(t))),
+            Block::Heading { level, text } => {
+                let h = (*level).clamp(2, 4);
+                out.push_str(&format!("<h{h}>{}</h{h}>\n", esc(text)))
+            }
+            Block::Numbered { number, text, sub } => out.push_str(&format!(
+                "<div class=\"p{}\"><span class=\"n\">{}</span><p>{}</p></div>\n",
+                if *sub { " sub" } else { "" },
+                esc(number),
+                esc(text)
+            )),
+            Block::Para(t) => out.push_str(&format!("<p>{}</p>\n", esc(t))),
+            Block::Item(t) => out.push_str(&format!("<li>{}</li>\n", esc(t))),
+            Block::Table { head, rows } => {
+                out.push_str("<table>\n<thead><tr>");
+                for h in head {
+                    out.push_str(&format!("<th>{}</th>", esc(h)));
+                }
+                out.push_str("</tr></thead>\n<tbody>\n");
+                for row in rows {
+                    out.push_str("<tr>");
+                    for cell in row {
+                        out.push_str(&format!("<td>{}</td>", esc(cell)));
+                    }
+                    out.push_str("</tr>\n");
+                }
+                out.push_str("</tbody>\n</table>\n");
+            }
+        }
+    }
+    if in_list {
+        out.push_str("</ul>\n");
     }
     out.push_str("</main>\n</body>\n</html>\n");
     out
+}
+
+/// A text as a standalone HTML page.
+pub fn html(outline: &Outline, about: &About, endorsements: &[String]) -> String {
+    page(&outline.title, &blocks(outline, about, endorsements))
 }
 
 /// Width of a line of plain text, as in an RFC.
@@ -84,7 +179,7 @@ fn wrap(first: &str, text: &str) -> String {
 
 /// Plain text: a header, the title, then every paragraph wrapped at 72 columns with its number
 /// hanging in front, headings set apart. Reads the same in any editor or terminal.
-pub fn text(outline: &Outline, about: &About) -> String {
+pub fn text(outline: &Outline, about: &About, endorsements: &[String]) -> String {
     let mut out = String::new();
     out.push_str(&format!(
         "{}\n{}\n{}\n\n",
@@ -118,6 +213,12 @@ pub fn text(outline: &Outline, about: &About) -> String {
             }
         }
         out.push('\n');
+    }
+    if !endorsements.is_empty() {
+        out.push_str("\nEndorsed by\n\n");
+        for e in endorsements {
+            out.push_str(&wrap("   - ", e));
+        }
     }
     out
 }
@@ -176,19 +277,22 @@ mod tests {
                     Closing words.
 
         "#]]
-        .assert_eq(&text(&o, &a));
-        assert!(text(&o, &a).lines().all(|l| l.chars().count() <= WIDTH));
+        .assert_eq(&text(&o, &a, &[]));
+        assert!(text(&o, &a, &[])
+            .lines()
+            .all(|l| l.chars().count() <= WIDTH));
     }
 
     #[test]
     fn html_is_standalone_and_escapes_every_text() {
         let (o, a) = sample();
-        let page = html(&o, &a);
+        let page = html(&o, &a, &["Ana <Org>".to_string()]);
         assert!(page.starts_with("<!DOCTYPE html>"));
         assert!(page.contains("<title>Outputs &lt;of&gt; the Forum</title>"));
         assert!(page.contains("<span class=\"n\">1(a)</span><p>first &amp; &lt;script&gt;alert(1)&lt;/script&gt;;</p>"));
         assert!(!page.contains("<script>"));
         assert!(page.contains("<h2>I. Background</h2>"));
+        assert!(page.contains("<h2>Endorsed by</h2>\n<ul>\n<li>Ana &lt;Org&gt;</li>\n</ul>"));
         assert!(page.contains("@media print"));
         assert!(!page.contains("http"), "nothing is loaded from elsewhere");
     }

@@ -47,6 +47,7 @@ pub mod phase;
 pub mod policy;
 pub mod profile;
 pub mod record;
+pub mod report;
 pub mod time;
 
 pub use document::{Outline, Paragraph, ParagraphKind};

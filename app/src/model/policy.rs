@@ -104,8 +104,15 @@ pub enum Action {
     ProposeAmendment,
     /// Accept, reject or supersede an amendment.
     DecideAmendment,
-    /// Move a document from phase to phase, cut versions.
+    /// Move a document from phase to phase, cut versions, export the text between versions,
+    /// download the archive.
     RunConsultation,
+    /// Read the consultation report: the chair's working view, everyone's once closed.
+    ReadReport,
+    /// Endorse a closed document's final text (or withdraw one's endorsement).
+    Endorse,
+    /// Restore a document from an archive into this installation.
+    RestoreArchive,
 }
 
 /// What an action needs.
@@ -140,6 +147,9 @@ pub const TABLE: &[(Action, Need)] = &[
     (Action::ProposeAmendment, Need::AtLeast(Role::Participant)),
     (Action::DecideAmendment, Need::AtLeast(Role::Chair)),
     (Action::RunConsultation, Need::AtLeast(Role::Chair)),
+    (Action::ReadReport, Need::AtLeast(Role::Chair)),
+    (Action::Endorse, Need::Nobody),
+    (Action::RestoreArchive, Need::Admin),
 ];
 
 /// How a document's phase changes [`TABLE`]: in the phase, the action needs this instead.
@@ -167,6 +177,8 @@ pub const PHASES: &[(Phase, Action, Need)] = &[
     (Phase::Closed, Action::StateStance, Need::Nobody),
     (Phase::Closed, Action::ProposeAmendment, Need::Nobody),
     (Phase::Closed, Action::DecideAmendment, Need::Nobody),
+    (Phase::Closed, Action::ReadReport, Need::Anyone),
+    (Phase::Closed, Action::Endorse, Need::SignedIn),
 ];
 
 /// What `action` needs, from [`TABLE`].

@@ -218,17 +218,6 @@ pub async fn amendment_stance(
     write(doc.clone(), back(&doc, paragraph.as_deref()), w).await
 }
 
-fn status_label(s: AmendmentStatus) -> &'static str {
-    match s {
-        AmendmentStatus::Open => "Open",
-        AmendmentStatus::Accepted => "Accepted",
-        AmendmentStatus::AcceptedWithModification => "Accepted with modification",
-        AmendmentStatus::Rejected => "Rejected",
-        AmendmentStatus::Withdrawn => "Withdrawn",
-        AmendmentStatus::Superseded => "Superseded",
-    }
-}
-
 /// A word-level difference: deleted words struck through, inserted ones underlined.
 pub(super) fn diff_view(pieces: Vec<Piece>) -> AnyView {
     pieces
@@ -652,7 +641,7 @@ fn amendment_card(a: AmendmentView, card: &Card) -> AnyView {
     let decision = a.decision.clone().map(|d| {
         view! {
             <p class="response small">
-                <strong>{status_label(a.status)}</strong> " — " {d.reason}
+                <strong>{a.status.label()}</strong> " — " {d.reason}
                 <span class="muted">{format!(" ({}, {})", d.by, format_time(d.at))}</span>
             </p>
         }
@@ -678,7 +667,7 @@ fn amendment_card(a: AmendmentView, card: &Card) -> AnyView {
             <header class="comment-head">
                 <strong>{format!("Amendment {id}")}</strong>
                 <span class="muted small">{format!("by {}", a.proposer)}</span>
-                <span class=format!("badge status-{}", a.status.key())>{status_label(a.status)}</span>
+                <span class=format!("badge status-{}", a.status.key())>{a.status.label()}</span>
                 <span class="muted small">{format_time(a.created_at)}</span>
             </header>
             {changes}
@@ -761,7 +750,7 @@ fn AmendmentList(
         .iter()
         .map(|s| {
             let selected = status.as_deref() == Some(s.key());
-            view! { <option value=s.key() selected=selected>{status_label(*s)}</option> }
+            view! { <option value=s.key() selected=selected>{s.label()}</option> }
         })
         .collect_view();
     let paragraph_options = detail
@@ -805,7 +794,7 @@ fn AmendmentList(
                                     .iter()
                                     .filter_map(|s| {
                                         let n = list.iter().filter(|a| a.status == *s).count();
-                                        (n > 0).then(|| format!("{n} {}", status_label(*s).to_lowercase()))
+                                        (n > 0).then(|| format!("{n} {}", s.label().to_lowercase()))
                                     })
                                     .collect::<Vec<_>>()
                                     .join(" · ");

@@ -336,3 +336,50 @@ pub async fn call_json(
         serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
     )
 }
+
+/// Sends a request (with `cookie` if any) and returns the status, the headers and the raw body.
+pub async fn call_raw(
+    app: &axum::Router,
+    path: &str,
+    cookie: Option<&str>,
+) -> (axum::http::StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let mut req = axum::http::Request::get(path)
+        .body(axum::body::Body::empty())
+        .expect("request");
+    if let Some(c) = cookie {
+        same_site(&mut req, c);
+    }
+    let resp = app.clone().oneshot(req).await.expect("response");
+    let (status, headers) = (resp.status(), resp.headers().clone());
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    (status, headers, bytes.to_vec())
+}
+
+/// What an independent reader (python-docx, Python's HTML parser: `e2e/read-export.py`) finds
+/// in an exported file: one JSON value per paragraph or table. `scripts/setup` installs it.
+pub fn read_export(kind: &str, bytes: &[u8]) -> Vec<serde_json::Value> {
+    let python = std::env::var("ACCORD_READER_PYTHON").unwrap_or_else(|_| {
+        format!(
+            "{}/.cache/accord/tools/py/bin/python",
+            std::env::var("HOME").unwrap_or_default()
+        )
+    });
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join(format!("export.{kind}"));
+    std::fs::write(&file, bytes).expect("write export");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../e2e/read-export.py");
+    let out = std::process::Command::new(&python)
+        .arg(script)
+        .arg(kind)
+        .arg(&file)
+        .output()
+        .unwrap_or_else(|e| panic!("{python} cannot run ({e}): ./scripts/setup installs it"));
+    assert!(
+        out.status.success(),
+        "the reader refused the {kind} file: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("reader output")
+}

@@ -1,0 +1,113 @@
+//! The consultation report, gathered from the feedback, the amendments, the versions and the
+//! decision record, and printed as standalone HTML or DOCX. A chair reads it at any time; once a
+//! document is closed it is everyone's record of what became of every comment.
+
+use std::collections::BTreeSet;
+
+use app::{
+    api::AmendmentFilter,
+    model::{
+        consensus,
+        export::{self, About},
+        policy::Action,
+        report::{self, ParagraphReport, Report},
+        time, Paragraph, ParagraphKind,
+    },
+};
+
+use crate::{
+    amendments,
+    auth::Principal,
+    documents, docx, endorsements,
+    error::ApiError,
+    feedback, record,
+    versions::{self, Exported},
+    AppState,
+};
+
+/// Everything the report says about `doc`, as `who` may see it.
+pub async fn gather(state: &AppState, who: &Principal, doc: &str) -> Result<Report, ApiError> {
+    let (meta, schedule) = documents::require(state, who, doc, Action::ReadReport).await?;
+    let (outline, _) = state.rooms.outline(doc).await?;
+    let facts = state.rooms.store().feedback_facts(doc, None).await?;
+    let (stances, comments) = &*facts;
+    let live: BTreeSet<&str> = outline.paragraphs.iter().map(|p| p.id.as_str()).collect();
+    let mut ids: Vec<&str> = outline.paragraphs.iter().map(|p| p.id.as_str()).collect();
+    let with_feedback: BTreeSet<&str> = stances
+        .iter()
+        .map(|s| s.paragraph.as_str())
+        .chain(comments.iter().map(|c| c.paragraph.as_str()))
+        .collect();
+    let deleted: Vec<&str> = with_feedback
+        .iter()
+        .copied()
+        .filter(|p| !live.contains(p))
+        .collect();
+    ids.extend(&deleted);
+    let figures = consensus::consensus(ids.iter().copied(), stances, comments);
+    let mut paragraphs = Vec::with_capacity(ids.len());
+    for (i, f) in figures.into_iter().enumerate() {
+        let (paragraph, is_deleted) = match outline.paragraphs.get(i) {
+            Some(p) => (p.clone(), false),
+            None => (
+                Paragraph {
+                    id: f.paragraph.clone(),
+                    kind: ParagraphKind::Plain,
+                    number: None,
+                    text: String::new(),
+                },
+                true,
+            ),
+        };
+        let (comments, objections) = if with_feedback.contains(paragraph.id.as_str()) {
+            let t = feedback::thread(state, who, doc, &paragraph.id).await?;
+            (t.comments, t.objections)
+        } else {
+            (vec![], vec![])
+        };
+        paragraphs.push(ParagraphReport {
+            paragraph,
+            deleted: is_deleted,
+            consensus: f,
+            comments,
+            objections,
+        });
+    }
+    Ok(Report {
+        title: outline.title.clone(),
+        about: About {
+            group: meta.group_name.clone(),
+            version: "Consultation report".into(),
+            date: format!("drawn up {}", time::format(state.auth.now())),
+        },
+        phase: schedule.phase.label().to_string(),
+        balance: consensus::balance(stances, comments),
+        paragraphs,
+        amendments: amendments::list(state, who, doc, AmendmentFilter::default()).await?,
+        versions: versions::list(state, who, doc).await?,
+        record: record::read(state, who, doc).await?,
+        endorsements: endorsements::lines(state, doc).await?,
+    })
+}
+
+/// The report as standalone HTML or DOCX.
+pub async fn export(
+    state: &AppState,
+    who: &Principal,
+    doc: &str,
+    format: &str,
+) -> Result<Exported, ApiError> {
+    let (ext, content_type) = versions::format_of(format, &["html", "docx"])?;
+    let report = gather(state, who, doc).await?;
+    let title = format!("Consultation report: {}", report.title.trim());
+    let blocks = report::blocks(&report);
+    let body = match ext {
+        "html" => export::page(&title, &blocks).into_bytes(),
+        _ => docx::render(&title, &blocks)?,
+    };
+    Ok(Exported {
+        content_type,
+        file_name: format!("{doc}-report.{ext}"),
+        body,
+    })
+}
