@@ -49,6 +49,9 @@ pub struct DocumentDetail {
     /// Seconds left before the deadline, when there is one.
     #[serde(default)]
     pub seconds_left: Option<i64>,
+    /// Who endorsed the final text (once closed), and whether the caller may.
+    #[serde(default)]
+    pub endorsements: Endorsements,
 }
 
 pub use crate::model::phase::{Phase, Schedule};

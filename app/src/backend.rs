@@ -9,7 +9,7 @@ use crate::api::{
     InvitationCreated, Login, Me, MembershipView, NewAmendment, NewComment, ProfileUpdate,
     Register, Respond, Role, SetPhase, SetStance, Thread,
 };
-use crate::api::{Comparison, NewVersion, Version, VersionSummary};
+use crate::api::{Comparison, Endorse, NewVersion, Version, VersionSummary};
 
 /// A write about amendments, as the pages' forms make them.
 #[derive(Clone, Debug)]
@@ -188,6 +188,13 @@ pub trait Backend: Send + Sync + 'static {
         headers: Headers,
         doc: String,
         version: NewVersion,
+    ) -> BoxFuture<'_, Result<(), BackendError>>;
+    /// Endorses the closed text (`Some`) or withdraws the caller's endorsement (`None`).
+    fn endorse(
+        &self,
+        headers: Headers,
+        doc: String,
+        endorse: Option<Endorse>,
     ) -> BoxFuture<'_, Result<(), BackendError>>;
 }
 

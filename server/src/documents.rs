@@ -163,6 +163,7 @@ pub async fn detail_for(
     d.schedule = schedule;
     d.signed_in = standing.signed_in;
     d.seconds_left = schedule.left(state.auth.now());
+    d.endorsements = crate::endorsements::list(state, who, id).await?;
     Ok(d)
 }
 
@@ -185,6 +186,7 @@ async fn detail_of(rooms: &Rooms, meta: DocumentMeta) -> Result<DocumentDetail, 
         signed_in: false,
         schedule: meta.schedule,
         seconds_left: None,
+        endorsements: Default::default(),
     })
 }
 

@@ -33,7 +33,7 @@ use app::{
         DocumentDetail, DocumentFeedback, DocumentSummary, Group, GroupPage, InvitationCreated,
         Login, Me, MembershipView, ProfileUpdate, Register, Role, SetPhase, Thread,
     },
-    api::{Comparison, NewVersion, Version, VersionSummary},
+    api::{Comparison, Endorse, NewVersion, Version, VersionSummary},
     backend::{AmendmentWrite, Backend, BackendError, BackendHandle, BoxFuture, FeedbackWrite},
     ui::{shell, App},
 };
@@ -359,6 +359,21 @@ impl Backend for PageBackend {
     ) -> BoxFuture<'_, Result<(), BackendError>> {
         self.as_requester(h, move |s, who| async move {
             versions::cut(s, &who, &doc, version).await?;
+            Ok(())
+        })
+    }
+
+    fn endorse(
+        &self,
+        h: Headers,
+        doc: String,
+        endorse: Option<Endorse>,
+    ) -> BoxFuture<'_, Result<(), BackendError>> {
+        self.as_requester(h, move |s, who| async move {
+            match endorse {
+                Some(e) => endorsements::endorse(s, &who, &doc, e).await?,
+                None => endorsements::withdraw(s, &who, &doc).await?,
+            };
             Ok(())
         })
     }

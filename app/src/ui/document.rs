@@ -12,10 +12,10 @@ use leptos_router::hooks::use_params_map;
 use std::collections::HashMap;
 
 use super::feedback::{get_feedback, FeedbackBadge, ThreadPanel};
-use super::phase::PhaseBanner;
+use super::phase::{Outcome, PhaseBanner};
 use super::{get_document, NotFound};
 use crate::api::{
-    Anchor, DocumentDetail, DocumentFeedback, ParagraphConsensus, PeerPresence, Role,
+    Anchor, DocumentDetail, DocumentFeedback, ParagraphConsensus, PeerPresence, Phase, Role,
 };
 use crate::model::{anchor::marked_runs, ParagraphKind};
 
@@ -236,6 +236,9 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
                         <a class="button small" href=markdown_href download>"Download Markdown"</a>
                     </div>
                     <PhaseBanner doc=doc_id.clone() schedule=detail.schedule seconds_left=detail.seconds_left chair />
+                    {(detail.schedule.phase == Phase::Closed).then(|| view! {
+                        <Outcome doc=doc_id.clone() endorsements=detail.endorsements.clone() signed_in=detail.signed_in />
+                    })}
                 </header>
                 {notice}
                 <div class="paragraphs">

@@ -1,11 +1,12 @@
 //! The phase banner on a document: where the consultation stands, the time left and what the
 //! phase allows; for chairs, the form that moves the document on (a plain post, so it works
-//! without JavaScript).
+//! without JavaScript). Once closed, the published outcome: the final text's downloads, the
+//! report, and who endorsed the text.
 
 use leptos::prelude::*;
 
 use super::account::error_text;
-use crate::api::{Phase, Schedule};
+use crate::api::{Endorse, Endorsements, Phase, Schedule};
 use crate::model::{phase::time_left, time};
 
 /// A chair moves the document to `phase`; `deadline` is a `datetime-local` value read as UTC.
@@ -43,6 +44,81 @@ pub async fn set_phase(
         .map_err(super::backend_error)?;
     leptos_axum::redirect(&format!("/documents/{doc}"));
     Ok(())
+}
+
+/// The signed-in person endorses the closed text (on behalf of `on_behalf_of` when not empty),
+/// or withdraws their endorsement.
+#[server(prefix = "/_fn", endpoint = "endorse_text")]
+pub async fn endorse_text(
+    doc: String,
+    #[server(default)] on_behalf_of: String,
+    #[server(default)] withdraw: String,
+) -> Result<(), ServerFnError> {
+    let endorse = withdraw.is_empty().then(|| Endorse {
+        on_behalf_of: Some(on_behalf_of).filter(|o| !o.trim().is_empty()),
+    });
+    super::backend()?
+        .0
+        .endorse(super::headers().await?, doc.clone(), endorse)
+        .await
+        .map_err(super::backend_error)?;
+    leptos_axum::redirect(&format!("/documents/{doc}"));
+    Ok(())
+}
+
+/// A closed document's outcome: where to read it and who endorsed it.
+#[component]
+pub fn Outcome(doc: String, endorsements: Endorsements, signed_in: bool) -> impl IntoView {
+    let action = ServerAction::<EndorseText>::new();
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if matches!(action.value().get(), Some(Ok(()))) {
+            let _ = window().location().reload();
+        }
+    });
+    let api = format!("/api/v1/documents/{doc}");
+    let report = move |format: &str| format!("{api}/report?format={format}");
+    let versions = format!("/documents/{doc}/versions");
+    let count = endorsements.endorsements.len();
+    let list = endorsements
+        .endorsements
+        .iter()
+        .map(|e| view! { <li>{e.line()}</li> })
+        .collect_view();
+    let form = match (endorsements.yours.map(|e| e.line()), endorsements.you_may_endorse) {
+        (Some(mine), _) => Some(view! {
+            <ActionForm action attr:class="inline-form">
+                <input type="hidden" name="doc" value=doc.clone() />
+                <input type="hidden" name="withdraw" value="yes" />
+                <span class="small">{format!("You endorsed this text: {mine}. ")}</span>
+                <button type="submit" class="button small">"Withdraw my endorsement"</button>
+            </ActionForm>
+        }.into_any()),
+        (None, true) => Some(view! {
+            <ActionForm action attr:class="stack small-form endorse-form">
+                <input type="hidden" name="doc" value=doc.clone() />
+                <label for="endorse-org">"On behalf of (leave empty to endorse personally)"</label>
+                <input id="endorse-org" name="on_behalf_of" maxlength="200" placeholder="Organisation" />
+                {move || error_text(action.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                <button type="submit" class="button small primary">"Endorse the final text"</button>
+            </ActionForm>
+        }.into_any()),
+        (None, false) => (!signed_in).then(|| view! {
+            <p class="small muted"><a href="/login">"Sign in"</a>" to endorse the final text."</p>
+        }.into_any()),
+    };
+    view! {
+        <section class="outcome" aria-label="Outcome">
+            <p class="small">
+                "The consultation is over. Read the "
+                <a href=report("html")>"consultation report"</a>" ("<a href=report("docx") download>"Word"</a>"), "
+                "and download the final text from "<a href=versions>"its versions"</a>"."
+            </p>
+            <h2 class="subhead">{format!("Endorsed by {count} {}", if count == 1 { "person or organisation" } else { "people and organisations" })}</h2>
+            {(count > 0).then(|| view! { <ul class="endorsements">{list}</ul> })}
+            {form}
+        </section>
+    }
 }
 
 #[component]

@@ -195,6 +195,7 @@ fn VersionsView(
                         "Download: "
                         <a href=export("html") download>"HTML (printable)"</a> " · "
                         <a href=export("text") download>"Text"</a> " · "
+                        <a href=export("docx") download>"Word (DOCX)"</a> " · "
                         <a href=export("markdown") download>"Markdown"</a>
                     </p>
                 </li>
@@ -248,6 +249,31 @@ fn VersionsView(
         Ok(None) => ().into_any(),
         Err(e) => view! { <p class="error" role="alert">{error_text(Some(Err::<(), _>(e)))}</p> }.into_any(),
     };
+    let closed = detail.schedule.phase == crate::api::Phase::Closed;
+    let reports = (chair || closed).then(|| {
+        let api = format!("/api/v1/documents/{doc}");
+        let now = |format: &str| format!("{api}/export?format={format}");
+        let report = |format: &str| format!("{api}/report?format={format}");
+        view! {
+            <div class="tool-links small">
+                <p aria-label="Consultation report">
+                    <strong>"Consultation report"</strong>
+                    " (participation, every comment and amendment with its outcome, the decision record): "
+                    <a href=report("html")>"HTML"</a> " · "
+                    <a href=report("docx") download>"Word (DOCX)"</a>
+                </p>
+                {chair.then(|| view! {
+                    <p aria-label="The text now">
+                        <strong>"The text now"</strong>" (not a version; only chairs export it): "
+                        <a href=now("html") download>"HTML"</a> " · "
+                        <a href=now("text") download>"Text"</a> " · "
+                        <a href=now("docx") download>"Word (DOCX)"</a> " · "
+                        <a href=now("markdown") download>"Markdown"</a>
+                    </p>
+                })}
+            </div>
+        }
+    });
     let title = detail.title.clone();
     let doc_href = format!("/documents/{doc}");
     view! {
@@ -261,6 +287,7 @@ fn VersionsView(
                 view! { <ol class="versions">{rows}</ol> }.into_any()
             }}
             {cut_form}
+            {reports}
             <form method="get" action=base.clone() class="filters">
                 <label class="small">"Compare"
                     <select name="from">{options(from_default)}</select>
