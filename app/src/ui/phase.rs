@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use super::account::error_text;
-use crate::api::{Endorse, Endorsements, Phase, Schedule};
+use crate::api::{Endorsements, Phase, Schedule};
 use crate::model::{phase::time_left, time};
 
 /// A chair moves the document to `phase`; `deadline` is a `datetime-local` value read as UTC.
@@ -54,7 +54,7 @@ pub async fn endorse_text(
     #[server(default)] on_behalf_of: String,
     #[server(default)] withdraw: String,
 ) -> Result<(), ServerFnError> {
-    let endorse = withdraw.is_empty().then(|| Endorse {
+    let endorse = withdraw.is_empty().then(|| crate::api::Endorse {
         on_behalf_of: Some(on_behalf_of).filter(|o| !o.trim().is_empty()),
     });
     super::backend()?
