@@ -1,16 +1,16 @@
 //! The JSON API under `/api/v1`, its OpenAPI description, and the sync WebSocket's handshake.
 
 use app::api::{
-    AmendmentFilter, AmendmentView, AuditEntry, Comment, CompareQuery, Comparison, CreateDocument,
-    CreateGroup, CreateInvitation, Created, Decide, DocumentDetail, DocumentFeedback,
-    DocumentSummary, EditComment, Endorse, Endorsements, ErrorBody, ExportQuery, Group, Hide,
-    Invitation, InvitationCreated, Login, Me, Member, NewAmendment, NewComment, NewVersion,
-    ParagraphConsensus, ProfileUpdate, RecordEntry, Register, ReportQuery, Respond, Role, Schedule,
-    SetPhase, SetRole, SetStance, Thread, Version, VersionSummary,
+    AmendmentFilter, AmendmentView, Archive, AuditEntry, Comment, CompareQuery, Comparison,
+    CreateDocument, CreateGroup, CreateInvitation, Created, Decide, DocumentDetail,
+    DocumentFeedback, DocumentSummary, EditComment, Endorse, Endorsements, ErrorBody, ExportQuery,
+    Group, Hide, Invitation, InvitationCreated, Login, Me, Member, NewAmendment, NewComment,
+    NewVersion, ParagraphConsensus, ProfileUpdate, RecordEntry, Register, ReportQuery, Respond,
+    Role, Schedule, SetPhase, SetRole, SetStance, Thread, Version, VersionSummary,
 };
-use app::model::policy::Action;
+use app::model::{limits, policy::Action};
 use axum::{
-    extract::{rejection::QueryRejection, Path, Query, State, WebSocketUpgrade},
+    extract::{rejection::QueryRejection, DefaultBodyLimit, Path, Query, State, WebSocketUpgrade},
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     routing::{delete, get, post, put},
@@ -19,7 +19,7 @@ use axum::{
 use utoipa::OpenApi;
 
 use crate::{
-    amendments,
+    amendments, archive,
     auth::Principal,
     documents, endorsements,
     error::{ApiError, ApiJson},
@@ -77,6 +77,8 @@ use crate::{
         get_comparison,
         get_export,
         get_report,
+        get_archive,
+        post_archive,
         list_endorsements,
         post_endorsement,
         delete_endorsement
@@ -106,6 +108,9 @@ use crate::{
         app::api::CompareQuery,
         app::api::ExportQuery,
         app::api::ReportQuery,
+        app::api::Archive,
+        app::api::ArchivedGroup,
+        app::api::ArchivedAccount,
         app::api::Endorse,
         app::api::Endorsement,
         app::api::Endorsements,
@@ -240,6 +245,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/documents/{id}/compare", get(get_comparison))
         .route("/api/v1/documents/{id}/export", get(get_export))
         .route("/api/v1/documents/{id}/report", get(get_report))
+        .route("/api/v1/documents/{id}/archive", get(get_archive))
+        .route(
+            "/api/v1/archives",
+            post(post_archive).layer(DefaultBodyLimit::max(limits::MAX_ARCHIVE_BYTES)),
+        )
         .route(
             "/api/v1/documents/{id}/endorsements",
             get(list_endorsements)
@@ -461,6 +471,44 @@ fn download(e: versions::Exported) -> Response {
         e.body,
     )
         .into_response()
+}
+
+/// A chair's complete archive of a document: the automerge document and every stored row of its
+/// feedback, amendments, versions, record and endorsements, as one JSON file.
+#[utoipa::path(get, path = "/api/v1/documents/{id}/archive", params(("id" = String, Path)),
+    responses((status = 200, body = Archive), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+async fn get_archive(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let a = archive::download(&state, &who, &id).await?;
+    let name = format!("{id}-archive.json");
+    Ok((
+        [(
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        )],
+        Json(a),
+    )
+        .into_response())
+}
+
+/// An admin restores an archive into this installation: checked whole first, then written in
+/// one transaction, so a corrupt or incompatible archive leaves nothing behind.
+#[utoipa::path(post, path = "/api/v1/archives", request_body = Archive,
+    responses((status = 201, body = Created), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn post_archive(
+    State(state): State<AppState>,
+    who: Principal,
+    ApiJson(a): ApiJson<Archive>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(archive::restore(&state, &who, a).await?),
+    ))
 }
 
 /// Who endorsed the document's final text, and whether the viewer may.

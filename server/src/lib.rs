@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod amendments;
+pub mod archive;
 pub mod auth;
 pub mod documents;
 pub mod docx;

@@ -259,6 +259,10 @@ async fn the_openapi_document_describes_the_routes() {
         "/api/v1/documents/{id}/versions/{name}",
         "/api/v1/documents/{id}/compare",
         "/api/v1/documents/{id}/export",
+        "/api/v1/documents/{id}/report",
+        "/api/v1/documents/{id}/archive",
+        "/api/v1/documents/{id}/endorsements",
+        "/api/v1/archives",
     ] {
         assert!(spec["paths"][path].is_object(), "{path} missing");
     }

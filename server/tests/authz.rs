@@ -450,6 +450,12 @@ fn routes(w: &World) -> Vec<Route> {
         ),
         r(
             Method::GET,
+            format!("/api/v1/documents/{}/archive", w.doc),
+            None,
+            Action::RunConsultation,
+        ),
+        r(
+            Method::GET,
             format!("/api/v1/documents/{}/report?format=html", w.doc),
             None,
             Action::ReadReport,

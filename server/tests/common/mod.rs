@@ -2,6 +2,8 @@
 //! minimal automerge client speaking the sync protocol over a real WebSocket.
 #![allow(dead_code)]
 
+pub mod consultation;
+
 use std::{net::SocketAddr, path::Path, time::Duration};
 
 use accord_server::{router, seed, store::Store, AppState};

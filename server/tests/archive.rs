@@ -1,0 +1,340 @@
+//! Archives: a whole consultation downloaded by its chair and restored by the admin of a fresh
+//! installation exactly (text, heads, figures, record, versions, amendments, endorsements);
+//! corrupt, altered or incompatible archives refused in words with nothing half-imported.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::consultation::consultation;
+use serde_json::{json, Value};
+
+/// What must be the same after a restore, as anyone reads it through the API.
+async fn observed(app: &axum::Router, doc: &str) -> Vec<Value> {
+    let mut out = Vec::new();
+    for tail in [
+        "",
+        "/feedback",
+        "/record",
+        "/versions",
+        "/endorsements",
+        "/compare?from=final&to=current",
+    ] {
+        let (status, mut body) = common::call_json(
+            app,
+            Method::GET,
+            &format!("/api/v1/documents/{doc}{tail}"),
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{tail}: {body}");
+        if tail.is_empty() {
+            // The listing time is the installation's own.
+            body["updated_at"] = Value::Null;
+        }
+        out.push(body);
+    }
+    // Comments and objections, with their numbers (the installation's own) left out.
+    let paragraph = out[0]["paragraphs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|p| p["kind"] == "numbered")
+        .and_then(|p| p["id"].as_str())
+        .unwrap_or_default()
+        .to_string();
+    let (_, mut thread) = common::call_json(
+        app,
+        Method::GET,
+        &format!("/api/v1/documents/{doc}/paragraphs/{paragraph}/feedback"),
+        None,
+        None,
+    )
+    .await;
+    for list in ["comments", "objections"] {
+        for item in thread[list].as_array_mut().into_iter().flatten() {
+            item["id"] = Value::Null;
+            item["parent"] = Value::Null;
+        }
+    }
+    assert!(thread["comments"].as_array().is_some_and(|c| !c.is_empty()));
+    out.push(thread);
+    let (_, amendments) = common::call_json(
+        app,
+        Method::GET,
+        &format!("/api/v1/documents/{doc}/amendments"),
+        None,
+        None,
+    )
+    .await;
+    // Amendment numbers are the installation's own; everything else carries over.
+    out.extend(
+        amendments
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|mut a| {
+                a["id"] = Value::Null;
+                a
+            }),
+    );
+    out
+}
+
+async fn counts(state: &accord_server::AppState) -> Vec<i64> {
+    let mut out = Vec::new();
+    for table in [
+        "documents",
+        "accounts",
+        "groups",
+        "comments",
+        "stance_history",
+        "amendments",
+        "amendment_stance_history",
+        "decision_record",
+        "versions",
+        "endorsements",
+        "document_snapshots",
+        "memberships",
+    ] {
+        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(state.rooms.store().pool_for_tests())
+            .await
+            .expect("count");
+        out.push(n);
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_restored_archive_is_the_same_consultation_in_a_fresh_installation() {
+    let c = consultation().await;
+    let (chair, participant) = (c.chair.clone(), c.participant.clone());
+    c.ok(
+        Method::POST,
+        "/endorsements",
+        &participant,
+        json!({ "on_behalf_of": "ISOC" }),
+    )
+    .await;
+    let before = observed(&c.app, &c.fx.doc).await;
+
+    let (status, archive) = c
+        .call(Method::GET, "/archive", &participant, Value::Null)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{archive}");
+    let archive = c.ok(Method::GET, "/archive", &chair, Value::Null).await;
+    assert_eq!(archive["format"], "accord-archive");
+    assert!(archive["accounts"].as_array().is_some_and(|a| a.len() >= 2));
+    let text = archive.to_string();
+    assert!(
+        !text.contains("password") && !text.contains("@example.org"),
+        "no logins, no secrets"
+    );
+
+    // A fresh installation: its own demo document and comments, so numbers collide.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fresh = common::Server::start(dir.path()).await;
+    let app = accord_server::router(fresh.state.clone());
+    let admin = common::session(&app, "admin@example.org").await;
+    let chair_there = common::session(&app, "chair@example.org").await;
+    let (status, body) = common::call_json(
+        &app,
+        Method::POST,
+        "/api/v1/archives",
+        Some(&chair_there),
+        Some(archive.clone()),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "only an admin restores: {body}"
+    );
+    let (status, body) = common::call_json(
+        &app,
+        Method::POST,
+        "/api/v1/archives",
+        Some(&admin),
+        Some(archive.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let doc = c.fx.doc.clone();
+    assert_eq!(body["id"], json!(doc));
+    assert_eq!(observed(&app, &doc).await, before);
+
+    // Restoring it again would make two of one document.
+    let (status, body) = common::call_json(
+        &app,
+        Method::POST,
+        "/api/v1/archives",
+        Some(&admin),
+        Some(archive.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+
+    // The restored record still verifies.
+    let (_, record) = common::call_json(
+        &app,
+        Method::GET,
+        &format!("/api/v1/documents/{doc}/record"),
+        None,
+        None,
+    )
+    .await;
+    let entries: Vec<app::model::record::Entry> = serde_json::from_value(record).expect("record");
+    assert!(app::model::record::verify(&entries).is_ok());
+}
+
+#[tokio::test]
+async fn a_bad_archive_is_refused_in_words_and_nothing_is_imported() {
+    let c = consultation().await;
+    let archive = c
+        .ok(Method::GET, "/archive", &c.chair.clone(), Value::Null)
+        .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fresh = common::Server::start(dir.path()).await;
+    let app = accord_server::router(fresh.state.clone());
+    let admin = common::session(&app, "admin@example.org").await;
+    let before = counts(&fresh.state).await;
+
+    let with = |f: &dyn Fn(&mut Value)| {
+        let mut a = archive.clone();
+        // Under a free id, so that only the fault is refused.
+        for t in a["tables"].as_array_mut().expect("tables") {
+            for row in t[1].as_array_mut().expect("rows") {
+                for key in ["id", "document_id"] {
+                    if row.get(key) == Some(&json!(c.fx.doc)) {
+                        row[key] = json!("elsewhere");
+                    }
+                }
+            }
+        }
+        f(&mut a);
+        a
+    };
+    let table = |a: &mut Value, name: &str| -> usize {
+        a["tables"]
+            .as_array()
+            .expect("tables")
+            .iter()
+            .position(|t| t[0] == name)
+            .expect("table")
+    };
+    let cases: Vec<(&str, Value, &str)> = vec![
+        (
+            "another format",
+            with(&|a| a["format"] = json!("zip")),
+            "not an Accord archive",
+        ),
+        (
+            "a later version",
+            with(&|a| a["version"] = json!(2)),
+            "format version 2",
+        ),
+        (
+            "bytes that are not base64",
+            with(&|a| a["automerge"] = json!("%%%")),
+            "not base64",
+        ),
+        (
+            "corrupt automerge bytes",
+            with(&|a| a["automerge"] = json!("AAECAwQF")),
+            "corrupt",
+        ),
+        (
+            "heads that do not match",
+            with(&|a| a["heads"] = json!(["00"])),
+            "heads",
+        ),
+        (
+            "an unknown table",
+            with(&|a| {
+                a["tables"]
+                    .as_array_mut()
+                    .expect("t")
+                    .push(json!(["sessions", []]))
+            }),
+            "does not know",
+        ),
+        (
+            "an unknown column",
+            with(&|a| {
+                let i = table(a, "comments");
+                a["tables"][i][1][0]["karma"] = json!(1);
+            }),
+            "karma",
+        ),
+        (
+            "a value of the wrong type",
+            with(&|a| {
+                let i = table(a, "comments");
+                a["tables"][i][1][0]["created_at"] = json!("yesterday");
+            }),
+            "does not fit",
+        ),
+        (
+            "a stance no one can take",
+            with(&|a| {
+                let i = table(a, "stance_history");
+                a["tables"][i][1][0]["stance"] = json!("maybe");
+            }),
+            "do not fit",
+        ),
+        (
+            "an altered record",
+            with(&|a| {
+                let i = table(a, "decision_record");
+                a["tables"][i][1][0]["reason"] = json!("Rewritten.");
+            }),
+            "altered",
+        ),
+        (
+            "a reply to a missing comment",
+            with(&|a| {
+                let i = table(a, "comment_edits");
+                let _ = i;
+                let j = table(a, "responses");
+                a["tables"][j][1][0]["comment_id"] = json!(999_999);
+            }),
+            "lacks",
+        ),
+    ];
+    for (what, bad, says) in cases {
+        let (status, body) = common::call_json(
+            &app,
+            Method::POST,
+            "/api/v1/archives",
+            Some(&admin),
+            Some(bad),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{what}: {body}");
+        let error = body["error"].as_str().unwrap_or_default();
+        assert!(
+            error.contains(says) && error.contains("nothing was imported"),
+            "{what}: {error}"
+        );
+        assert_eq!(
+            counts(&fresh.state).await,
+            before,
+            "{what} left something behind"
+        );
+    }
+    let (status, _) = common::call_json(
+        &app,
+        Method::POST,
+        "/api/v1/archives",
+        Some(&admin),
+        Some(json!({ "format": "accord-archive" })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) =
+        common::call_json(&app, Method::POST, "/api/v1/archives", None, Some(archive)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(counts(&fresh.state).await, before);
+}
