@@ -825,6 +825,24 @@ pub struct Endorsements {
     pub yours: Option<Endorsement>,
 }
 
+pub use crate::model::compare::Step;
+
+/// One paragraph through the versions, and what shaped it: `GET
+/// /api/v1/documents/{id}/paragraphs/{paragraph}/history`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct ParagraphHistory {
+    pub paragraph: String,
+    /// Every version it was in (and the one that deleted it), then the text now; oldest first.
+    pub steps: Vec<Step>,
+    /// The amendments that changed or would have changed it, with their outcomes.
+    pub amendments: Vec<AmendmentView>,
+    /// The comments on it a chair responded to, with the response.
+    pub answered: Vec<Comment>,
+    /// The objections to it a chair responded to.
+    pub objections: Vec<Objection>,
+}
+
 /// What the archive format is called in every archive.
 pub const ARCHIVE_FORMAT: &str = "accord-archive";
 /// The archive format version this build writes and reads.

@@ -9,7 +9,7 @@ use crate::api::{
     InvitationCreated, Login, Me, MembershipView, NewAmendment, NewComment, ProfileUpdate,
     Register, Respond, Role, SetPhase, SetStance, Thread,
 };
-use crate::api::{Comparison, Endorse, NewVersion, Version, VersionSummary};
+use crate::api::{Comparison, Endorse, NewVersion, ParagraphHistory, Version, VersionSummary};
 
 /// A write about amendments, as the pages' forms make them.
 #[derive(Clone, Debug)]
@@ -189,6 +189,12 @@ pub trait Backend: Send + Sync + 'static {
         doc: String,
         version: NewVersion,
     ) -> BoxFuture<'_, Result<(), BackendError>>;
+    fn paragraph_history(
+        &self,
+        headers: Headers,
+        doc: String,
+        paragraph: String,
+    ) -> BoxFuture<'_, Result<ParagraphHistory, BackendError>>;
     /// Endorses the closed text (`Some`) or withdraws the caller's endorsement (`None`).
     fn endorse(
         &self,

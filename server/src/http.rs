@@ -5,8 +5,9 @@ use app::api::{
     CreateDocument, CreateGroup, CreateInvitation, Created, Decide, DocumentDetail,
     DocumentFeedback, DocumentSummary, EditComment, Endorse, Endorsements, ErrorBody, ExportQuery,
     Group, Hide, Invitation, InvitationCreated, Login, Me, Member, NewAmendment, NewComment,
-    NewVersion, ParagraphConsensus, ProfileUpdate, RecordEntry, Register, ReportQuery, Respond,
-    Role, Schedule, SetPhase, SetRole, SetStance, Thread, Version, VersionSummary,
+    NewVersion, ParagraphConsensus, ParagraphHistory, ProfileUpdate, RecordEntry, Register,
+    ReportQuery, Respond, Role, Schedule, SetPhase, SetRole, SetStance, Thread, Version,
+    VersionSummary,
 };
 use app::model::{limits, policy::Action};
 use axum::{
@@ -77,6 +78,7 @@ use crate::{
         get_comparison,
         get_export,
         get_report,
+        get_history,
         get_archive,
         post_archive,
         list_endorsements,
@@ -108,6 +110,8 @@ use crate::{
         app::api::CompareQuery,
         app::api::ExportQuery,
         app::api::ReportQuery,
+        app::api::ParagraphHistory,
+        app::api::Step,
         app::api::Archive,
         app::api::ArchivedGroup,
         app::api::ArchivedAccount,
@@ -245,6 +249,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/documents/{id}/compare", get(get_comparison))
         .route("/api/v1/documents/{id}/export", get(get_export))
         .route("/api/v1/documents/{id}/report", get(get_report))
+        .route(
+            "/api/v1/documents/{id}/paragraphs/{paragraph}/history",
+            get(get_history),
+        )
         .route("/api/v1/documents/{id}/archive", get(get_archive))
         .route(
             "/api/v1/archives",
@@ -471,6 +479,21 @@ fn download(e: versions::Exported) -> Response {
         e.body,
     )
         .into_response()
+}
+
+/// One paragraph through every version and the text now: new, changed, the same or deleted,
+/// word by word; with the amendments that touched it and the chair's responses about it.
+#[utoipa::path(get, path = "/api/v1/documents/{id}/paragraphs/{paragraph}/history",
+    params(("id" = String, Path), ("paragraph" = String, Path)),
+    responses((status = 200, body = ParagraphHistory), (status = 404, body = ErrorBody)))]
+async fn get_history(
+    State(state): State<AppState>,
+    who: Principal,
+    Path((id, paragraph)): Path<(String, String)>,
+) -> Result<Json<ParagraphHistory>, ApiError> {
+    Ok(Json(
+        versions::history(&state, &who, &id, &paragraph).await?,
+    ))
 }
 
 /// A chair's complete archive of a document: the automerge document and every stored row of its

@@ -34,7 +34,7 @@ use app::{
         DocumentDetail, DocumentFeedback, DocumentSummary, Group, GroupPage, InvitationCreated,
         Login, Me, MembershipView, ProfileUpdate, Register, Role, SetPhase, Thread,
     },
-    api::{Comparison, Endorse, NewVersion, Version, VersionSummary},
+    api::{Comparison, Endorse, NewVersion, ParagraphHistory, Version, VersionSummary},
     backend::{AmendmentWrite, Backend, BackendError, BackendHandle, BoxFuture, FeedbackWrite},
     ui::{shell, App},
 };
@@ -361,6 +361,17 @@ impl Backend for PageBackend {
         self.as_requester(h, move |s, who| async move {
             versions::cut(s, &who, &doc, version).await?;
             Ok(())
+        })
+    }
+
+    fn paragraph_history(
+        &self,
+        h: Headers,
+        doc: String,
+        paragraph: String,
+    ) -> BoxFuture<'_, Result<ParagraphHistory, BackendError>> {
+        self.as_requester(h, move |s, who| async move {
+            versions::history(s, &who, &doc, &paragraph).await
         })
     }
 

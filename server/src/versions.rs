@@ -3,7 +3,7 @@
 //! opens any version and compares any two, or a version with the text now.
 
 use app::{
-    api::{Comparison, NewVersion, Version, VersionSummary},
+    api::{AmendmentFilter, Comparison, NewVersion, ParagraphHistory, Version, VersionSummary},
     model::{compare, document::Outline, export, limits, markdown, policy::Action, time},
 };
 use sqlx::Row;
@@ -214,6 +214,49 @@ pub async fn compare(
         from: from.to_string(),
         to: to.to_string(),
         rows: compare::compare(&old, &new),
+    })
+}
+
+/// One paragraph through every version and the text now, with the amendments that touched it
+/// and the chair's responses to what was said about it.
+pub async fn history(
+    state: &AppState,
+    who: &Principal,
+    doc: &str,
+    paragraph: &str,
+) -> Result<ParagraphHistory, ApiError> {
+    // The thread checks the reader and the paragraph (deleted ones stay readable).
+    let thread = crate::feedback::thread(state, who, doc, paragraph).await?;
+    let stored = state.rooms.store().read_versions(doc, None).await?;
+    let mut outlines = Vec::with_capacity(stored.len() + 1);
+    for (v, outline) in stored {
+        let outline: Outline = serde_json::from_str(&outline)
+            .map_err(|e| ApiError::Internal(format!("stored version {}: {e}", v.name)))?;
+        outlines.push((v.name, outline));
+    }
+    outlines.push((CURRENT.to_string(), state.rooms.outline(doc).await?.0));
+    let steps = compare::history(
+        paragraph,
+        outlines.iter().map(|(name, o)| (name.as_str(), o)),
+    );
+    let filter = AmendmentFilter {
+        status: None,
+        paragraph: Some(paragraph.to_string()),
+    };
+    Ok(ParagraphHistory {
+        paragraph: paragraph.to_string(),
+        steps,
+        amendments: crate::amendments::list(state, who, doc, filter).await?,
+        answered: thread
+            .comments
+            .into_iter()
+            .filter(|c| c.response.is_some())
+            .collect(),
+        objections: thread
+            .objections
+            .into_iter()
+            .filter(|o| o.response.is_some())
+            .collect(),
     })
 }
 

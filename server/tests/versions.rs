@@ -232,3 +232,48 @@ async fn a_version_exports_as_markdown_html_and_rfc_style_text() {
     let (status, _, _) = get(format!("{path}/export")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn a_paragraphs_history_shows_each_version_and_what_shaped_it() {
+    let c = common::consultation::consultation().await;
+    let p = c.paragraph.clone();
+    let history = c
+        .ok(
+            Method::GET,
+            &format!("/paragraphs/{p}/history"),
+            &c.participant.clone(),
+            Value::Null,
+        )
+        .await;
+    let steps: Vec<(&str, &str)> = history["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .map(|s| {
+            (
+                s["version"].as_str().unwrap_or(""),
+                s["change"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(steps, vec![("final", "new"), ("current", "same")]);
+    let amendments = history["amendments"].as_array().expect("amendments");
+    assert_eq!(amendments.len(), 1);
+    assert_eq!(amendments[0]["status"], "rejected");
+    assert_eq!(amendments[0]["decision"]["reason"], "It drops the mandate.");
+    assert_eq!(
+        history["answered"][0]["response"]["disposition"],
+        "partly-accepted"
+    );
+
+    let (status, body) = c
+        .call(
+            Method::GET,
+            "/paragraphs/no-such-paragraph/history",
+            &c.participant.clone(),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    assert!(error(&body).contains("no-such-paragraph"), "{body}");
+}

@@ -143,6 +143,62 @@ pub fn compare(old: &Outline, new: &Outline) -> Vec<Aligned> {
     rows
 }
 
+/// A paragraph in one version of the text (or in the text now).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Step {
+    /// The version's name, or `current` for the text now.
+    pub version: String,
+    /// Its number then; `None` when it was not in that version.
+    pub number: Option<String>,
+    pub text: Option<String>,
+    /// What became of it since the previous version it could have been in.
+    pub change: Change,
+    /// Word by word from the previous version's text.
+    pub diff: Vec<diff::Piece>,
+}
+
+/// One paragraph through every version, oldest first: where it was new, changed, the same or
+/// gone. Versions before it existed are left out; a deletion is shown once.
+pub fn history<'a>(
+    paragraph: &str,
+    versions: impl IntoIterator<Item = (&'a str, &'a Outline)>,
+) -> Vec<Step> {
+    let mut out = Vec::new();
+    let mut last: Option<&str> = None;
+    for (name, outline) in versions {
+        let here = outline.paragraphs.iter().find(|p| p.id == paragraph);
+        let step = match (last, here) {
+            // Not born yet, or its deletion shown already.
+            (None, None) => continue,
+            (Some(before), None) => Step {
+                version: name.to_string(),
+                number: None,
+                text: None,
+                change: Change::Deleted,
+                diff: diff::words(before, ""),
+            },
+            (before, Some(p)) => {
+                let change = match before {
+                    None => Change::New,
+                    Some(b) if b == p.text => Change::Same,
+                    Some(_) => Change::Changed,
+                };
+                Step {
+                    version: name.to_string(),
+                    number: p.number.clone(),
+                    text: Some(p.text.clone()),
+                    change,
+                    diff: diff::words(before.unwrap_or(""), &p.text),
+                }
+            }
+        };
+        last = here.map(|p| p.text.as_str());
+        out.push(step);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,5 +292,44 @@ mod tests {
             .map(|r| r.paragraph)
             .collect();
         assert_eq!(moved, vec!["pd"]);
+    }
+
+    #[test]
+    fn a_paragraphs_history_shows_its_birth_changes_and_deletion_once() {
+        let v0 = outline(&[("a", "First words.")]);
+        let v1 = outline(&[("a", "First words."), ("b", "New here.")]);
+        let v2 = outline(&[("a", "First words."), ("b", "New and changed.")]);
+        let v3 = outline(&[("a", "First words.")]);
+        let now = outline(&[("a", "First words.")]);
+        let steps = history(
+            "b",
+            [
+                ("draft-00", &v0),
+                ("draft-01", &v1),
+                ("draft-02", &v2),
+                ("draft-03", &v3),
+                ("current", &now),
+            ],
+        );
+        let seen: Vec<(&str, Change)> = steps
+            .iter()
+            .map(|s| (s.version.as_str(), s.change))
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                ("draft-01", Change::New),
+                ("draft-02", Change::Changed),
+                ("draft-03", Change::Deleted)
+            ]
+        );
+        assert!(
+            steps[1].diff.contains(&diff::Piece::Deleted("here".into())),
+            "{:?}",
+            steps[1].diff
+        );
+        assert_eq!(steps[2].text, None);
+        let same = history("a", [("draft-00", &v0), ("current", &now)]);
+        assert_eq!(same[1].change, Change::Same);
     }
 }

@@ -617,6 +617,9 @@ pub fn ThreadPanel(
                 <h2 id="thread-title" class="panel-title">{move || format!("Feedback on {}", label.get().to_lowercase())}</h2>
                 <a class="close" href=close aria-label="Close the feedback panel">"✕"</a>
             </div>
+            <p class="small thread-links">
+                <a href=format!("/documents/{doc}/versions?p={paragraph}")>"History through the versions"</a>
+            </p>
             <Transition fallback=|| view! { <p class="muted">"Loading the feedback…"</p> }>
                 {move || {
                     let (d, p, heads) = (d.clone(), p.clone(), heads.clone());

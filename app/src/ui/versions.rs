@@ -12,7 +12,9 @@ use super::account::error_text;
 use super::amendments::diff_view;
 use super::feedback::format_time;
 use super::{get_document, NotFound};
-use crate::api::{Aligned, Change, Comparison, DocumentDetail, Role, Version, VersionSummary};
+use crate::api::{
+    Aligned, Change, Comparison, DocumentDetail, ParagraphHistory, Role, Version, VersionSummary,
+};
 
 #[server(prefix = "/_fn", endpoint = "get_versions")]
 pub async fn get_versions(doc: String) -> Result<Vec<VersionSummary>, ServerFnError> {
@@ -41,6 +43,18 @@ pub async fn get_comparison(
     super::backend()?
         .0
         .compare(super::headers().await?, doc, from, to)
+        .await
+        .map_err(super::backend_error)
+}
+
+#[server(prefix = "/_fn", endpoint = "get_history")]
+pub async fn get_history(
+    doc: String,
+    paragraph: String,
+) -> Result<ParagraphHistory, ServerFnError> {
+    super::backend()?
+        .0
+        .paragraph_history(super::headers().await?, doc, paragraph)
         .await
         .map_err(super::backend_error)
 }
@@ -84,12 +98,16 @@ pub fn VersionsPage() -> impl IntoView {
     );
     let asked = move || {
         let q = query.read();
-        (q.get("from"), q.get("to"), q.get("v"))
+        (q.get("from"), q.get("to"), q.get("v"), q.get("p"))
     };
     let shown = Resource::new(
         move || (id(), asked()),
-        |(d, (from, to, v))| async move {
+        |(d, (from, to, v, p))| async move {
             match (from, to, v) {
+                _ if p.is_some() => get_history(d, p.unwrap_or_default())
+                    .await
+                    .map(Shown::History)
+                    .map(Some),
                 (_, _, Some(v)) => get_version(d, v).await.map(Shown::Version).map(Some),
                 (Some(from), Some(to), _) => get_comparison(d, from, to)
                     .await
@@ -120,6 +138,91 @@ pub fn VersionsPage() -> impl IntoView {
 pub enum Shown {
     Version(Version),
     Comparison(Comparison),
+    History(ParagraphHistory),
+}
+
+/// A paragraph's history: each version's text as changed from the one before, then what
+/// shaped it.
+fn history_view(h: ParagraphHistory) -> AnyView {
+    let name = h
+        .steps
+        .iter()
+        .rev()
+        .find_map(|s| s.number.clone())
+        .map(|n| format!("paragraph {n}"))
+        .unwrap_or_else(|| "this paragraph".into());
+    let steps = h
+        .steps
+        .into_iter()
+        .map(|s| {
+            let (label, class) = match s.change {
+                Change::Same => ("unchanged", "same"),
+                Change::Changed => ("changed", "changed"),
+                Change::New => ("new", "new"),
+                Change::Deleted => ("deleted", "deleted"),
+            };
+            let version = if s.version == "current" { "now".to_string() } else { s.version };
+            view! {
+                <div class=format!("cmp-row cmp-{class}")>
+                    <span class="cmp-number">{version}</span>
+                    <p class="cmp-text">{diff_view(s.diff)}</p>
+                    <span class="cmp-tags"><span class=format!("badge change-{class}")>{label}</span></span>
+                </div>
+            }
+        })
+        .collect_view();
+    let none = |empty: bool, what: &'static str| {
+        empty.then(|| view! { <p class="muted small">{what}</p> })
+    };
+    let no_amendments = none(h.amendments.is_empty(), "No amendment touched it.");
+    let no_answers = none(
+        h.answered.is_empty() && h.objections.is_empty(),
+        "No comment on it has had a response yet.",
+    );
+    let amendments = h
+        .amendments
+        .into_iter()
+        .map(|a| {
+            let outcome = match a.decision {
+                Some(d) => format!("{} by {}: {}", a.status.label(), d.by, d.reason),
+                None => a.status.label().to_string(),
+            };
+            view! {
+                <li>
+                    <a href=format!("amendments#amendment-{}", a.id)>{format!("Amendment {}", a.id)}</a>
+                    {format!(" by {}: “{}” — {outcome}", a.proposer, a.rationale)}
+                </li>
+            }
+        })
+        .collect_view();
+    let answers = h
+        .answered
+        .into_iter()
+        .filter_map(|c| {
+            let r = c.response?;
+            let said = c.body.unwrap_or_else(|| "(hidden)".into());
+            Some(view! {
+                <li>{format!("{}: “{said}” — {} by {}: {}", c.author, r.disposition.label(), r.by, r.reason)}</li>
+            })
+        })
+        .chain(h.objections.into_iter().filter_map(|o| {
+            let r = o.response?;
+            Some(view! {
+                <li>{format!("Objection by {}: “{}” — {} by {}: {}", o.author, o.reason, r.disposition.label(), r.by, r.reason)}</li>
+            })
+        }))
+        .collect_view();
+    view! {
+        <h2 class="subhead">{format!("History of {name}")}</h2>
+        <div class="comparison history" aria-label="Through the versions">{steps}</div>
+        <h3 class="subhead">"Amendments"</h3>
+        <ul class="history-list">{amendments}</ul>
+        {no_amendments}
+        <h3 class="subhead">"Chair's responses"</h3>
+        <ul class="history-list">{answers}</ul>
+        {no_answers}
+    }
+    .into_any()
 }
 
 fn row_view(r: Aligned) -> AnyView {
@@ -246,6 +349,7 @@ fn VersionsView(
             </article>
         }
         .into_any(),
+        Ok(Some(Shown::History(h))) => history_view(h),
         Ok(None) => ().into_any(),
         Err(e) => view! { <p class="error" role="alert">{error_text(Some(Err::<(), _>(e)))}</p> }.into_any(),
     };
