@@ -120,6 +120,82 @@ pub fn CreateGroupForm() -> impl IntoView {
     }
 }
 
+/// The admin's form that restores a document from an archive another installation (or this
+/// one) made. It sends the chosen file to `POST /api/v1/archives` from the browser, so it needs
+/// JavaScript; the API takes the same file without it.
+#[component]
+pub fn RestoreForm() -> impl IntoView {
+    let file = NodeRef::<leptos::html::Input>::new();
+    let outcome = RwSignal::new(None::<Result<String, String>>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        #[cfg(feature = "hydrate")]
+        if let Some(chosen) = file.get().and_then(|i| i.files()).and_then(|f| f.get(0)) {
+            busy.set(true);
+            leptos::task::spawn_local(async move {
+                outcome.set(Some(send_archive(chosen).await));
+                busy.set(false);
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (file, busy);
+    };
+    view! {
+        <form class="stack inline-stack restore-form" on:submit=submit>
+            <label for="archive-file">"Restore a document from an archive"</label>
+            <input id="archive-file" type="file" accept=".json,application/json" required node_ref=file />
+            {move || match outcome.get() {
+                Some(Ok(url)) => Some(view! {
+                    <p class="notice" role="status">"Restored: " <a href=url.clone()>"open the document"</a></p>
+                }.into_any()),
+                Some(Err(e)) => Some(view! { <p class="error" role="alert">{e}</p> }.into_any()),
+                None => None,
+            }}
+            <div class="actions">
+                <button type="submit" class="button" disabled=move || busy.get()>"Restore"</button>
+            </div>
+        </form>
+    }
+}
+
+/// Posts an archive file; the restored document's address, or the server's words.
+#[cfg(feature = "hydrate")]
+async fn send_archive(file: web_sys::File) -> Result<String, String> {
+    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen_futures::JsFuture;
+    let failed = |e: JsValue| format!("the archive could not be sent: {e:?}");
+    let text = JsFuture::from(file.text()).await.map_err(failed)?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&text);
+    let headers = web_sys::Headers::new().map_err(failed)?;
+    headers
+        .set("content-type", "application/json")
+        .map_err(failed)?;
+    init.set_headers(&headers);
+    let response: web_sys::Response =
+        JsFuture::from(window().fetch_with_str_and_init("/api/v1/archives", &init))
+            .await
+            .map_err(failed)?
+            .dyn_into()
+            .map_err(failed)?;
+    let body = JsFuture::from(response.text().map_err(failed)?)
+        .await
+        .map_err(failed)?
+        .as_string()
+        .unwrap_or_default();
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+    if response.ok() {
+        Ok(json["url"].as_str().unwrap_or("/").to_string())
+    } else {
+        Err(json["error"]
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("the server answered {}", response.status())))
+    }
+}
+
 #[component]
 pub fn GroupPageView() -> impl IntoView {
     let params = use_params_map();

@@ -278,8 +278,8 @@ fn HomePage() -> impl IntoView {
     }
 }
 
-/// The signed-in person's groups (links to each group's page) and, for the admin, the form
-/// that creates a group.
+/// The signed-in person's groups (links to each group's page) and, for the admin, the forms
+/// that create a group and restore a document from an archive.
 #[component]
 fn YourGroups() -> impl IntoView {
     let me = Resource::new(|| (), |_| whoami());
@@ -299,7 +299,7 @@ fn YourGroups() -> impl IntoView {
                                     <span class="muted small">{format!(" · {}", m.role.as_str())}</span></li>
                                 }).collect_view()}
                             </ul>
-                            {me.admin.then(|| view! { <groups::CreateGroupForm /> })}
+                            {me.admin.then(|| view! { <groups::CreateGroupForm /> <groups::RestoreForm /> })}
                         </section>
                     }.into_any(),
                     _ => ().into_any(),

@@ -374,6 +374,10 @@ fn VersionsView(
                         <a href=now("docx") download>"Word (DOCX)"</a> " · "
                         <a href=now("markdown") download>"Markdown"</a>
                     </p>
+                    <p aria-label="Archive">
+                        <strong>"Archive"</strong>" (the whole document with its feedback and decisions, to keep or restore elsewhere): "
+                        <a href=format!("{api}/archive") download>"JSON"</a>
+                    </p>
                 })}
             </div>
         }
