@@ -1,6 +1,6 @@
 // Starts the real Accord server binary on a free loopback port with its own data folder, and
 // Debian's Chromium through playwright-core. Every test file gets fresh ones.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -200,4 +200,14 @@ export async function addParticipant(server, login, name, stakeholderGroup, regi
   const token = invitation.json.url.split('/').pop();
   await call(server, `/api/v1/invitations/${token}/accept`, 'POST', {}, newcomer.cookie);
   return login;
+}
+
+/**
+ * What an independent reader (python-docx, Python's HTML parser: `e2e/read-export.py`) finds in
+ * an exported file: one entry per paragraph ({ style, text, list }) or table ({ table }).
+ */
+export function readExport(kind, file) {
+  const python = process.env.ACCORD_READER_PYTHON || `${process.env.HOME}/.cache/accord/tools/py/bin/python`;
+  const script = join(root, 'e2e', 'read-export.py');
+  return JSON.parse(execFileSync(python, [script, kind, file], { encoding: 'utf8' }));
 }

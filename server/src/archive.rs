@@ -151,7 +151,7 @@ const PEOPLE: &str = "SELECT a.id, a.display_name, a.affiliation, a.stakeholder_
 
 /// A stored value as JSON: integers and reals as numbers, text as strings, blobs as
 /// `{"base64": …}`.
-fn to_json(row: &sqlx::sqlite::SqliteRow, i: usize) -> Result<Value, StoreError> {
+fn to_json(row: &sqlx::sqlite::SqliteRow, i: usize) -> Result<Value, sqlx::Error> {
     let raw = row.try_get_raw(i)?;
     if raw.is_null() {
         return Ok(Value::Null);
@@ -226,7 +226,7 @@ pub async fn download(state: &AppState, who: &Principal, doc: &str) -> Result<Ar
         for r in &rows {
             let mut obj = Map::new();
             for (i, c) in r.columns().iter().enumerate() {
-                obj.insert(c.name().to_string(), to_json(r, i)?);
+                obj.insert(c.name().to_string(), to_json(r, i).map_err(StoreError::from)?);
             }
             out.push(obj);
         }

@@ -467,13 +467,24 @@ async fn get_report(
     ))
 }
 
+/// An export as a file: HTML opens in the browser (a link's `download` attribute still saves
+/// it), everything else downloads.
 fn download(e: versions::Exported) -> Response {
+    let html = e.content_type.starts_with("text/html");
+    let how = if html { "inline" } else { "attachment" };
+    // What people wrote is in it: nothing but its own inline styles may run or load.
+    let policy = if html {
+        "default-src 'none'; style-src 'unsafe-inline'"
+    } else {
+        "default-src 'none'"
+    };
     (
         [
+            (header::CONTENT_SECURITY_POLICY, policy.to_string()),
             (header::CONTENT_TYPE, e.content_type.to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}\"", e.file_name),
+                format!("{how}; filename=\"{}\"", e.file_name),
             ),
         ],
         e.body,

@@ -156,6 +156,9 @@ pub struct Step {
     pub change: Change,
     /// Word by word from the previous version's text.
     pub diff: Vec<diff::Piece>,
+    /// The first version of all: nothing came before it to differ from.
+    #[serde(default)]
+    pub initial: bool,
 }
 
 /// One paragraph through every version, oldest first: where it was new, changed, the same or
@@ -166,7 +169,7 @@ pub fn history<'a>(
 ) -> Vec<Step> {
     let mut out = Vec::new();
     let mut last: Option<&str> = None;
-    for (name, outline) in versions {
+    for (i, (name, outline)) in versions.into_iter().enumerate() {
         let here = outline.paragraphs.iter().find(|p| p.id == paragraph);
         let step = match (last, here) {
             // Not born yet, or its deletion shown already.
@@ -177,6 +180,7 @@ pub fn history<'a>(
                 text: None,
                 change: Change::Deleted,
                 diff: diff::words(before, ""),
+                initial: false,
             },
             (before, Some(p)) => {
                 let change = match before {
@@ -190,6 +194,7 @@ pub fn history<'a>(
                     text: Some(p.text.clone()),
                     change,
                     diff: diff::words(before.unwrap_or(""), &p.text),
+                    initial: i == 0,
                 }
             }
         };
@@ -331,5 +336,6 @@ mod tests {
         assert_eq!(steps[2].text, None);
         let same = history("a", [("draft-00", &v0), ("current", &now)]);
         assert_eq!(same[1].change, Change::Same);
+        assert!(same[0].initial && !steps[0].initial);
     }
 }

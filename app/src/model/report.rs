@@ -48,8 +48,19 @@ fn name(p: &ParagraphReport) -> String {
         _ if p.deleted => "A paragraph since deleted".into(),
         (_, ParagraphKind::Heading) => format!("Heading “{}”", p.paragraph.text.trim()),
         (Some(n), _) => format!("Paragraph {n}"),
-        (None, _) => "Unnumbered paragraph".into(),
+        (None, _) => {
+            let words: Vec<&str> = p.paragraph.text.split_whitespace().collect();
+            let more = if words.len() > 8 { "…" } else { "" };
+            format!(
+                "Unnumbered paragraph “{}{more}”",
+                words[..words.len().min(8)].join(" ")
+            )
+        }
     }
+}
+
+fn count(n: u32, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn short_name(amendments: &AmendmentView, paragraphs: &[ParagraphReport]) -> String {
@@ -178,15 +189,21 @@ pub fn blocks(r: &Report) -> Vec<Block> {
     let mut out = vec![
         Block::Meta(r.about.group.clone()),
         Block::Title(format!("Consultation report: {}", r.title.trim())),
-        Block::Meta(format!("{} · {}", r.about.version, r.about.date)),
-        Block::Meta(format!("Phase: {}", r.phase)),
+        Block::Meta(format!(
+            "{} · {} · phase: {}",
+            r.about.version,
+            r.about.date,
+            r.phase.to_lowercase()
+        )),
     ];
 
     out.push(h2("Participation"));
     let b = &r.balance;
     out.push(Block::Para(format!(
-        "{} people took part: {} comments and {} stances (hidden comments not counted).",
-        b.participants.total, b.comments.total, b.stances.total
+        "{} took part: {} and {} (hidden comments not counted).",
+        count(b.participants.total, "person", "people"),
+        count(b.comments.total, "comment", "comments"),
+        count(b.stances.total, "stance", "stances"),
     )));
     out.push(participation(
         b,

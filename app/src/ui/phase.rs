@@ -111,7 +111,7 @@ pub fn Outcome(doc: String, endorsements: Endorsements, signed_in: bool) -> impl
         <section class="outcome" aria-label="Outcome">
             <p class="small">
                 "The consultation is over. Read the "
-                <a href=report("html")>"consultation report"</a>" ("<a href=report("docx") download>"Word"</a>"), "
+                <a href=report("html") rel="external">"consultation report"</a>" ("<a href=report("docx") download>"Word"</a>"), "
                 "and download the final text from "<a href=versions>"its versions"</a>"."
             </p>
             <h2 class="subhead">{format!("Endorsed by {count} {}", if count == 1 { "person or organisation" } else { "people and organisations" })}</h2>

@@ -158,6 +158,8 @@ fn history_view(h: ParagraphHistory) -> AnyView {
             let (label, class) = match s.change {
                 Change::Same => ("unchanged", "same"),
                 Change::Changed => ("changed", "changed"),
+                // In the first version cut there is nothing before to be new against.
+                Change::New if s.initial => ("first version", "new"),
                 Change::New => ("new", "new"),
                 Change::Deleted => ("deleted", "deleted"),
             };
@@ -363,7 +365,7 @@ fn VersionsView(
                 <p aria-label="Consultation report">
                     <strong>"Consultation report"</strong>
                     " (participation, every comment and amendment with its outcome, the decision record): "
-                    <a href=report("html")>"HTML"</a> " · "
+                    <a href=report("html") rel="external">"HTML"</a> " · "
                     <a href=report("docx") download>"Word (DOCX)"</a>
                 </p>
                 {chair.then(|| view! {
