@@ -226,7 +226,10 @@ pub async fn download(state: &AppState, who: &Principal, doc: &str) -> Result<Ar
         for r in &rows {
             let mut obj = Map::new();
             for (i, c) in r.columns().iter().enumerate() {
-                obj.insert(c.name().to_string(), to_json(r, i).map_err(StoreError::from)?);
+                obj.insert(
+                    c.name().to_string(),
+                    to_json(r, i).map_err(StoreError::from)?,
+                );
             }
             out.push(obj);
         }
