@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { eventually, openEditor, readExport, signIn, useServerAndBrowser } from './harness.js';
+import { eventually, moveTo, openEditor, readExport, signIn, useServerAndBrowser } from './harness.js';
 
 const env = useServerAndBrowser(before, after);
 const shots = process.env.ACCORD_SHOTS;
@@ -28,15 +28,6 @@ async function download(page, link) {
   return path;
 }
 
-async function moveTo(page, phase, deadline) {
-  await page.getByText('Change the phase').click();
-  await page.getByLabel('Move to').selectOption(phase);
-  if (deadline) await page.getByLabel(/^Deadline/).fill(deadline);
-  await page.getByLabel(/^Reason \(for the decision record/).fill(`Moving to ${phase}.`);
-  await page.getByRole('button', { name: 'Move the document' }).click();
-  await page.locator('.phase-name').filter({ hasText: new RegExp(phase === 'closed' ? 'Closed' : 'consultation', 'i') }).waitFor();
-}
-
 test('draft, consult, amend, decide, cut the final text, close, endorse, and publish DOCX that Word readers read', async () => {
   const id = await env.server.sampleId();
   const doc = `${env.server.url}/documents/${id}`;
@@ -54,6 +45,7 @@ test('draft, consult, amend, decide, cut the final text, close, endorse, and pub
   await chair.getByRole('status').filter({ hasText: 'Live' }).waitFor();
   const year = new Date().getUTCFullYear() + 1;
   await moveTo(chair, 'consultation', `${year}-03-01T12:00`);
+  await chair.locator('.phase-name').filter({ hasText: /consultation/i }).waitFor();
 
   // A participant comments on paragraph 3 and proposes to amend it.
   const priya = await person('participant@example.org');
@@ -102,6 +94,7 @@ test('draft, consult, amend, decide, cut the final text, close, endorse, and pub
   await chair.goto(doc);
   await chair.getByRole('status').filter({ hasText: 'Live' }).waitFor();
   await moveTo(chair, 'closed');
+  await chair.locator('.phase-name').filter({ hasText: 'Closed' }).waitFor();
 
   // The participant endorses the closed text on behalf of an organisation.
   await priya.goto(doc);

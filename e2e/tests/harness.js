@@ -152,6 +152,15 @@ export async function openEditor(browser, server, docId, name, login = 'drafter@
   return page;
 }
 
+/** A chair moves the open document to `phase` with the banner's form (a deadline as UTC). */
+export async function moveTo(page, phase, deadline) {
+  await page.getByText('Change the phase').click();
+  await page.getByLabel('Move to').selectOption(phase);
+  if (deadline) await page.getByLabel(/^Deadline/).fill(deadline);
+  await page.getByLabel(/^Reason \(for the decision record/).fill(`Moving to ${phase}.`);
+  await page.getByRole('button', { name: 'Move the document' }).click();
+}
+
 /** Polls `fn` until it returns a truthy value or `ms` pass. */
 export async function eventually(fn, ms = 10000, what = 'condition') {
   const deadline = Date.now() + ms;

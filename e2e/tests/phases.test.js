@@ -4,17 +4,9 @@
 // the drafter's open editor turns into the read view and the thread takes no more feedback.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { DEMO_PASSWORD, eventually, openEditor, signIn, useServerAndBrowser } from './harness.js';
+import { DEMO_PASSWORD, eventually, moveTo, openEditor, signIn, useServerAndBrowser } from './harness.js';
 
 const env = useServerAndBrowser(before, after);
-
-async function moveTo(page, phase, deadline) {
-  await page.getByText('Change the phase').click();
-  await page.getByLabel('Move to').selectOption(phase);
-  if (deadline) await page.getByLabel(/^Deadline/).fill(deadline);
-  await page.getByLabel(/^Reason \(for the decision record/).fill(`Moving to ${phase}.`);
-  await page.getByRole('button', { name: 'Move the document' }).click();
-}
 
 test('a chair opens the consultation to everyone, cuts a version the text then moves away from, and closes the document', async () => {
   const id = await env.server.sampleId();

@@ -189,6 +189,15 @@ async fn a_restored_archive_is_the_same_consultation_in_a_fresh_installation() {
     assert!(app::model::record::verify(&entries).is_ok());
 }
 
+/// An edit that sets `column` of the first row of `table` in an archive.
+fn first_row(table: &'static str, column: &'static str, value: Value) -> impl Fn(&mut Value) {
+    move |a: &mut Value| {
+        let tables = a["tables"].as_array_mut().expect("tables");
+        let t = tables.iter_mut().find(|t| t[0] == table).expect("table");
+        t[1][0][column] = value.clone();
+    }
+}
+
 #[tokio::test]
 async fn a_bad_archive_is_refused_in_words_and_nothing_is_imported() {
     let c = consultation().await;
@@ -215,14 +224,6 @@ async fn a_bad_archive_is_refused_in_words_and_nothing_is_imported() {
         }
         f(&mut a);
         a
-    };
-    let table = |a: &mut Value, name: &str| -> usize {
-        a["tables"]
-            .as_array()
-            .expect("tables")
-            .iter()
-            .position(|t| t[0] == name)
-            .expect("table")
     };
     let cases: Vec<(&str, Value, &str)> = vec![
         (
@@ -262,44 +263,27 @@ async fn a_bad_archive_is_refused_in_words_and_nothing_is_imported() {
         ),
         (
             "an unknown column",
-            with(&|a| {
-                let i = table(a, "comments");
-                a["tables"][i][1][0]["karma"] = json!(1);
-            }),
+            with(&first_row("comments", "karma", json!(1))),
             "karma",
         ),
         (
             "a value of the wrong type",
-            with(&|a| {
-                let i = table(a, "comments");
-                a["tables"][i][1][0]["created_at"] = json!("yesterday");
-            }),
+            with(&first_row("comments", "created_at", json!("yesterday"))),
             "does not fit",
         ),
         (
             "a stance no one can take",
-            with(&|a| {
-                let i = table(a, "stance_history");
-                a["tables"][i][1][0]["stance"] = json!("maybe");
-            }),
+            with(&first_row("stance_history", "stance", json!("maybe"))),
             "do not fit",
         ),
         (
             "an altered record",
-            with(&|a| {
-                let i = table(a, "decision_record");
-                a["tables"][i][1][0]["reason"] = json!("Rewritten.");
-            }),
+            with(&first_row("decision_record", "reason", json!("Rewritten."))),
             "altered",
         ),
         (
-            "a reply to a missing comment",
-            with(&|a| {
-                let i = table(a, "comment_edits");
-                let _ = i;
-                let j = table(a, "responses");
-                a["tables"][j][1][0]["comment_id"] = json!(999_999);
-            }),
+            "a response to a missing comment",
+            with(&first_row("responses", "comment_id", json!(999_999))),
             "lacks",
         ),
     ];
