@@ -184,6 +184,15 @@ async fn a_closed_texts_endorsements_version_docx_and_report_read_back_independe
         common::call_raw(&c.app, &c.path("/report?format=html"), None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers["content-type"], "text/html; charset=utf-8");
+    // It opens in the browser, where nothing but its own styles may run.
+    assert!(headers["content-disposition"]
+        .to_str()
+        .expect("header")
+        .starts_with("inline"));
+    assert_eq!(
+        headers["content-security-policy"],
+        "default-src 'none'; style-src 'unsafe-inline'"
+    );
     assert!(!String::from_utf8_lossy(&html).contains("<b>bodies</b>"));
     let read = common::read_export("html", &html);
     assert_eq!(styled(&read, "h2").len(), 6);

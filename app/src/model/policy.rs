@@ -258,9 +258,8 @@ fn needs_sign_in_for(standing: Standing, need: Need) -> bool {
 mod tests {
     use super::*;
 
-    const ACTIONS: [Action; 17] = [
+    const ACTIONS: [Action; 20] = [
         Action::StateStance,
-        Action::RunConsultation,
         Action::ReadDocument,
         Action::EditText,
         Action::CreateDocument,
@@ -276,6 +275,10 @@ mod tests {
         Action::Moderate,
         Action::ProposeAmendment,
         Action::DecideAmendment,
+        Action::RunConsultation,
+        Action::ReadReport,
+        Action::Endorse,
+        Action::RestoreArchive,
     ];
 
     fn member(role: Role) -> Standing {
@@ -409,5 +412,31 @@ mod tests {
         assert!(needs_sign_in(Standing::ANONYMOUS, Action::EditText));
         assert!(!needs_sign_in(member(Role::Participant), Action::EditText));
         assert!(!needs_sign_in(Standing::ANONYMOUS, Action::ReadDocument));
+    }
+
+    #[test]
+    fn a_closed_text_is_everyones_to_read_in_full_and_to_endorse() {
+        let outsider = Standing {
+            signed_in: true,
+            admin: false,
+            role: Role::Reader,
+        };
+        for phase in [Phase::Drafting, Phase::Consultation, Phase::LastCall] {
+            assert!(!allows_in(outsider, phase, Action::Endorse), "{phase:?}");
+            assert!(!allows_in(outsider, phase, Action::ReadReport), "{phase:?}");
+            assert!(allows_in(member(Role::Chair), phase, Action::ReadReport));
+        }
+        assert!(allows_in(outsider, Phase::Closed, Action::Endorse));
+        assert!(!allows_in(
+            Standing::ANONYMOUS,
+            Phase::Closed,
+            Action::Endorse
+        ));
+        assert!(allows_in(
+            Standing::ANONYMOUS,
+            Phase::Closed,
+            Action::ReadReport
+        ));
+        assert!(!allows(member(Role::Chair), Action::RestoreArchive));
     }
 }

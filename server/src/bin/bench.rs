@@ -6,6 +6,9 @@
 //! - `feedback`: a 300-paragraph document under 10,000 comments and stances: page render and
 //!   size, aggregation time, and stances accepted per second with their latency (see
 //!   `bench/feedback.rs`).
+//! - `amendments`: 40 open amendments on the sample draft: listing them with the text standing
+//!   still, right after it moved and after a restart, against reading the document; a chair's
+//!   accept against a comment (see `bench/amendments.rs`).
 //! - `load [N ...]`: starts the real server binary per round and lets N simulated editors type
 //!   one keystroke per second each into one document; prints keystroke-to-remote-peer latency
 //!   (measured by full automerge observers), server CPU and memory, and whether the load
@@ -36,6 +39,8 @@ use futures::{SinkExt, StreamExt};
 use tokio::{io::AsyncReadExt, io::AsyncWriteExt, net::TcpStream};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 
+#[path = "bench/amendments.rs"]
+mod amendments;
 #[path = "bench/feedback.rs"]
 mod feedback;
 
@@ -45,10 +50,12 @@ fn main() -> Result<()> {
         Some("trace") => trace(),
         Some("load") => load(&args[1..]),
         Some("feedback") => feedback::run(),
+        Some("amendments") => amendments::run(),
         _ => {
             trace()?;
             load(&[])?;
-            feedback::run()
+            feedback::run()?;
+            amendments::run()
         }
     }
 }

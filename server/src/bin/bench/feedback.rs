@@ -30,9 +30,9 @@ const STANCES: usize = 7_000;
 const COMMENTS: usize = 3_000;
 
 /// A tiny deterministic generator, so that every run builds the same installation.
-struct Lcg(u64);
+pub(super) struct Lcg(pub(super) u64);
 impl Lcg {
-    fn next(&mut self, n: usize) -> usize {
+    pub(super) fn next(&mut self, n: usize) -> usize {
         self.0 = self
             .0
             .wrapping_mul(6_364_136_223_846_793_005)
@@ -91,42 +91,7 @@ async fn build(dir: &Path) -> Result<(String, String, Vec<String>)> {
     let pool = store.pool_for_tests();
     let mut tx = pool.begin().await?;
     let mut rng = Lcg(7);
-    let mut tokens = Vec::new();
-    let groups = profile::StakeholderGroup::ALL;
-    let regions = profile::Region::ALL;
-    for a in 0..ACCOUNTS {
-        let id = format!("abench{a:05}");
-        sqlx::query(
-            "INSERT INTO accounts (id, login, password_hash, display_name, affiliation,
-             stakeholder_group, region, is_admin) VALUES (?, ?, ?, ?, 'Bench', ?, ?, 0)",
-        )
-        .bind(&id)
-        .bind(format!("bench{a}@example.org"))
-        .bind(&hash)
-        .bind(format!("Reviewer {a}"))
-        .bind(groups[rng.next(groups.len())].key())
-        .bind(regions[rng.next(regions.len())].key())
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO memberships (group_id, account_id, role) VALUES (?, ?, 'participant')",
-        )
-        .bind(seed::DEMO_GROUP)
-        .bind(&id)
-        .execute(&mut *tx)
-        .await?;
-        let token = auth::new_token();
-        sqlx::query(
-            "INSERT INTO sessions (token_hash, account_id, created_at, last_seen) VALUES (?, ?, ?, ?)",
-        )
-        .bind(auth::token_hash(&token))
-        .bind(&id)
-        .bind(i64::MAX / 4)
-        .bind(i64::MAX / 4)
-        .execute(&mut *tx)
-        .await?;
-        tokens.push(token);
-    }
+    let tokens = participants(&mut tx, "abench", ACCOUNTS, &hash, &mut rng).await?;
     let stances = ["support", "support", "support", "can-live-with", "oppose"];
     let mut written = std::collections::HashSet::new();
     while written.len() < STANCES {
@@ -174,13 +139,61 @@ async fn build(dir: &Path) -> Result<(String, String, Vec<String>)> {
     Ok((doc, ids[1].clone(), tokens))
 }
 
+/// `n` participants of the demo group (ids `{prefix}00000`…, in stakeholder groups and regions
+/// drawn from `rng`), each with a session that does not expire; returns their session tokens.
+pub(super) async fn participants(
+    tx: &mut sqlx::SqliteConnection,
+    prefix: &str,
+    n: usize,
+    password_hash: &str,
+    rng: &mut Lcg,
+) -> Result<Vec<String>> {
+    let groups = profile::StakeholderGroup::ALL;
+    let regions = profile::Region::ALL;
+    let mut tokens = Vec::with_capacity(n);
+    for a in 0..n {
+        let id = format!("{prefix}{a:05}");
+        sqlx::query(
+            "INSERT INTO accounts (id, login, password_hash, display_name, affiliation,
+             stakeholder_group, region, is_admin) VALUES (?, ?, ?, ?, 'Bench', ?, ?, 0)",
+        )
+        .bind(&id)
+        .bind(format!("{prefix}{a}@example.org"))
+        .bind(password_hash)
+        .bind(format!("Reviewer {a}"))
+        .bind(groups[rng.next(groups.len())].key())
+        .bind(regions[rng.next(regions.len())].key())
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO memberships (group_id, account_id, role) VALUES (?, ?, 'participant')",
+        )
+        .bind(seed::DEMO_GROUP)
+        .bind(&id)
+        .execute(&mut *tx)
+        .await?;
+        let token = auth::new_token();
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, account_id, created_at, last_seen) VALUES (?, ?, ?, ?)",
+        )
+        .bind(auth::token_hash(&token))
+        .bind(&id)
+        .bind(i64::MAX / 4)
+        .bind(i64::MAX / 4)
+        .execute(&mut *tx)
+        .await?;
+        tokens.push(token);
+    }
+    Ok(tokens)
+}
+
 /// Minimal HTTP/1.1 over one kept-alive connection.
-struct Http {
+pub(super) struct Http {
     stream: BufReader<TcpStream>,
 }
 
 impl Http {
-    async fn connect(addr: &str) -> Result<Self> {
+    pub(super) async fn connect(addr: &str) -> Result<Self> {
         let tcp = TcpStream::connect(addr).await?;
         tcp.set_nodelay(true)?;
         Ok(Self {
@@ -189,7 +202,7 @@ impl Http {
     }
 
     /// Sends a request; returns the status and the body as sent (still compressed if it was).
-    async fn call(&mut self, head: &str, body: &str) -> Result<(u16, Vec<u8>)> {
+    pub(super) async fn call(&mut self, head: &str, body: &str) -> Result<(u16, Vec<u8>)> {
         let req = format!("{head}Content-Length: {}\r\n\r\n{body}", body.len());
         self.stream.get_mut().write_all(req.as_bytes()).await?;
         let mut line = String::new();
@@ -235,7 +248,7 @@ impl Http {
     }
 }
 
-fn get(addr: &str, path: &str, gzip: bool) -> String {
+pub(super) fn get(addr: &str, path: &str, gzip: bool) -> String {
     let enc = if gzip {
         "Accept-Encoding: gzip\r\n"
     } else {
@@ -245,7 +258,7 @@ fn get(addr: &str, path: &str, gzip: bool) -> String {
 }
 
 /// Median and 95th percentile of `n` timed GETs (after 3 untimed), and the last body's size.
-async fn time_get(
+pub(super) async fn time_get(
     addr: &str,
     path: &str,
     gzip: bool,
