@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use app::{
     api::{Archive, ArchivedAccount, ArchivedGroup, Created, ARCHIVE_FORMAT, ARCHIVE_VERSION},
     model::{
-        document,
+        amendment, document,
         policy::Action,
         record::{self, Entry},
     },
@@ -348,6 +348,63 @@ fn record_of(rows: &[Map<String, Value>]) -> Result<Vec<Entry>, ApiError> {
         .collect()
 }
 
+fn text<'a>(row: &'a [(String, Cell)], column: &str) -> Option<&'a str> {
+    row.iter().find_map(|(c, v)| match v {
+        Cell::Text(t) if c == column => Some(t.as_str()),
+        _ => None,
+    })
+}
+
+/// What the schema cannot check: every amendment loads as a branch of the archived document,
+/// and every version's text reads as a text.
+fn check_meaning(doc: &automerge::Automerge, tables: &[(&Table, Rows)]) -> Result<(), ApiError> {
+    for (t, rows) in tables {
+        for row in rows {
+            match t.name {
+                "amendments" => {
+                    let base: Option<Vec<automerge::ChangeHash>> =
+                        split_heads(text(row, "base").unwrap_or_default())
+                            .iter()
+                            .map(|h| h.parse().ok())
+                            .collect();
+                    let changes = row.iter().find_map(|(c, v)| match v {
+                        Cell::Blob(b) if c == "changes" => Some(b.clone()),
+                        _ => None,
+                    });
+                    let (Some(base), Some(changes)) = (base, changes) else {
+                        return Err(refuse(
+                            "an amendment in the archive has no usable base or changes",
+                        ));
+                    };
+                    let changed = amendment::changed(doc, &amendment::Amendment { base, changes })
+                        .map_err(|e| {
+                            refuse(format!(
+                                "an amendment in the archive does not apply to its document: {e}"
+                            ))
+                        })?;
+                    if changed.is_empty() {
+                        return Err(refuse(
+                            "an amendment in the archive does not apply to its document: it changes nothing",
+                        ));
+                    }
+                }
+                "versions" => {
+                    serde_json::from_str::<document::Outline>(
+                        text(row, "outline").unwrap_or_default(),
+                    )
+                    .map_err(|e| {
+                        refuse(format!(
+                            "a version in the archive has no readable text: {e}"
+                        ))
+                    })?;
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Whether `id` may name a document here.
 fn is_document_id(id: &str) -> bool {
     (1..=64).contains(&id.len())
@@ -424,6 +481,7 @@ pub async fn restore(state: &AppState, who: &Principal, a: Archive) -> Result<Cr
         }
         checked.push((t, out));
     }
+    check_meaning(&doc, &checked)?;
     let documents_rows = &checked[0].1;
     let [document_row] = documents_rows.as_slice() else {
         return Err(refuse("the archive does not hold exactly one document"));

@@ -282,6 +282,20 @@ async fn a_bad_archive_is_refused_in_words_and_nothing_is_imported() {
             "altered",
         ),
         (
+            "an amendment that is not a branch of the text",
+            with(&first_row(
+                "amendments",
+                "changes",
+                json!({ "base64": "AAEC" }),
+            )),
+            "does not apply",
+        ),
+        (
+            "a version without a readable text",
+            with(&first_row("versions", "outline", json!("{}"))),
+            "no readable text",
+        ),
+        (
             "a response to a missing comment",
             with(&first_row("responses", "comment_id", json!(999_999))),
             "lacks",
