@@ -52,6 +52,12 @@ fn styles(doc: Docx) -> Docx {
     .add_style(heading("Heading2", "heading 2", 28, 1))
     .add_style(heading("Heading3", "heading 3", 24, 2))
     .add_style(
+        Style::new("Quote", StyleType::Paragraph)
+            .name("Quote")
+            .based_on("Normal")
+            .italic(),
+    )
+    .add_style(
         Style::new("Meta", StyleType::Paragraph)
             .name("Meta")
             .based_on("Normal")
@@ -119,6 +125,12 @@ pub fn render(title: &str, blocks: &[Block]) -> Result<Vec<u8>, ApiError> {
                 doc.add_paragraph(p.add_run(run(text)))
             }
             Block::Para(t) => doc.add_paragraph(Paragraph::new().add_run(run(t))),
+            Block::Quote(t) => doc.add_paragraph(
+                Paragraph::new()
+                    .style("Quote")
+                    .indent(Some(HANG), None, None, None)
+                    .add_run(run(t)),
+            ),
             Block::Item(t) => doc.add_paragraph(
                 Paragraph::new()
                     .numbering(NumberingId::new(BULLETS), IndentLevel::new(0))

@@ -19,7 +19,7 @@ const PRINT_CSS: &str = "body{font-family:Georgia,'Times New Roman',serif;max-wi
 .meta{margin:.2rem 0;color:#555;font-family:system-ui,sans-serif;font-size:.9rem}h1+.meta{border-bottom:1px solid #ccd;padding-bottom:1rem;margin-bottom:1.5rem}\
 h1{font-size:1.6rem;line-height:1.25}h2{font-size:1.15rem;margin:1.6rem 0 .6rem;font-family:system-ui,sans-serif}\
 .p{display:grid;grid-template-columns:3rem 1fr;gap:.4rem;margin:.6rem 0}.n{color:#555;text-align:right}.p p{margin:0;white-space:pre-wrap}\
-.sub{margin-left:2rem}h3{font-size:1rem;margin:1.2rem 0 .4rem;font-family:system-ui,sans-serif}\
+.sub{margin-left:2rem}blockquote{margin:.4rem 0 .6rem;padding:.1rem 0 .1rem 1rem;border-left:3px solid #ccd;white-space:pre-wrap}h3{font-size:1rem;margin:1.2rem 0 .4rem;font-family:system-ui,sans-serif}\
 table{border-collapse:collapse;margin:.6rem 0;font-family:system-ui,sans-serif;font-size:.9rem}th,td{border:1px solid #ccd;padding:.25rem .5rem;text-align:left;vertical-align:top}th{background:#f2f3f6}\
 @media print{body{margin:0;max-width:none}a{color:inherit}h2,h3{break-after:avoid}.p,tr{break-inside:avoid}}";
 
@@ -42,6 +42,8 @@ pub enum Block {
         sub: bool,
     },
     Para(String),
+    /// Words quoted from the text, set apart from what is said about them.
+    Quote(String),
     /// An item of a bulleted list.
     Item(String),
     /// A table with a header row; every row has as many cells as the header.
@@ -119,6 +121,7 @@ pub fn page(title: &str, blocks: &[Block]) -> String {
                 esc(text)
             )),
             Block::Para(t) => out.push_str(&format!("<p>{}</p>\n", esc(t))),
+            Block::Quote(t) => out.push_str(&format!("<blockquote>{}</blockquote>\n", esc(t))),
             Block::Item(t) => out.push_str(&format!("<li>{}</li>\n", esc(t))),
             Block::Table { head, rows } => {
                 out.push_str("<table>\n<thead><tr>");

@@ -237,7 +237,7 @@ pub fn blocks(r: &Report) -> Vec<Block> {
             text: name(p),
         });
         if !p.deleted && p.paragraph.kind != ParagraphKind::Heading {
-            out.push(Block::Para(p.paragraph.text.trim().to_string()));
+            out.push(Block::Quote(p.paragraph.text.trim().to_string()));
         }
         if quiet {
             out.push(Block::Para("No feedback.".into()));

@@ -144,7 +144,8 @@ pub fn RestoreForm() -> impl IntoView {
     view! {
         <form class="stack inline-stack restore-form" on:submit=submit>
             <label for="archive-file">"Restore a document from an archive"</label>
-            <input id="archive-file" type="file" accept=".json,application/json" required node_ref=file />
+            <input id="archive-file" type="file" accept=".json,application/json" required node_ref=file aria-describedby="archive-hint" />
+            <p id="archive-hint" class="small muted">"The JSON file a chair downloads from a document's versions page. Nothing is imported unless all of it checks out."</p>
             {move || match outcome.get() {
                 Some(Ok(url)) => Some(view! {
                     <p class="notice" role="status">"Restored: " <a href=url.clone()>"open the document"</a></p>
