@@ -3,7 +3,7 @@
 //! they still apply cleanly, and a chair's decision (accepting merges the branch through the
 //! room, stored before it returns, and reaches every open editor like any other change).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{hash_map::Entry, HashMap, HashSet};
 
 use app::{
     api::{
@@ -434,13 +434,19 @@ async fn views(
         .read(doc, move |d| {
             let heads = hex_heads(&d.get_heads());
             let at = heads.join(",");
+            // Amendments written at the same heads share one look at the text there.
+            let mut bases: HashMap<&[ChangeHash], amendment::Base> = HashMap::new();
             let looked = inputs
                 .iter()
                 .map(|(id, a, open)| {
                     if let Some(hit) = cache.get(&key, *id, &at, *open) {
                         return Ok(hit);
                     }
-                    let i = amendment::inspect(d, a, *open)?;
+                    let base = match bases.entry(&a.base) {
+                        Entry::Occupied(b) => b.into_mut(),
+                        Entry::Vacant(v) => v.insert(amendment::Base::of(d, &a.base)?),
+                    };
+                    let i = amendment::inspect_from(d, base, a, *open)?;
                     cache.keep(&key, *id, &at, *open, &i);
                     Ok::<_, AmendmentError>(i)
                 })

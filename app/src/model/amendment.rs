@@ -191,20 +191,33 @@ fn preview_with(
         .collect())
 }
 
-/// The document as it was at the amendment's base, and the text there and on its branch.
-type Sides = (Automerge, document::Outline, document::Outline);
+/// The document as it was at some heads, and its text there: what every amendment written at
+/// those heads starts from, so that amendments sharing a base share one look at it.
+pub struct Base {
+    at: Automerge,
+    outline: document::Outline,
+}
 
-fn sides(doc: &Automerge, a: &Amendment) -> Result<Sides, AmendmentError> {
-    let at_base = doc
-        .fork_at(&a.base)
-        .map_err(|e| AmendmentError::Model(e.into()))?;
-    let base = document::read(&at_base).map_err(ModelError::from)?;
-    let mut branch = at_base.fork();
+impl Base {
+    pub fn of(doc: &Automerge, heads: &[ChangeHash]) -> Result<Self, AmendmentError> {
+        let at = doc
+            .fork_at(heads)
+            .map_err(|e| AmendmentError::Model(e.into()))?;
+        let outline = document::read(&at).map_err(ModelError::from)?;
+        Ok(Self { at, outline })
+    }
+}
+
+/// The document as it was at the amendment's base, and the text there and on its branch.
+type Sides<'a> = (&'a Automerge, &'a document::Outline, document::Outline);
+
+fn sides<'a>(base: &'a Base, a: &Amendment) -> Result<Sides<'a>, AmendmentError> {
+    let mut branch = base.at.fork();
     branch
         .load_incremental(&a.changes)
         .map_err(|e| AmendmentError::Corrupt(e.to_string()))?;
     let amended = document::read(&branch).map_err(ModelError::from)?;
-    Ok((at_base, base, amended))
+    Ok((&base.at, &base.outline, amended))
 }
 
 /// A paragraph an amendment changes.
@@ -221,8 +234,9 @@ pub struct Changed {
 
 /// Each paragraph the amendment changes, in the amended order, deletions last.
 pub fn changed(doc: &Automerge, a: &Amendment) -> Result<Vec<Changed>, AmendmentError> {
-    let (_, base, amended) = sides(doc, a)?;
-    Ok(changed_between(&base, &amended))
+    let base = Base::of(doc, &a.base)?;
+    let (_, at_base, amended) = sides(&base, a)?;
+    Ok(changed_between(at_base, &amended))
 }
 
 fn changed_between(base: &document::Outline, amended: &document::Outline) -> Vec<Changed> {
@@ -307,7 +321,7 @@ pub fn fit(doc: &Automerge, a: &Amendment) -> Result<Fit, AmendmentError> {
     if is_applied(doc, a) {
         return Ok(Fit::Applied);
     }
-    fit_with(doc, &sides(doc, a)?)
+    fit_with(doc, &sides(&Base::of(doc, &a.base)?, a)?)
 }
 
 /// Everything shown about an amendment against the document now, from one look at its
@@ -321,8 +335,18 @@ pub struct Inspection {
 }
 
 pub fn inspect(doc: &Automerge, a: &Amendment, open: bool) -> Result<Inspection, AmendmentError> {
-    let sides = sides(doc, a)?;
-    let changed = changed_between(&sides.1, &sides.2);
+    inspect_from(doc, &Base::of(doc, &a.base)?, a, open)
+}
+
+/// [`inspect`] from the amendment's base, looked at already (`base` must be at `a.base`).
+pub fn inspect_from(
+    doc: &Automerge,
+    base: &Base,
+    a: &Amendment,
+    open: bool,
+) -> Result<Inspection, AmendmentError> {
+    let sides = sides(base, a)?;
+    let changed = changed_between(sides.1, &sides.2);
     if !open {
         return Ok(Inspection {
             changed,
@@ -352,7 +376,7 @@ fn fit_with(doc: &Automerge, sides: &Sides) -> Result<Fit, AmendmentError> {
     // Cursors are taken on a copy of the document as it was at the base, not with automerge's
     // historical `at` heads: asked for a cursor at past heads for a character deleted since,
     // automerge 0.12 fails an internal assertion (and panics).
-    let (at_base, base, amended) = sides;
+    let &(at_base, base, ref amended) = sides;
     let mut conflicts = Vec::new();
     for p in &base.paragraphs {
         let after = amended.paragraphs.iter().find(|q| q.id == p.id);
