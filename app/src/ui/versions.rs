@@ -164,10 +164,15 @@ fn history_view(h: ParagraphHistory) -> AnyView {
                 Change::Deleted => ("deleted", "deleted"),
             };
             let version = if s.version == "current" { "now".to_string() } else { s.version };
+            // The first version of all differs from nothing: its words are shown as they are.
+            let diff = match (s.initial, s.text) {
+                (true, Some(text)) => vec![crate::api::Piece::Same(text)],
+                _ => s.diff,
+            };
             view! {
                 <div class=format!("cmp-row cmp-{class}")>
                     <span class="cmp-number">{version}</span>
-                    <p class="cmp-text">{diff_view(s.diff)}</p>
+                    <p class="cmp-text">{diff_view(diff)}</p>
                     <span class="cmp-tags"><span class=format!("badge change-{class}")>{label}</span></span>
                 </div>
             }
