@@ -435,6 +435,12 @@ pub async fn restore(state: &AppState, who: &Principal, a: Archive) -> Result<Cr
     })?;
     let doc = document::load(&bytes)
         .map_err(|e| refuse(format!("the archive's automerge document is corrupt: {e}")))?;
+    // The same schema and limits a peer's changes are held to.
+    document::validate(&doc).map_err(|e| {
+        refuse(format!(
+            "the archive's automerge document is not an Accord text: {e}"
+        ))
+    })?;
     let outline = document::read(&doc).map_err(|e| {
         refuse(format!(
             "the archive's automerge document is not an Accord text: {e}"
