@@ -139,41 +139,20 @@ async fn a_restored_archive_is_the_same_consultation_in_a_fresh_installation() {
     let app = accord_server::router(fresh.state.clone());
     let admin = common::session(&app, "admin@example.org").await;
     let chair_there = common::session(&app, "chair@example.org").await;
-    let (status, body) = common::call_json(
-        &app,
-        Method::POST,
-        "/api/v1/archives",
-        Some(&chair_there),
-        Some(archive.clone()),
-    )
-    .await;
+    let (status, body) = restore(&app, Some(&chair_there), archive.clone()).await;
     assert_eq!(
         status,
         StatusCode::FORBIDDEN,
         "only an admin restores: {body}"
     );
-    let (status, body) = common::call_json(
-        &app,
-        Method::POST,
-        "/api/v1/archives",
-        Some(&admin),
-        Some(archive.clone()),
-    )
-    .await;
+    let (status, body) = restore(&app, Some(&admin), archive.clone()).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let doc = c.fx.doc.clone();
     assert_eq!(body["id"], json!(doc));
     assert_eq!(observed(&app, &doc).await, before);
 
     // Restoring it again would make two of one document.
-    let (status, body) = common::call_json(
-        &app,
-        Method::POST,
-        "/api/v1/archives",
-        Some(&admin),
-        Some(archive.clone()),
-    )
-    .await;
+    let (status, body) = restore(&app, Some(&admin), archive.clone()).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
 
     // The restored record still verifies.
@@ -187,6 +166,22 @@ async fn a_restored_archive_is_the_same_consultation_in_a_fresh_installation() {
     .await;
     let entries: Vec<app::model::record::Entry> = serde_json::from_value(record).expect("record");
     assert!(app::model::record::verify(&entries).is_ok());
+}
+
+/// Asks this installation to restore `archive`, as `cookie` (if any).
+async fn restore(
+    app: &axum::Router,
+    cookie: Option<&String>,
+    archive: Value,
+) -> (StatusCode, Value) {
+    common::call_json(
+        app,
+        Method::POST,
+        "/api/v1/archives",
+        cookie.map(String::as_str),
+        Some(archive),
+    )
+    .await
 }
 
 /// An edit that sets `column` of the first row of `table` in an archive.
@@ -302,14 +297,7 @@ async fn a_bad_archive_is_refused_in_words_and_nothing_is_imported() {
         ),
     ];
     for (what, bad, says) in cases {
-        let (status, body) = common::call_json(
-            &app,
-            Method::POST,
-            "/api/v1/archives",
-            Some(&admin),
-            Some(bad),
-        )
-        .await;
+        let (status, body) = restore(&app, Some(&admin), bad).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{what}: {body}");
         let error = body["error"].as_str().unwrap_or_default();
         assert!(
@@ -322,17 +310,9 @@ async fn a_bad_archive_is_refused_in_words_and_nothing_is_imported() {
             "{what} left something behind"
         );
     }
-    let (status, _) = common::call_json(
-        &app,
-        Method::POST,
-        "/api/v1/archives",
-        Some(&admin),
-        Some(json!({ "format": "accord-archive" })),
-    )
-    .await;
+    let (status, _) = restore(&app, Some(&admin), json!({ "format": "accord-archive" })).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let (status, _) =
-        common::call_json(&app, Method::POST, "/api/v1/archives", None, Some(archive)).await;
+    let (status, _) = restore(&app, None, archive).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(counts(&fresh.state).await, before);
 }

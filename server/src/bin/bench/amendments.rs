@@ -14,7 +14,7 @@ use accord_server::{auth, rooms::Rooms, seed, store::Store};
 use anyhow::{anyhow, bail, Result};
 
 use super::{
-    feedback::{get, participants, time_get, Http, Lcg},
+    feedback::{get, participants, session, time_get, Http, Lcg},
     median, ms, ServerProcess,
 };
 
@@ -42,16 +42,7 @@ async fn build(dir: &Path) -> Result<(String, Vec<String>, String)> {
         sqlx::query_scalar("SELECT id FROM accounts WHERE login = 'chair@example.org'")
             .fetch_one(&mut *tx)
             .await?;
-    let chair_token = auth::new_token();
-    sqlx::query(
-        "INSERT INTO sessions (token_hash, account_id, created_at, last_seen) VALUES (?, ?, ?, ?)",
-    )
-    .bind(auth::token_hash(&chair_token))
-    .bind(&chair)
-    .bind(i64::MAX / 4)
-    .bind(i64::MAX / 4)
-    .execute(&mut *tx)
-    .await?;
+    let chair_token = session(&mut tx, &chair).await?;
     tx.commit().await?;
     drop(rooms);
     store.pool_for_tests().close().await;

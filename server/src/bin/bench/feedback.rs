@@ -172,19 +172,24 @@ pub(super) async fn participants(
         .bind(&id)
         .execute(&mut *tx)
         .await?;
-        let token = auth::new_token();
-        sqlx::query(
-            "INSERT INTO sessions (token_hash, account_id, created_at, last_seen) VALUES (?, ?, ?, ?)",
-        )
-        .bind(auth::token_hash(&token))
-        .bind(&id)
-        .bind(i64::MAX / 4)
-        .bind(i64::MAX / 4)
-        .execute(&mut *tx)
-        .await?;
-        tokens.push(token);
+        tokens.push(session(&mut *tx, &id).await?);
     }
     Ok(tokens)
+}
+
+/// A session for `account` that does not expire; returns its token.
+pub(super) async fn session(tx: &mut sqlx::SqliteConnection, account: &str) -> Result<String> {
+    let token = auth::new_token();
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, account_id, created_at, last_seen) VALUES (?, ?, ?, ?)",
+    )
+    .bind(auth::token_hash(&token))
+    .bind(account)
+    .bind(i64::MAX / 4)
+    .bind(i64::MAX / 4)
+    .execute(&mut *tx)
+    .await?;
+    Ok(token)
 }
 
 /// Minimal HTTP/1.1 over one kept-alive connection.
