@@ -163,7 +163,7 @@ pub async fn detail_for(
     d.schedule = schedule;
     d.signed_in = standing.signed_in;
     d.seconds_left = schedule.left(state.auth.now());
-    d.endorsements = crate::endorsements::list(state, who, id).await?;
+    d.endorsements = crate::endorsements::view(state, who, standing, schedule.phase, id).await?;
     Ok(d)
 }
 

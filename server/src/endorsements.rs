@@ -6,7 +6,8 @@ use app::{
     api::{Endorse, Endorsement, Endorsements},
     model::{
         limits,
-        policy::{self, Action},
+        phase::Phase,
+        policy::{self, Action, Standing},
     },
 };
 use sqlx::Row;
@@ -96,13 +97,24 @@ pub async fn lines(state: &AppState, doc: &str) -> Result<Vec<String>, ApiError>
 pub async fn list(state: &AppState, who: &Principal, doc: &str) -> Result<Endorsements, ApiError> {
     let (meta, schedule) = documents::require(state, who, doc, Action::ReadDocument).await?;
     let standing = who.standing(state, Some(&meta.group_id)).await?;
+    view(state, who, standing, schedule.phase, doc).await
+}
+
+/// The endorsements of `doc` as `who`, of `standing`, sees them while it is in `phase`.
+pub(crate) async fn view(
+    state: &AppState,
+    who: &Principal,
+    standing: Standing,
+    phase: Phase,
+    doc: &str,
+) -> Result<Endorsements, ApiError> {
     let all = state.rooms.store().endorsements(doc).await?;
     let yours = who
         .account_id()
         .and_then(|me| all.iter().find(|(a, _)| a == me).map(|(_, e)| e.clone()));
     Ok(Endorsements {
         endorsements: all.into_iter().map(|(_, e)| e).collect(),
-        you_may_endorse: policy::allows_in(standing, schedule.phase, Action::Endorse),
+        you_may_endorse: policy::allows_in(standing, phase, Action::Endorse),
         yours,
     })
 }

@@ -228,6 +228,33 @@ async fn comments_for(
         .collect())
 }
 
+/// What was said about a paragraph: its comments as `viewer` sees them (hidden words only for
+/// a moderator), oldest first with replies after their comment, and its current objections
+/// with their responses.
+pub(crate) async fn said_about(
+    state: &AppState,
+    doc: &str,
+    paragraph: &str,
+    viewer: Option<&str>,
+    moderator: bool,
+) -> Result<(Vec<Comment>, Vec<Objection>), ApiError> {
+    let (rows, objections) = state.rooms.store().thread(doc, paragraph).await?;
+    let comments = comments_for(state, doc, paragraph, rows, viewer, moderator).await?;
+    let objections = objections
+        .into_iter()
+        .map(|o| Objection {
+            id: o.id,
+            paragraph: o.paragraph,
+            author: o.author,
+            affiliation: o.affiliation,
+            reason: o.reason,
+            at: o.at,
+            response: o.response,
+        })
+        .collect();
+    Ok((comments, objections))
+}
+
 /// One paragraph's comments, objections and figures, and what the viewer may do there.
 pub async fn thread(
     state: &AppState,
@@ -241,8 +268,8 @@ pub async fn thread(
     paragraph_state(state, doc, paragraph).await?;
     let store = state.rooms.store();
     let moderator = policy::allows(standing, Action::Moderate);
-    let (rows, objections) = store.thread(doc, paragraph).await?;
-    let comments = comments_for(state, doc, paragraph, rows, who.account_id(), moderator).await?;
+    let (comments, objections) =
+        said_about(state, doc, paragraph, who.account_id(), moderator).await?;
     let figures = figures(state, doc, paragraph).await?;
     let your_stance = match who.account_id() {
         Some(a) => store
@@ -254,18 +281,7 @@ pub async fn thread(
     Ok(Thread {
         consensus: figures,
         comments,
-        objections: objections
-            .into_iter()
-            .map(|o| Objection {
-                id: o.id,
-                paragraph: o.paragraph,
-                author: o.author,
-                affiliation: o.affiliation,
-                reason: o.reason,
-                at: o.at,
-                response: o.response,
-            })
-            .collect(),
+        objections,
         your_stance,
         you_may_comment: policy::allows_in(standing, schedule.phase, Action::Comment),
         you_may_state_stance: policy::allows_in(standing, schedule.phase, Action::StateStance),

@@ -59,9 +59,9 @@ pub async fn gather(state: &AppState, who: &Principal, doc: &str) -> Result<Repo
                 true,
             ),
         };
+        // Only what was said is read: the figures are above, and hidden words are never printed.
         let (comments, objections) = if with_feedback.contains(paragraph.id.as_str()) {
-            let t = feedback::thread(state, who, doc, &paragraph.id).await?;
-            (t.comments, t.objections)
+            feedback::said_about(state, doc, &paragraph.id, None, false).await?
         } else {
             (vec![], vec![])
         };
