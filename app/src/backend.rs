@@ -3,13 +3,13 @@
 
 use std::{future::Future, pin::Pin, sync::Arc};
 
-use crate::api::{
+use domain::api::{
     AmendmentFilter, AmendmentView, CreateDocument, CreateGroup, CreateInvitation, Created, Decide,
     DocumentDetail, DocumentFeedback, DocumentSummary, EditComment, Group, GroupPage, Hide,
     InvitationCreated, Login, Me, MembershipView, NewAmendment, NewComment, ProfileUpdate,
     Register, Respond, Role, SetPhase, SetStance, Thread,
 };
-use crate::api::{Comparison, Endorse, NewVersion, ParagraphHistory, Version, VersionSummary};
+use domain::api::{Comparison, Endorse, NewVersion, ParagraphHistory, Version, VersionSummary};
 
 /// A write about amendments, as the pages' forms make them.
 #[derive(Clone, Debug)]

@@ -1,13 +1,11 @@
-//! Accord's application: the pure domain model, the wire types, and the Leptos UI that renders on
-//! the server and hydrates in the browser.
+//! Accord's pages: the Leptos UI that renders on the server and hydrates in the browser. The
+//! domain and the wire types are the `domain` crate's.
 
 // The document page's view type is deep; Leptos's typed views need more than the default.
 #![recursion_limit = "256"]
 
-pub mod api;
 #[cfg(feature = "ssr")]
 pub mod backend;
-pub mod model;
 pub mod ui;
 
 /// The browser's entry point: hydrates the server-rendered page.

@@ -3,9 +3,9 @@
 //! Times are unix seconds passed in by the caller, so that expiry is tested with an injected
 //! clock rather than by sleeping.
 
-use app::{
+use domain::{
     api::{AuditEntry, Group, GroupKind, Invitation, Me, Member, MembershipView, Register, Role},
-    model::profile::{AgeBand, Gender, Region, StakeholderGroup},
+    profile::{AgeBand, Gender, Region, StakeholderGroup},
 };
 use sqlx::Row;
 

@@ -5,21 +5,19 @@
 
 use std::collections::{hash_map::Entry, HashMap, HashSet};
 
-use app::{
+use automerge::{ActorId, ChangeHash};
+use domain::{
+    amendment::{self, Amendment, AmendmentError, Edit, Fit, Inspection},
     api::{
         AmendedParagraph, AmendmentConflict, AmendmentEdit, AmendmentFilter, AmendmentStatus,
         AmendmentView, Decide, DecisionView, NewAmendment, SetStance, Stance, Verdict, YourStance,
     },
-    model::{
-        amendment::{self, Amendment, AmendmentError, Edit, Fit, Inspection},
-        consensus::{self, StanceFact},
-        diff,
-        document::{hex_heads, is_valid_paragraph_id},
-        limits,
-        policy::Action,
-    },
+    consensus::{self, StanceFact},
+    diff,
+    document::{hex_heads, is_valid_paragraph_id},
+    limits,
+    policy::Action,
 };
-use automerge::{ActorId, ChangeHash};
 use sqlx::Row;
 
 use crate::{
@@ -315,7 +313,7 @@ impl Store {
 }
 
 fn model_error(e: AmendmentError) -> ApiError {
-    use app::model::document::ModelError;
+    use domain::document::ModelError;
     match e {
         AmendmentError::Empty => ApiError::Unprocessable("the amendment changes nothing".into()),
         AmendmentError::UnknownBase(h) => ApiError::Unprocessable(format!(

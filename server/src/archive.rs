@@ -11,15 +11,14 @@
 
 use std::collections::HashMap;
 
-use app::{
-    api::{Archive, ArchivedAccount, ArchivedGroup, Created, ARCHIVE_FORMAT, ARCHIVE_VERSION},
-    model::{
-        amendment, document,
-        policy::Action,
-        record::{self, Entry},
-    },
-};
 use base64::{engine::general_purpose::STANDARD as B64, Engine};
+use domain::{
+    amendment,
+    api::{Archive, ArchivedAccount, ArchivedGroup, Created, ARCHIVE_FORMAT, ARCHIVE_VERSION},
+    document,
+    policy::Action,
+    record::{self, Entry},
+};
 use serde_json::{Map, Value};
 use sqlx::{Column, Row, TypeInfo, ValueRef};
 

@@ -8,10 +8,6 @@ use std::{
     sync::{Arc, Mutex},
 };
 
-use app::model::{
-    phase::Phase,
-    policy::{self, Action, Role, Standing},
-};
 use argon2::{
     password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
     Argon2,
@@ -21,6 +17,10 @@ use axum::{
     http::{header, request::Parts, HeaderMap, Method},
     middleware::Next,
     response::{IntoResponse, Response},
+};
+use domain::{
+    phase::Phase,
+    policy::{self, Action, Role, Standing},
 };
 use sha2::{Digest, Sha256};
 

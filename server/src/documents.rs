@@ -1,13 +1,11 @@
 //! Creating and reading documents, shared by the HTTP API and the server-rendered pages.
 
-use app::{
+use domain::{
     api::{CreateDocument, Created, DocumentDetail, DocumentSummary},
-    model::{
-        document, limits, markdown,
-        phase::Schedule,
-        policy::{self, Action},
-        ParagraphKind,
-    },
+    document, limits, markdown,
+    phase::Schedule,
+    policy::{self, Action},
+    ParagraphKind,
 };
 
 use crate::{

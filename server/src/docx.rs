@@ -1,15 +1,15 @@
-//! DOCX: the printable blocks of a text or a report ([`app::model::export::Block`]) as a Word
+//! DOCX: the printable blocks of a text or a report ([`domain::export::Block`]) as a Word
 //! document, made with the `docx-rs` crate. Headings use the built-in heading styles (so Word
 //! and LibreOffice list them in their navigation panes), paragraphs keep the text's own numbers
 //! hanging in front (the numbers people cite, not Word's renumbering), lists are real bulleted
 //! lists and tables real tables.
 
-use app::model::export::Block;
 use docx_rs::{
     AbstractNumbering, AlignmentType, BreakType, Docx, IndentLevel, Level, LevelJc, LevelText,
     LineSpacing, NumberFormat, Numbering, NumberingId, Paragraph, Run, RunFonts, SpecialIndentType,
     Start, Style, StyleType, Table, TableCell, TableRow,
 };
+use domain::export::Block;
 
 use crate::error::ApiError;
 

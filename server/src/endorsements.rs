@@ -2,13 +2,11 @@
 //! themselves or on behalf of an organisation they name, and withdraw that again. The list is
 //! shown on the document page and printed in every export and the report.
 
-use app::{
+use domain::{
     api::{Endorse, Endorsement, Endorsements},
-    model::{
-        limits,
-        phase::Phase,
-        policy::{self, Action, Standing},
-    },
+    limits,
+    phase::Phase,
+    policy::{self, Action, Standing},
 };
 use sqlx::Row;
 

@@ -3,13 +3,13 @@
 //! A 4xx says what to fix and quotes the bad value; a 5xx says only that something went wrong
 //! and logs the cause.
 
-use app::api::ErrorBody;
 use axum::{
     extract::rejection::JsonRejection,
     http::StatusCode,
     response::{IntoResponse, Response},
     Json,
 };
+use domain::api::ErrorBody;
 
 use crate::{rooms::RoomError, store::StoreError};
 

@@ -5,19 +5,17 @@
 //! (unknown: 404; deleted since: 409) and the words against the limits (422), then stores, then
 //! announces the paragraph's new figures to everyone connected to the document.
 
-use app::{
+use domain::{
+    anchor::{self, AnchorError, ParagraphState},
     api::{
         Anchor, Comment, DocumentFeedback, EditComment, Hidden, Hide, NewComment, Objection,
         ParagraphConsensus, Respond, ServerFrame, SetStance, Stance, Thread, YourStance,
     },
-    model::{
-        anchor::{self, AnchorError, ParagraphState},
-        consensus,
-        document::is_valid_paragraph_id,
-        limits,
-        phase::Phase,
-        policy::{self, Action},
-    },
+    consensus,
+    document::is_valid_paragraph_id,
+    limits,
+    phase::Phase,
+    policy::{self, Action},
 };
 
 use crate::{

@@ -13,12 +13,10 @@ use std::{
     },
 };
 
-use app::{
+use domain::{
     api::{Disposition, Response, Stance},
-    model::{
-        consensus::{CommentFact, Profile, StanceFact},
-        profile::{Gender, Region, StakeholderGroup},
-    },
+    consensus::{CommentFact, Profile, StanceFact},
+    profile::{Gender, Region, StakeholderGroup},
 };
 use sqlx::{sqlite::SqliteRow, Row};
 

@@ -1,6 +1,13 @@
 //! The JSON API under `/api/v1`, its OpenAPI description, and the sync WebSocket's handshake.
 
-use app::api::{
+use axum::{
+    extract::{rejection::QueryRejection, DefaultBodyLimit, Path, Query, State, WebSocketUpgrade},
+    http::{header, HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+    routing::{delete, get, post, put},
+    Json, Router,
+};
+use domain::api::{
     AmendmentFilter, AmendmentView, Archive, AuditEntry, Comment, CompareQuery, Comparison,
     CreateDocument, CreateGroup, CreateInvitation, Created, Decide, DocumentDetail,
     DocumentFeedback, DocumentSummary, EditComment, Endorse, Endorsements, ErrorBody, ExportQuery,
@@ -9,14 +16,7 @@ use app::api::{
     ReportQuery, Respond, Role, Schedule, SetPhase, SetRole, SetStance, Thread, Version,
     VersionSummary,
 };
-use app::model::{limits, policy::Action};
-use axum::{
-    extract::{rejection::QueryRejection, DefaultBodyLimit, Path, Query, State, WebSocketUpgrade},
-    http::{header, HeaderMap, StatusCode},
-    response::{IntoResponse, Response},
-    routing::{delete, get, post, put},
-    Json, Router,
-};
+use domain::{limits, policy::Action};
 use utoipa::OpenApi;
 
 use crate::{
@@ -86,73 +86,73 @@ use crate::{
         delete_endorsement
     ),
     components(schemas(
-        app::api::AmendedParagraph,
-        app::api::AmendmentConflict,
-        app::api::AmendmentEdit,
-        app::api::AmendmentStatus,
-        app::api::AmendmentView,
-        app::api::Decide,
-        app::api::DecisionView,
-        app::api::NewAmendment,
-        app::api::Piece,
-        app::api::Verdict,
-        app::api::Wording,
-        app::api::AmendmentFilter,
-        app::api::Support,
-        app::api::SetPhase,
-        app::api::Schedule,
-        app::api::Phase,
-        app::api::RecordEntry,
-        app::api::NewVersion,
-        app::api::VersionSummary,
-        app::api::Version,
-        app::api::Comparison,
-        app::api::CompareQuery,
-        app::api::ExportQuery,
-        app::api::ReportQuery,
-        app::api::ParagraphHistory,
-        app::api::Step,
-        app::api::Archive,
-        app::api::ArchivedGroup,
-        app::api::ArchivedAccount,
-        app::api::Endorse,
-        app::api::Endorsement,
-        app::api::Endorsements,
-        app::api::Aligned,
-        app::api::Change,
-        app::api::Anchor,
-        app::api::Balance,
-        app::api::Breakdown,
-        app::api::Comment,
-        app::api::Disposition,
-        app::api::DocumentFeedback,
-        app::api::EditComment,
-        app::api::Flag,
-        app::api::GenderCount,
-        app::api::GroupCount,
-        app::api::GroupTally,
-        app::api::Hidden,
-        app::api::Hide,
-        app::api::Level,
-        app::api::NewComment,
-        app::api::Objection,
-        app::api::ParagraphConsensus,
-        app::api::RegionCount,
-        app::api::RegionTally,
-        app::api::Respond,
-        app::api::Response,
-        app::api::SetStance,
-        app::api::Stance,
-        app::api::Tally,
-        app::api::Thread,
-        app::api::YourStance,
+        domain::api::AmendedParagraph,
+        domain::api::AmendmentConflict,
+        domain::api::AmendmentEdit,
+        domain::api::AmendmentStatus,
+        domain::api::AmendmentView,
+        domain::api::Decide,
+        domain::api::DecisionView,
+        domain::api::NewAmendment,
+        domain::api::Piece,
+        domain::api::Verdict,
+        domain::api::Wording,
+        domain::api::AmendmentFilter,
+        domain::api::Support,
+        domain::api::SetPhase,
+        domain::api::Schedule,
+        domain::api::Phase,
+        domain::api::RecordEntry,
+        domain::api::NewVersion,
+        domain::api::VersionSummary,
+        domain::api::Version,
+        domain::api::Comparison,
+        domain::api::CompareQuery,
+        domain::api::ExportQuery,
+        domain::api::ReportQuery,
+        domain::api::ParagraphHistory,
+        domain::api::Step,
+        domain::api::Archive,
+        domain::api::ArchivedGroup,
+        domain::api::ArchivedAccount,
+        domain::api::Endorse,
+        domain::api::Endorsement,
+        domain::api::Endorsements,
+        domain::api::Aligned,
+        domain::api::Change,
+        domain::api::Anchor,
+        domain::api::Balance,
+        domain::api::Breakdown,
+        domain::api::Comment,
+        domain::api::Disposition,
+        domain::api::DocumentFeedback,
+        domain::api::EditComment,
+        domain::api::Flag,
+        domain::api::GenderCount,
+        domain::api::GroupCount,
+        domain::api::GroupTally,
+        domain::api::Hidden,
+        domain::api::Hide,
+        domain::api::Level,
+        domain::api::NewComment,
+        domain::api::Objection,
+        domain::api::ParagraphConsensus,
+        domain::api::RegionCount,
+        domain::api::RegionTally,
+        domain::api::Respond,
+        domain::api::Response,
+        domain::api::SetStance,
+        domain::api::Stance,
+        domain::api::Tally,
+        domain::api::Thread,
+        domain::api::YourStance,
         DocumentSummary,
         DocumentDetail,
         CreateDocument,
         Created,
         ErrorBody,
-        app::api::Paragraph,
-        app::api::ParagraphKind,
+        domain::api::Paragraph,
+        domain::api::ParagraphKind,
         Role
     ))
 )]
@@ -882,12 +882,12 @@ async fn delete_invitation(
 
 /// Accepts an invitation (signed in): joins its group with its role.
 #[utoipa::path(post, path = "/api/v1/invitations/{token}/accept", params(("token" = String, Path)),
-    responses((status = 200, body = app::api::MembershipView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = domain::api::MembershipView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn accept_invitation(
     State(state): State<AppState>,
     who: Principal,
     Path(token): Path<String>,
-) -> Result<Json<app::api::MembershipView>, ApiError> {
+) -> Result<Json<domain::api::MembershipView>, ApiError> {
     Ok(Json(
         people::accept_invitation_view(&state, &who, &token).await?,
     ))
@@ -1013,7 +1013,7 @@ async fn sync(
         .await?;
     let peer = crate::rooms::PeerInfo::for_principal(&state, &who, standing).await?;
     let rooms = state.rooms.clone();
-    let limit = app::model::limits::MAX_SYNC_FRAME_BYTES;
+    let limit = domain::limits::MAX_SYNC_FRAME_BYTES;
     Ok(ws
         // Twice our own limit, so that the room can refuse an oversize frame in words.
         .max_message_size(limit * 2)

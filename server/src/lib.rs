@@ -1,5 +1,5 @@
 //! Accord's server: a thin axum binary around the app crate. It owns SQL (`store`), sockets
-//! (`ws`, `rooms`) and files; what it decides about a document it asks `app::model`.
+//! (`ws`, `rooms`) and files; what it decides about a document it asks `domain`.
 
 // The pages' view types nest deeply; checking that their futures are `Send` needs the room.
 #![recursion_limit = "256"]
@@ -29,16 +29,18 @@ pub mod ws;
 use std::sync::Arc;
 
 use app::{
+    backend::{AmendmentWrite, Backend, BackendError, BackendHandle, BoxFuture, FeedbackWrite},
+    ui::{shell, App},
+};
+use axum::{extract::FromRef, Router};
+use domain::{
     api::{
         AmendmentFilter, AmendmentView, CreateDocument, CreateGroup, CreateInvitation, Created,
         DocumentDetail, DocumentFeedback, DocumentSummary, Group, GroupPage, InvitationCreated,
         Login, Me, MembershipView, ProfileUpdate, Register, Role, SetPhase, Thread,
     },
     api::{Comparison, Endorse, NewVersion, ParagraphHistory, Version, VersionSummary},
-    backend::{AmendmentWrite, Backend, BackendError, BackendHandle, BoxFuture, FeedbackWrite},
-    ui::{shell, App},
 };
-use axum::{extract::FromRef, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 

@@ -105,19 +105,19 @@ async fn create_admin(state: &AppState, args: &[String]) -> anyhow::Result<()> {
     };
     let password = std::env::var("ACCORD_ADMIN_PASSWORD")
         .context("set ACCORD_ADMIN_PASSWORD to the new admin's password")?;
-    if password.chars().count() < app::model::limits::MIN_PASSWORD_CHARS {
+    if password.chars().count() < domain::limits::MIN_PASSWORD_CHARS {
         anyhow::bail!(
             "the password must be at least {} characters long",
-            app::model::limits::MIN_PASSWORD_CHARS
+            domain::limits::MIN_PASSWORD_CHARS
         );
     }
-    let register = app::api::Register {
+    let register = domain::api::Register {
         login: login.to_string(),
         password: String::new(),
         display_name: name.to_string(),
         affiliation: String::new(),
-        stakeholder_group: app::api::StakeholderGroup::Other,
-        region: app::api::Region::WesternEuropeanOther,
+        stakeholder_group: domain::api::StakeholderGroup::Other,
+        region: domain::api::Region::WesternEuropeanOther,
         gender: None,
         age_band: None,
     };
@@ -147,9 +147,9 @@ fn verify_record(path: Option<&str>) -> anyhow::Result<()> {
         anyhow::bail!("usage: accord verify-record RECORD.json");
     };
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?;
-    let entries: Vec<app::model::record::Entry> =
+    let entries: Vec<domain::record::Entry> =
         serde_json::from_str(&text).with_context(|| format!("{path} is not a decision record"))?;
-    let last = app::model::record::verify(&entries).map_err(|e| anyhow::anyhow!("{path}: {e}"))?;
+    let last = domain::record::verify(&entries).map_err(|e| anyhow::anyhow!("{path}: {e}"))?;
     use std::io::Write;
     writeln!(
         std::io::stdout(),

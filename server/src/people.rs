@@ -1,15 +1,13 @@
 //! Accounts, groups, memberships and invitations: the rules, shared by the HTTP API and the
 //! server-rendered pages. Every function takes the caller's [`Principal`] and asks the policy.
 
-use app::{
+use domain::{
     api::{
         CreateGroup, CreateInvitation, Group, GroupPage, InvitationCreated, Login, Me,
         MembershipView, ProfileUpdate, Register, Role,
     },
-    model::{
-        limits,
-        policy::{self, Action},
-    },
+    limits,
+    policy::{self, Action},
 };
 
 use crate::{

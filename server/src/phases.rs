@@ -2,14 +2,12 @@
 //! the document's room the first time anyone asks, or by the ticker), and a chair moving the
 //! document from one phase to another.
 
-use app::{
+use domain::{
     api::SetPhase,
-    model::{
-        limits,
-        phase::{Phase, Schedule},
-        policy::Action,
-        time,
-    },
+    limits,
+    phase::{Phase, Schedule},
+    policy::Action,
+    time,
 };
 
 use crate::{

@@ -1,7 +1,7 @@
 //! The decision record in SQLite: each chair action appended, hash-chained to the entry before
-//! it (`app::model::record`), with the document heads at that moment.
+//! it (`domain::record`), with the document heads at that moment.
 
-use app::model::record::Entry;
+use domain::record::Entry;
 use sqlx::Row;
 
 use crate::{
@@ -109,6 +109,6 @@ pub fn actor(who: &Principal) -> &str {
 
 /// A document's record, for anyone who may read the document.
 pub async fn read(state: &AppState, who: &Principal, doc: &str) -> Result<Vec<Entry>, ApiError> {
-    crate::documents::require(state, who, doc, app::model::policy::Action::ReadDocument).await?;
+    crate::documents::require(state, who, doc, domain::policy::Action::ReadDocument).await?;
     Ok(state.rooms.store().record(doc).await?)
 }

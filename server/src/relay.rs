@@ -29,20 +29,18 @@ use std::{
     sync::Arc,
 };
 
-use app::{
-    api::{ClientFrame, ErrorCode, PeerPresence, Role, ServerFrame},
-    model::{
-        document::{self, Outline},
-        limits,
-        phase::Phase,
-        policy::{self, Action, Standing},
-    },
-};
 use automerge::{
     sync::{self, SyncDoc},
     ActorId, Automerge, ChangeHash, PatchLog, ReadDoc,
 };
 use bytes::Bytes;
+use domain::{
+    api::{ClientFrame, ErrorCode, PeerPresence, Role, ServerFrame},
+    document::{self, Outline},
+    limits,
+    phase::Phase,
+    policy::{self, Action, Standing},
+};
 
 pub type PeerId = u64;
 

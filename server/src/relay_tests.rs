@@ -1,6 +1,6 @@
 use super::*;
-use app::model::{document, ParagraphKind};
 use automerge::{transaction::Transactable, AutoCommit, ReadDoc, ROOT};
+use domain::{document, ParagraphKind};
 
 fn server_doc() -> Automerge {
     let mut doc = document::new_document("T", &[(ParagraphKind::Numbered, "Hello world".into())])

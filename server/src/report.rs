@@ -4,15 +4,13 @@
 
 use std::collections::BTreeSet;
 
-use app::{
+use domain::{
     api::AmendmentFilter,
-    model::{
-        consensus,
-        export::{self, About},
-        policy::Action,
-        report::{self, ParagraphReport, Report},
-        time, Paragraph, ParagraphKind,
-    },
+    consensus,
+    export::{self, About},
+    policy::Action,
+    report::{self, ParagraphReport, Report},
+    time, Paragraph, ParagraphKind,
 };
 
 use crate::{

@@ -14,15 +14,13 @@ use std::{
     time::Duration,
 };
 
-use app::{
-    api::{ErrorCode, Role, ServerFrame},
-    model::{
-        document::{self, Outline},
-        phase::Phase,
-    },
-};
 use automerge::{ActorId, Automerge};
 use bytes::Bytes;
+use domain::{
+    api::{ErrorCode, Role, ServerFrame},
+    document::{self, Outline},
+    phase::Phase,
+};
 use tokio::sync::{mpsc, oneshot};
 
 pub use crate::relay::PeerInfo;
@@ -41,7 +39,7 @@ impl PeerInfo {
     pub async fn for_principal(
         state: &AppState,
         who: &Principal,
-        standing: app::model::policy::Standing,
+        standing: domain::policy::Standing,
     ) -> Result<Self, ApiError> {
         let Some(account) = &who.account else {
             return Ok(Self {

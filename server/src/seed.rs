@@ -2,7 +2,7 @@
 //! the sample draft, so that a new installation has something to open. The demo accounts'
 //! password is in the README, for local use only.
 
-use app::api::{CreateDocument, Gender, Region, Register, Role, StakeholderGroup};
+use domain::api::{CreateDocument, Gender, Region, Register, Role, StakeholderGroup};
 
 use crate::{auth, documents, error::ApiError, rooms::Rooms};
 
@@ -170,7 +170,7 @@ const DEMO_REVIEWERS: &[(&str, &str, StakeholderGroup, Region, Gender)] = &[
 /// map has something to show: demo participants' stances on most paragraphs, a few comments,
 /// objections (one paragraph opposed by the private sector as a block) and chair responses.
 pub async fn demo_feedback(rooms: &Rooms, now: i64) -> Result<(), ApiError> {
-    use app::api::{Disposition, Stance};
+    use domain::api::{Disposition, Stance};
 
     use crate::feedback_store::{StanceChange, Target};
 
@@ -182,7 +182,7 @@ pub async fn demo_feedback(rooms: &Rooms, now: i64) -> Result<(), ApiError> {
     let paragraphs: Vec<String> = outline
         .paragraphs
         .iter()
-        .filter(|p| p.kind != app::api::ParagraphKind::Heading)
+        .filter(|p| p.kind != domain::api::ParagraphKind::Heading)
         .map(|p| p.id.clone())
         .collect();
     let hash = auth::hash_password(DEMO_PASSWORD)?;

@@ -14,8 +14,8 @@ use sqlx::{
     Row, SqlitePool,
 };
 
-use app::api::DocumentSummary;
-use app::model::phase::{Phase, Schedule};
+use domain::api::DocumentSummary;
+use domain::phase::{Phase, Schedule};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -230,7 +230,7 @@ impl Store {
             return Ok(None);
         };
         let mut doc =
-            app::model::document::load(&bytes).map_err(|e| StoreError::Corrupt(id.into(), e))?;
+            domain::document::load(&bytes).map_err(|e| StoreError::Corrupt(id.into(), e))?;
         let chunks: Vec<(i64, Vec<u8>)> = sqlx::query_as(
             "SELECT seq, bytes FROM document_changes WHERE document_id = ? AND seq > ? ORDER BY seq",
         )

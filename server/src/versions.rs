@@ -2,9 +2,13 @@
 //! with a change summary, written to the decision record); anyone who may read the document
 //! opens any version and compares any two, or a version with the text now.
 
-use app::{
+use domain::{
     api::{AmendmentFilter, Comparison, NewVersion, ParagraphHistory, Version, VersionSummary},
-    model::{compare, document::Outline, export, limits, markdown, policy::Action, time},
+    compare,
+    document::Outline,
+    export, limits, markdown,
+    policy::Action,
+    time,
 };
 use sqlx::Row;
 

@@ -5,8 +5,8 @@
 //! buffered further. The logic is generic over any `Stream`/`Sink` of axum messages so that it
 //! does not care what carries them.
 
-use app::api::{ErrorCode, ServerFrame};
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes};
+use domain::api::{ErrorCode, ServerFrame};
 use futures::{Sink, SinkExt, Stream, StreamExt};
 use tokio::sync::mpsc;
 

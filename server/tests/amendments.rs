@@ -5,12 +5,12 @@ mod common;
 
 use std::time::Duration;
 
-use app::{api::AmendmentView, model::document};
 use axum::{
     http::{Method, StatusCode},
     Router,
 };
 use common::{Fixture, Peer};
+use domain::{api::AmendmentView, document};
 use serde_json::{json, Value};
 
 struct World {
@@ -301,7 +301,7 @@ async fn participants_co_sponsor_an_open_amendment_once_and_not_their_own() {
         store,
         "kofi@example.org",
         "bpf-outcomes",
-        app::api::Role::Participant,
+        domain::api::Role::Participant,
     )
     .await;
     let kofi = common::session(&w.app, "kofi@example.org").await;
@@ -398,7 +398,7 @@ async fn stances_on_an_amendment_are_counted_by_stakeholder_group_and_kept_in_hi
     assert_eq!(status, StatusCode::OK, "{body}");
     let a: AmendmentView = serde_json::from_value(body).expect("amendment");
     assert_eq!((a.support.tally.support, a.support.tally.oppose), (1, 1));
-    let by = |g: app::api::StakeholderGroup| {
+    let by = |g: domain::api::StakeholderGroup| {
         a.support
             .by_group
             .iter()
@@ -406,11 +406,11 @@ async fn stances_on_an_amendment_are_counted_by_stakeholder_group_and_kept_in_hi
             .map(|t| t.tally)
             .expect("group")
     };
-    assert_eq!(by(app::api::StakeholderGroup::Government).support, 1);
-    assert_eq!(by(app::api::StakeholderGroup::CivilSociety).oppose, 1);
+    assert_eq!(by(domain::api::StakeholderGroup::Government).support, 1);
+    assert_eq!(by(domain::api::StakeholderGroup::CivilSociety).oppose, 1);
     assert_eq!(
         a.your_stance.map(|s| s.stance),
-        Some(app::api::Stance::Oppose)
+        Some(domain::api::Stance::Oppose)
     );
     // Changing one's mind replaces the stance that counts; both stay in the history.
     let (_, body) = w
@@ -504,7 +504,7 @@ async fn a_chair_resolves_a_conflict_by_accepting_with_modification_and_later_ty
         .expect("a difference against the text now");
     assert!(now_pieces
         .iter()
-        .any(|x| matches!(x, app::api::Piece::Deleted(t) if t.contains("remit"))));
+        .any(|x| matches!(x, domain::api::Piece::Deleted(t) if t.contains("remit"))));
     let read_at = a[0].heads.clone();
     let adopted = text.replacen("The mandate", "The charter and remit", 1);
     // Meanwhile the drafter adds a sentence to the next paragraph.

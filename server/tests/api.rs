@@ -3,12 +3,12 @@
 mod common;
 
 use accord_server::{router, seed, store::Store, AppState};
-use app::api::{Created, DocumentDetail, DocumentSummary, ErrorBody, ParagraphKind};
 use axum::{
     body::Body,
     http::{header, Request, StatusCode},
     Router,
 };
+use domain::api::{Created, DocumentDetail, DocumentSummary, ErrorBody, ParagraphKind};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 

@@ -164,8 +164,8 @@ async fn a_restored_archive_is_the_same_consultation_in_a_fresh_installation() {
         None,
     )
     .await;
-    let entries: Vec<app::model::record::Entry> = serde_json::from_value(record).expect("record");
-    assert!(app::model::record::verify(&entries).is_ok());
+    let entries: Vec<domain::record::Entry> = serde_json::from_value(record).expect("record");
+    assert!(domain::record::verify(&entries).is_ok());
 }
 
 /// Asks this installation to restore `archive`, as `cookie` (if any).

@@ -1,21 +1,19 @@
 //! The role × action matrix: every API route, asked by every kind of caller, gets exactly what
-//! the policy table (`app::model::policy::TABLE`) says: allowed callers succeed, everyone else
+//! the policy table (`domain::policy::TABLE`) says: allowed callers succeed, everyone else
 //! gets 401 or 403 and changes nothing.
 
 mod common;
 
 use accord_server::{feedback_store::StanceChange, router, seed, store::Store, AppState};
-use app::{
-    api::{Role, Stance},
-    model::{
-        phase::Phase,
-        policy::{self, Action, Standing},
-    },
-};
 use axum::{
     body::Body,
     http::{Method, Request, StatusCode},
     Router,
+};
+use domain::{
+    api::{Role, Stance},
+    phase::Phase,
+    policy::{self, Action, Standing},
 };
 use tower::ServiceExt;
 

@@ -5,9 +5,9 @@
 
 mod common;
 
-use app::api::ParagraphKind;
 use axum::http::{Method, StatusCode};
 use common::{consultation::consultation, Fixture};
+use domain::api::ParagraphKind;
 use serde_json::{json, Value};
 
 fn texts(blocks: &[Value]) -> Vec<String> {

@@ -6,15 +6,16 @@ mod common;
 
 use std::time::Duration;
 
-use app::{
-    api::{Comment, DocumentFeedback, ParagraphConsensus, ServerFrame, Thread},
-    model::{anchor, document},
-};
 use axum::{
     http::{Method, StatusCode},
     Router,
 };
 use common::{Fixture, Peer};
+use domain::{
+    anchor,
+    api::{Comment, DocumentFeedback, ParagraphConsensus, ServerFrame, Thread},
+    document,
+};
 use serde_json::{json, Value};
 
 struct World {
@@ -37,7 +38,7 @@ async fn world() -> World {
         store,
         "outsider@example.org",
         "bpf-outcomes",
-        app::api::Role::Reader,
+        domain::api::Role::Reader,
     )
     .await;
     let participant = common::session(&app, "participant@example.org").await;

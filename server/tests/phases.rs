@@ -12,15 +12,15 @@ use std::{
     time::Duration,
 };
 
-use app::{
-    api::{ErrorCode, Phase},
-    model::{document, record},
-};
 use axum::{
     http::{Method, StatusCode},
     Router,
 };
 use common::{Peer, Server};
+use domain::{
+    api::{ErrorCode, Phase},
+    document, record,
+};
 use serde_json::{json, Value};
 
 const T0: i64 = 1_800_000_000;
@@ -300,7 +300,7 @@ async fn when_the_consultation_ends_an_open_connection_stops_a_drafters_typing()
     // The connection hears of the new phase (its editor stops offering to type).
     peer.settle(Duration::from_millis(300)).await;
     assert!(
-        peer.controls.contains(&app::api::ServerFrame::Phase {
+        peer.controls.contains(&domain::api::ServerFrame::Phase {
             phase: Phase::LastCall
         }),
         "{:?}",

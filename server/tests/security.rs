@@ -284,7 +284,7 @@ async fn role_changes_and_refusals_are_in_the_audit_log_for_the_admin() {
     let admin = common::session(&app, "admin@example.org").await;
     let (status, body) = send(&app, get_with("/api/v1/audit", &admin)).await;
     assert_eq!(status, StatusCode::OK);
-    let entries: Vec<app::api::AuditEntry> = serde_json::from_str(&body).expect("json");
+    let entries: Vec<domain::api::AuditEntry> = serde_json::from_str(&body).expect("json");
     assert!(entries
         .iter()
         .any(|e| e.kind == "role-changed" && e.detail.contains("participant → drafter")));

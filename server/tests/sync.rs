@@ -4,12 +4,12 @@ mod common;
 
 use std::time::Duration;
 
-use app::{
-    api::{ErrorCode, ServerFrame},
-    model::{document, limits},
-};
 use automerge::{transaction::Transactable, ROOT};
 use common::{Fixture, Peer, Server};
+use domain::{
+    api::{ErrorCode, ServerFrame},
+    document, limits,
+};
 use futures::SinkExt;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -242,7 +242,7 @@ async fn readers_participants_the_admin_and_other_chairs_receive_the_document_bu
         store,
         "other-chair@example.org",
         "dc-other",
-        app::api::Role::Chair,
+        domain::api::Role::Chair,
     )
     .await;
     let other_chair = common::login(server.addr, "other-chair@example.org").await;

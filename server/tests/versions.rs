@@ -5,12 +5,12 @@ mod common;
 
 use std::time::Duration;
 
-use app::{
-    api::{Change, Comparison, Version},
-    model::document,
-};
 use axum::http::{Method, StatusCode};
 use common::Fixture;
+use domain::{
+    api::{Change, Comparison, Version},
+    document,
+};
 use serde_json::{json, Value};
 
 fn error(body: &Value) -> String {
@@ -69,7 +69,7 @@ async fn a_chair_cuts_versions_that_stay_as_cut_and_compare_paragraph_by_paragra
         row(&p2)
             .diff
             .iter()
-            .any(|x| matches!(x, app::api::Piece::Inserted(t) if t.contains("Reworded since."))),
+            .any(|x| matches!(x, domain::api::Piece::Inserted(t) if t.contains("Reworded since."))),
         "{:?}",
         row(&p2).diff
     );
@@ -208,7 +208,7 @@ async fn a_version_exports_as_markdown_html_and_rfc_style_text() {
         detail
             .paragraphs
             .iter()
-            .filter(|p| p.kind != app::api::ParagraphKind::Heading)
+            .filter(|p| p.kind != domain::api::ParagraphKind::Heading)
             .count()
     );
     let (_, _, md) = get(format!("{path}/export?format=markdown&version=draft-00")).await;

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use crate::model::profile::{AgeBand, Gender, Region, StakeholderGroup};
+use domain::profile::{AgeBand, Gender, Region, StakeholderGroup};
 
 #[cfg(feature = "ssr")]
 fn set_cookie_and_go(cookie: &str, to: &str) {
@@ -37,7 +37,7 @@ pub async fn login(login: String, password: String, next: String) -> Result<(), 
         .0
         .login(
             super::headers().await?,
-            crate::api::Login { login, password },
+            domain::api::Login { login, password },
         )
         .await
         .map_err(super::backend_error)?;
@@ -81,7 +81,7 @@ pub async fn register(
     age_band: String,
 ) -> Result<(), ServerFnError> {
     let (stakeholder_group, region) = profile_choices(&stakeholder_group, &region)?;
-    let r = crate::api::Register {
+    let r = domain::api::Register {
         login,
         password,
         display_name,
@@ -203,7 +203,7 @@ pub async fn update_profile(
     age_band: String,
 ) -> Result<(), ServerFnError> {
     let (stakeholder_group, region) = profile_choices(&stakeholder_group, &region)?;
-    let update = crate::api::ProfileUpdate {
+    let update = domain::api::ProfileUpdate {
         display_name: Some(display_name),
         affiliation: Some(affiliation),
         stakeholder_group: Some(stakeholder_group),

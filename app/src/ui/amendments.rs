@@ -17,11 +17,11 @@ use super::account::error_text;
 use super::feedback::{format_time, stance_options, thread_href, StanceBar};
 use super::{consensus::excerpt, get_document, NotFound};
 #[cfg(any(feature = "ssr", test))]
-use crate::api::AmendmentEdit;
-use crate::api::{
+use domain::api::AmendmentEdit;
+use domain::api::{
     AmendedParagraph, AmendmentStatus, AmendmentView, DocumentDetail, Piece, Support,
 };
-use crate::model::policy::{self, Action};
+use domain::policy::{self, Action};
 
 /// A paragraph as the proposal form copies it: id, label ("Paragraph 3") and text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -85,7 +85,7 @@ pub async fn get_amendments(
         .amendments(
             super::headers().await?,
             doc,
-            crate::api::AmendmentFilter { status, paragraph },
+            domain::api::AmendmentFilter { status, paragraph },
         )
         .await
         .map_err(super::backend_error)
@@ -139,7 +139,7 @@ pub async fn propose_amendment(
     #[server(default)] texts: HashMap<String, String>,
     #[server(default)] inserts: HashMap<String, String>,
 ) -> Result<(), ServerFnError> {
-    let n = crate::api::NewAmendment {
+    let n = domain::api::NewAmendment {
         base: heads_list(&base),
         edits: proposal_edits(&order, &texts, &inserts),
         rationale,
@@ -160,7 +160,7 @@ pub async fn decide_amendment(
     #[server(default)] wording: HashMap<String, String>,
     #[server(default)] wording_base: String,
 ) -> Result<(), ServerFnError> {
-    use crate::api::{Verdict, Wording};
+    use domain::api::{Verdict, Wording};
     let (decision, wording) = match decision.as_deref() {
         Some("accept") => (Verdict::Accept, None),
         Some("modify") => {
@@ -181,7 +181,7 @@ pub async fn decide_amendment(
     };
     let w = crate::backend::AmendmentWrite::Decide {
         amendment: amendment_number(&amendment)?,
-        decide: crate::api::Decide {
+        decide: domain::api::Decide {
             decision,
             reason,
             wording,
@@ -213,7 +213,7 @@ pub async fn amendment_stance(
     let stance = super::feedback::chosen_stance(stance)?;
     let w = crate::backend::AmendmentWrite::Stance {
         amendment: amendment_number(&amendment)?,
-        stance: crate::api::SetStance { stance, reason },
+        stance: domain::api::SetStance { stance, reason },
     };
     write(doc.clone(), back(&doc, paragraph.as_deref()), w).await
 }
@@ -708,9 +708,9 @@ pub fn AmendmentsPage() -> impl IntoView {
     }
 }
 
-fn paragraph_label(p: &crate::api::Paragraph) -> String {
+fn paragraph_label(p: &domain::api::Paragraph) -> String {
     match (p.kind, &p.number) {
-        (crate::api::ParagraphKind::Heading, _) => format!("Heading: {}", excerpt(&p.text, 40)),
+        (domain::api::ParagraphKind::Heading, _) => format!("Heading: {}", excerpt(&p.text, 40)),
         (_, Some(n)) => format!("Paragraph {n}"),
         (_, None) => format!("Unnumbered: {}", excerpt(&p.text, 40)),
     }

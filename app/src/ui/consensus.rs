@@ -12,8 +12,8 @@ use leptos_router::hooks::use_params_map;
 
 use super::feedback::{get_feedback, thread_href};
 use super::{get_document, NotFound};
-use crate::api::{Balance, DocumentDetail, DocumentFeedback, ParagraphConsensus, ParagraphKind};
-use crate::model::{
+use domain::api::{Balance, DocumentDetail, DocumentFeedback, ParagraphConsensus, ParagraphKind};
+use domain::{
     charts::{self, MapRow},
     profile::Gender,
 };
@@ -154,7 +154,7 @@ fn map_svg(doc: &str, rows: &[(String, String, String)], figures: &[ParagraphCon
     charts::consensus_map(&rows)
 }
 
-fn figures_table(figures: &[ParagraphConsensus], paragraphs: &[crate::api::Paragraph]) -> AnyView {
+fn figures_table(figures: &[ParagraphConsensus], paragraphs: &[domain::api::Paragraph]) -> AnyView {
     let rows = figures
         .iter()
         .map(|f| {
@@ -216,7 +216,7 @@ fn chart(title: String, rows: Vec<(String, u32)>) -> AnyView {
 }
 
 fn balance_view(b: &Balance) -> AnyView {
-    let by_group = |bd: &crate::api::Breakdown| {
+    let by_group = |bd: &domain::api::Breakdown| {
         bd.by_group
             .iter()
             .map(|g| {
@@ -230,7 +230,7 @@ fn balance_view(b: &Balance) -> AnyView {
             })
             .collect::<Vec<_>>()
     };
-    let by_region = |bd: &crate::api::Breakdown| {
+    let by_region = |bd: &domain::api::Breakdown| {
         bd.by_region
             .iter()
             .map(|r| {

@@ -14,10 +14,10 @@ use std::collections::HashMap;
 use super::feedback::{get_feedback, FeedbackBadge, ThreadPanel};
 use super::phase::{Outcome, PhaseBanner};
 use super::{get_document, NotFound};
-use crate::api::{
+use domain::api::{
     Anchor, DocumentDetail, DocumentFeedback, ParagraphConsensus, PeerPresence, Phase, Role,
 };
-use crate::model::{anchor::marked_runs, ParagraphKind};
+use domain::{anchor::marked_runs, ParagraphKind};
 
 /// A paragraph's reactive state; rows are keyed by paragraph id, so typing elsewhere or
 /// renumbering never recreates a textarea that has the caret.
@@ -30,7 +30,7 @@ pub struct Row {
 }
 
 impl Row {
-    pub fn new(p: &crate::model::Paragraph) -> Self {
+    pub fn new(p: &domain::Paragraph) -> Self {
         Self {
             id: p.id.clone(),
             kind: RwSignal::new(p.kind),
@@ -185,7 +185,7 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
     let notice = (!detail.you_may_edit).then(|| {
         let login = format!("/login?next=/documents/{doc_id}");
         match detail.your_role {
-            crate::api::Role::Reader => view! {
+            domain::api::Role::Reader => view! {
                 <p class="notice">
                     "You are reading. Drafters and chairs of this group edit the text: "
                     <a href=login>"sign in"</a> " if you are one."

@@ -22,13 +22,11 @@ use wasm_bindgen::{closure::Closure, JsCast};
 use web_sys::{BinaryType, HtmlTextAreaElement, MessageEvent, WebSocket};
 
 use super::document::{EditorUi, Row, Selection, Status};
-use crate::{
+use domain::{
+    anchor,
     api::{ClientFrame, ErrorCode, Role, ServerFrame},
-    model::{
-        anchor,
-        document::{self, Direction},
-        ParagraphKind,
-    },
+    document::{self, Direction},
+    ParagraphKind,
 };
 
 /// How long typing accumulates into one change before it is sent.
@@ -59,7 +57,7 @@ struct Session {
     /// This connection's role and the document's phase, as the server last said: whether it
     /// may edit.
     role: Role,
-    phase: crate::model::phase::Phase,
+    phase: domain::phase::Phase,
     /// Whether the replica has everything the server had when it last told us its heads.
     synced: bool,
 }
@@ -134,7 +132,7 @@ pub fn start(doc_id: String, ui: EditorUi) {
         stopped: false,
         focus: None,
         role: Role::Reader,
-        phase: crate::model::phase::Phase::Drafting,
+        phase: domain::phase::Phase::Drafting,
         synced: false,
     };
     SESSION.with(|s| *s.borrow_mut() = Some(session));
@@ -277,16 +275,13 @@ impl Session {
     /// Paragraphs become editable once the server has said this connection may edit and the
     /// replica has caught up with it.
     fn update_editable(&self) {
-        let standing = crate::model::policy::Standing {
+        let standing = domain::policy::Standing {
             signed_in: true,
             admin: false,
             role: self.role,
         };
-        let may_edit = crate::model::policy::allows_in(
-            standing,
-            self.phase,
-            crate::model::policy::Action::EditText,
-        );
+        let may_edit =
+            domain::policy::allows_in(standing, self.phase, domain::policy::Action::EditText);
         let editable = may_edit && self.synced;
         if self.ui.editable.get_untracked() != editable {
             self.ui.editable.set(editable);
@@ -316,7 +311,7 @@ impl Session {
                 self.update_editable();
                 self.ui.me.set(Some(peer));
                 let mut all = peers;
-                all.push(crate::api::PeerPresence {
+                all.push(domain::api::PeerPresence {
                     peer,
                     name: name.clone(),
                     role,
@@ -827,7 +822,7 @@ pub fn resolve(id: &str, first: &str, last: &str) -> Option<(u32, u32)> {
 pub fn heads() -> Option<Vec<String>> {
     with(|s| {
         s.synced
-            .then(|| crate::model::document::hex_heads(&s.doc.get_heads()))
+            .then(|| domain::document::hex_heads(&s.doc.get_heads()))
     })
     .flatten()
 }

@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use super::account::error_text;
 use super::amendments::{AmendmentState, Amendments};
 use super::document::EditorUi;
-use crate::api::{
+use domain::api::{
     Comment, Disposition, DocumentFeedback, Objection, ParagraphConsensus, Response, Stance, Tally,
     Thread,
 };
@@ -90,11 +90,11 @@ pub async fn post_comment(
     };
     let anchor = match (anchor_first, anchor_last) {
         (Some(first), Some(last)) if !first.is_empty() && !last.is_empty() => {
-            Some(crate::api::Anchor { first, last })
+            Some(domain::api::Anchor { first, last })
         }
         _ => None,
     };
-    let comment = crate::api::NewComment {
+    let comment = domain::api::NewComment {
         body,
         parent,
         anchor,
@@ -115,7 +115,7 @@ pub async fn edit_comment(
 ) -> Result<(), ServerFnError> {
     let w = crate::backend::FeedbackWrite::Edit {
         comment: number("comment", &comment)?,
-        edit: crate::api::EditComment { body },
+        edit: domain::api::EditComment { body },
     };
     write(doc, &paragraph, w).await
 }
@@ -154,7 +154,7 @@ pub async fn set_stance(
     let stance = chosen_stance(stance)?;
     let w = crate::backend::FeedbackWrite::Stance {
         paragraph: paragraph.clone(),
-        stance: crate::api::SetStance { stance, reason },
+        stance: domain::api::SetStance { stance, reason },
     };
     write(doc, &paragraph, w).await
 }
@@ -173,7 +173,7 @@ pub async fn respond(
         .as_deref()
         .and_then(Disposition::parse)
         .ok_or_else(|| ServerFnError::new("choose a disposition"))?;
-    let respond = crate::api::Respond {
+    let respond = domain::api::Respond {
         disposition,
         reason,
     };
@@ -200,14 +200,14 @@ pub async fn hide_comment(
 ) -> Result<(), ServerFnError> {
     let w = crate::backend::FeedbackWrite::Hide {
         comment: number("comment", &comment)?,
-        hide: crate::api::Hide { reason },
+        hide: domain::api::Hide { reason },
     };
     write(doc, &paragraph, w).await
 }
 
 /// "26 Nov 2026, 18:04 UTC" from unix seconds (no clock or time-zone crate in the bundle).
 pub fn format_time(secs: i64) -> String {
-    crate::model::time::format(secs)
+    domain::time::format(secs)
 }
 
 /// Plain text with its web links made clickable; everything else stays text.

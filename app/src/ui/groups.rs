@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_params_map};
 
 use super::account::error_text;
-use crate::api::{GroupKind, GroupPage, InvitationCreated};
+use domain::api::{GroupKind, GroupPage, InvitationCreated};
 
 #[server(prefix = "/_fn", endpoint = "group_page")]
 pub async fn load_group_page(group: String) -> Result<GroupPage, ServerFnError> {
@@ -26,7 +26,7 @@ pub async fn new_group(name: String, kind: String) -> Result<(), ServerFnError> 
         .0
         .create_group(
             super::headers().await?,
-            crate::api::CreateGroup { name, kind },
+            domain::api::CreateGroup { name, kind },
         )
         .await
         .map_err(super::backend_error)?;
@@ -40,14 +40,14 @@ pub async fn invite(
     role: String,
     days: i64,
 ) -> Result<InvitationCreated, ServerFnError> {
-    let role =
-        crate::api::Role::parse_member(&role).ok_or_else(|| ServerFnError::new("choose a role"))?;
+    let role = domain::api::Role::parse_member(&role)
+        .ok_or_else(|| ServerFnError::new("choose a role"))?;
     super::backend()?
         .0
         .invite(
             super::headers().await?,
             group,
-            crate::api::CreateInvitation {
+            domain::api::CreateInvitation {
                 role,
                 days: Some(days),
             },
@@ -64,9 +64,9 @@ pub async fn set_member_role(
 ) -> Result<(), ServerFnError> {
     // "remove" takes the member out of the group.
     let role = match role.as_str() {
-        "remove" => crate::api::Role::Reader,
+        "remove" => domain::api::Role::Reader,
         r => {
-            crate::api::Role::parse_member(r).ok_or_else(|| ServerFnError::new("choose a role"))?
+            domain::api::Role::parse_member(r).ok_or_else(|| ServerFnError::new("choose a role"))?
         }
     };
     super::backend()?

@@ -7,7 +7,7 @@ use std::{cell::RefCell, collections::HashMap, rc::Rc};
 use wasm_bindgen::{prelude::*, JsCast};
 use web_sys::{MessageEvent, WebSocket};
 
-use crate::api::{ParagraphConsensus, ServerFrame};
+use domain::api::{ParagraphConsensus, ServerFrame};
 
 type OnFeedback = Rc<dyn Fn(ParagraphConsensus)>;
 

@@ -8,7 +8,7 @@ use leptos_router::{
     ParamSegment, SsrMode, StaticSegment,
 };
 
-use crate::api::{Created, DocumentDetail, DocumentSummary};
+use domain::api::{Created, DocumentDetail, DocumentSummary};
 
 mod account;
 mod amendments;
@@ -172,7 +172,7 @@ async fn headers() -> Result<http::HeaderMap, ServerFnError> {
 
 /// The signed-in account, if any.
 #[server(prefix = "/_fn", endpoint = "whoami")]
-pub async fn whoami() -> Result<Option<crate::api::Me>, ServerFnError> {
+pub async fn whoami() -> Result<Option<domain::api::Me>, ServerFnError> {
     backend()?
         .0
         .me(headers().await?)
@@ -228,7 +228,7 @@ pub async fn create_document_form(
     title: String,
     markdown: String,
 ) -> Result<Created, ServerFnError> {
-    let req = crate::api::CreateDocument {
+    let req = domain::api::CreateDocument {
         group: None,
         title: Some(title),
         markdown: (!markdown.trim().is_empty()).then_some(markdown),

@@ -6,8 +6,8 @@
 use leptos::prelude::*;
 
 use super::account::error_text;
-use crate::api::{Endorsements, Phase, Schedule};
-use crate::model::{phase::time_left, time};
+use domain::api::{Endorsements, Phase, Schedule};
+use domain::{phase::time_left, time};
 
 /// A chair moves the document to `phase`; `deadline` is a `datetime-local` value read as UTC.
 #[server(prefix = "/_fn", endpoint = "set_phase")]
@@ -34,7 +34,7 @@ pub async fn set_phase(
         .set_phase(
             super::headers().await?,
             doc.clone(),
-            crate::api::SetPhase {
+            domain::api::SetPhase {
                 phase,
                 deadline,
                 reason,
@@ -54,7 +54,7 @@ pub async fn endorse_text(
     #[server(default)] on_behalf_of: String,
     #[server(default)] withdraw: String,
 ) -> Result<(), ServerFnError> {
-    let endorse = withdraw.is_empty().then(|| crate::api::Endorse {
+    let endorse = withdraw.is_empty().then(|| domain::api::Endorse {
         on_behalf_of: Some(on_behalf_of).filter(|o| !o.trim().is_empty()),
     });
     super::backend()?

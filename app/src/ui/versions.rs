@@ -12,7 +12,7 @@ use super::account::error_text;
 use super::amendments::diff_view;
 use super::feedback::format_time;
 use super::{get_document, NotFound};
-use crate::api::{
+use domain::api::{
     Aligned, Change, Comparison, DocumentDetail, ParagraphHistory, Role, Version, VersionSummary,
 };
 
@@ -66,7 +66,7 @@ pub async fn cut_version(doc: String, name: String, summary: String) -> Result<(
         .cut_version(
             super::headers().await?,
             doc.clone(),
-            crate::api::NewVersion { name, summary },
+            domain::api::NewVersion { name, summary },
         )
         .await
         .map_err(super::backend_error)?;
@@ -166,7 +166,7 @@ fn history_view(h: ParagraphHistory) -> AnyView {
             let version = if s.version == "current" { "now".to_string() } else { s.version };
             // The first version of all differs from nothing: its words are shown as they are.
             let diff = match (s.initial, s.text) {
-                (true, Some(text)) => vec![crate::api::Piece::Same(text)],
+                (true, Some(text)) => vec![domain::api::Piece::Same(text)],
                 _ => s.diff,
             };
             view! {
@@ -245,7 +245,7 @@ fn row_view(r: Aligned) -> AnyView {
         (Some(a), None) => a.clone(),
         (None, None) => String::new(),
     };
-    let heading = r.kind == crate::api::ParagraphKind::Heading;
+    let heading = r.kind == domain::api::ParagraphKind::Heading;
     view! {
         <div class=format!("cmp-row cmp-{class}") class:moved=r.moved class:heading=heading>
             <span class="cmp-number">{number}</span>
@@ -345,7 +345,7 @@ fn VersionsView(
             <article class="version-text">
                 <h3 class="doc-title">{v.title}</h3>
                 {v.paragraphs.into_iter().map(|p| {
-                    let heading = p.kind == crate::api::ParagraphKind::Heading;
+                    let heading = p.kind == domain::api::ParagraphKind::Heading;
                     view! {
                         <div class="cmp-row cmp-same" class:heading=heading>
                             <span class="cmp-number">{p.number.unwrap_or_default()}</span>
@@ -360,7 +360,7 @@ fn VersionsView(
         Ok(None) => ().into_any(),
         Err(e) => view! { <p class="error" role="alert">{error_text(Some(Err::<(), _>(e)))}</p> }.into_any(),
     };
-    let closed = detail.schedule.phase == crate::api::Phase::Closed;
+    let closed = detail.schedule.phase == domain::api::Phase::Closed;
     let reports = (chair || closed).then(|| {
         let api = format!("/api/v1/documents/{doc}");
         let now = |format: &str| format!("{api}/export?format={format}");

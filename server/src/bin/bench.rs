@@ -1,7 +1,7 @@
 //! `accord-bench`: figures from real runs, each against a peer run beside it.
 //!
 //! - `trace`: replays the automerge-paper editing trace (259,778 edits) into one paragraph
-//!   through `app::model`, and into a plain automerge Text in the same process; prints the time
+//!   through `domain`, and into a plain automerge Text in the same process; prints the time
 //!   and saved-size ratios.
 //! - `feedback`: a 300-paragraph document under 10,000 comments and stances: page render and
 //!   size, aggregation time, and stances accepted per second with their latency (see
@@ -29,12 +29,12 @@ use std::{
 };
 
 use anyhow::{anyhow, bail, Context, Result};
-use app::model::{document, ParagraphKind};
 use automerge::{
     sync::{self, BloomFilter, ChunkList, MessageFlags, MessageVersion, SyncDoc},
     transaction::Transactable,
     AutoCommit, ChangeHash, ObjType, ReadDoc, ROOT,
 };
+use domain::{document, ParagraphKind};
 use futures::{SinkExt, StreamExt};
 use tokio::{io::AsyncReadExt, io::AsyncWriteExt, net::TcpStream};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
@@ -200,12 +200,12 @@ fn trace() -> Result<()> {
         )
     };
     row(
-        "app::model, paragraph resolved once per burst (`ParagraphText`)",
+        "domain, paragraph resolved once per burst (`ParagraphText`)",
         b,
         sizes.1,
     );
     row(
-        "app::model, paragraph looked up per edit (`document::splice`)",
+        "domain, paragraph looked up per edit (`document::splice`)",
         a,
         sizes.0,
     );
@@ -363,7 +363,7 @@ async fn handshake(url: &str, cookie: &str, doc: &mut AutoCommit) -> Result<(Ws,
             .await?
             .ok_or_else(|| anyhow!("closed during handshake"))??;
         if let WsMessage::Text(t) = &frame {
-            if let Ok(app::api::ServerFrame::Welcome {
+            if let Ok(domain::api::ServerFrame::Welcome {
                 actor: Some(hex), ..
             }) = serde_json::from_str(t)
             {

@@ -1,8 +1,8 @@
 //! A consultation run through the API from first draft to closed text, for the tests of what
 //! comes after: exports, the report, archives.
 
-use app::api::{DocumentDetail, ParagraphKind};
 use axum::http::{Method, StatusCode};
+use domain::api::{DocumentDetail, ParagraphKind};
 use serde_json::{json, Value};
 
 use super::Fixture;

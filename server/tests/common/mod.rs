@@ -7,11 +7,11 @@ pub mod consultation;
 use std::{net::SocketAddr, path::Path, time::Duration};
 
 use accord_server::{router, seed, store::Store, AppState};
-use app::api::ServerFrame;
 use automerge::{
     sync::{self, SyncDoc},
     AutoCommit,
 };
+use domain::api::ServerFrame;
 use futures::{SinkExt, StreamExt};
 use tokio::{net::TcpStream, task::JoinHandle};
 use tokio_tungstenite::{tungstenite::Message, MaybeTlsStream, WebSocketStream};
@@ -78,7 +78,7 @@ impl Server {
     }
 
     /// The document as the server has it now.
-    pub async fn detail(&self, doc: &str) -> app::api::DocumentDetail {
+    pub async fn detail(&self, doc: &str) -> domain::api::DocumentDetail {
         accord_server::documents::detail(&self.state.rooms, doc)
             .await
             .expect("detail")
@@ -120,14 +120,19 @@ impl Fixture {
 type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 /// Adds an account (with the demo password) as `role` of `group`; returns its id.
-pub async fn add_member(store: &Store, login: &str, group: &str, role: app::api::Role) -> String {
-    let register = app::api::Register {
+pub async fn add_member(
+    store: &Store,
+    login: &str,
+    group: &str,
+    role: domain::api::Role,
+) -> String {
+    let register = domain::api::Register {
         login: login.into(),
         password: String::new(),
         display_name: login.into(),
         affiliation: String::new(),
-        stakeholder_group: app::api::StakeholderGroup::Academia,
-        region: app::api::Region::African,
+        stakeholder_group: domain::api::StakeholderGroup::Academia,
+        region: domain::api::Region::African,
         gender: None,
         age_band: None,
     };
@@ -219,7 +224,7 @@ impl Peer {
             .await
             .expect("connect");
         Self {
-            doc: app::model::document::empty_doc(),
+            doc: domain::document::empty_doc(),
             state: sync::State::new(),
             ws,
             controls: Vec::new(),
@@ -276,7 +281,7 @@ impl Peer {
 
     /// Reads until the connection closes and checks that it closed with an error frame of
     /// `code`; returns the frame's message.
-    pub async fn refused_with(&mut self, code: app::api::ErrorCode) -> String {
+    pub async fn refused_with(&mut self, code: domain::api::ErrorCode) -> String {
         match self.closed_with().await {
             Some(ServerFrame::Error { code: got, message }) => {
                 assert_eq!(got, code, "{message}");

@@ -13,10 +13,7 @@ use std::{
 
 use accord_server::{auth, documents, rooms::Rooms, seed, store::Store};
 use anyhow::{anyhow, bail, Result};
-use app::{
-    api::CreateDocument,
-    model::{consensus, profile},
-};
+use domain::{api::CreateDocument, consensus, profile};
 use tokio::{
     io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
     net::TcpStream,
@@ -84,7 +81,7 @@ async fn build(dir: &Path) -> Result<(String, String, Vec<String>)> {
     let paragraphs: Vec<String> = outline
         .paragraphs
         .iter()
-        .filter(|p| p.kind != app::api::ParagraphKind::Heading)
+        .filter(|p| p.kind != domain::api::ParagraphKind::Heading)
         .map(|p| p.id.clone())
         .collect();
     let hash = auth::hash_password(seed::DEMO_PASSWORD).map_err(|e| anyhow!("{e}"))?;
@@ -477,7 +474,7 @@ pub fn run() -> Result<()> {
         let paragraph_ids: Vec<String> = outline
             .paragraphs
             .iter()
-            .filter(|p| p.kind != app::api::ParagraphKind::Heading)
+            .filter(|p| p.kind != domain::api::ParagraphKind::Heading)
             .map(|p| p.id.clone())
             .collect();
         drop(rooms);

@@ -231,7 +231,7 @@ mod tests {
     use expect_test::expect;
 
     use super::*;
-    use crate::model::Paragraph;
+    use crate::Paragraph;
 
     fn sample() -> (Outline, About) {
         let p = |kind, number: Option<&str>, text: &str| Paragraph {

@@ -24,7 +24,7 @@ fn char_of(d: u8) -> char {
 /// (so that there is always room below it).
 pub fn is_valid(key: &str) -> bool {
     !key.is_empty()
-        && key.len() <= crate::model::limits::MAX_ORDER_KEY
+        && key.len() <= crate::limits::MAX_ORDER_KEY
         && key.bytes().all(|c| digit(c).is_some())
         && !key.ends_with('0')
 }

@@ -4,7 +4,7 @@
 
 /// A run of text in a comparison.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", content = "text", rename_all = "lowercase")]
 pub enum Piece {
     Same(String),

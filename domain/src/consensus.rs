@@ -76,7 +76,7 @@ pub struct CommentFact {
 
 /// Stance counts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Tally {
     pub support: u32,
     pub can_live_with: u32,
@@ -125,7 +125,7 @@ impl Tally {
 
 /// Stances from one stakeholder group (`None`: not stated).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GroupTally {
     pub group: Option<StakeholderGroup>,
     pub tally: Tally,
@@ -133,7 +133,7 @@ pub struct GroupTally {
 
 /// Stances from one region (`None`: not stated).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegionTally {
     pub region: Option<Region>,
     pub tally: Tally,
@@ -141,7 +141,7 @@ pub struct RegionTally {
 
 /// Something about a paragraph's feedback a chair should look at.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Flag {
     /// Objections no chair has responded to yet.
@@ -183,7 +183,7 @@ impl Flag {
 
 /// A paragraph's standing in one word, for its colour on the map.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Level {
     #[default]
@@ -237,7 +237,7 @@ impl Level {
 
 /// Everything the consensus map shows about one paragraph.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ParagraphConsensus {
     pub paragraph: String,
     pub tally: Tally,
@@ -396,21 +396,21 @@ pub fn consensus<'a>(
 
 /// How many of something came from one stakeholder group (`None`: not stated).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GroupCount {
     pub group: Option<StakeholderGroup>,
     pub count: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegionCount {
     pub region: Option<Region>,
     pub count: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GenderCount {
     pub gender: Option<Gender>,
     pub count: u32,
@@ -418,7 +418,7 @@ pub struct GenderCount {
 
 /// Counts of one kind of participation, broken down by what balance is measured on.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Breakdown {
     pub total: u32,
     /// Every stakeholder group in a fixed order, then "not stated" if non-zero.
@@ -474,7 +474,7 @@ impl Breakdown {
 
 /// Who took part in a document's consultation, and how.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Balance {
     /// People who commented or stated a stance, each once.
     pub participants: Breakdown,

@@ -157,10 +157,10 @@ pub fn export(outline: &Outline) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::document::{new_document, read};
+    use crate::document::{new_document, read};
     use proptest::prelude::*;
 
-    const SAMPLE: &str = include_str!("../../../samples/written-outputs-draft.md");
+    const SAMPLE: &str = include_str!("../../samples/written-outputs-draft.md");
 
     #[test]
     fn sample_imports_with_headings_numbers_and_sub_paragraphs() {

@@ -21,7 +21,7 @@ use super::phase::Phase;
     serde::Serialize,
     serde::Deserialize,
 )]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// Anyone, with or without an account, who is not a member.

@@ -4,15 +4,15 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::model::policy::Role;
-pub use crate::model::{Paragraph, ParagraphKind};
+pub use crate::policy::Role;
+pub use crate::{Paragraph, ParagraphKind};
 
-#[cfg(feature = "ssr")]
+#[cfg(feature = "openapi")]
 use utoipa::ToSchema;
 
 /// A document in a list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct DocumentSummary {
     pub id: String,
     pub title: String,
@@ -25,7 +25,7 @@ pub struct DocumentSummary {
 
 /// One document: metadata and numbered paragraphs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct DocumentDetail {
     pub id: String,
     pub title: String,
@@ -54,12 +54,12 @@ pub struct DocumentDetail {
     pub endorsements: Endorsements,
 }
 
-pub use crate::model::phase::{Phase, Schedule};
-pub use crate::model::record::Entry as RecordEntry;
+pub use crate::phase::{Phase, Schedule};
+pub use crate::record::Entry as RecordEntry;
 
 /// Body of `POST /api/v1/documents/{id}/phase`: a chair moves the document.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SetPhase {
     pub phase: Phase,
@@ -72,7 +72,7 @@ pub struct SetPhase {
 
 /// Body of `POST /api/v1/documents`: a blank document, or one imported from Markdown.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateDocument {
     /// The owning group's id; when absent, the first group in which the caller drafts.
@@ -88,7 +88,7 @@ pub struct CreateDocument {
 
 /// Answer to a successful create.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Created {
     pub id: String,
     /// Where the document is read and edited in the browser.
@@ -97,7 +97,7 @@ pub struct Created {
 
 /// The body of every 4xx and 5xx answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct ErrorBody {
     /// What went wrong, in words a user can act on.
     pub error: String,
@@ -133,11 +133,11 @@ pub enum ServerFrame {
         #[serde(default)]
         actor: Option<String>,
         /// The document's phase: with the role, whether this connection may edit.
-        #[serde(default = "crate::model::phase::Phase::first")]
-        phase: crate::model::phase::Phase,
+        #[serde(default = "crate::phase::Phase::first")]
+        phase: crate::phase::Phase,
     },
     /// The document moved to another phase.
-    Phase { phase: crate::model::phase::Phase },
+    Phase { phase: crate::phase::Phase },
     /// Someone joined, moved their caret or renamed themselves.
     Presence(PeerPresence),
     /// Someone left.
@@ -186,11 +186,11 @@ pub enum ClientFrame {
     },
 }
 
-pub use crate::model::profile::{AgeBand, Gender, Region, StakeholderGroup};
+pub use crate::profile::{AgeBand, Gender, Region, StakeholderGroup};
 
 /// Body of `POST /api/v1/auth/register`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Register {
     /// An email-like login name, e.g. `ana@example.org`.
@@ -209,7 +209,7 @@ pub struct Register {
 
 /// Body of `POST /api/v1/auth/login`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Login {
     pub login: String,
@@ -218,7 +218,7 @@ pub struct Login {
 
 /// A group membership as its member sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct MembershipView {
     pub group: String,
     pub group_name: String,
@@ -227,7 +227,7 @@ pub struct MembershipView {
 
 /// The signed-in account (`GET /api/v1/me`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Me {
     pub id: String,
     pub login: String,
@@ -243,7 +243,7 @@ pub struct Me {
 
 /// Body of `PATCH /api/v1/me`: the fields to change.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ProfileUpdate {
     #[serde(default)]
@@ -263,7 +263,7 @@ pub struct ProfileUpdate {
 
 /// Kinds of group.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum GroupKind {
     /// A Best Practice Forum.
@@ -290,7 +290,7 @@ impl GroupKind {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Group {
     pub id: String,
     pub name: String,
@@ -299,7 +299,7 @@ pub struct Group {
 
 /// Body of `POST /api/v1/groups`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateGroup {
     pub name: String,
@@ -308,7 +308,7 @@ pub struct CreateGroup {
 
 /// A member of a group, as its chairs see them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Member {
     pub account: String,
     pub display_name: String,
@@ -318,7 +318,7 @@ pub struct Member {
 
 /// Body of `PUT /api/v1/groups/{id}/members/{account}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SetRole {
     pub role: Role,
@@ -339,7 +339,7 @@ pub struct GroupPage {
 
 /// Body of `POST /api/v1/groups/{id}/invitations`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateInvitation {
     /// `participant` or `drafter` (a chair's invitations), or `chair` (the admin's).
@@ -350,7 +350,7 @@ pub struct CreateInvitation {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Invitation {
     pub id: String,
     pub role: Role,
@@ -362,7 +362,7 @@ pub struct Invitation {
 
 /// Answer to creating an invitation: the secret link, shown once.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct InvitationCreated {
     pub id: String,
     /// `/invitations/{token}`: whoever opens it signed in joins the group with the role.
@@ -372,7 +372,7 @@ pub struct InvitationCreated {
 
 /// One entry of the audit log.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct AuditEntry {
     pub seq: i64,
     pub at: String,
@@ -384,7 +384,7 @@ pub struct AuditEntry {
 
 // ---- Feedback: comments, stances, responses, moderation, the consensus map ----
 
-pub use crate::model::consensus::{
+pub use crate::consensus::{
     Balance, Breakdown, Disposition, Flag, GenderCount, GroupCount, GroupTally, Level,
     ParagraphConsensus, RegionCount, RegionTally, Stance, Tally,
 };
@@ -392,7 +392,7 @@ pub use crate::model::consensus::{
 /// A selected span of a paragraph: automerge cursors of its first and last character, as
 /// `ReadDoc::get_cursor` prints them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Anchor {
     pub first: String,
@@ -401,7 +401,7 @@ pub struct Anchor {
 
 /// Body of `POST /api/v1/documents/{id}/paragraphs/{paragraph}/comments`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewComment {
     /// Plain text; links are made clickable when shown.
@@ -416,7 +416,7 @@ pub struct NewComment {
 
 /// Body of `PATCH /api/v1/documents/{id}/comments/{comment}`: the author's new wording.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EditComment {
     pub body: String,
@@ -424,7 +424,7 @@ pub struct EditComment {
 
 /// Body of `PUT /api/v1/documents/{id}/paragraphs/{paragraph}/stance`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SetStance {
     pub stance: Stance,
@@ -435,7 +435,7 @@ pub struct SetStance {
 
 /// Body of a chair's response to a comment or an objection.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Respond {
     pub disposition: Disposition,
@@ -444,7 +444,7 @@ pub struct Respond {
 
 /// Body of `POST /api/v1/documents/{id}/comments/{comment}/hide`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Hide {
     /// Shown to everyone in the comment's place.
@@ -453,7 +453,7 @@ pub struct Hide {
 
 /// A chair's response, as shown.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Response {
     pub disposition: Disposition,
     pub reason: String,
@@ -465,7 +465,7 @@ pub struct Response {
 
 /// Why a comment is hidden, as shown in its place.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Hidden {
     pub reason: String,
     pub by: String,
@@ -474,7 +474,7 @@ pub struct Hidden {
 
 /// A comment or reply as a viewer sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Comment {
     pub id: i64,
     pub paragraph: String,
@@ -500,7 +500,7 @@ pub struct Comment {
 
 /// A current objection to a paragraph: who raised it, why, and how a chair answered.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Objection {
     /// The stance entry; responses are addressed to it.
     pub id: i64,
@@ -514,7 +514,7 @@ pub struct Objection {
 
 /// The viewer's own stance on a paragraph.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct YourStance {
     pub stance: Stance,
     pub reason: Option<String>,
@@ -522,7 +522,7 @@ pub struct YourStance {
 
 /// Everything about one paragraph's feedback: `GET .../paragraphs/{paragraph}/feedback`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Thread {
     pub consensus: ParagraphConsensus,
     /// Oldest first; replies follow their comment.
@@ -540,7 +540,7 @@ pub struct Thread {
 
 /// The consensus map of a document: `GET /api/v1/documents/{id}/feedback`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct DocumentFeedback {
     /// One entry per live paragraph, in document order.
     pub paragraphs: Vec<ParagraphConsensus>,
@@ -549,11 +549,11 @@ pub struct DocumentFeedback {
 
 // ---- Amendments ----
 
-pub use crate::model::diff::Piece;
+pub use crate::diff::Piece;
 
 /// One change an amendment proposes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum AmendmentEdit {
     /// New wording for a paragraph.
@@ -573,7 +573,7 @@ pub enum AmendmentEdit {
 
 /// Body of `POST /api/v1/documents/{id}/amendments`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewAmendment {
     /// The document heads (hex) the amendment was written against.
@@ -584,7 +584,7 @@ pub struct NewAmendment {
 
 /// Where an amendment stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum AmendmentStatus {
     Open,
@@ -635,7 +635,7 @@ impl AmendmentStatus {
 
 /// What a chair decides on an amendment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     Accept,
@@ -645,7 +645,7 @@ pub enum Verdict {
 
 /// Body of `POST /api/v1/documents/{id}/amendments/{amendment}/decision`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Decide {
     pub decision: Verdict,
@@ -659,7 +659,7 @@ pub struct Decide {
 /// A chair's adjusted wording, written against the heads (hex) the chair read the text at;
 /// each edit's `replace` text is the paragraph as it should read after the merge.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Wording {
     pub base: Vec<String>,
@@ -668,7 +668,7 @@ pub struct Wording {
 
 /// Query of `GET /api/v1/documents/{id}/amendments`: both filters are optional.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", derive(ToSchema, utoipa::IntoParams))]
 #[serde(deny_unknown_fields)]
 pub struct AmendmentFilter {
     /// Only amendments with this status (`open`, `accepted`, …).
@@ -681,7 +681,7 @@ pub struct AmendmentFilter {
 
 /// How participants stand on an amendment: the figures, broken down as for paragraphs.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Support {
     pub tally: Tally,
     pub level: Level,
@@ -706,7 +706,7 @@ impl From<ParagraphConsensus> for Support {
 
 /// One paragraph an amendment changes, word by word against its text at the base.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct AmendedParagraph {
     pub paragraph: String,
     pub diff: Vec<Piece>,
@@ -721,7 +721,7 @@ pub struct AmendedParagraph {
 
 /// Words an amendment changes that were changed since it was written.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct AmendmentConflict {
     pub paragraph: String,
     pub base: String,
@@ -731,7 +731,7 @@ pub struct AmendmentConflict {
 
 /// A chair's decision as shown.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct DecisionView {
     pub by: String,
     pub reason: String,
@@ -740,7 +740,7 @@ pub struct DecisionView {
 
 /// An amendment as everyone sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct AmendmentView {
     pub id: i64,
     pub proposer: String,
@@ -769,11 +769,11 @@ pub struct AmendmentView {
 
 // ---- Versions ----
 
-pub use crate::model::compare::{Aligned, Change};
+pub use crate::compare::{Aligned, Change};
 
 /// Body of `POST /api/v1/documents/{id}/versions`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewVersion {
     /// `draft-01`, `final`: lower-case letters, digits, `.` and `-`.
@@ -784,7 +784,7 @@ pub struct NewVersion {
 
 /// Body of `POST /api/v1/documents/{id}/endorsements`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Endorse {
     /// The organisation endorsing through the signed-in person; absent or empty for oneself.
@@ -794,7 +794,7 @@ pub struct Endorse {
 
 /// One endorsement of a closed document's final text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Endorsement {
     pub name: String,
     pub affiliation: String,
@@ -816,7 +816,7 @@ impl Endorsement {
 
 /// The endorsements of a document and what the viewer may do: `GET …/endorsements`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Endorsements {
     /// Oldest first.
     pub endorsements: Vec<Endorsement>,
@@ -825,12 +825,12 @@ pub struct Endorsements {
     pub yours: Option<Endorsement>,
 }
 
-pub use crate::model::compare::Step;
+pub use crate::compare::Step;
 
 /// One paragraph through the versions, and what shaped it: `GET
 /// /api/v1/documents/{id}/paragraphs/{paragraph}/history`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct ParagraphHistory {
     pub paragraph: String,
     /// Every version it was in (and the one that deleted it), then the text now; oldest first.
@@ -852,7 +852,7 @@ pub const ARCHIVE_VERSION: u32 = 1;
 /// `POST /api/v1/archives`. Rows are the stored rows as JSON objects, column by column
 /// (blobs as `{"base64": …}`); accounts carry only what figures and names need.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Archive {
     /// Always [`ARCHIVE_FORMAT`].
@@ -868,12 +868,12 @@ pub struct Archive {
     pub heads: Vec<String>,
     pub accounts: Vec<ArchivedAccount>,
     /// Table name → rows, in the order they are restored.
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub tables: Vec<(String, Vec<serde_json::Map<String, serde_json::Value>>)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ArchivedGroup {
     pub id: String,
@@ -883,7 +883,7 @@ pub struct ArchivedGroup {
 
 /// A person as an archive carries them: no login, no password, nothing to sign in with.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ArchivedAccount {
     pub id: String,
@@ -901,7 +901,7 @@ pub struct ArchivedAccount {
 
 /// A version as listed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct VersionSummary {
     pub name: String,
     pub summary: String,
@@ -913,7 +913,7 @@ pub struct VersionSummary {
 
 /// A version with its text: `GET /api/v1/documents/{id}/versions/{name}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Version {
     #[serde(flatten)]
     pub about: VersionSummary,
@@ -924,7 +924,7 @@ pub struct Version {
 /// Two versions compared: `GET /api/v1/documents/{id}/compare?from=&to=` (`current`: the
 /// text now).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Comparison {
     pub from: String,
     pub to: String,
@@ -933,7 +933,7 @@ pub struct Comparison {
 
 /// Query of `GET /api/v1/documents/{id}/compare`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", derive(ToSchema, utoipa::IntoParams))]
 #[serde(deny_unknown_fields)]
 pub struct CompareQuery {
     /// A version's name, or `current`.
@@ -944,7 +944,7 @@ pub struct CompareQuery {
 
 /// Query of `GET /api/v1/documents/{id}/export`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", derive(ToSchema, utoipa::IntoParams))]
 #[serde(deny_unknown_fields)]
 pub struct ExportQuery {
     /// `markdown`, `html`, `text` or `docx`.
@@ -956,7 +956,7 @@ pub struct ExportQuery {
 
 /// Query of `GET /api/v1/documents/{id}/report`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", derive(ToSchema, utoipa::IntoParams))]
 #[serde(deny_unknown_fields)]
 pub struct ReportQuery {
     /// `html` or `docx`.

@@ -31,7 +31,7 @@ pub const TEXT_ENCODING: TextEncoding = TextEncoding::Utf16CodeUnit;
 
 /// What a paragraph is, which decides how it is numbered and rendered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum ParagraphKind {
     /// A section heading; unnumbered.
@@ -73,7 +73,7 @@ impl ParagraphKind {
 
 /// One paragraph as read from the document, with its display number.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Paragraph {
     pub id: String,
     pub kind: ParagraphKind,

@@ -8,7 +8,7 @@ use super::{diff, Outline, ParagraphKind};
 
 /// What became of a paragraph between two versions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Change {
     Same,
@@ -19,7 +19,7 @@ pub enum Change {
 
 /// One row of a comparison.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Aligned {
     pub paragraph: String,
     pub kind: ParagraphKind,
@@ -145,7 +145,7 @@ pub fn compare(old: &Outline, new: &Outline) -> Vec<Aligned> {
 
 /// A paragraph in one version of the text (or in the text now).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Step {
     /// The version's name, or `current` for the text now.
     pub version: String,
@@ -207,7 +207,7 @@ pub fn history<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Paragraph;
+    use crate::Paragraph;
 
     fn outline(ps: &[(&str, &str)]) -> Outline {
         Outline {

@@ -258,7 +258,7 @@ pub fn bar_chart(title: &str, rows: &[(String, u32)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::consensus::{consensus, CommentFact, Profile, Stance, StanceFact};
+    use crate::consensus::{consensus, CommentFact, Profile, Stance, StanceFact};
 
     fn figures() -> Vec<ParagraphConsensus> {
         let who = |g| Profile {

@@ -12,7 +12,7 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 
 /// One entry of the record.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Entry {
     /// 1, 2, 3 … within the document.
     pub seq: i64,

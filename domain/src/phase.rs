@@ -54,7 +54,7 @@ impl Phase {
 
 /// A document's phase as stored: the phase, and when it ends (Unix seconds).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Schedule {
     pub phase: Phase,
     pub deadline: Option<i64>,

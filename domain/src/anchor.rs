@@ -196,14 +196,11 @@ mod tests {
     use automerge::AutoCommit;
 
     use super::*;
-    use crate::model::document::{delete, new_document, read, splice};
+    use crate::document::{delete, new_document, read, splice};
 
     fn doc_with(text: &str) -> (AutoCommit, String) {
-        let doc = new_document(
-            "T",
-            &[(crate::model::ParagraphKind::Numbered, text.to_string())],
-        )
-        .expect("doc");
+        let doc =
+            new_document("T", &[(crate::ParagraphKind::Numbered, text.to_string())]).expect("doc");
         let id = read(&doc).expect("read").paragraphs[0].id.clone();
         (doc, id)
     }
@@ -268,8 +265,8 @@ mod tests {
         let doc = new_document(
             "T",
             &[
-                (crate::model::ParagraphKind::Numbered, "one".into()),
-                (crate::model::ParagraphKind::Numbered, "two".into()),
+                (crate::ParagraphKind::Numbered, "one".into()),
+                (crate::ParagraphKind::Numbered, "two".into()),
             ],
         )
         .expect("doc");

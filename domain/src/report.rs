@@ -400,11 +400,9 @@ mod tests {
     use super::*;
     use crate::{
         api::{AmendedParagraph, AmendmentStatus, DecisionView, Hidden, Support},
-        model::{
-            consensus::{self, CommentFact, Disposition, Profile, Stance, StanceFact},
-            export::page,
-            profile::{Region, StakeholderGroup},
-        },
+        consensus::{self, CommentFact, Disposition, Profile, Stance, StanceFact},
+        export::page,
+        profile::{Region, StakeholderGroup},
     };
 
     fn para(id: &str, kind: ParagraphKind, number: Option<&str>, text: &str) -> Paragraph {

@@ -1,5 +1,5 @@
 use super::*;
-use crate::model::profile::{Gender, Region, StakeholderGroup as G};
+use crate::profile::{Gender, Region, StakeholderGroup as G};
 
 fn who(group: Option<G>, region: Option<Region>) -> Profile {
     Profile {

@@ -1,12 +1,13 @@
-//! The domain, pure: the document schema over automerge, paragraph operations, numbering and
-//! Markdown. Nothing here knows Leptos, HTTP, SQL or the clock; it compiles for wasm32 and native.
+//! The domain, pure: the document schema over automerge, paragraph operations, numbering,
+//! Markdown, the rules that read no state, and the wire types (`api`). Nothing here knows Leptos,
+//! HTTP, SQL or the clock; it compiles for wasm32 and native.
 
 /// A closed set of choices with a stable key (wire and storage) and the words shown to people.
 macro_rules! choice {
     ($(#[$doc:meta])* $name:ident { $($variant:ident = $key:literal / $label:literal),+ $(,)? }) => {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-        #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub enum $name {
             $(#[serde(rename = $key)] $variant),+
         }
@@ -33,6 +34,7 @@ macro_rules! choice {
 
 pub mod amendment;
 pub mod anchor;
+pub mod api;
 pub mod charts;
 pub mod compare;
 pub mod consensus;

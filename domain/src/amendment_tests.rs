@@ -2,7 +2,7 @@ use automerge::{ActorId, Automerge};
 use proptest::prelude::*;
 
 use super::*;
-use crate::model::document::{load, new_document, read};
+use crate::document::{load, new_document, read};
 
 fn doc_of(paragraphs: &[&str]) -> (Automerge, Vec<String>) {
     let mut ac = new_document(
