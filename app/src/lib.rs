@@ -5,7 +5,7 @@
 #![recursion_limit = "256"]
 
 #[cfg(feature = "ssr")]
-pub mod backend;
+pub mod serve;
 pub mod ui;
 
 /// The browser's entry point: hydrates the server-rendered page.

@@ -19,14 +19,14 @@ use domain::api::{
 use domain::{limits, policy::Action};
 use utoipa::OpenApi;
 
+use accord_core::{
+    amendments, archive, auth::Principal, documents, endorsements, feedback,
+    feedback_store::Target, people, phases, record, report, versions, Error,
+};
+
 use crate::{
-    amendments, archive,
-    auth::Principal,
-    documents, endorsements,
     error::{ApiError, ApiJson},
-    feedback,
-    feedback_store::Target,
-    people, phases, record, report, versions, AppState,
+    AppState,
 };
 
 #[derive(OpenApi)]
@@ -279,7 +279,7 @@ async fn list_amendments(
     Path(id): Path<String>,
     filter: Result<Query<AmendmentFilter>, QueryRejection>,
 ) -> Result<Json<Vec<AmendmentView>>, ApiError> {
-    let Query(filter) = filter.map_err(|e| ApiError::Unprocessable(e.body_text()))?;
+    let Query(filter) = filter.map_err(|e| Error::Unprocessable(e.body_text()))?;
     Ok(Json(amendments::list(&state, &who, &id, filter).await?))
 }
 
@@ -426,7 +426,7 @@ async fn get_comparison(
     Path(id): Path<String>,
     q: Result<Query<CompareQuery>, QueryRejection>,
 ) -> Result<Json<Comparison>, ApiError> {
-    let Query(q) = q.map_err(|e| ApiError::Unprocessable(e.body_text()))?;
+    let Query(q) = q.map_err(|e| Error::Unprocessable(e.body_text()))?;
     Ok(Json(
         versions::compare(&state, &who, &id, &q.from, &q.to).await?,
     ))
@@ -443,7 +443,7 @@ async fn get_export(
     Path(id): Path<String>,
     q: Result<Query<ExportQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let Query(q) = q.map_err(|e| ApiError::Unprocessable(e.body_text()))?;
+    let Query(q) = q.map_err(|e| Error::Unprocessable(e.body_text()))?;
     Ok(download(
         versions::export(&state, &who, &id, &q.format, q.version.as_deref()).await?,
     ))
@@ -461,7 +461,7 @@ async fn get_report(
     Path(id): Path<String>,
     q: Result<Query<ReportQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let Query(q) = q.map_err(|e| ApiError::Unprocessable(e.body_text()))?;
+    let Query(q) = q.map_err(|e| Error::Unprocessable(e.body_text()))?;
     Ok(download(
         report::export(&state, &who, &id, &q.format).await?,
     ))
@@ -588,10 +588,10 @@ async fn delete_endorsement(
 /// A comment or objection number from a path; anything else names nothing here.
 fn number(what: &str, raw: &str) -> Result<i64, ApiError> {
     raw.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
-        ApiError::NotFound(format!(
+        ApiError(Error::NotFound(format!(
             "unknown {what} '{}'",
             raw.chars().take(40).collect::<String>()
-        ))
+        )))
     })
 }
 
@@ -816,9 +816,9 @@ async fn put_member(
     ApiJson(r): ApiJson<SetRole>,
 ) -> Result<StatusCode, ApiError> {
     if r.role == Role::Reader {
-        return Err(ApiError::Unprocessable(
+        return Err(ApiError(Error::Unprocessable(
             "to remove a member, DELETE the membership".into(),
-        ));
+        )));
     }
     people::set_role(&state, &who, &group, &account, r.role).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -992,7 +992,7 @@ async fn sync(
 ) -> Result<Response, ApiError> {
     // A browser always names the page's origin; a page on another site may not connect with
     // this visitor's cookie. Non-browser clients send no Origin and are judged by their cookie.
-    if headers.contains_key(header::ORIGIN) && !crate::auth::same_origin(&headers) {
+    if headers.contains_key(header::ORIGIN) && !accord_core::auth::same_origin(&headers) {
         state
             .rooms
             .store()
@@ -1003,15 +1003,15 @@ async fn sync(
                 "sync from a foreign origin",
             )
             .await?;
-        return Err(ApiError::Forbidden(
+        return Err(ApiError(Error::Forbidden(
             "this document's sync channel refuses pages from other sites".into(),
-        ));
+        )));
     }
     let meta = documents::meta(state.rooms.store(), &id).await?;
     let standing = who
         .require(&state, Some(&meta.group_id), Action::ReadDocument)
         .await?;
-    let peer = crate::rooms::PeerInfo::for_principal(&state, &who, standing).await?;
+    let peer = accord_core::rooms::PeerInfo::for_principal(&state, &who, standing).await?;
     let rooms = state.rooms.clone();
     let limit = domain::limits::MAX_SYNC_FRAME_BYTES;
     Ok(ws

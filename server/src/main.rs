@@ -10,7 +10,8 @@
 
 use std::{net::SocketAddr, path::PathBuf};
 
-use accord_server::{router, seed, store::Store, AppState};
+use accord_core::{seed, store::Store};
+use accord_server::{router, AppState};
 use anyhow::Context;
 use axum::serve::ListenerExt;
 use leptos::config::get_configuration;
@@ -62,7 +63,7 @@ async fn main() -> anyhow::Result<()> {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(15));
         loop {
             tick.tick().await;
-            if let Err(e) = accord_server::phases::advance_due(&ticking).await {
+            if let Err(e) = accord_core::phases::advance_due(&ticking).await {
                 tracing::warn!("moving phases past their deadlines: {e}");
             }
         }
@@ -121,7 +122,7 @@ async fn create_admin(state: &AppState, args: &[String]) -> anyhow::Result<()> {
         gender: None,
         age_band: None,
     };
-    let hash = accord_server::auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hash = accord_core::auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
     match state
         .rooms
         .store()

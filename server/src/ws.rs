@@ -10,7 +10,7 @@ use domain::api::{ErrorCode, ServerFrame};
 use futures::{Sink, SinkExt, Stream, StreamExt};
 use tokio::sync::mpsc;
 
-use crate::{
+use accord_core::{
     relay::Frame,
     rooms::{Outgoing, PeerInfo, RoomError, Rooms, PEER_QUEUE},
 };

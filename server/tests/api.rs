@@ -2,7 +2,8 @@
 
 mod common;
 
-use accord_server::{router, seed, store::Store, AppState};
+use accord_core::{seed, store::Store};
+use accord_server::{router, AppState};
 use axum::{
     body::Body,
     http::{header, Request, StatusCode},
@@ -105,7 +106,7 @@ async fn the_markdown_download_is_the_sample_itself() {
     let body = resp.into_body().collect().await.expect("body").to_bytes();
     assert_eq!(
         std::str::from_utf8(&body).expect("utf-8"),
-        accord_server::seed::SAMPLE_DRAFT
+        accord_core::seed::SAMPLE_DRAFT
     );
 }
 

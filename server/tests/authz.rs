@@ -4,7 +4,8 @@
 
 mod common;
 
-use accord_server::{feedback_store::StanceChange, router, seed, store::Store, AppState};
+use accord_core::{feedback_store::StanceChange, seed, store::Store};
+use accord_server::{router, AppState};
 use axum::{
     body::Body,
     http::{Method, Request, StatusCode},

@@ -696,7 +696,7 @@ async fn everyone_viewing_the_document_hears_of_new_feedback_at_once() {
 #[tokio::test]
 async fn the_demo_review_gives_the_map_a_block_objection_and_an_answered_one() {
     let w = world().await;
-    accord_server::seed::demo_feedback(&w.fx.server.state.rooms, 1_000_000)
+    accord_core::seed::demo_feedback(&w.fx.server.state.rooms, 1_000_000)
         .await
         .expect("demo feedback");
     let map = w.map().await;

@@ -51,7 +51,7 @@ async fn world() -> World {
         "/api/v1/auth/register",
         None,
         Some(json!({
-            "login": "outsider@example.org", "password": accord_server::seed::DEMO_PASSWORD,
+            "login": "outsider@example.org", "password": accord_core::seed::DEMO_PASSWORD,
             "display_name": "Olu Outsider", "stakeholder_group": "private-sector", "region": "african"
         })),
     )
@@ -292,7 +292,7 @@ async fn when_the_consultation_ends_an_open_connection_stops_a_drafters_typing()
     // Nobody asks; the ticker finds the deadline passed and tells the room.
     w.now.store(T0 + 61, Ordering::SeqCst);
     assert_eq!(
-        accord_server::phases::advance_due(&w.server.state)
+        accord_core::phases::advance_due(&w.server.state)
             .await
             .expect("advance"),
         1

@@ -7,7 +7,8 @@ use std::sync::{
     Arc,
 };
 
-use accord_server::{router, seed, store::Store, AppState};
+use accord_core::{seed, store::Store};
+use accord_server::{router, AppState};
 use axum::{
     body::Body,
     http::{header, Request, StatusCode},

@@ -33,25 +33,22 @@ fn local_path(next: &str) -> &str {
 
 #[server(prefix = "/_fn", endpoint = "login")]
 pub async fn login(login: String, password: String, next: String) -> Result<(), ServerFnError> {
-    let cookie = super::backend()?
-        .0
-        .login(
-            super::headers().await?,
-            domain::api::Login { login, password },
-        )
+    let (core, who) = crate::serve::requester().await?;
+    let cookie = accord_core::people::login(&core, &who, domain::api::Login { login, password })
         .await
-        .map_err(super::backend_error)?;
+        .map(|(_, cookie)| cookie)
+        .map_err(crate::serve::page_error)?;
     set_cookie_and_go(&cookie, local_path(&next));
     Ok(())
 }
 
 #[server(prefix = "/_fn", endpoint = "logout")]
 pub async fn logout() -> Result<(), ServerFnError> {
-    let cookie = super::backend()?
-        .0
-        .logout(super::headers().await?)
+    let (core, who) = crate::serve::requester().await?;
+    let cookie = accord_core::people::logout(&core, &who)
         .await
-        .map_err(super::backend_error)?;
+        .map(|()| core.auth.clear_cookie())
+        .map_err(crate::serve::page_error)?;
     set_cookie_and_go(&cookie, "/");
     Ok(())
 }
@@ -91,11 +88,11 @@ pub async fn register(
         gender: Gender::parse(&gender),
         age_band: AgeBand::parse(&age_band),
     };
-    let cookie = super::backend()?
-        .0
-        .register(super::headers().await?, r)
+    let (core, who) = crate::serve::requester().await?;
+    let cookie = accord_core::people::register(&core, &who, r)
         .await
-        .map_err(super::backend_error)?;
+        .map(|(_, cookie)| cookie)
+        .map_err(crate::serve::page_error)?;
     set_cookie_and_go(&cookie, "/");
     Ok(())
 }
@@ -211,11 +208,10 @@ pub async fn update_profile(
         gender: Some(Gender::parse(&gender)),
         age_band: Some(AgeBand::parse(&age_band)),
     };
-    super::backend()?
-        .0
-        .update_profile(super::headers().await?, update)
+    let (core, who) = crate::serve::requester().await?;
+    accord_core::people::update_profile(&core, &who, update)
         .await
-        .map_err(super::backend_error)?;
+        .map_err(crate::serve::page_error)?;
     leptos_axum::redirect("/profile?saved=1");
     Ok(())
 }

@@ -44,18 +44,18 @@ fn back(doc: &str, paragraph: Option<&str>) -> String {
     }
 }
 
+/// Runs a write about amendments for the requester, then goes `back`.
 #[cfg(feature = "ssr")]
-async fn write(
-    doc: String,
-    back: String,
-    w: crate::backend::AmendmentWrite,
+async fn write<T>(
+    back: &str,
+    w: impl AsyncFnOnce(
+        &accord_core::Accord,
+        &accord_core::auth::Principal,
+    ) -> Result<T, accord_core::Error>,
 ) -> Result<(), ServerFnError> {
-    super::backend()?
-        .0
-        .write_amendment(super::headers().await?, doc, w)
-        .await
-        .map_err(super::backend_error)?;
-    leptos_axum::redirect(&back);
+    let (core, who) = crate::serve::requester().await?;
+    w(&core, &who).await.map_err(crate::serve::page_error)?;
+    leptos_axum::redirect(back);
     Ok(())
 }
 
@@ -80,15 +80,15 @@ pub async fn get_amendments(
     #[server(default)] status: Option<String>,
     #[server(default)] paragraph: Option<String>,
 ) -> Result<Vec<AmendmentView>, ServerFnError> {
-    super::backend()?
-        .0
-        .amendments(
-            super::headers().await?,
-            doc,
-            domain::api::AmendmentFilter { status, paragraph },
-        )
-        .await
-        .map_err(super::backend_error)
+    let (core, who) = crate::serve::requester().await?;
+    accord_core::amendments::list(
+        &core,
+        &who,
+        &doc,
+        domain::api::AmendmentFilter { status, paragraph },
+    )
+    .await
+    .map_err(crate::serve::page_error)
 }
 
 /// A paragraph's wording from a form field: emptied, it is deleted; else it reads `text`.
@@ -145,7 +145,10 @@ pub async fn propose_amendment(
         rationale,
     };
     let back = thread_href(&doc, &paragraph);
-    write(doc, back, crate::backend::AmendmentWrite::Propose(n)).await
+    write(&back, async |core, who| {
+        accord_core::amendments::propose(core, who, &doc, n).await
+    })
+    .await
 }
 
 /// A chair's decision; `modify` accepts with the adjusted `wording` (paragraph id → text),
@@ -179,15 +182,16 @@ pub async fn decide_amendment(
             ))
         }
     };
-    let w = crate::backend::AmendmentWrite::Decide {
-        amendment: amendment_number(&amendment)?,
-        decide: domain::api::Decide {
-            decision,
-            reason,
-            wording,
-        },
+    let amendment = amendment_number(&amendment)?;
+    let decide = domain::api::Decide {
+        decision,
+        reason,
+        wording,
     };
-    write(doc.clone(), back(&doc, paragraph.as_deref()), w).await
+    write(&back(&doc, paragraph.as_deref()), async |core, who| {
+        accord_core::amendments::decide(core, who, &doc, amendment, decide).await
+    })
+    .await
 }
 
 #[server(prefix = "/_fn", endpoint = "sponsor_amendment")]
@@ -196,10 +200,11 @@ pub async fn sponsor_amendment(
     #[server(default)] paragraph: Option<String>,
     amendment: String,
 ) -> Result<(), ServerFnError> {
-    let w = crate::backend::AmendmentWrite::Sponsor {
-        amendment: amendment_number(&amendment)?,
-    };
-    write(doc.clone(), back(&doc, paragraph.as_deref()), w).await
+    let amendment = amendment_number(&amendment)?;
+    write(&back(&doc, paragraph.as_deref()), async |core, who| {
+        accord_core::amendments::sponsor(core, who, &doc, amendment).await
+    })
+    .await
 }
 
 #[server(prefix = "/_fn", endpoint = "amendment_stance")]
@@ -211,11 +216,12 @@ pub async fn amendment_stance(
     #[server(default)] reason: Option<String>,
 ) -> Result<(), ServerFnError> {
     let stance = super::feedback::chosen_stance(stance)?;
-    let w = crate::backend::AmendmentWrite::Stance {
-        amendment: amendment_number(&amendment)?,
-        stance: domain::api::SetStance { stance, reason },
-    };
-    write(doc.clone(), back(&doc, paragraph.as_deref()), w).await
+    let amendment = amendment_number(&amendment)?;
+    let stance = domain::api::SetStance { stance, reason };
+    write(&back(&doc, paragraph.as_deref()), async |core, who| {
+        accord_core::amendments::set_stance(core, who, &doc, amendment, stance).await
+    })
+    .await
 }
 
 /// A word-level difference: deleted words struck through, inserted ones underlined.

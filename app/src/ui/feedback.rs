@@ -25,18 +25,19 @@ pub fn thread_href(doc: &str, paragraph: &str) -> String {
     format!("/documents/{doc}?p={paragraph}#{paragraph}")
 }
 
+/// Runs a write of feedback for the requester, then goes back to the paragraph's thread.
 #[cfg(feature = "ssr")]
-async fn write(
-    doc: String,
+async fn write<T>(
+    doc: &str,
     paragraph: &str,
-    w: crate::backend::FeedbackWrite,
+    w: impl AsyncFnOnce(
+        &accord_core::Accord,
+        &accord_core::auth::Principal,
+    ) -> Result<T, accord_core::Error>,
 ) -> Result<(), ServerFnError> {
-    super::backend()?
-        .0
-        .write_feedback(super::headers().await?, doc.clone(), w)
-        .await
-        .map_err(super::backend_error)?;
-    leptos_axum::redirect(&thread_href(&doc, paragraph));
+    let (core, who) = crate::serve::requester().await?;
+    w(&core, &who).await.map_err(crate::serve::page_error)?;
+    leptos_axum::redirect(&thread_href(doc, paragraph));
     Ok(())
 }
 
@@ -51,11 +52,10 @@ fn number(what: &str, raw: &str) -> Result<i64, ServerFnError> {
 /// document page does not show (they are most of the weight of a long document's figures).
 #[server(prefix = "/_fn", endpoint = "get_feedback")]
 pub async fn get_feedback(doc: String, brief: bool) -> Result<DocumentFeedback, ServerFnError> {
-    let mut feedback = super::backend()?
-        .0
-        .feedback(super::headers().await?, doc)
+    let (core, who) = crate::serve::requester().await?;
+    let mut feedback = accord_core::feedback::document_feedback(&core, &who, &doc)
         .await
-        .map_err(super::backend_error)?;
+        .map_err(crate::serve::page_error)?;
     if brief {
         for p in &mut feedback.paragraphs {
             p.by_group.clear();
@@ -68,11 +68,10 @@ pub async fn get_feedback(doc: String, brief: bool) -> Result<DocumentFeedback, 
 
 #[server(prefix = "/_fn", endpoint = "get_thread")]
 pub async fn get_thread(doc: String, paragraph: String) -> Result<Thread, ServerFnError> {
-    super::backend()?
-        .0
-        .thread(super::headers().await?, doc, paragraph)
+    let (core, who) = crate::serve::requester().await?;
+    accord_core::feedback::thread(&core, &who, &doc, &paragraph)
         .await
-        .map_err(super::backend_error)
+        .map_err(crate::serve::page_error)
 }
 
 #[server(prefix = "/_fn", endpoint = "post_comment")]
@@ -99,11 +98,10 @@ pub async fn post_comment(
         parent,
         anchor,
     };
-    let w = crate::backend::FeedbackWrite::Comment {
-        paragraph: paragraph.clone(),
-        comment,
-    };
-    write(doc, &paragraph, w).await
+    write(&doc, &paragraph, async |core, who| {
+        accord_core::feedback::comment(core, who, &doc, &paragraph, comment).await
+    })
+    .await
 }
 
 #[server(prefix = "/_fn", endpoint = "edit_comment")]
@@ -113,11 +111,12 @@ pub async fn edit_comment(
     comment: String,
     body: String,
 ) -> Result<(), ServerFnError> {
-    let w = crate::backend::FeedbackWrite::Edit {
-        comment: number("comment", &comment)?,
-        edit: domain::api::EditComment { body },
-    };
-    write(doc, &paragraph, w).await
+    let comment = number("comment", &comment)?;
+    let edit = domain::api::EditComment { body };
+    write(&doc, &paragraph, async |core, who| {
+        accord_core::feedback::edit_comment(core, who, &doc, comment, edit).await
+    })
+    .await
 }
 
 /// Support, can live with and oppose as radio buttons, `current` checked.
@@ -152,11 +151,11 @@ pub async fn set_stance(
     #[server(default)] reason: Option<String>,
 ) -> Result<(), ServerFnError> {
     let stance = chosen_stance(stance)?;
-    let w = crate::backend::FeedbackWrite::Stance {
-        paragraph: paragraph.clone(),
-        stance: domain::api::SetStance { stance, reason },
-    };
-    write(doc, &paragraph, w).await
+    let stance = domain::api::SetStance { stance, reason };
+    write(&doc, &paragraph, async |core, who| {
+        accord_core::feedback::set_stance(core, who, &doc, &paragraph, stance).await
+    })
+    .await
 }
 
 /// A chair's response; `target` is `comment-12` or `objection-5`.
@@ -168,7 +167,7 @@ pub async fn respond(
     #[server(default)] disposition: Option<String>,
     reason: String,
 ) -> Result<(), ServerFnError> {
-    use crate::backend::FeedbackWrite;
+    use accord_core::feedback_store::Target;
     let disposition = disposition
         .as_deref()
         .and_then(Disposition::parse)
@@ -177,18 +176,15 @@ pub async fn respond(
         disposition,
         reason,
     };
-    let w = match target.split_once('-') {
-        Some(("comment", id)) => FeedbackWrite::RespondToComment {
-            comment: number("comment", id)?,
-            respond,
-        },
-        Some(("objection", id)) => FeedbackWrite::RespondToObjection {
-            objection: number("objection", id)?,
-            respond,
-        },
+    let target = match target.split_once('-') {
+        Some(("comment", id)) => Target::Comment(number("comment", id)?),
+        Some(("objection", id)) => Target::Objection(number("objection", id)?),
         _ => return Err(ServerFnError::new(format!("unknown target '{target}'"))),
     };
-    write(doc, &paragraph, w).await
+    write(&doc, &paragraph, async |core, who| {
+        accord_core::feedback::respond(core, who, &doc, target, respond).await
+    })
+    .await
 }
 
 #[server(prefix = "/_fn", endpoint = "hide_comment")]
@@ -198,11 +194,12 @@ pub async fn hide_comment(
     comment: String,
     reason: String,
 ) -> Result<(), ServerFnError> {
-    let w = crate::backend::FeedbackWrite::Hide {
-        comment: number("comment", &comment)?,
-        hide: domain::api::Hide { reason },
-    };
-    write(doc, &paragraph, w).await
+    let comment = number("comment", &comment)?;
+    let hide = domain::api::Hide { reason };
+    write(&doc, &paragraph, async |core, who| {
+        accord_core::feedback::hide(core, who, &doc, comment, hide).await
+    })
+    .await
 }
 
 /// "26 Nov 2026, 18:04 UTC" from unix seconds (no clock or time-zone crate in the bundle).

@@ -11,25 +11,20 @@ use domain::api::{GroupKind, GroupPage, InvitationCreated};
 
 #[server(prefix = "/_fn", endpoint = "group_page")]
 pub async fn load_group_page(group: String) -> Result<GroupPage, ServerFnError> {
-    super::backend()?
-        .0
-        .group_page(super::headers().await?, group)
+    let (core, who) = crate::serve::requester().await?;
+    accord_core::people::group_page(&core, &who, &group)
         .await
-        .map_err(super::backend_error)
+        .map_err(crate::serve::page_error)
 }
 
 #[server(prefix = "/_fn", endpoint = "create_group")]
 pub async fn new_group(name: String, kind: String) -> Result<(), ServerFnError> {
     let kind =
         GroupKind::parse(&kind).ok_or_else(|| ServerFnError::new("choose a kind of group"))?;
-    let g = super::backend()?
-        .0
-        .create_group(
-            super::headers().await?,
-            domain::api::CreateGroup { name, kind },
-        )
+    let (core, who) = crate::serve::requester().await?;
+    let g = accord_core::people::create_group(&core, &who, domain::api::CreateGroup { name, kind })
         .await
-        .map_err(super::backend_error)?;
+        .map_err(crate::serve::page_error)?;
     leptos_axum::redirect(&format!("/groups/{}", g.id));
     Ok(())
 }
@@ -42,18 +37,18 @@ pub async fn invite(
 ) -> Result<InvitationCreated, ServerFnError> {
     let role = domain::api::Role::parse_member(&role)
         .ok_or_else(|| ServerFnError::new("choose a role"))?;
-    super::backend()?
-        .0
-        .invite(
-            super::headers().await?,
-            group,
-            domain::api::CreateInvitation {
-                role,
-                days: Some(days),
-            },
-        )
-        .await
-        .map_err(super::backend_error)
+    let (core, who) = crate::serve::requester().await?;
+    accord_core::people::create_invitation(
+        &core,
+        &who,
+        &group,
+        domain::api::CreateInvitation {
+            role,
+            days: Some(days),
+        },
+    )
+    .await
+    .map_err(crate::serve::page_error)
 }
 
 #[server(prefix = "/_fn", endpoint = "set_role")]
@@ -69,33 +64,30 @@ pub async fn set_member_role(
             domain::api::Role::parse_member(r).ok_or_else(|| ServerFnError::new("choose a role"))?
         }
     };
-    super::backend()?
-        .0
-        .set_role(super::headers().await?, group.clone(), account, role)
+    let (core, who) = crate::serve::requester().await?;
+    accord_core::people::set_role(&core, &who, &group, &account, role)
         .await
-        .map_err(super::backend_error)?;
+        .map_err(crate::serve::page_error)?;
     leptos_axum::redirect(&format!("/groups/{group}"));
     Ok(())
 }
 
 #[server(prefix = "/_fn", endpoint = "revoke")]
 pub async fn revoke(group: String, invitation: String) -> Result<(), ServerFnError> {
-    super::backend()?
-        .0
-        .revoke_invitation(super::headers().await?, group.clone(), invitation)
+    let (core, who) = crate::serve::requester().await?;
+    accord_core::people::revoke_invitation(&core, &who, &group, &invitation)
         .await
-        .map_err(super::backend_error)?;
+        .map_err(crate::serve::page_error)?;
     leptos_axum::redirect(&format!("/groups/{group}"));
     Ok(())
 }
 
 #[server(prefix = "/_fn", endpoint = "accept")]
 pub async fn accept(token: String) -> Result<(), ServerFnError> {
-    let joined = super::backend()?
-        .0
-        .accept_invitation(super::headers().await?, token)
+    let (core, who) = crate::serve::requester().await?;
+    let joined = accord_core::people::accept_invitation_view(&core, &who, &token)
         .await
-        .map_err(super::backend_error)?;
+        .map_err(crate::serve::page_error)?;
     leptos_axum::redirect(&format!("/groups/{}", joined.group));
     Ok(())
 }

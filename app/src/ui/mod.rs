@@ -147,37 +147,13 @@ fn NotFound(what: String) -> impl IntoView {
     }
 }
 
-#[cfg(feature = "ssr")]
-fn backend() -> Result<crate::backend::BackendHandle, ServerFnError> {
-    use_context::<crate::backend::BackendHandle>()
-        .ok_or_else(|| ServerFnError::new("something went wrong"))
-}
-
-#[cfg(feature = "ssr")]
-fn backend_error(e: crate::backend::BackendError) -> ServerFnError {
-    use crate::backend::BackendError;
-    match e {
-        BackendError::NotFound(m) | BackendError::Invalid(m) => ServerFnError::new(m),
-        BackendError::Internal => ServerFnError::new("something went wrong"),
-    }
-}
-
-/// The request's headers, where the backend finds the session cookie.
-#[cfg(feature = "ssr")]
-async fn headers() -> Result<http::HeaderMap, ServerFnError> {
-    leptos_axum::extract::<http::HeaderMap>()
-        .await
-        .map_err(|_| ServerFnError::new("something went wrong"))
-}
-
 /// The signed-in account, if any.
 #[server(prefix = "/_fn", endpoint = "whoami")]
 pub async fn whoami() -> Result<Option<domain::api::Me>, ServerFnError> {
-    backend()?
-        .0
-        .me(headers().await?)
+    let (core, who) = crate::serve::requester().await?;
+    accord_core::people::whoami(&core, &who)
         .await
-        .map_err(backend_error)
+        .map_err(crate::serve::page_error)
 }
 
 #[component]
@@ -209,16 +185,20 @@ fn UserMenu() -> impl IntoView {
 
 #[server(prefix = "/_fn", endpoint = "list_documents")]
 pub async fn list_documents() -> Result<Vec<DocumentSummary>, ServerFnError> {
-    backend()?.0.list_documents().await.map_err(backend_error)
+    let core = crate::serve::core()?;
+    accord_core::documents::list(&core.rooms)
+        .await
+        .map_err(crate::serve::page_error)
 }
 
 /// `None` when there is no such document.
 #[server(prefix = "/_fn", endpoint = "get_document")]
 pub async fn get_document(id: String) -> Result<Option<DocumentDetail>, ServerFnError> {
-    match backend()?.0.document(headers().await?, id).await {
+    let (core, who) = crate::serve::requester().await?;
+    match accord_core::documents::detail_for(&core, &who, &id).await {
         Ok(d) => Ok(Some(d)),
-        Err(crate::backend::BackendError::NotFound(_)) => Ok(None),
-        Err(e) => Err(backend_error(e)),
+        Err(accord_core::Error::NotFound(_)) => Ok(None),
+        Err(e) => Err(crate::serve::page_error(e)),
     }
 }
 
@@ -233,11 +213,10 @@ pub async fn create_document_form(
         title: Some(title),
         markdown: (!markdown.trim().is_empty()).then_some(markdown),
     };
-    let created = backend()?
-        .0
-        .create_document(headers().await?, req)
+    let (core, who) = crate::serve::requester().await?;
+    let created = accord_core::documents::create_as(&core, &who, req)
         .await
-        .map_err(backend_error)?;
+        .map_err(crate::serve::page_error)?;
     leptos_axum::redirect(&created.url);
     Ok(created)
 }

@@ -29,19 +29,20 @@ pub async fn set_phase(
             ))
         })?),
     };
-    super::backend()?
-        .0
-        .set_phase(
-            super::headers().await?,
-            doc.clone(),
-            domain::api::SetPhase {
-                phase,
-                deadline,
-                reason,
-            },
-        )
-        .await
-        .map_err(super::backend_error)?;
+    let (core, who) = crate::serve::requester().await?;
+    accord_core::phases::set(
+        &core,
+        &who,
+        &doc,
+        domain::api::SetPhase {
+            phase,
+            deadline,
+            reason,
+        },
+    )
+    .await
+    .map(drop)
+    .map_err(crate::serve::page_error)?;
     leptos_axum::redirect(&format!("/documents/{doc}"));
     Ok(())
 }
@@ -57,11 +58,16 @@ pub async fn endorse_text(
     let endorse = withdraw.is_empty().then(|| domain::api::Endorse {
         on_behalf_of: Some(on_behalf_of).filter(|o| !o.trim().is_empty()),
     });
-    super::backend()?
-        .0
-        .endorse(super::headers().await?, doc.clone(), endorse)
-        .await
-        .map_err(super::backend_error)?;
+    let (core, who) = crate::serve::requester().await?;
+    match endorse {
+        Some(e) => accord_core::endorsements::endorse(&core, &who, &doc, e)
+            .await
+            .map(drop),
+        None => accord_core::endorsements::withdraw(&core, &who, &doc)
+            .await
+            .map(drop),
+    }
+    .map_err(crate::serve::page_error)?;
     leptos_axum::redirect(&format!("/documents/{doc}"));
     Ok(())
 }

@@ -18,20 +18,18 @@ use domain::api::{
 
 #[server(prefix = "/_fn", endpoint = "get_versions")]
 pub async fn get_versions(doc: String) -> Result<Vec<VersionSummary>, ServerFnError> {
-    super::backend()?
-        .0
-        .versions(super::headers().await?, doc)
+    let (core, who) = crate::serve::requester().await?;
+    accord_core::versions::list(&core, &who, &doc)
         .await
-        .map_err(super::backend_error)
+        .map_err(crate::serve::page_error)
 }
 
 #[server(prefix = "/_fn", endpoint = "get_version")]
 pub async fn get_version(doc: String, name: String) -> Result<Version, ServerFnError> {
-    super::backend()?
-        .0
-        .version(super::headers().await?, doc, name)
+    let (core, who) = crate::serve::requester().await?;
+    accord_core::versions::get(&core, &who, &doc, &name)
         .await
-        .map_err(super::backend_error)
+        .map_err(crate::serve::page_error)
 }
 
 #[server(prefix = "/_fn", endpoint = "get_comparison")]
@@ -40,11 +38,10 @@ pub async fn get_comparison(
     from: String,
     to: String,
 ) -> Result<Comparison, ServerFnError> {
-    super::backend()?
-        .0
-        .compare(super::headers().await?, doc, from, to)
+    let (core, who) = crate::serve::requester().await?;
+    accord_core::versions::compare(&core, &who, &doc, &from, &to)
         .await
-        .map_err(super::backend_error)
+        .map_err(crate::serve::page_error)
 }
 
 #[server(prefix = "/_fn", endpoint = "get_history")]
@@ -52,24 +49,19 @@ pub async fn get_history(
     doc: String,
     paragraph: String,
 ) -> Result<ParagraphHistory, ServerFnError> {
-    super::backend()?
-        .0
-        .paragraph_history(super::headers().await?, doc, paragraph)
+    let (core, who) = crate::serve::requester().await?;
+    accord_core::versions::history(&core, &who, &doc, &paragraph)
         .await
-        .map_err(super::backend_error)
+        .map_err(crate::serve::page_error)
 }
 
 #[server(prefix = "/_fn", endpoint = "cut_version")]
 pub async fn cut_version(doc: String, name: String, summary: String) -> Result<(), ServerFnError> {
-    super::backend()?
-        .0
-        .cut_version(
-            super::headers().await?,
-            doc.clone(),
-            domain::api::NewVersion { name, summary },
-        )
+    let (core, who) = crate::serve::requester().await?;
+    accord_core::versions::cut(&core, &who, &doc, domain::api::NewVersion { name, summary })
         .await
-        .map_err(super::backend_error)?;
+        .map(drop)
+        .map_err(crate::serve::page_error)?;
     leptos_axum::redirect(&format!("/documents/{doc}/versions"));
     Ok(())
 }

@@ -544,7 +544,7 @@ async fn round(n: usize, warmup: Duration, window: Duration) -> Result<Round> {
         serde_json::json!({ "title": "Load", "markdown": format!("# Load\n\n{paragraphs}") })
             .to_string();
     // The editors are drafters of the demo group (every connection gets an actor of its own).
-    let login = serde_json::json!({ "login": "drafter@example.org", "password": accord_server::seed::DEMO_PASSWORD }).to_string();
+    let login = serde_json::json!({ "login": "drafter@example.org", "password": accord_core::seed::DEMO_PASSWORD }).to_string();
     let (_, cookie) = post_json(&server.addr, "/api/v1/auth/login", &login, None).await?;
     let cookie = cookie.ok_or_else(|| anyhow!("signing in gave no session cookie"))?;
     let (created, _) = post_json(&server.addr, "/api/v1/documents", &body, Some(&cookie)).await?;

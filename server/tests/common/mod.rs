@@ -6,7 +6,8 @@ pub mod consultation;
 
 use std::{net::SocketAddr, path::Path, time::Duration};
 
-use accord_server::{router, seed, store::Store, AppState};
+use accord_core::{seed, store::Store};
+use accord_server::{router, AppState};
 use automerge::{
     sync::{self, SyncDoc},
     AutoCommit,
@@ -23,10 +24,10 @@ pub fn leptos_options() -> leptos::config::LeptosOptions {
 }
 
 pub async fn state_in(dir: &Path) -> AppState {
-    state_with_clock(dir, accord_server::auth::system_clock()).await
+    state_with_clock(dir, accord_core::auth::system_clock()).await
 }
 
-pub async fn state_with_clock(dir: &Path, clock: accord_server::auth::Clock) -> AppState {
+pub async fn state_with_clock(dir: &Path, clock: accord_core::auth::Clock) -> AppState {
     let store = Store::open(dir).await.expect("store");
     let state = AppState::with_clock(store, leptos_options(), clock);
     seed::seed_if_empty(&state.rooms).await.expect("seed");
@@ -45,7 +46,7 @@ impl Server {
     }
 
     /// A server whose clock the test sets.
-    pub async fn start_with_clock(dir: &Path, clock: accord_server::auth::Clock) -> Self {
+    pub async fn start_with_clock(dir: &Path, clock: accord_core::auth::Clock) -> Self {
         Self::serve(state_with_clock(dir, clock).await).await
     }
 
@@ -79,7 +80,7 @@ impl Server {
 
     /// The document as the server has it now.
     pub async fn detail(&self, doc: &str) -> domain::api::DocumentDetail {
-        accord_server::documents::detail(&self.state.rooms, doc)
+        accord_core::documents::detail(&self.state.rooms, doc)
             .await
             .expect("detail")
     }
@@ -136,7 +137,7 @@ pub async fn add_member(
         gender: None,
         age_band: None,
     };
-    let hash = accord_server::auth::hash_password(seed::DEMO_PASSWORD).expect("hash");
+    let hash = accord_core::auth::hash_password(seed::DEMO_PASSWORD).expect("hash");
     let account = store
         .create_account(&register, &hash, false)
         .await

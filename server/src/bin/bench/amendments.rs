@@ -10,7 +10,7 @@
 
 use std::{path::Path, time::Instant};
 
-use accord_server::{auth, rooms::Rooms, seed, store::Store};
+use accord_core::{auth, rooms::Rooms, seed, store::Store};
 use anyhow::{anyhow, bail, Result};
 
 use super::{

@@ -11,7 +11,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use accord_server::{auth, documents, rooms::Rooms, seed, store::Store};
+use accord_core::{auth, documents, rooms::Rooms, seed, store::Store};
 use anyhow::{anyhow, bail, Result};
 use domain::{api::CreateDocument, consensus, profile};
 use tokio::{

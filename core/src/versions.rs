@@ -15,11 +15,11 @@ use sqlx::Row;
 use crate::{
     auth::Principal,
     documents, docx, endorsements,
-    error::ApiError,
+    error::Error,
     feedback::required_text,
     record,
     store::{split_heads, Store, StoreError},
-    AppState,
+    Accord,
 };
 
 /// The name that stands for the text as it is now in a comparison.
@@ -98,16 +98,16 @@ impl Store {
 
 /// A chair cuts a version of the text as it is now.
 pub async fn cut(
-    state: &AppState,
+    state: &Accord,
     who: &Principal,
     doc: &str,
     v: NewVersion,
-) -> Result<VersionSummary, ApiError> {
+) -> Result<VersionSummary, Error> {
     documents::require(state, who, doc, Action::RunConsultation).await?;
     let me = who.signed_in()?;
     let name = v.name.trim().to_string();
     if !is_valid_name(&name) {
-        return Err(ApiError::Unprocessable(format!(
+        return Err(Error::Unprocessable(format!(
             "'{}' cannot name a version: use 1 to 40 lower-case letters, digits, '.' and '-' (like draft-01 or final)",
             name.chars().take(40).collect::<String>()
         )));
@@ -121,7 +121,7 @@ pub async fn cut(
         .insert_version(doc, &v, &heads, &outline, me, state.auth.now())
         .await?;
     if !stored {
-        return Err(ApiError::Conflict(format!(
+        return Err(Error::Conflict(format!(
             "the document has a version '{}' already: versions never change",
             v.name
         )));
@@ -141,10 +141,10 @@ pub async fn cut(
 
 /// Every version of a document, oldest first.
 pub async fn list(
-    state: &AppState,
+    state: &Accord,
     who: &Principal,
     doc: &str,
-) -> Result<Vec<VersionSummary>, ApiError> {
+) -> Result<Vec<VersionSummary>, Error> {
     documents::require(state, who, doc, Action::ReadDocument).await?;
     Ok(state
         .rooms
@@ -156,7 +156,7 @@ pub async fn list(
         .collect())
 }
 
-async fn open(state: &AppState, doc: &str, name: &str) -> Result<Version, ApiError> {
+async fn open(state: &Accord, doc: &str, name: &str) -> Result<Version, Error> {
     let (about, outline) = state
         .rooms
         .store()
@@ -164,13 +164,13 @@ async fn open(state: &AppState, doc: &str, name: &str) -> Result<Version, ApiErr
         .await?
         .pop()
         .ok_or_else(|| {
-            ApiError::NotFound(format!(
+            Error::NotFound(format!(
                 "the document has no version '{}'",
                 name.chars().take(40).collect::<String>()
             ))
         })?;
     let outline: Outline = serde_json::from_str(&outline)
-        .map_err(|e| ApiError::Internal(format!("stored version {name}: {e}")))?;
+        .map_err(|e| Error::Internal(format!("stored version {name}: {e}")))?;
     Ok(Version {
         about,
         title: outline.title,
@@ -179,18 +179,13 @@ async fn open(state: &AppState, doc: &str, name: &str) -> Result<Version, ApiErr
 }
 
 /// One version with its text.
-pub async fn get(
-    state: &AppState,
-    who: &Principal,
-    doc: &str,
-    name: &str,
-) -> Result<Version, ApiError> {
+pub async fn get(state: &Accord, who: &Principal, doc: &str, name: &str) -> Result<Version, Error> {
     documents::require(state, who, doc, Action::ReadDocument).await?;
     open(state, doc, name).await
 }
 
 /// The text of a version, or of the document now for [`CURRENT`].
-async fn text_of(state: &AppState, doc: &str, name: &str) -> Result<Outline, ApiError> {
+async fn text_of(state: &Accord, doc: &str, name: &str) -> Result<Outline, Error> {
     if name == CURRENT {
         return Ok(state.rooms.outline(doc).await?.0);
     }
@@ -203,12 +198,12 @@ async fn text_of(state: &AppState, doc: &str, name: &str) -> Result<Outline, Api
 
 /// Two versions (or a version and the text now) compared paragraph by paragraph.
 pub async fn compare(
-    state: &AppState,
+    state: &Accord,
     who: &Principal,
     doc: &str,
     from: &str,
     to: &str,
-) -> Result<Comparison, ApiError> {
+) -> Result<Comparison, Error> {
     documents::require(state, who, doc, Action::ReadDocument).await?;
     let (old, new) = (
         text_of(state, doc, from).await?,
@@ -224,18 +219,18 @@ pub async fn compare(
 /// One paragraph through every version and the text now, with the amendments that touched it
 /// and the chair's responses to what was said about it.
 pub async fn history(
-    state: &AppState,
+    state: &Accord,
     who: &Principal,
     doc: &str,
     paragraph: &str,
-) -> Result<ParagraphHistory, ApiError> {
+) -> Result<ParagraphHistory, Error> {
     // The thread checks the reader and the paragraph (deleted ones stay readable).
     let thread = crate::feedback::thread(state, who, doc, paragraph).await?;
     let stored = state.rooms.store().read_versions(doc, None).await?;
     let mut outlines = Vec::with_capacity(stored.len() + 1);
     for (v, outline) in stored {
         let outline: Outline = serde_json::from_str(&outline)
-            .map_err(|e| ApiError::Internal(format!("stored version {}: {e}", v.name)))?;
+            .map_err(|e| Error::Internal(format!("stored version {}: {e}", v.name)))?;
         outlines.push((v.name, outline));
     }
     outlines.push((CURRENT.to_string(), state.rooms.outline(doc).await?.0));
@@ -284,13 +279,13 @@ const FORMATS: [(&str, &str, &str); 4] = [
 ];
 
 /// The extension and media type of an export format, or a 422 naming the formats there are.
-pub fn format_of(format: &str, allowed: &[&str]) -> Result<(&'static str, &'static str), ApiError> {
+pub fn format_of(format: &str, allowed: &[&str]) -> Result<(&'static str, &'static str), Error> {
     FORMATS
         .iter()
         .find(|(name, ..)| *name == format && allowed.contains(name))
         .map(|(_, ext, mime)| (*ext, *mime))
         .ok_or_else(|| {
-            ApiError::Unprocessable(format!(
+            Error::Unprocessable(format!(
                 "'{}' is not an export format here: use {}",
                 format.chars().take(20).collect::<String>(),
                 allowed.join(", ")
@@ -302,12 +297,12 @@ pub fn format_of(format: &str, allowed: &[&str]) -> Result<(&'static str, &'stat
 /// once there are any. The text between versions (`version` absent or [`CURRENT`]) is not
 /// published: only a chair exports it.
 pub async fn export(
-    state: &AppState,
+    state: &Accord,
     who: &Principal,
     doc: &str,
     format: &str,
     version: Option<&str>,
-) -> Result<Exported, ApiError> {
+) -> Result<Exported, Error> {
     let version = version.filter(|v| !v.is_empty() && *v != CURRENT);
     let action = match version {
         Some(_) => Action::ReadDocument,

@@ -25,9 +25,9 @@ use sqlx::{Column, Row, TypeInfo, ValueRef};
 use crate::{
     auth::Principal,
     documents,
-    error::ApiError,
+    error::Error,
     store::{split_heads, StoreError},
-    AppState,
+    Accord,
 };
 
 /// One archived table: how its rows for a document are found, which integer key gets a new
@@ -171,7 +171,7 @@ fn to_json(row: &sqlx::sqlite::SqliteRow, i: usize) -> Result<Value, sqlx::Error
 }
 
 /// A chair's complete archive of a document.
-pub async fn download(state: &AppState, who: &Principal, doc: &str) -> Result<Archive, ApiError> {
+pub async fn download(state: &Accord, who: &Principal, doc: &str) -> Result<Archive, Error> {
     let (meta, _) = documents::require(state, who, doc, Action::RunConsultation).await?;
     let (bytes, heads) = state
         .rooms
@@ -250,8 +250,8 @@ pub async fn download(state: &AppState, who: &Principal, doc: &str) -> Result<Ar
     })
 }
 
-fn refuse(why: impl std::fmt::Display) -> ApiError {
-    ApiError::Unprocessable(format!("{why}; nothing was imported"))
+fn refuse(why: impl std::fmt::Display) -> Error {
+    Error::Unprocessable(format!("{why}; nothing was imported"))
 }
 
 /// What a column of this installation holds, from its declared type.
@@ -272,7 +272,7 @@ enum Cell {
     Blob(Vec<u8>),
 }
 
-fn cell(table: &str, column: &str, kind: Kind, v: &Value) -> Result<Cell, ApiError> {
+fn cell(table: &str, column: &str, kind: Kind, v: &Value) -> Result<Cell, Error> {
     let wrong = || {
         refuse(format!(
             "the archive's {table}.{column} holds {v}, which does not fit that column here"
@@ -292,7 +292,7 @@ fn cell(table: &str, column: &str, kind: Kind, v: &Value) -> Result<Cell, ApiErr
 }
 
 /// The columns of `table` here and what each holds.
-async fn columns(state: &AppState, table: &str) -> Result<HashMap<String, Kind>, ApiError> {
+async fn columns(state: &Accord, table: &str) -> Result<HashMap<String, Kind>, Error> {
     let rows = sqlx::query(&format!("PRAGMA table_info(\"{table}\")"))
         .fetch_all(state.rooms.store().pool())
         .await
@@ -318,7 +318,7 @@ async fn columns(state: &AppState, table: &str) -> Result<HashMap<String, Kind>,
 /// The archive's rows of one table, every value checked; references are translated later.
 type Rows = Vec<Vec<(String, Cell)>>;
 
-fn record_of(rows: &[Map<String, Value>]) -> Result<Vec<Entry>, ApiError> {
+fn record_of(rows: &[Map<String, Value>]) -> Result<Vec<Entry>, Error> {
     let text = |r: &Map<String, Value>, k: &str| {
         r.get(k)
             .and_then(Value::as_str)
@@ -356,7 +356,7 @@ fn text<'a>(row: &'a [(String, Cell)], column: &str) -> Option<&'a str> {
 
 /// What the schema cannot check: every amendment loads as a branch of the archived document,
 /// and every version's text reads as a text.
-fn check_meaning(doc: &automerge::Automerge, tables: &[(&Table, Rows)]) -> Result<(), ApiError> {
+fn check_meaning(doc: &automerge::Automerge, tables: &[(&Table, Rows)]) -> Result<(), Error> {
     for (t, rows) in tables {
         for row in rows {
             match t.name {
@@ -413,7 +413,7 @@ fn is_document_id(id: &str) -> bool {
 }
 
 /// An admin restores an archive: checked whole, then written in one transaction.
-pub async fn restore(state: &AppState, who: &Principal, a: Archive) -> Result<Created, ApiError> {
+pub async fn restore(state: &Accord, who: &Principal, a: Archive) -> Result<Created, Error> {
     who.require(state, None, Action::RestoreArchive).await?;
     if a.format != ARCHIVE_FORMAT {
         return Err(refuse(format!(
@@ -516,7 +516,7 @@ pub async fn restore(state: &AppState, who: &Principal, a: Archive) -> Result<Cr
         ))
     })?;
     if state.rooms.store().document_meta(&id).await?.is_some() {
-        return Err(ApiError::Conflict(format!(
+        return Err(Error::Conflict(format!(
             "this installation has a document '{id}' already; nothing was imported"
         )));
     }
@@ -525,7 +525,7 @@ pub async fn restore(state: &AppState, who: &Principal, a: Archive) -> Result<Cr
         .await
         .map_err(|e| match e {
             StoreError::Db(e) => refuse(format!("the archive's rows do not fit: {e}")),
-            other => ApiError::from(other),
+            other => Error::from(other),
         })?;
     state
         .rooms
@@ -549,7 +549,7 @@ pub async fn restore(state: &AppState, who: &Principal, a: Archive) -> Result<Cr
 
 /// Writes a checked archive in one transaction.
 async fn write(
-    state: &AppState,
+    state: &Accord,
     a: &Archive,
     bytes: &[u8],
     id: &str,

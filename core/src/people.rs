@@ -13,36 +13,36 @@ use domain::{
 use crate::{
     accounts::Account,
     auth::{self, rate_limit, Limited, Principal},
-    error::ApiError,
-    AppState,
+    error::Error,
+    Accord,
 };
 
-fn check_text(field: &str, value: &str, max: usize, required: bool) -> Result<(), ApiError> {
+fn check_text(field: &str, value: &str, max: usize, required: bool) -> Result<(), Error> {
     let n = value.trim().chars().count();
     if required && n == 0 {
-        return Err(ApiError::Unprocessable(format!("{field} is required")));
+        return Err(Error::Unprocessable(format!("{field} is required")));
     }
     if n > max {
-        return Err(ApiError::Unprocessable(format!(
+        return Err(Error::Unprocessable(format!(
             "{field} is {n} characters long (the limit is {max})"
         )));
     }
     if value.chars().any(char::is_control) {
-        return Err(ApiError::Unprocessable(format!(
+        return Err(Error::Unprocessable(format!(
             "{field} may not contain control characters"
         )));
     }
     Ok(())
 }
 
-fn check_login(login: &str) -> Result<(), ApiError> {
+fn check_login(login: &str) -> Result<(), Error> {
     check_text("login", login, limits::MAX_LOGIN_CHARS, true)?;
     let login = login.trim();
     let email_like = login.split_once('@').is_some_and(|(user, domain)| {
         !user.is_empty() && domain.contains('.') && !domain.starts_with('.')
     }) && !login.chars().any(char::is_whitespace);
     if !email_like {
-        return Err(ApiError::Unprocessable(format!(
+        return Err(Error::Unprocessable(format!(
             "login '{}' is not an email-like name such as ana@example.org",
             login.chars().take(60).collect::<String>()
         )));
@@ -50,15 +50,15 @@ fn check_login(login: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
-fn check_password(password: &str) -> Result<(), ApiError> {
+fn check_password(password: &str) -> Result<(), Error> {
     if password.len() > limits::MAX_PASSWORD_BYTES {
-        return Err(ApiError::Unprocessable(format!(
+        return Err(Error::Unprocessable(format!(
             "password is longer than {} bytes",
             limits::MAX_PASSWORD_BYTES
         )));
     }
     if password.chars().count() < limits::MIN_PASSWORD_CHARS {
-        return Err(ApiError::Unprocessable(format!(
+        return Err(Error::Unprocessable(format!(
             "password must be at least {} characters long",
             limits::MIN_PASSWORD_CHARS
         )));
@@ -67,7 +67,7 @@ fn check_password(password: &str) -> Result<(), ApiError> {
 }
 
 /// Starts a session for `account`; returns the cookie to set.
-async fn start_session(state: &AppState, account: &Account) -> Result<String, ApiError> {
+async fn start_session(state: &Accord, account: &Account) -> Result<String, Error> {
     let token = auth::new_token();
     state
         .rooms
@@ -79,10 +79,10 @@ async fn start_session(state: &AppState, account: &Account) -> Result<String, Ap
 
 /// Creates an account and signs it in; returns it and the session cookie.
 pub async fn register(
-    state: &AppState,
+    state: &Accord,
     who: &Principal,
     r: Register,
-) -> Result<(Account, String), ApiError> {
+) -> Result<(Account, String), Error> {
     who.require(state, None, Action::Register).await?;
     rate_limit(state, Limited::Register, who)?;
     check_login(&r.login)?;
@@ -105,7 +105,7 @@ pub async fn register(
         .store()
         .create_account(&r, &hash, false)
         .await?
-        .ok_or_else(|| ApiError::Conflict(format!("login '{}' is taken", r.login.trim())))?;
+        .ok_or_else(|| Error::Conflict(format!("login '{}' is taken", r.login.trim())))?;
     state
         .rooms
         .store()
@@ -121,17 +121,11 @@ pub async fn register(
 }
 
 /// Checks a password and starts a new session (a fresh id, whatever cookie came in).
-pub async fn login(
-    state: &AppState,
-    who: &Principal,
-    l: Login,
-) -> Result<(Account, String), ApiError> {
+pub async fn login(state: &Accord, who: &Principal, l: Login) -> Result<(Account, String), Error> {
     rate_limit(state, Limited::Login, who)?;
     if l.login.len() > limits::MAX_LOGIN_CHARS * 4 || l.password.len() > limits::MAX_PASSWORD_BYTES
     {
-        return Err(ApiError::Unprocessable(
-            "login or password is too long".into(),
-        ));
+        return Err(Error::Unprocessable("login or password is too long".into()));
     }
     let store = state.rooms.store();
     let found = store.account_by_login(&l.login).await?;
@@ -159,7 +153,7 @@ pub async fn login(
             store
                 .audit("login-failed", None, Some(&who.address), &name)
                 .await?;
-            Err(ApiError::Unauthorized("wrong login or password".into()))
+            Err(Error::Unauthorized("wrong login or password".into()))
         }
     }
 }
@@ -167,14 +161,22 @@ pub async fn login(
 /// An argon2id hash of a random password, for the timing of failed logins.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$5Qk8Nq9xdlHvJ4n4uUk0w8Ndf5dEmRQzZ8d0k1Sg1dA";
 
-pub async fn logout(state: &AppState, who: &Principal) -> Result<(), ApiError> {
+pub async fn logout(state: &Accord, who: &Principal) -> Result<(), Error> {
     if let Some(session) = &who.session {
         state.rooms.store().delete_session(session).await?;
     }
     Ok(())
 }
 
-pub async fn me(state: &AppState, who: &Principal) -> Result<Me, ApiError> {
+/// The signed-in account's profile, or `None` for someone not signed in.
+pub async fn whoami(state: &Accord, who: &Principal) -> Result<Option<Me>, Error> {
+    match who.account_id() {
+        None => Ok(None),
+        Some(id) => Ok(state.rooms.store().me(id).await?),
+    }
+}
+
+pub async fn me(state: &Accord, who: &Principal) -> Result<Me, Error> {
     who.require(state, None, Action::ManageOwnAccount).await?;
     let id = who.account_id().unwrap_or_default();
     state
@@ -182,14 +184,14 @@ pub async fn me(state: &AppState, who: &Principal) -> Result<Me, ApiError> {
         .store()
         .me(id)
         .await?
-        .ok_or_else(|| ApiError::Unauthorized("sign in first".into()))
+        .ok_or_else(|| Error::Unauthorized("sign in first".into()))
 }
 
 pub async fn update_profile(
-    state: &AppState,
+    state: &Accord,
     who: &Principal,
     u: ProfileUpdate,
-) -> Result<Me, ApiError> {
+) -> Result<Me, Error> {
     let mut me = me(state, who).await?;
     rate_limit(state, Limited::Write, who)?;
     if let Some(name) = u.display_name {
@@ -221,11 +223,7 @@ fn slug(name: &str) -> String {
         .join("-")
 }
 
-pub async fn create_group(
-    state: &AppState,
-    who: &Principal,
-    g: CreateGroup,
-) -> Result<Group, ApiError> {
+pub async fn create_group(state: &Accord, who: &Principal, g: CreateGroup) -> Result<Group, Error> {
     who.require(state, None, Action::CreateGroup).await?;
     check_text("group name", &g.name, limits::MAX_GROUP_NAME_CHARS, true)?;
     let base = slug(&g.name);
@@ -254,9 +252,9 @@ pub async fn create_group(
     })
 }
 
-pub async fn require_group(state: &AppState, group: &str) -> Result<(), ApiError> {
+pub async fn require_group(state: &Accord, group: &str) -> Result<(), Error> {
     if group.len() > 100 || !state.rooms.store().group_exists(group).await? {
-        return Err(ApiError::NotFound(format!(
+        return Err(Error::NotFound(format!(
             "unknown group '{}'",
             group.chars().take(60).collect::<String>()
         )));
@@ -267,16 +265,16 @@ pub async fn require_group(state: &AppState, group: &str) -> Result<(), ApiError
 /// Sets `account`'s role in `group`. Chairs manage participants and drafters; making someone a
 /// chair, or changing a chair, is the admin's.
 pub async fn set_role(
-    state: &AppState,
+    state: &Accord,
     who: &Principal,
     group: &str,
     account: &str,
     role: Role,
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     require_group(state, group).await?;
     let store = state.rooms.store();
     if account.len() > 100 || !store.account_exists(account).await? {
-        return Err(ApiError::NotFound(format!(
+        return Err(Error::NotFound(format!(
             "unknown account '{}'",
             account.chars().take(60).collect::<String>()
         )));
@@ -307,14 +305,14 @@ pub async fn set_role(
 }
 
 pub async fn create_invitation(
-    state: &AppState,
+    state: &Accord,
     who: &Principal,
     group: &str,
     inv: CreateInvitation,
-) -> Result<InvitationCreated, ApiError> {
+) -> Result<InvitationCreated, Error> {
     require_group(state, group).await?;
     if inv.role == Role::Reader {
-        return Err(ApiError::Unprocessable(
+        return Err(Error::Unprocessable(
             "an invitation's role is participant, drafter or chair, not reader".into(),
         ));
     }
@@ -329,7 +327,7 @@ pub async fn create_invitation(
     rate_limit(state, Limited::Write, who)?;
     let days = inv.days.unwrap_or(14);
     if !(1..=limits::MAX_INVITATION_DAYS).contains(&days) {
-        return Err(ApiError::Unprocessable(format!(
+        return Err(Error::Unprocessable(format!(
             "days must be between 1 and {}, not {days}",
             limits::MAX_INVITATION_DAYS
         )));
@@ -368,10 +366,10 @@ pub async fn create_invitation(
 }
 
 pub async fn accept_invitation(
-    state: &AppState,
+    state: &Accord,
     who: &Principal,
     token: &str,
-) -> Result<(String, Role), ApiError> {
+) -> Result<(String, Role), Error> {
     who.require(state, None, Action::AcceptInvitation).await?;
     rate_limit(state, Limited::Write, who)?;
     let account = who.account_id().unwrap_or_default();
@@ -393,18 +391,14 @@ pub async fn accept_invitation(
             state.rooms.role_changed(&group, account, role).await;
             Ok((group, role))
         }
-        Err(why) if why == "unknown invitation" => Err(ApiError::NotFound(why.into())),
-        Err(why) => Err(ApiError::Conflict(why.into())),
+        Err(why) if why == "unknown invitation" => Err(Error::NotFound(why.into())),
+        Err(why) => Err(Error::Conflict(why.into())),
     }
 }
 
 /// What the group page shows `who`: the group, and its members and invitations if they may
 /// manage it.
-pub async fn group_page(
-    state: &AppState,
-    who: &Principal,
-    group: &str,
-) -> Result<GroupPage, ApiError> {
+pub async fn group_page(state: &Accord, who: &Principal, group: &str) -> Result<GroupPage, Error> {
     require_group(state, group).await?;
     let store = state.rooms.store();
     let standing = who.standing(state, Some(group)).await?;
@@ -415,7 +409,7 @@ pub async fn group_page(
         .await?
         .into_iter()
         .find(|g| g.id == group)
-        .ok_or_else(|| ApiError::NotFound(format!("unknown group '{group}'")))?;
+        .ok_or_else(|| Error::NotFound(format!("unknown group '{group}'")))?;
     let (members, invitations) = if may_manage || may_appoint {
         (store.members(group).await?, store.invitations(group).await?)
     } else {
@@ -432,17 +426,17 @@ pub async fn group_page(
 
 /// Revokes one of `group`'s invitations.
 pub async fn revoke_invitation(
-    state: &AppState,
+    state: &Accord,
     who: &Principal,
     group: &str,
     invitation: &str,
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     require_group(state, group).await?;
     who.require(state, Some(group), Action::ManageMembers)
         .await?;
     let store = state.rooms.store();
     if !store.revoke_invitation(group, invitation).await? {
-        return Err(ApiError::NotFound(format!(
+        return Err(Error::NotFound(format!(
             "unknown invitation '{}'",
             invitation.chars().take(60).collect::<String>()
         )));
@@ -460,10 +454,10 @@ pub async fn revoke_invitation(
 
 /// Accepts an invitation and says which group it joined.
 pub async fn accept_invitation_view(
-    state: &AppState,
+    state: &Accord,
     who: &Principal,
     token: &str,
-) -> Result<MembershipView, ApiError> {
+) -> Result<MembershipView, Error> {
     let (group, role) = accept_invitation(state, who, token).await?;
     let group_name = state
         .rooms

@@ -23,12 +23,12 @@ use sqlx::Row;
 use crate::{
     auth::{rate_limit, Limited, Principal},
     documents,
-    error::ApiError,
+    error::Error,
     feedback::{required_text, stance_reason},
     feedback_store::profile,
     record,
     store::{Store, StoreError},
-    AppState,
+    Accord,
 };
 
 /// Each amendment's inspection (what it changes, whether it fits, what accepting it would do)
@@ -79,11 +79,11 @@ fn heads_text(heads: &[ChangeHash]) -> String {
     hex_heads(heads).join(",")
 }
 
-fn parse_heads(raw: &[String]) -> Result<Vec<ChangeHash>, ApiError> {
+fn parse_heads(raw: &[String]) -> Result<Vec<ChangeHash>, Error> {
     raw.iter()
         .map(|h| {
             h.parse::<ChangeHash>().map_err(|_| {
-                ApiError::Unprocessable(format!(
+                Error::Unprocessable(format!(
                     "'{}' is not a change hash",
                     h.chars().take(70).collect::<String>()
                 ))
@@ -312,26 +312,26 @@ impl Store {
     }
 }
 
-fn model_error(e: AmendmentError) -> ApiError {
+fn model_error(e: AmendmentError) -> Error {
     use domain::document::ModelError;
     match e {
-        AmendmentError::Empty => ApiError::Unprocessable("the amendment changes nothing".into()),
-        AmendmentError::UnknownBase(h) => ApiError::Unprocessable(format!(
+        AmendmentError::Empty => Error::Unprocessable("the amendment changes nothing".into()),
+        AmendmentError::UnknownBase(h) => Error::Unprocessable(format!(
             "the document has no change {h}: write the amendment against heads it has"
         )),
         AmendmentError::Model(ModelError::UnknownParagraph(p)) => {
-            ApiError::NotFound(format!("unknown paragraph '{p}'"))
+            Error::NotFound(format!("unknown paragraph '{p}'"))
         }
         AmendmentError::Model(ModelError::Schema(s)) => {
-            ApiError::Unprocessable(format!("the amended text is not allowed: {s}"))
+            Error::Unprocessable(format!("the amended text is not allowed: {s}"))
         }
-        other => ApiError::Internal(other.to_string()),
+        other => Error::Internal(other.to_string()),
     }
 }
 
-fn edits(raw: Vec<AmendmentEdit>) -> Result<Vec<Edit>, ApiError> {
+fn edits(raw: Vec<AmendmentEdit>) -> Result<Vec<Edit>, Error> {
     if raw.is_empty() || raw.len() > MAX_EDITS {
-        return Err(ApiError::Unprocessable(format!(
+        return Err(Error::Unprocessable(format!(
             "an amendment has between 1 and {MAX_EDITS} edits"
         )));
     }
@@ -339,7 +339,7 @@ fn edits(raw: Vec<AmendmentEdit>) -> Result<Vec<Edit>, ApiError> {
         if is_valid_paragraph_id(p) {
             Ok(())
         } else {
-            Err(ApiError::NotFound(format!(
+            Err(Error::NotFound(format!(
                 "unknown paragraph '{}'",
                 p.chars().take(40).collect::<String>()
             )))
@@ -376,12 +376,12 @@ fn edits(raw: Vec<AmendmentEdit>) -> Result<Vec<Edit>, ApiError> {
 }
 
 /// One stored amendment of `doc`, or 404.
-async fn stored(store: &Store, doc: &str, id: i64) -> Result<Stored, ApiError> {
+async fn stored(store: &Store, doc: &str, id: i64) -> Result<Stored, Error> {
     store
         .stored_amendments(doc, Some(id))
         .await?
         .pop()
-        .ok_or_else(|| ApiError::NotFound(format!("unknown amendment {id}")))
+        .ok_or_else(|| Error::NotFound(format!("unknown amendment {id}")))
 }
 
 /// A decision as recorded: the new status, by whom, why, and a chair's adjustment.
@@ -393,7 +393,7 @@ struct Claim<'a> {
 }
 
 /// Moves an open amendment to the claimed status, or 409 saying how it was decided already.
-async fn claim(state: &AppState, s: &Stored, decision: Claim<'_>) -> Result<(), ApiError> {
+async fn claim(state: &Accord, s: &Stored, decision: Claim<'_>) -> Result<(), Error> {
     let claimed = state
         .rooms
         .store()
@@ -411,11 +411,11 @@ async fn claim(state: &AppState, s: &Stored, decision: Claim<'_>) -> Result<(), 
 /// What everyone sees of stored amendments: each one's differences, and for open ones whether
 /// they still apply cleanly to the live text.
 async fn views(
-    state: &AppState,
+    state: &Accord,
     doc: &str,
     stored: Vec<Stored>,
     viewer: Option<&str>,
-) -> Result<Vec<AmendmentView>, ApiError> {
+) -> Result<Vec<AmendmentView>, Error> {
     let store = state.rooms.store();
     let mut sponsors = store.sponsors(doc).await?;
     let (stances, mut yours) = store.amendment_stances(doc, viewer).await?;
@@ -510,18 +510,18 @@ async fn views(
 
 /// Proposes an amendment (participants and up); returns it as stored.
 pub async fn propose(
-    state: &AppState,
+    state: &Accord,
     who: &Principal,
     doc: &str,
     n: NewAmendment,
-) -> Result<AmendmentView, ApiError> {
+) -> Result<AmendmentView, Error> {
     documents::require(state, who, doc, Action::ProposeAmendment).await?;
     rate_limit(state, Limited::Write, who)?;
     let proposer = who.signed_in()?;
     let rationale = required_text("the rationale", &n.rationale, limits::MAX_REASON_CHARS)?;
     let base = parse_heads(&n.base)?;
     if base.is_empty() {
-        return Err(ApiError::Unprocessable(
+        return Err(Error::Unprocessable(
             "name the document heads the amendment was written against".into(),
         ));
     }
@@ -550,17 +550,12 @@ pub async fn propose(
 
 /// The amendment as it is after a write, announced on the paragraphs it changes so that open
 /// threads there fetch it again (and, after an accept, see whether the others still apply).
-async fn one(
-    state: &AppState,
-    who: &Principal,
-    doc: &str,
-    id: i64,
-) -> Result<AmendmentView, ApiError> {
+async fn one(state: &Accord, who: &Principal, doc: &str, id: i64) -> Result<AmendmentView, Error> {
     let stored = state.rooms.store().stored_amendments(doc, Some(id)).await?;
     let view = views(state, doc, stored, who.account_id())
         .await?
         .pop()
-        .ok_or_else(|| ApiError::NotFound(format!("unknown amendment {id}")))?;
+        .ok_or_else(|| Error::NotFound(format!("unknown amendment {id}")))?;
     for p in &view.paragraphs {
         crate::feedback::announce(state, doc, &p.paragraph).await?;
     }
@@ -570,16 +565,16 @@ async fn one(
 /// A document's amendments, oldest first, those with the filter's status and changing its
 /// paragraph when it names them.
 pub async fn list(
-    state: &AppState,
+    state: &Accord,
     who: &Principal,
     doc: &str,
     filter: AmendmentFilter,
-) -> Result<Vec<AmendmentView>, ApiError> {
+) -> Result<Vec<AmendmentView>, Error> {
     documents::require(state, who, doc, Action::ReadDocument).await?;
     let status = match filter.status.as_deref().filter(|s| !s.is_empty()) {
         None => None,
         Some(s) => Some(AmendmentStatus::parse(s).ok_or_else(|| {
-            ApiError::Unprocessable(format!(
+            Error::Unprocessable(format!(
                 "'{}' is not a status: use one of {}",
                 s.chars().take(40).collect::<String>(),
                 AmendmentStatus::ALL.map(AmendmentStatus::key).join(", ")
@@ -589,7 +584,7 @@ pub async fn list(
     let paragraph = filter.paragraph.filter(|p| !p.is_empty());
     if let Some(p) = &paragraph {
         if !is_valid_paragraph_id(p) {
-            return Err(ApiError::Unprocessable(format!(
+            return Err(Error::Unprocessable(format!(
                 "'{}' is not a paragraph id",
                 p.chars().take(40).collect::<String>()
             )));
@@ -615,12 +610,12 @@ pub async fn list(
 
 /// A participant states a stance on an open amendment (an objection needs a reason).
 pub async fn set_stance(
-    state: &AppState,
+    state: &Accord,
     who: &Principal,
     doc: &str,
     id: i64,
     s: SetStance,
-) -> Result<AmendmentView, ApiError> {
+) -> Result<AmendmentView, Error> {
     let (_, schedule) = documents::require(state, who, doc, Action::StateStance).await?;
     rate_limit(state, Limited::Write, who)?;
     let me = who.signed_in()?;
@@ -636,8 +631,8 @@ pub async fn set_stance(
     one(state, who, doc, id).await
 }
 
-fn decided_already(s: &Stored) -> ApiError {
-    ApiError::Conflict(format!(
+fn decided_already(s: &Stored) -> Error {
+    Error::Conflict(format!(
         "amendment {} was decided already ({})",
         s.id,
         s.status.key()
@@ -646,12 +641,12 @@ fn decided_already(s: &Stored) -> ApiError {
 
 /// A chair decides: accepting merges the amendment's branch into the live text.
 pub async fn decide(
-    state: &AppState,
+    state: &Accord,
     who: &Principal,
     doc: &str,
     id: i64,
     d: Decide,
-) -> Result<AmendmentView, ApiError> {
+) -> Result<AmendmentView, Error> {
     documents::require(state, who, doc, Action::DecideAmendment).await?;
     let chair = who.signed_in()?;
     let reason = required_text("the reason", &d.reason, limits::MAX_REASON_CHARS)?;
@@ -662,14 +657,14 @@ pub async fn decide(
     }
     let modification = match d.wording {
         Some(_) if d.decision != Verdict::Accept => {
-            return Err(ApiError::Unprocessable(
+            return Err(Error::Unprocessable(
                 "adjusted wording goes with accepting only".into(),
             ))
         }
         Some(w) => {
             let at = parse_heads(&w.base)?;
             if at.is_empty() {
-                return Err(ApiError::Unprocessable(
+                return Err(Error::Unprocessable(
                     "name the document heads the adjusted wording was written against".into(),
                 ));
             }
@@ -704,7 +699,7 @@ pub async fn decide(
     if d.decision == Verdict::Accept {
         let mut actors = HashSet::from([hex::decode(&stored.actor)
             .map(ActorId::from)
-            .map_err(|e| ApiError::Internal(format!("stored actor: {e}")))?]);
+            .map_err(|e| Error::Internal(format!("stored actor: {e}")))?]);
         let changes = match modification {
             Some((m, actor)) => {
                 actors.insert(actor);
@@ -714,7 +709,7 @@ pub async fn decide(
         };
         let refused = match state.rooms.merge(doc, changes, actors).await {
             Ok(Ok(_heads)) => None,
-            Ok(Err(why)) => Some(ApiError::Conflict(format!(
+            Ok(Err(why)) => Some(Error::Conflict(format!(
                 "the amendment cannot be merged: {why}"
             ))),
             Err(e) => Some(e.into()),
@@ -746,17 +741,17 @@ pub async fn decide(
 
 /// The proposer withdraws an open amendment.
 pub async fn withdraw(
-    state: &AppState,
+    state: &Accord,
     who: &Principal,
     doc: &str,
     id: i64,
-) -> Result<AmendmentView, ApiError> {
+) -> Result<AmendmentView, Error> {
     documents::require(state, who, doc, Action::ProposeAmendment).await?;
     let me = who.signed_in()?;
     let store = state.rooms.store();
     let stored = stored(store, doc, id).await?;
     if stored.proposer_id != me {
-        return Err(ApiError::Forbidden(
+        return Err(Error::Forbidden(
             "only its proposer may withdraw an amendment".into(),
         ));
     }
@@ -772,18 +767,18 @@ pub async fn withdraw(
 
 /// A participant co-sponsors an open amendment that is not their own.
 pub async fn sponsor(
-    state: &AppState,
+    state: &Accord,
     who: &Principal,
     doc: &str,
     id: i64,
-) -> Result<AmendmentView, ApiError> {
+) -> Result<AmendmentView, Error> {
     documents::require(state, who, doc, Action::ProposeAmendment).await?;
     rate_limit(state, Limited::Write, who)?;
     let me = who.signed_in()?;
     let store = state.rooms.store();
     let stored = stored(store, doc, id).await?;
     if stored.proposer_id == me {
-        return Err(ApiError::Conflict(
+        return Err(Error::Conflict(
             "you proposed this amendment: its proposer is its first sponsor".into(),
         ));
     }
@@ -791,7 +786,7 @@ pub async fn sponsor(
         return Err(decided_already(&stored));
     }
     if !store.sponsor(id, me, state.auth.now()).await? {
-        return Err(ApiError::Conflict(format!(
+        return Err(Error::Conflict(format!(
             "you co-sponsor amendment {id} already"
         )));
     }

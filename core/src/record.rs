@@ -6,9 +6,9 @@ use sqlx::Row;
 
 use crate::{
     auth::Principal,
-    error::ApiError,
+    error::Error,
     store::{split_heads, Store, StoreError},
-    AppState,
+    Accord,
 };
 
 /// Who the record names for what the server did by itself (a phase ending at its deadline).
@@ -84,13 +84,13 @@ fn entry(r: &sqlx::sqlite::SqliteRow) -> Entry {
 
 /// Appends what `actor` did to `doc`'s record, with the document's heads now.
 pub async fn append(
-    state: &AppState,
+    state: &Accord,
     doc: &str,
     actor: &str,
     kind: &str,
     summary: &str,
     reason: &str,
-) -> Result<Entry, ApiError> {
+) -> Result<Entry, Error> {
     let heads = state.rooms.heads(doc).await?;
     Ok(state
         .rooms
@@ -108,7 +108,7 @@ pub fn actor(who: &Principal) -> &str {
 }
 
 /// A document's record, for anyone who may read the document.
-pub async fn read(state: &AppState, who: &Principal, doc: &str) -> Result<Vec<Entry>, ApiError> {
+pub async fn read(state: &Accord, who: &Principal, doc: &str) -> Result<Vec<Entry>, Error> {
     crate::documents::require(state, who, doc, domain::policy::Action::ReadDocument).await?;
     Ok(state.rooms.store().record(doc).await?)
 }

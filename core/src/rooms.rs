@@ -26,10 +26,10 @@ use tokio::sync::{mpsc, oneshot};
 pub use crate::relay::PeerInfo;
 use crate::{
     auth::Principal,
-    error::ApiError,
+    error::Error,
     relay::{Frame, Outbox, PeerId, Refusal, Room},
     store::{Store, StoreError},
-    AppState,
+    Accord,
 };
 
 impl PeerInfo {
@@ -37,10 +37,10 @@ impl PeerInfo {
     /// for its account, so that a role raised while connected can edit at once and edits made
     /// offline under an earlier session's actor are still the account's.
     pub async fn for_principal(
-        state: &AppState,
+        state: &Accord,
         who: &Principal,
         standing: domain::policy::Standing,
-    ) -> Result<Self, ApiError> {
+    ) -> Result<Self, Error> {
         let Some(account) = &who.account else {
             return Ok(Self {
                 account: None,

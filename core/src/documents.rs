@@ -10,11 +10,11 @@ use domain::{
 
 use crate::{
     auth::{rate_limit, Limited, Principal},
-    error::ApiError,
+    error::Error,
     people,
     rooms::Rooms,
     store::{DocumentMeta, Store},
-    AppState,
+    Accord,
 };
 
 /// A fresh document id: `d` followed by 12 base-32 characters.
@@ -30,13 +30,13 @@ pub fn is_valid_document_id(id: &str) -> bool {
 }
 
 /// A document's metadata, or 404 naming the id (cut short: it may be anything a client sent).
-pub async fn meta(store: &Store, id: &str) -> Result<DocumentMeta, ApiError> {
+pub async fn meta(store: &Store, id: &str) -> Result<DocumentMeta, Error> {
     let meta = match is_valid_document_id(id) {
         true => store.document_meta(id).await?,
         false => None,
     };
     meta.ok_or_else(|| {
-        ApiError::NotFound(format!(
+        Error::NotFound(format!(
             "unknown document '{}'",
             id.chars().take(40).collect::<String>()
         ))
@@ -46,11 +46,11 @@ pub async fn meta(store: &Store, id: &str) -> Result<DocumentMeta, ApiError> {
 /// A document's metadata and the schedule in force, if `who` may do `action` on it in its
 /// phase; else the refusal (404 for an unknown document).
 pub async fn require(
-    state: &AppState,
+    state: &Accord,
     who: &Principal,
     doc: &str,
     action: Action,
-) -> Result<(DocumentMeta, Schedule), ApiError> {
+) -> Result<(DocumentMeta, Schedule), Error> {
     let meta = meta(state.rooms.store(), doc).await?;
     let schedule = crate::phases::current(state, &meta).await?;
     who.require_in(state, &meta.group_id, schedule.phase, action)
@@ -61,21 +61,21 @@ pub async fn require(
 /// Creates a document for `who`, in the group the request names (or the first one `who` drafts
 /// in), if the policy lets them.
 pub async fn create_as(
-    state: &AppState,
+    state: &Accord,
     who: &Principal,
     req: CreateDocument,
-) -> Result<Created, ApiError> {
+) -> Result<Created, Error> {
     let group = match (&req.group, who.account_id()) {
         (Some(g), _) => g.clone(),
         (None, Some(a)) => match state.rooms.store().drafting_group(a).await? {
             Some(g) => g,
             None => {
-                return Err(ApiError::Forbidden(
+                return Err(Error::Forbidden(
                     "you draft in no group; ask a chair for an invitation".into(),
                 ))
             }
         },
-        (None, None) => return Err(ApiError::Unauthorized("sign in first".into())),
+        (None, None) => return Err(Error::Unauthorized("sign in first".into())),
     };
     people::require_group(state, &group).await?;
     who.require(state, Some(&group), Action::CreateDocument)
@@ -96,10 +96,10 @@ pub async fn create_as(
 }
 
 /// Creates a document, blank or from Markdown, in `group` (no permission check: callers check).
-pub async fn create(rooms: &Rooms, req: CreateDocument, group: &str) -> Result<Created, ApiError> {
+pub async fn create(rooms: &Rooms, req: CreateDocument, group: &str) -> Result<Created, Error> {
     let imported = match &req.markdown {
         Some(md) if md.len() > limits::MAX_MARKDOWN_BYTES => {
-            return Err(ApiError::PayloadTooLarge(format!(
+            return Err(Error::PayloadTooLarge(format!(
                 "markdown of {} bytes exceeds the limit of {} bytes",
                 md.len(),
                 limits::MAX_MARKDOWN_BYTES
@@ -120,7 +120,7 @@ pub async fn create(rooms: &Rooms, req: CreateDocument, group: &str) -> Result<C
         .or(imported.title)
         .unwrap_or_else(|| "Untitled draft".to_string());
     if title.chars().any(char::is_control) {
-        return Err(ApiError::Unprocessable(
+        return Err(Error::Unprocessable(
             "title may not contain control characters".into(),
         ));
     }
@@ -128,9 +128,9 @@ pub async fn create(rooms: &Rooms, req: CreateDocument, group: &str) -> Result<C
     if paragraphs.is_empty() {
         paragraphs.push((ParagraphKind::Numbered, String::new()));
     }
-    let mut doc = document::new_document(&title, &paragraphs)
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    document::validate(&doc).map_err(|e| ApiError::Unprocessable(e.to_string()))?;
+    let mut doc =
+        document::new_document(&title, &paragraphs).map_err(|e| Error::Internal(e.to_string()))?;
+    document::validate(&doc).map_err(|e| Error::Unprocessable(e.to_string()))?;
     let store = rooms.store();
     let id = new_document_id();
     store
@@ -142,16 +142,16 @@ pub async fn create(rooms: &Rooms, req: CreateDocument, group: &str) -> Result<C
     })
 }
 
-pub async fn list(rooms: &Rooms) -> Result<Vec<DocumentSummary>, ApiError> {
+pub async fn list(rooms: &Rooms) -> Result<Vec<DocumentSummary>, Error> {
     Ok(rooms.store().list_documents().await?)
 }
 
 /// A document as it is now, with what `who` may do with it.
 pub async fn detail_for(
-    state: &AppState,
+    state: &Accord,
     who: &Principal,
     id: &str,
-) -> Result<DocumentDetail, ApiError> {
+) -> Result<DocumentDetail, Error> {
     let meta = meta(state.rooms.store(), id).await?;
     let standing = who.standing(state, Some(&meta.group_id)).await?;
     let schedule = crate::phases::current(state, &meta).await?;
@@ -166,11 +166,11 @@ pub async fn detail_for(
 }
 
 /// A document as it is now, including edits not yet in the listing mirrors.
-pub async fn detail(rooms: &Rooms, id: &str) -> Result<DocumentDetail, ApiError> {
+pub async fn detail(rooms: &Rooms, id: &str) -> Result<DocumentDetail, Error> {
     detail_of(rooms, meta(rooms.store(), id).await?).await
 }
 
-async fn detail_of(rooms: &Rooms, meta: DocumentMeta) -> Result<DocumentDetail, ApiError> {
+async fn detail_of(rooms: &Rooms, meta: DocumentMeta) -> Result<DocumentDetail, Error> {
     let (outline, heads) = rooms.outline(&meta.id).await?;
     Ok(DocumentDetail {
         id: meta.id,
@@ -189,7 +189,7 @@ async fn detail_of(rooms: &Rooms, meta: DocumentMeta) -> Result<DocumentDetail, 
 }
 
 /// The document's current text as Markdown.
-pub async fn markdown(rooms: &Rooms, id: &str) -> Result<(String, String), ApiError> {
+pub async fn markdown(rooms: &Rooms, id: &str) -> Result<(String, String), Error> {
     let detail = detail(rooms, id).await?;
     let outline = document::Outline {
         title: detail.title.clone(),

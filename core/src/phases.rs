@@ -12,11 +12,11 @@ use domain::{
 
 use crate::{
     auth::Principal,
-    error::ApiError,
+    error::Error,
     feedback::required_text,
     record,
     store::{DocumentMeta, Store, StoreError},
-    AppState,
+    Accord,
 };
 
 impl Store {
@@ -55,7 +55,7 @@ impl Store {
 
 /// The schedule in force for a document now. A phase whose deadline has passed is moved on
 /// here, once: recorded, and told to the document's open room.
-pub async fn current(state: &AppState, meta: &DocumentMeta) -> Result<Schedule, ApiError> {
+pub async fn current(state: &Accord, meta: &DocumentMeta) -> Result<Schedule, Error> {
     let due = meta.schedule.at(state.auth.now());
     if due == meta.schedule {
         return Ok(due);
@@ -86,7 +86,7 @@ pub async fn current(state: &AppState, meta: &DocumentMeta) -> Result<Schedule, 
 }
 
 /// Moves every document whose deadline has passed; run by a ticker.
-pub async fn advance_due(state: &AppState) -> Result<usize, ApiError> {
+pub async fn advance_due(state: &Accord) -> Result<usize, Error> {
     let due = state.rooms.store().documents_due(state.auth.now()).await?;
     for doc in &due {
         let meta = crate::documents::meta(state.rooms.store(), doc).await?;
@@ -98,23 +98,23 @@ pub async fn advance_due(state: &AppState) -> Result<usize, ApiError> {
 /// A chair moves the document to a phase (with a deadline where the phase has one), or sets a
 /// new deadline for the phase it is in, with a reason for the record.
 pub async fn set(
-    state: &AppState,
+    state: &Accord,
     who: &Principal,
     doc: &str,
     s: SetPhase,
-) -> Result<Schedule, ApiError> {
+) -> Result<Schedule, Error> {
     let (_, now_in) = crate::documents::require(state, who, doc, Action::RunConsultation).await?;
     let reason = required_text("the reason", &s.reason, limits::MAX_REASON_CHARS)?;
     let now = state.auth.now();
     match s.deadline {
         Some(_) if !s.phase.has_deadline() => {
-            return Err(ApiError::Unprocessable(format!(
+            return Err(Error::Unprocessable(format!(
                 "{} has no deadline",
                 s.phase.label()
             )))
         }
         Some(d) if d <= now => {
-            return Err(ApiError::Unprocessable(format!(
+            return Err(Error::Unprocessable(format!(
                 "the deadline ({}) has passed already",
                 time::format(d)
             )))
@@ -126,13 +126,13 @@ pub async fn set(
         deadline: s.deadline,
     };
     if to == now_in {
-        return Err(ApiError::Conflict(format!(
+        return Err(Error::Conflict(format!(
             "the document is in {} already",
             s.phase.label().to_lowercase()
         )));
     }
     if !state.rooms.store().move_phase(doc, now_in, to).await? {
-        return Err(ApiError::Conflict(
+        return Err(Error::Conflict(
             "the phase changed meanwhile: look again".into(),
         ));
     }

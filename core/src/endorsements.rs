@@ -13,10 +13,10 @@ use sqlx::Row;
 use crate::{
     auth::{rate_limit, Limited, Principal},
     documents,
-    error::ApiError,
+    error::Error,
     feedback::clean_text,
     store::{Store, StoreError},
-    AppState,
+    Accord,
 };
 
 impl Store {
@@ -80,7 +80,7 @@ impl Store {
 }
 
 /// How every endorsement of `doc` is printed, oldest first.
-pub async fn lines(state: &AppState, doc: &str) -> Result<Vec<String>, ApiError> {
+pub async fn lines(state: &Accord, doc: &str) -> Result<Vec<String>, Error> {
     Ok(state
         .rooms
         .store()
@@ -92,7 +92,7 @@ pub async fn lines(state: &AppState, doc: &str) -> Result<Vec<String>, ApiError>
 }
 
 /// The endorsements of a document, and whether the viewer may endorse it.
-pub async fn list(state: &AppState, who: &Principal, doc: &str) -> Result<Endorsements, ApiError> {
+pub async fn list(state: &Accord, who: &Principal, doc: &str) -> Result<Endorsements, Error> {
     let (meta, schedule) = documents::require(state, who, doc, Action::ReadDocument).await?;
     let standing = who.standing(state, Some(&meta.group_id)).await?;
     view(state, who, standing, schedule.phase, doc).await
@@ -100,12 +100,12 @@ pub async fn list(state: &AppState, who: &Principal, doc: &str) -> Result<Endors
 
 /// The endorsements of `doc` as `who`, of `standing`, sees them while it is in `phase`.
 pub(crate) async fn view(
-    state: &AppState,
+    state: &Accord,
     who: &Principal,
     standing: Standing,
     phase: Phase,
     doc: &str,
-) -> Result<Endorsements, ApiError> {
+) -> Result<Endorsements, Error> {
     let all = state.rooms.store().endorsements(doc).await?;
     let yours = who
         .account_id()
@@ -119,11 +119,11 @@ pub(crate) async fn view(
 
 /// The signed-in person endorses the closed document's text.
 pub async fn endorse(
-    state: &AppState,
+    state: &Accord,
     who: &Principal,
     doc: &str,
     req: Endorse,
-) -> Result<Endorsements, ApiError> {
+) -> Result<Endorsements, Error> {
     documents::require(state, who, doc, Action::Endorse).await?;
     rate_limit(state, Limited::Write, who)?;
     let me = who.signed_in()?;
@@ -134,7 +134,7 @@ pub async fn endorse(
         false,
     )?;
     if org.as_deref().is_some_and(|o| o.contains('\n')) {
-        return Err(ApiError::Unprocessable(
+        return Err(Error::Unprocessable(
             "the organisation is one line: its name".into(),
         ));
     }
@@ -144,7 +144,7 @@ pub async fn endorse(
         .endorse(doc, me, org.as_deref(), state.auth.now())
         .await?;
     if !stored {
-        return Err(ApiError::Conflict(
+        return Err(Error::Conflict(
             "you endorsed this text already: withdraw that endorsement to change it".into(),
         ));
     }
@@ -152,15 +152,11 @@ pub async fn endorse(
 }
 
 /// The signed-in person withdraws their endorsement.
-pub async fn withdraw(
-    state: &AppState,
-    who: &Principal,
-    doc: &str,
-) -> Result<Endorsements, ApiError> {
+pub async fn withdraw(state: &Accord, who: &Principal, doc: &str) -> Result<Endorsements, Error> {
     documents::require(state, who, doc, Action::Endorse).await?;
     let me = who.signed_in()?;
     if !state.rooms.store().withdraw_endorsement(doc, me).await? {
-        return Err(ApiError::NotFound("you have not endorsed this text".into()));
+        return Err(Error::NotFound("you have not endorsed this text".into()));
     }
     list(state, who, doc).await
 }

@@ -17,14 +17,14 @@ use crate::{
     amendments,
     auth::Principal,
     documents, docx, endorsements,
-    error::ApiError,
+    error::Error,
     feedback, record,
     versions::{self, Exported},
-    AppState,
+    Accord,
 };
 
 /// Everything the report says about `doc`, as `who` may see it.
-pub async fn gather(state: &AppState, who: &Principal, doc: &str) -> Result<Report, ApiError> {
+pub async fn gather(state: &Accord, who: &Principal, doc: &str) -> Result<Report, Error> {
     let (meta, schedule) = documents::require(state, who, doc, Action::ReadReport).await?;
     let (outline, _) = state.rooms.outline(doc).await?;
     let facts = state.rooms.store().feedback_facts(doc, None).await?;
@@ -90,11 +90,11 @@ pub async fn gather(state: &AppState, who: &Principal, doc: &str) -> Result<Repo
 
 /// The report as standalone HTML or DOCX.
 pub async fn export(
-    state: &AppState,
+    state: &Accord,
     who: &Principal,
     doc: &str,
     format: &str,
-) -> Result<Exported, ApiError> {
+) -> Result<Exported, Error> {
     let (ext, content_type) = versions::format_of(format, &["html", "docx"])?;
     let report = gather(state, who, doc).await?;
     let title = format!("Consultation report: {}", report.title.trim());

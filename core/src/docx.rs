@@ -11,7 +11,7 @@ use docx_rs::{
 };
 use domain::export::Block;
 
-use crate::error::ApiError;
+use crate::error::Error;
 
 const BULLETS: usize = 1;
 /// Twentieths of a point: where numbered paragraphs' text starts, and sub-paragraphs' indent.
@@ -90,7 +90,7 @@ fn cell(text: &str, bold: bool) -> TableCell {
 }
 
 /// The blocks as a DOCX file.
-pub fn render(title: &str, blocks: &[Block]) -> Result<Vec<u8>, ApiError> {
+pub fn render(title: &str, blocks: &[Block]) -> Result<Vec<u8>, Error> {
     let mut doc = styles(Docx::new())
         .default_fonts(RunFonts::new().ascii("Georgia").hi_ansi("Georgia"))
         .default_size(22)
@@ -150,6 +150,6 @@ pub fn render(title: &str, blocks: &[Block]) -> Result<Vec<u8>, ApiError> {
     let mut out = std::io::Cursor::new(Vec::new());
     doc.build()
         .pack(&mut out)
-        .map_err(|e| ApiError::Internal(format!("writing the DOCX file: {e}")))?;
+        .map_err(|e| Error::Internal(format!("writing the DOCX file: {e}")))?;
     Ok(out.into_inner())
 }

@@ -4,7 +4,7 @@
 
 use domain::api::{CreateDocument, Gender, Region, Register, Role, StakeholderGroup};
 
-use crate::{auth, documents, error::ApiError, rooms::Rooms};
+use crate::{auth, documents, error::Error, rooms::Rooms};
 
 /// The sample draft shipped with the repository.
 pub const SAMPLE_DRAFT: &str = include_str!("../../samples/written-outputs-draft.md");
@@ -57,7 +57,7 @@ async fn demo_account(
     name: &str,
     (stakeholder_group, region, gender): (StakeholderGroup, Region, Option<Gender>),
     role: Option<Role>,
-) -> Result<String, ApiError> {
+) -> Result<String, Error> {
     let register = Register {
         login: login.to_string(),
         password: String::new(),
@@ -71,7 +71,7 @@ async fn demo_account(
     let account = store
         .create_account(&register, hash, role.is_none())
         .await?
-        .ok_or_else(|| ApiError::Internal(format!("demo account {login} exists")))?;
+        .ok_or_else(|| Error::Internal(format!("demo account {login} exists")))?;
     if let Some(role) = role {
         store.set_role(DEMO_GROUP, &account.id, role).await?;
     }
@@ -79,7 +79,7 @@ async fn demo_account(
 }
 
 /// Seeds an empty database; does nothing when any group exists.
-pub async fn seed_if_empty(rooms: &Rooms) -> Result<bool, ApiError> {
+pub async fn seed_if_empty(rooms: &Rooms) -> Result<bool, Error> {
     let store = rooms.store();
     if store.has_groups().await? {
         return Ok(false);
@@ -169,7 +169,7 @@ const DEMO_REVIEWERS: &[(&str, &str, StakeholderGroup, Region, Gender)] = &[
 /// Gives a freshly seeded installation some review of the sample draft, so that its consensus
 /// map has something to show: demo participants' stances on most paragraphs, a few comments,
 /// objections (one paragraph opposed by the private sector as a block) and chair responses.
-pub async fn demo_feedback(rooms: &Rooms, now: i64) -> Result<(), ApiError> {
+pub async fn demo_feedback(rooms: &Rooms, now: i64) -> Result<(), Error> {
     use domain::api::{Disposition, Stance};
 
     use crate::feedback_store::{StanceChange, Target};
@@ -196,7 +196,7 @@ pub async fn demo_feedback(rooms: &Rooms, now: i64) -> Result<(), ApiError> {
         .account_by_login("chair@example.org")
         .await?
         .map(|(a, _)| a.id)
-        .ok_or_else(|| ApiError::Internal("no demo chair".into()))?;
+        .ok_or_else(|| Error::Internal("no demo chair".into()))?;
     let mut objections = Vec::new();
     // Reviewed paragraphs: all but the last few, which nobody has reached yet.
     for (i, p) in paragraphs

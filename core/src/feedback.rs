@@ -21,9 +21,9 @@ use domain::{
 use crate::{
     auth::{rate_limit, Limited, Principal},
     documents,
-    error::ApiError,
+    error::Error,
     feedback_store::{CommentRow, StanceChange, Target},
-    record, AppState,
+    record, Accord,
 };
 
 fn quoted(s: &str) -> String {
@@ -37,17 +37,17 @@ pub(crate) fn clean_text(
     value: &str,
     max: usize,
     required: bool,
-) -> Result<Option<String>, ApiError> {
+) -> Result<Option<String>, Error> {
     let text = value.trim().replace("\r\n", "\n");
     let n = text.chars().count();
     if n == 0 {
         return match required {
-            true => Err(ApiError::Unprocessable(format!("{field} is empty"))),
+            true => Err(Error::Unprocessable(format!("{field} is empty"))),
             false => Ok(None),
         };
     }
     if n > max {
-        return Err(ApiError::Unprocessable(format!(
+        return Err(Error::Unprocessable(format!(
             "{field} is {n} characters long (the limit is {max})"
         )));
     }
@@ -55,7 +55,7 @@ pub(crate) fn clean_text(
         .chars()
         .any(|c| c.is_control() && c != '\n' && c != '\t')
     {
-        return Err(ApiError::Unprocessable(format!(
+        return Err(Error::Unprocessable(format!(
             "{field} may not contain control characters"
         )));
     }
@@ -64,9 +64,9 @@ pub(crate) fn clean_text(
 
 /// A stance's reason, cleaned; an objection (on a paragraph or an amendment) needs one, and in
 /// last call only objections are taken.
-pub(crate) fn stance_reason(s: &SetStance, phase: Phase) -> Result<Option<String>, ApiError> {
+pub(crate) fn stance_reason(s: &SetStance, phase: Phase) -> Result<Option<String>, Error> {
     if phase == Phase::LastCall && s.stance != Stance::Oppose {
-        return Err(ApiError::Conflict(
+        return Err(Error::Conflict(
             "in last call only objections are taken: the text is settled".into(),
         ));
     }
@@ -77,25 +77,25 @@ pub(crate) fn stance_reason(s: &SetStance, phase: Phase) -> Result<Option<String
         false,
     )?;
     if s.stance == Stance::Oppose && reason.is_none() {
-        return Err(ApiError::Unprocessable(
+        return Err(Error::Unprocessable(
             "an objection needs a reason: say what would have to change".into(),
         ));
     }
     Ok(reason)
 }
 
-pub(crate) fn required_text(field: &str, value: &str, max: usize) -> Result<String, ApiError> {
+pub(crate) fn required_text(field: &str, value: &str, max: usize) -> Result<String, Error> {
     clean_text(field, value, max, true)?
-        .ok_or_else(|| ApiError::Unprocessable(format!("{field} is empty")))
+        .ok_or_else(|| Error::Unprocessable(format!("{field} is empty")))
 }
 
 /// What a paragraph id names in the document now; unknown ids are a 404 naming them.
 async fn paragraph_state(
-    state: &AppState,
+    state: &Accord,
     doc: &str,
     paragraph: &str,
-) -> Result<ParagraphState, ApiError> {
-    let unknown = || ApiError::NotFound(format!("unknown paragraph '{}'", quoted(paragraph)));
+) -> Result<ParagraphState, Error> {
+    let unknown = || Error::NotFound(format!("unknown paragraph '{}'", quoted(paragraph)));
     if !is_valid_paragraph_id(paragraph) {
         return Err(unknown());
     }
@@ -108,14 +108,14 @@ async fn paragraph_state(
 }
 
 /// The refusal of feedback on a paragraph deleted since it was shown.
-fn deleted_since(paragraph: &str) -> ApiError {
-    ApiError::Conflict(format!(
+fn deleted_since(paragraph: &str) -> Error {
+    Error::Conflict(format!(
         "paragraph '{paragraph}' was deleted since; its feedback is kept, but it takes no more"
     ))
 }
 
 /// A live paragraph, or 404 (unknown) or 409 (deleted since).
-async fn live_paragraph(state: &AppState, doc: &str, paragraph: &str) -> Result<(), ApiError> {
+async fn live_paragraph(state: &Accord, doc: &str, paragraph: &str) -> Result<(), Error> {
     match paragraph_state(state, doc, paragraph).await? {
         ParagraphState::Live => Ok(()),
         ParagraphState::Deleted => Err(deleted_since(paragraph)),
@@ -123,11 +123,7 @@ async fn live_paragraph(state: &AppState, doc: &str, paragraph: &str) -> Result<
 }
 
 /// One paragraph's figures as they are now.
-async fn figures(
-    state: &AppState,
-    doc: &str,
-    paragraph: &str,
-) -> Result<ParagraphConsensus, ApiError> {
+async fn figures(state: &Accord, doc: &str, paragraph: &str) -> Result<ParagraphConsensus, Error> {
     let facts = state
         .rooms
         .store()
@@ -136,15 +132,15 @@ async fn figures(
     let (stances, comments) = &*facts;
     consensus::consensus([paragraph], stances, comments)
         .pop()
-        .ok_or_else(|| ApiError::Internal("no figures for a paragraph".into()))
+        .ok_or_else(|| Error::Internal("no figures for a paragraph".into()))
 }
 
 /// Recomputes a paragraph's figures and tells everyone connected to the document.
 pub(crate) async fn announce(
-    state: &AppState,
+    state: &Accord,
     doc: &str,
     paragraph: &str,
-) -> Result<ParagraphConsensus, ApiError> {
+) -> Result<ParagraphConsensus, Error> {
     let figures = figures(state, doc, paragraph).await?;
     state.rooms.announce(
         doc,
@@ -157,10 +153,10 @@ pub(crate) async fn announce(
 
 /// The consensus map: every live paragraph's figures and the document's participation balance.
 pub async fn document_feedback(
-    state: &AppState,
+    state: &Accord,
     who: &Principal,
     doc: &str,
-) -> Result<DocumentFeedback, ApiError> {
+) -> Result<DocumentFeedback, Error> {
     documents::require(state, who, doc, Action::ReadDocument).await?;
     let (outline, _) = state.rooms.outline(doc).await?;
     let facts = state.rooms.store().feedback_facts(doc, None).await?;
@@ -178,13 +174,13 @@ pub async fn document_feedback(
 /// Turns stored comments into what `who` sees: hidden words only for moderators, each span as
 /// the text is now.
 async fn comments_for(
-    state: &AppState,
+    state: &Accord,
     doc: &str,
     paragraph: &str,
     rows: Vec<CommentRow>,
     viewer: Option<&str>,
     moderator: bool,
-) -> Result<Vec<Comment>, ApiError> {
+) -> Result<Vec<Comment>, Error> {
     let anchors: Vec<Option<(String, String)>> = rows.iter().map(|r| r.anchor.clone()).collect();
     let p = paragraph.to_string();
     let spans = state
@@ -230,12 +226,12 @@ async fn comments_for(
 /// a moderator), oldest first with replies after their comment, and its current objections
 /// with their responses.
 pub(crate) async fn said_about(
-    state: &AppState,
+    state: &Accord,
     doc: &str,
     paragraph: &str,
     viewer: Option<&str>,
     moderator: bool,
-) -> Result<(Vec<Comment>, Vec<Objection>), ApiError> {
+) -> Result<(Vec<Comment>, Vec<Objection>), Error> {
     let (rows, objections) = state.rooms.store().thread(doc, paragraph).await?;
     let comments = comments_for(state, doc, paragraph, rows, viewer, moderator).await?;
     let objections = objections
@@ -255,11 +251,11 @@ pub(crate) async fn said_about(
 
 /// One paragraph's comments, objections and figures, and what the viewer may do there.
 pub async fn thread(
-    state: &AppState,
+    state: &Accord,
     who: &Principal,
     doc: &str,
     paragraph: &str,
-) -> Result<Thread, ApiError> {
+) -> Result<Thread, Error> {
     let (meta, schedule) = documents::require(state, who, doc, Action::ReadDocument).await?;
     let standing = who.standing(state, Some(&meta.group_id)).await?;
     // A deleted paragraph's feedback stays readable.
@@ -289,12 +285,12 @@ pub async fn thread(
 
 /// Adds a comment or reply; returns it as its author sees it.
 pub async fn comment(
-    state: &AppState,
+    state: &Accord,
     who: &Principal,
     doc: &str,
     paragraph: &str,
     c: NewComment,
-) -> Result<Comment, ApiError> {
+) -> Result<Comment, Error> {
     documents::require(state, who, doc, Action::Comment).await?;
     rate_limit(state, Limited::Write, who)?;
     let author = who.signed_in()?;
@@ -307,9 +303,9 @@ pub async fn comment(
             let (on, _, parent) = store
                 .comment_place(doc, id)
                 .await?
-                .ok_or_else(|| ApiError::NotFound(format!("unknown comment {id}")))?;
+                .ok_or_else(|| Error::NotFound(format!("unknown comment {id}")))?;
             if on != paragraph {
-                return Err(ApiError::Unprocessable(format!(
+                return Err(Error::Unprocessable(format!(
                     "comment {id} is on another paragraph"
                 )));
             }
@@ -327,9 +323,9 @@ pub async fn comment(
                 .await?
                 .map_err(|e| match e {
                     AnchorError::Model(_) => {
-                        ApiError::Conflict(format!("paragraph '{paragraph}' was deleted since"))
+                        Error::Conflict(format!("paragraph '{paragraph}' was deleted since"))
                     }
-                    other => ApiError::Unprocessable(format!(
+                    other => Error::Unprocessable(format!(
                         "the selection cannot be found in the paragraph ({other}); select it again"
                     )),
                 })?;
@@ -348,28 +344,28 @@ pub async fn comment(
 }
 
 async fn find_comment(
-    state: &AppState,
+    state: &Accord,
     who: &Principal,
     doc: &str,
     paragraph: &str,
     id: i64,
-) -> Result<Comment, ApiError> {
+) -> Result<Comment, Error> {
     thread(state, who, doc, paragraph)
         .await?
         .comments
         .into_iter()
         .find(|c| c.id == id)
-        .ok_or_else(|| ApiError::NotFound(format!("unknown comment {id}")))
+        .ok_or_else(|| Error::NotFound(format!("unknown comment {id}")))
 }
 
 /// The author rewords a comment nobody has replied to yet.
 pub async fn edit_comment(
-    state: &AppState,
+    state: &Accord,
     who: &Principal,
     doc: &str,
     id: i64,
     e: EditComment,
-) -> Result<Comment, ApiError> {
+) -> Result<Comment, Error> {
     documents::require(state, who, doc, Action::Comment).await?;
     rate_limit(state, Limited::Write, who)?;
     let me = who.signed_in()?;
@@ -378,14 +374,14 @@ pub async fn edit_comment(
     let (paragraph, author, _) = store
         .comment_place(doc, id)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("unknown comment {id}")))?;
+        .ok_or_else(|| Error::NotFound(format!("unknown comment {id}")))?;
     if author != me {
-        return Err(ApiError::Forbidden(
+        return Err(Error::Forbidden(
             "only its author may edit a comment".into(),
         ));
     }
     if !store.edit_comment(id, me, &body, state.auth.now()).await? {
-        return Err(ApiError::Conflict(format!(
+        return Err(Error::Conflict(format!(
             "comment {id} has a reply (or was hidden), so it can no longer be edited"
         )));
     }
@@ -395,12 +391,12 @@ pub async fn edit_comment(
 
 /// States (or changes) the caller's stance on a live paragraph; returns its figures.
 pub async fn set_stance(
-    state: &AppState,
+    state: &Accord,
     who: &Principal,
     doc: &str,
     paragraph: &str,
     s: SetStance,
-) -> Result<ParagraphConsensus, ApiError> {
+) -> Result<ParagraphConsensus, Error> {
     let (_, schedule) = documents::require(state, who, doc, Action::StateStance).await?;
     rate_limit(state, Limited::Write, who)?;
     let account = who.signed_in()?;
@@ -426,12 +422,12 @@ pub async fn set_stance(
 
 /// A chair responds to a comment or to an objection.
 pub async fn respond(
-    state: &AppState,
+    state: &Accord,
     who: &Principal,
     doc: &str,
     target: Target,
     r: Respond,
-) -> Result<ParagraphConsensus, ApiError> {
+) -> Result<ParagraphConsensus, Error> {
     documents::require(state, who, doc, Action::Respond).await?;
     let chair = who.signed_in()?;
     let reason = required_text("reason", &r.reason, limits::MAX_REASON_CHARS)?;
@@ -441,11 +437,11 @@ pub async fn respond(
             .comment_place(doc, id)
             .await?
             .map(|(p, _, _)| p)
-            .ok_or_else(|| ApiError::NotFound(format!("unknown comment {id}")))?,
+            .ok_or_else(|| Error::NotFound(format!("unknown comment {id}")))?,
         Target::Objection(id) => store
             .objection_place(doc, id)
             .await?
-            .ok_or_else(|| ApiError::NotFound(format!("no current objection {id}")))?,
+            .ok_or_else(|| Error::NotFound(format!("no current objection {id}")))?,
     };
     store
         .respond(doc, target, r.disposition, &reason, chair, state.auth.now())
@@ -472,12 +468,12 @@ pub async fn respond(
 
 /// A chair hides a comment; its place shows the reason.
 pub async fn hide(
-    state: &AppState,
+    state: &Accord,
     who: &Principal,
     doc: &str,
     id: i64,
     h: Hide,
-) -> Result<ParagraphConsensus, ApiError> {
+) -> Result<ParagraphConsensus, Error> {
     documents::require(state, who, doc, Action::Moderate).await?;
     let chair = who.signed_in()?;
     let reason = required_text("reason", &h.reason, limits::MAX_REASON_CHARS)?;
@@ -485,14 +481,12 @@ pub async fn hide(
     let (paragraph, _, _) = store
         .comment_place(doc, id)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("unknown comment {id}")))?;
+        .ok_or_else(|| Error::NotFound(format!("unknown comment {id}")))?;
     if !store
         .hide_comment(doc, id, &reason, chair, state.auth.now())
         .await?
     {
-        return Err(ApiError::Conflict(format!(
-            "comment {id} is hidden already"
-        )));
+        return Err(Error::Conflict(format!("comment {id} is hidden already")));
     }
     store
         .audit(

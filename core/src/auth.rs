@@ -1,0 +1,351 @@
+//! Who is asking: passwords (argon2id), sessions (an HttpOnly cookie holding a random token of
+//! which only a hash is stored), the request's principal, cross-site request forgery checks, and
+//! rate limits.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+};
+
+use argon2::{
+    password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
+    Argon2,
+};
+use domain::{
+    phase::Phase,
+    policy::{self, Action, Role, Standing},
+};
+use http::{header, request::Parts, HeaderMap};
+use sha2::{Digest, Sha256};
+
+use crate::{accounts::Account, error::Error, Accord};
+
+pub const SESSION_COOKIE: &str = "accord_session";
+
+/// A clock in unix seconds; tests inject their own.
+pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
+
+pub fn system_clock() -> Clock {
+    Arc::new(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0)
+    })
+}
+
+/// Settings and shared state for authentication.
+#[derive(Clone)]
+pub struct Auth {
+    pub clock: Clock,
+    /// Seconds without a request after which a session ends.
+    pub idle: i64,
+    /// Mark cookies `Secure` (serve behind TLS); set by `ACCORD_SECURE_COOKIES=1`.
+    pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For` (behind a trusted proxy).
+    pub trust_proxy: bool,
+    pub limits: RateLimits,
+}
+
+impl Auth {
+    pub fn new(clock: Clock) -> Self {
+        Self {
+            clock,
+            idle: 8 * 3600,
+            secure_cookies: false,
+            trust_proxy: false,
+            limits: RateLimits::default(),
+        }
+    }
+
+    pub fn now(&self) -> i64 {
+        (self.clock)()
+    }
+
+    pub fn session_cookie(&self, token: &str) -> String {
+        let secure = if self.secure_cookies { "; Secure" } else { "" };
+        format!(
+            "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+            self.idle
+        )
+    }
+
+    pub fn clear_cookie(&self) -> String {
+        let secure = if self.secure_cookies { "; Secure" } else { "" };
+        format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
+    }
+}
+
+pub fn hash_password(password: &str) -> Result<String, Error> {
+    let salt_bytes: [u8; 16] = rand::random();
+    let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| Error::Internal(e.to_string()))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| Error::Internal(e.to_string()))
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A fresh secret token (256 bits, hex).
+pub fn new_token() -> String {
+    hex::encode(rand::random::<[u8; 32]>())
+}
+
+/// What is stored in place of a token.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+pub fn cookie_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == SESSION_COOKIE)
+        .map(|(_, v)| v.to_string())
+        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The client's address, as the server's edge read it (the peer's address, or with a trusted
+/// proxy the first `X-Forwarded-For` entry). The edge puts it in every request's extensions;
+/// a request without one (a test calling the router directly) counts as `local`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientAddress(pub String);
+
+/// Who sent a request: an account (via the session cookie), or nobody.
+#[derive(Clone, Debug)]
+pub struct Principal {
+    pub account: Option<Account>,
+    pub session: Option<String>,
+    pub address: String,
+}
+
+impl Principal {
+    pub fn account_id(&self) -> Option<&str> {
+        self.account.as_ref().map(|a| a.id.as_str())
+    }
+
+    /// The account's id, or 401: for actions whose policy already demands an account, where
+    /// the caller needs the id itself.
+    pub fn signed_in(&self) -> Result<&str, Error> {
+        self.account_id()
+            .ok_or_else(|| Error::Unauthorized("sign in first".into()))
+    }
+
+    /// Standing on a group's things (`None`: nothing group-specific).
+    pub async fn standing(&self, state: &Accord, group: Option<&str>) -> Result<Standing, Error> {
+        let Some(a) = &self.account else {
+            return Ok(Standing::ANONYMOUS);
+        };
+        let role = match group {
+            Some(g) => state.rooms.store().role_in(&a.id, g).await?,
+            None => Role::Reader,
+        };
+        Ok(Standing {
+            signed_in: true,
+            admin: a.admin,
+            role,
+        })
+    }
+
+    /// Fails with 401 or 403 (and an audit entry) unless the policy allows `action`.
+    pub async fn require(
+        &self,
+        state: &Accord,
+        group: Option<&str>,
+        action: Action,
+    ) -> Result<Standing, Error> {
+        let standing = self.standing(state, group).await?;
+        if policy::allows(standing, action) {
+            return Ok(standing);
+        }
+        self.refuse(state, group, standing, action).await
+    }
+
+    /// The same for an action on a document in `phase`: a refusal the phase alone causes
+    /// says so.
+    pub async fn require_in(
+        &self,
+        state: &Accord,
+        group: &str,
+        phase: Phase,
+        action: Action,
+    ) -> Result<Standing, Error> {
+        let standing = self.standing(state, Some(group)).await?;
+        if policy::allows_in(standing, phase, action) {
+            return Ok(standing);
+        }
+        if let Some(why) = policy::phase_refusal(standing, phase, action) {
+            return Err(Error::Forbidden(why));
+        }
+        if policy::needs_sign_in_in(standing, phase, action) {
+            return Err(Error::Unauthorized("sign in first".into()));
+        }
+        self.refuse(state, Some(group), standing, action).await
+    }
+
+    async fn refuse(
+        &self,
+        state: &Accord,
+        group: Option<&str>,
+        standing: Standing,
+        action: Action,
+    ) -> Result<Standing, Error> {
+        let what = format!("{action:?}").to_lowercase();
+        state
+            .rooms
+            .store()
+            .audit(
+                "refused",
+                self.account_id(),
+                Some(&self.address),
+                &format!("{what} on {}", group.unwrap_or("-")),
+            )
+            .await?;
+        Err(if policy::needs_sign_in(standing, action) {
+            Error::Unauthorized("sign in first".into())
+        } else {
+            Error::Forbidden(format!("your role does not allow this ({what})"))
+        })
+    }
+}
+
+impl Principal {
+    /// The principal a request names: its session cookie and the address its edge stamped.
+    pub async fn from_parts(state: &Accord, parts: &Parts) -> Result<Self, Error> {
+        let address = parts
+            .extensions
+            .get::<ClientAddress>()
+            .map(|a| a.0.clone())
+            .unwrap_or_else(|| "local".into());
+        Self::from_headers(state, &parts.headers, address).await
+    }
+
+    /// The principal a request's headers name (through the session cookie).
+    pub async fn from_headers(
+        state: &Accord,
+        headers: &HeaderMap,
+        address: String,
+    ) -> Result<Self, Error> {
+        let Some(token) = cookie_token(headers) else {
+            return Ok(Principal {
+                account: None,
+                session: None,
+                address,
+            });
+        };
+        let hash = token_hash(&token);
+        let account = state
+            .rooms
+            .store()
+            .session_account(&hash, state.auth.now(), state.auth.idle)
+            .await?;
+        Ok(Principal {
+            session: account.as_ref().map(|_| hash),
+            account,
+            address,
+        })
+    }
+}
+
+/// Whether `Origin` (or `Referer`) names the host the request was sent to.
+pub fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+        return false;
+    };
+    let source = headers
+        .get(header::ORIGIN)
+        .or_else(|| headers.get(header::REFERER))
+        .and_then(|v| v.to_str().ok());
+    match source {
+        Some(url) => url
+            .split_once("://")
+            .map(|(_, rest)| rest.split('/').next() == Some(host))
+            .unwrap_or(false),
+        None => false,
+    }
+}
+
+/// Token buckets per key ("login:ip:…", "write:acct:…"): `burst` at once, refilled at `per_min`.
+#[derive(Clone, Default)]
+pub struct RateLimits {
+    buckets: Arc<Mutex<HashMap<String, (f64, i64)>>>,
+}
+
+impl RateLimits {
+    /// Takes one token from `key`'s bucket; false when it is empty.
+    pub fn take(&self, key: &str, burst: f64, per_min: f64, now_ms: i64) -> bool {
+        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+        if buckets.len() > 100_000 {
+            // Forget everything rather than grow without bound under a flood of addresses.
+            buckets.clear();
+        }
+        let (tokens, at) = buckets.entry(key.to_string()).or_insert((burst, now_ms));
+        let refill = (now_ms - *at).max(0) as f64 / 60_000.0 * per_min;
+        *tokens = (*tokens + refill).min(burst);
+        *at = now_ms;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// The rate-limited kinds of request and their limits (burst, per minute).
+#[derive(Clone, Copy, Debug)]
+pub enum Limited {
+    Login,
+    Register,
+    Write,
+}
+
+impl Limited {
+    fn limits(self) -> (f64, f64) {
+        match self {
+            Limited::Login => (10.0, 10.0),
+            Limited::Register => (5.0, 5.0),
+            Limited::Write => (60.0, 120.0),
+        }
+    }
+}
+
+/// Fails with 429 when the address (and the account, if any) has used up its allowance.
+pub fn rate_limit(state: &Accord, kind: Limited, principal: &Principal) -> Result<(), Error> {
+    let (burst, per_min) = kind.limits();
+    let now_ms = state.auth.now() * 1000
+        + i64::from(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.subsec_millis())
+                .unwrap_or(0),
+        );
+    let by_address = format!("{kind:?}:ip:{}", principal.address);
+    let mut ok = state.auth.limits.take(&by_address, burst, per_min, now_ms);
+    if let Some(a) = principal.account_id() {
+        ok &= state
+            .auth
+            .limits
+            .take(&format!("{kind:?}:acct:{a}"), burst, per_min, now_ms);
+    }
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::TooManyRequests(format!(
+            "too many {} requests; wait a minute and try again",
+            format!("{kind:?}").to_lowercase()
+        )))
+    }
+}

@@ -1,0 +1,50 @@
+//! Accord's core, native only: storage (sqlx), the rules that need state or time, the rooms that
+//! hold open documents and their sans-IO relay, and authentication. What it decides about a
+//! document's text or feedback it asks `domain`. It knows nothing of HTTP routing, WebSocket
+//! framing or pages: the server crate and the app's server functions call it.
+
+pub mod accounts;
+pub mod amendments;
+pub mod archive;
+pub mod auth;
+pub mod documents;
+pub mod docx;
+pub mod endorsements;
+pub mod error;
+pub mod feedback;
+pub mod feedback_store;
+pub mod people;
+pub mod phases;
+pub mod record;
+pub mod relay;
+pub mod report;
+pub mod rooms;
+pub mod seed;
+pub mod store;
+pub mod versions;
+
+pub use error::Error;
+
+use crate::{rooms::Rooms, store::Store};
+
+/// Everything a request needs: the open documents (and through them the store) and the
+/// authentication settings. Cheap to clone; one per server.
+#[derive(Clone)]
+pub struct Accord {
+    pub rooms: Rooms,
+    pub auth: auth::Auth,
+}
+
+impl Accord {
+    pub fn new(store: Store) -> Self {
+        Self::with_clock(store, auth::system_clock())
+    }
+
+    /// A core whose notion of "now" is `clock` (tests move time by hand).
+    pub fn with_clock(store: Store, clock: auth::Clock) -> Self {
+        Self {
+            rooms: Rooms::new(store),
+            auth: auth::Auth::new(clock),
+        }
+    }
+}
