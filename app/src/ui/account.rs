@@ -4,6 +4,7 @@
 // A server function's arguments are its form's fields; the registration form has eight.
 #![allow(clippy::too_many_arguments)]
 
+use super::parts::error_text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -95,15 +96,6 @@ pub async fn register(
         .map_err(crate::serve::page_error)?;
     set_cookie_and_go(&cookie, "/");
     Ok(())
-}
-
-/// The words of a server function's error, without the framework's prefix.
-pub fn error_text<T>(r: Option<Result<T, ServerFnError>>) -> Option<String> {
-    r.and_then(|r| r.err()).map(|e| {
-        e.to_string()
-            .trim_start_matches("error running server function: ")
-            .to_string()
-    })
 }
 
 #[component]

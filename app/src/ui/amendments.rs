@@ -7,29 +7,24 @@
 //! Plain forms posting to server functions, like the rest of the thread, so they work without
 //! JavaScript.
 
+use super::parts::diff_view;
+use super::state::Para;
 use std::{collections::HashMap, sync::Arc};
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::account::error_text;
-use super::feedback::{format_time, stance_options, thread_href, StanceBar};
-use super::{consensus::excerpt, get_document, NotFound};
+use super::parts::error_text;
+use super::parts::excerpt;
+use super::parts::{format_time, stance_options, thread_href, StanceBar};
+use super::{get_document, NotFound};
 #[cfg(any(feature = "ssr", test))]
 use domain::api::AmendmentEdit;
 use domain::api::{
     AmendedParagraph, AmendmentStatus, AmendmentView, DocumentDetail, Piece, Support,
 };
 use domain::policy::{self, Action};
-
-/// A paragraph as the proposal form copies it: id, label ("Paragraph 3") and text.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Para {
-    pub id: String,
-    pub label: String,
-    pub text: String,
-}
 
 /// Most consecutive paragraphs one proposal covers.
 const MAX_SPAN: usize = 10;
@@ -215,26 +210,13 @@ pub async fn amendment_stance(
     #[server(default)] stance: Option<String>,
     #[server(default)] reason: Option<String>,
 ) -> Result<(), ServerFnError> {
-    let stance = super::feedback::chosen_stance(stance)?;
+    let stance = super::parts::chosen_stance(stance)?;
     let amendment = amendment_number(&amendment)?;
     let stance = domain::api::SetStance { stance, reason };
     write(&back(&doc, paragraph.as_deref()), async |core, who| {
         accord_core::amendments::set_stance(core, who, &doc, amendment, stance).await
     })
     .await
-}
-
-/// A word-level difference: deleted words struck through, inserted ones underlined.
-pub(super) fn diff_view(pieces: Vec<Piece>) -> AnyView {
-    pieces
-        .into_iter()
-        .map(|p| match p {
-            Piece::Same(t) => t.into_any(),
-            Piece::Deleted(t) => view! { <del>{t}</del> }.into_any(),
-            Piece::Inserted(t) => view! { <ins>{t}</ins> }.into_any(),
-        })
-        .collect_view()
-        .into_any()
 }
 
 /// The text a difference ends with.

@@ -6,11 +6,13 @@
 //! the browser it listens on the document's WebSocket and redraws a paragraph as soon as its
 //! feedback changes.
 
+use super::parts::excerpt;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::feedback::{get_feedback, thread_href};
+use super::feedback::get_feedback;
+use super::parts::thread_href;
 use super::{get_document, NotFound};
 use domain::api::{Balance, DocumentDetail, DocumentFeedback, ParagraphConsensus, ParagraphKind};
 use domain::{
@@ -37,16 +39,6 @@ pub fn ConsensusPage() -> impl IntoView {
             })}
         </Suspense>
     }
-}
-
-/// The first `n` characters of `text`, with an ellipsis when there is more.
-pub(super) fn excerpt(text: &str, n: usize) -> String {
-    let mut out: String = text.chars().take(n).collect();
-    if text.chars().count() > n {
-        out = out.trim_end().to_string();
-        out.push('…');
-    }
-    out
 }
 
 #[component]

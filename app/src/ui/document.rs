@@ -5,85 +5,18 @@
 //! same markup hydrates, the editor connects to the sync WebSocket, and each paragraph switches to
 //! its editable form when the document has arrived.
 
+use super::state::Row;
+use super::state::Status;
+use super::state::{row_label, EditorUi};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use std::collections::HashMap;
-
 use super::feedback::{get_feedback, FeedbackBadge, ThreadPanel};
 use super::phase::{Outcome, PhaseBanner};
 use super::{get_document, NotFound};
-use domain::api::{
-    Anchor, DocumentDetail, DocumentFeedback, ParagraphConsensus, PeerPresence, Phase, Role,
-};
+use domain::api::{DocumentDetail, DocumentFeedback, Phase, Role};
 use domain::{anchor::marked_runs, ParagraphKind};
-
-/// A paragraph's reactive state; rows are keyed by paragraph id, so typing elsewhere or
-/// renumbering never recreates a textarea that has the caret.
-#[derive(Clone)]
-pub struct Row {
-    pub id: String,
-    pub kind: RwSignal<ParagraphKind>,
-    pub number: RwSignal<Option<String>>,
-    pub text: RwSignal<String>,
-}
-
-impl Row {
-    pub fn new(p: &domain::Paragraph) -> Self {
-        Self {
-            id: p.id.clone(),
-            kind: RwSignal::new(p.kind),
-            number: RwSignal::new(p.number.clone()),
-            text: RwSignal::new(p.text.clone()),
-        }
-    }
-}
-
-/// Where the connection to the server stands. Only the browser's editor leaves `Connecting`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-pub enum Status {
-    Connecting,
-    Live,
-    /// Disconnected; the next attempt is in this many seconds.
-    Offline(u32),
-    /// The server refused this client; the words say why.
-    Refused(String),
-}
-
-/// Words selected in a paragraph, held by automerge cursors: what a new comment is about.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Selection {
-    pub paragraph: String,
-    pub first: String,
-    pub last: String,
-    pub quote: String,
-}
-
-/// The spans commented on in one paragraph's thread: their cursors, and their UTF-16 offsets
-/// when the server last resolved them.
-pub type Marks = (String, Vec<(Anchor, (u32, u32))>);
-
-/// The signals the editor drives.
-#[derive(Clone, Copy)]
-pub struct EditorUi {
-    /// Each paragraph's feedback figures, updated live.
-    pub figures: RwSignal<HashMap<String, ParagraphConsensus>>,
-    /// The paragraph whose feedback was last announced, and a count of announcements.
-    pub news: RwSignal<(String, u64)>,
-    pub selection: RwSignal<Option<Selection>>,
-    /// The spans commented on in the open thread: its paragraph, each span's cursors and where
-    /// the server last saw it.
-    pub marks: RwSignal<Marks>,
-    pub rows: RwSignal<Vec<Row>>,
-    pub title: RwSignal<String>,
-    pub editable: RwSignal<bool>,
-    pub status: RwSignal<Status>,
-    pub peers: RwSignal<Vec<PeerPresence>>,
-    pub me: RwSignal<Option<u64>>,
-    pub name: RwSignal<String>,
-}
 
 /// Runs `$body` only in the browser build, where the editor exists; elsewhere it only touches the
 /// names the body would use, so that the handler has the same shape in both builds.
@@ -322,29 +255,6 @@ fn PresencePanel(ui: EditorUi) -> impl IntoView {
                 />
             </Show>
         </div>
-    }
-}
-
-/// "Paragraph 8(a)", "Heading": what a paragraph is called in labels.
-/// The text as the rows hold it now, each paragraph with its label: the copy an amendment is
-/// proposed from.
-pub fn copy_of(ui: EditorUi) -> Vec<super::amendments::Para> {
-    ui.rows.with_untracked(|rows| {
-        rows.iter()
-            .map(|r| super::amendments::Para {
-                id: r.id.clone(),
-                label: row_label(r),
-                text: r.text.get_untracked(),
-            })
-            .collect()
-    })
-}
-
-fn row_label(row: &Row) -> String {
-    match (row.kind.get(), row.number.get()) {
-        (ParagraphKind::Heading, _) => "Heading".to_string(),
-        (_, Some(n)) => format!("Paragraph {n}"),
-        (_, None) => "Unnumbered paragraph".to_string(),
     }
 }
 

@@ -21,7 +21,7 @@ use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast};
 use web_sys::{BinaryType, HtmlTextAreaElement, MessageEvent, WebSocket};
 
-use super::document::{EditorUi, Row, Selection, Status};
+use super::state::{EditorUi, Row, Selection, Status};
 use domain::{
     anchor,
     api::{ClientFrame, ErrorCode, Role, ServerFrame},

@@ -10,20 +10,19 @@
 // A server function's arguments are its form's fields.
 #![allow(clippy::too_many_arguments)]
 
+use super::parts::format_time;
+use super::parts::stance_options;
+use super::parts::thread_href;
+use super::parts::Linked;
+use super::parts::StanceBar;
 use leptos::prelude::*;
 
-use super::account::error_text;
 use super::amendments::{AmendmentState, Amendments};
-use super::document::EditorUi;
+use super::parts::error_text;
+use super::state::EditorUi;
 use domain::api::{
-    Comment, Disposition, DocumentFeedback, Objection, ParagraphConsensus, Response, Stance, Tally,
-    Thread,
+    Comment, Disposition, DocumentFeedback, Objection, ParagraphConsensus, Response, Thread,
 };
-
-/// Where a paragraph's thread is shown.
-pub fn thread_href(doc: &str, paragraph: &str) -> String {
-    format!("/documents/{doc}?p={paragraph}#{paragraph}")
-}
 
 /// Runs a write of feedback for the requester, then goes back to the paragraph's thread.
 #[cfg(feature = "ssr")]
@@ -119,30 +118,6 @@ pub async fn edit_comment(
     .await
 }
 
-/// Support, can live with and oppose as radio buttons, `current` checked.
-pub fn stance_options(current: Option<Stance>) -> AnyView {
-    view! {
-        <div class="stance-options">
-            {Stance::ALL.iter().map(|s| view! {
-                <label class=format!("stance-option stance-{}", s.key())>
-                    <input type="radio" name="stance" value=s.key() checked=current == Some(*s) />
-                    {s.label()}
-                </label>
-            }).collect_view()}
-        </div>
-    }
-    .into_any()
-}
-
-/// The stance a form's radio buttons chose.
-#[cfg(feature = "ssr")]
-pub fn chosen_stance(stance: Option<String>) -> Result<Stance, ServerFnError> {
-    stance
-        .as_deref()
-        .and_then(Stance::parse)
-        .ok_or_else(|| ServerFnError::new("choose support, can live with or oppose"))
-}
-
 #[server(prefix = "/_fn", endpoint = "set_stance")]
 pub async fn set_stance(
     doc: String,
@@ -150,7 +125,7 @@ pub async fn set_stance(
     #[server(default)] stance: Option<String>,
     #[server(default)] reason: Option<String>,
 ) -> Result<(), ServerFnError> {
-    let stance = chosen_stance(stance)?;
+    let stance = super::parts::chosen_stance(stance)?;
     let stance = domain::api::SetStance { stance, reason };
     write(&doc, &paragraph, async |core, who| {
         accord_core::feedback::set_stance(core, who, &doc, &paragraph, stance).await
@@ -200,72 +175,6 @@ pub async fn hide_comment(
         accord_core::feedback::hide(core, who, &doc, comment, hide).await
     })
     .await
-}
-
-/// "26 Nov 2026, 18:04 UTC" from unix seconds (no clock or time-zone crate in the bundle).
-pub fn format_time(secs: i64) -> String {
-    domain::time::format(secs)
-}
-
-/// Plain text with its web links made clickable; everything else stays text.
-#[component]
-pub fn Linked(text: String) -> impl IntoView {
-    let mut parts = Vec::new();
-    let mut plain = String::new();
-    for (i, word) in text.split(' ').enumerate() {
-        if i > 0 {
-            plain.push(' ');
-        }
-        let is_link = (word.starts_with("https://") || word.starts_with("http://"))
-            && word.len() > 10
-            && !word.contains(['"', '<', '>']);
-        if is_link {
-            // A sentence's final punctuation is not part of the link.
-            let url = word.trim_end_matches(['.', ',', ';', ':', ')', '!', '?']);
-            let tail = &word[url.len()..];
-            parts.push(std::mem::take(&mut plain).into_any());
-            let href = url.to_string();
-            parts.push(
-                view! { <a href=href rel="nofollow noopener ugc">{url.to_string()}</a> }.into_any(),
-            );
-            plain.push_str(tail);
-        } else {
-            plain.push_str(word);
-        }
-    }
-    parts.push(plain.into_any());
-    parts
-}
-
-/// Support, can live with and oppose as one stacked bar, with the figures in words for
-/// those who cannot see the colours.
-#[component]
-pub fn StanceBar(tally: Tally, #[prop(default = 120)] width: u32) -> impl IntoView {
-    let total = tally.total();
-    let label = tally.describe();
-    let aria = label.clone();
-    let mut x = 0.0;
-    let segments: Vec<_> = [
-        (tally.support, "seg-support"),
-        (tally.can_live_with, "seg-live"),
-        (tally.oppose, "seg-oppose"),
-    ]
-    .into_iter()
-    .filter(|(n, _)| *n > 0)
-    .map(|(n, class)| {
-        let w = f64::from(width) * f64::from(n) / f64::from(total.max(1));
-        let rect = view! { <rect class=class x=format!("{x:.1}") y="0" width=format!("{w:.1}") height="10" /> };
-        x += w;
-        rect
-    })
-    .collect();
-    view! {
-        <svg class="stance-bar" width=width height="10" viewBox=format!("0 0 {width} 10") role="img" aria-label=aria>
-            <title>{label}</title>
-            <rect class="seg-empty" x="0" y="0" width=width height="10" />
-            {segments}
-        </svg>
-    }
 }
 
 /// A paragraph's figures beside it: comments and stances, a link to its thread.
@@ -633,7 +542,7 @@ pub fn ThreadPanel(
                                 ));
                                 #[cfg(feature = "hydrate")]
                                 let heads = super::editor::heads().unwrap_or(heads);
-                                let copy = (heads, super::document::copy_of(ui));
+                                let copy = (heads, super::state::copy_of(ui));
                                 thread_body(t, actions, &d, &p, ui, copy, amendments)
                             }
                             Err(e) => view! { <p class="error" role="alert">{error_text(Some(Err::<(), _>(e)))}</p> }.into_any(),
@@ -651,7 +560,7 @@ fn thread_body(
     doc: &str,
     paragraph: &str,
     ui: EditorUi,
-    (heads, paragraphs): (Vec<String>, Vec<super::amendments::Para>),
+    (heads, paragraphs): (Vec<String>, Vec<super::state::Para>),
     amendments: AmendmentState,
 ) -> AnyView {
     let Thread {

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_params_map};
 
-use super::account::error_text;
+use super::parts::error_text;
 use domain::api::{GroupKind, GroupPage, InvitationCreated};
 
 #[server(prefix = "/_fn", endpoint = "group_page")]

@@ -20,7 +20,9 @@ mod feedback;
 mod groups;
 #[cfg(feature = "hydrate")]
 mod live;
+mod parts;
 mod phase;
+mod state;
 mod versions;
 
 pub use document::DocumentPage;

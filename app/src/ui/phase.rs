@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use super::account::error_text;
+use super::parts::error_text;
 use domain::api::{Endorsements, Phase, Schedule};
 use domain::{phase::time_left, time};
 

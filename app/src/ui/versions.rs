@@ -8,9 +8,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::account::error_text;
-use super::amendments::diff_view;
-use super::feedback::format_time;
+use super::parts::diff_view;
+use super::parts::error_text;
+use super::parts::format_time;
 use super::{get_document, NotFound};
 use domain::api::{
     Aligned, Change, Comparison, DocumentDetail, ParagraphHistory, Role, Version, VersionSummary,

@@ -1,0 +1,133 @@
+//! Small pieces every page uses: error words beside a form, links to a paragraph's thread,
+//! times, stance choices and bars, word diffs, excerpts. Pages import these and the shared
+//! state (`state`), never each other's helpers.
+
+use domain::api::{Piece, Stance, Tally};
+use leptos::prelude::*;
+
+/// The words of a server function's error, without the framework's prefix.
+pub fn error_text<T>(r: Option<Result<T, ServerFnError>>) -> Option<String> {
+    r.and_then(|r| r.err()).map(|e| {
+        e.to_string()
+            .trim_start_matches("error running server function: ")
+            .to_string()
+    })
+}
+
+/// Where a paragraph's thread is shown.
+pub fn thread_href(doc: &str, paragraph: &str) -> String {
+    format!("/documents/{doc}?p={paragraph}#{paragraph}")
+}
+
+/// Support, can live with and oppose as radio buttons, `current` checked.
+pub fn stance_options(current: Option<Stance>) -> AnyView {
+    view! {
+        <div class="stance-options">
+            {Stance::ALL.iter().map(|s| view! {
+                <label class=format!("stance-option stance-{}", s.key())>
+                    <input type="radio" name="stance" value=s.key() checked=current == Some(*s) />
+                    {s.label()}
+                </label>
+            }).collect_view()}
+        </div>
+    }
+    .into_any()
+}
+
+/// The stance a form's radio buttons chose.
+#[cfg(feature = "ssr")]
+pub fn chosen_stance(stance: Option<String>) -> Result<Stance, ServerFnError> {
+    stance
+        .as_deref()
+        .and_then(Stance::parse)
+        .ok_or_else(|| ServerFnError::new("choose support, can live with or oppose"))
+}
+
+/// "26 Nov 2026, 18:04 UTC" from unix seconds (no clock or time-zone crate in the bundle).
+pub fn format_time(secs: i64) -> String {
+    domain::time::format(secs)
+}
+
+/// Plain text with its web links made clickable; everything else stays text.
+#[component]
+pub fn Linked(text: String) -> impl IntoView {
+    let mut parts = Vec::new();
+    let mut plain = String::new();
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            plain.push(' ');
+        }
+        let is_link = (word.starts_with("https://") || word.starts_with("http://"))
+            && word.len() > 10
+            && !word.contains(['"', '<', '>']);
+        if is_link {
+            // A sentence's final punctuation is not part of the link.
+            let url = word.trim_end_matches(['.', ',', ';', ':', ')', '!', '?']);
+            let tail = &word[url.len()..];
+            parts.push(std::mem::take(&mut plain).into_any());
+            let href = url.to_string();
+            parts.push(
+                view! { <a href=href rel="nofollow noopener ugc">{url.to_string()}</a> }.into_any(),
+            );
+            plain.push_str(tail);
+        } else {
+            plain.push_str(word);
+        }
+    }
+    parts.push(plain.into_any());
+    parts
+}
+
+/// Support, can live with and oppose as one stacked bar, with the figures in words for
+/// those who cannot see the colours.
+#[component]
+pub fn StanceBar(tally: Tally, #[prop(default = 120)] width: u32) -> impl IntoView {
+    let total = tally.total();
+    let label = tally.describe();
+    let aria = label.clone();
+    let mut x = 0.0;
+    let segments: Vec<_> = [
+        (tally.support, "seg-support"),
+        (tally.can_live_with, "seg-live"),
+        (tally.oppose, "seg-oppose"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, class)| {
+        let w = f64::from(width) * f64::from(n) / f64::from(total.max(1));
+        let rect = view! { <rect class=class x=format!("{x:.1}") y="0" width=format!("{w:.1}") height="10" /> };
+        x += w;
+        rect
+    })
+    .collect();
+    view! {
+        <svg class="stance-bar" width=width height="10" viewBox=format!("0 0 {width} 10") role="img" aria-label=aria>
+            <title>{label}</title>
+            <rect class="seg-empty" x="0" y="0" width=width height="10" />
+            {segments}
+        </svg>
+    }
+}
+
+/// A word-level difference: deleted words struck through, inserted ones underlined.
+pub(super) fn diff_view(pieces: Vec<Piece>) -> AnyView {
+    pieces
+        .into_iter()
+        .map(|p| match p {
+            Piece::Same(t) => t.into_any(),
+            Piece::Deleted(t) => view! { <del>{t}</del> }.into_any(),
+            Piece::Inserted(t) => view! { <ins>{t}</ins> }.into_any(),
+        })
+        .collect_view()
+        .into_any()
+}
+
+/// The first `n` characters of `text`, with an ellipsis when there is more.
+pub(super) fn excerpt(text: &str, n: usize) -> String {
+    let mut out: String = text.chars().take(n).collect();
+    if text.chars().count() > n {
+        out = out.trim_end().to_string();
+        out.push('…');
+    }
+    out
+}

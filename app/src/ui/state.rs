@@ -1,0 +1,106 @@
+//! The state the document page, the editor, the threads and the amendment forms share: one row
+//! of signals per paragraph, the selection, the connection's status, and the copy of the text an
+//! amendment is proposed from. Page files import it; they do not import each other for it.
+
+use std::collections::HashMap;
+
+use domain::api::{Anchor, ParagraphConsensus, PeerPresence};
+use domain::ParagraphKind;
+use leptos::prelude::*;
+
+/// A paragraph's reactive state; rows are keyed by paragraph id, so typing elsewhere or
+/// renumbering never recreates a textarea that has the caret.
+#[derive(Clone)]
+pub struct Row {
+    pub id: String,
+    pub kind: RwSignal<ParagraphKind>,
+    pub number: RwSignal<Option<String>>,
+    pub text: RwSignal<String>,
+}
+
+impl Row {
+    pub fn new(p: &domain::Paragraph) -> Self {
+        Self {
+            id: p.id.clone(),
+            kind: RwSignal::new(p.kind),
+            number: RwSignal::new(p.number.clone()),
+            text: RwSignal::new(p.text.clone()),
+        }
+    }
+}
+
+/// Where the connection to the server stands. Only the browser's editor leaves `Connecting`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+pub enum Status {
+    Connecting,
+    Live,
+    /// Disconnected; the next attempt is in this many seconds.
+    Offline(u32),
+    /// The server refused this client; the words say why.
+    Refused(String),
+}
+
+/// Words selected in a paragraph, held by automerge cursors: what a new comment is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Selection {
+    pub paragraph: String,
+    pub first: String,
+    pub last: String,
+    pub quote: String,
+}
+
+/// The spans commented on in one paragraph's thread: their cursors, and their UTF-16 offsets
+/// when the server last resolved them.
+pub type Marks = (String, Vec<(Anchor, (u32, u32))>);
+
+/// The signals the editor drives.
+#[derive(Clone, Copy)]
+pub struct EditorUi {
+    /// Each paragraph's feedback figures, updated live.
+    pub figures: RwSignal<HashMap<String, ParagraphConsensus>>,
+    /// The paragraph whose feedback was last announced, and a count of announcements.
+    pub news: RwSignal<(String, u64)>,
+    pub selection: RwSignal<Option<Selection>>,
+    /// The spans commented on in the open thread: its paragraph, each span's cursors and where
+    /// the server last saw it.
+    pub marks: RwSignal<Marks>,
+    pub rows: RwSignal<Vec<Row>>,
+    pub title: RwSignal<String>,
+    pub editable: RwSignal<bool>,
+    pub status: RwSignal<Status>,
+    pub peers: RwSignal<Vec<PeerPresence>>,
+    pub me: RwSignal<Option<u64>>,
+    pub name: RwSignal<String>,
+}
+
+/// The text as the rows hold it now, each paragraph with its label: the copy an amendment is
+/// proposed from.
+pub fn copy_of(ui: EditorUi) -> Vec<Para> {
+    ui.rows.with_untracked(|rows| {
+        rows.iter()
+            .map(|r| Para {
+                id: r.id.clone(),
+                label: row_label(r),
+                text: r.text.get_untracked(),
+            })
+            .collect()
+    })
+}
+
+/// "Paragraph 8(a)", "Heading": what a paragraph is called in labels.
+pub fn row_label(row: &Row) -> String {
+    match (row.kind.get(), row.number.get()) {
+        (ParagraphKind::Heading, _) => "Heading".to_string(),
+        (_, Some(n)) => format!("Paragraph {n}"),
+        (_, None) => "Unnumbered paragraph".to_string(),
+    }
+}
+
+/// A paragraph as the proposal form copies it: id, label ("Paragraph 3") and text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Para {
+    pub id: String,
+    pub label: String,
+    pub text: String,
+}
