@@ -18,6 +18,7 @@ use domain::{
     limits,
     policy::Action,
 };
+use futures::future::BoxFuture;
 use sqlx::Row;
 
 use crate::{
@@ -27,7 +28,8 @@ use crate::{
     feedback::{required_text, stance_reason},
     feedback_store::profile,
     record,
-    store::{Store, StoreError},
+    rooms::Unmerged,
+    store::{Companion, Store, StoreError},
     Accord,
 };
 
@@ -298,18 +300,6 @@ impl Store {
         }
         Ok((facts, yours))
     }
-
-    /// Puts an amendment back to open (its accepted merge could not be stored).
-    async fn reopen_amendment(&self, id: i64) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE amendments SET status = 'open', decided_by = NULL, decision_reason = NULL,
-             decided_at = NULL, modification = NULL, modification_actor = NULL WHERE id = ?",
-        )
-        .bind(id)
-        .execute(self.writer())
-        .await?;
-        Ok(())
-    }
 }
 
 fn model_error(e: AmendmentError) -> Error {
@@ -390,6 +380,64 @@ struct Claim<'a> {
     by: &'a str,
     reason: &'a str,
     modification: Option<(&'a Amendment, &'a ActorId)>,
+}
+
+/// A decision on an amendment as it is stored: the claim (only an open amendment can be
+/// decided) and its record entry, written in the transaction that stores the merged text.
+struct Decision {
+    amendment: i64,
+    status: AmendmentStatus,
+    by: String,
+    reason: String,
+    /// The chair's adjustment: its changes and the actor that wrote them.
+    modification: Option<(Vec<u8>, String)>,
+    record: record::Draft,
+}
+
+impl Companion for Decision {
+    fn write<'a>(
+        &'a self,
+        tx: &'a mut sqlx::SqliteConnection,
+        heads: &'a [String],
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(async move {
+            let (changes, actor) = match &self.modification {
+                Some((c, a)) => (Some(c.as_slice()), Some(a.as_str())),
+                None => (None, None),
+            };
+            let n = sqlx::query(
+                "UPDATE amendments SET status = ?, decided_by = ?, decision_reason = ?,
+                    decided_at = ?, modification = ?, modification_actor = ?
+                 WHERE id = ? AND status = 'open'",
+            )
+            .bind(self.status.key())
+            .bind(&self.by)
+            .bind(&self.reason)
+            .bind(self.record.at)
+            .bind(changes)
+            .bind(actor)
+            .bind(self.amendment)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n != 1 {
+                return Ok(false);
+            }
+            let doc: String = sqlx::query_scalar("SELECT document_id FROM amendments WHERE id = ?")
+                .bind(self.amendment)
+                .fetch_one(&mut *tx)
+                .await?;
+            record::append_in(tx, &doc, &self.record, heads.to_vec()).await?;
+            Ok(true)
+        })
+    }
+}
+
+/// The actor an amendment's branch was written as.
+fn stored_actor(s: &Stored) -> Result<ActorId, Error> {
+    hex::decode(&s.actor)
+        .map(ActorId::from)
+        .map_err(|e| Error::Internal(format!("stored actor: {e}")))
 }
 
 /// Moves an open amendment to the claimed status, or 409 saying how it was decided already.
@@ -688,37 +736,6 @@ pub async fn decide(
         (Verdict::Reject, _) => AmendmentStatus::Rejected,
         (Verdict::Supersede, _) => AmendmentStatus::Superseded,
     };
-    // Claiming the decision first means two chairs accepting at once merge once.
-    let decision = Claim {
-        status,
-        by: chair,
-        reason: &reason,
-        modification: modification.as_ref().map(|(m, a)| (m, a)),
-    };
-    claim(state, &stored, decision).await?;
-    if d.decision == Verdict::Accept {
-        let mut actors = HashSet::from([hex::decode(&stored.actor)
-            .map(ActorId::from)
-            .map_err(|e| Error::Internal(format!("stored actor: {e}")))?]);
-        let changes = match modification {
-            Some((m, actor)) => {
-                actors.insert(actor);
-                m.changes
-            }
-            None => stored.amendment.changes.clone(),
-        };
-        let refused = match state.rooms.merge(doc, changes, actors).await {
-            Ok(Ok(_heads)) => None,
-            Ok(Err(why)) => Some(Error::Conflict(format!(
-                "the amendment cannot be merged: {why}"
-            ))),
-            Err(e) => Some(e.into()),
-        };
-        if let Some(e) = refused {
-            store.reopen_amendment(id).await?;
-            return Err(e);
-        }
-    }
     let summary = match status {
         AmendmentStatus::AcceptedWithModification => {
             format!("Accepted amendment {id} with modification")
@@ -727,15 +744,57 @@ pub async fn decide(
         AmendmentStatus::Superseded => format!("Marked amendment {id} superseded"),
         _ => format!("Accepted amendment {id}"),
     };
-    record::append(
-        state,
-        doc,
-        record::actor(who),
-        "amendment",
-        &summary,
-        &reason,
-    )
-    .await?;
+    let mut actors = HashSet::new();
+    let changes = match (d.decision, &modification) {
+        (Verdict::Accept, Some((m, actor))) => {
+            actors.insert(stored_actor(&stored)?);
+            actors.insert(actor.clone());
+            m.changes.clone()
+        }
+        (Verdict::Accept, None) => {
+            actors.insert(stored_actor(&stored)?);
+            stored.amendment.changes.clone()
+        }
+        _ => Vec::new(),
+    };
+    let now = state.auth.now();
+    // The claim, the merged text and the record entry commit in one transaction in the room:
+    // a crash leaves the amendment either decided, merged and recorded, or none of these, and
+    // two chairs deciding at once merge once.
+    let decision = Decision {
+        amendment: id,
+        status,
+        by: chair.to_string(),
+        reason: reason.clone(),
+        modification: modification
+            .as_ref()
+            .map(|(m, a)| (m.changes.clone(), a.to_hex_string())),
+        record: record::Draft {
+            at: now,
+            actor: record::actor(who).to_string(),
+            kind: "amendment".into(),
+            summary,
+            reason,
+        },
+    };
+    match state
+        .rooms
+        .merge(doc, changes, actors, Box::new(decision))
+        .await?
+    {
+        Ok(_heads) => {}
+        Err(Unmerged::Refused(why)) => {
+            return Err(Error::Conflict(format!(
+                "the amendment cannot be merged: {why}"
+            )))
+        }
+        Err(Unmerged::Declined) => {
+            // Someone decided it between the read and the claim: say how.
+            let now = self::stored(store, doc, id).await?;
+            return Err(decided_already(&now));
+        }
+        Err(Unmerged::Failed) => return Err(Error::Internal("storing a decision failed".into())),
+    }
     one(state, who, doc, id).await
 }
 

@@ -11,49 +11,73 @@ use crate::{
     Accord,
 };
 
+/// An entry about to be appended: everything but its place in the chain and the heads.
+#[derive(Clone, Debug)]
+pub struct Draft {
+    pub at: i64,
+    pub actor: String,
+    pub kind: String,
+    pub summary: String,
+    pub reason: String,
+}
+
+/// Appends `draft` after the document's last entry inside the caller's transaction, so that it
+/// commits with whatever else the transaction writes.
+pub(crate) async fn append_in(
+    conn: &mut sqlx::SqliteConnection,
+    doc: &str,
+    draft: &Draft,
+    heads: Vec<String>,
+) -> Result<Entry, StoreError> {
+    let last = sqlx::query(
+        "SELECT * FROM decision_record WHERE document_id = ? ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(doc)
+    .fetch_optional(&mut *conn)
+    .await?
+    .map(|r| entry(&r));
+    let Draft {
+        at,
+        actor,
+        kind,
+        summary,
+        reason,
+    } = draft;
+    let e = Entry::next(last.as_ref(), *at, actor, kind, summary, reason, heads);
+    sqlx::query(
+        "INSERT INTO decision_record
+            (document_id, seq, at, actor, kind, summary, reason, heads, prev, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(doc)
+    .bind(e.seq)
+    .bind(e.at)
+    .bind(&e.actor)
+    .bind(&e.kind)
+    .bind(&e.summary)
+    .bind(&e.reason)
+    .bind(e.heads.join(","))
+    .bind(&e.prev)
+    .bind(&e.hash)
+    .execute(&mut *conn)
+    .await?;
+    Ok(e)
+}
+
 /// Who the record names for what the server did by itself (a phase ending at its deadline).
 pub const SYSTEM_ACTOR: &str = "Accord (deadline)";
 
 impl Store {
     /// Appends an entry after the document's last one. The writer connection runs one
     /// transaction at a time, so two appends cannot both follow the same entry.
-    #[allow(clippy::too_many_arguments)]
     pub async fn append_record(
         &self,
         doc: &str,
-        at: i64,
-        actor: &str,
-        kind: &str,
-        summary: &str,
-        reason: &str,
+        draft: &Draft,
         heads: Vec<String>,
     ) -> Result<Entry, StoreError> {
         let mut tx = self.writer().begin().await?;
-        let last = sqlx::query(
-            "SELECT * FROM decision_record WHERE document_id = ? ORDER BY seq DESC LIMIT 1",
-        )
-        .bind(doc)
-        .fetch_optional(&mut *tx)
-        .await?
-        .map(|r| entry(&r));
-        let e = Entry::next(last.as_ref(), at, actor, kind, summary, reason, heads);
-        sqlx::query(
-            "INSERT INTO decision_record
-                (document_id, seq, at, actor, kind, summary, reason, heads, prev, hash)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(doc)
-        .bind(e.seq)
-        .bind(e.at)
-        .bind(&e.actor)
-        .bind(&e.kind)
-        .bind(&e.summary)
-        .bind(&e.reason)
-        .bind(e.heads.join(","))
-        .bind(&e.prev)
-        .bind(&e.hash)
-        .execute(&mut *tx)
-        .await?;
+        let e = append_in(&mut tx, doc, draft, heads).await?;
         tx.commit().await?;
         Ok(e)
     }
@@ -92,10 +116,17 @@ pub async fn append(
     reason: &str,
 ) -> Result<Entry, Error> {
     let heads = state.rooms.heads(doc).await?;
+    let draft = Draft {
+        at: state.auth.now(),
+        actor: actor.into(),
+        kind: kind.into(),
+        summary: summary.into(),
+        reason: reason.into(),
+    };
     Ok(state
         .rooms
         .store()
-        .append_record(doc, state.auth.now(), actor, kind, summary, reason, heads)
+        .append_record(doc, &draft, heads)
         .await?)
 }
 

@@ -364,6 +364,11 @@ impl Room {
         })
     }
 
+    /// Takes back a merge of the server's own whose rows could not be stored.
+    pub fn undo(&mut self, heads: &[ChangeHash]) {
+        self.rollback(heads);
+    }
+
     /// Forgets everything applied after `heads` (only ever after a refused message).
     ///
     /// Forking at the old heads also drops changes that were queued for missing dependencies,

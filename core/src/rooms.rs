@@ -28,7 +28,7 @@ use crate::{
     auth::Principal,
     error::Error,
     relay::{Frame, Outbox, PeerId, Refusal, Room},
-    store::{Store, StoreError},
+    store::{Companion, Store, StoreError},
     Accord,
 };
 
@@ -116,13 +116,28 @@ enum Input {
     Read(Box<dyn FnOnce(&Automerge) + Send>),
     /// Sends a frame to every connection.
     Announce(Frame),
-    /// Merges changes made by the server (written by `actors`); the reply, with the new heads,
-    /// comes once they are stored.
-    Merge {
-        bytes: Vec<u8>,
-        actors: Arc<HashSet<ActorId>>,
-        reply: oneshot::Sender<Result<Vec<String>, String>>,
-    },
+    /// Merges changes made by the server (written by `actors`) and stores them with `rows` in
+    /// one transaction; the reply, with the new heads, comes once both are stored.
+    Merge(Merge),
+}
+
+/// A merge the server makes itself, and the rows that commit with it.
+pub struct Merge {
+    bytes: Vec<u8>,
+    actors: Arc<HashSet<ActorId>>,
+    rows: Box<dyn Companion>,
+    reply: oneshot::Sender<Result<Vec<String>, Unmerged>>,
+}
+
+/// Why a merge the server asked for did not happen; nothing of it was stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unmerged {
+    /// The changes were refused (the schema, a limit, an actor); the words say why.
+    Refused(String),
+    /// The rows declined (an amendment decided meanwhile).
+    Declined,
+    /// The store failed; the room reloads from disk.
+    Failed,
 }
 
 /// A connection's handle on its room.
@@ -320,26 +335,27 @@ impl Rooms {
         rx.await.map_err(|_| RoomError::Gone)
     }
 
-    /// Merges changes the server made (an accepted amendment) into a document, stored before
-    /// this returns the new heads; `Err` says why the changes were refused.
+    /// Merges changes the server made (an accepted amendment; empty bytes merge nothing) into
+    /// a document and stores them with `rows` in one transaction, before this returns the new
+    /// heads. Either the changes and the rows are both on disk, or neither is and the document
+    /// is as it was.
     pub async fn merge(
         &self,
         doc_id: &str,
         bytes: Vec<u8>,
         actors: HashSet<ActorId>,
-    ) -> Result<Result<Vec<String>, String>, RoomError> {
+        rows: Box<dyn Companion>,
+    ) -> Result<Result<Vec<String>, Unmerged>, RoomError> {
         let tx = self.room(doc_id).await?;
         let (reply, rx) = oneshot::channel();
         let actors = Arc::new(actors);
-        if tx
-            .send(Input::Merge {
-                bytes,
-                actors,
-                reply,
-            })
-            .await
-            .is_err()
-        {
+        let merge = Merge {
+            bytes,
+            actors,
+            rows,
+            reply,
+        };
+        if tx.send(Input::Merge(merge)).await.is_err() {
             return Err(RoomError::Gone);
         }
         rx.await.map_err(|_| RoomError::Gone)
@@ -436,7 +452,7 @@ impl RoomTask {
         let mut chunks = Vec::new();
         let mut outline_changed = false;
         let mut refused: Vec<(PeerId, Refusal)> = Vec::new();
-        let mut merged = Vec::new();
+        let mut merges = Vec::new();
         for input in batch.drain(..) {
             match input {
                 Input::Join { peer, info, out } => {
@@ -462,20 +478,7 @@ impl RoomTask {
                 }
                 Input::Read(look) => look(self.room.doc()),
                 Input::Announce(frame) => outbox.extend(self.room.announce(&frame)),
-                Input::Merge {
-                    bytes,
-                    actors,
-                    reply,
-                } => match self.room.merge(&bytes, &actors) {
-                    Ok(applied) => {
-                        outline_changed |= applied.outline_changed;
-                        chunks.extend(applied.chunk);
-                        merged.push(reply);
-                    }
-                    Err(r) => {
-                        let _ = reply.send(Err(r.message));
-                    }
-                },
+                Input::Merge(merge) => merges.push(merge),
             }
         }
         for (peer, refusal) in refused {
@@ -490,24 +493,81 @@ impl RoomTask {
             self.fail_all();
             return false;
         }
-        let heads = document::hex_heads(&self.room.doc().get_heads());
-        for reply in merged {
-            let _ = reply.send(Ok(heads.clone()));
+        // The server's own merges go one at a time after the peers' changes are stored, each
+        // in its own transaction with its rows.
+        for merge in merges {
+            if !self.merge(merge).await {
+                self.fail_all();
+                return false;
+            }
         }
         outbox.extend(self.room.flush());
         self.send(outbox);
         true
     }
 
-    /// Stores a batch's chunks; compacts when enough have piled up. The listing's mirrors
-    /// (title, paragraph count) are recomputed only when the outline changed.
-    async fn store(&mut self, chunks: &[Vec<u8>], outline_changed: bool) -> bool {
-        let mirrors = outline_changed
+    /// Applies one of the server's merges and stores it with its rows; on a refusal or a
+    /// declining row the document goes back to where it was. False when the store failed.
+    async fn merge(&mut self, m: Merge) -> bool {
+        let before = self.room.doc().get_heads();
+        let applied = match self.room.merge(&m.bytes, &m.actors) {
+            Ok(applied) => applied,
+            Err(r) => {
+                let _ = m.reply.send(Err(Unmerged::Refused(r.message)));
+                return true;
+            }
+        };
+        let mirrors = self.mirrors(applied.outline_changed);
+        let heads = document::hex_heads(&self.room.doc().get_heads());
+        let stored = self
+            .rooms
+            .store()
+            .append_change_with(
+                &self.id,
+                applied.chunk.as_deref(),
+                mirrors.as_ref().map(|(t, n)| (t.as_str(), *n)),
+                &heads,
+                m.rows.as_ref(),
+            )
+            .await;
+        match stored {
+            Ok(Some(seq)) => {
+                if applied.chunk.is_some() {
+                    self.last_seq = seq;
+                    self.stored_since_compaction += 1;
+                }
+                let _ = m.reply.send(Ok(heads));
+                true
+            }
+            Ok(None) => {
+                if applied.chunk.is_some() {
+                    self.room.undo(&before);
+                }
+                let _ = m.reply.send(Err(Unmerged::Declined));
+                true
+            }
+            Err(e) => {
+                tracing::error!(doc = %self.id, "storing a merge failed: {e}");
+                let _ = m.reply.send(Err(Unmerged::Failed));
+                false
+            }
+        }
+    }
+
+    /// The listing's mirrors (title, paragraph count), when the outline changed.
+    fn mirrors(&self, outline_changed: bool) -> Option<(String, usize)> {
+        outline_changed
             .then(|| {
                 let doc = self.room.doc();
                 Some((document::title(doc).ok()?, document::live_count(doc).ok()?))
             })
-            .flatten();
+            .flatten()
+    }
+
+    /// Stores a batch's chunks; compacts when enough have piled up. The listing's mirrors
+    /// (title, paragraph count) are recomputed only when the outline changed.
+    async fn store(&mut self, chunks: &[Vec<u8>], outline_changed: bool) -> bool {
+        let mirrors = self.mirrors(outline_changed);
         let store = self.rooms.store().clone();
         match store
             .append_changes(

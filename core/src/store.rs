@@ -51,6 +51,18 @@ pub fn split_heads(stored: &str) -> Vec<String> {
 
 /// The database: one connection that writes and a pool that reads.
 ///
+/// Rows that must commit in the same transaction as a change the server merges itself (a
+/// decision on an amendment and its record entry), or not at all.
+pub trait Companion: Send + Sync {
+    /// Writes the rows inside `tx`, which will also hold the merged change at `heads`. `false`
+    /// declines: the transaction is rolled back and the merge undone.
+    fn write<'a>(
+        &'a self,
+        tx: &'a mut sqlx::SqliteConnection,
+        heads: &'a [String],
+    ) -> futures::future::BoxFuture<'a, Result<bool, StoreError>>;
+}
+
 /// All writes go through the one writer connection, so they queue in the process (without
 /// blocking a thread) instead of meeting SQLite's lock, whose busy handler sleeps for up to
 /// 100 ms at a time and made the slowest writes wait that long under load. In WAL mode the
@@ -276,6 +288,45 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(last)
+    }
+
+    /// Stores a merge's chunk (if it changed anything) together with `rows`, in one
+    /// transaction: both commit or neither does. `None` when `rows` declined (nothing was
+    /// written); else the chunk's sequence number (0 without a chunk).
+    pub async fn append_change_with(
+        &self,
+        id: &str,
+        chunk: Option<&[u8]>,
+        mirrors: Option<(&str, usize)>,
+        heads: &[String],
+        rows: &dyn Companion,
+    ) -> Result<Option<i64>, StoreError> {
+        let mut tx = self.writer.begin().await?;
+        if !rows.write(&mut tx, heads).await? {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        let mut last = 0;
+        if let Some(chunk) = chunk {
+            last = sqlx::query("INSERT INTO document_changes (document_id, bytes) VALUES (?, ?)")
+                .bind(id)
+                .bind(chunk)
+                .execute(&mut *tx)
+                .await?
+                .last_insert_rowid();
+            sqlx::query(
+                "UPDATE documents SET title = COALESCE(?, title),
+                 paragraphs = COALESCE(?, paragraphs),
+                 updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
+            )
+            .bind(mirrors.map(|(t, _)| t))
+            .bind(mirrors.map(|(_, n)| n as i64))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(Some(last))
     }
 
     /// Replaces the snapshot with `bytes`, which must contain every chunk up to `last_seq`, and

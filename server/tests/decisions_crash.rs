@@ -1,0 +1,235 @@
+//! Decisions on amendments survive `kill -9` whole or not at all: the real server binary is
+//! killed while chairs decide, restarted on the same data folder, and every amendment is then
+//! either decided, merged (when accepted) and recorded, or open, unmerged and unrecorded.
+//!
+//! Guards against the decision's claim, the merge of its text and its record entry being
+//! written in separate steps, where a crash between them left an amendment accepted but not
+//! merged, or decided without its record entry.
+
+use std::{
+    net::SocketAddr,
+    path::Path,
+    process::{Child, Command, Stdio},
+    time::Duration,
+};
+
+use accord_core::{seed, store::Store};
+use automerge::Automerge;
+use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// One plain HTTP/1.1 request, as the site's own pages would send it; the status and the JSON
+/// answer, or `None` when the server was not there to answer.
+async fn http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    cookie: Option<&str>,
+    body: Option<Value>,
+) -> Option<(u16, Value, String)> {
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let cookie = cookie
+        .map(|c| format!("Cookie: {c}\r\n"))
+        .unwrap_or_default();
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nOrigin: http://{addr}\r\n{cookie}\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let mut s = tokio::net::TcpStream::connect(addr).await.ok()?;
+    s.write_all(req.as_bytes()).await.ok()?;
+    let mut resp = Vec::new();
+    s.read_to_end(&mut resp).await.ok()?;
+    let resp = String::from_utf8_lossy(&resp).to_string();
+    let status = resp.split_whitespace().nth(1)?.parse().ok()?;
+    let (head, body) = resp.split_once("\r\n\r\n")?;
+    let cookie = head
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .and_then(|c| c.split(';').next())
+        .unwrap_or_default()
+        .to_string();
+    Some((
+        status,
+        serde_json::from_str(body).unwrap_or(Value::Null),
+        cookie,
+    ))
+}
+
+struct Server {
+    child: Child,
+}
+
+impl Server {
+    async fn start(data: &Path, addr: SocketAddr) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+            .env("ACCORD_DATA", data)
+            .env("ACCORD_ADDR", addr.to_string())
+            .env("ACCORD_DEMO_FEEDBACK", "0")
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the server starts");
+        for _ in 0..300 {
+            if http(addr, "GET", "/api/v1/documents", None, None)
+                .await
+                .is_some()
+            {
+                return Self { child };
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("the server did not answer on {addr}");
+    }
+
+    /// SIGKILL: nothing is flushed, nothing runs on the way out.
+    fn kill(mut self) {
+        self.child.kill().expect("kill -9");
+        let _ = self.child.wait();
+    }
+}
+
+async fn sign_in(addr: SocketAddr, login: &str) -> String {
+    let body = json!({ "login": login, "password": seed::DEMO_PASSWORD });
+    let (status, _, cookie) = http(addr, "POST", "/api/v1/auth/login", None, Some(body))
+        .await
+        .expect("answer");
+    assert_eq!(status, 200, "signing in as {login}");
+    cookie
+}
+
+fn free_address() -> SocketAddr {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    l.local_addr().expect("address")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_decision_killed_midway_is_either_merged_and_recorded_or_not_made_at_all() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let addr = free_address();
+    let mut server = Server::start(dir.path(), addr).await;
+    let participant = sign_in(addr, "participant@example.org").await;
+    let (_, docs, _) = http(addr, "GET", "/api/v1/documents", None, None)
+        .await
+        .expect("list");
+    let doc = docs[0]["id"].as_str().expect("a document").to_string();
+    let (_, detail, _) = http(addr, "GET", &format!("/api/v1/documents/{doc}"), None, None)
+        .await
+        .expect("detail");
+    let numbered: Vec<&Value> = detail["paragraphs"]
+        .as_array()
+        .expect("paragraphs")
+        .iter()
+        .filter(|p| p["kind"] == "numbered")
+        .collect();
+    // One amendment per numbered paragraph, each adding its own words.
+    let mut amendments = Vec::new();
+    for (i, p) in numbered.iter().take(16).enumerate() {
+        let text = format!(
+            "{} Amended in round {i}.",
+            p["text"].as_str().expect("text")
+        );
+        let body = json!({
+            "base": detail["heads"],
+            "edits": [{ "kind": "replace", "paragraph": p["id"], "text": text }],
+            "rationale": format!("reason {i}"),
+        });
+        let path = format!("/api/v1/documents/{doc}/amendments");
+        let (status, made, _) = http(addr, "POST", &path, Some(&participant), Some(body))
+            .await
+            .expect("propose");
+        assert_eq!(status, 201, "{made}");
+        amendments.push(made["id"].as_i64().expect("id"));
+    }
+
+    // Rounds: chairs decide four amendments at once; the server is killed after a delay that
+    // moves through the time a decision takes, then started again on the same data.
+    for (round, batch) in amendments.chunks(4).enumerate() {
+        let chair = sign_in(addr, "chair@example.org").await;
+        let mut decisions = Vec::new();
+        for (k, id) in batch.iter().enumerate() {
+            let (chair, doc, id) = (chair.clone(), doc.clone(), *id);
+            let decision = if k % 2 == 0 { "accept" } else { "reject" };
+            decisions.push(tokio::spawn(async move {
+                let body = json!({ "decision": decision, "reason": "the group agreed" });
+                let path = format!("/api/v1/documents/{doc}/amendments/{id}/decision");
+                http(addr, "POST", &path, Some(&chair), Some(body)).await
+            }));
+        }
+        tokio::time::sleep(Duration::from_millis([5, 20, 60, 150][round % 4])).await;
+        server.kill();
+        for d in decisions {
+            let _ = d.await;
+        }
+        server = Server::start(dir.path(), addr).await;
+    }
+    server.kill();
+
+    // Read what is on disk, as the next start would.
+    let store = Store::open(dir.path()).await.expect("store");
+    let (text, _) = store
+        .load_document(&doc)
+        .await
+        .expect("load")
+        .expect("the document");
+    let record = store.record(&doc).await.expect("record");
+    assert!(
+        domain::record::verify(&record).is_ok(),
+        "the record's chain still verifies"
+    );
+    let db = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}?mode=ro",
+        dir.path().join("accord.db").display()
+    ))
+    .await
+    .expect("the database file");
+    let rows: Vec<(i64, String, Vec<u8>)> =
+        sqlx::query_as("SELECT id, status, changes FROM amendments WHERE document_id = ?")
+            .bind(&doc)
+            .fetch_all(&db)
+            .await
+            .expect("amendments");
+    let (mut decided, mut open) = (0, 0);
+    for (id, status, changes) in rows {
+        let merged = branch_merged(&text, &changes);
+        let entries = |summary: &str| record.iter().filter(|e| e.summary == summary).count();
+        let accepted = entries(&format!("Accepted amendment {id}"));
+        let rejected = entries(&format!("Rejected amendment {id}"));
+        match status.as_str() {
+            "accepted" => {
+                decided += 1;
+                assert!(merged, "accepted amendment {id} is in the text");
+                assert_eq!((accepted, rejected), (1, 0), "amendment {id} recorded once");
+            }
+            "rejected" => {
+                decided += 1;
+                assert!(!merged, "rejected amendment {id} is not in the text");
+                assert_eq!((accepted, rejected), (0, 1), "amendment {id} recorded once");
+            }
+            "open" => {
+                open += 1;
+                assert!(!merged, "open amendment {id} is not in the text");
+                assert_eq!(
+                    (accepted, rejected),
+                    (0, 0),
+                    "open amendment {id} is not recorded"
+                );
+            }
+            other => panic!("amendment {id} is {other}"),
+        }
+    }
+    assert_eq!(decided + open, amendments.len());
+    assert!(decided > 0, "some decisions were made before the kills");
+    eprintln!("{decided} decided and {open} left open by the kills");
+}
+
+/// Whether every change of an amendment's branch is in the document: loading the branch into
+/// a copy of the text adds nothing.
+fn branch_merged(text: &Automerge, branch: &[u8]) -> bool {
+    let mut probe = text.clone();
+    probe.load_incremental(branch).expect("branch bytes");
+    probe.get_heads() == text.get_heads()
+}
