@@ -170,30 +170,28 @@ impl Store {
             .collect())
     }
 
-    /// Moves an open amendment to `status`, with the chair's adjustment if any; `false` if it
-    /// was not open any more.
+    /// Moves an open amendment to `status` (a proposer's withdrawal); `false` if it was not
+    /// open any more.
     async fn decide_amendment(
         &self,
         id: i64,
         decision: &Claim<'_>,
         now: i64,
     ) -> Result<bool, StoreError> {
-        let n = sqlx::query(
-            "UPDATE amendments SET status = ?, decided_by = ?, decision_reason = ?, decided_at = ?,
-                modification = ?, modification_actor = ?
-             WHERE id = ? AND status = 'open'",
+        let modification = decision
+            .modification
+            .map(|(m, a)| (m.changes.as_slice(), a.to_hex_string()));
+        let mut conn = self.writer().acquire().await?;
+        claim_in(
+            &mut conn,
+            id,
+            decision.status,
+            decision.by,
+            decision.reason,
+            now,
+            modification,
         )
-        .bind(decision.status.key())
-        .bind(decision.by)
-        .bind(decision.reason)
-        .bind(now)
-        .bind(decision.modification.map(|(m, _)| m.changes.as_slice()))
-        .bind(decision.modification.map(|(_, a)| a.to_hex_string()))
-        .bind(id)
-        .execute(self.writer())
-        .await?
-        .rows_affected();
-        Ok(n == 1)
+        .await
     }
 
     /// Adds a co-sponsor; `false` if they were one already.
@@ -382,6 +380,36 @@ struct Claim<'a> {
     modification: Option<(&'a Amendment, &'a ActorId)>,
 }
 
+/// Moves an open amendment to `status`, with the chair's adjustment (its changes and actor) if
+/// any, inside the caller's connection or transaction; `false` if it was not open any more.
+async fn claim_in(
+    conn: &mut sqlx::SqliteConnection,
+    id: i64,
+    status: AmendmentStatus,
+    by: &str,
+    reason: &str,
+    at: i64,
+    modification: Option<(&[u8], String)>,
+) -> Result<bool, StoreError> {
+    let (changes, actor) = modification.unzip();
+    let n = sqlx::query(
+        "UPDATE amendments SET status = ?, decided_by = ?, decision_reason = ?, decided_at = ?,
+            modification = ?, modification_actor = ?
+         WHERE id = ? AND status = 'open'",
+    )
+    .bind(status.key())
+    .bind(by)
+    .bind(reason)
+    .bind(at)
+    .bind(changes)
+    .bind(actor)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}
+
 /// A decision on an amendment as it is stored: the claim (only an open amendment can be
 /// decided) and its record entry, written in the transaction that stores the merged text.
 struct Decision {
@@ -401,26 +429,22 @@ impl Companion for Decision {
         heads: &'a [String],
     ) -> BoxFuture<'a, Result<bool, StoreError>> {
         Box::pin(async move {
-            let (changes, actor) = match &self.modification {
-                Some((c, a)) => (Some(c.as_slice()), Some(a.as_str())),
-                None => (None, None),
-            };
-            let n = sqlx::query(
-                "UPDATE amendments SET status = ?, decided_by = ?, decision_reason = ?,
-                    decided_at = ?, modification = ?, modification_actor = ?
-                 WHERE id = ? AND status = 'open'",
+            let modification = self
+                .modification
+                .as_ref()
+                .map(|(c, a)| (c.as_slice(), a.clone()));
+            let (at, by, reason) = (self.record.at, &self.by, &self.reason);
+            if !claim_in(
+                tx,
+                self.amendment,
+                self.status,
+                by,
+                reason,
+                at,
+                modification,
             )
-            .bind(self.status.key())
-            .bind(&self.by)
-            .bind(&self.reason)
-            .bind(self.record.at)
-            .bind(changes)
-            .bind(actor)
-            .bind(self.amendment)
-            .execute(&mut *tx)
             .await?
-            .rows_affected();
-            if n != 1 {
+            {
                 return Ok(false);
             }
             let doc: String = sqlx::query_scalar("SELECT document_id FROM amendments WHERE id = ?")

@@ -51,6 +51,36 @@ pub fn split_heads(stored: &str) -> Vec<String> {
 
 /// The database: one connection that writes and a pool that reads.
 ///
+/// Appends `chunks` after a document's stored changes and updates the listing's mirrors (title
+/// and paragraph count, when given) inside the caller's transaction; the last chunk's sequence
+/// number.
+async fn insert_chunks(
+    tx: &mut sqlx::SqliteConnection,
+    id: &str,
+    chunks: &[impl AsRef<[u8]>],
+    mirrors: Option<(&str, usize)>,
+) -> Result<i64, StoreError> {
+    let mut last = 0;
+    for chunk in chunks {
+        last = sqlx::query("INSERT INTO document_changes (document_id, bytes) VALUES (?, ?)")
+            .bind(id)
+            .bind(chunk.as_ref())
+            .execute(&mut *tx)
+            .await?
+            .last_insert_rowid();
+    }
+    sqlx::query(
+        "UPDATE documents SET title = COALESCE(?, title), paragraphs = COALESCE(?, paragraphs),
+         updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
+    )
+    .bind(mirrors.map(|(t, _)| t))
+    .bind(mirrors.map(|(_, n)| n as i64))
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    Ok(last)
+}
+
 /// Rows that must commit in the same transaction as a change the server merges itself (a
 /// decision on an amendment and its record entry), or not at all.
 pub trait Companion: Send + Sync {
@@ -268,24 +298,7 @@ impl Store {
         mirrors: Option<(&str, usize)>,
     ) -> Result<i64, StoreError> {
         let mut tx = self.writer.begin().await?;
-        let mut last = 0;
-        for chunk in chunks {
-            last = sqlx::query("INSERT INTO document_changes (document_id, bytes) VALUES (?, ?)")
-                .bind(id)
-                .bind(chunk)
-                .execute(&mut *tx)
-                .await?
-                .last_insert_rowid();
-        }
-        sqlx::query(
-            "UPDATE documents SET title = COALESCE(?, title), paragraphs = COALESCE(?, paragraphs),
-             updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
-        )
-        .bind(mirrors.map(|(t, _)| t))
-        .bind(mirrors.map(|(_, n)| n as i64))
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+        let last = insert_chunks(&mut tx, id, chunks, mirrors).await?;
         tx.commit().await?;
         Ok(last)
     }
@@ -306,25 +319,10 @@ impl Store {
             tx.rollback().await?;
             return Ok(None);
         }
-        let mut last = 0;
-        if let Some(chunk) = chunk {
-            last = sqlx::query("INSERT INTO document_changes (document_id, bytes) VALUES (?, ?)")
-                .bind(id)
-                .bind(chunk)
-                .execute(&mut *tx)
-                .await?
-                .last_insert_rowid();
-            sqlx::query(
-                "UPDATE documents SET title = COALESCE(?, title),
-                 paragraphs = COALESCE(?, paragraphs),
-                 updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
-            )
-            .bind(mirrors.map(|(t, _)| t))
-            .bind(mirrors.map(|(_, n)| n as i64))
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        }
+        let last = match chunk {
+            Some(chunk) => insert_chunks(&mut tx, id, &[chunk], mirrors).await?,
+            None => 0,
+        };
         tx.commit().await?;
         Ok(Some(last))
     }
