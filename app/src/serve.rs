@@ -32,3 +32,15 @@ pub fn page_error(e: Error) -> ServerFnError {
         other => ServerFnError::new(other.to_string()),
     }
 }
+
+/// Runs a form's write for the requester, then sends the plain post back to `back` (the page
+/// the form was on), so that forms work without JavaScript.
+pub async fn write<T>(
+    back: &str,
+    w: impl AsyncFnOnce(&Accord, &Principal) -> Result<T, Error>,
+) -> Result<(), ServerFnError> {
+    let (core, who) = requester().await?;
+    w(&core, &who).await.map_err(page_error)?;
+    leptos_axum::redirect(back);
+    Ok(())
+}

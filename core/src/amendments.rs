@@ -66,7 +66,6 @@ const MAX_EDITS: usize = 50;
 /// An amendment as stored.
 struct Stored {
     id: i64,
-    doc: String,
     proposer_id: String,
     proposer: String,
     rationale: String,
@@ -145,7 +144,6 @@ impl Store {
                     .collect::<Option<Vec<ChangeHash>>>()?;
                 Some(Stored {
                     id: r.get("id"),
-                    doc: r.get("document_id"),
                     proposer_id: r.get("proposer_id"),
                     proposer: r.get("proposer"),
                     rationale: r.get("rationale"),
@@ -170,28 +168,12 @@ impl Store {
             .collect())
     }
 
-    /// Moves an open amendment to `status` (a proposer's withdrawal); `false` if it was not
-    /// open any more.
-    async fn decide_amendment(
-        &self,
-        id: i64,
-        decision: &Claim<'_>,
-        now: i64,
-    ) -> Result<bool, StoreError> {
-        let modification = decision
-            .modification
-            .map(|(m, a)| (m.changes.as_slice(), a.to_hex_string()));
+    /// Marks an open amendment withdrawn by its proposer `by`; `false` if it was not open any
+    /// more.
+    async fn withdraw_amendment(&self, id: i64, by: &str, now: i64) -> Result<bool, StoreError> {
         let mut conn = self.writer().acquire().await?;
-        claim_in(
-            &mut conn,
-            id,
-            decision.status,
-            decision.by,
-            decision.reason,
-            now,
-            modification,
-        )
-        .await
+        let (status, reason) = (AmendmentStatus::Withdrawn, "withdrawn by its proposer");
+        claim_in(&mut conn, id, status, by, reason, now, None).await
     }
 
     /// Adds a co-sponsor; `false` if they were one already.
@@ -372,14 +354,6 @@ async fn stored(store: &Store, doc: &str, id: i64) -> Result<Stored, Error> {
         .ok_or_else(|| Error::NotFound(format!("unknown amendment {id}")))
 }
 
-/// A decision as recorded: the new status, by whom, why, and a chair's adjustment.
-struct Claim<'a> {
-    status: AmendmentStatus,
-    by: &'a str,
-    reason: &'a str,
-    modification: Option<(&'a Amendment, &'a ActorId)>,
-}
-
 /// Moves an open amendment to `status`, with the chair's adjustment (its changes and actor) if
 /// any, inside the caller's connection or transaction; `false` if it was not open any more.
 async fn claim_in(
@@ -413,10 +387,11 @@ async fn claim_in(
 /// A decision on an amendment as it is stored: the claim (only an open amendment can be
 /// decided) and its record entry, written in the transaction that stores the merged text.
 struct Decision {
+    doc: String,
     amendment: i64,
     status: AmendmentStatus,
+    /// The deciding chair's account; the record names them and carries the time and reason.
     by: String,
-    reason: String,
     /// The chair's adjustment: its changes and the actor that wrote them.
     modification: Option<(Vec<u8>, String)>,
     record: record::Draft,
@@ -433,7 +408,7 @@ impl Companion for Decision {
                 .modification
                 .as_ref()
                 .map(|(c, a)| (c.as_slice(), a.clone()));
-            let (at, by, reason) = (self.record.at, &self.by, &self.reason);
+            let (at, by, reason) = (self.record.at, &self.by, &self.record.reason);
             if !claim_in(
                 tx,
                 self.amendment,
@@ -447,11 +422,7 @@ impl Companion for Decision {
             {
                 return Ok(false);
             }
-            let doc: String = sqlx::query_scalar("SELECT document_id FROM amendments WHERE id = ?")
-                .bind(self.amendment)
-                .fetch_one(&mut *tx)
-                .await?;
-            record::append_in(tx, &doc, &self.record, heads.to_vec()).await?;
+            record::append_in(tx, &self.doc, &self.record, heads.to_vec()).await?;
             Ok(true)
         })
     }
@@ -462,22 +433,6 @@ fn stored_actor(s: &Stored) -> Result<ActorId, Error> {
     hex::decode(&s.actor)
         .map(ActorId::from)
         .map_err(|e| Error::Internal(format!("stored actor: {e}")))
-}
-
-/// Moves an open amendment to the claimed status, or 409 saying how it was decided already.
-async fn claim(state: &Accord, s: &Stored, decision: Claim<'_>) -> Result<(), Error> {
-    let claimed = state
-        .rooms
-        .store()
-        .decide_amendment(s.id, &decision, state.auth.now())
-        .await?;
-    if claimed {
-        Ok(())
-    } else {
-        // Someone decided it between the read and the claim: say how.
-        let now = stored(state.rooms.store(), &s.doc, s.id).await?;
-        Err(decided_already(&now))
-    }
 }
 
 /// What everyone sees of stored amendments: each one's differences, and for open ones whether
@@ -786,10 +741,10 @@ pub async fn decide(
     // a crash leaves the amendment either decided, merged and recorded, or none of these, and
     // two chairs deciding at once merge once.
     let decision = Decision {
+        doc: doc.to_string(),
         amendment: id,
         status,
         by: chair.to_string(),
-        reason: reason.clone(),
         modification: modification
             .as_ref()
             .map(|(m, a)| (m.changes.clone(), a.to_hex_string())),
@@ -838,13 +793,10 @@ pub async fn withdraw(
             "only its proposer may withdraw an amendment".into(),
         ));
     }
-    let decision = Claim {
-        status: AmendmentStatus::Withdrawn,
-        by: me,
-        reason: "withdrawn by its proposer",
-        modification: None,
-    };
-    claim(state, &stored, decision).await?;
+    if !store.withdraw_amendment(id, me, state.auth.now()).await? {
+        // Someone decided it between the read and the claim: say how.
+        return Err(decided_already(&self::stored(store, doc, id).await?));
+    }
     one(state, who, doc, id).await
 }
 

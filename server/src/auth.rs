@@ -49,11 +49,9 @@ pub fn client_address(parts: &Parts, trust_proxy: bool) -> String {
 impl FromRequestParts<AppState> for Principal {
     type Rejection = ApiError;
 
+    /// The address comes from [`stamp_client_address`], which the router runs on every
+    /// request before any handler.
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        if parts.extensions.get::<ClientAddress>().is_none() {
-            let address = client_address(parts, state.auth.trust_proxy);
-            parts.extensions.insert(ClientAddress(address));
-        }
         Ok(Principal::from_parts(state, parts).await?)
     }
 }

@@ -13,20 +13,22 @@ use std::{
     time::Duration,
 };
 
-use accord_core::{seed, store::Store};
+mod common;
+
+use accord_core::store::Store;
 use automerge::Automerge;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// One plain HTTP/1.1 request, as the site's own pages would send it; the status and the JSON
-/// answer, or `None` when the server was not there to answer.
+/// answer, or `None` when the server was not there to answer (it may be killed at any time).
 async fn http(
     addr: SocketAddr,
     method: &str,
     path: &str,
     cookie: Option<&str>,
     body: Option<Value>,
-) -> Option<(u16, Value, String)> {
+) -> Option<(u16, Value)> {
     let body = body.map(|b| b.to_string()).unwrap_or_default();
     let cookie = cookie
         .map(|c| format!("Cookie: {c}\r\n"))
@@ -42,18 +44,8 @@ async fn http(
     s.read_to_end(&mut resp).await.ok()?;
     let resp = String::from_utf8_lossy(&resp).to_string();
     let status = resp.split_whitespace().nth(1)?.parse().ok()?;
-    let (head, body) = resp.split_once("\r\n\r\n")?;
-    let cookie = head
-        .lines()
-        .find_map(|l| l.strip_prefix("set-cookie: "))
-        .and_then(|c| c.split(';').next())
-        .unwrap_or_default()
-        .to_string();
-    Some((
-        status,
-        serde_json::from_str(body).unwrap_or(Value::Null),
-        cookie,
-    ))
+    let (_, body) = resp.split_once("\r\n\r\n")?;
+    Some((status, serde_json::from_str(body).unwrap_or(Value::Null)))
 }
 
 struct Server {
@@ -92,15 +84,6 @@ impl Server {
     }
 }
 
-async fn sign_in(addr: SocketAddr, login: &str) -> String {
-    let body = json!({ "login": login, "password": seed::DEMO_PASSWORD });
-    let (status, _, cookie) = http(addr, "POST", "/api/v1/auth/login", None, Some(body))
-        .await
-        .expect("answer");
-    assert_eq!(status, 200, "signing in as {login}");
-    cookie
-}
-
 fn free_address() -> SocketAddr {
     let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     l.local_addr().expect("address")
@@ -111,12 +94,12 @@ async fn a_decision_killed_midway_is_either_merged_and_recorded_or_not_made_at_a
     let dir = tempfile::tempdir().expect("tempdir");
     let addr = free_address();
     let mut server = Server::start(dir.path(), addr).await;
-    let participant = sign_in(addr, "participant@example.org").await;
-    let (_, docs, _) = http(addr, "GET", "/api/v1/documents", None, None)
+    let participant = common::login(addr, "participant@example.org").await;
+    let (_, docs) = http(addr, "GET", "/api/v1/documents", None, None)
         .await
         .expect("list");
     let doc = docs[0]["id"].as_str().expect("a document").to_string();
-    let (_, detail, _) = http(addr, "GET", &format!("/api/v1/documents/{doc}"), None, None)
+    let (_, detail) = http(addr, "GET", &format!("/api/v1/documents/{doc}"), None, None)
         .await
         .expect("detail");
     let numbered: Vec<&Value> = detail["paragraphs"]
@@ -138,7 +121,7 @@ async fn a_decision_killed_midway_is_either_merged_and_recorded_or_not_made_at_a
             "rationale": format!("reason {i}"),
         });
         let path = format!("/api/v1/documents/{doc}/amendments");
-        let (status, made, _) = http(addr, "POST", &path, Some(&participant), Some(body))
+        let (status, made) = http(addr, "POST", &path, Some(&participant), Some(body))
             .await
             .expect("propose");
         assert_eq!(status, 201, "{made}");
@@ -148,7 +131,7 @@ async fn a_decision_killed_midway_is_either_merged_and_recorded_or_not_made_at_a
     // Rounds: chairs decide four amendments at once; the server is killed after a delay that
     // moves through the time a decision takes, then started again on the same data.
     for (round, batch) in amendments.chunks(4).enumerate() {
-        let chair = sign_in(addr, "chair@example.org").await;
+        let chair = common::login(addr, "chair@example.org").await;
         let mut decisions = Vec::new();
         for (k, id) in batch.iter().enumerate() {
             let (chair, doc, id) = (chair.clone(), doc.clone(), *id);

@@ -39,21 +39,6 @@ fn back(doc: &str, paragraph: Option<&str>) -> String {
     }
 }
 
-/// Runs a write about amendments for the requester, then goes `back`.
-#[cfg(feature = "ssr")]
-async fn write<T>(
-    back: &str,
-    w: impl AsyncFnOnce(
-        &accord_core::Accord,
-        &accord_core::auth::Principal,
-    ) -> Result<T, accord_core::Error>,
-) -> Result<(), ServerFnError> {
-    let (core, who) = crate::serve::requester().await?;
-    w(&core, &who).await.map_err(crate::serve::page_error)?;
-    leptos_axum::redirect(back);
-    Ok(())
-}
-
 #[cfg(feature = "ssr")]
 fn amendment_number(raw: &str) -> Result<i64, ServerFnError> {
     raw.trim()
@@ -140,7 +125,7 @@ pub async fn propose_amendment(
         rationale,
     };
     let back = thread_href(&doc, &paragraph);
-    write(&back, async |core, who| {
+    crate::serve::write(&back, async |core, who| {
         accord_core::amendments::propose(core, who, &doc, n).await
     })
     .await
@@ -183,7 +168,7 @@ pub async fn decide_amendment(
         reason,
         wording,
     };
-    write(&back(&doc, paragraph.as_deref()), async |core, who| {
+    crate::serve::write(&back(&doc, paragraph.as_deref()), async |core, who| {
         accord_core::amendments::decide(core, who, &doc, amendment, decide).await
     })
     .await
@@ -196,7 +181,7 @@ pub async fn sponsor_amendment(
     amendment: String,
 ) -> Result<(), ServerFnError> {
     let amendment = amendment_number(&amendment)?;
-    write(&back(&doc, paragraph.as_deref()), async |core, who| {
+    crate::serve::write(&back(&doc, paragraph.as_deref()), async |core, who| {
         accord_core::amendments::sponsor(core, who, &doc, amendment).await
     })
     .await
@@ -213,7 +198,7 @@ pub async fn amendment_stance(
     let stance = super::parts::chosen_stance(stance)?;
     let amendment = amendment_number(&amendment)?;
     let stance = domain::api::SetStance { stance, reason };
-    write(&back(&doc, paragraph.as_deref()), async |core, who| {
+    crate::serve::write(&back(&doc, paragraph.as_deref()), async |core, who| {
         accord_core::amendments::set_stance(core, who, &doc, amendment, stance).await
     })
     .await

@@ -24,22 +24,6 @@ use domain::api::{
     Comment, Disposition, DocumentFeedback, Objection, ParagraphConsensus, Response, Thread,
 };
 
-/// Runs a write of feedback for the requester, then goes back to the paragraph's thread.
-#[cfg(feature = "ssr")]
-async fn write<T>(
-    doc: &str,
-    paragraph: &str,
-    w: impl AsyncFnOnce(
-        &accord_core::Accord,
-        &accord_core::auth::Principal,
-    ) -> Result<T, accord_core::Error>,
-) -> Result<(), ServerFnError> {
-    let (core, who) = crate::serve::requester().await?;
-    w(&core, &who).await.map_err(crate::serve::page_error)?;
-    leptos_axum::redirect(&thread_href(doc, paragraph));
-    Ok(())
-}
-
 #[cfg(feature = "ssr")]
 fn number(what: &str, raw: &str) -> Result<i64, ServerFnError> {
     raw.trim()
@@ -97,7 +81,7 @@ pub async fn post_comment(
         parent,
         anchor,
     };
-    write(&doc, &paragraph, async |core, who| {
+    crate::serve::write(&thread_href(&doc, &paragraph), async |core, who| {
         accord_core::feedback::comment(core, who, &doc, &paragraph, comment).await
     })
     .await
@@ -112,7 +96,7 @@ pub async fn edit_comment(
 ) -> Result<(), ServerFnError> {
     let comment = number("comment", &comment)?;
     let edit = domain::api::EditComment { body };
-    write(&doc, &paragraph, async |core, who| {
+    crate::serve::write(&thread_href(&doc, &paragraph), async |core, who| {
         accord_core::feedback::edit_comment(core, who, &doc, comment, edit).await
     })
     .await
@@ -127,7 +111,7 @@ pub async fn set_stance(
 ) -> Result<(), ServerFnError> {
     let stance = super::parts::chosen_stance(stance)?;
     let stance = domain::api::SetStance { stance, reason };
-    write(&doc, &paragraph, async |core, who| {
+    crate::serve::write(&thread_href(&doc, &paragraph), async |core, who| {
         accord_core::feedback::set_stance(core, who, &doc, &paragraph, stance).await
     })
     .await
@@ -156,7 +140,7 @@ pub async fn respond(
         Some(("objection", id)) => Target::Objection(number("objection", id)?),
         _ => return Err(ServerFnError::new(format!("unknown target '{target}'"))),
     };
-    write(&doc, &paragraph, async |core, who| {
+    crate::serve::write(&thread_href(&doc, &paragraph), async |core, who| {
         accord_core::feedback::respond(core, who, &doc, target, respond).await
     })
     .await
@@ -171,7 +155,7 @@ pub async fn hide_comment(
 ) -> Result<(), ServerFnError> {
     let comment = number("comment", &comment)?;
     let hide = domain::api::Hide { reason };
-    write(&doc, &paragraph, async |core, who| {
+    crate::serve::write(&thread_href(&doc, &paragraph), async |core, who| {
         accord_core::feedback::hide(core, who, &doc, comment, hide).await
     })
     .await
