@@ -81,8 +81,12 @@ where
     loop {
         let msg = tokio::select! {
             msg = stream.next() => msg,
-            // The room closed this connection (a refusal, or too slow): stop reading at once.
-            _ = &mut writer => return,
+            // The room closed this connection (a refusal, or too slow): stop taking messages,
+            // but finish the closing handshake before the socket goes.
+            _ = &mut writer => {
+                drain(stream).await;
+                return;
+            }
         };
         let delivered = match msg {
             Some(Ok(Message::Binary(bytes))) => conn.sync(bytes).await,
@@ -96,4 +100,25 @@ where
     }
     drop(conn);
     let _ = writer.await;
+}
+
+/// How long a refused client has to answer the server's close frame.
+const CLOSING: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Reads and discards what the client still sends until it answers the close frame (or goes,
+/// or [`CLOSING`] passes). Dropping a socket with unread data makes the operating system reset
+/// the connection, and a reset can discard the error frame the client has not read yet, so
+/// it would never learn why it was refused.
+async fn drain<S, E>(mut stream: S)
+where
+    S: Stream<Item = Result<Message, E>> + Unpin,
+{
+    let _ = tokio::time::timeout(CLOSING, async {
+        while let Some(Ok(msg)) = stream.next().await {
+            if matches!(msg, Message::Close(_)) {
+                break;
+            }
+        }
+    })
+    .await;
 }
