@@ -33,6 +33,11 @@ pub fn page_error(e: Error) -> ServerFnError {
     }
 }
 
+/// A refusal the page itself makes (a form's choice missing, an id that names nothing).
+pub fn refused(r: domain::refusal::Refusal) -> ServerFnError {
+    page_error(r.into())
+}
+
 /// Runs a form's write for the requester, then sends the plain post back to `back` (the page
 /// the form was on), so that forms work without JavaScript.
 pub async fn write<T>(

@@ -6,6 +6,7 @@
 use domain::{
     api::{AuditEntry, Group, GroupKind, Invitation, Me, Member, MembershipView, Register, Role},
     profile::{AgeBand, Gender, Region, StakeholderGroup},
+    refusal::{Refusal, Thing},
 };
 use sqlx::Row;
 
@@ -378,7 +379,7 @@ impl Store {
         token_hash: &str,
         account: &str,
         now: i64,
-    ) -> Result<Result<(String, Role), &'static str>, StoreError> {
+    ) -> Result<Result<(String, Role), Refusal>, StoreError> {
         let mut tx = self.writer().begin().await?;
         let row = sqlx::query(
             "SELECT id, group_id, role, expires_at, revoked, accepted_by FROM invitations WHERE token_hash = ?",
@@ -387,16 +388,16 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         let Some(r) = row else {
-            return Ok(Err("unknown invitation"));
+            return Ok(Err(Refusal::unknown(Thing::Invitation, "")));
         };
         if r.get::<bool, _>("revoked") {
-            return Ok(Err("this invitation was revoked"));
+            return Ok(Err(Refusal::InvitationRevoked));
         }
         if r.get::<Option<String>, _>("accepted_by").is_some() {
-            return Ok(Err("this invitation was already used"));
+            return Ok(Err(Refusal::InvitationUsed));
         }
         if r.get::<i64, _>("expires_at") < now {
-            return Ok(Err("this invitation has expired"));
+            return Ok(Err(Refusal::InvitationExpired));
         }
         let group: String = r.get("group_id");
         let role =

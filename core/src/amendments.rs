@@ -17,6 +17,8 @@ use domain::{
     document::{hex_heads, is_valid_paragraph_id},
     limits,
     policy::Action,
+    refusal::{quote, Field, Refusal, Thing},
+    rules,
 };
 use futures::future::BoxFuture;
 use sqlx::Row;
@@ -25,7 +27,7 @@ use crate::{
     auth::{rate_limit, Limited, Principal},
     documents,
     error::Error,
-    feedback::{required_text, stance_reason},
+    feedback::required_text,
     feedback_store::profile,
     record,
     rooms::Unmerged,
@@ -83,12 +85,8 @@ fn heads_text(heads: &[ChangeHash]) -> String {
 fn parse_heads(raw: &[String]) -> Result<Vec<ChangeHash>, Error> {
     raw.iter()
         .map(|h| {
-            h.parse::<ChangeHash>().map_err(|_| {
-                Error::Unprocessable(format!(
-                    "'{}' is not a change hash",
-                    h.chars().take(70).collect::<String>()
-                ))
-            })
+            h.parse::<ChangeHash>()
+                .map_err(|_| Error::from(Refusal::NotAChangeHash { hash: quote(h, 70) }))
         })
         .collect()
 }
@@ -285,34 +283,31 @@ impl Store {
 fn model_error(e: AmendmentError) -> Error {
     use domain::document::ModelError;
     match e {
-        AmendmentError::Empty => Error::Unprocessable("the amendment changes nothing".into()),
-        AmendmentError::UnknownBase(h) => Error::Unprocessable(format!(
-            "the document has no change {h}: write the amendment against heads it has"
-        )),
+        AmendmentError::Empty => Refusal::AmendmentEmpty.into(),
+        AmendmentError::UnknownBase(h) => Refusal::UnknownBase {
+            hash: h.to_string(),
+        }
+        .into(),
         AmendmentError::Model(ModelError::UnknownParagraph(p)) => {
-            Error::NotFound(format!("unknown paragraph '{p}'"))
+            Error::unknown(Thing::Paragraph, &p)
         }
-        AmendmentError::Model(ModelError::Schema(s)) => {
-            Error::Unprocessable(format!("the amended text is not allowed: {s}"))
+        AmendmentError::Model(ModelError::Schema(s)) => Refusal::TextNotAllowed {
+            detail: s.to_string(),
         }
+        .into(),
         other => Error::Internal(other.to_string()),
     }
 }
 
 fn edits(raw: Vec<AmendmentEdit>) -> Result<Vec<Edit>, Error> {
     if raw.is_empty() || raw.len() > MAX_EDITS {
-        return Err(Error::Unprocessable(format!(
-            "an amendment has between 1 and {MAX_EDITS} edits"
-        )));
+        return Err(Refusal::EditCount { limit: MAX_EDITS }.into());
     }
     let check = |p: &str| {
         if is_valid_paragraph_id(p) {
             Ok(())
         } else {
-            Err(Error::NotFound(format!(
-                "unknown paragraph '{}'",
-                p.chars().take(40).collect::<String>()
-            )))
+            Err(Error::unknown(Thing::Paragraph, p))
         }
     };
     raw.into_iter()
@@ -351,7 +346,7 @@ async fn stored(store: &Store, doc: &str, id: i64) -> Result<Stored, Error> {
         .stored_amendments(doc, Some(id))
         .await?
         .pop()
-        .ok_or_else(|| Error::NotFound(format!("unknown amendment {id}")))
+        .ok_or_else(|| Error::unknown(Thing::Amendment, &id.to_string()))
 }
 
 /// Moves an open amendment to `status`, with the chair's adjustment (its changes and actor) if
@@ -545,12 +540,10 @@ pub async fn propose(
     documents::require(state, who, doc, Action::ProposeAmendment).await?;
     rate_limit(state, Limited::Write, who)?;
     let proposer = who.signed_in()?;
-    let rationale = required_text("the rationale", &n.rationale, limits::MAX_REASON_CHARS)?;
+    let rationale = required_text(Field::Rationale, &n.rationale, limits::MAX_REASON_CHARS)?;
     let base = parse_heads(&n.base)?;
     if base.is_empty() {
-        return Err(Error::Unprocessable(
-            "name the document heads the amendment was written against".into(),
-        ));
+        return Err(Refusal::AmendmentHeadsMissing.into());
     }
     let edits = edits(n.edits)?;
     let actor = ActorId::random();
@@ -582,7 +575,7 @@ async fn one(state: &Accord, who: &Principal, doc: &str, id: i64) -> Result<Amen
     let view = views(state, doc, stored, who.account_id())
         .await?
         .pop()
-        .ok_or_else(|| Error::NotFound(format!("unknown amendment {id}")))?;
+        .ok_or_else(|| Error::unknown(Thing::Amendment, &id.to_string()))?;
     for p in &view.paragraphs {
         crate::feedback::announce(state, doc, &p.paragraph).await?;
     }
@@ -601,20 +594,16 @@ pub async fn list(
     let status = match filter.status.as_deref().filter(|s| !s.is_empty()) {
         None => None,
         Some(s) => Some(AmendmentStatus::parse(s).ok_or_else(|| {
-            Error::Unprocessable(format!(
-                "'{}' is not a status: use one of {}",
-                s.chars().take(40).collect::<String>(),
-                AmendmentStatus::ALL.map(AmendmentStatus::key).join(", ")
-            ))
+            Error::from(Refusal::NotAStatus {
+                status: quote(s, 40),
+                statuses: AmendmentStatus::ALL.map(AmendmentStatus::key).join(", "),
+            })
         })?),
     };
     let paragraph = filter.paragraph.filter(|p| !p.is_empty());
     if let Some(p) = &paragraph {
         if !is_valid_paragraph_id(p) {
-            return Err(Error::Unprocessable(format!(
-                "'{}' is not a paragraph id",
-                p.chars().take(40).collect::<String>()
-            )));
+            return Err(Refusal::NotAParagraphId { id: quote(p, 40) }.into());
         }
     }
     let stored: Vec<Stored> = state
@@ -646,7 +635,7 @@ pub async fn set_stance(
     let (_, schedule) = documents::require(state, who, doc, Action::StateStance).await?;
     rate_limit(state, Limited::Write, who)?;
     let me = who.signed_in()?;
-    let reason = stance_reason(&s, schedule.phase)?;
+    let reason = rules::stance_reason(&s, schedule.phase)?;
     let store = state.rooms.store();
     let stored = stored(store, doc, id).await?;
     if stored.status != AmendmentStatus::Open {
@@ -659,11 +648,11 @@ pub async fn set_stance(
 }
 
 fn decided_already(s: &Stored) -> Error {
-    Error::Conflict(format!(
-        "amendment {} was decided already ({})",
-        s.id,
-        s.status.key()
-    ))
+    Refusal::DecidedAlready {
+        id: s.id,
+        status: s.status.key(),
+    }
+    .into()
 }
 
 /// A chair decides: accepting merges the amendment's branch into the live text.
@@ -676,7 +665,7 @@ pub async fn decide(
 ) -> Result<AmendmentView, Error> {
     documents::require(state, who, doc, Action::DecideAmendment).await?;
     let chair = who.signed_in()?;
-    let reason = required_text("the reason", &d.reason, limits::MAX_REASON_CHARS)?;
+    let reason = required_text(Field::Reason, &d.reason, limits::MAX_REASON_CHARS)?;
     let store = state.rooms.store();
     let stored = stored(store, doc, id).await?;
     if stored.status != AmendmentStatus::Open {
@@ -684,16 +673,12 @@ pub async fn decide(
     }
     let modification = match d.wording {
         Some(_) if d.decision != Verdict::Accept => {
-            return Err(Error::Unprocessable(
-                "adjusted wording goes with accepting only".into(),
-            ))
+            return Err(Refusal::AdjustmentNeedsAccept.into())
         }
         Some(w) => {
             let at = parse_heads(&w.base)?;
             if at.is_empty() {
-                return Err(Error::Unprocessable(
-                    "name the document heads the adjusted wording was written against".into(),
-                ));
+                return Err(Refusal::AdjustmentHeadsMissing.into());
             }
             let edits = edits(w.edits)?;
             let actor = ActorId::random();
@@ -763,9 +748,10 @@ pub async fn decide(
     {
         Ok(_heads) => {}
         Err(Unmerged::Refused(why)) => {
-            return Err(Error::Conflict(format!(
-                "the amendment cannot be merged: {why}"
-            )))
+            return Err(Refusal::CannotMerge {
+                detail: why.to_string(),
+            }
+            .into())
         }
         Err(Unmerged::Declined) => {
             // Someone decided it between the read and the claim: say how.
@@ -789,9 +775,7 @@ pub async fn withdraw(
     let store = state.rooms.store();
     let stored = stored(store, doc, id).await?;
     if stored.proposer_id != me {
-        return Err(Error::Forbidden(
-            "only its proposer may withdraw an amendment".into(),
-        ));
+        return Err(Refusal::NotProposer.into());
     }
     if !store.withdraw_amendment(id, me, state.auth.now()).await? {
         // Someone decided it between the read and the claim: say how.
@@ -813,17 +797,13 @@ pub async fn sponsor(
     let store = state.rooms.store();
     let stored = stored(store, doc, id).await?;
     if stored.proposer_id == me {
-        return Err(Error::Conflict(
-            "you proposed this amendment: its proposer is its first sponsor".into(),
-        ));
+        return Err(Refusal::ProposerSponsors.into());
     }
     if stored.status != AmendmentStatus::Open {
         return Err(decided_already(&stored));
     }
     if !store.sponsor(id, me, state.auth.now()).await? {
-        return Err(Error::Conflict(format!(
-            "you co-sponsor amendment {id} already"
-        )));
+        return Err(Refusal::SponsorAlready { id }.into());
     }
     one(state, who, doc, id).await
 }

@@ -18,6 +18,8 @@ use domain::{
     document,
     policy::Action,
     record::{self, Entry},
+    refusal::Refusal,
+    rules,
 };
 use serde_json::{Map, Value};
 use sqlx::{Column, Row, TypeInfo, ValueRef};
@@ -251,7 +253,10 @@ pub async fn download(state: &Accord, who: &Principal, doc: &str) -> Result<Arch
 }
 
 fn refuse(why: impl std::fmt::Display) -> Error {
-    Error::Unprocessable(format!("{why}; nothing was imported"))
+    Refusal::ArchiveRefused {
+        detail: why.to_string(),
+    }
+    .into()
 }
 
 /// What a column of this installation holds, from its declared type.
@@ -404,14 +409,6 @@ fn check_meaning(doc: &automerge::Automerge, tables: &[(&Table, Rows)]) -> Resul
     Ok(())
 }
 
-/// Whether `id` may name a document here.
-fn is_document_id(id: &str) -> bool {
-    (1..=64).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
-
 /// An admin restores an archive: checked whole, then written in one transaction.
 pub async fn restore(state: &Accord, who: &Principal, a: Archive) -> Result<Created, Error> {
     who.require(state, None, Action::RestoreArchive).await?;
@@ -492,7 +489,7 @@ pub async fn restore(state: &Accord, who: &Principal, a: Archive) -> Result<Crea
         return Err(refuse("the archive does not hold exactly one document"));
     };
     let id = match document_row.iter().find(|(c, _)| c == "id") {
-        Some((_, Cell::Text(id))) if is_document_id(id) => id.clone(),
+        Some((_, Cell::Text(id))) if rules::is_document_id(id) => id.clone(),
         _ => return Err(refuse("the archive's document has no usable id")),
     };
     let group_ok = matches!(
@@ -516,9 +513,7 @@ pub async fn restore(state: &Accord, who: &Principal, a: Archive) -> Result<Crea
         ))
     })?;
     if state.rooms.store().document_meta(&id).await?.is_some() {
-        return Err(Error::Conflict(format!(
-            "this installation has a document '{id}' already; nothing was imported"
-        )));
+        return Err(Refusal::DocumentExists { id }.into());
     }
 
     write(state, &a, &bytes, &id, checked)

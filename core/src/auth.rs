@@ -14,6 +14,7 @@ use argon2::{
 use domain::{
     phase::Phase,
     policy::{self, Action, Role, Standing},
+    refusal::Refusal,
 };
 use http::{header, request::Parts, HeaderMap};
 use sha2::{Digest, Sha256};
@@ -139,8 +140,7 @@ impl Principal {
     /// The account's id, or 401: for actions whose policy already demands an account, where
     /// the caller needs the id itself.
     pub fn signed_in(&self) -> Result<&str, Error> {
-        self.account_id()
-            .ok_or_else(|| Error::Unauthorized("sign in first".into()))
+        self.account_id().ok_or(Error::Refused(Refusal::SignIn))
     }
 
     /// Standing on a group's things (`None`: nothing group-specific).
@@ -186,11 +186,11 @@ impl Principal {
         if policy::allows_in(standing, phase, action) {
             return Ok(standing);
         }
-        if let Some(why) = policy::phase_refusal(standing, phase, action) {
-            return Err(Error::Forbidden(why));
+        if policy::phase_is_why(standing, phase, action) {
+            return Err(Refusal::PhaseForbids { phase }.into());
         }
         if policy::needs_sign_in_in(standing, phase, action) {
-            return Err(Error::Unauthorized("sign in first".into()));
+            return Err(Refusal::SignIn.into());
         }
         self.refuse(state, Some(group), standing, action).await
     }
@@ -213,10 +213,9 @@ impl Principal {
                 &format!("{what} on {}", group.unwrap_or("-")),
             )
             .await?;
-        Err(if policy::needs_sign_in(standing, action) {
-            Error::Unauthorized("sign in first".into())
-        } else {
-            Error::Forbidden(format!("your role does not allow this ({what})"))
+        Err(match policy::needs_sign_in(standing, action) {
+            true => Refusal::SignIn.into(),
+            false => Refusal::RoleForbids { action }.into(),
         })
     }
 }
@@ -313,6 +312,15 @@ pub enum Limited {
 }
 
 impl Limited {
+    /// The kind of request, as a refusal names it.
+    fn key(self) -> &'static str {
+        match self {
+            Limited::Login => "login",
+            Limited::Register => "register",
+            Limited::Write => "write",
+        }
+    }
+
     fn limits(self) -> (f64, f64) {
         match self {
             Limited::Login => (10.0, 10.0),
@@ -343,9 +351,6 @@ pub fn rate_limit(state: &Accord, kind: Limited, principal: &Principal) -> Resul
     if ok {
         Ok(())
     } else {
-        Err(Error::TooManyRequests(format!(
-            "too many {} requests; wait a minute and try again",
-            format!("{kind:?}").to_lowercase()
-        )))
+        Err(Refusal::TooManyRequests { kind: kind.key() }.into())
     }
 }

@@ -5,6 +5,8 @@ use domain::{
     document, limits, markdown,
     phase::Schedule,
     policy::{self, Action},
+    refusal::{Field, Refusal, Thing},
+    rules::{self, Lines},
     ParagraphKind,
 };
 
@@ -24,23 +26,13 @@ fn new_document_id() -> String {
     id
 }
 
-/// Whether `id` could be a document id (checked before any lookup, so that paths stay tame).
-pub fn is_valid_document_id(id: &str) -> bool {
-    (2..=40).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-}
-
 /// A document's metadata, or 404 naming the id (cut short: it may be anything a client sent).
 pub async fn meta(store: &Store, id: &str) -> Result<DocumentMeta, Error> {
-    let meta = match is_valid_document_id(id) {
+    let meta = match rules::is_document_id(id) {
         true => store.document_meta(id).await?,
         false => None,
     };
-    meta.ok_or_else(|| {
-        Error::NotFound(format!(
-            "unknown document '{}'",
-            id.chars().take(40).collect::<String>()
-        ))
-    })
+    meta.ok_or_else(|| Error::unknown(Thing::Document, id))
 }
 
 /// A document's metadata and the schedule in force, if `who` may do `action` on it in its
@@ -69,13 +61,9 @@ pub async fn create_as(
         (Some(g), _) => g.clone(),
         (None, Some(a)) => match state.rooms.store().drafting_group(a).await? {
             Some(g) => g,
-            None => {
-                return Err(Error::Forbidden(
-                    "you draft in no group; ask a chair for an invitation".into(),
-                ))
-            }
+            None => return Err(Refusal::DraftsInNoGroup.into()),
         },
-        (None, None) => return Err(Error::Unauthorized("sign in first".into())),
+        (None, None) => return Err(Refusal::SignIn.into()),
     };
     people::require_group(state, &group).await?;
     who.require(state, Some(&group), Action::CreateDocument)
@@ -99,11 +87,11 @@ pub async fn create_as(
 pub async fn create(rooms: &Rooms, req: CreateDocument, group: &str) -> Result<Created, Error> {
     let imported = match &req.markdown {
         Some(md) if md.len() > limits::MAX_MARKDOWN_BYTES => {
-            return Err(Error::PayloadTooLarge(format!(
-                "markdown of {} bytes exceeds the limit of {} bytes",
-                md.len(),
-                limits::MAX_MARKDOWN_BYTES
-            )))
+            return Err(Refusal::MarkdownTooLarge {
+                bytes: md.len(),
+                limit: limits::MAX_MARKDOWN_BYTES,
+            }
+            .into())
         }
         Some(md) => markdown::import(md),
         None => markdown::Imported {
@@ -111,26 +99,25 @@ pub async fn create(rooms: &Rooms, req: CreateDocument, group: &str) -> Result<C
             paragraphs: vec![(ParagraphKind::Numbered, String::new())],
         },
     };
-    let title = req
-        .title
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_string)
-        .or(imported.title)
-        .unwrap_or_else(|| "Untitled draft".to_string());
-    if title.chars().any(char::is_control) {
-        return Err(Error::Unprocessable(
-            "title may not contain control characters".into(),
-        ));
-    }
+    let title = rules::clean(
+        Field::Title,
+        req.title.as_deref().unwrap_or(""),
+        Lines::One,
+        limits::MAX_TITLE_LEN,
+    )?
+    .or(imported.title)
+    .unwrap_or_else(|| "Untitled draft".to_string());
     let mut paragraphs = imported.paragraphs;
     if paragraphs.is_empty() {
         paragraphs.push((ParagraphKind::Numbered, String::new()));
     }
     let mut doc =
         document::new_document(&title, &paragraphs).map_err(|e| Error::Internal(e.to_string()))?;
-    document::validate(&doc).map_err(|e| Error::Unprocessable(e.to_string()))?;
+    document::validate(&doc).map_err(|e| {
+        Error::from(Refusal::InvalidDocument {
+            detail: e.to_string(),
+        })
+    })?;
     let store = rooms.store();
     let id = new_document_id();
     store

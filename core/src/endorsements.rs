@@ -7,6 +7,8 @@ use domain::{
     limits,
     phase::Phase,
     policy::{self, Action, Standing},
+    refusal::{Field, Refusal},
+    rules::{self, Lines},
 };
 use sqlx::Row;
 
@@ -14,7 +16,6 @@ use crate::{
     auth::{rate_limit, Limited, Principal},
     documents,
     error::Error,
-    feedback::clean_text,
     store::{Store, StoreError},
     Accord,
 };
@@ -127,26 +128,19 @@ pub async fn endorse(
     documents::require(state, who, doc, Action::Endorse).await?;
     rate_limit(state, Limited::Write, who)?;
     let me = who.signed_in()?;
-    let org = clean_text(
-        "the organisation",
+    let org = rules::clean(
+        Field::Organisation,
         req.on_behalf_of.as_deref().unwrap_or(""),
+        Lines::One,
         limits::MAX_AFFILIATION_CHARS,
-        false,
     )?;
-    if org.as_deref().is_some_and(|o| o.contains('\n')) {
-        return Err(Error::Unprocessable(
-            "the organisation is one line: its name".into(),
-        ));
-    }
     let stored = state
         .rooms
         .store()
         .endorse(doc, me, org.as_deref(), state.auth.now())
         .await?;
     if !stored {
-        return Err(Error::Conflict(
-            "you endorsed this text already: withdraw that endorsement to change it".into(),
-        ));
+        return Err(Refusal::EndorsedAlready.into());
     }
     list(state, who, doc).await
 }
@@ -156,7 +150,7 @@ pub async fn withdraw(state: &Accord, who: &Principal, doc: &str) -> Result<Endo
     documents::require(state, who, doc, Action::Endorse).await?;
     let me = who.signed_in()?;
     if !state.rooms.store().withdraw_endorsement(doc, me).await? {
-        return Err(Error::NotFound("you have not endorsed this text".into()));
+        return Err(Refusal::NotEndorsed.into());
     }
     list(state, who, doc).await
 }

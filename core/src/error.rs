@@ -1,31 +1,14 @@
-//! Core's one error type: each case says whose fault it is; the server's edge turns it into
-//! an HTTP status and the pages into a message.
-//!
-//! A 4xx says what to fix and quotes the bad value; a 5xx says only that something went wrong
-//! and logs the cause.
+//! Core's one error type: a refusal (the client's to fix, typed in `domain::refusal`, which
+//! gives it its status and words), or an internal failure (ours, logged, never explained).
+
+use domain::refusal::{Refusal, Thing};
 
 use crate::{rooms::RoomError, store::StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{0}")]
-    NotFound(String),
-    #[error("{0}")]
-    BadRequest(String),
-    #[error("{0}")]
-    Unauthorized(String),
-    #[error("{0}")]
-    Forbidden(String),
-    #[error("{0}")]
-    Conflict(String),
-    #[error("{0}")]
-    TooManyRequests(String),
-    #[error("{0}")]
-    Unprocessable(String),
-    #[error("{0}")]
-    PayloadTooLarge(String),
-    #[error("{0}")]
-    UnsupportedMediaType(String),
+    Refused(Refusal),
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -34,17 +17,20 @@ impl Error {
     /// The HTTP status that says whose fault it is.
     pub fn status(&self) -> u16 {
         match self {
-            Self::NotFound(_) => 404,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::Conflict(_) => 409,
-            Self::TooManyRequests(_) => 429,
-            Self::Unprocessable(_) => 422,
-            Self::PayloadTooLarge(_) => 413,
-            Self::UnsupportedMediaType(_) => 415,
+            Self::Refused(r) => r.status(),
             Self::Internal(_) => 500,
         }
+    }
+
+    /// An unknown `thing`, quoting its id.
+    pub fn unknown(thing: Thing, id: &str) -> Self {
+        Self::Refused(Refusal::unknown(thing, id))
+    }
+}
+
+impl From<Refusal> for Error {
+    fn from(r: Refusal) -> Self {
+        Self::Refused(r)
     }
 }
 
@@ -57,7 +43,7 @@ impl From<StoreError> for Error {
 impl From<RoomError> for Error {
     fn from(e: RoomError) -> Self {
         match e {
-            RoomError::NotFound(id) => Self::NotFound(format!("unknown document '{id}'")),
+            RoomError::NotFound(id) => Self::unknown(Thing::Document, &id),
             other => Self::Internal(other.to_string()),
         }
     }

@@ -9,13 +9,14 @@ use domain::{
     anchor::{self, AnchorError, ParagraphState},
     api::{
         Anchor, Comment, DocumentFeedback, EditComment, Hidden, Hide, NewComment, Objection,
-        ParagraphConsensus, Respond, ServerFrame, SetStance, Stance, Thread, YourStance,
+        ParagraphConsensus, Respond, ServerFrame, SetStance, Thread, YourStance,
     },
     consensus,
     document::is_valid_paragraph_id,
     limits,
-    phase::Phase,
     policy::{self, Action},
+    refusal::{Field, Refusal, Thing},
+    rules::{self, Lines},
 };
 
 use crate::{
@@ -26,67 +27,9 @@ use crate::{
     record, Accord,
 };
 
-fn quoted(s: &str) -> String {
-    s.chars().take(40).collect()
-}
-
-/// The words of a comment or reason, trimmed, with Windows line ends made plain; refused when
-/// empty (if required), too long, or carrying control characters other than line breaks.
-pub(crate) fn clean_text(
-    field: &str,
-    value: &str,
-    max: usize,
-    required: bool,
-) -> Result<Option<String>, Error> {
-    let text = value.trim().replace("\r\n", "\n");
-    let n = text.chars().count();
-    if n == 0 {
-        return match required {
-            true => Err(Error::Unprocessable(format!("{field} is empty"))),
-            false => Ok(None),
-        };
-    }
-    if n > max {
-        return Err(Error::Unprocessable(format!(
-            "{field} is {n} characters long (the limit is {max})"
-        )));
-    }
-    if text
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
-        return Err(Error::Unprocessable(format!(
-            "{field} may not contain control characters"
-        )));
-    }
-    Ok(Some(text))
-}
-
-/// A stance's reason, cleaned; an objection (on a paragraph or an amendment) needs one, and in
-/// last call only objections are taken.
-pub(crate) fn stance_reason(s: &SetStance, phase: Phase) -> Result<Option<String>, Error> {
-    if phase == Phase::LastCall && s.stance != Stance::Oppose {
-        return Err(Error::Conflict(
-            "in last call only objections are taken: the text is settled".into(),
-        ));
-    }
-    let reason = clean_text(
-        "reason",
-        s.reason.as_deref().unwrap_or(""),
-        limits::MAX_REASON_CHARS,
-        false,
-    )?;
-    if s.stance == Stance::Oppose && reason.is_none() {
-        return Err(Error::Unprocessable(
-            "an objection needs a reason: say what would have to change".into(),
-        ));
-    }
-    Ok(reason)
-}
-
-pub(crate) fn required_text(field: &str, value: &str, max: usize) -> Result<String, Error> {
-    clean_text(field, value, max, true)?
-        .ok_or_else(|| Error::Unprocessable(format!("{field} is empty")))
+/// [`rules::required`] for a field of many lines, as core's error.
+pub(crate) fn required_text(field: Field, value: &str, limit: usize) -> Result<String, Error> {
+    Ok(rules::required(field, value, Lines::Many, limit)?)
 }
 
 /// What a paragraph id names in the document now; unknown ids are a 404 naming them.
@@ -95,7 +38,7 @@ async fn paragraph_state(
     doc: &str,
     paragraph: &str,
 ) -> Result<ParagraphState, Error> {
-    let unknown = || Error::NotFound(format!("unknown paragraph '{}'", quoted(paragraph)));
+    let unknown = || Error::unknown(Thing::Paragraph, paragraph);
     if !is_valid_paragraph_id(paragraph) {
         return Err(unknown());
     }
@@ -109,9 +52,10 @@ async fn paragraph_state(
 
 /// The refusal of feedback on a paragraph deleted since it was shown.
 fn deleted_since(paragraph: &str) -> Error {
-    Error::Conflict(format!(
-        "paragraph '{paragraph}' was deleted since; its feedback is kept, but it takes no more"
-    ))
+    Refusal::ParagraphDeleted {
+        id: paragraph.to_string(),
+    }
+    .into()
 }
 
 /// A live paragraph, or 404 (unknown) or 409 (deleted since).
@@ -204,10 +148,12 @@ async fn comments_for(
                 id: r.id,
                 paragraph: r.paragraph,
                 parent: r.parent,
-                editable: viewer == Some(r.author_id.as_str())
-                    && r.replies == 0
-                    && hidden.is_none(),
-                body: (hidden.is_none() || moderator).then_some(r.body),
+                editable: rules::editable(
+                    viewer == Some(r.author_id.as_str()),
+                    r.replies,
+                    hidden.is_some(),
+                ),
+                body: rules::shows_words(hidden.is_some(), moderator).then_some(r.body),
                 quote: span.as_ref().map(|s| s.quote.clone()),
                 span: span.map(|s| (s.start as u32, s.end as u32)),
                 anchor: r.anchor.map(|(first, last)| Anchor { first, last }),
@@ -294,22 +240,19 @@ pub async fn comment(
     documents::require(state, who, doc, Action::Comment).await?;
     rate_limit(state, Limited::Write, who)?;
     let author = who.signed_in()?;
-    let body = required_text("comment", &c.body, limits::MAX_COMMENT_CHARS)?;
+    let body = required_text(Field::Comment, &c.body, limits::MAX_COMMENT_CHARS)?;
     let store = state.rooms.store();
-    // Replies are one level deep: a reply to a reply joins its comment's thread.
     let parent = match c.parent {
         None => None,
         Some(id) => {
             let (on, _, parent) = store
                 .comment_place(doc, id)
                 .await?
-                .ok_or_else(|| Error::NotFound(format!("unknown comment {id}")))?;
+                .ok_or_else(|| Error::unknown(Thing::Comment, &id.to_string()))?;
             if on != paragraph {
-                return Err(Error::Unprocessable(format!(
-                    "comment {id} is on another paragraph"
-                )));
+                return Err(Refusal::CommentElsewhere { id }.into());
             }
-            Some(parent.unwrap_or(id))
+            Some(rules::thread_of(id, parent))
         }
     };
     match (&c.anchor, paragraph_state(state, doc, paragraph).await?) {
@@ -322,12 +265,8 @@ pub async fn comment(
                 .read(doc, move |d| anchor::check_span(d, &p, &first, &last))
                 .await?
                 .map_err(|e| match e {
-                    AnchorError::Model(_) => {
-                        Error::Conflict(format!("paragraph '{paragraph}' was deleted since"))
-                    }
-                    other => Error::Unprocessable(format!(
-                        "the selection cannot be found in the paragraph ({other}); select it again"
-                    )),
+                    AnchorError::Model(_) => deleted_since(paragraph),
+                    _ => Refusal::SelectionLost.into(),
                 })?;
         }
     }
@@ -355,7 +294,7 @@ async fn find_comment(
         .comments
         .into_iter()
         .find(|c| c.id == id)
-        .ok_or_else(|| Error::NotFound(format!("unknown comment {id}")))
+        .ok_or_else(|| Error::unknown(Thing::Comment, &id.to_string()))
 }
 
 /// The author rewords a comment nobody has replied to yet.
@@ -369,21 +308,17 @@ pub async fn edit_comment(
     documents::require(state, who, doc, Action::Comment).await?;
     rate_limit(state, Limited::Write, who)?;
     let me = who.signed_in()?;
-    let body = required_text("comment", &e.body, limits::MAX_COMMENT_CHARS)?;
+    let body = required_text(Field::Comment, &e.body, limits::MAX_COMMENT_CHARS)?;
     let store = state.rooms.store();
     let (paragraph, author, _) = store
         .comment_place(doc, id)
         .await?
-        .ok_or_else(|| Error::NotFound(format!("unknown comment {id}")))?;
+        .ok_or_else(|| Error::unknown(Thing::Comment, &id.to_string()))?;
     if author != me {
-        return Err(Error::Forbidden(
-            "only its author may edit a comment".into(),
-        ));
+        return Err(Refusal::NotAuthor.into());
     }
     if !store.edit_comment(id, me, &body, state.auth.now()).await? {
-        return Err(Error::Conflict(format!(
-            "comment {id} has a reply (or was hidden), so it can no longer be edited"
-        )));
+        return Err(Refusal::CommentSettled { id }.into());
     }
     announce(state, doc, &paragraph).await?;
     find_comment(state, who, doc, &paragraph, id).await
@@ -400,7 +335,7 @@ pub async fn set_stance(
     let (_, schedule) = documents::require(state, who, doc, Action::StateStance).await?;
     rate_limit(state, Limited::Write, who)?;
     let account = who.signed_in()?;
-    let reason = stance_reason(&s, schedule.phase)?;
+    let reason = rules::stance_reason(&s, schedule.phase)?;
     live_paragraph(state, doc, paragraph).await?;
     let change = state
         .rooms
@@ -430,18 +365,18 @@ pub async fn respond(
 ) -> Result<ParagraphConsensus, Error> {
     documents::require(state, who, doc, Action::Respond).await?;
     let chair = who.signed_in()?;
-    let reason = required_text("reason", &r.reason, limits::MAX_REASON_CHARS)?;
+    let reason = required_text(Field::Reason, &r.reason, limits::MAX_REASON_CHARS)?;
     let store = state.rooms.store();
     let paragraph = match target {
         Target::Comment(id) => store
             .comment_place(doc, id)
             .await?
             .map(|(p, _, _)| p)
-            .ok_or_else(|| Error::NotFound(format!("unknown comment {id}")))?,
+            .ok_or_else(|| Error::unknown(Thing::Comment, &id.to_string()))?,
         Target::Objection(id) => store
             .objection_place(doc, id)
             .await?
-            .ok_or_else(|| Error::NotFound(format!("no current objection {id}")))?,
+            .ok_or(Refusal::NoCurrentObjection { id })?,
     };
     store
         .respond(doc, target, r.disposition, &reason, chair, state.auth.now())
@@ -476,17 +411,17 @@ pub async fn hide(
 ) -> Result<ParagraphConsensus, Error> {
     documents::require(state, who, doc, Action::Moderate).await?;
     let chair = who.signed_in()?;
-    let reason = required_text("reason", &h.reason, limits::MAX_REASON_CHARS)?;
+    let reason = required_text(Field::Reason, &h.reason, limits::MAX_REASON_CHARS)?;
     let store = state.rooms.store();
     let (paragraph, _, _) = store
         .comment_place(doc, id)
         .await?
-        .ok_or_else(|| Error::NotFound(format!("unknown comment {id}")))?;
+        .ok_or_else(|| Error::unknown(Thing::Comment, &id.to_string()))?;
     if !store
         .hide_comment(doc, id, &reason, chair, state.auth.now())
         .await?
     {
-        return Err(Error::Conflict(format!("comment {id} is hidden already")));
+        return Err(Refusal::HiddenAlready { id }.into());
     }
     store
         .audit(

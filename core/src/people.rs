@@ -8,6 +8,8 @@ use domain::{
     },
     limits,
     policy::{self, Action},
+    refusal::{Field, Refusal, Thing},
+    rules::{self, Lines},
 };
 
 use crate::{
@@ -16,55 +18,6 @@ use crate::{
     error::Error,
     Accord,
 };
-
-fn check_text(field: &str, value: &str, max: usize, required: bool) -> Result<(), Error> {
-    let n = value.trim().chars().count();
-    if required && n == 0 {
-        return Err(Error::Unprocessable(format!("{field} is required")));
-    }
-    if n > max {
-        return Err(Error::Unprocessable(format!(
-            "{field} is {n} characters long (the limit is {max})"
-        )));
-    }
-    if value.chars().any(char::is_control) {
-        return Err(Error::Unprocessable(format!(
-            "{field} may not contain control characters"
-        )));
-    }
-    Ok(())
-}
-
-fn check_login(login: &str) -> Result<(), Error> {
-    check_text("login", login, limits::MAX_LOGIN_CHARS, true)?;
-    let login = login.trim();
-    let email_like = login.split_once('@').is_some_and(|(user, domain)| {
-        !user.is_empty() && domain.contains('.') && !domain.starts_with('.')
-    }) && !login.chars().any(char::is_whitespace);
-    if !email_like {
-        return Err(Error::Unprocessable(format!(
-            "login '{}' is not an email-like name such as ana@example.org",
-            login.chars().take(60).collect::<String>()
-        )));
-    }
-    Ok(())
-}
-
-fn check_password(password: &str) -> Result<(), Error> {
-    if password.len() > limits::MAX_PASSWORD_BYTES {
-        return Err(Error::Unprocessable(format!(
-            "password is longer than {} bytes",
-            limits::MAX_PASSWORD_BYTES
-        )));
-    }
-    if password.chars().count() < limits::MIN_PASSWORD_CHARS {
-        return Err(Error::Unprocessable(format!(
-            "password must be at least {} characters long",
-            limits::MIN_PASSWORD_CHARS
-        )));
-    }
-    Ok(())
-}
 
 /// Starts a session for `account`; returns the cookie to set.
 async fn start_session(state: &Accord, account: &Account) -> Result<String, Error> {
@@ -85,27 +38,33 @@ pub async fn register(
 ) -> Result<(Account, String), Error> {
     who.require(state, None, Action::Register).await?;
     rate_limit(state, Limited::Register, who)?;
-    check_login(&r.login)?;
-    check_password(&r.password)?;
-    check_text(
-        "display name",
+    let mut r = r;
+    r.login = rules::login(&r.login)?;
+    rules::password(&r.password)?;
+    r.display_name = rules::required(
+        Field::DisplayName,
         &r.display_name,
+        Lines::One,
         limits::MAX_NAME_CHARS,
-        true,
     )?;
-    check_text(
-        "affiliation",
+    r.affiliation = rules::clean(
+        Field::Affiliation,
         &r.affiliation,
+        Lines::One,
         limits::MAX_AFFILIATION_CHARS,
-        false,
-    )?;
+    )?
+    .unwrap_or_default();
     let hash = auth::hash_password(&r.password)?;
     let account = state
         .rooms
         .store()
         .create_account(&r, &hash, false)
         .await?
-        .ok_or_else(|| Error::Conflict(format!("login '{}' is taken", r.login.trim())))?;
+        .ok_or_else(|| {
+            Error::from(Refusal::LoginTaken {
+                login: r.login.clone(),
+            })
+        })?;
     state
         .rooms
         .store()
@@ -125,7 +84,7 @@ pub async fn login(state: &Accord, who: &Principal, l: Login) -> Result<(Account
     rate_limit(state, Limited::Login, who)?;
     if l.login.len() > limits::MAX_LOGIN_CHARS * 4 || l.password.len() > limits::MAX_PASSWORD_BYTES
     {
-        return Err(Error::Unprocessable("login or password is too long".into()));
+        return Err(Refusal::CredentialsTooLong.into());
     }
     let store = state.rooms.store();
     let found = store.account_by_login(&l.login).await?;
@@ -153,7 +112,7 @@ pub async fn login(state: &Accord, who: &Principal, l: Login) -> Result<(Account
             store
                 .audit("login-failed", None, Some(&who.address), &name)
                 .await?;
-            Err(Error::Unauthorized("wrong login or password".into()))
+            Err(Refusal::WrongCredentials.into())
         }
     }
 }
@@ -184,7 +143,7 @@ pub async fn me(state: &Accord, who: &Principal) -> Result<Me, Error> {
         .store()
         .me(id)
         .await?
-        .ok_or_else(|| Error::Unauthorized("sign in first".into()))
+        .ok_or(Error::Refused(Refusal::SignIn))
 }
 
 pub async fn update_profile(
@@ -195,12 +154,21 @@ pub async fn update_profile(
     let mut me = me(state, who).await?;
     rate_limit(state, Limited::Write, who)?;
     if let Some(name) = u.display_name {
-        check_text("display name", &name, limits::MAX_NAME_CHARS, true)?;
-        me.display_name = name.trim().to_string();
+        me.display_name = rules::required(
+            Field::DisplayName,
+            &name,
+            Lines::One,
+            limits::MAX_NAME_CHARS,
+        )?;
     }
     if let Some(aff) = u.affiliation {
-        check_text("affiliation", &aff, limits::MAX_AFFILIATION_CHARS, false)?;
-        me.affiliation = aff.trim().to_string();
+        me.affiliation = rules::clean(
+            Field::Affiliation,
+            &aff,
+            Lines::One,
+            limits::MAX_AFFILIATION_CHARS,
+        )?
+        .unwrap_or_default();
     }
     me.stakeholder_group = u.stakeholder_group.unwrap_or(me.stakeholder_group);
     me.region = u.region.unwrap_or(me.region);
@@ -225,8 +193,13 @@ fn slug(name: &str) -> String {
 
 pub async fn create_group(state: &Accord, who: &Principal, g: CreateGroup) -> Result<Group, Error> {
     who.require(state, None, Action::CreateGroup).await?;
-    check_text("group name", &g.name, limits::MAX_GROUP_NAME_CHARS, true)?;
-    let base = slug(&g.name);
+    let name = rules::required(
+        Field::GroupName,
+        &g.name,
+        Lines::One,
+        limits::MAX_GROUP_NAME_CHARS,
+    )?;
+    let base = slug(&name);
     let base = if base.is_empty() {
         "group".to_string()
     } else {
@@ -239,25 +212,20 @@ pub async fn create_group(state: &Accord, who: &Principal, g: CreateGroup) -> Re
         n += 1;
         id = format!("{base}-{n}");
     }
-    store
-        .create_group(&id, g.name.trim(), g.kind.as_str())
-        .await?;
+    store.create_group(&id, &name, g.kind.as_str()).await?;
     store
         .audit("group-created", who.account_id(), Some(&who.address), &id)
         .await?;
     Ok(Group {
         id,
-        name: g.name.trim().to_string(),
+        name,
         kind: g.kind,
     })
 }
 
 pub async fn require_group(state: &Accord, group: &str) -> Result<(), Error> {
     if group.len() > 100 || !state.rooms.store().group_exists(group).await? {
-        return Err(Error::NotFound(format!(
-            "unknown group '{}'",
-            group.chars().take(60).collect::<String>()
-        )));
+        return Err(Error::unknown(Thing::Group, group));
     }
     Ok(())
 }
@@ -274,10 +242,7 @@ pub async fn set_role(
     require_group(state, group).await?;
     let store = state.rooms.store();
     if account.len() > 100 || !store.account_exists(account).await? {
-        return Err(Error::NotFound(format!(
-            "unknown account '{}'",
-            account.chars().take(60).collect::<String>()
-        )));
+        return Err(Error::unknown(Thing::Account, account));
     }
     let current = store.role_in(account, group).await?;
     let action = if role == Role::Chair || current == Role::Chair {
@@ -312,9 +277,7 @@ pub async fn create_invitation(
 ) -> Result<InvitationCreated, Error> {
     require_group(state, group).await?;
     if inv.role == Role::Reader {
-        return Err(Error::Unprocessable(
-            "an invitation's role is participant, drafter or chair, not reader".into(),
-        ));
+        return Err(Refusal::InvitationRole.into());
     }
     // Chairs invite participants and drafters; a chair is appointed by the admin, who may do so
     // by sending an invitation to the future chair.
@@ -327,10 +290,11 @@ pub async fn create_invitation(
     rate_limit(state, Limited::Write, who)?;
     let days = inv.days.unwrap_or(14);
     if !(1..=limits::MAX_INVITATION_DAYS).contains(&days) {
-        return Err(Error::Unprocessable(format!(
-            "days must be between 1 and {}, not {days}",
-            limits::MAX_INVITATION_DAYS
-        )));
+        return Err(Refusal::InvitationDays {
+            days,
+            limit: limits::MAX_INVITATION_DAYS,
+        }
+        .into());
     }
     let token = auth::new_token();
     let now = state.auth.now();
@@ -391,8 +355,7 @@ pub async fn accept_invitation(
             state.rooms.role_changed(&group, account, role).await;
             Ok((group, role))
         }
-        Err(why) if why == "unknown invitation" => Err(Error::NotFound(why.into())),
-        Err(why) => Err(Error::Conflict(why.into())),
+        Err(why) => Err(why.into()),
     }
 }
 
@@ -409,7 +372,7 @@ pub async fn group_page(state: &Accord, who: &Principal, group: &str) -> Result<
         .await?
         .into_iter()
         .find(|g| g.id == group)
-        .ok_or_else(|| Error::NotFound(format!("unknown group '{group}'")))?;
+        .ok_or_else(|| Error::unknown(Thing::Group, group))?;
     let (members, invitations) = if may_manage || may_appoint {
         (store.members(group).await?, store.invitations(group).await?)
     } else {
@@ -436,10 +399,7 @@ pub async fn revoke_invitation(
         .await?;
     let store = state.rooms.store();
     if !store.revoke_invitation(group, invitation).await? {
-        return Err(Error::NotFound(format!(
-            "unknown invitation '{}'",
-            invitation.chars().take(60).collect::<String>()
-        )));
+        return Err(Error::unknown(Thing::Invitation, invitation));
     }
     store
         .audit(

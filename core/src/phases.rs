@@ -7,7 +7,8 @@ use domain::{
     limits,
     phase::{Phase, Schedule},
     policy::Action,
-    time,
+    refusal::{Field, Refusal},
+    rules, time,
 };
 
 use crate::{
@@ -104,37 +105,15 @@ pub async fn set(
     s: SetPhase,
 ) -> Result<Schedule, Error> {
     let (_, now_in) = crate::documents::require(state, who, doc, Action::RunConsultation).await?;
-    let reason = required_text("the reason", &s.reason, limits::MAX_REASON_CHARS)?;
+    let reason = required_text(Field::Reason, &s.reason, limits::MAX_REASON_CHARS)?;
     let now = state.auth.now();
-    match s.deadline {
-        Some(_) if !s.phase.has_deadline() => {
-            return Err(Error::Unprocessable(format!(
-                "{} has no deadline",
-                s.phase.label()
-            )))
-        }
-        Some(d) if d <= now => {
-            return Err(Error::Unprocessable(format!(
-                "the deadline ({}) has passed already",
-                time::format(d)
-            )))
-        }
-        _ => {}
-    }
     let to = Schedule {
         phase: s.phase,
         deadline: s.deadline,
     };
-    if to == now_in {
-        return Err(Error::Conflict(format!(
-            "the document is in {} already",
-            s.phase.label().to_lowercase()
-        )));
-    }
+    rules::phase_move(now_in, to, now)?;
     if !state.rooms.store().move_phase(doc, now_in, to).await? {
-        return Err(Error::Conflict(
-            "the phase changed meanwhile: look again".into(),
-        ));
+        return Err(Refusal::PhaseChanged.into());
     }
     let until = to
         .deadline

@@ -246,14 +246,14 @@ impl Room {
         if !message.changes.is_empty()
             && !policy::allows_in(p.info.standing, self.phase, Action::EditText)
         {
-            let why = policy::phase_refusal(p.info.standing, self.phase, Action::EditText)
-                .unwrap_or_else(|| {
-                    format!(
-                        "a {} may not change the text of this document",
-                        p.info.standing.role.as_str()
-                    )
-                });
-            return Err(Refusal::new(ErrorCode::Forbidden, why));
+            let standing = p.info.standing;
+            let why = match policy::phase_is_why(standing, self.phase, Action::EditText) {
+                true => domain::refusal::Refusal::PhaseForbids { phase: self.phase },
+                false => domain::refusal::Refusal::RoleMayNotEditText {
+                    role: standing.role,
+                },
+            };
+            return Err(Refusal::new(ErrorCode::Forbidden, why.message()));
         }
         let actors = p.info.actors.clone();
 

@@ -8,7 +8,8 @@ use domain::{
     document::Outline,
     export, limits, markdown,
     policy::Action,
-    time,
+    refusal::{quote, Field, Refusal, Thing},
+    rules, time,
 };
 use sqlx::Row;
 
@@ -23,18 +24,7 @@ use crate::{
 };
 
 /// The name that stands for the text as it is now in a comparison.
-pub const CURRENT: &str = "current";
-
-/// Whether `name` may name a version: 1 to 40 lower-case letters, digits, `.` and `-`,
-/// starting with a letter or digit, and not [`CURRENT`].
-pub fn is_valid_name(name: &str) -> bool {
-    (1..=40).contains(&name.len())
-        && name != CURRENT
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
-        && name.as_bytes()[0].is_ascii_alphanumeric()
-}
+pub const CURRENT: &str = rules::CURRENT_VERSION;
 
 impl Store {
     /// Stores a version; `false` if the document has one of that name already.
@@ -105,14 +95,8 @@ pub async fn cut(
 ) -> Result<VersionSummary, Error> {
     documents::require(state, who, doc, Action::RunConsultation).await?;
     let me = who.signed_in()?;
-    let name = v.name.trim().to_string();
-    if !is_valid_name(&name) {
-        return Err(Error::Unprocessable(format!(
-            "'{}' cannot name a version: use 1 to 40 lower-case letters, digits, '.' and '-' (like draft-01 or final)",
-            name.chars().take(40).collect::<String>()
-        )));
-    }
-    let summary = required_text("the change summary", &v.summary, limits::MAX_REASON_CHARS)?;
+    let name = rules::version_name(v.name.trim())?.to_string();
+    let summary = required_text(Field::ChangeSummary, &v.summary, limits::MAX_REASON_CHARS)?;
     let (outline, heads) = state.rooms.outline(doc).await?;
     let v = NewVersion { name, summary };
     let stored = state
@@ -121,10 +105,7 @@ pub async fn cut(
         .insert_version(doc, &v, &heads, &outline, me, state.auth.now())
         .await?;
     if !stored {
-        return Err(Error::Conflict(format!(
-            "the document has a version '{}' already: versions never change",
-            v.name
-        )));
+        return Err(Refusal::VersionExists { name: v.name }.into());
     }
     let entry = format!("Cut version {}", v.name);
     record::append(
@@ -163,12 +144,7 @@ async fn open(state: &Accord, doc: &str, name: &str) -> Result<Version, Error> {
         .read_versions(doc, Some(name))
         .await?
         .pop()
-        .ok_or_else(|| {
-            Error::NotFound(format!(
-                "the document has no version '{}'",
-                name.chars().take(40).collect::<String>()
-            ))
-        })?;
+        .ok_or_else(|| Error::unknown(Thing::Version, name))?;
     let outline: Outline = serde_json::from_str(&outline)
         .map_err(|e| Error::Internal(format!("stored version {name}: {e}")))?;
     Ok(Version {
@@ -285,11 +261,10 @@ pub fn format_of(format: &str, allowed: &[&str]) -> Result<(&'static str, &'stat
         .find(|(name, ..)| *name == format && allowed.contains(name))
         .map(|(_, ext, mime)| (*ext, *mime))
         .ok_or_else(|| {
-            Error::Unprocessable(format!(
-                "'{}' is not an export format here: use {}",
-                format.chars().take(20).collect::<String>(),
-                allowed.join(", ")
-            ))
+            Error::from(Refusal::NotAnExportFormat {
+                format: quote(format, 20),
+                formats: allowed.join(", "),
+            })
         })
 }
 
@@ -354,28 +329,4 @@ pub async fn export(
         file_name: format!("{doc}-{}.{ext}", version.unwrap_or(CURRENT)),
         body,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_valid_name;
-
-    #[test]
-    fn version_names_are_tame() {
-        for good in ["draft-00", "final", "v1.2", "0"] {
-            assert!(is_valid_name(good), "{good}");
-        }
-        for bad in [
-            "",
-            "current",
-            "Draft",
-            "-x",
-            "a b",
-            "é",
-            &"x".repeat(41),
-            "../x",
-        ] {
-            assert!(!is_valid_name(bad), "{bad}");
-        }
-    }
 }

@@ -101,6 +101,10 @@ pub struct Created {
 pub struct ErrorBody {
     /// What went wrong, in words a user can act on.
     pub error: String,
+    /// The case, stable across releases and languages (`text-too-long`, `phase-forbids`, …;
+    /// `internal` for a failure of ours).
+    #[serde(default)]
+    pub code: String,
 }
 
 /// Someone connected to a document, as others see them.

@@ -49,7 +49,9 @@ pub mod phase;
 pub mod policy;
 pub mod profile;
 pub mod record;
+pub mod refusal;
 pub mod report;
+pub mod rules;
 pub mod time;
 
 pub use document::{Outline, Paragraph, ParagraphKind};

@@ -215,18 +215,10 @@ pub fn phase_forbids(standing: Standing, phase: Phase, action: Action) -> bool {
     allows(standing, action) && !allows_in(standing, phase, action)
 }
 
-/// Why a document's phase refuses `action` to `standing`, in words, when the phase is the
-/// reason (it rules the action out for everyone, or for this role); `None` when the role is.
-pub fn phase_refusal(standing: Standing, phase: Phase, action: Action) -> Option<String> {
-    let phase_is_why =
-        need_in(phase, action) == Need::Nobody || phase_forbids(standing, phase, action);
-    phase_is_why.then(|| {
-        format!(
-            "not while the document is in {}: {}",
-            phase.label().to_lowercase(),
-            phase.describe()
-        )
-    })
+/// Whether a document's phase is why `action` is refused to `standing`: it rules the action
+/// out for everyone, or for this role (which would otherwise allow it).
+pub fn phase_is_why(standing: Standing, phase: Phase, action: Action) -> bool {
+    need_in(phase, action) == Need::Nobody || phase_forbids(standing, phase, action)
 }
 
 fn meets(standing: Standing, need: Need) -> bool {

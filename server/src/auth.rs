@@ -80,10 +80,7 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
                 &format!("cross-site {path}"),
             )
             .await;
-        return ApiError::from(accord_core::Error::Forbidden(
-            "cross-site request refused".into(),
-        ))
-        .into_response();
+        return ApiError::from(domain::refusal::Refusal::CrossSite).into_response();
     }
     next.run(req).await
 }

@@ -11,7 +11,7 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
-use domain::api::ErrorBody;
+use domain::{api::ErrorBody, refusal::Refusal};
 
 /// Core's [`Error`] as an HTTP response.
 #[derive(Debug)]
@@ -32,34 +32,38 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
-        let error = match self.0 {
+        let (error, code) = match self.0 {
             Error::Internal(cause) => {
                 tracing::error!("internal error: {cause}");
-                "something went wrong".to_string()
+                ("something went wrong".to_string(), "internal")
             }
-            other => other.to_string(),
+            Error::Refused(r) => (r.message(), r.code()),
         };
-        (status, Json(ErrorBody { error })).into_response()
+        let code = code.to_string();
+        (status, Json(ErrorBody { error, code })).into_response()
     }
 }
 
 impl ApiError {
     fn rejected(r: JsonRejection) -> Self {
-        Self(match r {
-            JsonRejection::JsonDataError(e) => {
-                Error::Unprocessable(format!("invalid body: {}", e.body_text()))
+        Self(
+            match r {
+                JsonRejection::JsonDataError(e) => Refusal::BadBody {
+                    detail: e.body_text(),
+                },
+                JsonRejection::JsonSyntaxError(e) => Refusal::BadJson {
+                    detail: e.body_text(),
+                },
+                JsonRejection::MissingJsonContentType(_) => Refusal::NotJson,
+                JsonRejection::BytesRejection(e) => Refusal::BodyUnreadable {
+                    detail: e.body_text(),
+                },
+                other => Refusal::BadRequest {
+                    detail: other.body_text(),
+                },
             }
-            JsonRejection::JsonSyntaxError(e) => {
-                Error::BadRequest(format!("body is not valid JSON: {}", e.body_text()))
-            }
-            JsonRejection::MissingJsonContentType(_) => Error::UnsupportedMediaType(
-                "send the body as JSON with content-type application/json".into(),
-            ),
-            JsonRejection::BytesRejection(e) => {
-                Error::PayloadTooLarge(format!("body could not be read: {}", e.body_text()))
-            }
-            other => Error::BadRequest(other.body_text()),
-        })
+            .into(),
+        )
     }
 }
 

@@ -16,7 +16,11 @@ use domain::api::{
     ReportQuery, Respond, Role, Schedule, SetPhase, SetRole, SetStance, Thread, Version,
     VersionSummary,
 };
-use domain::{limits, policy::Action};
+use domain::{
+    limits,
+    policy::Action,
+    refusal::{Refusal, Thing},
+};
 use utoipa::OpenApi;
 
 use accord_core::{
@@ -279,7 +283,9 @@ async fn list_amendments(
     Path(id): Path<String>,
     filter: Result<Query<AmendmentFilter>, QueryRejection>,
 ) -> Result<Json<Vec<AmendmentView>>, ApiError> {
-    let Query(filter) = filter.map_err(|e| Error::Unprocessable(e.body_text()))?;
+    let Query(filter) = filter.map_err(|e| Refusal::BadQuery {
+        detail: e.body_text(),
+    })?;
     Ok(Json(amendments::list(&state, &who, &id, filter).await?))
 }
 
@@ -295,7 +301,7 @@ async fn put_amendment_stance(
     Path((id, amendment)): Path<(String, String)>,
     ApiJson(s): ApiJson<SetStance>,
 ) -> Result<Json<AmendmentView>, ApiError> {
-    let amendment = number("amendment", &amendment)?;
+    let amendment = number(Thing::Amendment, &amendment)?;
     Ok(Json(
         amendments::set_stance(&state, &who, &id, amendment, s).await?,
     ))
@@ -328,7 +334,7 @@ async fn decide_amendment(
     Path((id, amendment)): Path<(String, String)>,
     ApiJson(d): ApiJson<Decide>,
 ) -> Result<Json<AmendmentView>, ApiError> {
-    let amendment = number("amendment", &amendment)?;
+    let amendment = number(Thing::Amendment, &amendment)?;
     Ok(Json(
         amendments::decide(&state, &who, &id, amendment, d).await?,
     ))
@@ -344,7 +350,7 @@ async fn withdraw_amendment(
     who: Principal,
     Path((id, amendment)): Path<(String, String)>,
 ) -> Result<Json<AmendmentView>, ApiError> {
-    let amendment = number("amendment", &amendment)?;
+    let amendment = number(Thing::Amendment, &amendment)?;
     Ok(Json(
         amendments::withdraw(&state, &who, &id, amendment).await?,
     ))
@@ -426,7 +432,9 @@ async fn get_comparison(
     Path(id): Path<String>,
     q: Result<Query<CompareQuery>, QueryRejection>,
 ) -> Result<Json<Comparison>, ApiError> {
-    let Query(q) = q.map_err(|e| Error::Unprocessable(e.body_text()))?;
+    let Query(q) = q.map_err(|e| Refusal::BadQuery {
+        detail: e.body_text(),
+    })?;
     Ok(Json(
         versions::compare(&state, &who, &id, &q.from, &q.to).await?,
     ))
@@ -443,7 +451,9 @@ async fn get_export(
     Path(id): Path<String>,
     q: Result<Query<ExportQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let Query(q) = q.map_err(|e| Error::Unprocessable(e.body_text()))?;
+    let Query(q) = q.map_err(|e| Refusal::BadQuery {
+        detail: e.body_text(),
+    })?;
     Ok(download(
         versions::export(&state, &who, &id, &q.format, q.version.as_deref()).await?,
     ))
@@ -461,7 +471,9 @@ async fn get_report(
     Path(id): Path<String>,
     q: Result<Query<ReportQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let Query(q) = q.map_err(|e| Error::Unprocessable(e.body_text()))?;
+    let Query(q) = q.map_err(|e| Refusal::BadQuery {
+        detail: e.body_text(),
+    })?;
     Ok(download(
         report::export(&state, &who, &id, &q.format).await?,
     ))
@@ -586,13 +598,11 @@ async fn delete_endorsement(
 }
 
 /// A comment or objection number from a path; anything else names nothing here.
-fn number(what: &str, raw: &str) -> Result<i64, ApiError> {
-    raw.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
-        ApiError(Error::NotFound(format!(
-            "unknown {what} '{}'",
-            raw.chars().take(40).collect::<String>()
-        )))
-    })
+fn number(what: Thing, raw: &str) -> Result<i64, ApiError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| ApiError(Error::unknown(what, raw)))
 }
 
 /// The consensus map: every live paragraph's figures, flags and breakdowns, and the document's
@@ -645,7 +655,7 @@ async fn patch_comment(
     Path((id, comment)): Path<(String, String)>,
     ApiJson(e): ApiJson<EditComment>,
 ) -> Result<Json<Comment>, ApiError> {
-    let comment = number("comment", &comment)?;
+    let comment = number(Thing::Comment, &comment)?;
     Ok(Json(
         feedback::edit_comment(&state, &who, &id, comment, e).await?,
     ))
@@ -679,7 +689,7 @@ async fn respond_comment(
     Path((id, comment)): Path<(String, String)>,
     ApiJson(r): ApiJson<Respond>,
 ) -> Result<Json<ParagraphConsensus>, ApiError> {
-    let target = Target::Comment(number("comment", &comment)?);
+    let target = Target::Comment(number(Thing::Comment, &comment)?);
     Ok(Json(feedback::respond(&state, &who, &id, target, r).await?))
 }
 
@@ -694,7 +704,7 @@ async fn respond_objection(
     Path((id, objection)): Path<(String, String)>,
     ApiJson(r): ApiJson<Respond>,
 ) -> Result<Json<ParagraphConsensus>, ApiError> {
-    let target = Target::Objection(number("objection", &objection)?);
+    let target = Target::Objection(number(Thing::Objection, &objection)?);
     Ok(Json(feedback::respond(&state, &who, &id, target, r).await?))
 }
 
@@ -709,7 +719,7 @@ async fn hide_comment(
     Path((id, comment)): Path<(String, String)>,
     ApiJson(h): ApiJson<Hide>,
 ) -> Result<Json<ParagraphConsensus>, ApiError> {
-    let comment = number("comment", &comment)?;
+    let comment = number(Thing::Comment, &comment)?;
     Ok(Json(feedback::hide(&state, &who, &id, comment, h).await?))
 }
 
@@ -816,9 +826,7 @@ async fn put_member(
     ApiJson(r): ApiJson<SetRole>,
 ) -> Result<StatusCode, ApiError> {
     if r.role == Role::Reader {
-        return Err(ApiError(Error::Unprocessable(
-            "to remove a member, DELETE the membership".into(),
-        )));
+        return Err(Refusal::MemberRemovalByDelete.into());
     }
     people::set_role(&state, &who, &group, &account, r.role).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -1003,9 +1011,7 @@ async fn sync(
                 "sync from a foreign origin",
             )
             .await?;
-        return Err(ApiError(Error::Forbidden(
-            "this document's sync channel refuses pages from other sites".into(),
-        )));
+        return Err(Refusal::CrossSite.into());
     }
     let meta = documents::meta(state.rooms.store(), &id).await?;
     let standing = who
@@ -1031,7 +1037,7 @@ async fn sponsor_amendment(
     who: Principal,
     Path((id, amendment)): Path<(String, String)>,
 ) -> Result<Json<AmendmentView>, ApiError> {
-    let amendment = number("amendment", &amendment)?;
+    let amendment = number(Thing::Amendment, &amendment)?;
     Ok(Json(
         amendments::sponsor(&state, &who, &id, amendment).await?,
     ))

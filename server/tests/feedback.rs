@@ -168,6 +168,47 @@ async fn a_participant_comments_and_everyone_reads_it_with_the_count() {
 }
 
 #[tokio::test]
+async fn every_refusal_carries_its_stable_code_beside_its_words() {
+    let w = world().await;
+    let cases = [
+        (
+            w.comment(&w.participant, 1, json!({ "body": "x".repeat(5001) }))
+                .await,
+            "text-too-long",
+        ),
+        (
+            w.comment(&w.participant, 1, json!({ "body": " " })).await,
+            "text-empty",
+        ),
+        (
+            w.stance(&w.participant, 1, json!({ "stance": "oppose" }))
+                .await,
+            "objection-needs-reason",
+        ),
+        (
+            w.comment(&w.participant, 1, json!({ "body": "x", "parent": 999_999 }))
+                .await,
+            "unknown",
+        ),
+        (
+            w.call(
+                Method::POST,
+                &format!("{}/comments", w.para(1)),
+                None,
+                Some(json!({ "body": "x" })),
+            )
+            .await,
+            "sign-in",
+        ),
+    ];
+    for ((status, body), code) in cases {
+        assert!(status.is_client_error(), "{code}: {status}");
+        assert_eq!(body["code"], code, "{body}");
+        assert!(!error(&body).is_empty(), "{body}");
+    }
+}
+
+#[tokio::test]
 async fn a_reader_cannot_comment_or_state_a_stance_and_nothing_is_stored() {
     let w = world().await;
     let before = w.fingerprint().await;

@@ -168,9 +168,11 @@ async fn a_consultation_opens_feedback_then_last_call_takes_only_objections_and_
     let (status, body) = w.comment(&w.outsider).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(error(&body).contains("last call"), "{body}");
+    assert_eq!(body["code"], "phase-forbids", "{body}");
     let (status, body) = w.stance(&w.outsider, "support").await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(error(&body).contains("only objections"), "{body}");
+    assert_eq!(body["code"], "last-call-objections-only", "{body}");
     let (status, body) = w.stance(&w.outsider, "oppose").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let heads = w.server.detail(&w.doc).await.heads;
@@ -191,6 +193,7 @@ async fn a_consultation_opens_feedback_then_last_call_takes_only_objections_and_
     let (status, body) = w.stance(&w.participant, "oppose").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(error(&body).contains("closed"), "{body}");
+    assert_eq!(body["code"], "phase-forbids", "{body}");
 
     // Every move is in the record, which verifies; an altered copy does not.
     let r = w.record().await;

@@ -61,9 +61,16 @@ fn profile_choices(
     region: &str,
 ) -> Result<(StakeholderGroup, Region), ServerFnError> {
     Ok((
-        StakeholderGroup::parse(stakeholder_group)
-            .ok_or_else(|| ServerFnError::new("choose your stakeholder group"))?,
-        Region::parse(region).ok_or_else(|| ServerFnError::new("choose your region"))?,
+        StakeholderGroup::parse(stakeholder_group).ok_or_else(|| {
+            crate::serve::refused(domain::refusal::Refusal::Choose {
+                what: domain::refusal::Choice::StakeholderGroup,
+            })
+        })?,
+        Region::parse(region).ok_or_else(|| {
+            crate::serve::refused(domain::refusal::Refusal::Choose {
+                what: domain::refusal::Choice::Region,
+            })
+        })?,
     ))
 }
 

@@ -41,9 +41,12 @@ fn back(doc: &str, paragraph: Option<&str>) -> String {
 
 #[cfg(feature = "ssr")]
 fn amendment_number(raw: &str) -> Result<i64, ServerFnError> {
-    raw.trim()
-        .parse()
-        .map_err(|_| ServerFnError::new(format!("unknown amendment '{raw}'")))
+    raw.trim().parse().map_err(|_| {
+        crate::serve::refused(domain::refusal::Refusal::unknown(
+            domain::refusal::Thing::Amendment,
+            raw,
+        ))
+    })
 }
 
 #[cfg(feature = "ssr")]
@@ -157,9 +160,9 @@ pub async fn decide_amendment(
         Some("reject") => (Verdict::Reject, None),
         Some("supersede") => (Verdict::Supersede, None),
         _ => {
-            return Err(ServerFnError::new(
-                "choose accept, accept with modification, reject or superseded",
-            ))
+            return Err(crate::serve::refused(domain::refusal::Refusal::Choose {
+                what: domain::refusal::Choice::Verdict,
+            }))
         }
     };
     let amendment = amendment_number(&amendment)?;

@@ -25,10 +25,10 @@ use domain::api::{
 };
 
 #[cfg(feature = "ssr")]
-fn number(what: &str, raw: &str) -> Result<i64, ServerFnError> {
+fn number(what: domain::refusal::Thing, raw: &str) -> Result<i64, ServerFnError> {
     raw.trim()
         .parse()
-        .map_err(|_| ServerFnError::new(format!("unknown {what} '{raw}'")))
+        .map_err(|_| crate::serve::refused(domain::refusal::Refusal::unknown(what, raw)))
 }
 
 /// The figures of every paragraph; `brief` leaves out the breakdowns and the balance, which the
@@ -68,7 +68,7 @@ pub async fn post_comment(
 ) -> Result<(), ServerFnError> {
     let parent = match parent.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(p) => Some(number("comment", p)?),
+        Some(p) => Some(number(domain::refusal::Thing::Comment, p)?),
     };
     let anchor = match (anchor_first, anchor_last) {
         (Some(first), Some(last)) if !first.is_empty() && !last.is_empty() => {
@@ -94,7 +94,7 @@ pub async fn edit_comment(
     comment: String,
     body: String,
 ) -> Result<(), ServerFnError> {
-    let comment = number("comment", &comment)?;
+    let comment = number(domain::refusal::Thing::Comment, &comment)?;
     let edit = domain::api::EditComment { body };
     crate::serve::write(&thread_href(&doc, &paragraph), async |core, who| {
         accord_core::feedback::edit_comment(core, who, &doc, comment, edit).await
@@ -127,18 +127,28 @@ pub async fn respond(
     reason: String,
 ) -> Result<(), ServerFnError> {
     use accord_core::feedback_store::Target;
+    use domain::refusal::{Refusal, Thing};
     let disposition = disposition
         .as_deref()
         .and_then(Disposition::parse)
-        .ok_or_else(|| ServerFnError::new("choose a disposition"))?;
+        .ok_or_else(|| {
+            crate::serve::refused(Refusal::Choose {
+                what: domain::refusal::Choice::Disposition,
+            })
+        })?;
     let respond = domain::api::Respond {
         disposition,
         reason,
     };
     let target = match target.split_once('-') {
-        Some(("comment", id)) => Target::Comment(number("comment", id)?),
-        Some(("objection", id)) => Target::Objection(number("objection", id)?),
-        _ => return Err(ServerFnError::new(format!("unknown target '{target}'"))),
+        Some(("comment", id)) => Target::Comment(number(Thing::Comment, id)?),
+        Some(("objection", id)) => Target::Objection(number(Thing::Objection, id)?),
+        _ => {
+            return Err(crate::serve::refused(Refusal::unknown(
+                Thing::Target,
+                &target,
+            )))
+        }
     };
     crate::serve::write(&thread_href(&doc, &paragraph), async |core, who| {
         accord_core::feedback::respond(core, who, &doc, target, respond).await
@@ -153,7 +163,7 @@ pub async fn hide_comment(
     comment: String,
     reason: String,
 ) -> Result<(), ServerFnError> {
-    let comment = number("comment", &comment)?;
+    let comment = number(domain::refusal::Thing::Comment, &comment)?;
     let hide = domain::api::Hide { reason };
     crate::serve::write(&thread_href(&doc, &paragraph), async |core, who| {
         accord_core::feedback::hide(core, who, &doc, comment, hide).await

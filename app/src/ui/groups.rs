@@ -19,8 +19,11 @@ pub async fn load_group_page(group: String) -> Result<GroupPage, ServerFnError> 
 
 #[server(prefix = "/_fn", endpoint = "create_group")]
 pub async fn new_group(name: String, kind: String) -> Result<(), ServerFnError> {
-    let kind =
-        GroupKind::parse(&kind).ok_or_else(|| ServerFnError::new("choose a kind of group"))?;
+    let kind = GroupKind::parse(&kind).ok_or_else(|| {
+        crate::serve::refused(domain::refusal::Refusal::Choose {
+            what: domain::refusal::Choice::GroupKind,
+        })
+    })?;
     let (core, who) = crate::serve::requester().await?;
     let g = accord_core::people::create_group(&core, &who, domain::api::CreateGroup { name, kind })
         .await
@@ -35,8 +38,11 @@ pub async fn invite(
     role: String,
     days: i64,
 ) -> Result<InvitationCreated, ServerFnError> {
-    let role = domain::api::Role::parse_member(&role)
-        .ok_or_else(|| ServerFnError::new("choose a role"))?;
+    let role = domain::api::Role::parse_member(&role).ok_or_else(|| {
+        crate::serve::refused(domain::refusal::Refusal::Choose {
+            what: domain::refusal::Choice::Role,
+        })
+    })?;
     let (core, who) = crate::serve::requester().await?;
     accord_core::people::create_invitation(
         &core,
@@ -60,9 +66,11 @@ pub async fn set_member_role(
     // "remove" takes the member out of the group.
     let role = match role.as_str() {
         "remove" => domain::api::Role::Reader,
-        r => {
-            domain::api::Role::parse_member(r).ok_or_else(|| ServerFnError::new("choose a role"))?
-        }
+        r => domain::api::Role::parse_member(r).ok_or_else(|| {
+            crate::serve::refused(domain::refusal::Refusal::Choose {
+                what: domain::refusal::Choice::Role,
+            })
+        })?,
     };
     let (core, who) = crate::serve::requester().await?;
     accord_core::people::set_role(&core, &who, &group, &account, role)

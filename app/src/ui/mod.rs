@@ -199,7 +199,7 @@ pub async fn get_document(id: String) -> Result<Option<DocumentDetail>, ServerFn
     let (core, who) = crate::serve::requester().await?;
     match accord_core::documents::detail_for(&core, &who, &id).await {
         Ok(d) => Ok(Some(d)),
-        Err(accord_core::Error::NotFound(_)) => Ok(None),
+        Err(e) if e.status() == 404 => Ok(None),
         Err(e) => Err(crate::serve::page_error(e)),
     }
 }

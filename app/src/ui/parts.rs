@@ -37,10 +37,11 @@ pub fn stance_options(current: Option<Stance>) -> AnyView {
 /// The stance a form's radio buttons chose.
 #[cfg(feature = "ssr")]
 pub fn chosen_stance(stance: Option<String>) -> Result<Stance, ServerFnError> {
-    stance
-        .as_deref()
-        .and_then(Stance::parse)
-        .ok_or_else(|| ServerFnError::new("choose support, can live with or oppose"))
+    stance.as_deref().and_then(Stance::parse).ok_or_else(|| {
+        crate::serve::refused(domain::refusal::Refusal::Choose {
+            what: domain::refusal::Choice::Stance,
+        })
+    })
 }
 
 /// "26 Nov 2026, 18:04 UTC" from unix seconds (no clock or time-zone crate in the bundle).

@@ -17,16 +17,19 @@ pub async fn set_phase(
     #[server(default)] deadline: String,
     reason: String,
 ) -> Result<(), ServerFnError> {
-    let phase = Phase::parse(&phase)
-        .ok_or_else(|| ServerFnError::new(format!("'{phase}' is not a phase")))?;
+    let phase = Phase::parse(&phase).ok_or_else(|| {
+        crate::serve::refused(domain::refusal::Refusal::NotAPhase {
+            phase: domain::refusal::quote(&phase, 40),
+        })
+    })?;
     // The field keeps the current deadline; a phase without one ignores it.
     let deadline = match deadline.trim() {
         _ if !phase.has_deadline() => None,
         "" => None,
         d => Some(time::from_field(d).ok_or_else(|| {
-            ServerFnError::new(format!(
-                "'{d}' is not a date and time (YYYY-MM-DDTHH:MM, UTC)"
-            ))
+            crate::serve::refused(domain::refusal::Refusal::NotADateTime {
+                value: domain::refusal::quote(d, 40),
+            })
         })?),
     };
     let (core, who) = crate::serve::requester().await?;
