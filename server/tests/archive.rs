@@ -316,3 +316,22 @@ async fn a_bad_archive_is_refused_in_words_and_nothing_is_imported() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(counts(&fresh.state).await, before);
 }
+
+/// An archive written by the first archive format (`server/tests/fixtures`: the consultation
+/// above, closed and endorsed, with what the API showed of it when it was written). Every later
+/// release must restore it to the same consultation.
+#[tokio::test]
+async fn an_archive_written_by_the_first_format_restores_to_what_it_held() {
+    let archive: Value =
+        serde_json::from_str(include_str!("fixtures/archive-format-1.json")).expect("fixture");
+    let seen: Vec<Value> =
+        serde_json::from_str(include_str!("fixtures/archive-format-1.seen.json")).expect("seen");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fresh = common::Server::start(dir.path()).await;
+    let app = accord_server::router(fresh.state.clone());
+    let admin = common::session(&app, "admin@example.org").await;
+    let (status, body) = restore(&app, Some(&admin), archive).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let doc = body["id"].as_str().expect("id").to_string();
+    assert_eq!(observed(&app, &doc).await, seen);
+}
