@@ -1,12 +1,12 @@
-//! How core's errors answer over HTTP, and the JSON extractor that rejects bad bodies with the
-//! same shape.
+//! How core's errors answer over HTTP, and the JSON and query extractors that reject bad bodies
+//! and queries with the same shape.
 //!
 //! A 4xx says what to fix and quotes the bad value; a 5xx says only that something went wrong
 //! and logs the cause.
 
 use accord_core::Error;
 use axum::{
-    extract::rejection::JsonRejection,
+    extract::rejection::{JsonRejection, QueryRejection},
     http::StatusCode,
     response::{IntoResponse, Response},
     Json,
@@ -69,19 +69,33 @@ impl ApiError {
 
 /// `axum::Json`, rejecting with [`ApiError`] so that bad bodies get our error shape.
 #[derive(axum::extract::FromRequest)]
-#[from_request(via(axum::Json), rejection(BadJson))]
+#[from_request(via(axum::Json), rejection(Rejected))]
 pub struct ApiJson<T>(pub T);
 
-/// A body that did not parse, as [`ApiError`] answers it.
-pub struct BadJson(ApiError);
+/// `axum::extract::Query`, rejecting with [`ApiError`]: a query that does not parse is 422 and
+/// says why.
+#[derive(axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(Rejected))]
+pub struct ApiQuery<T>(pub T);
 
-impl From<JsonRejection> for BadJson {
+/// A body or query that did not parse, as [`ApiError`] answers it.
+pub struct Rejected(ApiError);
+
+impl From<JsonRejection> for Rejected {
     fn from(r: JsonRejection) -> Self {
         Self(ApiError::rejected(r))
     }
 }
 
-impl IntoResponse for BadJson {
+impl From<QueryRejection> for Rejected {
+    fn from(r: QueryRejection) -> Self {
+        Self(ApiError::from(Refusal::BadQuery {
+            detail: r.body_text(),
+        }))
+    }
+}
+
+impl IntoResponse for Rejected {
     fn into_response(self) -> Response {
         self.0.into_response()
     }

@@ -1,10 +1,14 @@
 //! The JSON API under `/api/v1`, its OpenAPI description, and the sync WebSocket's handshake.
+//!
+//! Each route is declared once, by its handler's `#[utoipa::path]` and one `routes!` line in
+//! [`api`]: axum's router and the OpenAPI document are both built from that list, so the
+//! document cannot name a route the router lacks, or miss one it has.
 
 use axum::{
-    extract::{rejection::QueryRejection, DefaultBodyLimit, Path, Query, State, WebSocketUpgrade},
+    extract::{DefaultBodyLimit, State, WebSocketUpgrade},
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
-    routing::{delete, get, post, put},
+    routing::get,
     Json, Router,
 };
 use domain::api::{
@@ -16,259 +20,109 @@ use domain::api::{
     ReportQuery, Respond, Role, Schedule, SetPhase, SetRole, SetStance, Thread, Version,
     VersionSummary,
 };
-use domain::{
-    limits,
-    policy::Action,
-    refusal::{Refusal, Thing},
-};
+use domain::{limits, policy::Action, refusal::Refusal};
 use utoipa::OpenApi;
+use utoipa_axum::{
+    router::{OpenApiRouter, UtoipaMethodRouter},
+    routes,
+};
 
 use accord_core::{
     amendments, archive, auth::Principal, documents, endorsements, feedback,
-    feedback_store::Target, people, phases, record, report, versions, Error,
+    feedback_store::Target, people, phases, record, report, versions,
 };
 
 use crate::{
-    error::{ApiError, ApiJson},
+    error::{ApiError, ApiJson, ApiQuery},
+    params::{
+        AccountId, AmendmentId, CommentId, DocumentId, GroupId, InvitationId, InvitationToken,
+        ObjectionId, ParagraphId, VersionName,
+    },
     AppState,
 };
 
+/// What the OpenAPI document says besides its routes and their bodies, which [`api`] adds.
+/// The queries are parameters, not bodies, so no route names them as schemas; the document has
+/// always listed them for clients generated from it.
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Accord API",
         description = "Draft texts together and show how far a community agrees with them."
     ),
-    paths(
-        list_documents,
-        create_document,
-        get_document,
-        get_markdown,
-        sync,
-        register,
-        login,
-        logout,
-        get_me,
-        patch_me,
-        list_groups,
-        create_group,
-        list_members,
-        put_member,
-        delete_member,
-        list_invitations,
-        post_invitation,
-        delete_invitation,
-        accept_invitation,
-        audit_log,
-        get_feedback,
-        get_thread,
-        post_comment,
-        patch_comment,
-        put_stance,
-        respond_comment,
-        respond_objection,
-        hide_comment,
-        list_amendments,
-        post_amendment,
-        decide_amendment,
-        withdraw_amendment,
-        sponsor_amendment,
-        put_amendment_stance,
-        post_phase,
-        get_record,
-        post_version,
-        list_versions,
-        get_version,
-        get_comparison,
-        get_export,
-        get_report,
-        get_history,
-        get_archive,
-        post_archive,
-        list_endorsements,
-        post_endorsement,
-        delete_endorsement
-    ),
-    components(schemas(
-        domain::api::AmendedParagraph,
-        domain::api::AmendmentConflict,
-        domain::api::AmendmentEdit,
-        domain::api::AmendmentStatus,
-        domain::api::AmendmentView,
-        domain::api::Decide,
-        domain::api::DecisionView,
-        domain::api::NewAmendment,
-        domain::api::Piece,
-        domain::api::Verdict,
-        domain::api::Wording,
-        domain::api::AmendmentFilter,
-        domain::api::Support,
-        domain::api::SetPhase,
-        domain::api::Schedule,
-        domain::api::Phase,
-        domain::api::RecordEntry,
-        domain::api::NewVersion,
-        domain::api::VersionSummary,
-        domain::api::Version,
-        domain::api::Comparison,
-        domain::api::CompareQuery,
-        domain::api::ExportQuery,
-        domain::api::ReportQuery,
-        domain::api::ParagraphHistory,
-        domain::api::Step,
-        domain::api::Archive,
-        domain::api::ArchivedGroup,
-        domain::api::ArchivedAccount,
-        domain::api::Endorse,
-        domain::api::Endorsement,
-        domain::api::Endorsements,
-        domain::api::Aligned,
-        domain::api::Change,
-        domain::api::Anchor,
-        domain::api::Balance,
-        domain::api::Breakdown,
-        domain::api::Comment,
-        domain::api::Disposition,
-        domain::api::DocumentFeedback,
-        domain::api::EditComment,
-        domain::api::Flag,
-        domain::api::GenderCount,
-        domain::api::GroupCount,
-        domain::api::GroupTally,
-        domain::api::Hidden,
-        domain::api::Hide,
-        domain::api::Level,
-        domain::api::NewComment,
-        domain::api::Objection,
-        domain::api::ParagraphConsensus,
-        domain::api::RegionCount,
-        domain::api::RegionTally,
-        domain::api::Respond,
-        domain::api::Response,
-        domain::api::SetStance,
-        domain::api::Stance,
-        domain::api::Tally,
-        domain::api::Thread,
-        domain::api::YourStance,
-        DocumentSummary,
-        DocumentDetail,
-        CreateDocument,
-        Created,
-        ErrorBody,
-        domain::api::Paragraph,
-        domain::api::ParagraphKind,
-        Role
-    ))
+    components(schemas(AmendmentFilter, CompareQuery, ExportQuery, ReportQuery))
 )]
 pub struct ApiDoc;
 
+/// Every API route with its handler; handlers of one path share a `routes!`.
+fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(list_documents, create_document))
+        .routes(routes!(get_document))
+        .routes(routes!(get_markdown))
+        .routes(routes!(sync))
+        .routes(routes!(register))
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(get_me, patch_me))
+        .routes(routes!(list_groups, create_group))
+        .routes(routes!(list_members))
+        .routes(routes!(put_member, delete_member))
+        .routes(routes!(list_invitations, post_invitation))
+        .routes(routes!(delete_invitation))
+        .routes(routes!(accept_invitation))
+        .routes(routes!(audit_log))
+        .routes(routes!(get_feedback))
+        .routes(routes!(get_thread))
+        .routes(routes!(post_comment))
+        .routes(routes!(put_stance))
+        .routes(routes!(patch_comment))
+        .routes(routes!(respond_comment))
+        .routes(routes!(hide_comment))
+        .routes(routes!(respond_objection))
+        .routes(routes!(list_amendments, post_amendment))
+        .routes(routes!(decide_amendment))
+        .routes(routes!(withdraw_amendment))
+        .routes(routes!(sponsor_amendment))
+        .routes(routes!(put_amendment_stance))
+        .routes(routes!(post_phase))
+        .routes(routes!(list_versions, post_version))
+        .routes(routes!(get_version))
+        .routes(routes!(get_comparison))
+        .routes(routes!(get_export))
+        .routes(routes!(get_report))
+        .routes(routes!(get_history))
+        .routes(routes!(get_archive))
+        .routes(body_limit(routes!(post_archive), limits::MAX_ARCHIVE_BYTES))
+        .routes(routes!(
+            list_endorsements,
+            post_endorsement,
+            delete_endorsement
+        ))
+        .routes(routes!(get_record))
+}
+
+/// `routes` taking bodies of up to `max` bytes instead of axum's default 2 MB.
+fn body_limit(
+    (schemas, paths, router): UtoipaMethodRouter<AppState>,
+    max: usize,
+) -> UtoipaMethodRouter<AppState> {
+    (schemas, paths, router.layer(DefaultBodyLimit::max(max)))
+}
+
+/// The API's router, and its OpenAPI document at `/api/v1/openapi.json`.
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/openapi.json", get(openapi))
-        .route(
-            "/api/v1/documents",
-            get(list_documents).post(create_document),
-        )
-        .route("/api/v1/documents/{id}", get(get_document))
-        .route("/api/v1/documents/{id}/markdown", get(get_markdown))
-        .route("/api/v1/documents/{id}/sync", get(sync))
-        .route("/api/v1/auth/register", post(register))
-        .route("/api/v1/auth/login", post(login))
-        .route("/api/v1/auth/logout", post(logout))
-        .route("/api/v1/me", get(get_me).patch(patch_me))
-        .route("/api/v1/groups", get(list_groups).post(create_group))
-        .route("/api/v1/groups/{group}/members", get(list_members))
-        .route(
-            "/api/v1/groups/{group}/members/{account}",
-            put(put_member).delete(delete_member),
-        )
-        .route(
-            "/api/v1/groups/{group}/invitations",
-            get(list_invitations).post(post_invitation),
-        )
-        .route(
-            "/api/v1/groups/{group}/invitations/{invitation}",
-            delete(delete_invitation),
-        )
-        .route(
-            "/api/v1/invitations/{token}/accept",
-            post(accept_invitation),
-        )
-        .route("/api/v1/audit", get(audit_log))
-        .route("/api/v1/documents/{id}/feedback", get(get_feedback))
-        .route(
-            "/api/v1/documents/{id}/paragraphs/{paragraph}/feedback",
-            get(get_thread),
-        )
-        .route(
-            "/api/v1/documents/{id}/paragraphs/{paragraph}/comments",
-            post(post_comment),
-        )
-        .route(
-            "/api/v1/documents/{id}/paragraphs/{paragraph}/stance",
-            put(put_stance),
-        )
-        .route(
-            "/api/v1/documents/{id}/comments/{comment}",
-            axum::routing::patch(patch_comment),
-        )
-        .route(
-            "/api/v1/documents/{id}/comments/{comment}/response",
-            post(respond_comment),
-        )
-        .route(
-            "/api/v1/documents/{id}/comments/{comment}/hide",
-            post(hide_comment),
-        )
-        .route(
-            "/api/v1/documents/{id}/objections/{objection}/response",
-            post(respond_objection),
-        )
-        .route(
-            "/api/v1/documents/{id}/amendments",
-            get(list_amendments).post(post_amendment),
-        )
-        .route(
-            "/api/v1/documents/{id}/amendments/{amendment}/decision",
-            post(decide_amendment),
-        )
-        .route(
-            "/api/v1/documents/{id}/amendments/{amendment}/withdraw",
-            post(withdraw_amendment),
-        )
-        .route(
-            "/api/v1/documents/{id}/amendments/{amendment}/sponsors",
-            post(sponsor_amendment),
-        )
-        .route(
-            "/api/v1/documents/{id}/amendments/{amendment}/stance",
-            put(put_amendment_stance),
-        )
-        .route("/api/v1/documents/{id}/phase", post(post_phase))
-        .route(
-            "/api/v1/documents/{id}/versions",
-            get(list_versions).post(post_version),
-        )
-        .route("/api/v1/documents/{id}/versions/{name}", get(get_version))
-        .route("/api/v1/documents/{id}/compare", get(get_comparison))
-        .route("/api/v1/documents/{id}/export", get(get_export))
-        .route("/api/v1/documents/{id}/report", get(get_report))
-        .route(
-            "/api/v1/documents/{id}/paragraphs/{paragraph}/history",
-            get(get_history),
-        )
-        .route("/api/v1/documents/{id}/archive", get(get_archive))
-        .route(
-            "/api/v1/archives",
-            post(post_archive).layer(DefaultBodyLimit::max(limits::MAX_ARCHIVE_BYTES)),
-        )
-        .route(
-            "/api/v1/documents/{id}/endorsements",
-            get(list_endorsements)
-                .post(post_endorsement)
-                .delete(delete_endorsement),
-        )
-        .route("/api/v1/documents/{id}/record", get(get_record))
+    let (router, doc) = api().split_for_parts();
+    let doc = Json(doc);
+    router.route(
+        "/api/v1/openapi.json",
+        get(move || std::future::ready(doc.clone())),
+    )
+}
+
+/// The OpenAPI document the API serves: every route in it, with its parameters and bodies.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api().into_openapi()
 }
 
 /// Every amendment of a document with its word-level differences and, while open, whether it
@@ -280,12 +134,9 @@ pub fn routes() -> Router<AppState> {
 async fn list_amendments(
     State(state): State<AppState>,
     who: Principal,
-    Path(id): Path<String>,
-    filter: Result<Query<AmendmentFilter>, QueryRejection>,
+    DocumentId(id): DocumentId,
+    ApiQuery(filter): ApiQuery<AmendmentFilter>,
 ) -> Result<Json<Vec<AmendmentView>>, ApiError> {
-    let Query(filter) = filter.map_err(|e| Refusal::BadQuery {
-        detail: e.body_text(),
-    })?;
     Ok(Json(amendments::list(&state, &who, &id, filter).await?))
 }
 
@@ -298,10 +149,10 @@ async fn list_amendments(
 async fn put_amendment_stance(
     State(state): State<AppState>,
     who: Principal,
-    Path((id, amendment)): Path<(String, String)>,
+    DocumentId(id): DocumentId,
+    AmendmentId(amendment): AmendmentId,
     ApiJson(s): ApiJson<SetStance>,
 ) -> Result<Json<AmendmentView>, ApiError> {
-    let amendment = number(Thing::Amendment, &amendment)?;
     Ok(Json(
         amendments::set_stance(&state, &who, &id, amendment, s).await?,
     ))
@@ -315,7 +166,7 @@ async fn put_amendment_stance(
 async fn post_amendment(
     State(state): State<AppState>,
     who: Principal,
-    Path(id): Path<String>,
+    DocumentId(id): DocumentId,
     ApiJson(n): ApiJson<NewAmendment>,
 ) -> Result<(StatusCode, Json<AmendmentView>), ApiError> {
     let a = amendments::propose(&state, &who, &id, n).await?;
@@ -331,10 +182,10 @@ async fn post_amendment(
 async fn decide_amendment(
     State(state): State<AppState>,
     who: Principal,
-    Path((id, amendment)): Path<(String, String)>,
+    DocumentId(id): DocumentId,
+    AmendmentId(amendment): AmendmentId,
     ApiJson(d): ApiJson<Decide>,
 ) -> Result<Json<AmendmentView>, ApiError> {
-    let amendment = number(Thing::Amendment, &amendment)?;
     Ok(Json(
         amendments::decide(&state, &who, &id, amendment, d).await?,
     ))
@@ -348,9 +199,9 @@ async fn decide_amendment(
 async fn withdraw_amendment(
     State(state): State<AppState>,
     who: Principal,
-    Path((id, amendment)): Path<(String, String)>,
+    DocumentId(id): DocumentId,
+    AmendmentId(amendment): AmendmentId,
 ) -> Result<Json<AmendmentView>, ApiError> {
-    let amendment = number(Thing::Amendment, &amendment)?;
     Ok(Json(
         amendments::withdraw(&state, &who, &id, amendment).await?,
     ))
@@ -365,7 +216,7 @@ async fn withdraw_amendment(
 async fn post_phase(
     State(state): State<AppState>,
     who: Principal,
-    Path(id): Path<String>,
+    DocumentId(id): DocumentId,
     ApiJson(s): ApiJson<SetPhase>,
 ) -> Result<Json<Schedule>, ApiError> {
     Ok(Json(phases::set(&state, &who, &id, s).await?))
@@ -378,7 +229,7 @@ async fn post_phase(
 async fn get_record(
     State(state): State<AppState>,
     who: Principal,
-    Path(id): Path<String>,
+    DocumentId(id): DocumentId,
 ) -> Result<Json<Vec<RecordEntry>>, ApiError> {
     Ok(Json(record::read(&state, &who, &id).await?))
 }
@@ -391,7 +242,7 @@ async fn get_record(
 async fn post_version(
     State(state): State<AppState>,
     who: Principal,
-    Path(id): Path<String>,
+    DocumentId(id): DocumentId,
     ApiJson(v): ApiJson<NewVersion>,
 ) -> Result<(StatusCode, Json<VersionSummary>), ApiError> {
     Ok((
@@ -406,7 +257,7 @@ async fn post_version(
 async fn list_versions(
     State(state): State<AppState>,
     who: Principal,
-    Path(id): Path<String>,
+    DocumentId(id): DocumentId,
 ) -> Result<Json<Vec<VersionSummary>>, ApiError> {
     Ok(Json(versions::list(&state, &who, &id).await?))
 }
@@ -418,7 +269,8 @@ async fn list_versions(
 async fn get_version(
     State(state): State<AppState>,
     who: Principal,
-    Path((id, name)): Path<(String, String)>,
+    DocumentId(id): DocumentId,
+    VersionName(name): VersionName,
 ) -> Result<Json<Version>, ApiError> {
     Ok(Json(versions::get(&state, &who, &id, &name).await?))
 }
@@ -429,12 +281,9 @@ async fn get_version(
 async fn get_comparison(
     State(state): State<AppState>,
     who: Principal,
-    Path(id): Path<String>,
-    q: Result<Query<CompareQuery>, QueryRejection>,
+    DocumentId(id): DocumentId,
+    ApiQuery(q): ApiQuery<CompareQuery>,
 ) -> Result<Json<Comparison>, ApiError> {
-    let Query(q) = q.map_err(|e| Refusal::BadQuery {
-        detail: e.body_text(),
-    })?;
     Ok(Json(
         versions::compare(&state, &who, &id, &q.from, &q.to).await?,
     ))
@@ -448,12 +297,9 @@ async fn get_comparison(
 async fn get_export(
     State(state): State<AppState>,
     who: Principal,
-    Path(id): Path<String>,
-    q: Result<Query<ExportQuery>, QueryRejection>,
+    DocumentId(id): DocumentId,
+    ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
-    let Query(q) = q.map_err(|e| Refusal::BadQuery {
-        detail: e.body_text(),
-    })?;
     Ok(download(
         versions::export(&state, &who, &id, &q.format, q.version.as_deref()).await?,
     ))
@@ -468,12 +314,9 @@ async fn get_export(
 async fn get_report(
     State(state): State<AppState>,
     who: Principal,
-    Path(id): Path<String>,
-    q: Result<Query<ReportQuery>, QueryRejection>,
+    DocumentId(id): DocumentId,
+    ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> Result<Response, ApiError> {
-    let Query(q) = q.map_err(|e| Refusal::BadQuery {
-        detail: e.body_text(),
-    })?;
     Ok(download(
         report::export(&state, &who, &id, &q.format).await?,
     ))
@@ -512,7 +355,8 @@ fn download(e: versions::Exported) -> Response {
 async fn get_history(
     State(state): State<AppState>,
     who: Principal,
-    Path((id, paragraph)): Path<(String, String)>,
+    DocumentId(id): DocumentId,
+    ParagraphId(paragraph): ParagraphId,
 ) -> Result<Json<ParagraphHistory>, ApiError> {
     Ok(Json(
         versions::history(&state, &who, &id, &paragraph).await?,
@@ -527,7 +371,7 @@ async fn get_history(
 async fn get_archive(
     State(state): State<AppState>,
     who: Principal,
-    Path(id): Path<String>,
+    DocumentId(id): DocumentId,
 ) -> Result<Response, ApiError> {
     let a = archive::download(&state, &who, &id).await?;
     let name = format!("{id}-archive.json");
@@ -563,7 +407,7 @@ async fn post_archive(
 async fn list_endorsements(
     State(state): State<AppState>,
     who: Principal,
-    Path(id): Path<String>,
+    DocumentId(id): DocumentId,
 ) -> Result<Json<Endorsements>, ApiError> {
     Ok(Json(endorsements::list(&state, &who, &id).await?))
 }
@@ -576,7 +420,7 @@ async fn list_endorsements(
 async fn post_endorsement(
     State(state): State<AppState>,
     who: Principal,
-    Path(id): Path<String>,
+    DocumentId(id): DocumentId,
     ApiJson(e): ApiJson<Endorse>,
 ) -> Result<(StatusCode, Json<Endorsements>), ApiError> {
     Ok((
@@ -592,17 +436,9 @@ async fn post_endorsement(
 async fn delete_endorsement(
     State(state): State<AppState>,
     who: Principal,
-    Path(id): Path<String>,
+    DocumentId(id): DocumentId,
 ) -> Result<Json<Endorsements>, ApiError> {
     Ok(Json(endorsements::withdraw(&state, &who, &id).await?))
-}
-
-/// A comment or objection number from a path; anything else names nothing here.
-fn number(what: Thing, raw: &str) -> Result<i64, ApiError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|n| *n > 0)
-        .ok_or_else(|| ApiError(Error::unknown(what, raw)))
 }
 
 /// The consensus map: every live paragraph's figures, flags and breakdowns, and the document's
@@ -612,7 +448,7 @@ fn number(what: Thing, raw: &str) -> Result<i64, ApiError> {
 async fn get_feedback(
     State(state): State<AppState>,
     who: Principal,
-    Path(id): Path<String>,
+    DocumentId(id): DocumentId,
 ) -> Result<Json<DocumentFeedback>, ApiError> {
     Ok(Json(feedback::document_feedback(&state, &who, &id).await?))
 }
@@ -624,7 +460,8 @@ async fn get_feedback(
 async fn get_thread(
     State(state): State<AppState>,
     who: Principal,
-    Path((id, paragraph)): Path<(String, String)>,
+    DocumentId(id): DocumentId,
+    ParagraphId(paragraph): ParagraphId,
 ) -> Result<Json<Thread>, ApiError> {
     Ok(Json(feedback::thread(&state, &who, &id, &paragraph).await?))
 }
@@ -637,7 +474,8 @@ async fn get_thread(
 async fn post_comment(
     State(state): State<AppState>,
     who: Principal,
-    Path((id, paragraph)): Path<(String, String)>,
+    DocumentId(id): DocumentId,
+    ParagraphId(paragraph): ParagraphId,
     ApiJson(c): ApiJson<NewComment>,
 ) -> Result<(StatusCode, Json<Comment>), ApiError> {
     let comment = feedback::comment(&state, &who, &id, &paragraph, c).await?;
@@ -652,10 +490,10 @@ async fn post_comment(
 async fn patch_comment(
     State(state): State<AppState>,
     who: Principal,
-    Path((id, comment)): Path<(String, String)>,
+    DocumentId(id): DocumentId,
+    CommentId(comment): CommentId,
     ApiJson(e): ApiJson<EditComment>,
 ) -> Result<Json<Comment>, ApiError> {
-    let comment = number(Thing::Comment, &comment)?;
     Ok(Json(
         feedback::edit_comment(&state, &who, &id, comment, e).await?,
     ))
@@ -670,7 +508,8 @@ async fn patch_comment(
 async fn put_stance(
     State(state): State<AppState>,
     who: Principal,
-    Path((id, paragraph)): Path<(String, String)>,
+    DocumentId(id): DocumentId,
+    ParagraphId(paragraph): ParagraphId,
     ApiJson(s): ApiJson<SetStance>,
 ) -> Result<Json<ParagraphConsensus>, ApiError> {
     Ok(Json(
@@ -686,10 +525,11 @@ async fn put_stance(
 async fn respond_comment(
     State(state): State<AppState>,
     who: Principal,
-    Path((id, comment)): Path<(String, String)>,
+    DocumentId(id): DocumentId,
+    CommentId(comment): CommentId,
     ApiJson(r): ApiJson<Respond>,
 ) -> Result<Json<ParagraphConsensus>, ApiError> {
-    let target = Target::Comment(number(Thing::Comment, &comment)?);
+    let target = Target::Comment(comment);
     Ok(Json(feedback::respond(&state, &who, &id, target, r).await?))
 }
 
@@ -701,10 +541,11 @@ async fn respond_comment(
 async fn respond_objection(
     State(state): State<AppState>,
     who: Principal,
-    Path((id, objection)): Path<(String, String)>,
+    DocumentId(id): DocumentId,
+    ObjectionId(objection): ObjectionId,
     ApiJson(r): ApiJson<Respond>,
 ) -> Result<Json<ParagraphConsensus>, ApiError> {
-    let target = Target::Objection(number(Thing::Objection, &objection)?);
+    let target = Target::Objection(objection);
     Ok(Json(feedback::respond(&state, &who, &id, target, r).await?))
 }
 
@@ -716,10 +557,10 @@ async fn respond_objection(
 async fn hide_comment(
     State(state): State<AppState>,
     who: Principal,
-    Path((id, comment)): Path<(String, String)>,
+    DocumentId(id): DocumentId,
+    CommentId(comment): CommentId,
     ApiJson(h): ApiJson<Hide>,
 ) -> Result<Json<ParagraphConsensus>, ApiError> {
-    let comment = number(Thing::Comment, &comment)?;
     Ok(Json(feedback::hide(&state, &who, &id, comment, h).await?))
 }
 
@@ -807,7 +648,7 @@ async fn create_group(
 async fn list_members(
     State(state): State<AppState>,
     who: Principal,
-    Path(group): Path<String>,
+    GroupId(group): GroupId,
 ) -> Result<Json<Vec<Member>>, ApiError> {
     people::require_group(&state, &group).await?;
     who.require(&state, Some(&group), Action::ManageMembers)
@@ -822,7 +663,8 @@ async fn list_members(
 async fn put_member(
     State(state): State<AppState>,
     who: Principal,
-    Path((group, account)): Path<(String, String)>,
+    GroupId(group): GroupId,
+    AccountId(account): AccountId,
     ApiJson(r): ApiJson<SetRole>,
 ) -> Result<StatusCode, ApiError> {
     if r.role == Role::Reader {
@@ -839,7 +681,8 @@ async fn put_member(
 async fn delete_member(
     State(state): State<AppState>,
     who: Principal,
-    Path((group, account)): Path<(String, String)>,
+    GroupId(group): GroupId,
+    AccountId(account): AccountId,
 ) -> Result<StatusCode, ApiError> {
     people::set_role(&state, &who, &group, &account, Role::Reader).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -851,7 +694,7 @@ async fn delete_member(
 async fn list_invitations(
     State(state): State<AppState>,
     who: Principal,
-    Path(group): Path<String>,
+    GroupId(group): GroupId,
 ) -> Result<Json<Vec<Invitation>>, ApiError> {
     people::require_group(&state, &group).await?;
     who.require(&state, Some(&group), Action::ManageMembers)
@@ -866,7 +709,7 @@ async fn list_invitations(
 async fn post_invitation(
     State(state): State<AppState>,
     who: Principal,
-    Path(group): Path<String>,
+    GroupId(group): GroupId,
     ApiJson(i): ApiJson<CreateInvitation>,
 ) -> Result<(StatusCode, Json<InvitationCreated>), ApiError> {
     Ok((
@@ -882,7 +725,8 @@ async fn post_invitation(
 async fn delete_invitation(
     State(state): State<AppState>,
     who: Principal,
-    Path((group, invitation)): Path<(String, String)>,
+    GroupId(group): GroupId,
+    InvitationId(invitation): InvitationId,
 ) -> Result<StatusCode, ApiError> {
     people::revoke_invitation(&state, &who, &group, &invitation).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -894,7 +738,7 @@ async fn delete_invitation(
 async fn accept_invitation(
     State(state): State<AppState>,
     who: Principal,
-    Path(token): Path<String>,
+    InvitationToken(token): InvitationToken,
 ) -> Result<Json<domain::api::MembershipView>, ApiError> {
     Ok(Json(
         people::accept_invitation_view(&state, &who, &token).await?,
@@ -909,10 +753,6 @@ async fn audit_log(
 ) -> Result<Json<Vec<AuditEntry>>, ApiError> {
     who.require(&state, None, Action::ReadAudit).await?;
     Ok(Json(state.rooms.store().audit_log(500).await?))
-}
-
-async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
 }
 
 /// Every document, most recently changed first.
@@ -942,7 +782,7 @@ async fn create_document(
 async fn get_document(
     State(state): State<AppState>,
     who: Principal,
-    Path(id): Path<String>,
+    DocumentId(id): DocumentId,
 ) -> Result<Json<DocumentDetail>, ApiError> {
     Ok(Json(documents::detail_for(&state, &who, &id).await?))
 }
@@ -952,7 +792,7 @@ async fn get_document(
     responses((status = 200, content_type = "text/markdown", body = String), (status = 404, body = ErrorBody)))]
 async fn get_markdown(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    DocumentId(id): DocumentId,
 ) -> Result<Response, ApiError> {
     let (title, md) = documents::markdown(&state.rooms, &id).await?;
     let file: String = title
@@ -995,7 +835,7 @@ async fn sync(
     State(state): State<AppState>,
     who: Principal,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    DocumentId(id): DocumentId,
     ws: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
     // A browser always names the page's origin; a page on another site may not connect with
@@ -1035,9 +875,9 @@ async fn sync(
 async fn sponsor_amendment(
     State(state): State<AppState>,
     who: Principal,
-    Path((id, amendment)): Path<(String, String)>,
+    DocumentId(id): DocumentId,
+    AmendmentId(amendment): AmendmentId,
 ) -> Result<Json<AmendmentView>, ApiError> {
-    let amendment = number(Thing::Amendment, &amendment)?;
     Ok(Json(
         amendments::sponsor(&state, &who, &id, amendment).await?,
     ))

@@ -9,6 +9,7 @@
 pub mod auth;
 pub mod error;
 pub mod http;
+pub mod params;
 pub mod ws;
 
 use accord_core::{auth as core_auth, store::Store, Accord};

@@ -234,6 +234,11 @@ async fn the_openapi_document_describes_the_routes() {
     let (status, body) = call(&app, get("/api/v1/openapi.json")).await;
     assert_eq!(status, StatusCode::OK);
     let spec: serde_json::Value = serde_json::from_slice(&body).expect("json");
+    let built = serde_json::to_value(accord_server::http::openapi()).expect("openapi");
+    assert_eq!(
+        spec, built,
+        "the document served is the one the matrix test walks"
+    );
     for path in [
         "/api/v1/documents",
         "/api/v1/documents/{id}",
