@@ -68,7 +68,7 @@ pub struct Refusal {
 }
 
 impl Refusal {
-    fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+    pub(crate) fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
             code,
             message: message.into(),
@@ -92,6 +92,14 @@ struct Peer {
     mode: Mode,
     presence: PeerPresence,
     info: PeerInfo,
+}
+
+impl Peer {
+    /// Whether others see this peer come, move and go. Anonymous readers are not announced:
+    /// they have no name and no caret, and a crowd of them must cost the others nothing.
+    fn announced(&self) -> bool {
+        self.info.standing.signed_in
+    }
 }
 
 /// Who a connection is, as the room needs it.
@@ -146,6 +154,9 @@ pub struct Room {
     broadcast_heads: Vec<ChangeHash>,
     /// The document's phase, which decides with each writer's role who may change the text.
     phase: Phase,
+    /// Peers whose presence changed since the last flush: however many updates a peer sends
+    /// in a batch, the others get its latest once.
+    moved: BTreeSet<PeerId>,
 }
 
 impl Room {
@@ -157,6 +168,7 @@ impl Room {
             dirty: BTreeSet::new(),
             broadcast_heads,
             phase: Phase::Drafting,
+            moved: BTreeSet::new(),
         }
     }
 
@@ -180,7 +192,7 @@ impl Room {
         self.peers.len()
     }
 
-    /// Adds a peer; it is greeted and everyone else is told.
+    /// Adds a peer; it is greeted, and everyone else is told if it is announced.
     pub fn join(&mut self, peer: PeerId, info: PeerInfo) -> Outbox {
         let role = info.standing.role;
         let presence = PeerPresence {
@@ -197,21 +209,26 @@ impl Room {
                 peer,
                 role,
                 name: presence.name.clone(),
-                peers: self.peers.values().map(|p| p.presence.clone()).collect(),
+                peers: self
+                    .peers
+                    .values()
+                    .filter(|p| p.announced())
+                    .map(|p| p.presence.clone())
+                    .collect(),
                 actor: info.actor.as_ref().map(|a| a.to_hex_string()),
                 phase: self.phase,
             }),
         ));
-        let announce = Frame::control(&ServerFrame::Presence(presence.clone()));
-        out.extend(self.peers.keys().map(|id| (*id, announce.clone())));
-        self.peers.insert(
-            peer,
-            Peer {
-                mode: Mode::Handshake(sync::State::new()),
-                presence,
-                info,
-            },
-        );
+        let joined = Peer {
+            mode: Mode::Handshake(sync::State::new()),
+            presence,
+            info,
+        };
+        if joined.announced() {
+            let announce = Frame::control(&ServerFrame::Presence(joined.presence.clone()));
+            out.extend(self.peers.keys().map(|id| (*id, announce.clone())));
+        }
+        self.peers.insert(peer, joined);
         self.dirty.insert(peer);
         out
     }
@@ -219,7 +236,8 @@ impl Room {
     /// Removes a peer and tells the others.
     pub fn leave(&mut self, peer: PeerId) -> Outbox {
         self.dirty.remove(&peer);
-        if self.peers.remove(&peer).is_none() {
+        self.moved.remove(&peer);
+        if !self.peers.remove(&peer).is_some_and(|p| p.announced()) {
             return Vec::new();
         }
         let frame = Frame::control(&ServerFrame::Left { peer });
@@ -423,18 +441,16 @@ impl Room {
                         ));
                     }
                 }
+                if !p.announced() {
+                    return Ok(Vec::new());
+                }
                 if let Some(name) = clean_name(&name) {
                     p.presence.name = name;
                 }
                 p.presence.paragraph = paragraph;
                 p.presence.caret = caret.filter(|c| (*c as usize) <= limits::MAX_PARAGRAPH_LEN);
-                let frame = Frame::control(&ServerFrame::Presence(p.presence.clone()));
-                Ok(self
-                    .peers
-                    .keys()
-                    .filter(|id| **id != peer)
-                    .map(|id| (*id, frame.clone()))
-                    .collect())
+                self.moved.insert(peer);
+                Ok(Vec::new())
             }
         }
     }
@@ -443,6 +459,18 @@ impl Room {
     /// changes for all live peers, and a message of its own for each handshake peer.
     pub fn flush(&mut self) -> Outbox {
         let mut out = Vec::new();
+        for id in std::mem::take(&mut self.moved) {
+            let Some(p) = self.peers.get(&id) else {
+                continue;
+            };
+            let frame = Frame::control(&ServerFrame::Presence(p.presence.clone()));
+            out.extend(
+                self.peers
+                    .keys()
+                    .filter(|to| **to != id)
+                    .map(|to| (*to, frame.clone())),
+            );
+        }
         let heads = self.doc.get_heads();
         if heads != self.broadcast_heads {
             let mut live = Vec::new();

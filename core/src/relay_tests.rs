@@ -262,12 +262,23 @@ fn presence_is_relayed_to_the_others_with_a_clean_name() {
     room.join(1, PeerInfo::with_role(Role::Drafter));
     room.join(2, PeerInfo::with_role(Role::Drafter));
     let id = paragraph_id(&room);
-    let out = room
-        .receive_control(
-            1,
-            &format!(r#"{{"type":"presence","name":"  Ana\u0007 ","paragraph":"{id}","caret":3}}"#),
-        )
-        .expect("accepted");
+    for caret in [1, 2, 3] {
+        let sent = room
+            .receive_control(
+                1,
+                &format!(
+                    r#"{{"type":"presence","name":"  Ana\u0007 ","paragraph":"{id}","caret":{caret}}}"#
+                ),
+            )
+            .expect("accepted");
+        assert!(sent.is_empty(), "presence waits for the flush");
+    }
+    // Three moves in one batch reach the other peer once, as the latest.
+    let out: Outbox = room
+        .flush()
+        .into_iter()
+        .filter(|(_, f)| matches!(f, Frame::Text(_)))
+        .collect();
     assert_eq!(out.len(), 1);
     assert_eq!(out[0].0, 2);
     let Frame::Text(json) = &out[0].1 else {
@@ -344,4 +355,39 @@ fn a_lowered_role_takes_effect_at_the_next_message() {
     let refusal = refusal(&mut room, &mut clients).expect("refused");
     assert_eq!(refusal.code, ErrorCode::Forbidden);
     assert_eq!(room.doc().get_heads(), heads);
+}
+
+#[test]
+fn anonymous_readers_are_not_announced_and_cost_the_others_nothing() {
+    let mut room = Room::new(server_doc());
+    room.join(1, PeerInfo::with_role(Role::Drafter));
+    let mut frames = 0;
+    for peer in 2..=500 {
+        frames += room
+            .join(peer, PeerInfo::with_role(Role::Reader))
+            .iter()
+            .filter(|(to, _)| *to != peer)
+            .count();
+    }
+    assert_eq!(frames, 0, "nobody is told of a reader coming");
+    let id = paragraph_id(&room);
+    let moved = room
+        .receive_control(
+            3,
+            &format!(r#"{{"type":"presence","name":"x","paragraph":"{id}"}}"#),
+        )
+        .expect("accepted");
+    assert!(moved.is_empty());
+    let gone: usize = (2..=500).map(|peer| room.leave(peer).len()).sum();
+    assert_eq!(gone, 0, "nor of one going");
+    assert_eq!(room.peer_count(), 1);
+    // A signed-in peer is greeted with the drafter in the room, not the readers.
+    let welcome = room.join(600, PeerInfo::with_role(Role::Participant));
+    let Frame::Text(json) = &welcome[0].1 else {
+        panic!("text frame")
+    };
+    let Ok(ServerFrame::Welcome { peers, .. }) = serde_json::from_slice(json) else {
+        panic!("welcome")
+    };
+    assert_eq!(peers.len(), 1);
 }

@@ -6,7 +6,7 @@
 //! of peers. A room with no peers unloads itself after [`IDLE`].
 
 use std::{
-    collections::{HashMap, HashSet},
+    collections::{BTreeSet, HashMap, HashSet},
     sync::{
         atomic::{AtomicU64, Ordering},
         Arc, Mutex,
@@ -19,7 +19,9 @@ use bytes::Bytes;
 use domain::{
     api::{ErrorCode, Role, ServerFrame},
     document::{self, Outline},
+    limits,
     phase::Phase,
+    refusal::Refusal as Refused,
 };
 use tokio::sync::{mpsc, oneshot};
 
@@ -140,6 +142,24 @@ pub enum Unmerged {
     Failed,
 }
 
+/// A sync connection counted against its cap until it drops.
+pub struct Admission {
+    inner: Arc<Inner>,
+    key: String,
+}
+
+impl Drop for Admission {
+    fn drop(&mut self) {
+        let mut sockets = self.inner.sockets.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = sockets.get_mut(&self.key) {
+            *n -= 1;
+            if *n == 0 {
+                sockets.remove(&self.key);
+            }
+        }
+    }
+}
+
 /// A connection's handle on its room.
 pub struct Connection {
     pub peer: PeerId,
@@ -170,8 +190,18 @@ impl Connection {
 }
 
 impl Drop for Connection {
+    /// Tells the room, waiting for room in its queue if need be: a leave lost to a full queue
+    /// would keep a peer that no longer listens.
     fn drop(&mut self) {
-        let _ = self.tx.try_send(Input::Leave { peer: self.peer });
+        let leave = Input::Leave { peer: self.peer };
+        if let Err(mpsc::error::TrySendError::Full(leave)) = self.tx.try_send(leave) {
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                let tx = self.tx.clone();
+                runtime.spawn(async move {
+                    let _ = tx.send(leave).await;
+                });
+            }
+        }
     }
 }
 
@@ -190,6 +220,8 @@ pub struct Rooms {
 struct Inner {
     store: Store,
     rooms: Mutex<HashMap<String, Handle>>,
+    /// Live sync connections per account (`a:` id) or, for anonymous ones, per address (`ip:`).
+    sockets: Mutex<HashMap<String, usize>>,
     next_peer: AtomicU64,
     next_generation: AtomicU64,
 }
@@ -212,10 +244,33 @@ impl Rooms {
             inner: Arc::new(Inner {
                 store,
                 rooms: Mutex::new(HashMap::new()),
+                sockets: Mutex::new(HashMap::new()),
                 next_peer: AtomicU64::new(1),
                 next_generation: AtomicU64::new(1),
             }),
         }
+    }
+
+    /// Counts a sync connection against its account's cap (or, anonymous, its address's),
+    /// before anything is upgraded or loaded for it; the cap is freed when the admission drops.
+    pub fn admit(&self, who: &Principal) -> Result<Admission, Refused> {
+        let (key, limit) = match who.account_id() {
+            Some(a) => (format!("a:{a}"), limits::MAX_SOCKETS_PER_ACCOUNT),
+            None => (
+                format!("ip:{}", who.address),
+                limits::MAX_ANONYMOUS_SOCKETS_PER_ADDRESS,
+            ),
+        };
+        let mut sockets = self.inner.sockets.lock().unwrap_or_else(|e| e.into_inner());
+        let n = sockets.entry(key.clone()).or_default();
+        if *n >= limit {
+            return Err(Refused::TooManyConnections { limit });
+        }
+        *n += 1;
+        Ok(Admission {
+            inner: self.inner.clone(),
+            key,
+        })
     }
 
     pub fn store(&self) -> &Store {
@@ -456,6 +511,14 @@ impl RoomTask {
         for input in batch.drain(..) {
             match input {
                 Input::Join { peer, info, out } => {
+                    if self.room.peer_count() >= limits::MAX_PEERS_PER_DOCUMENT {
+                        let full = Refused::DocumentFull {
+                            limit: limits::MAX_PEERS_PER_DOCUMENT,
+                        };
+                        let refusal = Refusal::new(ErrorCode::Overloaded, full.message());
+                        let _ = out.try_send(Outgoing::Close(Some(refusal.frame())));
+                        continue;
+                    }
                     self.outs.insert(peer, out);
                     outbox.extend(self.room.join(peer, info));
                 }
@@ -596,25 +659,32 @@ impl RoomTask {
         true
     }
 
+    /// Hands each frame to its connection's queue. A connection whose queue is full is dropped
+    /// as too slow, and the frames its leaving causes join the same loop: a wave of slow peers
+    /// costs a loop, never a call per peer (a recursion here once overflowed the stack when
+    /// thousands of sockets went at once).
     fn send(&mut self, outbox: Outbox) {
-        let mut slow = Vec::new();
-        for (peer, frame) in outbox {
-            if let Some(out) = self.outs.get(&peer) {
-                if out.try_send(Outgoing::Frame(frame)).is_err() {
-                    slow.push(peer);
+        let mut pending = outbox;
+        while !pending.is_empty() {
+            let mut slow = BTreeSet::new();
+            for (peer, frame) in pending.drain(..) {
+                if let Some(out) = self.outs.get(&peer) {
+                    if out.try_send(Outgoing::Frame(frame)).is_err() {
+                        slow.insert(peer);
+                    }
                 }
             }
-        }
-        for peer in slow {
-            if let Some(out) = self.outs.remove(&peer) {
-                let refusal = Refusal {
-                    code: ErrorCode::Overloaded,
-                    message: "this connection fell too far behind; reconnect to catch up".into(),
-                };
-                let _ = out.try_send(Outgoing::Close(Some(refusal.frame())));
+            for peer in slow {
+                if let Some(out) = self.outs.remove(&peer) {
+                    let refusal = Refusal {
+                        code: ErrorCode::Overloaded,
+                        message: "this connection fell too far behind; reconnect to catch up"
+                            .into(),
+                    };
+                    let _ = out.try_send(Outgoing::Close(Some(refusal.frame())));
+                }
+                pending.extend(self.room.leave(peer));
             }
-            let left = self.room.leave(peer);
-            self.send(left);
         }
     }
 
@@ -627,5 +697,54 @@ impl RoomTask {
             let _ = out.try_send(Outgoing::Close(Some(refusal.frame())));
         }
         self.rooms.unload(&self.id, self.generation);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::ParagraphKind;
+
+    /// Thousands of connections that stop reading, all dropped by one broadcast: each drop
+    /// tells the others, who are slow too. This once recursed once per peer and overflowed the
+    /// stack; the room must survive it and serve the next reader.
+    #[test]
+    fn a_wave_of_slow_peers_is_dropped_without_taking_the_room_down() {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_stack_size(256 * 1024)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async {
+            let store = Store::memory().await.expect("store");
+            store.create_group("g", "G", "bpf").await.expect("group");
+            let mut doc = document::new_document("T", &[(ParagraphKind::Numbered, "Hi".into())])
+                .expect("document");
+            store
+                .create_document("dwave", "g", "T", 1, &doc.save())
+                .await
+                .expect("create");
+            let rooms = Rooms::new(store);
+            let mut held = Vec::new();
+            for _ in 0..2_000 {
+                // A queue of one, never read: full after the welcome.
+                let (tx, rx) = mpsc::channel(1);
+                let info = PeerInfo {
+                    name: "Reader".into(),
+                    ..PeerInfo::with_role(Role::Participant)
+                };
+                let conn = rooms.join("dwave", info, tx).await.expect("join");
+                held.push((conn, rx));
+            }
+            rooms.announce(
+                "dwave",
+                &ServerFrame::Phase {
+                    phase: Phase::Drafting,
+                },
+            );
+            let heads = rooms.heads("dwave").await.expect("the room still serves");
+            assert!(!heads.is_empty());
+        });
     }
 }

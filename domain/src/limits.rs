@@ -15,6 +15,17 @@ pub const MAX_MARKDOWN_BYTES: usize = 2 * 1024 * 1024;
 pub const MAX_SYNC_FRAME_BYTES: usize = 4 * 1024 * 1024;
 /// Size of one text WebSocket frame (a control message), in bytes.
 pub const MAX_CONTROL_FRAME_BYTES: usize = 4 * 1024;
+/// Sync connections one document takes at once.
+pub const MAX_PEERS_PER_DOCUMENT: usize = 5_000;
+/// Sync connections open at once for one account, over all documents.
+pub const MAX_SOCKETS_PER_ACCOUNT: usize = 16;
+/// Anonymous sync connections open at once from one address (a venue's Wi-Fi puts a whole
+/// room of readers behind one).
+pub const MAX_ANONYMOUS_SOCKETS_PER_ADDRESS: usize = 200;
+/// Control frames (presence) a connection may send per second, sustained; twice that in a burst.
+pub const CONTROL_FRAMES_PER_SECOND: u32 = 30;
+/// Sync frames a connection may send per second, sustained; twice that in a burst.
+pub const SYNC_FRAMES_PER_SECOND: u32 = 100;
 /// Length of a display name in presence, in characters.
 pub const MAX_NAME_CHARS: usize = 64;
 /// Length of a login name, in characters.

@@ -106,6 +106,12 @@ pub enum Refusal {
     TooManyRequests {
         kind: &'static str,
     },
+    TooManyConnections {
+        limit: usize,
+    },
+    DocumentFull {
+        limit: usize,
+    },
 
     // What does not exist.
     Unknown {
@@ -316,7 +322,7 @@ impl Refusal {
             | DocumentExists { .. } => 409,
             MarkdownTooLarge { .. } | BodyUnreadable { .. } => 413,
             NotJson => 415,
-            TooManyRequests { .. } => 429,
+            TooManyRequests { .. } | TooManyConnections { .. } | DocumentFull { .. } => 429,
             BadJson { .. } | BadRequest { .. } => 400,
             TextEmpty { .. }
             | TextTooLong { .. }
@@ -381,6 +387,12 @@ impl Refusal {
             TooManyRequests { kind } => {
                 format!("too many {kind} requests; wait a minute and try again")
             }
+            TooManyConnections { limit } => format!(
+                "too many live connections from here (the limit is {limit}); close a tab and try again"
+            ),
+            DocumentFull { limit } => format!(
+                "this document has {limit} live connections, as many as it takes; try again later"
+            ),
             Unknown {
                 thing: Thing::Version,
                 id,

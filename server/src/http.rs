@@ -857,6 +857,7 @@ async fn sync(
     let standing = who
         .require(&state, Some(&meta.group_id), Action::ReadDocument)
         .await?;
+    let admission = state.rooms.admit(&who)?;
     let peer = accord_core::rooms::PeerInfo::for_principal(&state, &who, standing).await?;
     let rooms = state.rooms.clone();
     let limit = domain::limits::MAX_SYNC_FRAME_BYTES;
@@ -864,7 +865,7 @@ async fn sync(
         // Twice our own limit, so that the room can refuse an oversize frame in words.
         .max_message_size(limit * 2)
         .max_frame_size(limit * 2)
-        .on_upgrade(move |socket| crate::ws::serve(socket, rooms, id, peer)))
+        .on_upgrade(move |socket| crate::ws::serve(socket, rooms, id, peer, admission)))
 }
 
 /// A participant co-sponsors an open amendment (not their own).

@@ -12,8 +12,9 @@ use tokio::sync::mpsc;
 
 use accord_core::{
     relay::Frame,
-    rooms::{Outgoing, PeerInfo, RoomError, Rooms, PEER_QUEUE},
+    rooms::{Admission, Outgoing, PeerInfo, RoomError, Rooms, PEER_QUEUE},
 };
+use domain::limits;
 
 fn to_message(frame: Frame) -> Message {
     match frame {
@@ -27,14 +28,50 @@ fn error_message(code: ErrorCode, message: String) -> Message {
     to_message(Frame::control(&ServerFrame::Error { code, message }))
 }
 
-/// Serves one connection until either side closes it.
-pub async fn serve<S, E>(socket: S, rooms: Rooms, doc_id: String, peer: PeerInfo)
-where
+/// Frames a connection may send: `rate` a second sustained, twice that in a burst.
+struct Bucket {
+    tokens: f64,
+    rate: f64,
+    last: std::time::Instant,
+}
+
+impl Bucket {
+    fn new(rate: u32) -> Self {
+        Self {
+            tokens: 2.0 * f64::from(rate),
+            rate: f64::from(rate),
+            last: std::time::Instant::now(),
+        }
+    }
+
+    fn take(&mut self) -> bool {
+        let now = std::time::Instant::now();
+        let refill = now.duration_since(self.last).as_secs_f64() * self.rate;
+        self.tokens = (self.tokens + refill).min(2.0 * self.rate);
+        self.last = now;
+        if self.tokens < 1.0 {
+            return false;
+        }
+        self.tokens -= 1.0;
+        true
+    }
+}
+
+/// Serves one connection until either side closes it; `admission` holds its place under the
+/// connection caps until then.
+pub async fn serve<S, E>(
+    socket: S,
+    rooms: Rooms,
+    doc_id: String,
+    peer: PeerInfo,
+    admission: Admission,
+) where
     S: Stream<Item = Result<Message, E>> + Sink<Message> + Send + Unpin + 'static,
     <S as Sink<Message>>::Error: std::fmt::Display,
 {
     let (mut sink, mut stream) = socket.split();
     let (out_tx, mut out_rx) = mpsc::channel::<Outgoing>(PEER_QUEUE);
+    let closer = out_tx.clone();
     let conn = match rooms.join(&doc_id, peer, out_tx).await {
         Ok(c) => c,
         Err(e) => {
@@ -78,6 +115,8 @@ where
     });
 
     let mut writer = writer;
+    let mut sync_frames = Bucket::new(limits::SYNC_FRAMES_PER_SECOND);
+    let mut control_frames = Bucket::new(limits::CONTROL_FRAMES_PER_SECOND);
     loop {
         let msg = tokio::select! {
             msg = stream.next() => msg,
@@ -88,6 +127,26 @@ where
                 return;
             }
         };
+        let within = match &msg {
+            Some(Ok(Message::Binary(_))) => sync_frames.take(),
+            Some(Ok(Message::Text(_))) => control_frames.take(),
+            _ => true,
+        };
+        if !within {
+            // Flooding: tell the client why, close, and read no more of what it sends.
+            let message = "too many frames; slow down and reconnect".to_string();
+            let frame = Frame::control(&ServerFrame::Error {
+                code: ErrorCode::Overloaded,
+                message,
+            });
+            let _ = closer.try_send(Outgoing::Close(Some(frame)));
+            drop(closer);
+            drop(conn);
+            let _ = writer.await;
+            drain(stream).await;
+            drop(admission);
+            return;
+        }
         let delivered = match msg {
             Some(Ok(Message::Binary(bytes))) => conn.sync(bytes).await,
             Some(Ok(Message::Text(text))) => conn.control(text.to_string()).await,
@@ -99,7 +158,10 @@ where
         }
     }
     drop(conn);
+    // The writer ends when the room lets go of this connection's queue; ours must go too.
+    drop(closer);
     let _ = writer.await;
+    drop(admission);
 }
 
 /// How long a refused client has to answer the server's close frame.

@@ -43,15 +43,19 @@ async fn two_peers_typing_in_one_paragraph_converge_over_websockets() {
     assert_eq!(ta, tb);
     let text = &ta.paragraphs[2].text;
     assert!(text.contains("[A]") && text.contains("[B]"), "{text}");
-    // Both learned about each other.
-    assert!(a
-        .controls
-        .iter()
-        .any(|f| matches!(f, ServerFrame::Welcome { .. })));
-    assert!(a
-        .controls
-        .iter()
-        .any(|f| matches!(f, ServerFrame::Presence(_))));
+    // Both learned about each other: from the other's arrival, or (when the server took the
+    // second connection's join first) from the welcome that lists who is there.
+    for p in [&a, &b] {
+        assert!(p
+            .controls
+            .iter()
+            .any(|f| matches!(f, ServerFrame::Welcome { .. })));
+        assert!(p.controls.iter().any(|f| match f {
+            ServerFrame::Presence(_) => true,
+            ServerFrame::Welcome { peers, .. } => !peers.is_empty(),
+            _ => false,
+        }));
+    }
 }
 
 #[tokio::test]
@@ -296,4 +300,79 @@ async fn the_sync_handshake_refuses_a_foreign_origin() {
         tokio_tungstenite::tungstenite::Error::Http(resp) => assert_eq!(resp.status(), 403),
         other => panic!("expected an HTTP 403, got {other}"),
     }
+}
+
+/// The HTTP status a sync handshake was refused with.
+async fn refused_status(url: &str, cookie: Option<&str>) -> u16 {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let mut req = url.into_client_request().expect("request");
+    if let Some(c) = cookie {
+        req.headers_mut()
+            .insert("cookie", c.parse().expect("header"));
+    }
+    match tokio_tungstenite::connect_async(req)
+        .await
+        .expect_err("refused")
+    {
+        tokio_tungstenite::tungstenite::Error::Http(resp) => resp.status().as_u16(),
+        other => panic!("expected an HTTP refusal, got {other}"),
+    }
+}
+
+#[tokio::test]
+async fn sync_connections_are_capped_per_account_and_per_anonymous_address() {
+    let Fixture {
+        dir: _dir,
+        server,
+        doc,
+        drafter,
+    } = Fixture::start().await;
+    let url = server.sync_url(&doc);
+    let mut open = Vec::new();
+    for _ in 0..limits::MAX_SOCKETS_PER_ACCOUNT {
+        open.push(Peer::connect_as(&url, Some(&drafter)).await);
+    }
+    assert_eq!(refused_status(&url, Some(&drafter)).await, 429);
+    // Closing one frees its place.
+    drop(open.pop());
+    let mut again = None;
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        if let Ok((ws, _)) = tokio_tungstenite::connect_async({
+            use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+            let mut req = url.as_str().into_client_request().expect("request");
+            req.headers_mut()
+                .insert("cookie", drafter.parse().expect("header"));
+            req
+        })
+        .await
+        {
+            again = Some(ws);
+            break;
+        }
+    }
+    assert!(again.is_some(), "a freed place is taken again");
+    for _ in 0..limits::MAX_ANONYMOUS_SOCKETS_PER_ADDRESS {
+        open.push(Peer::connect(&url).await);
+    }
+    assert_eq!(refused_status(&url, None).await, 429);
+}
+
+#[tokio::test]
+async fn a_flood_of_presence_frames_closes_the_connection_in_words() {
+    let Fixture {
+        dir: _dir,
+        server,
+        doc,
+        drafter,
+    } = Fixture::start().await;
+    let mut p = Peer::connect_as(&server.sync_url(&doc), Some(&drafter)).await;
+    for _ in 0..(limits::CONTROL_FRAMES_PER_SECOND * 4) {
+        let frame = r#"{"type":"presence","name":"Flood"}"#;
+        if p.ws.send(Message::Text(frame.into())).await.is_err() {
+            break;
+        }
+    }
+    let message = p.refused_with(ErrorCode::Overloaded).await;
+    assert!(message.contains("too many frames"), "{message}");
 }
