@@ -357,7 +357,8 @@ impl Room {
                 )),
                 None => {
                     let touched = document::touched(&self.doc.make_patches(&mut log));
-                    document::validate_parts(&self.doc, &touched)
+                    document::check_made(&self.doc, &touched, &before)
+                        .and_then(|()| document::validate_parts(&self.doc, &touched))
                         .map(|()| Applied {
                             chunk: Some(self.doc.save_after(&before)),
                             outline_changed: touched.outline,

@@ -391,3 +391,69 @@ fn anonymous_readers_are_not_announced_and_cost_the_others_nothing() {
     };
     assert_eq!(peers.len(), 1);
 }
+
+#[test]
+fn a_paragraphs_text_is_made_once_and_never_replaced() {
+    let mut room = Room::new(server_doc());
+    let mut clients = vec![join(&mut room, 1, Role::Drafter)];
+    settle(&mut room, &mut clients);
+    let heads = room.doc().get_heads();
+    let id = paragraph_id(&room);
+    let c = &mut clients[0];
+    let paragraphs = match c.doc.get(ROOT, "paragraphs").expect("get") {
+        Some((_, obj)) => obj,
+        None => panic!("paragraphs"),
+    };
+    let entry = match c.doc.get(&paragraphs, id.as_str()).expect("get") {
+        Some((_, obj)) => obj,
+        None => panic!("entry"),
+    };
+    let text = c
+        .doc
+        .put_object(&entry, "text", automerge::ObjType::Text)
+        .expect("put");
+    c.doc.splice_text(&text, 0, 0, "Replaced").expect("splice");
+    let refusal = refusal(&mut room, &mut clients).expect("refused");
+    assert_eq!(refusal.code, ErrorCode::Schema);
+    assert!(
+        refusal.message.contains("created once"),
+        "{}",
+        refusal.message
+    );
+    assert_eq!(room.doc().get_heads(), heads);
+}
+
+#[test]
+fn the_paragraph_limit_holds_for_paragraphs_added_over_sync() {
+    let mut room = Room::new(server_doc());
+    let mut clients = vec![join(&mut room, 1, Role::Drafter)];
+    settle(&mut room, &mut clients);
+    let heads = room.doc().get_heads();
+    let c = &mut clients[0];
+    let paragraphs = match c.doc.get(ROOT, "paragraphs").expect("get") {
+        Some((_, obj)) => obj,
+        None => panic!("paragraphs"),
+    };
+    for i in 0..limits::MAX_PARAGRAPHS {
+        let id = format!("p{i:012}");
+        let entry = c
+            .doc
+            .put_object(&paragraphs, id.as_str(), automerge::ObjType::Map)
+            .expect("entry");
+        c.doc.put(&entry, "kind", "numbered").expect("kind");
+        c.doc
+            .put(&entry, "order", format!("a{i:08}"))
+            .expect("order");
+        c.doc
+            .put_object(&entry, "text", automerge::ObjType::Text)
+            .expect("text");
+    }
+    let refusal = refusal(&mut room, &mut clients).expect("refused");
+    assert_eq!(refusal.code, ErrorCode::Schema);
+    assert!(
+        refusal.message.contains("paragraphs"),
+        "{}",
+        refusal.message
+    );
+    assert_eq!(room.doc().get_heads(), heads);
+}

@@ -113,6 +113,8 @@ pub enum SchemaError {
     TitleTooLong(usize),
     #[error("document has {0} paragraphs (the limit is {max})", max = limits::MAX_PARAGRAPHS)]
     TooManyParagraphs(usize),
+    #[error("paragraph '{0}' exists already: its text is created once and only ever edited")]
+    Recreated(String),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -348,6 +350,10 @@ pub struct Touched {
     /// A root key or the title changed.
     pub root: bool,
     pub paragraphs: BTreeSet<String>,
+    /// Paragraphs whose entry or whose text object was put (made anew): allowed only for a
+    /// paragraph the document did not have before (a replaced text object would orphan every
+    /// cursor into the old one — the comments' spans, the amendments' words).
+    pub made: BTreeSet<String>,
     /// Something other than a paragraph's text changed: the listing (title, paragraph count)
     /// may need refreshing.
     pub outline: bool,
@@ -367,6 +373,11 @@ pub fn touched(patches: &[automerge::Patch]) -> Touched {
             Some((_, Prop::Map(key))) if key == "paragraphs" => match patch.path.get(1) {
                 Some((_, Prop::Map(id))) => {
                     t.paragraphs.insert(id.clone());
+                    if patch.path.len() == 2
+                        && matches!(&patch.action, PatchAction::PutMap { key, .. } if key == "text")
+                    {
+                        t.made.insert(id.clone());
+                    }
                     // Inside a paragraph, only an edit of its text leaves the outline alone.
                     let in_text =
                         matches!(patch.path.get(2), Some((_, Prop::Map(k))) if k == "text");
@@ -376,7 +387,11 @@ pub fn touched(patches: &[automerge::Patch]) -> Touched {
                 _ => {
                     t.outline = true;
                     match &patch.action {
-                        PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key } => {
+                        PatchAction::PutMap { key, .. } => {
+                            t.paragraphs.insert(key.clone());
+                            t.made.insert(key.clone());
+                        }
+                        PatchAction::DeleteMap { key } => {
                             t.paragraphs.insert(key.clone());
                         }
                         _ => t.root = true,
@@ -402,13 +417,46 @@ pub fn validate<D: ReadDoc>(doc: &D) -> Result<(), SchemaError> {
             root: true,
             paragraphs: ids,
             outline: true,
+            made: BTreeSet::new(),
         },
     )
+}
+
+/// Checks what a change made anew against the document as it was at `before`: a paragraph it
+/// had keeps its entry and its text object for good.
+pub fn check_made<D: ReadDoc>(
+    doc: &D,
+    touched: &Touched,
+    before: &[automerge::ChangeHash],
+) -> Result<(), SchemaError> {
+    if touched.made.is_empty() {
+        return Ok(());
+    }
+    let Some((_, map)) = doc.get_at(ROOT, "paragraphs", before).ok().flatten() else {
+        return Ok(());
+    };
+    match touched.made.iter().find(|id| {
+        doc.get_at(&map, id.as_str(), before)
+            .ok()
+            .flatten()
+            .is_some()
+    }) {
+        Some(id) => Err(SchemaError::Recreated(id.clone())),
+        None => Ok(()),
+    }
 }
 
 /// Checks the root (if touched) and the touched paragraphs against the schema and the limits.
 pub fn validate_parts<D: ReadDoc>(doc: &D, touched: &Touched) -> Result<(), SchemaError> {
     let map = paragraphs_map(doc)?;
+    // A change that adds paragraphs touches the map, not the root: count whenever the outline
+    // moved.
+    if touched.outline && !touched.root {
+        let count = doc.length(&map);
+        if count > limits::MAX_PARAGRAPHS {
+            return Err(SchemaError::TooManyParagraphs(count));
+        }
+    }
     if touched.root {
         for key in doc.keys(ROOT) {
             if !matches!(key.as_str(), "schema" | "title" | "paragraphs") {

@@ -411,7 +411,7 @@ fn proposal_form(
                 <For each=shown key=|p| p.id.clone() let(p)>
                     <div class="amend-paragraph">
                         <label for=format!("amend-{}", p.id)>{format!("{} as you propose it", p.label)}</label>
-                        <textarea id=format!("amend-{}", p.id) name=format!("texts[{}]", p.id) rows="5" maxlength="20000">{p.text.clone()}</textarea>
+                        <textarea id=format!("amend-{}", p.id) name=format!("texts[{}]", p.id) rows="5" maxlength="20000">{super::parts::textarea_text(p.text.clone())}</textarea>
                         <details class="insert">
                             <summary class="small">{format!("Insert a new paragraph after {}", p.label.to_lowercase())}</summary>
                             <label class="visually-hidden" for=format!("insert-{}", p.id)>{format!("New paragraph after {}", p.label.to_lowercase())}</label>
@@ -489,7 +489,7 @@ fn stance_form(card: &Card, a: &AmendmentView) -> AnyView {
                     {stance_options(current)}
                 </fieldset>
                 <label for=format!("am-reason-{id}") class="small">"Reason (needed to oppose)"</label>
-                <textarea id=format!("am-reason-{id}") name="reason" rows="2" maxlength="2000">{reason}</textarea>
+                <textarea id=format!("am-reason-{id}") name="reason" rows="2" maxlength="2000">{super::parts::textarea_text(reason)}</textarea>
                 <button type="submit" class="button small">"Save stance"</button>
             </ActionForm>
         </details>
@@ -538,7 +538,7 @@ fn decide_form(card: &Card, a: &AmendmentView) -> AnyView {
                     <input type="hidden" name="wording_base" value=heads />
                     {wording.into_iter().map(|(p, label, text)| view! {
                         <label for=format!("wording-{id}-{p}") class="small">{label}</label>
-                        <textarea id=format!("wording-{id}-{p}") name=format!("wording[{p}]") rows="4" maxlength="20000">{text}</textarea>
+                        <textarea id=format!("wording-{id}-{p}") name=format!("wording[{p}]") rows="4" maxlength="20000">{super::parts::textarea_text(text)}</textarea>
                     }).collect_view()}
                 </details>
                 <label for=format!("decide-why-{id}")>"Reason (shown to everyone)"</label>

@@ -382,7 +382,7 @@ fn comment_view(
                     <input type="hidden" name="comment" value=id.to_string() />
                     <label for=format!("edit-{id}")>"Your comment, reworded"</label>
                     <textarea id=format!("edit-{id}") name="body" rows="3" required maxlength="5000">
-                        {c.body.clone().unwrap_or_default()}
+                        {super::parts::textarea_text(c.body.clone().unwrap_or_default())}
                     </textarea>
                     <button type="submit" class="button small">"Save"</button>
                 </ActionForm>
@@ -582,7 +582,7 @@ fn thread_body(
                     {stance_options(current)}
                 </fieldset>
                 <label for="stance-reason" class="small">"Reason (needed to oppose: say what would have to change)"</label>
-                <textarea id="stance-reason" name="reason" rows="2" maxlength="2000">{reason}</textarea>
+                <textarea id="stance-reason" name="reason" rows="2" maxlength="2000">{super::parts::textarea_text(reason)}</textarea>
                 {error_line(actions.stance.value())}
                 <button type="submit" class="button small primary">
                     {if current.is_some() { "Change my stance" } else { "Save my stance" }}

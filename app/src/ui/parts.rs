@@ -14,6 +14,21 @@ pub fn error_text<T>(r: Option<Result<T, ServerFnError>>) -> Option<String> {
     })
 }
 
+/// Words to put inside a `<textarea>`. The server renders a textarea's content as it is (the
+/// view layer treats it as raw text), so there the words are escaped here, or a text holding
+/// `</textarea>` would end the field and inject markup into the page; in the browser they go
+/// into a text node, which needs no escaping.
+pub fn textarea_text(words: String) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        html_escape::encode_text(&words).into_owned()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        words
+    }
+}
+
 /// Where a paragraph's thread is shown.
 pub fn thread_href(doc: &str, paragraph: &str) -> String {
     format!("/documents/{doc}?p={paragraph}#{paragraph}")
