@@ -23,19 +23,42 @@ pub async fn requester() -> Result<(Accord, Principal), ServerFnError> {
 
 /// A refusal in the words a page shows beside its form; an internal failure only as
 /// "something went wrong" (its cause goes to the log).
+///
+/// The answer carries the refusal's own status (a 422 for words over the limit, a 429 for too
+/// many requests), not a blanket 500 — except for a plain form post from a page without
+/// JavaScript, which the framework sends back to the form's page.
 pub fn page_error(e: Error) -> ServerFnError {
+    let status = e.status();
+    let plain_post = use_context::<http::request::Parts>().is_some_and(|p| {
+        p.headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    });
+    if let (Some(response), false) = (use_context::<leptos_axum::ResponseOptions>(), plain_post) {
+        if let Ok(status) = http::StatusCode::from_u16(status) {
+            response.set_status(status);
+        }
+    }
     match e {
         Error::Internal(cause) => {
             tracing::error!("page: {cause}");
             ServerFnError::new("something went wrong")
         }
-        other => ServerFnError::new(other.to_string()),
+        Error::Refused(r) => ServerFnError::new(r.message()),
     }
 }
 
 /// A refusal the page itself makes (a form's choice missing, an id that names nothing).
 pub fn refused(r: domain::refusal::Refusal) -> ServerFnError {
     page_error(r.into())
+}
+
+/// Sends a plain form post on to `to`, a place on this site (anything else goes home: a
+/// form's fields may say anything, and a redirect must neither leave the site nor carry a
+/// character its header cannot).
+pub fn go(to: &str) {
+    leptos_axum::redirect(domain::rules::local_path(to));
 }
 
 /// Runs a form's write for the requester, then sends the plain post back to `back` (the page
@@ -46,6 +69,6 @@ pub async fn write<T>(
 ) -> Result<(), ServerFnError> {
     let (core, who) = requester().await?;
     w(&core, &who).await.map_err(page_error)?;
-    leptos_axum::redirect(back);
+    go(back);
     Ok(())
 }

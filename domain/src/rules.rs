@@ -156,6 +156,18 @@ pub fn phase_move(now_in: Schedule, to: Schedule, now: i64) -> Result<(), Refusa
     Ok(())
 }
 
+/// A place on this site to send someone after a form: a path of printable ASCII without
+/// spaces, starting with one `/`; anything else (another site, `//host`, `/\host`, a tab or a
+/// line break a browser would strip into `//host`, a character a header cannot carry) is `/`.
+pub fn local_path(to: &str) -> &str {
+    let tame = to.bytes().all(|b| b.is_ascii_graphic());
+    let local = to.starts_with('/') && !to.starts_with("//") && !to.contains('\\');
+    match tame && local {
+        true => to,
+        false => "/",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,6 +218,27 @@ mod tests {
         assert!(!is_version_name("Final") && !is_version_name(""));
         for bad in ["a b", "é", &"x".repeat(41), "../x"] {
             assert!(!is_version_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        for good in ["/", "/documents/d1?p=pa#pa", "/groups/dc-x"] {
+            assert_eq!(local_path(good), good);
+        }
+        for bad in [
+            "https://evil.example/",
+            "//evil.example/",
+            "/\\evil.example/",
+            "/\t/evil.example/phish.html",
+            "/\r\nSet-Cookie: x=1",
+            "/a\u{b}b",
+            "/a b",
+            "/é",
+            "javascript:alert(1)",
+            "",
+        ] {
+            assert_eq!(local_path(bad), "/", "{bad:?}");
         }
     }
 

@@ -298,3 +298,93 @@ async fn role_changes_and_refusals_are_in_the_audit_log_for_the_admin() {
         .await;
     assert!(rewrite.is_err());
 }
+
+/// A page form's post, as a browser without JavaScript sends it: its answer's status and
+/// where it sends the browser.
+async fn post_form(app: &Router, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+    let body = fields
+        .iter()
+        .map(|(k, v)| format!("{k}={}", urlencoding(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let req = Request::post(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ORIGIN, "http://localhost")
+        .header(header::HOST, "localhost")
+        .header(header::ACCEPT, "text/html")
+        .body(Body::from(body))
+        .expect("request");
+    let resp = app.clone().oneshot(req).await.expect("response");
+    let to = resp
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|l| l.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    (resp.status(), to)
+}
+
+fn urlencoding(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn signing_in_never_sends_anyone_to_another_site_or_breaks_on_a_hostile_next() {
+    let (app, _) = app_with_clock(Arc::new(AtomicI64::new(1_000))).await;
+    for next in [
+        "/\t/evil.example/phish.html",
+        "//evil.example/",
+        "/\\evil.example/",
+        "https://evil.example/",
+        "/\u{b}x",
+        "/\r\nSet-Cookie: stolen=1",
+    ] {
+        let (status, to) = post_form(
+            &app,
+            "/_fn/login",
+            &[
+                ("login", "chair@example.org"),
+                ("password", seed::DEMO_PASSWORD),
+                ("next", next),
+            ],
+        )
+        .await;
+        assert!(status.is_redirection(), "{next:?}: {status}");
+        assert_eq!(to, "/", "{next:?}");
+    }
+    let (_, to) = post_form(
+        &app,
+        "/_fn/login",
+        &[
+            ("login", "chair@example.org"),
+            ("password", seed::DEMO_PASSWORD),
+            ("next", "/documents/x?p=y#y"),
+        ],
+    )
+    .await;
+    assert_eq!(to, "/documents/x?p=y#y", "a local path is followed");
+}
+
+#[tokio::test]
+async fn a_page_forms_refusal_answers_with_its_own_status_not_a_500() {
+    let (app, _) = app_with_clock(Arc::new(AtomicI64::new(1_000))).await;
+    // As the page's script posts it (no text/html in Accept).
+    let req = Request::post("/_fn/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ORIGIN, "http://localhost")
+        .header(header::HOST, "localhost")
+        .body(Body::from(
+            "login=chair%40example.org&password=wrong-password&next=%2F",
+        ))
+        .expect("request");
+    let (status, body) = send(&app, req).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    assert!(body.contains("wrong login or password"), "{body}");
+}

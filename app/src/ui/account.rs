@@ -19,17 +19,7 @@ fn set_cookie_and_go(cookie: &str, to: &str) {
     ) {
         resp.append_header(http::header::SET_COOKIE, value);
     }
-    leptos_axum::redirect(to);
-}
-
-/// Only local paths are followed after signing in, so the form cannot send anyone elsewhere.
-#[cfg_attr(not(feature = "ssr"), allow(dead_code))]
-fn local_path(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next
-    } else {
-        "/"
-    }
+    crate::serve::go(to);
 }
 
 #[server(prefix = "/_fn", endpoint = "login")]
@@ -39,7 +29,7 @@ pub async fn login(login: String, password: String, next: String) -> Result<(), 
         .await
         .map(|(_, cookie)| cookie)
         .map_err(crate::serve::page_error)?;
-    set_cookie_and_go(&cookie, local_path(&next));
+    set_cookie_and_go(&cookie, &next);
     Ok(())
 }
 
@@ -211,7 +201,7 @@ pub async fn update_profile(
     accord_core::people::update_profile(&core, &who, update)
         .await
         .map_err(crate::serve::page_error)?;
-    leptos_axum::redirect("/profile?saved=1");
+    crate::serve::go("/profile?saved=1");
     Ok(())
 }
 

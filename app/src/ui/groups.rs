@@ -28,7 +28,7 @@ pub async fn new_group(name: String, kind: String) -> Result<(), ServerFnError> 
     let g = accord_core::people::create_group(&core, &who, domain::api::CreateGroup { name, kind })
         .await
         .map_err(crate::serve::page_error)?;
-    leptos_axum::redirect(&format!("/groups/{}", g.id));
+    crate::serve::go(&format!("/groups/{}", g.id));
     Ok(())
 }
 
@@ -76,7 +76,7 @@ pub async fn set_member_role(
     accord_core::people::set_role(&core, &who, &group, &account, role)
         .await
         .map_err(crate::serve::page_error)?;
-    leptos_axum::redirect(&format!("/groups/{group}"));
+    crate::serve::go(&format!("/groups/{group}"));
     Ok(())
 }
 
@@ -86,7 +86,7 @@ pub async fn revoke(group: String, invitation: String) -> Result<(), ServerFnErr
     accord_core::people::revoke_invitation(&core, &who, &group, &invitation)
         .await
         .map_err(crate::serve::page_error)?;
-    leptos_axum::redirect(&format!("/groups/{group}"));
+    crate::serve::go(&format!("/groups/{group}"));
     Ok(())
 }
 
@@ -96,7 +96,7 @@ pub async fn accept(token: String) -> Result<(), ServerFnError> {
     let joined = accord_core::people::accept_invitation_view(&core, &who, &token)
         .await
         .map_err(crate::serve::page_error)?;
-    leptos_axum::redirect(&format!("/groups/{}", joined.group));
+    crate::serve::go(&format!("/groups/{}", joined.group));
     Ok(())
 }
 

@@ -219,7 +219,7 @@ pub async fn create_document_form(
     let created = accord_core::documents::create_as(&core, &who, req)
         .await
         .map_err(crate::serve::page_error)?;
-    leptos_axum::redirect(&created.url);
+    crate::serve::go(&created.url);
     Ok(created)
 }
 

@@ -46,7 +46,7 @@ pub async fn set_phase(
     .await
     .map(drop)
     .map_err(crate::serve::page_error)?;
-    leptos_axum::redirect(&format!("/documents/{doc}"));
+    crate::serve::go(&format!("/documents/{doc}"));
     Ok(())
 }
 
@@ -71,7 +71,7 @@ pub async fn endorse_text(
             .map(drop),
     }
     .map_err(crate::serve::page_error)?;
-    leptos_axum::redirect(&format!("/documents/{doc}"));
+    crate::serve::go(&format!("/documents/{doc}"));
     Ok(())
 }
 

@@ -62,7 +62,7 @@ pub async fn cut_version(doc: String, name: String, summary: String) -> Result<(
         .await
         .map(drop)
         .map_err(crate::serve::page_error)?;
-    leptos_axum::redirect(&format!("/documents/{doc}/versions"));
+    crate::serve::go(&format!("/documents/{doc}/versions"));
     Ok(())
 }
 
