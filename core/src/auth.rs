@@ -45,6 +45,9 @@ pub struct Auth {
     pub secure_cookies: bool,
     /// Take the client address from `X-Forwarded-For` (behind a trusted proxy).
     pub trust_proxy: bool,
+    /// The origin people reach this installation at (`https://accord.example.org`), from
+    /// `ACCORD_PUBLIC_URL`; without it, a request's own `Host` stands for it.
+    pub public_origin: Option<String>,
     pub limits: RateLimits,
 }
 
@@ -55,6 +58,7 @@ impl Auth {
             idle: 8 * 3600,
             secure_cookies: false,
             trust_proxy: false,
+            public_origin: None,
             limits: RateLimits::default(),
         }
     }
@@ -258,22 +262,53 @@ impl Principal {
     }
 }
 
-/// Whether `Origin` (or `Referer`) names the host the request was sent to.
-pub fn same_origin(headers: &HeaderMap) -> bool {
-    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
-        return false;
-    };
+/// Whether `Origin` (or `Referer`) names this installation: its public origin when one is
+/// configured, else the host the request was sent to.
+pub fn same_origin(headers: &HeaderMap, public_origin: Option<&str>) -> bool {
     let source = headers
         .get(header::ORIGIN)
         .or_else(|| headers.get(header::REFERER))
         .and_then(|v| v.to_str().ok());
-    match source {
-        Some(url) => url
-            .split_once("://")
-            .map(|(_, rest)| rest.split('/').next() == Some(host))
-            .unwrap_or(false),
-        None => false,
+    let Some(source) = source else {
+        return false;
+    };
+    match public_origin {
+        // Scheme, host and port, exactly: a Referer is a whole address, so only its origin.
+        Some(origin) => {
+            let origin = origin.trim_end_matches('/');
+            source == origin
+                || source
+                    .strip_prefix(origin)
+                    .is_some_and(|r| r.starts_with('/'))
+        }
+        None => {
+            let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+                return false;
+            };
+            source
+                .split_once("://")
+                .map(|(_, rest)| rest.split('/').next() == Some(host))
+                .unwrap_or(false)
+        }
     }
+}
+
+/// Whether a state-changing request may have come from a page of another site, as far as the
+/// browser tells: `Sec-Fetch-Site` where it is sent (only `same-origin` and a typed address,
+/// `none`, pass), else `Origin` (or `Referer`) against the public origin. A request that names
+/// neither comes from no browser page (a script, a command-line client) and passes unless it
+/// carries a session cookie, which a browser would have sent with an `Origin`. Sign-in and
+/// registration are covered like every other form: a foreign page cannot sign a visitor into
+/// the attacker's account.
+pub fn from_another_site(headers: &HeaderMap, public_origin: Option<&str>) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return !matches!(site, "same-origin" | "none");
+    }
+    let named = headers.contains_key(header::ORIGIN) || headers.contains_key(header::REFERER);
+    if named {
+        return !same_origin(headers, public_origin);
+    }
+    cookie_token(headers).is_some()
 }
 
 /// Token buckets per key ("login:ip:…", "write:acct:…"): `burst` at once, refilled at `per_min`.

@@ -4,7 +4,7 @@
 
 use std::net::SocketAddr;
 
-use accord_core::auth::{cookie_token, same_origin, ClientAddress, Principal};
+use accord_core::auth::{from_another_site, ClientAddress, Principal};
 use axum::{
     extract::{ConnectInfo, FromRequestParts, Request, State},
     http::{request::Parts, Method},
@@ -56,19 +56,17 @@ impl FromRequestParts<AppState> for Principal {
     }
 }
 
-/// Refuses state-changing requests that carry a session cookie but come from another site.
+/// Refuses state-changing requests that a page of another site may have sent
+/// ([`from_another_site`]: `Sec-Fetch-Site`, else `Origin` against the public origin).
 ///
-/// Browsers send `Origin` with every cross-site (and same-site) POST, PUT, PATCH and DELETE;
-/// a request with a session cookie must name this host there (or, failing `Origin`, in
-/// `Referer`). Together with `SameSite=Lax` cookies this closes cross-site request forgery
-/// without tokens in forms, so the plain HTML forms keep working without JavaScript.
+/// Together with `SameSite=Lax` cookies this closes cross-site request forgery without tokens
+/// in forms, so the plain HTML forms keep working without JavaScript; sign-in and registration
+/// are guarded too (a foreign page cannot sign a visitor into the attacker's account).
 pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if unsafe_method && cookie_token(req.headers()).is_some() && !same_origin(req.headers()) {
-        let address = req
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string());
+    let public = state.auth.public_origin.as_deref();
+    if unsafe_method && from_another_site(req.headers(), public) {
+        let address = req.extensions().get::<ClientAddress>().map(|a| a.0.clone());
         let path = req.uri().path().chars().take(200).collect::<String>();
         let _ = state
             .rooms

@@ -840,7 +840,8 @@ async fn sync(
 ) -> Result<Response, ApiError> {
     // A browser always names the page's origin; a page on another site may not connect with
     // this visitor's cookie. Non-browser clients send no Origin and are judged by their cookie.
-    if headers.contains_key(header::ORIGIN) && !accord_core::auth::same_origin(&headers) {
+    let public = state.auth.public_origin.as_deref();
+    if headers.contains_key(header::ORIGIN) && !accord_core::auth::same_origin(&headers, public) {
         state
             .rooms
             .store()

@@ -46,6 +46,10 @@ async fn main() -> anyhow::Result<()> {
     let mut state = AppState::new(store, leptos);
     state.auth.secure_cookies = flag("ACCORD_SECURE_COOKIES");
     state.auth.trust_proxy = flag("ACCORD_TRUST_PROXY");
+    state.auth.public_origin = std::env::var("ACCORD_PUBLIC_URL")
+        .ok()
+        .map(|u| u.trim_end_matches('/').to_string())
+        .filter(|u| !u.is_empty());
     if args.first().map(String::as_str) == Some("create-admin") {
         return create_admin(&state, &args[1..]).await;
     }

@@ -388,3 +388,72 @@ async fn a_page_forms_refusal_answers_with_its_own_status_not_a_500() {
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
     assert!(body.contains("wrong login or password"), "{body}");
 }
+
+#[tokio::test]
+async fn a_foreign_page_cannot_sign_a_visitor_in_or_post_anything() {
+    let (app, mut state) = app_with_clock(Arc::new(AtomicI64::new(1_000))).await;
+    let login = |origin: Option<&'static str>, fetch_site: Option<&'static str>, host| {
+        let mut req = Request::post("/_fn/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::HOST, host);
+        if let Some(o) = origin {
+            req = req.header(header::ORIGIN, o);
+        }
+        if let Some(s) = fetch_site {
+            req = req.header("sec-fetch-site", s);
+        }
+        req.body(Body::from(format!(
+            "login=participant%40example.org&password={}&next=%2F",
+            seed::DEMO_PASSWORD
+        )))
+        .expect("request")
+    };
+    // Login CSRF: no session cookie, yet refused.
+    let (status, _) = send(&app, login(Some("https://evil.example"), None, "localhost")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = send(&app, login(None, Some("cross-site"), "localhost")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = send(
+        &app,
+        login(Some("http://localhost"), Some("same-site"), "localhost"),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a sibling subdomain is another site's page"
+    );
+    let (status, _) = send(
+        &app,
+        login(Some("http://localhost"), Some("same-origin"), "localhost"),
+    )
+    .await;
+    assert!(status.is_success() || status.is_redirection(), "{status}");
+    // A script without a browser names no origin, and has no cookie to abuse.
+    let (status, _) = send(&app, login(None, None, "localhost")).await;
+    assert!(status.is_success() || status.is_redirection(), "{status}");
+
+    // Behind a proxy that rewrites Host, the configured public origin decides.
+    state.auth.public_origin = Some("https://accord.example.org".into());
+    let app = router(state);
+    let (status, _) = send(
+        &app,
+        login(Some("https://accord.example.org"), None, "10.0.0.5:3000"),
+    )
+    .await;
+    assert!(status.is_success() || status.is_redirection(), "{status}");
+    let (status, _) = send(
+        &app,
+        login(
+            Some("http://accord.example.org"),
+            None,
+            "accord.example.org",
+        ),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "the scheme is part of the origin"
+    );
+}
