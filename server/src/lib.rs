@@ -9,6 +9,7 @@
 pub mod auth;
 pub mod error;
 pub mod http;
+pub mod listen;
 pub mod params;
 pub mod ws;
 
@@ -58,6 +59,9 @@ impl AppState {
     }
 }
 
+/// The longest one request may take to be answered (a WebSocket's life is not a request's).
+pub const REQUEST_TIME: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// The whole HTTP surface: the JSON API, the sync WebSocket, server-rendered pages and assets.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
@@ -84,6 +88,11 @@ pub fn router(state: AppState) -> Router {
             auth::stamp_client_address,
         ))
         .layer(axum::middleware::from_fn(security_headers))
+        // However slowly a client sends its body, answering one request ends in time.
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIME,
+        ))
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
 }

@@ -13,7 +13,6 @@ use std::{net::SocketAddr, path::PathBuf};
 use accord_core::{seed, store::Store};
 use accord_server::{router, AppState};
 use anyhow::Context;
-use axum::serve::ListenerExt;
 use leptos::config::get_configuration;
 
 #[tokio::main]
@@ -72,21 +71,11 @@ async fn main() -> anyhow::Result<()> {
             }
         }
     });
-    // Keystrokes are small frames: send each at once rather than waiting to coalesce (Nagle).
     let listener = tokio::net::TcpListener::bind(addr)
         .await
-        .with_context(|| format!("binding {addr}"))?
-        .tap_io(|tcp| {
-            if let Err(e) = tcp.set_nodelay(true) {
-                tracing::warn!("TCP_NODELAY: {e}");
-            }
-        });
+        .with_context(|| format!("binding {addr}"))?;
     tracing::info!("Accord is listening on http://{addr}");
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .await?;
+    accord_server::listen::serve(listener, router(state), Default::default()).await?;
     Ok(())
 }
 
