@@ -288,6 +288,9 @@ impl Rooms {
             .load_document(doc_id)
             .await?
             .ok_or_else(|| RoomError::NotFound(doc_id.to_string()))?;
+        // Chunks stored since the last snapshot count toward the next compaction whichever
+        // room stored them: a document reloaded often is still compacted.
+        let pending = self.inner.store.pending_chunks(doc_id).await?;
         let (group, phase) = self
             .inner
             .store
@@ -320,7 +323,7 @@ impl Rooms {
             rooms: self.clone(),
             generation,
             last_seq,
-            stored_since_compaction: 0,
+            stored_since_compaction: pending,
         };
         tokio::spawn(task.run(rx));
         Ok(tx)
@@ -482,6 +485,9 @@ struct RoomTask {
 
 impl RoomTask {
     async fn run(mut self, mut rx: mpsc::Receiver<Input>) {
+        // A document loaded with many chunks is compacted before it serves anyone: the next
+        // load then reads one snapshot instead of replaying them all.
+        self.compact_if_due().await;
         let mut batch = Vec::with_capacity(BATCH);
         loop {
             let received = if self.outs.is_empty() {
@@ -657,14 +663,21 @@ impl RoomTask {
                 return false;
             }
         }
-        if self.stored_since_compaction >= COMPACT_AFTER {
-            let bytes = self.room.doc().save();
-            match store.compact(&self.id, &bytes, self.last_seq).await {
-                Ok(()) => self.stored_since_compaction = 0,
-                Err(e) => tracing::warn!(doc = %self.id, "compaction failed (chunks kept): {e}"),
-            }
-        }
+        self.compact_if_due().await;
         true
+    }
+
+    /// Folds the stored chunks into a new snapshot once [`COMPACT_AFTER`] have piled up.
+    async fn compact_if_due(&mut self) {
+        if self.stored_since_compaction < COMPACT_AFTER {
+            return;
+        }
+        let bytes = self.room.doc().save();
+        let store = self.rooms.store().clone();
+        match store.compact(&self.id, &bytes, self.last_seq).await {
+            Ok(()) => self.stored_since_compaction = 0,
+            Err(e) => tracing::warn!(doc = %self.id, "compaction failed (chunks kept): {e}"),
+        }
     }
 
     /// Hands each frame to its connection's queue. A connection whose queue is full is dropped
@@ -754,5 +767,39 @@ mod tests {
             let heads = rooms.heads("dwave").await.expect("the room still serves");
             assert!(!heads.is_empty());
         });
+    }
+
+    /// Chunks that piled up over many short room lifetimes are compacted when the document is
+    /// next loaded, not only after a thousand within one lifetime.
+    #[tokio::test]
+    async fn a_document_reloaded_with_many_chunks_is_compacted_on_load() {
+        let store = Store::memory().await.expect("store");
+        store.create_group("g", "G", "bpf").await.expect("group");
+        let mut doc = document::new_document("T", &[(ParagraphKind::Numbered, "Hi".into())])
+            .expect("document");
+        store
+            .create_document("dmany", "g", "T", 1, &doc.save())
+            .await
+            .expect("create");
+        let id = document::read(&doc).expect("outline").paragraphs[0]
+            .id
+            .clone();
+        let mut heads = doc.get_heads();
+        for i in 0..(COMPACT_AFTER + 10) {
+            document::splice(&mut doc, &id, 0, 0, if i % 2 == 0 { "a" } else { "b" })
+                .expect("type");
+            let chunk = doc.save_after(&heads);
+            heads = doc.get_heads();
+            store
+                .append_changes("dmany", &[chunk], None)
+                .await
+                .expect("chunk");
+        }
+        let rooms = Rooms::new(store.clone());
+        let text = rooms.outline("dmany").await.expect("outline").0.paragraphs[0]
+            .text
+            .clone();
+        assert_eq!(text.len(), 2 + COMPACT_AFTER as usize + 10);
+        assert_eq!(store.pending_chunks("dmany").await.expect("pending"), 0);
     }
 }
