@@ -23,9 +23,12 @@ use crate::{
     auth::{rate_limit, Limited, Principal},
     documents,
     error::Error,
-    feedback_store::{CommentRow, StanceChange, Target},
-    record, Accord,
+    record,
+    store::feedback::{CommentRow, StanceChange},
+    Accord,
 };
+
+pub use crate::store::feedback::Target;
 
 /// [`rules::required`] for a field of many lines, as core's error.
 pub(crate) fn required_text(field: Field, value: &str, limit: usize) -> Result<String, Error> {

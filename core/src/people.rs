@@ -13,9 +13,9 @@ use domain::{
 };
 
 use crate::{
-    accounts::Account,
     auth::{self, rate_limit, Limited, Principal},
     error::Error,
+    store::Account,
     Accord,
 };
 

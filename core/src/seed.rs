@@ -172,7 +172,7 @@ const DEMO_REVIEWERS: &[(&str, &str, StakeholderGroup, Region, Gender)] = &[
 pub async fn demo_feedback(rooms: &Rooms, now: i64) -> Result<(), Error> {
     use domain::api::{Disposition, Stance};
 
-    use crate::feedback_store::{StanceChange, Target};
+    use crate::store::feedback::{StanceChange, Target};
 
     let store = rooms.store();
     let Some(doc) = store.list_documents().await?.first().map(|d| d.id.clone()) else {

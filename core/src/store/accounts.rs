@@ -1,16 +1,17 @@
-//! Accounts, sessions, memberships, invitations and the audit log in SQLite.
+//! Accounts, sessions, memberships, invitations, the automerge actors assigned to accounts and
+//! the audit log.
 //!
 //! Times are unix seconds passed in by the caller, so that expiry is tested with an injected
 //! clock rather than by sleeping.
 
 use domain::{
-    api::{AuditEntry, Group, GroupKind, Invitation, Me, Member, MembershipView, Register, Role},
+    api::{AuditEntry, Invitation, Me, Member, MembershipView, Register, Role},
     profile::{AgeBand, Gender, Region, StakeholderGroup},
     refusal::{Refusal, Thing},
 };
 use sqlx::Row;
 
-use crate::store::{Store, StoreError};
+use super::{Store, StoreError};
 
 /// A signed-in account, as the server needs it on every request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -256,29 +257,6 @@ impl Store {
     pub async fn account_exists(&self, account: &str) -> Result<bool, StoreError> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE id = ?")
             .bind(account)
-            .fetch_one(self.pool())
-            .await?;
-        Ok(n > 0)
-    }
-
-    pub async fn groups(&self) -> Result<Vec<Group>, StoreError> {
-        let rows = sqlx::query("SELECT id, name, kind FROM groups ORDER BY name")
-            .fetch_all(self.pool())
-            .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| Group {
-                id: r.get("id"),
-                name: r.get("name"),
-                kind: GroupKind::parse(r.get::<String, _>("kind").as_str())
-                    .unwrap_or(GroupKind::Other),
-            })
-            .collect())
-    }
-
-    pub async fn group_exists(&self, group: &str) -> Result<bool, StoreError> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM groups WHERE id = ?")
-            .bind(group)
             .fetch_one(self.pool())
             .await?;
         Ok(n > 0)

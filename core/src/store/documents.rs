@@ -1,31 +1,13 @@
-//! Durable storage in SQLite: groups, document metadata, and each document as its latest
-//! compacted automerge save plus the incremental chunks stored since.
-//!
-//! The database runs in WAL mode with `synchronous = FULL`: a commit returns only after the WAL
-//! is on disk, so a chunk the relay has stored survives a crash or a power cut before anyone is
-//! told about it. The relay batches the chunks of many messages into one transaction, which is
-//! what keeps the fsync per commit affordable.
-
-use std::{path::Path, str::FromStr, time::Duration};
+//! Groups, documents and each document's bytes: its latest compacted automerge save
+//! (`document_snapshots`) plus the incremental chunks stored since (`document_changes`).
 
 use automerge::Automerge;
-use sqlx::{
-    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
-    Row, SqlitePool,
-};
+use sqlx::Row;
 
-use domain::api::DocumentSummary;
+use domain::api::{DocumentSummary, Group, GroupKind};
 use domain::phase::{Phase, Schedule};
 
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("database: {0}")]
-    Db(#[from] sqlx::Error),
-    #[error("migration: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
-    #[error("stored document '{0}' does not load: {1}")]
-    Corrupt(String, automerge::AutomergeError),
-}
+use super::{insert_chunks, Companion, Store, StoreError};
 
 /// A document's metadata row.
 #[derive(Debug, Clone)]
@@ -40,137 +22,7 @@ pub struct DocumentMeta {
     pub schedule: Schedule,
 }
 
-/// Heads stored as comma-separated hex, back as a list.
-pub fn split_heads(stored: &str) -> Vec<String> {
-    stored
-        .split(',')
-        .filter(|h| !h.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
-/// The database: one connection that writes and a pool that reads.
-///
-/// Appends `chunks` after a document's stored changes and updates the listing's mirrors (title
-/// and paragraph count, when given) inside the caller's transaction; the last chunk's sequence
-/// number.
-async fn insert_chunks(
-    tx: &mut sqlx::SqliteConnection,
-    id: &str,
-    chunks: &[impl AsRef<[u8]>],
-    mirrors: Option<(&str, usize)>,
-) -> Result<i64, StoreError> {
-    let mut last = 0;
-    for chunk in chunks {
-        last = sqlx::query("INSERT INTO document_changes (document_id, bytes) VALUES (?, ?)")
-            .bind(id)
-            .bind(chunk.as_ref())
-            .execute(&mut *tx)
-            .await?
-            .last_insert_rowid();
-    }
-    sqlx::query(
-        "UPDATE documents SET title = COALESCE(?, title), paragraphs = COALESCE(?, paragraphs),
-         updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
-    )
-    .bind(mirrors.map(|(t, _)| t))
-    .bind(mirrors.map(|(_, n)| n as i64))
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
-    Ok(last)
-}
-
-/// Rows that must commit in the same transaction as a change the server merges itself (a
-/// decision on an amendment and its record entry), or not at all.
-pub trait Companion: Send + Sync {
-    /// Writes the rows inside `tx`, which will also hold the merged change at `heads`. `false`
-    /// declines: the transaction is rolled back and the merge undone.
-    fn write<'a>(
-        &'a self,
-        tx: &'a mut sqlx::SqliteConnection,
-        heads: &'a [String],
-    ) -> futures::future::BoxFuture<'a, Result<bool, StoreError>>;
-}
-
-/// All writes go through the one writer connection, so they queue in the process (without
-/// blocking a thread) instead of meeting SQLite's lock, whose busy handler sleeps for up to
-/// 100 ms at a time and made the slowest writes wait that long under load. In WAL mode the
-/// readers never wait for the writer.
-#[derive(Clone)]
-pub struct Store {
-    pool: SqlitePool,
-    writer: SqlitePool,
-    /// Each document's feedback facts, read once and kept until feedback on it changes.
-    pub(crate) facts: std::sync::Arc<crate::feedback_store::FactsCache>,
-    /// Each amendment's inspection at the document heads it was made at.
-    pub(crate) inspections: std::sync::Arc<crate::amendments::InspectionCache>,
-}
-
 impl Store {
-    /// Opens (creating if needed) the database file `accord.db` in `dir`, and migrates it.
-    pub async fn open(dir: &Path) -> Result<Self, StoreError> {
-        std::fs::create_dir_all(dir).map_err(|e| StoreError::Db(sqlx::Error::Io(e)))?;
-        let options = SqliteConnectOptions::new()
-            .filename(dir.join("accord.db"))
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(options.clone())
-            .await?;
-        sqlx::migrate!("./migrations").run(&writer).await?;
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options.read_only(true))
-            .await?;
-        Ok(Self {
-            pool,
-            writer,
-            facts: Default::default(),
-            inspections: Default::default(),
-        })
-    }
-
-    /// A private in-memory database, for tests.
-    pub async fn memory() -> Result<Self, StoreError> {
-        let options = SqliteConnectOptions::from_str("sqlite::memory:")?.foreign_keys(true);
-        // One connection: every connection to `:memory:` is a database of its own.
-        let pool = SqlitePoolOptions::new()
-            .max_connections(1)
-            .idle_timeout(None)
-            .max_lifetime(None)
-            .connect_with(options)
-            .await?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Self {
-            writer: pool.clone(),
-            pool,
-            facts: Default::default(),
-            inspections: Default::default(),
-        })
-    }
-
-    /// The pool for reads.
-    pub(crate) fn pool(&self) -> &SqlitePool {
-        &self.pool
-    }
-
-    /// The one connection for writes.
-    pub(crate) fn writer(&self) -> &SqlitePool {
-        &self.writer
-    }
-
-    /// The writing connection, for tests that check what the database itself refuses and for
-    /// the benchmark's bulk set-up.
-    #[doc(hidden)]
-    pub fn pool_for_tests(&self) -> &SqlitePool {
-        &self.writer
-    }
-
     pub async fn has_groups(&self) -> Result<bool, StoreError> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM groups")
             .fetch_one(&self.pool)
@@ -356,5 +208,28 @@ impl Store {
         .bind(id)
         .fetch_one(&self.pool)
         .await?)
+    }
+
+    pub async fn groups(&self) -> Result<Vec<Group>, StoreError> {
+        let rows = sqlx::query("SELECT id, name, kind FROM groups ORDER BY name")
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Group {
+                id: r.get("id"),
+                name: r.get("name"),
+                kind: GroupKind::parse(r.get::<String, _>("kind").as_str())
+                    .unwrap_or(GroupKind::Other),
+            })
+            .collect())
+    }
+
+    pub async fn group_exists(&self, group: &str) -> Result<bool, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM groups WHERE id = ?")
+            .bind(group)
+            .fetch_one(self.pool())
+            .await?;
+        Ok(n > 0)
     }
 }

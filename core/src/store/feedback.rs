@@ -1,4 +1,5 @@
-//! Comments, stances and chairs' responses in SQLite.
+//! Comments, their edits, stances and chairs' responses, and the cache of each document's
+//! feedback facts.
 //!
 //! Nothing is deleted: an edited comment keeps its earlier wording in `comment_edits`, a hidden
 //! one keeps its text, a new stance is appended to `stance_history` and becomes the one that
@@ -20,7 +21,7 @@ use domain::{
 };
 use sqlx::{sqlite::SqliteRow, Row};
 
-use crate::store::{Store, StoreError};
+use super::{Store, StoreError};
 
 /// A comment as stored, with its author's names and what happened to it.
 #[derive(Clone, Debug)]
