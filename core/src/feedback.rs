@@ -24,7 +24,7 @@ use crate::{
     documents,
     error::Error,
     record,
-    store::feedback::{CommentRow, StanceChange},
+    store::feedback::{StanceChange, StoredComment},
     Accord,
 };
 
@@ -124,7 +124,7 @@ async fn comments_for(
     state: &Accord,
     doc: &str,
     paragraph: &str,
-    rows: Vec<CommentRow>,
+    rows: Vec<StoredComment>,
     viewer: Option<&str>,
     moderator: bool,
 ) -> Result<Vec<Comment>, Error> {

@@ -11,9 +11,8 @@ use domain::{
     document::hex_heads,
 };
 use futures::future::BoxFuture;
-use sqlx::Row;
 
-use super::{feedback::profile, record, Companion, Store, StoreError};
+use super::{accounts::ProfileRow, record, Companion, Store, StoreError};
 
 /// An amendment as stored.
 pub(crate) struct StoredAmendment {
@@ -26,6 +25,68 @@ pub(crate) struct StoredAmendment {
     pub status: AmendmentStatus,
     pub created_at: i64,
     pub decision: Option<DecisionView>,
+}
+
+#[derive(sqlx::FromRow)]
+struct AmendmentRow {
+    id: i64,
+    proposer_id: String,
+    proposer: String,
+    rationale: String,
+    base: String,
+    changes: Vec<u8>,
+    actor: String,
+    status: String,
+    created_at: i64,
+    decided_at: Option<i64>,
+    decider: Option<String>,
+    decision_reason: Option<String>,
+}
+
+impl AmendmentRow {
+    /// `None` for heads that do not parse or a status this version does not know.
+    fn stored(self) -> Option<StoredAmendment> {
+        let base = self
+            .base
+            .split(',')
+            .filter(|h| !h.is_empty())
+            .map(|h| h.parse().ok())
+            .collect::<Option<Vec<ChangeHash>>>()?;
+        Some(StoredAmendment {
+            id: self.id,
+            proposer_id: self.proposer_id,
+            proposer: self.proposer,
+            rationale: self.rationale,
+            amendment: Amendment {
+                base,
+                changes: self.changes,
+            },
+            actor: self.actor,
+            status: AmendmentStatus::parse(&self.status)?,
+            created_at: self.created_at,
+            decision: self.decided_at.map(|at| DecisionView {
+                by: self.decider.unwrap_or_default(),
+                reason: self.decision_reason.unwrap_or_default(),
+                at,
+            }),
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct SponsorRow {
+    amendment_id: i64,
+    display_name: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct AmendmentStanceRow {
+    amendment_id: i64,
+    account_id: String,
+    stance: String,
+    reason: Option<String>,
+    #[sqlx(flatten)]
+    profile: ProfileRow,
 }
 
 fn heads_text(heads: &[ChangeHash]) -> String {
@@ -62,8 +123,10 @@ impl Store {
         doc: &str,
         id: Option<i64>,
     ) -> Result<Vec<StoredAmendment>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT m.*, p.display_name AS proposer, d.display_name AS decider
+        let rows: Vec<AmendmentRow> = sqlx::query_as(
+            "SELECT m.id, m.proposer_id, m.rationale, m.base, m.changes, m.actor, m.status,
+                m.created_at, m.decided_at, m.decision_reason,
+                p.display_name AS proposer, d.display_name AS decider
              FROM amendments m JOIN accounts p ON p.id = m.proposer_id
              LEFT JOIN accounts d ON d.id = m.decided_by
              WHERE m.document_id = ?1 AND (?2 IS NULL OR m.id = ?2) ORDER BY m.id",
@@ -72,39 +135,7 @@ impl Store {
         .bind(id)
         .fetch_all(self.pool())
         .await?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|r| {
-                let base = r
-                    .get::<String, _>("base")
-                    .split(',')
-                    .filter(|h| !h.is_empty())
-                    .map(|h| h.parse().ok())
-                    .collect::<Option<Vec<ChangeHash>>>()?;
-                Some(StoredAmendment {
-                    id: r.get("id"),
-                    proposer_id: r.get("proposer_id"),
-                    proposer: r.get("proposer"),
-                    rationale: r.get("rationale"),
-                    amendment: Amendment {
-                        base,
-                        changes: r.get("changes"),
-                    },
-                    actor: r.get("actor"),
-                    status: AmendmentStatus::parse(r.get::<String, _>("status").as_str())?,
-                    created_at: r.get("created_at"),
-                    decision: r
-                        .get::<Option<i64>, _>("decided_at")
-                        .map(|at| DecisionView {
-                            by: r.get::<Option<String>, _>("decider").unwrap_or_default(),
-                            reason: r
-                                .get::<Option<String>, _>("decision_reason")
-                                .unwrap_or_default(),
-                            at,
-                        }),
-                })
-            })
-            .collect())
+        Ok(rows.into_iter().filter_map(AmendmentRow::stored).collect())
     }
 
     /// Marks an open amendment withdrawn by its proposer `by`; `false` if it was not open any
@@ -144,8 +175,8 @@ impl Store {
     pub(crate) async fn sponsors(
         &self,
         doc: &str,
-    ) -> Result<std::collections::HashMap<i64, Vec<String>>, StoreError> {
-        let rows = sqlx::query(
+    ) -> Result<HashMap<i64, Vec<String>>, StoreError> {
+        let rows: Vec<SponsorRow> = sqlx::query_as(
             "SELECT s.amendment_id, a.display_name FROM amendment_sponsors s
              JOIN amendments m ON m.id = s.amendment_id JOIN accounts a ON a.id = s.account_id
              WHERE m.document_id = ? ORDER BY s.created_at, a.display_name",
@@ -153,9 +184,9 @@ impl Store {
         .bind(doc)
         .fetch_all(self.pool())
         .await?;
-        let mut out = std::collections::HashMap::<i64, Vec<String>>::new();
+        let mut out = HashMap::<i64, Vec<String>>::new();
         for r in rows {
-            out.entry(r.get(0)).or_default().push(r.get(1));
+            out.entry(r.amendment_id).or_default().push(r.display_name);
         }
         Ok(out)
     }
@@ -193,7 +224,7 @@ impl Store {
         doc: &str,
         viewer: Option<&str>,
     ) -> Result<(Vec<StanceFact>, HashMap<i64, YourStance>), StoreError> {
-        let rows = sqlx::query(
+        let rows: Vec<AmendmentStanceRow> = sqlx::query_as(
             "SELECT s.amendment_id, s.account_id, s.stance, s.reason,
                 a.stakeholder_group, a.region, a.gender
              FROM amendment_stances s JOIN amendments m ON m.id = s.amendment_id
@@ -205,25 +236,18 @@ impl Store {
         let mut facts = Vec::with_capacity(rows.len());
         let mut yours = HashMap::new();
         for r in rows {
-            let Some(stance) = Stance::parse(r.get::<String, _>("stance").as_str()) else {
+            let Some(stance) = Stance::parse(&r.stance) else {
                 continue;
             };
-            let id: i64 = r.get("amendment_id");
-            let account: String = r.get("account_id");
-            if viewer == Some(account.as_str()) {
-                yours.insert(
-                    id,
-                    YourStance {
-                        stance,
-                        reason: r.get("reason"),
-                    },
-                );
+            if viewer == Some(r.account_id.as_str()) {
+                let reason = r.reason;
+                yours.insert(r.amendment_id, YourStance { stance, reason });
             }
             facts.push(StanceFact {
-                paragraph: id.to_string(),
-                account,
+                paragraph: r.amendment_id.to_string(),
+                account: r.account_id,
                 stance,
-                profile: profile(&r),
+                profile: r.profile.into(),
                 answered: false,
             });
         }

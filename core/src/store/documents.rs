@@ -2,14 +2,14 @@
 //! (`document_snapshots`) plus the incremental chunks stored since (`document_changes`).
 
 use automerge::Automerge;
-use sqlx::Row;
-
-use domain::api::{DocumentSummary, Group, GroupKind};
-use domain::phase::{Phase, Schedule};
+use domain::{
+    api::{DocumentSummary, Group, GroupKind},
+    phase::{Phase, Schedule},
+};
 
 use super::{insert_chunks, Companion, Store, StoreError};
 
-/// A document's metadata row.
+/// A document's metadata.
 #[derive(Debug, Clone)]
 pub struct DocumentMeta {
     pub id: String,
@@ -18,8 +18,87 @@ pub struct DocumentMeta {
     pub title: String,
     pub paragraphs: i64,
     pub updated_at: String,
-    /// The phase as stored; [`crate::phases::current`] moves it on past its deadline.
+    /// The phase as stored; `phases::current` moves it on past its deadline.
     pub schedule: Schedule,
+}
+
+#[derive(sqlx::FromRow)]
+struct MetaRow {
+    id: String,
+    group_id: String,
+    group_name: String,
+    title: String,
+    paragraphs: i64,
+    updated_at: String,
+    phase: String,
+    deadline: Option<i64>,
+}
+
+impl From<MetaRow> for DocumentMeta {
+    fn from(r: MetaRow) -> Self {
+        Self {
+            id: r.id,
+            group_id: r.group_id,
+            group_name: r.group_name,
+            title: r.title,
+            paragraphs: r.paragraphs,
+            updated_at: r.updated_at,
+            schedule: Schedule {
+                phase: Phase::parse(&r.phase).unwrap_or(Phase::Drafting),
+                deadline: r.deadline,
+            },
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: String,
+    title: String,
+    group_name: String,
+    paragraphs: i64,
+    updated_at: String,
+}
+
+impl From<SummaryRow> for DocumentSummary {
+    fn from(r: SummaryRow) -> Self {
+        Self {
+            id: r.id,
+            title: r.title,
+            group: r.group_name,
+            paragraphs: r.paragraphs.max(0) as usize,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct GroupRow {
+    id: String,
+    name: String,
+    kind: String,
+}
+
+impl From<GroupRow> for Group {
+    fn from(r: GroupRow) -> Self {
+        Self {
+            kind: GroupKind::parse(&r.kind).unwrap_or(GroupKind::Other),
+            id: r.id,
+            name: r.name,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct SnapshotRow {
+    bytes: Vec<u8>,
+    last_seq: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct ChunkRow {
+    seq: i64,
+    bytes: Vec<u8>,
 }
 
 impl Store {
@@ -38,6 +117,21 @@ impl Store {
             .execute(&self.writer)
             .await?;
         Ok(())
+    }
+
+    pub async fn groups(&self) -> Result<Vec<Group>, StoreError> {
+        let rows: Vec<GroupRow> = sqlx::query_as("SELECT id, name, kind FROM groups ORDER BY name")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().map(Group::from).collect())
+    }
+
+    pub async fn group_exists(&self, group: &str) -> Result<bool, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM groups WHERE id = ?")
+            .bind(group)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n > 0)
     }
 
     /// Stores a new document whose first save is `bytes`.
@@ -69,27 +163,18 @@ impl Store {
     }
 
     pub async fn list_documents(&self) -> Result<Vec<DocumentSummary>, StoreError> {
-        let rows = sqlx::query(
+        let rows: Vec<SummaryRow> = sqlx::query_as(
             "SELECT d.id, d.title, g.name AS group_name, d.paragraphs, d.updated_at
              FROM documents d JOIN groups g ON g.id = d.group_id
              ORDER BY d.updated_at DESC, d.id",
         )
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| DocumentSummary {
-                id: r.get("id"),
-                title: r.get("title"),
-                group: r.get("group_name"),
-                paragraphs: r.get::<i64, _>("paragraphs").max(0) as usize,
-                updated_at: r.get("updated_at"),
-            })
-            .collect())
+        Ok(rows.into_iter().map(DocumentSummary::from).collect())
     }
 
     pub async fn document_meta(&self, id: &str) -> Result<Option<DocumentMeta>, StoreError> {
-        let row = sqlx::query(
+        let row: Option<MetaRow> = sqlx::query_as(
             "SELECT d.id, d.group_id, g.name AS group_name, d.title, d.paragraphs, d.updated_at,
                 d.phase, d.deadline
              FROM documents d JOIN groups g ON g.id = d.group_id WHERE d.id = ?",
@@ -97,45 +182,37 @@ impl Store {
         .bind(id)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|r| DocumentMeta {
-            id: r.get("id"),
-            group_id: r.get("group_id"),
-            group_name: r.get("group_name"),
-            title: r.get("title"),
-            paragraphs: r.get("paragraphs"),
-            updated_at: r.get("updated_at"),
-            schedule: Schedule {
-                phase: Phase::parse(r.get::<String, _>("phase").as_str())
-                    .unwrap_or(Phase::Drafting),
-                deadline: r.get("deadline"),
-            },
-        }))
+        Ok(row.map(DocumentMeta::from))
     }
 
     /// Loads a document: its snapshot, then every chunk stored after it, in order. Returns the
     /// document and the highest chunk number folded in.
     pub async fn load_document(&self, id: &str) -> Result<Option<(Automerge, i64)>, StoreError> {
-        let snapshot: Option<(Vec<u8>, i64)> =
+        let snapshot: Option<SnapshotRow> =
             sqlx::query_as("SELECT bytes, last_seq FROM document_snapshots WHERE document_id = ?")
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?;
-        let Some((bytes, mut last_seq)) = snapshot else {
+        let Some(SnapshotRow {
+            bytes,
+            mut last_seq,
+        }) = snapshot
+        else {
             return Ok(None);
         };
         let mut doc =
             domain::document::load(&bytes).map_err(|e| StoreError::Corrupt(id.into(), e))?;
-        let chunks: Vec<(i64, Vec<u8>)> = sqlx::query_as(
+        let chunks: Vec<ChunkRow> = sqlx::query_as(
             "SELECT seq, bytes FROM document_changes WHERE document_id = ? AND seq > ? ORDER BY seq",
         )
         .bind(id)
         .bind(last_seq)
         .fetch_all(&self.pool)
         .await?;
-        for (seq, chunk) in chunks {
-            doc.load_incremental(&chunk)
+        for chunk in chunks {
+            doc.load_incremental(&chunk.bytes)
                 .map_err(|e| StoreError::Corrupt(id.into(), e))?;
-            last_seq = seq;
+            last_seq = chunk.seq;
         }
         Ok(Some((doc, last_seq)))
     }
@@ -208,28 +285,5 @@ impl Store {
         .bind(id)
         .fetch_one(&self.pool)
         .await?)
-    }
-
-    pub async fn groups(&self) -> Result<Vec<Group>, StoreError> {
-        let rows = sqlx::query("SELECT id, name, kind FROM groups ORDER BY name")
-            .fetch_all(self.pool())
-            .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| Group {
-                id: r.get("id"),
-                name: r.get("name"),
-                kind: GroupKind::parse(r.get::<String, _>("kind").as_str())
-                    .unwrap_or(GroupKind::Other),
-            })
-            .collect())
-    }
-
-    pub async fn group_exists(&self, group: &str) -> Result<bool, StoreError> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM groups WHERE id = ?")
-            .bind(group)
-            .fetch_one(self.pool())
-            .await?;
-        Ok(n > 0)
     }
 }

@@ -1,14 +1,35 @@
 //! Endorsements of a closed document's text, one per person and document.
 
 use domain::api::Endorsement;
-use sqlx::Row;
 
 use super::{Store, StoreError};
+
+#[derive(sqlx::FromRow)]
+struct EndorsementRow {
+    account_id: String,
+    display_name: String,
+    affiliation: String,
+    on_behalf_of: Option<String>,
+    created_at: i64,
+}
+
+impl EndorsementRow {
+    /// The endorsing account and the endorsement as it is shown.
+    fn split(self) -> (String, Endorsement) {
+        let shown = Endorsement {
+            name: self.display_name,
+            affiliation: self.affiliation,
+            on_behalf_of: self.on_behalf_of,
+            at: self.created_at,
+        };
+        (self.account_id, shown)
+    }
+}
 
 impl Store {
     /// Every endorsement of `doc`, oldest first, with the account each belongs to.
     pub async fn endorsements(&self, doc: &str) -> Result<Vec<(String, Endorsement)>, StoreError> {
-        let rows = sqlx::query(
+        let rows: Vec<EndorsementRow> = sqlx::query_as(
             "SELECT e.account_id, e.on_behalf_of, e.created_at, a.display_name, a.affiliation
              FROM endorsements e JOIN accounts a ON a.id = e.account_id
              WHERE e.document_id = ? ORDER BY e.created_at, a.display_name",
@@ -16,20 +37,7 @@ impl Store {
         .bind(doc)
         .fetch_all(self.pool())
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| {
-                (
-                    r.get("account_id"),
-                    Endorsement {
-                        name: r.get("display_name"),
-                        affiliation: r.get("affiliation"),
-                        on_behalf_of: r.get("on_behalf_of"),
-                        at: r.get("created_at"),
-                    },
-                )
-            })
-            .collect())
+        Ok(rows.into_iter().map(EndorsementRow::split).collect())
     }
 
     /// Records an endorsement; `false` if the account endorsed the document already.

@@ -9,6 +9,15 @@
 //! before anyone is told about it. The relay batches the chunks of many messages into one
 //! transaction, which is what keeps the fsync per commit affordable.
 //!
+//! Queries are checked when they run: each row is read with `sqlx::query_as` into a
+//! `#[derive(sqlx::FromRow)]` struct beside its query (named `…Row`, its fields named as the
+//! columns) and turned into the domain's type there; no column is read by a string at the call
+//! site. The compile-time macros (`query!`, `query_as!`) are not used on purpose: they tie a
+//! crate to one database's schema and committed query data, and PostgreSQL is to come as a
+//! second implementation of these same methods, an addition beside this folder, with the rules
+//! untouched because nothing outside it writes SQL (the archive's generic copy of every table
+//! aside). The SQL here is SQLite's (`?` placeholders, `strftime`).
+//!
 //! To add a table: a migration in `core/migrations/`, then its file here.
 
 use std::{path::Path, str::FromStr, time::Duration};

@@ -2,7 +2,6 @@
 //! (`domain::record`), with the document heads at that moment. Append-only by trigger.
 
 use domain::record::Entry;
-use sqlx::Row;
 
 use super::{split_heads, Store, StoreError};
 
@@ -24,13 +23,14 @@ pub(crate) async fn append_in(
     draft: &Draft,
     heads: Vec<String>,
 ) -> Result<Entry, StoreError> {
-    let last = sqlx::query(
-        "SELECT * FROM decision_record WHERE document_id = ? ORDER BY seq DESC LIMIT 1",
+    let last: Option<EntryRow> = sqlx::query_as(
+        "SELECT seq, at, actor, kind, summary, reason, heads, prev, hash FROM decision_record
+         WHERE document_id = ? ORDER BY seq DESC LIMIT 1",
     )
     .bind(doc)
     .fetch_optional(&mut *conn)
-    .await?
-    .map(|r| entry(&r));
+    .await?;
+    let last = last.map(Entry::from);
     let Draft {
         at,
         actor,
@@ -76,24 +76,42 @@ impl Store {
 
     /// A document's record, oldest first.
     pub async fn record(&self, doc: &str) -> Result<Vec<Entry>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM decision_record WHERE document_id = ? ORDER BY seq")
-            .bind(doc)
-            .fetch_all(self.pool())
-            .await?;
-        Ok(rows.iter().map(entry).collect())
+        let rows: Vec<EntryRow> = sqlx::query_as(
+            "SELECT seq, at, actor, kind, summary, reason, heads, prev, hash FROM decision_record
+             WHERE document_id = ? ORDER BY seq",
+        )
+        .bind(doc)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows.into_iter().map(Entry::from).collect())
     }
 }
 
-fn entry(r: &sqlx::sqlite::SqliteRow) -> Entry {
-    Entry {
-        seq: r.get("seq"),
-        at: r.get("at"),
-        actor: r.get("actor"),
-        kind: r.get("kind"),
-        summary: r.get("summary"),
-        reason: r.get("reason"),
-        heads: split_heads(&r.get::<String, _>("heads")),
-        prev: r.get("prev"),
-        hash: r.get("hash"),
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    seq: i64,
+    at: i64,
+    actor: String,
+    kind: String,
+    summary: String,
+    reason: String,
+    heads: String,
+    prev: String,
+    hash: String,
+}
+
+impl From<EntryRow> for Entry {
+    fn from(r: EntryRow) -> Self {
+        Entry {
+            seq: r.seq,
+            at: r.at,
+            actor: r.actor,
+            kind: r.kind,
+            summary: r.summary,
+            reason: r.reason,
+            heads: split_heads(&r.heads),
+            prev: r.prev,
+            hash: r.hash,
+        }
     }
 }

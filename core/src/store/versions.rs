@@ -5,9 +5,32 @@ use domain::{
     api::{NewVersion, VersionSummary},
     document::Outline,
 };
-use sqlx::Row;
 
 use super::{split_heads, Store, StoreError};
+
+#[derive(sqlx::FromRow)]
+struct VersionRow {
+    name: String,
+    summary: String,
+    heads: String,
+    outline: String,
+    display_name: String,
+    created_at: i64,
+}
+
+impl VersionRow {
+    /// The version's summary and its outline as stored (JSON).
+    fn split(self) -> (VersionSummary, String) {
+        let about = VersionSummary {
+            name: self.name,
+            summary: self.summary,
+            heads: split_heads(&self.heads),
+            by: self.display_name,
+            at: self.created_at,
+        };
+        (about, self.outline)
+    }
+}
 
 impl Store {
     /// Stores a version; `false` if the document has one of that name already.
@@ -43,28 +66,15 @@ impl Store {
         doc: &str,
         name: Option<&str>,
     ) -> Result<Vec<(VersionSummary, String)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT v.*, a.display_name FROM versions v JOIN accounts a ON a.id = v.created_by
+        let rows: Vec<VersionRow> = sqlx::query_as(
+            "SELECT v.name, v.summary, v.heads, v.outline, v.created_at, a.display_name
+             FROM versions v JOIN accounts a ON a.id = v.created_by
              WHERE v.document_id = ?1 AND (?2 IS NULL OR v.name = ?2) ORDER BY v.created_at, v.name",
         )
         .bind(doc)
         .bind(name)
         .fetch_all(self.pool())
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| {
-                (
-                    VersionSummary {
-                        name: r.get("name"),
-                        summary: r.get("summary"),
-                        heads: split_heads(&r.get::<String, _>("heads")),
-                        by: r.get("display_name"),
-                        at: r.get("created_at"),
-                    },
-                    r.get("outline"),
-                )
-            })
-            .collect())
+        Ok(rows.into_iter().map(VersionRow::split).collect())
     }
 }
