@@ -458,33 +458,36 @@ impl Store {
         now: i64,
     ) -> Result<Result<(String, Role), Refusal>, StoreError> {
         let mut tx = self.writer().begin().await?;
-        let row: Option<InvitationRow> = sqlx::query_as(
-            "SELECT id, group_id, role, expires_at, revoked, accepted_by FROM invitations
-             WHERE token_hash = ?",
+        // The update claims the invitation only while it is still usable, so of two
+        // acceptances at once one claims it and the other finds it used, whichever connection
+        // each runs on: the row decides, not a read before the write.
+        let claimed: Option<InvitationRow> = sqlx::query_as(
+            "UPDATE invitations SET accepted_by = ?1, accepted_at = ?2
+             WHERE token_hash = ?3 AND revoked = 0 AND accepted_by IS NULL AND expires_at >= ?2
+             RETURNING id, group_id, role, expires_at, revoked, accepted_by",
         )
+        .bind(account)
+        .bind(now)
         .bind(token_hash)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some(r) = row else {
-            return Ok(Err(Refusal::unknown(Thing::Invitation, "")));
+        let Some(r) = claimed else {
+            let row: Option<InvitationRow> = sqlx::query_as(
+                "SELECT id, group_id, role, expires_at, revoked, accepted_by FROM invitations
+                 WHERE token_hash = ?",
+            )
+            .bind(token_hash)
+            .fetch_optional(&mut *tx)
+            .await?;
+            return Ok(Err(match row {
+                None => Refusal::unknown(Thing::Invitation, ""),
+                Some(r) if r.revoked => Refusal::InvitationRevoked,
+                Some(r) if r.accepted_by.is_some() => Refusal::InvitationUsed,
+                Some(_) => Refusal::InvitationExpired,
+            }));
         };
-        if r.revoked {
-            return Ok(Err(Refusal::InvitationRevoked));
-        }
-        if r.accepted_by.is_some() {
-            return Ok(Err(Refusal::InvitationUsed));
-        }
-        if r.expires_at < now {
-            return Ok(Err(Refusal::InvitationExpired));
-        }
         let role = r.role();
         let group = r.group_id;
-        sqlx::query("UPDATE invitations SET accepted_by = ?, accepted_at = ? WHERE id = ?")
-            .bind(account)
-            .bind(now)
-            .bind(&r.id)
-            .execute(&mut *tx)
-            .await?;
         // Joining never lowers a role someone already has.
         sqlx::query(
             "INSERT INTO memberships (group_id, account_id, role) VALUES (?, ?, ?)
@@ -499,12 +502,16 @@ impl Store {
         Ok(Ok((group, role)))
     }
 
+    /// Assigns an automerge actor to an account; an actor assigned already keeps its account.
     pub async fn record_actor(&self, actor: &str, account: &str) -> Result<(), StoreError> {
-        sqlx::query("INSERT OR IGNORE INTO account_actors (actor, account_id) VALUES (?, ?)")
-            .bind(actor)
-            .bind(account)
-            .execute(self.writer())
-            .await?;
+        sqlx::query(
+            "INSERT INTO account_actors (actor, account_id) VALUES (?, ?)
+             ON CONFLICT (actor) DO NOTHING",
+        )
+        .bind(actor)
+        .bind(account)
+        .execute(self.writer())
+        .await?;
         Ok(())
     }
 

@@ -109,14 +109,19 @@ impl Store {
         Ok(n > 0)
     }
 
-    pub async fn create_group(&self, id: &str, name: &str, kind: &str) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO groups (id, name, kind) VALUES (?, ?, ?)")
-            .bind(id)
-            .bind(name)
-            .bind(kind)
-            .execute(&self.writer)
-            .await?;
-        Ok(())
+    /// Creates a group; `false` if the id is taken. The primary key decides, so two requests
+    /// naming the same id at once create one group, whichever connection each runs on.
+    pub async fn create_group(&self, id: &str, name: &str, kind: &str) -> Result<bool, StoreError> {
+        let n = sqlx::query(
+            "INSERT INTO groups (id, name, kind) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(name)
+        .bind(kind)
+        .execute(&self.writer)
+        .await?
+        .rows_affected();
+        Ok(n == 1)
     }
 
     pub async fn groups(&self) -> Result<Vec<Group>, StoreError> {

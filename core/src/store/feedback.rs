@@ -314,7 +314,9 @@ impl Store {
         const EDITABLE: &str = "id = ? AND author_id = ? AND hidden_at IS NULL
             AND NOT EXISTS (SELECT 1 FROM comments r WHERE r.parent_id = comments.id)";
         let mut tx = self.writer().begin().await?;
-        // Writing first takes the write lock, so no reply can slip in between the two statements.
+        // Writing first takes SQLite's write lock, so no reply can slip in between the two
+        // statements; the update asks again all the same, so that this holds on a database
+        // that locks rows instead.
         let kept = sqlx::query(&format!(
             "INSERT INTO comment_edits (comment_id, body, replaced_at)
              SELECT id, body, ? FROM comments WHERE {EDITABLE}"
@@ -328,12 +330,20 @@ impl Store {
         if kept == 0 {
             return Ok(false);
         }
-        sqlx::query("UPDATE comments SET body = ?, edited_at = ? WHERE id = ?")
-            .bind(body)
-            .bind(now)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        let changed = sqlx::query(&format!(
+            "UPDATE comments SET body = ?, edited_at = ? WHERE {EDITABLE}"
+        ))
+        .bind(body)
+        .bind(now)
+        .bind(id)
+        .bind(author)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
         tx.commit().await?;
         Ok(true)
     }

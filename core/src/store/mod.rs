@@ -36,6 +36,9 @@ pub mod phases;
 pub mod record;
 pub mod versions;
 
+#[cfg(test)]
+mod tests;
+
 pub use accounts::Account;
 pub use documents::DocumentMeta;
 

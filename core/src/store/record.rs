@@ -60,8 +60,9 @@ pub(crate) async fn append_in(
 }
 
 impl Store {
-    /// Appends an entry after the document's last one. The writer connection runs one
-    /// transaction at a time, so two appends cannot both follow the same entry.
+    /// Appends an entry after the document's last one. The primary key (document, seq) is what
+    /// keeps two appends from both following the same entry: the second is refused rather than
+    /// forking the chain. (With the one writer connection they queue and never meet.)
     pub async fn append_record(
         &self,
         doc: &str,
