@@ -29,6 +29,7 @@ use crate::{
     rooms::Unmerged,
     store::{
         amendments::{Decision, StoredAmendment as Stored},
+        record::Draft,
         Store,
     },
     Accord,
@@ -453,7 +454,7 @@ pub async fn decide(
         modification: modification
             .as_ref()
             .map(|(m, a)| (m.changes.clone(), a.to_hex_string())),
-        record: crate::store::record::Draft {
+        record: Draft {
             at: now,
             actor: record::actor(who).to_string(),
             kind: "amendment".into(),

@@ -108,7 +108,9 @@ pub trait Companion: Send + Sync {
 /// All writes go through the one writer connection, so they queue in the process (without
 /// blocking a thread) instead of meeting SQLite's lock, whose busy handler sleeps for up to
 /// 100 ms at a time and made the slowest writes wait that long under load. In WAL mode the
-/// readers never wait for the writer.
+/// readers never wait for the writer. The one writer is for latency, not for correctness:
+/// whatever must be unique is held by a key or by the write's own condition, so that two
+/// processes, or a database with many writers, keep it too (`tests.rs`).
 #[derive(Clone)]
 pub struct Store {
     pool: SqlitePool,
@@ -162,12 +164,12 @@ impl Store {
         })
     }
 
-    /// The pool for reads.
+    /// The pool for reads (the store's, and the archive's own SQL).
     pub(crate) fn pool(&self) -> &SqlitePool {
         &self.pool
     }
 
-    /// The one connection for writes.
+    /// The one connection for writes (the store's, and the archive's restore).
     pub(crate) fn writer(&self) -> &SqlitePool {
         &self.writer
     }
