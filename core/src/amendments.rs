@@ -10,35 +10,36 @@ use domain::{
     amendment::{self, Amendment, AmendmentError, Edit, Fit, Inspection},
     api::{
         AmendedParagraph, AmendmentConflict, AmendmentEdit, AmendmentFilter, AmendmentStatus,
-        AmendmentView, Decide, DecisionView, NewAmendment, SetStance, Stance, Verdict, YourStance,
+        AmendmentView, Decide, NewAmendment, SetStance, Verdict,
     },
-    consensus::{self, StanceFact},
-    diff,
+    consensus, diff,
     document::{hex_heads, is_valid_paragraph_id},
     limits,
     policy::Action,
     refusal::{quote, Field, Refusal, Thing},
     rules,
 };
-use futures::future::BoxFuture;
-use sqlx::Row;
 
 use crate::{
     auth::{rate_limit, Limited, Principal},
     documents,
     error::Error,
     feedback::required_text,
-    feedback_store::profile,
     record,
     rooms::Unmerged,
-    store::{Companion, Store, StoreError},
+    store::{
+        amendments::{Decision, StoredAmendment as Stored},
+        record::Draft,
+        Store,
+    },
     Accord,
 };
 
 /// Each amendment's inspection (what it changes, whether it fits, what accepting it would do)
 /// at the document heads it was made at. Looking again costs a fork of the document's history,
 /// and lists are asked for far more often than the text or an amendment changes; a change of
-/// heads or of whether it is open makes an entry stale.
+/// heads or of whether it is open makes an entry stale, so no write needs to forget anything.
+/// One per server, in [`Accord`].
 #[derive(Default)]
 pub struct InspectionCache {
     /// (document, amendment) → (heads, open, inspection).
@@ -65,23 +66,6 @@ impl InspectionCache {
 /// Most edits one amendment may carry.
 const MAX_EDITS: usize = 50;
 
-/// An amendment as stored.
-struct Stored {
-    id: i64,
-    proposer_id: String,
-    proposer: String,
-    rationale: String,
-    amendment: Amendment,
-    actor: String,
-    status: AmendmentStatus,
-    created_at: i64,
-    decision: Option<DecisionView>,
-}
-
-fn heads_text(heads: &[ChangeHash]) -> String {
-    hex_heads(heads).join(",")
-}
-
 fn parse_heads(raw: &[String]) -> Result<Vec<ChangeHash>, Error> {
     raw.iter()
         .map(|h| {
@@ -89,195 +73,6 @@ fn parse_heads(raw: &[String]) -> Result<Vec<ChangeHash>, Error> {
                 .map_err(|_| Error::from(Refusal::NotAChangeHash { hash: quote(h, 70) }))
         })
         .collect()
-}
-
-impl Store {
-    async fn insert_amendment(
-        &self,
-        doc: &str,
-        proposer: &str,
-        rationale: &str,
-        a: &Amendment,
-        actor: &str,
-        now: i64,
-    ) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar(
-            "INSERT INTO amendments (document_id, proposer_id, rationale, base, changes, actor, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(doc)
-        .bind(proposer)
-        .bind(rationale)
-        .bind(heads_text(&a.base))
-        .bind(&a.changes)
-        .bind(actor)
-        .bind(now)
-        .fetch_one(self.writer())
-        .await?)
-    }
-
-    async fn stored_amendments(
-        &self,
-        doc: &str,
-        id: Option<i64>,
-    ) -> Result<Vec<Stored>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT m.*, p.display_name AS proposer, d.display_name AS decider
-             FROM amendments m JOIN accounts p ON p.id = m.proposer_id
-             LEFT JOIN accounts d ON d.id = m.decided_by
-             WHERE m.document_id = ?1 AND (?2 IS NULL OR m.id = ?2) ORDER BY m.id",
-        )
-        .bind(doc)
-        .bind(id)
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|r| {
-                let base = r
-                    .get::<String, _>("base")
-                    .split(',')
-                    .filter(|h| !h.is_empty())
-                    .map(|h| h.parse().ok())
-                    .collect::<Option<Vec<ChangeHash>>>()?;
-                Some(Stored {
-                    id: r.get("id"),
-                    proposer_id: r.get("proposer_id"),
-                    proposer: r.get("proposer"),
-                    rationale: r.get("rationale"),
-                    amendment: Amendment {
-                        base,
-                        changes: r.get("changes"),
-                    },
-                    actor: r.get("actor"),
-                    status: AmendmentStatus::parse(r.get::<String, _>("status").as_str())?,
-                    created_at: r.get("created_at"),
-                    decision: r
-                        .get::<Option<i64>, _>("decided_at")
-                        .map(|at| DecisionView {
-                            by: r.get::<Option<String>, _>("decider").unwrap_or_default(),
-                            reason: r
-                                .get::<Option<String>, _>("decision_reason")
-                                .unwrap_or_default(),
-                            at,
-                        }),
-                })
-            })
-            .collect())
-    }
-
-    /// Marks an open amendment withdrawn by its proposer `by`; `false` if it was not open any
-    /// more.
-    async fn withdraw_amendment(&self, id: i64, by: &str, now: i64) -> Result<bool, StoreError> {
-        let mut conn = self.writer().acquire().await?;
-        let (status, reason) = (AmendmentStatus::Withdrawn, "withdrawn by its proposer");
-        claim_in(&mut conn, id, status, by, reason, now, None).await
-    }
-
-    /// Adds a co-sponsor; `false` if they were one already.
-    async fn sponsor(&self, id: i64, account: &str, now: i64) -> Result<bool, StoreError> {
-        let n = sqlx::query(
-            "INSERT INTO amendment_sponsors (amendment_id, account_id, created_at) VALUES (?, ?, ?)
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(id)
-        .bind(account)
-        .bind(now)
-        .execute(self.writer())
-        .await?
-        .rows_affected();
-        Ok(n == 1)
-    }
-
-    /// Co-sponsors' display names per amendment of a document.
-    async fn sponsors(
-        &self,
-        doc: &str,
-    ) -> Result<std::collections::HashMap<i64, Vec<String>>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT s.amendment_id, a.display_name FROM amendment_sponsors s
-             JOIN amendments m ON m.id = s.amendment_id JOIN accounts a ON a.id = s.account_id
-             WHERE m.document_id = ? ORDER BY s.created_at, a.display_name",
-        )
-        .bind(doc)
-        .fetch_all(self.pool())
-        .await?;
-        let mut out = std::collections::HashMap::<i64, Vec<String>>::new();
-        for r in rows {
-            out.entry(r.get(0)).or_default().push(r.get(1));
-        }
-        Ok(out)
-    }
-
-    /// States or changes a participant's stance on an amendment; the history keeps each one.
-    async fn set_amendment_stance(
-        &self,
-        id: i64,
-        account: &str,
-        stance: Stance,
-        reason: Option<&str>,
-        now: i64,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO amendment_stances (amendment_id, account_id, stance, reason, stated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (amendment_id, account_id) DO UPDATE
-             SET stance = excluded.stance, reason = excluded.reason, stated_at = excluded.stated_at
-             WHERE stance IS NOT excluded.stance OR reason IS NOT excluded.reason",
-        )
-        .bind(id)
-        .bind(account)
-        .bind(stance.key())
-        .bind(reason)
-        .bind(now)
-        .execute(self.writer())
-        .await?;
-        Ok(())
-    }
-
-    /// Every current stance on a document's amendments, keyed by amendment id as text, and
-    /// `viewer`'s own.
-    async fn amendment_stances(
-        &self,
-        doc: &str,
-        viewer: Option<&str>,
-    ) -> Result<(Vec<StanceFact>, HashMap<i64, YourStance>), StoreError> {
-        let rows = sqlx::query(
-            "SELECT s.amendment_id, s.account_id, s.stance, s.reason,
-                a.stakeholder_group, a.region, a.gender
-             FROM amendment_stances s JOIN amendments m ON m.id = s.amendment_id
-             JOIN accounts a ON a.id = s.account_id WHERE m.document_id = ?",
-        )
-        .bind(doc)
-        .fetch_all(self.pool())
-        .await?;
-        let mut facts = Vec::with_capacity(rows.len());
-        let mut yours = HashMap::new();
-        for r in rows {
-            let Some(stance) = Stance::parse(r.get::<String, _>("stance").as_str()) else {
-                continue;
-            };
-            let id: i64 = r.get("amendment_id");
-            let account: String = r.get("account_id");
-            if viewer == Some(account.as_str()) {
-                yours.insert(
-                    id,
-                    YourStance {
-                        stance,
-                        reason: r.get("reason"),
-                    },
-                );
-            }
-            facts.push(StanceFact {
-                paragraph: id.to_string(),
-                account,
-                stance,
-                profile: profile(&r),
-                answered: false,
-            });
-        }
-        Ok((facts, yours))
-    }
 }
 
 fn model_error(e: AmendmentError) -> Error {
@@ -349,80 +144,6 @@ async fn stored(store: &Store, doc: &str, id: i64) -> Result<Stored, Error> {
         .ok_or_else(|| Error::unknown(Thing::Amendment, &id.to_string()))
 }
 
-/// Moves an open amendment to `status`, with the chair's adjustment (its changes and actor) if
-/// any, inside the caller's connection or transaction; `false` if it was not open any more.
-async fn claim_in(
-    conn: &mut sqlx::SqliteConnection,
-    id: i64,
-    status: AmendmentStatus,
-    by: &str,
-    reason: &str,
-    at: i64,
-    modification: Option<(&[u8], String)>,
-) -> Result<bool, StoreError> {
-    let (changes, actor) = modification.unzip();
-    let n = sqlx::query(
-        "UPDATE amendments SET status = ?, decided_by = ?, decision_reason = ?, decided_at = ?,
-            modification = ?, modification_actor = ?
-         WHERE id = ? AND status = 'open'",
-    )
-    .bind(status.key())
-    .bind(by)
-    .bind(reason)
-    .bind(at)
-    .bind(changes)
-    .bind(actor)
-    .bind(id)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    Ok(n == 1)
-}
-
-/// A decision on an amendment as it is stored: the claim (only an open amendment can be
-/// decided) and its record entry, written in the transaction that stores the merged text.
-struct Decision {
-    doc: String,
-    amendment: i64,
-    status: AmendmentStatus,
-    /// The deciding chair's account; the record names them and carries the time and reason.
-    by: String,
-    /// The chair's adjustment: its changes and the actor that wrote them.
-    modification: Option<(Vec<u8>, String)>,
-    record: record::Draft,
-}
-
-impl Companion for Decision {
-    fn write<'a>(
-        &'a self,
-        tx: &'a mut sqlx::SqliteConnection,
-        heads: &'a [String],
-    ) -> BoxFuture<'a, Result<bool, StoreError>> {
-        Box::pin(async move {
-            let modification = self
-                .modification
-                .as_ref()
-                .map(|(c, a)| (c.as_slice(), a.clone()));
-            let (at, by, reason) = (self.record.at, &self.by, &self.record.reason);
-            if !claim_in(
-                tx,
-                self.amendment,
-                self.status,
-                by,
-                reason,
-                at,
-                modification,
-            )
-            .await?
-            {
-                return Ok(false);
-            }
-            record::append_in(tx, &self.doc, &self.record, heads.to_vec()).await?;
-            Ok(true)
-        })
-    }
-}
-
 /// The actor an amendment's branch was written as.
 fn stored_actor(s: &Stored) -> Result<ActorId, Error> {
     hex::decode(&s.actor)
@@ -447,7 +168,7 @@ async fn views(
         .iter()
         .map(|s| (s.id, s.amendment.clone(), s.status == AmendmentStatus::Open))
         .collect();
-    let cache = store.inspections.clone();
+    let cache = state.inspections.clone();
     let key = doc.to_string();
     let (heads, looked) = state
         .rooms
@@ -733,7 +454,7 @@ pub async fn decide(
         modification: modification
             .as_ref()
             .map(|(m, a)| (m.changes.clone(), a.to_hex_string())),
-        record: record::Draft {
+        record: Draft {
             at: now,
             actor: record::actor(who).to_string(),
             kind: "amendment".into(),

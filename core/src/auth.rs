@@ -19,7 +19,7 @@ use domain::{
 use http::{header, request::Parts, HeaderMap};
 use sha2::{Digest, Sha256};
 
-use crate::{accounts::Account, error::Error, Accord};
+use crate::{error::Error, store::Account, Accord};
 
 pub const SESSION_COOKIE: &str = "accord_session";
 

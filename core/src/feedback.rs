@@ -23,9 +23,12 @@ use crate::{
     auth::{rate_limit, Limited, Principal},
     documents,
     error::Error,
-    feedback_store::{CommentRow, StanceChange, Target},
-    record, Accord,
+    record,
+    store::feedback::{StanceChange, StoredComment},
+    Accord,
 };
+
+pub use crate::store::feedback::Target;
 
 /// [`rules::required`] for a field of many lines, as core's error.
 pub(crate) fn required_text(field: Field, value: &str, limit: usize) -> Result<String, Error> {
@@ -121,7 +124,7 @@ async fn comments_for(
     state: &Accord,
     doc: &str,
     paragraph: &str,
-    rows: Vec<CommentRow>,
+    rows: Vec<StoredComment>,
     viewer: Option<&str>,
     moderator: bool,
 ) -> Result<Vec<Comment>, Error> {

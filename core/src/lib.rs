@@ -1,9 +1,9 @@
-//! Accord's core, native only: storage (sqlx), the rules that need state or time, the rooms that
-//! hold open documents and their sans-IO relay, and authentication. What it decides about a
-//! document's text or feedback it asks `domain`. It knows nothing of HTTP routing, WebSocket
-//! framing or pages: the server crate and the app's server functions call it.
+//! Accord's core, native only: storage (sqlx, all of it in `store`), the rules that need state
+//! or time, the rooms that hold open documents and their sans-IO relay, and authentication.
+//! What it decides about a document's text or feedback it asks `domain`. It knows nothing of
+//! HTTP routing, WebSocket framing or pages: the server crate and the app's server functions
+//! call it.
 
-pub mod accounts;
 pub mod amendments;
 pub mod archive;
 pub mod auth;
@@ -12,7 +12,6 @@ pub mod docx;
 pub mod endorsements;
 pub mod error;
 pub mod feedback;
-pub mod feedback_store;
 pub mod people;
 pub mod phases;
 pub mod record;
@@ -25,6 +24,8 @@ pub mod versions;
 
 pub use error::Error;
 
+use std::sync::Arc;
+
 use crate::{rooms::Rooms, store::Store};
 
 /// Everything a request needs: the open documents (and through them the store) and the
@@ -33,6 +34,8 @@ use crate::{rooms::Rooms, store::Store};
 pub struct Accord {
     pub rooms: Rooms,
     pub auth: auth::Auth,
+    /// Each amendment's inspection at the document heads it was made at.
+    pub(crate) inspections: Arc<amendments::InspectionCache>,
 }
 
 impl Accord {
@@ -45,6 +48,7 @@ impl Accord {
         Self {
             rooms: Rooms::new(store),
             auth: auth::Auth::new(clock),
+            inspections: Default::default(),
         }
     }
 }

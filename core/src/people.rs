@@ -13,9 +13,9 @@ use domain::{
 };
 
 use crate::{
-    accounts::Account,
     auth::{self, rate_limit, Limited, Principal},
     error::Error,
+    store::Account,
     Accord,
 };
 
@@ -206,13 +206,14 @@ pub async fn create_group(state: &Accord, who: &Principal, g: CreateGroup) -> Re
         base
     };
     let store = state.rooms.store();
+    // The first free id of `base`, `base-2`, `base-3` …: the database's key says which is
+    // free at the moment of the insert, so two groups of one name created at once both get one.
     let mut id = base.clone();
     let mut n = 1;
-    while store.group_exists(&id).await? {
+    while !store.create_group(&id, &name, g.kind.as_str()).await? {
         n += 1;
         id = format!("{base}-{n}");
     }
-    store.create_group(&id, &name, g.kind.as_str()).await?;
     store
         .audit("group-created", who.account_id(), Some(&who.address), &id)
         .await?;

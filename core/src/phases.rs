@@ -12,47 +12,8 @@ use domain::{
 };
 
 use crate::{
-    auth::Principal,
-    error::Error,
-    feedback::required_text,
-    record,
-    store::{DocumentMeta, Store, StoreError},
-    Accord,
+    auth::Principal, error::Error, feedback::required_text, record, store::DocumentMeta, Accord,
 };
-
-impl Store {
-    /// Moves a document from `from` to `to`; `false` if its schedule was not `from` any more.
-    async fn move_phase(
-        &self,
-        doc: &str,
-        from: Schedule,
-        to: Schedule,
-    ) -> Result<bool, StoreError> {
-        let n = sqlx::query(
-            "UPDATE documents SET phase = ?, deadline = ?
-             WHERE id = ? AND phase = ? AND deadline IS ?",
-        )
-        .bind(to.phase.key())
-        .bind(to.deadline)
-        .bind(doc)
-        .bind(from.phase.key())
-        .bind(from.deadline)
-        .execute(self.writer())
-        .await?
-        .rows_affected();
-        Ok(n == 1)
-    }
-
-    /// Documents whose phase deadline has passed.
-    async fn documents_due(&self, now: i64) -> Result<Vec<String>, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT id FROM documents WHERE deadline IS NOT NULL AND deadline <= ?",
-        )
-        .bind(now)
-        .fetch_all(self.pool())
-        .await?)
-    }
-}
 
 /// The schedule in force for a document now. A phase whose deadline has passed is moved on
 /// here, once: recorded, and told to the document's open room.

@@ -84,9 +84,11 @@ pub async fn seed_if_empty(rooms: &Rooms) -> Result<bool, Error> {
     if store.has_groups().await? {
         return Ok(false);
     }
-    store
-        .create_group(DEMO_GROUP, "Best Practice Forum on Forum Outcomes", "bpf")
-        .await?;
+    let name = "Best Practice Forum on Forum Outcomes";
+    if !store.create_group(DEMO_GROUP, name, "bpf").await? {
+        // Another start on the same database seeded it meanwhile.
+        return Ok(false);
+    }
     let hash = auth::hash_password(DEMO_PASSWORD)?;
     for (login, name, stakeholder_group, region, role) in DEMO_ACCOUNTS {
         let profile = (*stakeholder_group, *region, None);
@@ -172,7 +174,7 @@ const DEMO_REVIEWERS: &[(&str, &str, StakeholderGroup, Region, Gender)] = &[
 pub async fn demo_feedback(rooms: &Rooms, now: i64) -> Result<(), Error> {
     use domain::api::{Disposition, Stance};
 
-    use crate::feedback_store::{StanceChange, Target};
+    use crate::store::feedback::{StanceChange, Target};
 
     let store = rooms.store();
     let Some(doc) = store.list_documents().await?.first().map(|d| d.id.clone()) else {

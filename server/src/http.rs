@@ -28,8 +28,8 @@ use utoipa_axum::{
 };
 
 use accord_core::{
-    amendments, archive, auth::Principal, documents, endorsements, feedback,
-    feedback_store::Target, people, phases, record, report, versions,
+    amendments, archive, auth::Principal, documents, endorsements, feedback, feedback::Target,
+    people, phases, record, report, versions,
 };
 
 use crate::{

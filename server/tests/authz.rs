@@ -11,9 +11,8 @@ use std::collections::BTreeSet;
 
 use accord_core::{
     auth::{token_hash, Principal},
-    feedback_store::StanceChange,
     seed,
-    store::Store,
+    store::{feedback::StanceChange, Store},
     versions,
 };
 use accord_server::{router, AppState};

@@ -1,8 +1,12 @@
 //! The crate boundaries ARCHITECTURE.md states, held by the dependency graph itself: each crate
 //! is asked of `cargo tree` (the lock file's graph, no network) for everything it pulls in, with
-//! the features each build really uses.
+//! the features each build really uses. Inside core, where storage ends is held by its sources:
+//! SQL only in `core/src/store/`, and the store importing none of the rules.
 
-use std::process::Command;
+use std::{
+    path::{Path, PathBuf},
+    process::Command,
+};
 
 /// Every package `cargo tree` lists for `args` (normal dependencies only, names without versions).
 fn packages(args: &[&str]) -> Vec<String> {
@@ -114,4 +118,86 @@ fn only_the_server_build_of_the_app_reaches_core() {
     );
     let bad = forbidden(&found, &["accord-server"]);
     assert!(bad.is_empty(), "the app pulls in {bad:?}");
+}
+
+/// Files of core outside `store/` that may hold SQL, each with why.
+const SQL_OUTSIDE_STORE: &[(&str, &str)] = &[(
+    "archive.rs",
+    "copies every table of a document generically, by the names PRAGMA table_info gives",
+)];
+
+/// Every `.rs` file under `dir`, with its path relative to `root`.
+fn sources(root: &Path, dir: &Path) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("a source folder")
+        .map(|e| e.expect("an entry").path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            found.extend(sources(root, &path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let name = path.strip_prefix(root).expect("under the root");
+            let text = std::fs::read_to_string(&path).expect("a source file");
+            found.push((name.to_string_lossy().replace('\\', "/"), text));
+        }
+    }
+    found
+}
+
+/// A file's lines of code: comments (`//`, `//!`, `///`) left out, so that prose may name
+/// what the code may not use.
+fn code(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().filter(|l| !l.trim_start().starts_with("//"))
+}
+
+#[test]
+fn only_the_store_holds_sql_and_it_imports_no_rules() {
+    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../core/src"));
+    let files = sources(root, root);
+    let mut outside = Vec::new();
+    let mut queries_in_store = 0;
+    for (name, text) in &files {
+        let queries = code(text)
+            .filter(|l| {
+                l.contains("sqlx::query") || (l.contains("use sqlx") && l.contains("query"))
+            })
+            .count();
+        match name.strip_prefix("store/") {
+            Some(file) => {
+                queries_in_store += queries;
+                // Each table family's file reads or writes its tables; its tests use the store.
+                if file != "tests.rs" {
+                    assert!(
+                        queries > 0,
+                        "store/{file} holds no query: is the walk real?"
+                    );
+                }
+                for line in code(text) {
+                    for (i, _) in line.match_indices("crate::") {
+                        assert!(
+                            line[i..].starts_with("crate::store::"),
+                            "store/{file} reaches outside the store (use super:: or domain): {line}"
+                        );
+                    }
+                }
+            }
+            None if SQL_OUTSIDE_STORE.iter().any(|(f, _)| f == name) => {}
+            None if queries > 0 => outside.push(name.as_str()),
+            None => {}
+        }
+    }
+    assert!(
+        outside.is_empty(),
+        "SQL outside core/src/store/ (move it into the store, or list the file with why): {outside:?}"
+    );
+    assert!(
+        queries_in_store > 50,
+        "the store's queries are found ({queries_in_store})"
+    );
+    assert!(
+        files.iter().any(|(n, _)| n == "store/mod.rs") && files.iter().any(|(n, _)| n == "lib.rs"),
+        "the walk reads core's sources"
+    );
 }

@@ -126,7 +126,7 @@ pub async fn respond(
     #[server(default)] disposition: Option<String>,
     reason: String,
 ) -> Result<(), ServerFnError> {
-    use accord_core::feedback_store::Target;
+    use accord_core::feedback::Target;
     use domain::refusal::{Refusal, Thing};
     let disposition = disposition
         .as_deref()

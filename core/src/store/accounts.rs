@@ -1,24 +1,178 @@
-//! Accounts, sessions, memberships, invitations and the audit log in SQLite.
+//! Accounts, sessions, memberships, invitations, the automerge actors assigned to accounts and
+//! the audit log.
 //!
 //! Times are unix seconds passed in by the caller, so that expiry is tested with an injected
 //! clock rather than by sleeping.
 
 use domain::{
-    api::{AuditEntry, Group, GroupKind, Invitation, Me, Member, MembershipView, Register, Role},
+    api::{AuditEntry, Invitation, Me, Member, MembershipView, Register, Role},
+    consensus::Profile,
     profile::{AgeBand, Gender, Region, StakeholderGroup},
     refusal::{Refusal, Thing},
 };
-use sqlx::Row;
 
-use crate::store::{Store, StoreError};
+use super::{Store, StoreError};
 
 /// A signed-in account, as the server needs it on every request.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct Account {
     pub id: String,
     pub login: String,
     pub display_name: String,
+    #[sqlx(rename = "is_admin")]
     pub admin: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct LoginRow {
+    #[sqlx(flatten)]
+    account: Account,
+    password_hash: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    #[sqlx(flatten)]
+    account: Account,
+    last_seen: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct MeRow {
+    id: String,
+    login: String,
+    display_name: String,
+    affiliation: String,
+    stakeholder_group: String,
+    region: String,
+    gender: Option<String>,
+    age_band: Option<String>,
+    is_admin: bool,
+}
+
+impl MeRow {
+    fn with(self, memberships: Vec<MembershipView>) -> Me {
+        Me {
+            id: self.id,
+            login: self.login,
+            display_name: self.display_name,
+            affiliation: self.affiliation,
+            stakeholder_group: StakeholderGroup::parse(&self.stakeholder_group)
+                .unwrap_or(StakeholderGroup::Other),
+            region: Region::parse(&self.region).unwrap_or(Region::WesternEuropeanOther),
+            gender: self.gender.as_deref().and_then(Gender::parse),
+            age_band: self.age_band.as_deref().and_then(AgeBand::parse),
+            admin: self.is_admin,
+            memberships,
+        }
+    }
+}
+
+/// The columns of an account that the consensus figures are broken down by.
+#[derive(sqlx::FromRow)]
+pub(super) struct ProfileRow {
+    stakeholder_group: String,
+    region: String,
+    gender: Option<String>,
+}
+
+impl From<ProfileRow> for Profile {
+    fn from(r: ProfileRow) -> Self {
+        Profile {
+            group: StakeholderGroup::parse(&r.stakeholder_group),
+            region: Region::parse(&r.region),
+            gender: r.gender.as_deref().and_then(Gender::parse),
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct MembershipRow {
+    group_id: String,
+    name: String,
+    role: String,
+}
+
+impl MembershipRow {
+    /// `None` for a role this version does not know.
+    fn view(self) -> Option<MembershipView> {
+        Some(MembershipView {
+            role: Role::parse_member(&self.role)?,
+            group: self.group_id,
+            group_name: self.name,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    id: String,
+    display_name: String,
+    login: String,
+    role: String,
+}
+
+impl MemberRow {
+    /// `None` for a role this version does not know.
+    fn member(self) -> Option<Member> {
+        Some(Member {
+            role: Role::parse_member(&self.role)?,
+            account: self.id,
+            display_name: self.display_name,
+            login: self.login,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct InvitationRow {
+    id: String,
+    group_id: String,
+    role: String,
+    expires_at: i64,
+    revoked: bool,
+    accepted_by: Option<String>,
+}
+
+impl InvitationRow {
+    fn role(&self) -> Role {
+        Role::parse_member(&self.role).unwrap_or(Role::Participant)
+    }
+}
+
+impl From<InvitationRow> for Invitation {
+    fn from(r: InvitationRow) -> Self {
+        Invitation {
+            role: r.role(),
+            id: r.id,
+            expires_at: r.expires_at,
+            revoked: r.revoked,
+            accepted: r.accepted_by.is_some(),
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    seq: i64,
+    at: String,
+    kind: String,
+    actor: Option<String>,
+    address: Option<String>,
+    detail: String,
+}
+
+impl From<AuditRow> for AuditEntry {
+    fn from(r: AuditRow) -> Self {
+        AuditEntry {
+            seq: r.seq,
+            at: r.at,
+            kind: r.kind,
+            actor: r.actor,
+            address: r.address,
+            detail: r.detail,
+        }
+    }
 }
 
 fn random_id(prefix: &str) -> String {
@@ -69,23 +223,13 @@ impl Store {
         &self,
         login: &str,
     ) -> Result<Option<(Account, String)>, StoreError> {
-        let row = sqlx::query(
+        let row: Option<LoginRow> = sqlx::query_as(
             "SELECT id, login, display_name, is_admin, password_hash FROM accounts WHERE login = ?",
         )
         .bind(login.trim())
         .fetch_optional(self.pool())
         .await?;
-        Ok(row.map(|r| {
-            (
-                Account {
-                    id: r.get("id"),
-                    login: r.get("login"),
-                    display_name: r.get("display_name"),
-                    admin: r.get("is_admin"),
-                },
-                r.get("password_hash"),
-            )
-        }))
+        Ok(row.map(|r| (r.account, r.password_hash)))
     }
 
     pub async fn create_session(
@@ -113,15 +257,16 @@ impl Store {
         now: i64,
         idle: i64,
     ) -> Result<Option<Account>, StoreError> {
-        let row = sqlx::query(
+        let row: Option<SessionRow> = sqlx::query_as(
             "SELECT a.id, a.login, a.display_name, a.is_admin, s.last_seen
              FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ?",
         )
         .bind(token_hash)
         .fetch_optional(self.pool())
         .await?;
-        let Some(r) = row else { return Ok(None) };
-        let last_seen: i64 = r.get("last_seen");
+        let Some(SessionRow { account, last_seen }) = row else {
+            return Ok(None);
+        };
         if now - last_seen > idle {
             self.delete_session(token_hash).await?;
             return Ok(None);
@@ -135,12 +280,7 @@ impl Store {
                 .execute(self.writer())
                 .await?;
         }
-        Ok(Some(Account {
-            id: r.get("id"),
-            login: r.get("login"),
-            display_name: r.get("display_name"),
-            admin: r.get("is_admin"),
-        }))
+        Ok(Some(account))
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
@@ -152,49 +292,29 @@ impl Store {
     }
 
     pub async fn me(&self, account: &str) -> Result<Option<Me>, StoreError> {
-        let Some(r) = sqlx::query("SELECT * FROM accounts WHERE id = ?")
-            .bind(account)
-            .fetch_optional(self.pool())
-            .await?
-        else {
+        let row: Option<MeRow> = sqlx::query_as(
+            "SELECT id, login, display_name, affiliation, stakeholder_group, region, gender,
+                age_band, is_admin
+             FROM accounts WHERE id = ?",
+        )
+        .bind(account)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(row) = row else {
             return Ok(None);
         };
-        let memberships = sqlx::query(
+        let memberships: Vec<MembershipRow> = sqlx::query_as(
             "SELECT m.group_id, g.name, m.role FROM memberships m JOIN groups g ON g.id = m.group_id
              WHERE m.account_id = ? ORDER BY g.name",
         )
         .bind(account)
         .fetch_all(self.pool())
-        .await?
-        .into_iter()
-        .filter_map(|m| {
-            Some(MembershipView {
-                group: m.get("group_id"),
-                group_name: m.get("name"),
-                role: Role::parse_member(m.get::<String, _>("role").as_str())?,
-            })
-        })
-        .collect();
-        Ok(Some(Me {
-            id: r.get("id"),
-            login: r.get("login"),
-            display_name: r.get("display_name"),
-            affiliation: r.get("affiliation"),
-            stakeholder_group: StakeholderGroup::parse(
-                r.get::<String, _>("stakeholder_group").as_str(),
-            )
-            .unwrap_or(StakeholderGroup::Other),
-            region: Region::parse(r.get::<String, _>("region").as_str())
-                .unwrap_or(Region::WesternEuropeanOther),
-            gender: r
-                .get::<Option<String>, _>("gender")
-                .and_then(|g| Gender::parse(&g)),
-            age_band: r
-                .get::<Option<String>, _>("age_band")
-                .and_then(|a| AgeBand::parse(&a)),
-            admin: r.get("is_admin"),
-            memberships,
-        }))
+        .await?;
+        let memberships = memberships
+            .into_iter()
+            .filter_map(MembershipRow::view)
+            .collect();
+        Ok(Some(row.with(memberships)))
     }
 
     pub async fn update_profile(&self, account: &str, me: &Me) -> Result<(), StoreError> {
@@ -261,48 +381,15 @@ impl Store {
         Ok(n > 0)
     }
 
-    pub async fn groups(&self) -> Result<Vec<Group>, StoreError> {
-        let rows = sqlx::query("SELECT id, name, kind FROM groups ORDER BY name")
-            .fetch_all(self.pool())
-            .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| Group {
-                id: r.get("id"),
-                name: r.get("name"),
-                kind: GroupKind::parse(r.get::<String, _>("kind").as_str())
-                    .unwrap_or(GroupKind::Other),
-            })
-            .collect())
-    }
-
-    pub async fn group_exists(&self, group: &str) -> Result<bool, StoreError> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM groups WHERE id = ?")
-            .bind(group)
-            .fetch_one(self.pool())
-            .await?;
-        Ok(n > 0)
-    }
-
     pub async fn members(&self, group: &str) -> Result<Vec<Member>, StoreError> {
-        let rows = sqlx::query(
+        let rows: Vec<MemberRow> = sqlx::query_as(
             "SELECT a.id, a.display_name, a.login, m.role FROM memberships m
              JOIN accounts a ON a.id = m.account_id WHERE m.group_id = ? ORDER BY a.display_name",
         )
         .bind(group)
         .fetch_all(self.pool())
         .await?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|r| {
-                Some(Member {
-                    account: r.get("id"),
-                    display_name: r.get("display_name"),
-                    login: r.get("login"),
-                    role: Role::parse_member(r.get::<String, _>("role").as_str())?,
-                })
-            })
-            .collect())
+        Ok(rows.into_iter().filter_map(MemberRow::member).collect())
     }
 
     /// The first group in which the account may draft.
@@ -343,24 +430,14 @@ impl Store {
     }
 
     pub async fn invitations(&self, group: &str) -> Result<Vec<Invitation>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, role, expires_at, revoked, accepted_by FROM invitations WHERE group_id = ?
-             ORDER BY created_at DESC",
+        let rows: Vec<InvitationRow> = sqlx::query_as(
+            "SELECT id, group_id, role, expires_at, revoked, accepted_by FROM invitations
+             WHERE group_id = ? ORDER BY created_at DESC",
         )
         .bind(group)
         .fetch_all(self.pool())
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| Invitation {
-                id: r.get("id"),
-                role: Role::parse_member(r.get::<String, _>("role").as_str())
-                    .unwrap_or(Role::Participant),
-                expires_at: r.get("expires_at"),
-                revoked: r.get("revoked"),
-                accepted: r.get::<Option<String>, _>("accepted_by").is_some(),
-            })
-            .collect())
+        Ok(rows.into_iter().map(Invitation::from).collect())
     }
 
     /// Revokes an invitation of `group`; false when there is none with that id.
@@ -381,33 +458,36 @@ impl Store {
         now: i64,
     ) -> Result<Result<(String, Role), Refusal>, StoreError> {
         let mut tx = self.writer().begin().await?;
-        let row = sqlx::query(
-            "SELECT id, group_id, role, expires_at, revoked, accepted_by FROM invitations WHERE token_hash = ?",
+        // The update claims the invitation only while it is still usable, so of two
+        // acceptances at once one claims it and the other finds it used, whichever connection
+        // each runs on: the row decides, not a read before the write.
+        let claimed: Option<InvitationRow> = sqlx::query_as(
+            "UPDATE invitations SET accepted_by = ?1, accepted_at = ?2
+             WHERE token_hash = ?3 AND revoked = 0 AND accepted_by IS NULL AND expires_at >= ?2
+             RETURNING id, group_id, role, expires_at, revoked, accepted_by",
         )
+        .bind(account)
+        .bind(now)
         .bind(token_hash)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some(r) = row else {
-            return Ok(Err(Refusal::unknown(Thing::Invitation, "")));
-        };
-        if r.get::<bool, _>("revoked") {
-            return Ok(Err(Refusal::InvitationRevoked));
-        }
-        if r.get::<Option<String>, _>("accepted_by").is_some() {
-            return Ok(Err(Refusal::InvitationUsed));
-        }
-        if r.get::<i64, _>("expires_at") < now {
-            return Ok(Err(Refusal::InvitationExpired));
-        }
-        let group: String = r.get("group_id");
-        let role =
-            Role::parse_member(r.get::<String, _>("role").as_str()).unwrap_or(Role::Participant);
-        sqlx::query("UPDATE invitations SET accepted_by = ?, accepted_at = ? WHERE id = ?")
-            .bind(account)
-            .bind(now)
-            .bind(r.get::<String, _>("id"))
-            .execute(&mut *tx)
+        let Some(r) = claimed else {
+            let row: Option<InvitationRow> = sqlx::query_as(
+                "SELECT id, group_id, role, expires_at, revoked, accepted_by FROM invitations
+                 WHERE token_hash = ?",
+            )
+            .bind(token_hash)
+            .fetch_optional(&mut *tx)
             .await?;
+            return Ok(Err(match row {
+                None => Refusal::unknown(Thing::Invitation, ""),
+                Some(r) if r.revoked => Refusal::InvitationRevoked,
+                Some(r) if r.accepted_by.is_some() => Refusal::InvitationUsed,
+                Some(_) => Refusal::InvitationExpired,
+            }));
+        };
+        let role = r.role();
+        let group = r.group_id;
         // Joining never lowers a role someone already has.
         sqlx::query(
             "INSERT INTO memberships (group_id, account_id, role) VALUES (?, ?, ?)
@@ -422,12 +502,16 @@ impl Store {
         Ok(Ok((group, role)))
     }
 
+    /// Assigns an automerge actor to an account; an actor assigned already keeps its account.
     pub async fn record_actor(&self, actor: &str, account: &str) -> Result<(), StoreError> {
-        sqlx::query("INSERT OR IGNORE INTO account_actors (actor, account_id) VALUES (?, ?)")
-            .bind(actor)
-            .bind(account)
-            .execute(self.writer())
-            .await?;
+        sqlx::query(
+            "INSERT INTO account_actors (actor, account_id) VALUES (?, ?)
+             ON CONFLICT (actor) DO NOTHING",
+        )
+        .bind(actor)
+        .bind(account)
+        .execute(self.writer())
+        .await?;
         Ok(())
     }
 
@@ -458,22 +542,12 @@ impl Store {
     }
 
     pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
-        let rows = sqlx::query(
+        let rows: Vec<AuditRow> = sqlx::query_as(
             "SELECT seq, at, kind, actor, address, detail FROM audit_log ORDER BY seq DESC LIMIT ?",
         )
         .bind(limit)
         .fetch_all(self.pool())
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| AuditEntry {
-                seq: r.get("seq"),
-                at: r.get("at"),
-                kind: r.get("kind"),
-                actor: r.get("actor"),
-                address: r.get("address"),
-                detail: r.get("detail"),
-            })
-            .collect())
+        Ok(rows.into_iter().map(AuditEntry::from).collect())
     }
 }

@@ -1,4 +1,5 @@
-//! Comments, stances and chairs' responses in SQLite.
+//! Comments, their edits, stances and chairs' responses, and the cache of each document's
+//! feedback facts.
 //!
 //! Nothing is deleted: an edited comment keeps its earlier wording in `comment_edits`, a hidden
 //! one keeps its text, a new stance is appended to `stance_history` and becomes the one that
@@ -15,16 +16,14 @@ use std::{
 
 use domain::{
     api::{Disposition, Response, Stance},
-    consensus::{CommentFact, Profile, StanceFact},
-    profile::{Gender, Region, StakeholderGroup},
+    consensus::{CommentFact, StanceFact},
 };
-use sqlx::{sqlite::SqliteRow, Row};
 
-use crate::store::{Store, StoreError};
+use super::{accounts::ProfileRow, Store, StoreError};
 
 /// A comment as stored, with its author's names and what happened to it.
 #[derive(Clone, Debug)]
-pub struct CommentRow {
+pub struct StoredComment {
     pub id: i64,
     pub paragraph: String,
     pub parent: Option<i64>,
@@ -43,7 +42,7 @@ pub struct CommentRow {
 
 /// A current objection as stored.
 #[derive(Clone, Debug)]
-pub struct ObjectionRow {
+pub struct StoredObjection {
     pub id: i64,
     pub paragraph: String,
     pub author: String,
@@ -107,23 +106,163 @@ impl FactsCache {
     }
 }
 
-pub(crate) fn profile(r: &SqliteRow) -> Profile {
-    Profile {
-        group: StakeholderGroup::parse(r.get::<String, _>("stakeholder_group").as_str()),
-        region: Region::parse(r.get::<String, _>("region").as_str()),
-        gender: r
-            .get::<Option<String>, _>("gender")
-            .and_then(|g| Gender::parse(&g)),
+#[derive(sqlx::FromRow)]
+struct CommentRow {
+    id: i64,
+    paragraph_id: String,
+    parent_id: Option<i64>,
+    author_id: String,
+    display_name: String,
+    affiliation: String,
+    body: String,
+    anchor_first: Option<String>,
+    anchor_last: Option<String>,
+    created_at: i64,
+    edited_at: Option<i64>,
+    hidden_reason: Option<String>,
+    moderator: Option<String>,
+    hidden_at: Option<i64>,
+    replies: i64,
+}
+
+impl CommentRow {
+    fn with(self, response: Option<Response>) -> StoredComment {
+        StoredComment {
+            id: self.id,
+            paragraph: self.paragraph_id,
+            parent: self.parent_id,
+            author_id: self.author_id,
+            author: self.display_name,
+            affiliation: self.affiliation,
+            body: self.body,
+            anchor: self.anchor_first.zip(self.anchor_last),
+            created_at: self.created_at,
+            edited_at: self.edited_at,
+            hidden: self.hidden_reason.map(|reason| {
+                (
+                    reason,
+                    self.moderator.unwrap_or_default(),
+                    self.hidden_at.unwrap_or_default(),
+                )
+            }),
+            replies: self.replies,
+            response,
+        }
     }
 }
 
-fn response(r: &SqliteRow) -> Option<Response> {
-    Some(Response {
-        disposition: Disposition::parse(r.get::<String, _>("disposition").as_str())?,
-        reason: r.get("reason"),
-        by: r.get("chair"),
-        at: r.get("created_at"),
-    })
+#[derive(sqlx::FromRow)]
+struct ObjectionRow {
+    id: i64,
+    paragraph_id: String,
+    display_name: String,
+    affiliation: String,
+    reason: Option<String>,
+    created_at: i64,
+}
+
+impl ObjectionRow {
+    fn with(self, response: Option<Response>) -> StoredObjection {
+        StoredObjection {
+            id: self.id,
+            paragraph: self.paragraph_id,
+            author: self.display_name,
+            affiliation: self.affiliation,
+            reason: self.reason.unwrap_or_default(),
+            at: self.created_at,
+            response,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ResponseRow {
+    comment_id: Option<i64>,
+    stance_id: Option<i64>,
+    disposition: String,
+    reason: String,
+    created_at: i64,
+    chair: String,
+}
+
+impl ResponseRow {
+    fn target(&self) -> Option<Target> {
+        match (self.comment_id, self.stance_id) {
+            (Some(c), _) => Some(Target::Comment(c)),
+            (_, Some(s)) => Some(Target::Objection(s)),
+            _ => None,
+        }
+    }
+
+    /// `None` for a disposition this version does not know.
+    fn response(self) -> Option<Response> {
+        Some(Response {
+            disposition: Disposition::parse(&self.disposition)?,
+            reason: self.reason,
+            by: self.chair,
+            at: self.created_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct StanceRow {
+    stance: String,
+    reason: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct PlaceRow {
+    paragraph_id: String,
+    author_id: String,
+    parent_id: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct StanceFactRow {
+    paragraph_id: String,
+    account_id: String,
+    stance: String,
+    #[sqlx(flatten)]
+    profile: ProfileRow,
+    answered: bool,
+}
+
+impl StanceFactRow {
+    /// `None` for a stance this version does not know.
+    fn fact(self) -> Option<StanceFact> {
+        Some(StanceFact {
+            stance: Stance::parse(&self.stance)?,
+            profile: self.profile.into(),
+            paragraph: self.paragraph_id,
+            account: self.account_id,
+            answered: self.answered,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct CommentFactRow {
+    paragraph_id: String,
+    author_id: String,
+    #[sqlx(flatten)]
+    profile: ProfileRow,
+    hidden: bool,
+    reply: bool,
+    answered: bool,
+}
+
+impl From<CommentFactRow> for CommentFact {
+    fn from(r: CommentFactRow) -> Self {
+        CommentFact {
+            profile: r.profile.into(),
+            paragraph: r.paragraph_id,
+            account: r.author_id,
+            hidden: r.hidden,
+            reply: r.reply,
+            answered: r.answered,
+        }
+    }
 }
 
 impl Store {
@@ -175,7 +314,9 @@ impl Store {
         const EDITABLE: &str = "id = ? AND author_id = ? AND hidden_at IS NULL
             AND NOT EXISTS (SELECT 1 FROM comments r WHERE r.parent_id = comments.id)";
         let mut tx = self.writer().begin().await?;
-        // Writing first takes the write lock, so no reply can slip in between the two statements.
+        // Writing first takes SQLite's write lock, so no reply can slip in between the two
+        // statements; the update asks again all the same, so that this holds on a database
+        // that locks rows instead.
         let kept = sqlx::query(&format!(
             "INSERT INTO comment_edits (comment_id, body, replaced_at)
              SELECT id, body, ? FROM comments WHERE {EDITABLE}"
@@ -189,12 +330,20 @@ impl Store {
         if kept == 0 {
             return Ok(false);
         }
-        sqlx::query("UPDATE comments SET body = ?, edited_at = ? WHERE id = ?")
-            .bind(body)
-            .bind(now)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        let changed = sqlx::query(&format!(
+            "UPDATE comments SET body = ?, edited_at = ? WHERE {EDITABLE}"
+        ))
+        .bind(body)
+        .bind(now)
+        .bind(id)
+        .bind(author)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
         tx.commit().await?;
         Ok(true)
     }
@@ -307,7 +456,7 @@ impl Store {
         paragraph: &str,
         account: &str,
     ) -> Result<Option<(Stance, Option<String>)>, StoreError> {
-        let row = sqlx::query(
+        let row: Option<StanceRow> = sqlx::query_as(
             "SELECT h.stance, h.reason FROM stances s JOIN stance_history h ON h.id = s.entry_id
              WHERE s.document_id = ? AND s.paragraph_id = ? AND s.account_id = ?",
         )
@@ -316,12 +465,7 @@ impl Store {
         .bind(account)
         .fetch_optional(self.pool())
         .await?;
-        Ok(row.and_then(|r| {
-            Some((
-                Stance::parse(r.get::<String, _>("stance").as_str())?,
-                r.get("reason"),
-            ))
-        }))
+        Ok(row.and_then(|r| Some((Stance::parse(&r.stance)?, r.reason))))
     }
 
     /// Records a chair's response.
@@ -362,14 +506,14 @@ impl Store {
         doc: &str,
         id: i64,
     ) -> Result<Option<(String, String, Option<i64>)>, StoreError> {
-        let row = sqlx::query(
+        let row: Option<PlaceRow> = sqlx::query_as(
             "SELECT paragraph_id, author_id, parent_id FROM comments WHERE id = ? AND document_id = ?",
         )
         .bind(id)
         .bind(doc)
         .fetch_optional(self.pool())
         .await?;
-        Ok(row.map(|r| (r.get(0), r.get(1), r.get(2))))
+        Ok(row.map(|r| (r.paragraph_id, r.author_id, r.parent_id)))
     }
 
     /// The paragraph of an objection of `doc` that still counts (an oppose stance no newer
@@ -391,7 +535,7 @@ impl Store {
         doc: &str,
         paragraph: &str,
     ) -> Result<HashMap<Target, Response>, StoreError> {
-        let rows = sqlx::query(
+        let rows: Vec<ResponseRow> = sqlx::query_as(
             "SELECT r.comment_id, r.stance_id, r.disposition, r.reason, r.created_at,
                     a.display_name AS chair
              FROM responses r JOIN accounts a ON a.id = r.chair_id
@@ -406,13 +550,10 @@ impl Store {
         .await?;
         let mut out = HashMap::new();
         for r in rows {
-            let target = match (r.get::<Option<i64>, _>(0), r.get::<Option<i64>, _>(1)) {
-                (Some(c), _) => Target::Comment(c),
-                (_, Some(s)) => Target::Objection(s),
-                _ => continue,
-            };
-            if let Some(resp) = response(&r) {
-                out.insert(target, resp);
+            if let Some(target) = r.target() {
+                if let Some(response) = r.response() {
+                    out.insert(target, response);
+                }
             }
         }
         Ok(out)
@@ -423,10 +564,12 @@ impl Store {
         &self,
         doc: &str,
         paragraph: &str,
-    ) -> Result<(Vec<CommentRow>, Vec<ObjectionRow>), StoreError> {
+    ) -> Result<(Vec<StoredComment>, Vec<StoredObjection>), StoreError> {
         let mut responses = self.responses(doc, paragraph).await?;
-        let comments = sqlx::query(
-            "SELECT c.*, a.display_name, a.affiliation, m.display_name AS moderator,
+        let comments: Vec<CommentRow> = sqlx::query_as(
+            "SELECT c.id, c.paragraph_id, c.parent_id, c.author_id, c.body, c.anchor_first,
+                c.anchor_last, c.created_at, c.edited_at, c.hidden_reason, c.hidden_at,
+                a.display_name, a.affiliation, m.display_name AS moderator,
                 (SELECT COUNT(*) FROM comments r WHERE r.parent_id = c.id) AS replies
              FROM comments c JOIN accounts a ON a.id = c.author_id
              LEFT JOIN accounts m ON m.id = c.hidden_by
@@ -435,37 +578,15 @@ impl Store {
         .bind(doc)
         .bind(paragraph)
         .fetch_all(self.pool())
-        .await?
-        .into_iter()
-        .map(|r| {
-            let id: i64 = r.get("id");
-            CommentRow {
-                id,
-                paragraph: r.get("paragraph_id"),
-                parent: r.get("parent_id"),
-                author_id: r.get("author_id"),
-                author: r.get("display_name"),
-                affiliation: r.get("affiliation"),
-                body: r.get("body"),
-                anchor: match (r.get("anchor_first"), r.get("anchor_last")) {
-                    (Some(a), Some(b)) => Some((a, b)),
-                    _ => None,
-                },
-                created_at: r.get("created_at"),
-                edited_at: r.get("edited_at"),
-                hidden: r.get::<Option<String>, _>("hidden_reason").map(|reason| {
-                    (
-                        reason,
-                        r.get::<Option<String>, _>("moderator").unwrap_or_default(),
-                        r.get::<Option<i64>, _>("hidden_at").unwrap_or_default(),
-                    )
-                }),
-                replies: r.get("replies"),
-                response: responses.remove(&Target::Comment(id)),
-            }
-        })
-        .collect();
-        let objections = sqlx::query(
+        .await?;
+        let comments = comments
+            .into_iter()
+            .map(|r| {
+                let response = responses.remove(&Target::Comment(r.id));
+                r.with(response)
+            })
+            .collect();
+        let objections: Vec<ObjectionRow> = sqlx::query_as(
             "SELECT h.id, h.paragraph_id, h.reason, h.created_at, a.display_name, a.affiliation
              FROM stances s JOIN stance_history h ON h.id = s.entry_id
              JOIN accounts a ON a.id = s.account_id
@@ -474,21 +595,14 @@ impl Store {
         .bind(doc)
         .bind(paragraph)
         .fetch_all(self.pool())
-        .await?
-        .into_iter()
-        .map(|r| {
-            let id: i64 = r.get("id");
-            ObjectionRow {
-                id,
-                paragraph: r.get("paragraph_id"),
-                author: r.get("display_name"),
-                affiliation: r.get("affiliation"),
-                reason: r.get::<Option<String>, _>("reason").unwrap_or_default(),
-                at: r.get("created_at"),
-                response: responses.remove(&Target::Objection(id)),
-            }
-        })
-        .collect();
+        .await?;
+        let objections = objections
+            .into_iter()
+            .map(|r| {
+                let response = responses.remove(&Target::Objection(r.id));
+                r.with(response)
+            })
+            .collect();
         Ok((comments, objections))
     }
 
@@ -518,7 +632,7 @@ impl Store {
             Some(_) => ("AND s.paragraph_id = ?2", "AND c.paragraph_id = ?2"),
             None => ("AND ?2 IS NULL", "AND ?2 IS NULL"),
         };
-        let stances = sqlx::query(&format!(
+        let stances: Vec<StanceFactRow> = sqlx::query_as(&format!(
             "SELECT s.paragraph_id, s.account_id, h.stance, a.stakeholder_group, a.region, a.gender,
                 EXISTS (SELECT 1 FROM responses r WHERE r.stance_id = h.id) AS answered
              FROM stances s JOIN stance_history h ON h.id = s.entry_id
@@ -528,19 +642,8 @@ impl Store {
         .bind(doc)
         .bind(paragraph)
         .fetch_all(self.pool())
-        .await?
-        .into_iter()
-        .filter_map(|r| {
-            Some(StanceFact {
-                stance: Stance::parse(r.get::<String, _>("stance").as_str())?,
-                profile: profile(&r),
-                paragraph: r.get("paragraph_id"),
-                account: r.get("account_id"),
-                answered: r.get("answered"),
-            })
-        })
-        .collect();
-        let comments = sqlx::query(&format!(
+        .await?;
+        let comments: Vec<CommentFactRow> = sqlx::query_as(&format!(
             "SELECT c.paragraph_id, c.author_id, a.stakeholder_group, a.region, a.gender,
                 c.hidden_at IS NOT NULL AS hidden, c.parent_id IS NOT NULL AS reply,
                 EXISTS (SELECT 1 FROM responses r WHERE r.comment_id = c.id) AS answered
@@ -550,17 +653,13 @@ impl Store {
         .bind(doc)
         .bind(paragraph)
         .fetch_all(self.pool())
-        .await?
-        .into_iter()
-        .map(|r| CommentFact {
-            profile: profile(&r),
-            paragraph: r.get("paragraph_id"),
-            account: r.get("author_id"),
-            hidden: r.get("hidden"),
-            reply: r.get("reply"),
-            answered: r.get("answered"),
-        })
-        .collect();
-        Ok((stances, comments))
+        .await?;
+        Ok((
+            stances
+                .into_iter()
+                .filter_map(StanceFactRow::fact)
+                .collect(),
+            comments.into_iter().map(CommentFact::from).collect(),
+        ))
     }
 }

@@ -1,0 +1,294 @@
+//! Groups, documents and each document's bytes: its latest compacted automerge save
+//! (`document_snapshots`) plus the incremental chunks stored since (`document_changes`).
+
+use automerge::Automerge;
+use domain::{
+    api::{DocumentSummary, Group, GroupKind},
+    phase::{Phase, Schedule},
+};
+
+use super::{insert_chunks, Companion, Store, StoreError};
+
+/// A document's metadata.
+#[derive(Debug, Clone)]
+pub struct DocumentMeta {
+    pub id: String,
+    pub group_id: String,
+    pub group_name: String,
+    pub title: String,
+    pub paragraphs: i64,
+    pub updated_at: String,
+    /// The phase as stored; `phases::current` moves it on past its deadline.
+    pub schedule: Schedule,
+}
+
+#[derive(sqlx::FromRow)]
+struct MetaRow {
+    id: String,
+    group_id: String,
+    group_name: String,
+    title: String,
+    paragraphs: i64,
+    updated_at: String,
+    phase: String,
+    deadline: Option<i64>,
+}
+
+impl From<MetaRow> for DocumentMeta {
+    fn from(r: MetaRow) -> Self {
+        Self {
+            id: r.id,
+            group_id: r.group_id,
+            group_name: r.group_name,
+            title: r.title,
+            paragraphs: r.paragraphs,
+            updated_at: r.updated_at,
+            schedule: Schedule {
+                phase: Phase::parse(&r.phase).unwrap_or(Phase::Drafting),
+                deadline: r.deadline,
+            },
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: String,
+    title: String,
+    group_name: String,
+    paragraphs: i64,
+    updated_at: String,
+}
+
+impl From<SummaryRow> for DocumentSummary {
+    fn from(r: SummaryRow) -> Self {
+        Self {
+            id: r.id,
+            title: r.title,
+            group: r.group_name,
+            paragraphs: r.paragraphs.max(0) as usize,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct GroupRow {
+    id: String,
+    name: String,
+    kind: String,
+}
+
+impl From<GroupRow> for Group {
+    fn from(r: GroupRow) -> Self {
+        Self {
+            kind: GroupKind::parse(&r.kind).unwrap_or(GroupKind::Other),
+            id: r.id,
+            name: r.name,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct SnapshotRow {
+    bytes: Vec<u8>,
+    last_seq: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct ChunkRow {
+    seq: i64,
+    bytes: Vec<u8>,
+}
+
+impl Store {
+    pub async fn has_groups(&self) -> Result<bool, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM groups")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n > 0)
+    }
+
+    /// Creates a group; `false` if the id is taken. The primary key decides, so two requests
+    /// naming the same id at once create one group, whichever connection each runs on.
+    pub async fn create_group(&self, id: &str, name: &str, kind: &str) -> Result<bool, StoreError> {
+        let n = sqlx::query(
+            "INSERT INTO groups (id, name, kind) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(name)
+        .bind(kind)
+        .execute(&self.writer)
+        .await?
+        .rows_affected();
+        Ok(n == 1)
+    }
+
+    pub async fn groups(&self) -> Result<Vec<Group>, StoreError> {
+        let rows: Vec<GroupRow> = sqlx::query_as("SELECT id, name, kind FROM groups ORDER BY name")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().map(Group::from).collect())
+    }
+
+    pub async fn group_exists(&self, group: &str) -> Result<bool, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM groups WHERE id = ?")
+            .bind(group)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n > 0)
+    }
+
+    /// Stores a new document whose first save is `bytes`.
+    pub async fn create_document(
+        &self,
+        id: &str,
+        group_id: &str,
+        title: &str,
+        paragraphs: usize,
+        bytes: &[u8],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin().await?;
+        sqlx::query("INSERT INTO documents (id, group_id, title, paragraphs) VALUES (?, ?, ?, ?)")
+            .bind(id)
+            .bind(group_id)
+            .bind(title)
+            .bind(paragraphs as i64)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO document_snapshots (document_id, bytes, last_seq) VALUES (?, ?, 0)",
+        )
+        .bind(id)
+        .bind(bytes)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn list_documents(&self) -> Result<Vec<DocumentSummary>, StoreError> {
+        let rows: Vec<SummaryRow> = sqlx::query_as(
+            "SELECT d.id, d.title, g.name AS group_name, d.paragraphs, d.updated_at
+             FROM documents d JOIN groups g ON g.id = d.group_id
+             ORDER BY d.updated_at DESC, d.id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(DocumentSummary::from).collect())
+    }
+
+    pub async fn document_meta(&self, id: &str) -> Result<Option<DocumentMeta>, StoreError> {
+        let row: Option<MetaRow> = sqlx::query_as(
+            "SELECT d.id, d.group_id, g.name AS group_name, d.title, d.paragraphs, d.updated_at,
+                d.phase, d.deadline
+             FROM documents d JOIN groups g ON g.id = d.group_id WHERE d.id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(DocumentMeta::from))
+    }
+
+    /// Loads a document: its snapshot, then every chunk stored after it, in order. Returns the
+    /// document and the highest chunk number folded in.
+    pub async fn load_document(&self, id: &str) -> Result<Option<(Automerge, i64)>, StoreError> {
+        let snapshot: Option<SnapshotRow> =
+            sqlx::query_as("SELECT bytes, last_seq FROM document_snapshots WHERE document_id = ?")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        let Some(SnapshotRow {
+            bytes,
+            mut last_seq,
+        }) = snapshot
+        else {
+            return Ok(None);
+        };
+        let mut doc =
+            domain::document::load(&bytes).map_err(|e| StoreError::Corrupt(id.into(), e))?;
+        let chunks: Vec<ChunkRow> = sqlx::query_as(
+            "SELECT seq, bytes FROM document_changes WHERE document_id = ? AND seq > ? ORDER BY seq",
+        )
+        .bind(id)
+        .bind(last_seq)
+        .fetch_all(&self.pool)
+        .await?;
+        for chunk in chunks {
+            doc.load_incremental(&chunk.bytes)
+                .map_err(|e| StoreError::Corrupt(id.into(), e))?;
+            last_seq = chunk.seq;
+        }
+        Ok(Some((doc, last_seq)))
+    }
+
+    /// Appends the chunks of one batch in one transaction, bumps the document's time and, when
+    /// given, refreshes the listing mirrors (title, paragraph count). Returns the sequence number
+    /// of the last chunk.
+    pub async fn append_changes(
+        &self,
+        id: &str,
+        chunks: &[Vec<u8>],
+        mirrors: Option<(&str, usize)>,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.writer.begin().await?;
+        let last = insert_chunks(&mut tx, id, chunks, mirrors).await?;
+        tx.commit().await?;
+        Ok(last)
+    }
+
+    /// Stores a merge's chunk (if it changed anything) together with `rows`, in one
+    /// transaction: both commit or neither does. `None` when `rows` declined (nothing was
+    /// written); else the chunk's sequence number (0 without a chunk).
+    pub async fn append_change_with(
+        &self,
+        id: &str,
+        chunk: Option<&[u8]>,
+        mirrors: Option<(&str, usize)>,
+        heads: &[String],
+        rows: &dyn Companion,
+    ) -> Result<Option<i64>, StoreError> {
+        let mut tx = self.writer.begin().await?;
+        if !rows.write(&mut tx, heads).await? {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        let last = match chunk {
+            Some(chunk) => insert_chunks(&mut tx, id, &[chunk], mirrors).await?,
+            None => 0,
+        };
+        tx.commit().await?;
+        Ok(Some(last))
+    }
+
+    /// Replaces the snapshot with `bytes`, which must contain every chunk up to `last_seq`, and
+    /// drops those chunks, in one transaction: at every instant either the old snapshot and its
+    /// chunks or the new snapshot is on disk.
+    pub async fn compact(&self, id: &str, bytes: &[u8], last_seq: i64) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin().await?;
+        sqlx::query("UPDATE document_snapshots SET bytes = ?, last_seq = ? WHERE document_id = ?")
+            .bind(bytes)
+            .bind(last_seq)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM document_changes WHERE document_id = ? AND seq <= ?")
+            .bind(id)
+            .bind(last_seq)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// How many chunks are stored after a document's snapshot (for tests and compaction).
+    pub async fn pending_chunks(&self, id: &str) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM document_changes c JOIN document_snapshots s
+             ON s.document_id = c.document_id WHERE c.document_id = ? AND c.seq > s.last_seq",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+}
