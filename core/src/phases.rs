@@ -73,8 +73,18 @@ pub async fn set(
         deadline: s.deadline,
     };
     rules::phase_move(now_in, to, now)?;
-    if !state.rooms.store().move_phase(doc, now_in, to).await? {
+    let store = state.rooms.store();
+    // Who endorsed the closed text, for the record if reopening lets their endorsements lapse.
+    let endorsers = match now_in.phase == Phase::Closed && to.phase != Phase::Closed {
+        true => store.endorsements(doc).await?,
+        false => Vec::new(),
+    };
+    if !store.move_phase(doc, now_in, to).await? {
         return Err(Refusal::PhaseChanged.into());
+    }
+    // An endorsement is of the closed text: once the text may change again, it lapses.
+    if !endorsers.is_empty() {
+        store.lapse_endorsements(doc).await?;
     }
     let until = to
         .deadline
@@ -91,6 +101,22 @@ pub async fn set(
             now_in.phase.label().to_lowercase(),
             p.label().to_lowercase()
         ),
+    };
+    let summary = match endorsers.is_empty() {
+        true => summary,
+        false => {
+            let names: Vec<String> = endorsers
+                .iter()
+                .map(|(_, e)| match &e.on_behalf_of {
+                    Some(org) => format!("{} (for {org})", e.name),
+                    None => e.name.clone(),
+                })
+                .collect();
+            format!(
+                "{summary}; the endorsements of the closed text lapsed ({})",
+                names.join(", ")
+            )
+        }
     };
     record::append(state, doc, record::actor(who), "phase", &summary, &reason).await?;
     state.rooms.phase_changed(doc, to.phase).await;

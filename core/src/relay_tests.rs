@@ -457,3 +457,25 @@ fn the_paragraph_limit_holds_for_paragraphs_added_over_sync() {
     );
     assert_eq!(room.doc().get_heads(), heads);
 }
+
+#[test]
+fn control_characters_are_refused_over_sync_as_over_http() {
+    for bad in ["NUL\u{0}", "bell\u{7}", "esc\u{1b}[2J", "vt\u{b}"] {
+        let mut room = Room::new(server_doc());
+        let mut clients = vec![join(&mut room, 1, Role::Drafter)];
+        settle(&mut room, &mut clients);
+        let heads = room.doc().get_heads();
+        let id = paragraph_id(&room);
+        document::splice(&mut clients[0].doc, &id, 0, 0, bad).expect("type");
+        let refusal = refusal(&mut room, &mut clients).expect("refused");
+        assert_eq!(refusal.code, ErrorCode::Schema, "{bad:?}");
+        assert_eq!(room.doc().get_heads(), heads);
+    }
+    // Line breaks and tabs are words in a paragraph.
+    let mut room = Room::new(server_doc());
+    let mut clients = vec![join(&mut room, 1, Role::Drafter)];
+    settle(&mut room, &mut clients);
+    let id = paragraph_id(&room);
+    document::splice(&mut clients[0].doc, &id, 0, 0, "a\n\tb ").expect("type");
+    assert!(refusal(&mut room, &mut clients).is_none());
+}

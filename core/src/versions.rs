@@ -27,7 +27,14 @@ pub async fn cut(
     doc: &str,
     v: NewVersion,
 ) -> Result<VersionSummary, Error> {
-    documents::require(state, who, doc, Action::RunConsultation).await?;
+    let (_, schedule) = documents::require(state, who, doc, Action::RunConsultation).await?;
+    // A closed text is settled, and so are its versions.
+    if schedule.phase == domain::phase::Phase::Closed {
+        return Err(Refusal::PhaseForbids {
+            phase: schedule.phase,
+        }
+        .into());
+    }
     let me = who.signed_in()?;
     let name = rules::version_name(v.name.trim())?.to_string();
     let summary = required_text(Field::ChangeSummary, &v.summary, limits::MAX_REASON_CHARS)?;

@@ -115,6 +115,8 @@ pub enum SchemaError {
     TooManyParagraphs(usize),
     #[error("paragraph '{0}' exists already: its text is created once and only ever edited")]
     Recreated(String),
+    #[error("the text may not contain control characters (other than line breaks and tabs in a paragraph)")]
+    ControlCharacters,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -354,6 +356,9 @@ pub struct Touched {
     /// paragraph the document did not have before (a replaced text object would orphan every
     /// cursor into the old one — the comments' spans, the amendments' words).
     pub made: BTreeSet<String>,
+    /// Words were inserted that hold a control character (a title takes none; a paragraph
+    /// takes line breaks and tabs): exports and the report would not be well-formed.
+    pub control_characters: bool,
     /// Something other than a paragraph's text changed: the listing (title, paragraph count)
     /// may need refreshing.
     pub outline: bool,
@@ -365,6 +370,14 @@ pub fn touched(patches: &[automerge::Patch]) -> Touched {
     use automerge::{PatchAction, Prop};
     let mut t = Touched::default();
     for patch in patches {
+        if let PatchAction::SpliceText { value, .. } = &patch.action {
+            let in_paragraph = patch.path.len() > 1;
+            let allowed = |c: char| in_paragraph && (c == '\n' || c == '\t');
+            t.control_characters |= value
+                .make_string()
+                .chars()
+                .any(|c| c.is_control() && !allowed(c));
+        }
         let text_edit = matches!(
             patch.action,
             PatchAction::SpliceText { .. } | PatchAction::DeleteSeq { .. }
@@ -418,6 +431,7 @@ pub fn validate<D: ReadDoc>(doc: &D) -> Result<(), SchemaError> {
             paragraphs: ids,
             outline: true,
             made: BTreeSet::new(),
+            control_characters: false,
         },
     )
 }
@@ -448,6 +462,9 @@ pub fn check_made<D: ReadDoc>(
 
 /// Checks the root (if touched) and the touched paragraphs against the schema and the limits.
 pub fn validate_parts<D: ReadDoc>(doc: &D, touched: &Touched) -> Result<(), SchemaError> {
+    if touched.control_characters {
+        return Err(SchemaError::ControlCharacters);
+    }
     let map = paragraphs_map(doc)?;
     // A change that adds paragraphs touches the map, not the root: count whenever the outline
     // moved.

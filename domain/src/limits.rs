@@ -15,6 +15,8 @@ pub const MAX_MARKDOWN_BYTES: usize = 2 * 1024 * 1024;
 pub const MAX_SYNC_FRAME_BYTES: usize = 4 * 1024 * 1024;
 /// Size of one text WebSocket frame (a control message), in bytes.
 pub const MAX_CONTROL_FRAME_BYTES: usize = 4 * 1024;
+/// How far ahead a phase's deadline may be set, in days.
+pub const MAX_DEADLINE_DAYS: i64 = 3 * 366;
 /// Sync connections one document takes at once.
 pub const MAX_PEERS_PER_DOCUMENT: usize = 5_000;
 /// Sync connections open at once for one account, over all documents.

@@ -4,7 +4,41 @@
 //! numbered paragraphs `1. …`, sub-paragraphs `(a) …` (usually indented under their number), and
 //! plain paragraphs, separated by blank lines. Numbers in an imported file are ignored and derived
 //! again, so a file whose numbering is off is repaired on import. On export, a plain paragraph
-//! that would read back as something else is escaped with a backslash.
+//! that would read back as something else is escaped with a backslash, and so is every
+//! character that Markdown would read as markup rather than words ([`ESCAPED`]: raw HTML,
+//! links, autolinks, entities), so that whatever renders the file shows the words and runs
+//! nothing; import reads those escapes back.
+
+/// Characters escaped with a backslash in exported words.
+const ESCAPED: &[char] = &['\\', '<', '>', '[', ']', '&', '`'];
+
+/// Words with Markdown's markup characters escaped.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if ESCAPED.contains(&c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Words with [`escape`]'s escapes read back; other backslashes stay.
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match chars.peek() {
+            Some(next) if c == '\\' && ESCAPED.contains(next) => {
+                out.push(*next);
+                chars.next();
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
 
 use super::document::{Outline, ParagraphKind};
 
@@ -42,6 +76,11 @@ fn strip_letter(line: &str) -> Option<&str> {
 
 /// Classifies one block (the lines between blank lines, joined).
 fn classify(block: &str) -> (ParagraphKind, String) {
+    let (kind, text) = classify_escaped(block);
+    (kind, unescape(&text))
+}
+
+fn classify_escaped(block: &str) -> (ParagraphKind, String) {
     let trimmed = block.trim_start();
     if let Some(rest) = trimmed.strip_prefix('\\') {
         return (ParagraphKind::Plain, rest.to_string());
@@ -70,7 +109,7 @@ pub fn import(markdown: &str) -> Imported {
         }
         let first = block[0].trim_start();
         if title.is_none() && paragraphs.is_empty() && first.starts_with("# ") && block.len() == 1 {
-            *title = Some(first[2..].trim().to_string());
+            *title = Some(unescape(first[2..].trim()));
         } else {
             let joined = block
                 .iter()
@@ -112,7 +151,7 @@ fn needs_escape(text: &str) -> bool {
 pub fn export(outline: &Outline) -> String {
     let mut out = String::new();
     out.push_str("# ");
-    out.push_str(outline.title.trim());
+    out.push_str(&escape(outline.title.trim()));
     out.push_str("\n\n");
     for p in &outline.paragraphs {
         // Blank lines inside a paragraph would split it on the way back in.
@@ -121,6 +160,7 @@ pub fn export(outline: &Outline) -> String {
             .lines()
             .map(str::trim)
             .filter(|l| !l.is_empty())
+            .map(escape)
             .collect::<Vec<_>>()
             .join("\n");
         match p.kind {
@@ -157,7 +197,7 @@ pub fn export(outline: &Outline) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::{new_document, read};
+    use crate::document::{new_document, read, Paragraph};
     use proptest::prelude::*;
 
     const SAMPLE: &str = include_str!("../../samples/written-outputs-draft.md");
@@ -238,6 +278,27 @@ mod tests {
     }
 
     #[test]
+    fn markup_in_the_words_is_exported_as_words() {
+        let outline = Outline {
+            title: "<b>T</b>".into(),
+            paragraphs: vec![Paragraph {
+                id: "pa".into(),
+                kind: ParagraphKind::Numbered,
+                number: Some("1".into()),
+                text: "<img src=x onerror=alert(1)> [see](javascript:alert(1)) &amp; `x`".into(),
+            }],
+        };
+        let md = export(&outline);
+        assert_eq!(
+            md,
+            "# \\<b\\>T\\</b\\>\n\n1. \\<img src=x onerror=alert(1)\\> \\[see\\](javascript:alert(1)) \\&amp; \\`x\\`\n"
+        );
+        let back = import(&md);
+        assert_eq!(back.title.as_deref(), Some("<b>T</b>"));
+        assert_eq!(back.paragraphs[0].1, outline.paragraphs[0].text);
+    }
+
+    #[test]
     fn numbers_in_the_source_are_derived_again() {
         let imported = import("# T\n\n7. seven\n\n7. again\n");
         let doc = new_document("T", &imported.paragraphs).expect("document");
@@ -259,7 +320,7 @@ mod tests {
         // cannot carry; headings on one line.
         #[test]
         fn markdown_round_trip_preserves_kinds_and_texts(
-            paras in proptest::collection::vec((kind(), "[A-Za-z0-9#\\\\(). éü✓-]{1,30}"), 0..12)
+            paras in proptest::collection::vec((kind(), "[A-Za-z0-9#\\\\(). éü✓<>&`\\[\\]-]{1,30}"), 0..12)
         ) {
             let paras: Vec<(ParagraphKind, String)> = paras
                 .into_iter()

@@ -177,6 +177,8 @@ pub const PHASES: &[(Phase, Action, Need)] = &[
     (Phase::Closed, Action::StateStance, Need::Nobody),
     (Phase::Closed, Action::ProposeAmendment, Need::Nobody),
     (Phase::Closed, Action::DecideAmendment, Need::Nobody),
+    // The report is final once closed: responses would change it after the fact.
+    (Phase::Closed, Action::Respond, Need::Nobody),
     (Phase::Closed, Action::ReadReport, Need::Anyone),
     (Phase::Closed, Action::Endorse, Need::SignedIn),
 ];

@@ -204,6 +204,9 @@ pub enum Refusal {
     DeadlinePassed {
         at: i64,
     },
+    DeadlineTooFar {
+        days: i64,
+    },
     ArchiveRefused {
         detail: String,
     },
@@ -355,6 +358,7 @@ impl Refusal {
             | InvalidDocument { .. }
             | NoDeadline { .. }
             | DeadlinePassed { .. }
+            | DeadlineTooFar { .. }
             | ArchiveRefused { .. }
             | BadBody { .. }
             | BadQuery { .. } => 422,
@@ -482,6 +486,9 @@ impl Refusal {
             TextNotAllowed { detail } => format!("the amended text is not allowed: {detail}"),
             InvalidDocument { detail } => detail.clone(),
             NoDeadline { phase } => format!("{} has no deadline", phase.label()),
+            DeadlineTooFar { days } => {
+                format!("a deadline is at most {days} days ahead")
+            }
             DeadlinePassed { at } => {
                 format!("the deadline ({}) has passed already", time::format(*at))
             }

@@ -143,17 +143,43 @@ pub fn editable(author: bool, replies: i64, hidden: bool) -> bool {
 }
 
 /// Whether a chair may move a document from `now_in` to `to` at `now`: a deadline only where
-/// the phase has one, and in the future; a move that changes something.
+/// the phase has one, in the future and at most [`limits::MAX_DEADLINE_DAYS`] ahead; a move
+/// that changes something.
 pub fn phase_move(now_in: Schedule, to: Schedule, now: i64) -> Result<(), Refusal> {
     match to.deadline {
         Some(_) if !to.phase.has_deadline() => return Err(Refusal::NoDeadline { phase: to.phase }),
         Some(at) if at <= now => return Err(Refusal::DeadlinePassed { at }),
+        Some(at) if at.saturating_sub(now) > limits::MAX_DEADLINE_DAYS * 86_400 => {
+            return Err(Refusal::DeadlineTooFar {
+                days: limits::MAX_DEADLINE_DAYS,
+            })
+        }
         _ => {}
     }
     if to == now_in {
         return Err(Refusal::InPhaseAlready { phase: to.phase });
     }
     Ok(())
+}
+
+/// Words as typed or pasted into the editor, made fit for the text: a line break of another
+/// kind (`\r\n`, `\r`, a word processor's vertical tab or form feed) becomes `\n` (in a title,
+/// a space), and any other control character but a tab in a paragraph is dropped. The server
+/// refuses control characters; the editor cleans them before they reach it.
+pub fn typed_words(text: &str, lines: Lines) -> String {
+    let text = text.replace("\r\n", "\n");
+    text.chars()
+        .filter_map(|c| match c {
+            '\n' | '\r' | '\u{b}' | '\u{c}' => Some(match lines {
+                Lines::Many => '\n',
+                Lines::One => ' ',
+            }),
+            '\t' if lines == Lines::Many => Some('\t'),
+            '\t' => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect()
 }
 
 /// A place on this site to send someone after a form: a path of printable ASCII without
@@ -219,6 +245,15 @@ mod tests {
         for bad in ["a b", "é", &"x".repeat(41), "../x"] {
             assert!(!is_version_name(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn pasted_control_characters_become_line_breaks_or_go() {
+        assert_eq!(
+            typed_words("a\u{b}b\r\nc\u{0}d\te", Lines::Many),
+            "a\nb\ncd\te"
+        );
+        assert_eq!(typed_words("a\nb\tc\u{1b}", Lines::One), "a b c");
     }
 
     #[test]
@@ -290,6 +325,12 @@ mod tests {
             phase_move(drafting, at(Phase::Closed, Some(100)), 50),
             Err(Refusal::NoDeadline {
                 phase: Phase::Closed
+            })
+        );
+        assert_eq!(
+            phase_move(drafting, at(Phase::Consultation, Some(i64::MAX)), 50),
+            Err(Refusal::DeadlineTooFar {
+                days: limits::MAX_DEADLINE_DAYS
             })
         );
         assert_eq!(

@@ -290,3 +290,60 @@ async fn unpublished_text_and_the_working_report_are_the_chairs() {
     assert_eq!(list["endorsements"], json!([]));
     assert_eq!(list["you_may_endorse"], false);
 }
+
+#[tokio::test]
+async fn a_closed_text_is_settled_and_reopening_lets_its_endorsements_lapse() {
+    let c = consultation().await;
+    let (chair, participant) = (c.chair.clone(), c.participant.clone());
+    c.ok(
+        Method::POST,
+        "/endorsements",
+        &participant,
+        json!({ "on_behalf_of": "ISOC" }),
+    )
+    .await;
+    // Closed: no more responses, no more versions.
+    let (status, body) = c
+        .call(
+            Method::POST,
+            "/versions",
+            &chair,
+            json!({ "name": "final-2", "summary": "After closing." }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(body["code"], "phase-forbids", "{body}");
+    let p = c.paragraph.clone();
+    let thread = c
+        .ok(
+            Method::GET,
+            &format!("/paragraphs/{p}/feedback"),
+            &chair,
+            Value::Null,
+        )
+        .await;
+    let comment = thread["comments"][0]["id"].as_i64().expect("comment");
+    let (status, body) = c
+        .call(
+            Method::POST,
+            &format!("/comments/{comment}/response"),
+            &chair,
+            json!({ "disposition": "answered", "reason": "Late." }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+
+    // Reopened: the endorsement was of the closed text, and lapses, on the record.
+    c.phase("consultation").await;
+    let endorsements = c
+        .ok(Method::GET, "/endorsements", &chair, Value::Null)
+        .await;
+    assert_eq!(endorsements["endorsements"], json!([]), "{endorsements}");
+    let record = c.ok(Method::GET, "/record", &chair, Value::Null).await;
+    let last = record.as_array().and_then(|r| r.last()).expect("entry");
+    let summary = last["summary"].as_str().unwrap_or_default();
+    assert!(
+        summary.contains("endorsements") && summary.contains("ISOC"),
+        "{summary}"
+    );
+}

@@ -247,10 +247,16 @@ async fn hostile_text_in_every_field_renders_as_text() {
     )
     .await
     .1;
-    assert!(
-        md.contains(PAYLOADS[0]),
-        "Markdown keeps the text as written, as plain text"
+    // Markdown escapes what a renderer would take for markup (raw HTML, links), and reads
+    // back as the words written.
+    assert!(!md.contains(PAYLOADS[0]), "no raw markup in the Markdown");
+    let back = domain::markdown::import(&md);
+    assert_eq!(
+        back.title.as_deref(),
+        Some(PAYLOADS[0]),
+        "the Markdown reads back as the words written"
     );
+    assert!(back.paragraphs.iter().any(|(_, t)| t == PAYLOADS[3]));
 }
 
 #[tokio::test]

@@ -547,7 +547,11 @@ fn target(ev: &web_sys::Event) -> Option<HtmlTextAreaElement> {
 /// A paragraph's textarea changed: apply the difference to the replica.
 pub fn input(id: &str, ev: &web_sys::Event) {
     let Some(ta) = target(ev) else { return };
-    let value = ta.value();
+    let typed = ta.value();
+    let value = domain::rules::typed_words(&typed, domain::rules::Lines::Many);
+    if value != typed {
+        ta.set_value(&value);
+    }
     with(|s| {
         if document::set_text(&mut s.doc, id, &value).is_ok() {
             if let Some(row) = s.rows.get(id) {
@@ -709,7 +713,7 @@ pub fn add_at_end() {
 
 pub fn set_title(title: &str) {
     // A title is one line: Enter or a pasted line break becomes a space.
-    let title = title.replace(['\n', '\r'], " ");
+    let title = domain::rules::typed_words(title, domain::rules::Lines::One);
     let title = title.as_str();
     with(|s| {
         if document::set_title(&mut s.doc, title).is_ok() {

@@ -75,4 +75,16 @@ impl Store {
             .rows_affected();
         Ok(n == 1)
     }
+
+    /// Forgets every endorsement of `doc` (its text is open to change again); how many there
+    /// were.
+    pub(crate) async fn lapse_endorsements(&self, doc: &str) -> Result<u64, StoreError> {
+        Ok(
+            sqlx::query("DELETE FROM endorsements WHERE document_id = ?")
+                .bind(doc)
+                .execute(self.writer())
+                .await?
+                .rows_affected(),
+        )
+    }
 }
