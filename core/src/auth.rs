@@ -43,8 +43,9 @@ pub struct Auth {
     pub idle: i64,
     /// Mark cookies `Secure` (serve behind TLS); set by `ACCORD_SECURE_COOKIES=1`.
     pub secure_cookies: bool,
-    /// Take the client address from `X-Forwarded-For` (behind a trusted proxy).
-    pub trust_proxy: bool,
+    /// How many proxies of ours stand in front (`ACCORD_TRUST_PROXY`): the client's address is
+    /// the one the outermost of them appended to `X-Forwarded-For`; 0 reads the peer address.
+    pub trust_proxy: usize,
     /// The origin people reach this installation at (`https://accord.example.org`), from
     /// `ACCORD_PUBLIC_URL`; without it, a request's own `Host` stands for it.
     pub public_origin: Option<String>,
@@ -57,7 +58,7 @@ impl Auth {
             clock,
             idle: 8 * 3600,
             secure_cookies: false,
-            trust_proxy: false,
+            trust_proxy: 0,
             public_origin: None,
             limits: RateLimits::default(),
         }
@@ -79,6 +80,38 @@ impl Auth {
         let secure = if self.secure_cookies { "; Secure" } else { "" };
         format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
     }
+}
+
+/// At most this many password hashes are computed at once; the others wait their turn, off
+/// the runtime's threads, so that a burst of sign-ins cannot stall the sync rooms.
+const HASHING_AT_ONCE: usize = 2;
+
+fn hashing() -> &'static tokio::sync::Semaphore {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    PERMITS.get_or_init(|| tokio::sync::Semaphore::new(HASHING_AT_ONCE))
+}
+
+/// Runs argon2 work on a blocking thread, a bounded number at a time.
+async fn off_the_runtime<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Error> {
+    let _permit = hashing()
+        .acquire()
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))
+}
+
+/// [`hash_password`] off the runtime.
+pub async fn hash_password_off(password: String) -> Result<String, Error> {
+    off_the_runtime(move || hash_password(&password)).await?
+}
+
+/// [`verify_password`] off the runtime.
+pub async fn verify_password_off(password: String, hash: String) -> Result<bool, Error> {
+    off_the_runtime(move || verify_password(&password, &hash)).await
 }
 
 pub fn hash_password(password: &str) -> Result<String, Error> {
@@ -311,6 +344,9 @@ pub fn from_another_site(headers: &HeaderMap, public_origin: Option<&str>) -> bo
     cookie_token(headers).is_some()
 }
 
+/// Buckets the limiter keeps before it forgets the least useful.
+const MAX_BUCKETS: usize = 100_000;
+
 /// Token buckets per key ("login:ip:…", "write:acct:…"): `burst` at once, refilled at `per_min`.
 #[derive(Clone, Default)]
 pub struct RateLimits {
@@ -321,9 +357,19 @@ impl RateLimits {
     /// Takes one token from `key`'s bucket; false when it is empty.
     pub fn take(&self, key: &str, burst: f64, per_min: f64, now_ms: i64) -> bool {
         let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
-        if buckets.len() > 100_000 {
-            // Forget everything rather than grow without bound under a flood of addresses.
-            buckets.clear();
+        if buckets.len() >= MAX_BUCKETS && !buckets.contains_key(key) {
+            // A flood of keys (sprayed addresses): forget the buckets that have filled up again
+            // (they know nothing a new one would not), then the stalest ones, never all at once.
+            buckets.retain(|_, (tokens, at)| {
+                let refill = (now_ms - *at).max(0) as f64 / 60_000.0 * per_min;
+                *tokens + refill < burst
+            });
+            if buckets.len() >= MAX_BUCKETS {
+                let mut ages: Vec<i64> = buckets.values().map(|(_, at)| *at).collect();
+                ages.sort_unstable();
+                let cut = ages[ages.len() / 10];
+                buckets.retain(|_, (_, at)| *at > cut);
+            }
         }
         let (tokens, at) = buckets.entry(key.to_string()).or_insert((burst, now_ms));
         let refill = (now_ms - *at).max(0) as f64 / 60_000.0 * per_min;
@@ -365,16 +411,35 @@ impl Limited {
     }
 }
 
-/// Fails with 429 when the address (and the account, if any) has used up its allowance.
-pub fn rate_limit(state: &Accord, kind: Limited, principal: &Principal) -> Result<(), Error> {
-    let (burst, per_min) = kind.limits();
-    let now_ms = state.auth.now() * 1000
+/// Sign-in attempts against one login, from wherever they come: a botnet guessing one
+/// account's password meets this whatever its addresses (10 at once, then 2 a minute).
+pub fn limit_sign_in_to(state: &Accord, login: &str) -> Result<(), Error> {
+    let key = format!("login:name:{}", login.trim().to_lowercase());
+    let key: String = key.chars().take(300).collect();
+    match state.auth.limits.take(&key, 10.0, 2.0, now_ms(state)) {
+        true => Ok(()),
+        false => Err(Refusal::TooManyRequests {
+            kind: Limited::Login.key(),
+        }
+        .into()),
+    }
+}
+
+/// The clock's time in milliseconds (its seconds, with the system's milliseconds).
+fn now_ms(state: &Accord) -> i64 {
+    state.auth.now() * 1000
         + i64::from(
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map(|d| d.subsec_millis())
                 .unwrap_or(0),
-        );
+        )
+}
+
+/// Fails with 429 when the address (and the account, if any) has used up its allowance.
+pub fn rate_limit(state: &Accord, kind: Limited, principal: &Principal) -> Result<(), Error> {
+    let (burst, per_min) = kind.limits();
+    let now_ms = now_ms(state);
     let by_address = format!("{kind:?}:ip:{}", principal.address);
     let mut ok = state.auth.limits.take(&by_address, burst, per_min, now_ms);
     if let Some(a) = principal.account_id() {

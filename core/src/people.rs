@@ -54,7 +54,7 @@ pub async fn register(
         limits::MAX_AFFILIATION_CHARS,
     )?
     .unwrap_or_default();
-    let hash = auth::hash_password(&r.password)?;
+    let hash = auth::hash_password_off(r.password.clone()).await?;
     let account = state
         .rooms
         .store()
@@ -86,16 +86,16 @@ pub async fn login(state: &Accord, who: &Principal, l: Login) -> Result<(Account
     {
         return Err(Refusal::CredentialsTooLong.into());
     }
+    auth::limit_sign_in_to(state, &l.login)?;
     let store = state.rooms.store();
     let found = store.account_by_login(&l.login).await?;
-    let ok = match &found {
-        Some((_, hash)) => auth::verify_password(&l.password, hash),
-        None => {
-            // Spend the same time as a real check, so that timing does not reveal logins.
-            let _ = auth::verify_password(&l.password, DUMMY_HASH);
-            false
-        }
-    };
+    // An unknown login is checked against a dummy hash: the same time as a real check, so
+    // that timing does not reveal which logins exist.
+    let hash = found
+        .as_ref()
+        .map(|(_, hash)| hash.clone())
+        .unwrap_or_else(|| DUMMY_HASH.to_string());
+    let ok = auth::verify_password_off(l.password.clone(), hash).await? && found.is_some();
     match (ok, found) {
         (true, Some((account, _))) => {
             if let Some(old) = &who.session {

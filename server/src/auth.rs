@@ -27,16 +27,22 @@ pub async fn stamp_client_address(
     next.run(Request::from_parts(parts, body)).await
 }
 
-/// The client's address, for rate limits and the audit log.
-pub fn client_address(parts: &Parts, trust_proxy: bool) -> String {
-    if trust_proxy {
-        if let Some(first) = parts
+/// The client's address, for rate limits and the audit log. Behind `trust_proxy` proxies of
+/// ours, it is the address the outermost of them appended to `X-Forwarded-For` — counted from
+/// the right, since whatever stands to the left of it the client wrote itself.
+pub fn client_address(parts: &Parts, trust_proxy: usize) -> String {
+    if trust_proxy > 0 {
+        let appended = parts
             .headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-        {
-            return first.trim().chars().take(64).collect();
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .collect::<Vec<_>>();
+        if let Some(client) = appended.iter().rev().nth(trust_proxy - 1) {
+            return client.chars().take(64).collect();
         }
     }
     parts

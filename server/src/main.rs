@@ -4,9 +4,10 @@
 //!
 //! `accord create-admin --login LOGIN --name NAME` creates an installation admin (password from
 //! `ACCORD_ADMIN_PASSWORD`) and exits. `accord verify-record FILE` checks a decision record
-//! exported as JSON (`GET /api/v1/documents/{id}/record`) and prints its last hash. Behind a TLS-terminating proxy set
-//! `ACCORD_SECURE_COOKIES=1` (cookies marked Secure) and `ACCORD_TRUST_PROXY=1` (client address
-//! from `X-Forwarded-For`).
+//! exported as JSON (`GET /api/v1/documents/{id}/record`) and prints its last hash. Behind a
+//! TLS-terminating proxy set `ACCORD_PUBLIC_URL` (the origin people use),
+//! `ACCORD_SECURE_COOKIES=1` (cookies marked Secure) and `ACCORD_TRUST_PROXY=N` (N proxies of
+//! ours in front; the client address is the one the outermost appended to `X-Forwarded-For`).
 
 use std::{net::SocketAddr, path::PathBuf};
 
@@ -44,7 +45,13 @@ async fn main() -> anyhow::Result<()> {
         .with_context(|| format!("opening the database in {}", data.display()))?;
     let mut state = AppState::new(store, leptos);
     state.auth.secure_cookies = flag("ACCORD_SECURE_COOKIES");
-    state.auth.trust_proxy = flag("ACCORD_TRUST_PROXY");
+    state.auth.trust_proxy = match std::env::var("ACCORD_TRUST_PROXY").as_deref() {
+        Ok("true" | "yes") => 1,
+        Ok(n) => n
+            .parse()
+            .with_context(|| format!("ACCORD_TRUST_PROXY '{n}' is not a number of proxies"))?,
+        Err(_) => 0,
+    };
     state.auth.public_origin = std::env::var("ACCORD_PUBLIC_URL")
         .ok()
         .map(|u| u.trim_end_matches('/').to_string())

@@ -463,3 +463,50 @@ async fn a_foreign_page_cannot_sign_a_visitor_in_or_post_anything() {
         "the scheme is part of the origin"
     );
 }
+
+#[tokio::test]
+async fn behind_a_proxy_the_address_is_the_one_the_proxy_appended_not_the_clients_claim() {
+    use accord_server::auth::client_address;
+    let parts = |xff: &str| {
+        Request::get("/")
+            .header("x-forwarded-for", xff)
+            .body(())
+            .expect("request")
+            .into_parts()
+            .0
+    };
+    // The client wrote "1.2.3.4"; our one proxy appended the address it saw.
+    assert_eq!(
+        client_address(&parts("1.2.3.4, 203.0.113.9"), 1),
+        "203.0.113.9"
+    );
+    // Two proxies of ours: the outer one appended the client's, the inner one the outer's.
+    assert_eq!(
+        client_address(&parts("1.2.3.4, 203.0.113.9, 10.0.0.2"), 2),
+        "203.0.113.9"
+    );
+    // No proxy trusted: the header is the client's word, and ignored.
+    assert_eq!(client_address(&parts("1.2.3.4"), 0), "local");
+}
+
+#[tokio::test]
+async fn guessing_one_accounts_password_from_many_addresses_is_slowed_down() {
+    let (_, mut state) = app_with_clock(Arc::new(AtomicI64::new(1_000))).await;
+    // Each guess from another address, as a botnet's would be.
+    state.auth.trust_proxy = 1;
+    let app = router(state);
+    let mut refused = 0;
+    for i in 0..30 {
+        let req = Request::post("/api/v1/auth/login")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("x-forwarded-for", format!("198.51.100.{i}"))
+            .body(Body::from(
+                r#"{"login":"chair@example.org","password":"not-the-password"}"#,
+            ))
+            .expect("request");
+        if send(&app, req).await.0 == StatusCode::TOO_MANY_REQUESTS {
+            refused += 1;
+        }
+    }
+    assert!(refused >= 15, "{refused} of 30 guesses refused");
+}
