@@ -57,6 +57,7 @@ export class AccordServer {
         LEPTOS_OUTPUT_NAME: 'accord',
         LEPTOS_ENV: 'PROD',
         RUST_LOG: 'warn',
+        ACCORD_DEMO: '1',
         ACCORD_DEMO_FEEDBACK: this.demoFeedback ? '1' : '0',
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,7 @@
 //! `accord`: serves Accord on `ACCORD_ADDR` (default 127.0.0.1:3000) with its data in
-//! `ACCORD_DATA` (default `./data`), seeding a demo group, demo accounts and the sample draft on
-//! first start.
+//! `ACCORD_DATA` (default `./data`). With `ACCORD_DEMO=1` (as `./scripts/run` starts it) the first
+//! start seeds a demo group, demo accounts with a published password and the sample draft;
+//! without it there are none, and a start without an admin says how to create one.
 //!
 //! `accord create-admin --login LOGIN --name NAME` creates an installation admin (password from
 //! `ACCORD_ADMIN_PASSWORD`) and exits. `accord verify-record FILE` checks a decision record
@@ -59,7 +60,16 @@ async fn main() -> anyhow::Result<()> {
     if args.first().map(String::as_str) == Some("create-admin") {
         return create_admin(&state, &args[1..]).await;
     }
-    if seed::seed_if_empty(&state.rooms).await? {
+    // Demo accounts (with a published password) exist only when asked for: `./scripts/run`
+    // asks, a production start never has them.
+    if !flag("ACCORD_DEMO") {
+        if !state.rooms.store().has_admin().await? {
+            tracing::warn!(
+                "this installation has no admin yet: create one with \
+                 ACCORD_ADMIN_PASSWORD=… accord create-admin --login LOGIN --name NAME"
+            );
+        }
+    } else if seed::seed_if_empty(&state.rooms).await? {
         tracing::info!("seeded a demo group, demo accounts and the sample draft");
         // Demo review of the sample draft, unless asked for a blank one (the browser tests do).
         if std::env::var("ACCORD_DEMO_FEEDBACK").as_deref() != Ok("0") {

@@ -6,94 +6,20 @@
 //! written in separate steps, where a crash between them left an amendment accepted but not
 //! merged, or decided without its record entry.
 
-use std::{
-    net::SocketAddr,
-    path::Path,
-    process::{Child, Command, Stdio},
-    time::Duration,
-};
+use std::time::Duration;
 
 mod common;
 
 use accord_core::store::Store;
 use automerge::Automerge;
+use common::binary::{free_address, http, Server};
 use serde_json::{json, Value};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-/// One plain HTTP/1.1 request, as the site's own pages would send it; the status and the JSON
-/// answer, or `None` when the server was not there to answer (it may be killed at any time).
-async fn http(
-    addr: SocketAddr,
-    method: &str,
-    path: &str,
-    cookie: Option<&str>,
-    body: Option<Value>,
-) -> Option<(u16, Value)> {
-    let body = body.map(|b| b.to_string()).unwrap_or_default();
-    let cookie = cookie
-        .map(|c| format!("Cookie: {c}\r\n"))
-        .unwrap_or_default();
-    let req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nOrigin: http://{addr}\r\n{cookie}\
-         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    let mut s = tokio::net::TcpStream::connect(addr).await.ok()?;
-    s.write_all(req.as_bytes()).await.ok()?;
-    let mut resp = Vec::new();
-    s.read_to_end(&mut resp).await.ok()?;
-    let resp = String::from_utf8_lossy(&resp).to_string();
-    let status = resp.split_whitespace().nth(1)?.parse().ok()?;
-    let (_, body) = resp.split_once("\r\n\r\n")?;
-    Some((status, serde_json::from_str(body).unwrap_or(Value::Null)))
-}
-
-struct Server {
-    child: Child,
-}
-
-impl Server {
-    async fn start(data: &Path, addr: SocketAddr) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
-            .env("ACCORD_DATA", data)
-            .env("ACCORD_ADDR", addr.to_string())
-            .env("ACCORD_DEMO_FEEDBACK", "0")
-            .env("RUST_LOG", "error")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the server starts");
-        for _ in 0..300 {
-            if http(addr, "GET", "/api/v1/documents", None, None)
-                .await
-                .is_some()
-            {
-                return Self { child };
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        let _ = child.kill();
-        let _ = child.wait();
-        panic!("the server did not answer on {addr}");
-    }
-
-    /// SIGKILL: nothing is flushed, nothing runs on the way out.
-    fn kill(mut self) {
-        self.child.kill().expect("kill -9");
-        let _ = self.child.wait();
-    }
-}
-
-fn free_address() -> SocketAddr {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    l.local_addr().expect("address")
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_decision_killed_midway_is_either_merged_and_recorded_or_not_made_at_all() {
     let dir = tempfile::tempdir().expect("tempdir");
     let addr = free_address();
-    let mut server = Server::start(dir.path(), addr).await;
+    let mut server = Server::start(dir.path(), addr, true).await;
     let participant = common::login(addr, "participant@example.org").await;
     let (_, docs) = http(addr, "GET", "/api/v1/documents", None, None)
         .await
@@ -147,7 +73,7 @@ async fn a_decision_killed_midway_is_either_merged_and_recorded_or_not_made_at_a
         for d in decisions {
             let _ = d.await;
         }
-        server = Server::start(dir.path(), addr).await;
+        server = Server::start(dir.path(), addr, true).await;
     }
     server.kill();
 

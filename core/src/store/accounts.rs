@@ -550,4 +550,12 @@ impl Store {
         .await?;
         Ok(rows.into_iter().map(AuditEntry::from).collect())
     }
+
+    /// Whether any account is an installation admin.
+    pub async fn has_admin(&self) -> Result<bool, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE is_admin")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(n > 0)
+    }
 }

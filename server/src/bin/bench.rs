@@ -261,6 +261,7 @@ impl ServerProcess {
         };
         let addr = format!("127.0.0.1:{port}");
         let child = Command::new(server_binary()?)
+            .env("ACCORD_DEMO", "1")
             .env("ACCORD_DATA", dir)
             .env("ACCORD_ADDR", &addr)
             .env("RUST_LOG", "warn")

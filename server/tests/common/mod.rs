@@ -2,6 +2,7 @@
 //! minimal automerge client speaking the sync protocol over a real WebSocket.
 #![allow(dead_code)]
 
+pub mod binary;
 pub mod consultation;
 
 use std::{net::SocketAddr, path::Path, time::Duration};
