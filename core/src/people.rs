@@ -123,6 +123,8 @@ const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$
 pub async fn logout(state: &Accord, who: &Principal) -> Result<(), Error> {
     if let Some(session) = &who.session {
         state.rooms.store().delete_session(session).await?;
+        // Its open editors stop editing now, not at their next reconnect.
+        state.rooms.session_ended(session).await;
     }
     Ok(())
 }

@@ -113,6 +113,8 @@ pub struct PeerInfo {
     /// Every actor whose changes this connection may push: its own, and those the server
     /// assigned to the same account before (edits made offline in an earlier session).
     pub actors: Arc<HashSet<ActorId>>,
+    /// The session this connection was opened in (its token's hash): signing out closes it.
+    pub session: Option<String>,
 }
 
 impl PeerInfo {
@@ -129,6 +131,7 @@ impl PeerInfo {
             },
             actors: Arc::new(HashSet::from([actor.clone()])),
             actor: Some(actor),
+            session: None,
         }
     }
 }
@@ -231,6 +234,15 @@ impl Room {
         self.peers.insert(peer, joined);
         self.dirty.insert(peer);
         out
+    }
+
+    /// The peers opened in `session`.
+    pub fn peers_of_session(&self, session: &str) -> Vec<PeerId> {
+        self.peers
+            .iter()
+            .filter(|(_, p)| p.info.session.as_deref() == Some(session))
+            .map(|(id, _)| *id)
+            .collect()
     }
 
     /// Removes a peer and tells the others.

@@ -35,9 +35,11 @@ use crate::{
 };
 
 impl PeerInfo {
-    /// Who a sync connection is. Every signed-in connection gets an actor of its own, recorded
-    /// for its account, so that a role raised while connected can edit at once and edits made
-    /// offline under an earlier session's actor are still the account's.
+    /// Who a sync connection is. Every signed-in connection gets an actor of its own, so that a
+    /// role raised while connected can edit at once. It is recorded for the account only when
+    /// the account may edit text now (so that edits made offline under it are still the
+    /// account's in a later session): a reader's or a participant's connections write nothing
+    /// and leave no rows.
     pub async fn for_principal(
         state: &Accord,
         who: &Principal,
@@ -50,19 +52,23 @@ impl PeerInfo {
                 standing,
                 actor: None,
                 actors: Default::default(),
+                session: None,
             });
         };
         let store = state.rooms.store();
         let actor = automerge::ActorId::random();
-        store
-            .record_actor(&actor.to_hex_string(), &account.id)
-            .await?;
-        let actors = store
+        if domain::policy::allows(standing, domain::policy::Action::EditText) {
+            store
+                .record_actor(&actor.to_hex_string(), &account.id)
+                .await?;
+        }
+        let mut actors: HashSet<ActorId> = store
             .actors_of(&account.id)
             .await?
             .into_iter()
             .filter_map(|hex| hex::decode(hex).ok().map(automerge::ActorId::from))
             .collect();
+        actors.insert(actor.clone());
         let actors = Arc::new(actors);
         Ok(Self {
             account: Some(account.id.clone()),
@@ -70,6 +76,7 @@ impl PeerInfo {
             standing,
             actor: Some(actor),
             actors,
+            session: who.session.clone(),
         })
     }
 }
@@ -103,6 +110,8 @@ enum Input {
     },
     /// The document moved to another phase.
     Phase(Phase),
+    /// A session ended (its token's hash): its connections close.
+    SessionEnded(String),
     Sync {
         peer: PeerId,
         bytes: Bytes,
@@ -443,6 +452,17 @@ impl Rooms {
     }
 
     /// Tells the open rooms of `group`'s documents that `account` now has `role`.
+    /// A session ended: every connection opened in it, in every room, closes.
+    pub async fn session_ended(&self, session: &str) {
+        let senders: Vec<mpsc::Sender<Input>> = {
+            let rooms = self.inner.rooms.lock().unwrap_or_else(|e| e.into_inner());
+            rooms.values().map(|h| h.tx.clone()).collect()
+        };
+        for tx in senders {
+            let _ = tx.send(Input::SessionEnded(session.to_string())).await;
+        }
+    }
+
     pub async fn role_changed(&self, group: &str, account: &str, role: Role) {
         let senders: Vec<mpsc::Sender<Input>> = {
             let rooms = self.inner.rooms.lock().unwrap_or_else(|e| e.into_inner());
@@ -538,6 +558,17 @@ impl RoomTask {
                 }
                 Input::Role { account, role } => outbox.extend(self.room.set_role(&account, role)),
                 Input::Phase(phase) => outbox.extend(self.room.set_phase(phase)),
+                Input::SessionEnded(session) => {
+                    for peer in self.room.peers_of_session(&session) {
+                        refused.push((
+                            peer,
+                            Refusal::new(
+                                ErrorCode::Forbidden,
+                                "you signed out; sign in again to go on",
+                            ),
+                        ));
+                    }
+                }
                 Input::Sync { peer, bytes } => match self.room.receive_sync(peer, bytes) {
                     Ok(applied) => {
                         outline_changed |= applied.outline_changed;

@@ -376,3 +376,76 @@ async fn a_flood_of_presence_frames_closes_the_connection_in_words() {
     let message = p.refused_with(ErrorCode::Overloaded).await;
     assert!(message.contains("too many frames"), "{message}");
 }
+
+#[tokio::test]
+async fn signing_out_closes_that_sessions_open_editors() {
+    let Fixture {
+        dir: _dir,
+        server,
+        doc,
+        drafter,
+    } = Fixture::start().await;
+    let mut editor = Peer::connect_as(&server.sync_url(&doc), Some(&drafter)).await;
+    editor.settle(QUIET).await;
+    // Another session of the same account stays.
+    let other = common::login(server.addr, "drafter@example.org").await;
+    let mut elsewhere = Peer::connect_as(&server.sync_url(&doc), Some(&other)).await;
+    elsewhere.settle(QUIET).await;
+    common::binary::http(
+        server.addr,
+        "POST",
+        "/api/v1/auth/logout",
+        Some(&drafter),
+        None,
+    )
+    .await
+    .expect("signed out");
+    let message = editor.refused_with(ErrorCode::Forbidden).await;
+    assert!(message.contains("signed out"), "{message}");
+    // The other session's editor still edits.
+    let id = document::read(&elsewhere.doc).expect("outline").paragraphs[2]
+        .id
+        .clone();
+    document::splice(&mut elsewhere.doc, &id, 0, 0, "Still here. ").expect("type");
+    elsewhere.settle(QUIET).await;
+    assert!(server
+        .detail(&doc)
+        .await
+        .paragraphs
+        .iter()
+        .any(|p| p.text.starts_with("Still here.")));
+}
+
+#[tokio::test]
+async fn only_connections_that_may_edit_leave_an_actor_on_record() {
+    let Fixture {
+        dir: _dir,
+        server,
+        doc,
+        drafter,
+    } = Fixture::start().await;
+    let store = server.state.rooms.store().clone();
+    let id_of = |login: &'static str| {
+        let store = store.clone();
+        async move {
+            store
+                .account_by_login(login)
+                .await
+                .expect("db")
+                .expect("account")
+                .0
+                .id
+        }
+    };
+    let participant = common::login(server.addr, "participant@example.org").await;
+    for _ in 0..5 {
+        let mut p = Peer::connect_as(&server.sync_url(&doc), Some(&participant)).await;
+        p.settle(Duration::from_millis(50)).await;
+    }
+    let them = id_of("participant@example.org").await;
+    assert!(store.actors_of(&them).await.expect("actors").is_empty());
+    let mut d = Peer::connect_as(&server.sync_url(&doc), Some(&drafter)).await;
+    d.settle(Duration::from_millis(50)).await;
+    let drafter_id = id_of("drafter@example.org").await;
+    assert_eq!(store.actors_of(&drafter_id).await.expect("actors").len(), 1);
+}
