@@ -120,7 +120,11 @@ pub struct PeerInfo {
 impl PeerInfo {
     /// A connection with `role` writing as a fresh actor (for tests and tools).
     pub fn with_role(role: Role) -> Self {
-        let actor = ActorId::random();
+        Self::with_actor(role, ActorId::random())
+    }
+
+    /// A connection with `role` writing as `actor` (for tests that replay recorded frames).
+    pub fn with_actor(role: Role, actor: ActorId) -> Self {
         Self {
             account: None,
             name: String::new(),

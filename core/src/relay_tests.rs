@@ -479,3 +479,135 @@ fn control_characters_are_refused_over_sync_as_over_http() {
     document::splice(&mut clients[0].doc, &id, 0, 0, "a\n\tb ").expect("type");
     assert!(refusal(&mut room, &mut clients).is_none());
 }
+
+/// Frames a hostile drafter sent that once did harm, kept as `core/fuzz-fixtures/sync/*.bin`
+/// and replayed here on every run, as automerge keeps its fuzzers' crashers: each is refused
+/// or applied, and the room never panics and stays readable.
+#[test]
+fn recorded_hostile_frames_are_refused_or_applied_and_never_break_the_room() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz-fixtures/sync");
+    let mut replayed = 0;
+    for entry in std::fs::read_dir(&dir).expect("fixtures") {
+        let path = entry.expect("entry").path();
+        if path.extension().and_then(|e| e.to_str()) != Some("bin") {
+            continue;
+        }
+        let bytes = std::fs::read(&path).expect("read");
+        let mut room = Room::new(fixture_doc());
+        room.join(1, PeerInfo::with_actor(Role::Drafter, fixture_actor()));
+        let heads = room.doc().get_heads();
+        let result = room.receive_sync(1, Bytes::from(bytes));
+        assert!(result.is_err(), "{} was taken", path.display());
+        assert_eq!(room.doc().get_heads(), heads, "{}", path.display());
+        assert!(room.outline().is_ok(), "{}", path.display());
+        replayed += 1;
+    }
+    assert!(replayed >= 3, "{replayed} fixtures");
+}
+
+/// The document the fixtures were recorded against: the same bytes every run.
+fn fixture_doc() -> Automerge {
+    let bytes = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fuzz-fixtures/sync/document.automerge"),
+    )
+    .expect("fixture document");
+    document::load(&bytes).expect("load")
+}
+
+fn fixture_actor() -> ActorId {
+    ActorId::from(b"accord-fuzz-actor".as_slice())
+}
+
+/// Writes the fixtures (run once with `ACCORD_WRITE_FIXTURES=1`): the document, and frames
+/// that replace a paragraph's text object, add paragraphs past the limit, and carry control
+/// characters.
+#[test]
+fn write_sync_fixtures_when_asked() {
+    if std::env::var("ACCORD_WRITE_FIXTURES").is_err() {
+        return;
+    }
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz-fixtures/sync");
+    let doc = server_doc();
+    std::fs::write(dir.join("document.automerge"), doc.save()).expect("write");
+    let frame = |edit: &dyn Fn(&mut AutoCommit)| {
+        let mut c = AutoCommit::load(&doc.save()).expect("load");
+        c.set_actor(fixture_actor());
+        edit(&mut c);
+        let mut state = sync::State::new();
+        // What a client with the whole document sends first: its changes since the server's.
+        let mut server_state = sync::State::new();
+        let server = doc.clone();
+        let hello = server
+            .generate_sync_message(&mut server_state)
+            .expect("hello");
+        c.sync()
+            .receive_sync_message(&mut state, hello)
+            .expect("receive");
+        let message = c.sync().generate_sync_message(&mut state).expect("message");
+        message.encode()
+    };
+    let id = document::read(&doc).expect("outline").paragraphs[0]
+        .id
+        .clone();
+    let replace_text = frame(&|c| {
+        let paragraphs = c.get(ROOT, "paragraphs").expect("get").expect("map").1;
+        let entry = c
+            .get(&paragraphs, id.as_str())
+            .expect("get")
+            .expect("entry")
+            .1;
+        let text = c
+            .put_object(&entry, "text", automerge::ObjType::Text)
+            .expect("put");
+        c.splice_text(&text, 0, 0, "Replaced").expect("splice");
+    });
+    let control = frame(&|c| {
+        document::splice(c, &id, 0, 0, "\u{0}\u{7}\u{1b}[2J\u{b}").expect("type");
+    });
+    let too_many = frame(&|c| {
+        let paragraphs = c.get(ROOT, "paragraphs").expect("get").expect("map").1;
+        for i in 0..=limits::MAX_PARAGRAPHS {
+            let pid = format!("p{i:012}");
+            let entry = c
+                .put_object(&paragraphs, pid.as_str(), automerge::ObjType::Map)
+                .expect("entry");
+            c.put(&entry, "kind", "numbered").expect("kind");
+            c.put(&entry, "order", format!("a{i:08}")).expect("order");
+            c.put_object(&entry, "text", automerge::ObjType::Text)
+                .expect("text");
+        }
+    });
+    for (name, bytes) in [
+        ("replace-text", replace_text),
+        ("control-characters", control),
+        ("too-many-paragraphs", too_many),
+    ] {
+        std::fs::write(dir.join(format!("{name}.bin")), bytes).expect("write");
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(96))]
+
+    /// The recorded frames, mutated (a byte changed, the frame cut short): whatever the room
+    /// makes of them, it does not panic and its document stays readable.
+    #[test]
+    fn mutated_frames_never_panic_the_room(
+        which in 0usize..2,
+        at in 0usize..512,
+        byte in proptest::prelude::any::<u8>(),
+        keep in 0usize..512,
+    ) {
+        let name = ["replace-text.bin", "control-characters.bin"][which];
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz-fixtures/sync");
+        let mut bytes = std::fs::read(dir.join(name)).expect("fixture");
+        let at = at % bytes.len();
+        bytes[at] = byte;
+        bytes.truncate(keep.max(1).min(bytes.len()));
+        let mut room = Room::new(fixture_doc());
+        room.join(1, PeerInfo::with_actor(Role::Drafter, fixture_actor()));
+        let _ = room.receive_sync(1, Bytes::from(bytes));
+        proptest::prop_assert!(room.outline().is_ok());
+    }
+}
