@@ -41,6 +41,8 @@ pub struct Auth {
     pub clock: Clock,
     /// Seconds without a request after which a session ends.
     pub idle: i64,
+    /// Seconds after which a session ends however busy it is.
+    pub lifetime: i64,
     /// Mark cookies `Secure` (serve behind TLS); set by `ACCORD_SECURE_COOKIES=1`.
     pub secure_cookies: bool,
     /// How many proxies of ours stand in front (`ACCORD_TRUST_PROXY`): the client's address is
@@ -57,6 +59,7 @@ impl Auth {
         Self {
             clock,
             idle: 8 * 3600,
+            lifetime: 30 * 86_400,
             secure_cookies: false,
             trust_proxy: 0,
             public_origin: None,
@@ -285,7 +288,14 @@ impl Principal {
         let account = state
             .rooms
             .store()
-            .session_account(&hash, state.auth.now(), state.auth.idle)
+            .session_account(
+                &hash,
+                state.auth.now(),
+                domain::rules::SessionLimits {
+                    idle: state.auth.idle,
+                    lifetime: state.auth.lifetime,
+                },
+            )
             .await?;
         Ok(Principal {
             session: account.as_ref().map(|_| hash),

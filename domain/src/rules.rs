@@ -182,6 +182,21 @@ pub fn typed_words(text: &str, lines: Lines) -> String {
         .collect()
 }
 
+/// How long a session lasts: `idle` seconds without a request, and `lifetime` seconds in all
+/// however busy (a stolen cookie stops working in the end).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SessionLimits {
+    pub idle: i64,
+    pub lifetime: i64,
+}
+
+impl SessionLimits {
+    /// Whether a session begun at `created` and last used at `last_seen` has ended by `now`.
+    pub fn ended(self, created: i64, last_seen: i64, now: i64) -> bool {
+        now - last_seen > self.idle || now - created > self.lifetime
+    }
+}
+
 /// A place on this site to send someone after a form: a path of printable ASCII without
 /// spaces, starting with one `/`; anything else (another site, `//host`, `/\host`, a tab or a
 /// line break a browser would strip into `//host`, a character a header cannot carry) is `/`.
@@ -254,6 +269,17 @@ mod tests {
             "a\nb\ncd\te"
         );
         assert_eq!(typed_words("a\nb\tc\u{1b}", Lines::One), "a b c");
+    }
+
+    #[test]
+    fn a_session_ends_when_idle_and_in_any_case_after_its_lifetime() {
+        let l = SessionLimits {
+            idle: 10,
+            lifetime: 100,
+        };
+        assert!(!l.ended(0, 95, 100));
+        assert!(l.ended(0, 80, 100), "idle");
+        assert!(l.ended(0, 100, 101), "too old, however busy");
     }
 
     #[test]

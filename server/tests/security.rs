@@ -510,3 +510,27 @@ async fn guessing_one_accounts_password_from_many_addresses_is_slowed_down() {
     }
     assert!(refused >= 15, "{refused} of 30 guesses refused");
 }
+
+#[tokio::test]
+async fn a_busy_session_still_ends_after_its_lifetime() {
+    let now = Arc::new(AtomicI64::new(1_000_000));
+    let (app, state) = app_with_clock(now.clone()).await;
+    let cookie = common::session(&app, "drafter@example.org").await;
+    let step = state.auth.idle / 2;
+    let mut used = 0;
+    while used + step <= state.auth.lifetime {
+        now.fetch_add(step, Ordering::SeqCst);
+        used += step;
+        assert_eq!(
+            send(&app, get_with("/api/v1/me", &cookie)).await.0,
+            StatusCode::OK,
+            "used within its lifetime"
+        );
+    }
+    now.fetch_add(step, Ordering::SeqCst);
+    assert_eq!(
+        send(&app, get_with("/api/v1/me", &cookie)).await.0,
+        StatusCode::UNAUTHORIZED,
+        "past its lifetime, however busy"
+    );
+}

@@ -34,6 +34,7 @@ struct LoginRow {
 struct SessionRow {
     #[sqlx(flatten)]
     account: Account,
+    created_at: i64,
     last_seen: i64,
 }
 
@@ -255,19 +256,24 @@ impl Store {
         &self,
         token_hash: &str,
         now: i64,
-        idle: i64,
+        limits: domain::rules::SessionLimits,
     ) -> Result<Option<Account>, StoreError> {
         let row: Option<SessionRow> = sqlx::query_as(
-            "SELECT a.id, a.login, a.display_name, a.is_admin, s.last_seen
+            "SELECT a.id, a.login, a.display_name, a.is_admin, s.created_at, s.last_seen
              FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ?",
         )
         .bind(token_hash)
         .fetch_optional(self.pool())
         .await?;
-        let Some(SessionRow { account, last_seen }) = row else {
+        let Some(SessionRow {
+            account,
+            created_at,
+            last_seen,
+        }) = row
+        else {
             return Ok(None);
         };
-        if now - last_seen > idle {
+        if limits.ended(created_at, last_seen, now) {
             self.delete_session(token_hash).await?;
             return Ok(None);
         }
