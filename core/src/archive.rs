@@ -100,16 +100,19 @@ const TABLES: &[Table] = &[
     Table {
         name: "amendment_stance_history",
         rows: "SELECT * FROM amendment_stance_history WHERE amendment_id IN
-               (SELECT id FROM amendments WHERE document_id = ?1) ORDER BY rowid",
-        renumbered: None,
+               (SELECT id FROM amendments WHERE document_id = ?1) ORDER BY id",
+        renumbered: Some("id"),
         refs: &[("amendment_id", "amendments")],
     },
     Table {
         name: "amendment_stances",
         rows: "SELECT * FROM amendment_stances WHERE amendment_id IN
-               (SELECT id FROM amendments WHERE document_id = ?1) ORDER BY amendment_id, stated_at",
+               (SELECT id FROM amendments WHERE document_id = ?1) ORDER BY entry_id",
         renumbered: None,
-        refs: &[("amendment_id", "amendments")],
+        refs: &[
+            ("amendment_id", "amendments"),
+            ("entry_id", "amendment_stance_history"),
+        ],
     },
     Table {
         name: "decision_record",
@@ -552,10 +555,6 @@ async fn write(
 ) -> Result<(), StoreError> {
     let store = state.rooms.store();
     let mut tx = store.writer().begin().await?;
-    sqlx::query("INSERT INTO restoring (since) VALUES (?)")
-        .bind(state.auth.now())
-        .execute(&mut *tx)
-        .await?;
     sqlx::query("INSERT INTO groups (id, name, kind) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
         .bind(&a.group.id)
         .bind(&a.group.name)
@@ -657,9 +656,6 @@ async fn write(
     sqlx::query("INSERT INTO document_snapshots (document_id, bytes, last_seq) VALUES (?, ?, 0)")
         .bind(id)
         .bind(bytes)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM restoring")
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;

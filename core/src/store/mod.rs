@@ -1,6 +1,6 @@
 //! Storage, in one place: every SQL statement of core but the archive's is in this folder, one
-//! file per family of tables (`documents`, `accounts`, `feedback`, `amendments`, `phases`,
-//! `record`, `versions`, `endorsements`). In come ids, domain values and times; out come domain
+//! file per family of tables (`documents`, `accounts`, `feedback`, `stances`, `amendments`,
+//! `phases`, `record`, `versions`, `endorsements`). In come ids, domain values and times; out come domain
 //! values, or the rows a rule needs. The store decides nothing about who may do what: the rules
 //! modules of core ask it.
 //!
@@ -34,8 +34,11 @@ pub mod endorsements;
 pub mod feedback;
 pub mod phases;
 pub mod record;
+pub mod stances;
 pub mod versions;
 
+#[cfg(test)]
+mod migration_tests;
 #[cfg(test)]
 mod tests;
 
