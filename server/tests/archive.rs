@@ -184,7 +184,7 @@ async fn restore(
     .await
 }
 
-/// An edit that sets `column` of the first row of `table` in an archive.
+/// An edit that sets `column` of the first row of `table` in an archive of format 1.
 fn first_row(table: &'static str, column: &'static str, value: Value) -> impl Fn(&mut Value) {
     move |a: &mut Value| {
         let tables = a["tables"].as_array_mut().expect("tables");
@@ -199,6 +199,8 @@ async fn a_bad_archive_is_refused_in_words_and_nothing_is_imported() {
     let archive = c
         .ok(Method::GET, "/archive", &c.chair.clone(), Value::Null)
         .await;
+    let first: Value =
+        serde_json::from_str(include_str!("fixtures/archive-format-1.json")).expect("fixture");
     let dir = tempfile::tempdir().expect("tempdir");
     let fresh = common::Server::start(dir.path()).await;
     let app = accord_server::router(fresh.state.clone());
@@ -208,15 +210,13 @@ async fn a_bad_archive_is_refused_in_words_and_nothing_is_imported() {
     let with = |f: &dyn Fn(&mut Value)| {
         let mut a = archive.clone();
         // Under a free id, so that only the fault is refused.
-        for t in a["tables"].as_array_mut().expect("tables") {
-            for row in t[1].as_array_mut().expect("rows") {
-                for key in ["id", "document_id"] {
-                    if row.get(key) == Some(&json!(c.fx.doc)) {
-                        row[key] = json!("elsewhere");
-                    }
-                }
-            }
-        }
+        a["document"]["id"] = json!("elsewhere");
+        f(&mut a);
+        a
+    };
+    // Format 1 carried tables of rows; a restore still reads it, and refuses its faults too.
+    let with_first = |f: &dyn Fn(&mut Value)| {
+        let mut a = first.clone();
         f(&mut a);
         a
     };
@@ -228,8 +228,8 @@ async fn a_bad_archive_is_refused_in_words_and_nothing_is_imported() {
         ),
         (
             "a later version",
-            with(&|a| a["version"] = json!(2)),
-            "format version 2",
+            with(&|a| a["version"] = json!(3)),
+            "format version 3",
         ),
         (
             "bytes that are not base64",
@@ -247,8 +247,53 @@ async fn a_bad_archive_is_refused_in_words_and_nothing_is_imported() {
             "heads",
         ),
         (
-            "an unknown table",
-            with(&|a| {
+            "an unknown part",
+            with(&|a| a["sessions"] = json!([])),
+            "unknown field `sessions`",
+        ),
+        (
+            "an unknown field",
+            with(&|a| a["comments"][0]["karma"] = json!(1)),
+            "karma",
+        ),
+        (
+            "a value of the wrong type",
+            with(&|a| a["comments"][0]["created_at"] = json!("yesterday")),
+            "does not fit",
+        ),
+        (
+            "a stance no one can take",
+            with(&|a| a["stances"][0]["stance"] = json!("maybe")),
+            "unknown variant `maybe`",
+        ),
+        (
+            "an altered record",
+            with(&|a| a["record"][0]["reason"] = json!("Rewritten.")),
+            "altered",
+        ),
+        (
+            "an amendment that is not a branch of the text",
+            with(&|a| a["amendments"][0]["changes"] = json!("AAEC")),
+            "does not apply",
+        ),
+        (
+            "a version without a readable text",
+            with(&|a| a["versions"][0]["paragraphs"] = json!("{}")),
+            "versions[0].paragraphs",
+        ),
+        (
+            "a reply to a missing comment",
+            with(&|a| a["comments"][0]["parent"] = json!(999_999)),
+            "lacks",
+        ),
+        (
+            "a response by someone the archive lacks",
+            with(&|a| a["comments"][0]["responses"][0]["by"] = json!("a-stranger")),
+            "lacks",
+        ),
+        (
+            "format 1: an unknown table",
+            with_first(&|a| {
                 a["tables"]
                     .as_array_mut()
                     .expect("t")
@@ -257,42 +302,28 @@ async fn a_bad_archive_is_refused_in_words_and_nothing_is_imported() {
             "does not know",
         ),
         (
-            "an unknown column",
-            with(&first_row("comments", "karma", json!(1))),
+            "format 1: an unknown column",
+            with_first(&first_row("comments", "karma", json!(1))),
             "karma",
         ),
         (
-            "a value of the wrong type",
-            with(&first_row("comments", "created_at", json!("yesterday"))),
+            "format 1: a stance no one can take",
+            with_first(&first_row("stance_history", "stance", json!("maybe"))),
             "does not fit",
         ),
         (
-            "a stance no one can take",
-            with(&first_row("stance_history", "stance", json!("maybe"))),
-            "do not fit",
-        ),
-        (
-            "an altered record",
-            with(&first_row("decision_record", "reason", json!("Rewritten."))),
+            "format 1: an altered record",
+            with_first(&first_row("decision_record", "reason", json!("Rewritten."))),
             "altered",
         ),
         (
-            "an amendment that is not a branch of the text",
-            with(&first_row(
-                "amendments",
-                "changes",
-                json!({ "base64": "AAEC" }),
-            )),
-            "does not apply",
-        ),
-        (
-            "a version without a readable text",
-            with(&first_row("versions", "outline", json!("{}"))),
+            "format 1: a version without a readable text",
+            with_first(&first_row("versions", "outline", json!("{}"))),
             "no readable text",
         ),
         (
-            "a response to a missing comment",
-            with(&first_row("responses", "comment_id", json!(999_999))),
+            "format 1: a response to a missing comment",
+            with_first(&first_row("responses", "comment_id", json!(999_999))),
             "lacks",
         ),
     ];
