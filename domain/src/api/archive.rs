@@ -14,6 +14,13 @@
 //! Numbers (of comments, stance entries, amendments) are the ones the record's words use where
 //! the archive was written; a restore gives new ones.
 //!
+//! A restore only ever creates: the archived document with its rows, an account per person, and
+//! the group if this installation has none of that id, with the archive's members in their
+//! roles. A group of that id that is here already takes the document and keeps its members as
+//! they are: nobody here gains or loses a role by a restore. Restored people have stated no
+//! gender, so the balance by gender of a restored document counts them as not stated; every
+//! other figure is as it was.
+//!
 //! Format 1 ([`first`]) was a copy of the stored rows, table by table; a restore still reads it,
 //! by turning it into format 2 first.
 
