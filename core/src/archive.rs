@@ -1,254 +1,79 @@
-//! Archives: a chair downloads everything about a document (the automerge document saved whole,
-//! every stored row of its feedback, amendments, versions, record and endorsements, and the
-//! people they name without anything to sign in with); an admin of another installation
-//! restores it exactly: the same text and heads, the same figures, the same record.
+//! Archives (`domain::api::archive`): a chair downloads everything about a document (the
+//! automerge document saved whole, its comments, stances, amendments, versions, record and
+//! endorsements, and the people they name, without anything to sign in with and without their
+//! gender or age band); an admin of another installation restores it: the same text and heads,
+//! the same record, the same figures (but for the breakdown by gender, which the archive does
+//! not carry: restored people have stated none).
 //!
-//! A restore checks the whole archive before it writes anything (format and version, the
-//! automerge bytes against their heads, the record's hash chain, every column's name and type
-//! against this installation's schema), then writes it in one transaction: a refusal leaves
-//! nothing behind. Numbered rows (comments, stances, responses, amendments) get new numbers
-//! here, and every reference to them follows.
+//! A restore reads the archive in its format (2, or 1 turned into 2 by [`first`]) and checks it
+//! whole before it writes anything: format and version, every part's shape, the automerge bytes
+//! against their heads and the schema and limits a peer is held to, every person and comment a
+//! part names being in the archive, every amendment being a branch of the text, the record's
+//! hash chain, and the document not being here already. Then it replays the archive through the
+//! store's [`Restoring`] in one transaction: a refusal, or a failure halfway, leaves nothing
+//! behind. What is written is only ever the archived document and its rows: every person
+//! becomes a new account here (an archive's keys are never looked up as accounts), comments,
+//! stance entries, responses and amendments get this installation's numbers, and stances are
+//! stated in order as live ones are. The document joins the group of its archive's id: if the
+//! restore creates that group, the archive's members become its members with their roles; if
+//! a group of that id is here already, the document joins it and the group's members stay as
+//! they are (nobody here gains or loses a role by a restore).
 
-use std::collections::HashMap;
+mod first;
 
+use std::collections::{HashMap, HashSet};
+
+use automerge::ChangeHash;
 use base64::{engine::general_purpose::STANDARD as B64, Engine};
 use domain::{
     amendment,
-    api::{Archive, ArchivedAccount, ArchivedGroup, Created, ARCHIVE_FORMAT, ARCHIVE_VERSION},
-    document,
+    api::{AmendmentStatus, Archive, Created, Role, ARCHIVE_FORMAT, ARCHIVE_VERSION},
+    document::{self, Outline},
     policy::Action,
-    record::{self, Entry},
+    record,
     refusal::Refusal,
     rules,
 };
-use serde_json::{Map, Value};
-use sqlx::{Column, Row, TypeInfo, ValueRef};
+use serde_json::Value;
 
 use crate::{
     auth::Principal,
     documents,
     error::Error,
-    store::{split_heads, StoreError},
+    store::{
+        archive::{RestoredAmendment, RestoredDecision, Restoring},
+        feedback::Target,
+        stances::{StanceChange, Subject},
+        StoreError,
+    },
     Accord,
 };
-
-/// One archived table: how its rows for a document are found, which integer key gets a new
-/// number on restore, and which columns refer to such keys of earlier tables.
-struct Table {
-    name: &'static str,
-    /// Selects the document's rows, `?1` being the document id, in restoring order.
-    rows: &'static str,
-    renumbered: Option<&'static str>,
-    refs: &'static [(&'static str, &'static str)],
-}
-
-const AMENDMENTS_OF: &str = "(SELECT id FROM amendments WHERE document_id = ?1)";
-
-/// Every table an archive carries, parents before children.
-const TABLES: &[Table] = &[
-    Table {
-        name: "documents",
-        rows: "SELECT * FROM documents WHERE id = ?1",
-        renumbered: None,
-        refs: &[],
-    },
-    Table {
-        name: "comments",
-        rows: "SELECT * FROM comments WHERE document_id = ?1 ORDER BY id",
-        renumbered: Some("id"),
-        refs: &[("parent_id", "comments")],
-    },
-    Table {
-        name: "comment_edits",
-        rows: "SELECT * FROM comment_edits WHERE comment_id IN
-               (SELECT id FROM comments WHERE document_id = ?1) ORDER BY rowid",
-        renumbered: None,
-        refs: &[("comment_id", "comments")],
-    },
-    Table {
-        name: "stance_history",
-        rows: "SELECT * FROM stance_history WHERE document_id = ?1 ORDER BY id",
-        renumbered: Some("id"),
-        refs: &[],
-    },
-    Table {
-        name: "stances",
-        rows: "SELECT * FROM stances WHERE document_id = ?1 ORDER BY entry_id",
-        renumbered: None,
-        refs: &[("entry_id", "stance_history")],
-    },
-    Table {
-        name: "responses",
-        rows: "SELECT * FROM responses WHERE document_id = ?1 ORDER BY id",
-        renumbered: Some("id"),
-        refs: &[("comment_id", "comments"), ("stance_id", "stance_history")],
-    },
-    Table {
-        name: "amendments",
-        rows: "SELECT * FROM amendments WHERE document_id = ?1 ORDER BY id",
-        renumbered: Some("id"),
-        refs: &[],
-    },
-    Table {
-        name: "amendment_sponsors",
-        rows:
-            "SELECT * FROM amendment_sponsors WHERE amendment_id IN
-               (SELECT id FROM amendments WHERE document_id = ?1) ORDER BY amendment_id, created_at",
-        renumbered: None,
-        refs: &[("amendment_id", "amendments")],
-    },
-    Table {
-        name: "amendment_stance_history",
-        rows: "SELECT * FROM amendment_stance_history WHERE amendment_id IN
-               (SELECT id FROM amendments WHERE document_id = ?1) ORDER BY rowid",
-        renumbered: None,
-        refs: &[("amendment_id", "amendments")],
-    },
-    Table {
-        name: "amendment_stances",
-        rows: "SELECT * FROM amendment_stances WHERE amendment_id IN
-               (SELECT id FROM amendments WHERE document_id = ?1) ORDER BY amendment_id, stated_at",
-        renumbered: None,
-        refs: &[("amendment_id", "amendments")],
-    },
-    Table {
-        name: "decision_record",
-        rows: "SELECT * FROM decision_record WHERE document_id = ?1 ORDER BY seq",
-        renumbered: None,
-        refs: &[],
-    },
-    Table {
-        name: "versions",
-        rows: "SELECT * FROM versions WHERE document_id = ?1 ORDER BY created_at, name",
-        renumbered: None,
-        refs: &[],
-    },
-    Table {
-        name: "endorsements",
-        rows: "SELECT * FROM endorsements WHERE document_id = ?1 ORDER BY created_at",
-        renumbered: None,
-        refs: &[],
-    },
-];
-
-/// Everyone an archive names: authors, stance holders, chairs, proposers, sponsors, endorsers,
-/// whoever cut a version, and the members of the document's group.
-const PEOPLE: &str = "SELECT a.id, a.display_name, a.affiliation, a.stakeholder_group, a.region,
-        a.gender, a.age_band, m.role
-    FROM accounts a LEFT JOIN memberships m ON m.account_id = a.id AND m.group_id = ?2
-    WHERE a.id IN (
-        SELECT author_id FROM comments WHERE document_id = ?1
-        UNION SELECT hidden_by FROM comments WHERE document_id = ?1
-        UNION SELECT account_id FROM stance_history WHERE document_id = ?1
-        UNION SELECT chair_id FROM responses WHERE document_id = ?1
-        UNION SELECT proposer_id FROM amendments WHERE document_id = ?1
-        UNION SELECT decided_by FROM amendments WHERE document_id = ?1
-        UNION SELECT account_id FROM amendment_sponsors WHERE amendment_id IN AMENDMENTS
-        UNION SELECT account_id FROM amendment_stance_history WHERE amendment_id IN AMENDMENTS
-        UNION SELECT created_by FROM versions WHERE document_id = ?1
-        UNION SELECT account_id FROM endorsements WHERE document_id = ?1
-        UNION SELECT account_id FROM memberships WHERE group_id = ?2)
-    ORDER BY a.id";
-
-/// A stored value as JSON: integers and reals as numbers, text as strings, blobs as
-/// `{"base64": …}`.
-fn to_json(row: &sqlx::sqlite::SqliteRow, i: usize) -> Result<Value, sqlx::Error> {
-    let raw = row.try_get_raw(i)?;
-    if raw.is_null() {
-        return Ok(Value::Null);
-    }
-    let kind = raw.type_info().name().to_string();
-    Ok(match kind.as_str() {
-        "INTEGER" => Value::from(row.try_get::<i64, _>(i)?),
-        "REAL" => Value::from(row.try_get::<f64, _>(i)?),
-        "BLOB" => {
-            let bytes: Vec<u8> = row.try_get(i)?;
-            Value::Object(Map::from_iter([(
-                "base64".to_string(),
-                Value::from(B64.encode(bytes)),
-            )]))
-        }
-        _ => Value::from(row.try_get::<String, _>(i)?),
-    })
-}
 
 /// A chair's complete archive of a document.
 pub async fn download(state: &Accord, who: &Principal, doc: &str) -> Result<Archive, Error> {
     let (meta, _) = documents::require(state, who, doc, Action::RunConsultation).await?;
+    // The rows first, then the text: the text only grows, so every heads a row names (an
+    // amendment's base, a version, a record entry) is in the bytes read after it.
+    let parts = state.rooms.store().archived(doc, &meta.group_id).await?;
     let (bytes, heads) = state
         .rooms
         .read(doc, |d| (d.save(), document::hex_heads(&d.get_heads())))
         .await?;
-    let store = state.rooms.store();
-    let pool = store.pool();
-    let (name, kind): (String, String) =
-        sqlx::query_as("SELECT name, kind FROM groups WHERE id = ?")
-            .bind(&meta.group_id)
-            .fetch_one(pool)
-            .await
-            .map_err(StoreError::from)?;
-    let people_sql = PEOPLE.replace("AMENDMENTS", AMENDMENTS_OF);
-    let people = sqlx::query(&people_sql)
-        .bind(doc)
-        .bind(&meta.group_id)
-        .fetch_all(pool)
-        .await
-        .map_err(StoreError::from)?;
-    let mut accounts = Vec::with_capacity(people.len());
-    for r in people {
-        let id: String = r.get("id");
-        let actors: Vec<String> = sqlx::query_scalar(
-            "SELECT actor FROM account_actors WHERE account_id = ? ORDER BY actor",
-        )
-        .bind(&id)
-        .fetch_all(pool)
-        .await
-        .map_err(StoreError::from)?;
-        accounts.push(ArchivedAccount {
-            id,
-            display_name: r.get("display_name"),
-            affiliation: r.get("affiliation"),
-            stakeholder_group: r.get("stakeholder_group"),
-            region: r.get("region"),
-            gender: r.get("gender"),
-            age_band: r.get("age_band"),
-            role: r.get("role"),
-            actors,
-        });
-    }
-    let mut tables = Vec::with_capacity(TABLES.len());
-    for t in TABLES {
-        let rows = sqlx::query(t.rows)
-            .bind(doc)
-            .fetch_all(pool)
-            .await
-            .map_err(StoreError::from)?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let mut obj = Map::new();
-            for (i, c) in r.columns().iter().enumerate() {
-                obj.insert(
-                    c.name().to_string(),
-                    to_json(r, i).map_err(StoreError::from)?,
-                );
-            }
-            out.push(obj);
-        }
-        tables.push((t.name.to_string(), out));
-    }
     Ok(Archive {
         format: ARCHIVE_FORMAT.into(),
         version: ARCHIVE_VERSION,
         exported_at: state.auth.now(),
-        group: ArchivedGroup {
-            id: meta.group_id,
-            name,
-            kind,
-        },
+        group: parts.group,
+        document: parts.document,
         automerge: B64.encode(bytes),
         heads,
-        accounts,
-        tables,
+        accounts: parts.accounts,
+        comments: parts.comments,
+        stances: parts.stances,
+        amendments: parts.amendments,
+        versions: parts.versions,
+        record: parts.record,
+        endorsements: parts.endorsements,
     })
 }
 
@@ -259,171 +84,60 @@ fn refuse(why: impl std::fmt::Display) -> Error {
     .into()
 }
 
-/// What a column of this installation holds, from its declared type.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Integer,
-    Real,
-    Text,
-    Blob,
+/// At most `n` characters of what an archive said, for a refusal that quotes it.
+fn quote(s: &str, n: usize) -> String {
+    s.chars().take(n).collect()
 }
 
-/// A column's value from the archive, checked against what the column holds here.
-enum Cell {
-    Null,
-    Integer(i64),
-    Real(f64),
-    Text(String),
-    Blob(Vec<u8>),
-}
-
-fn cell(table: &str, column: &str, kind: Kind, v: &Value) -> Result<Cell, Error> {
-    let wrong = || {
+/// `value` as a `T`, or a refusal naming where in the archive (`what`) it does not fit.
+fn typed<T: serde::de::DeserializeOwned>(what: &str, value: Value) -> Result<T, Error> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = quote(&e.path().to_string(), 120);
+        let at = match path.as_str() {
+            "." => what.to_string(),
+            _ => format!("{what}'s {path}"),
+        };
         refuse(format!(
-            "the archive's {table}.{column} holds {v}, which does not fit that column here"
+            "{at} does not fit: {}",
+            quote(&e.inner().to_string(), 300)
         ))
-    };
-    Ok(match (kind, v) {
-        (_, Value::Null) => Cell::Null,
-        (Kind::Integer, Value::Number(n)) => Cell::Integer(n.as_i64().ok_or_else(wrong)?),
-        (Kind::Real, Value::Number(n)) => Cell::Real(n.as_f64().ok_or_else(wrong)?),
-        (Kind::Text, Value::String(s)) => Cell::Text(s.clone()),
-        (Kind::Blob, Value::Object(o)) if o.len() == 1 => {
-            let b = o.get("base64").and_then(Value::as_str).ok_or_else(wrong)?;
-            Cell::Blob(B64.decode(b).map_err(|_| wrong())?)
-        }
-        _ => return Err(wrong()),
     })
 }
 
-/// The columns of `table` here and what each holds.
-async fn columns(state: &Accord, table: &str) -> Result<HashMap<String, Kind>, Error> {
-    let rows = sqlx::query(&format!("PRAGMA table_info(\"{table}\")"))
-        .fetch_all(state.rooms.store().pool())
-        .await
-        .map_err(StoreError::from)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let declared: String = r.get::<String, _>("type").to_ascii_uppercase();
-            let kind = if declared.contains("INT") {
-                Kind::Integer
-            } else if declared.contains("BLOB") {
-                Kind::Blob
-            } else if declared.contains("REAL") {
-                Kind::Real
-            } else {
-                Kind::Text
-            };
-            (r.get::<String, _>("name"), kind)
-        })
-        .collect())
-}
-
-/// The archive's rows of one table, every value checked; references are translated later.
-type Rows = Vec<Vec<(String, Cell)>>;
-
-fn record_of(rows: &[Map<String, Value>]) -> Result<Vec<Entry>, Error> {
-    let text = |r: &Map<String, Value>, k: &str| {
-        r.get(k)
-            .and_then(Value::as_str)
-            .map(str::to_string)
-            .ok_or_else(|| refuse(format!("a decision record entry has no {k}")))
-    };
-    let number = |r: &Map<String, Value>, k: &str| {
-        r.get(k)
-            .and_then(Value::as_i64)
-            .ok_or_else(|| refuse(format!("a decision record entry has no {k}")))
-    };
-    rows.iter()
-        .map(|r| {
-            Ok(Entry {
-                seq: number(r, "seq")?,
-                at: number(r, "at")?,
-                actor: text(r, "actor")?,
-                kind: text(r, "kind")?,
-                summary: text(r, "summary")?,
-                reason: text(r, "reason")?,
-                heads: split_heads(&text(r, "heads")?),
-                prev: text(r, "prev")?,
-                hash: text(r, "hash")?,
-            })
-        })
-        .collect()
-}
-
-fn text<'a>(row: &'a [(String, Cell)], column: &str) -> Option<&'a str> {
-    row.iter().find_map(|(c, v)| match v {
-        Cell::Text(t) if c == column => Some(t.as_str()),
-        _ => None,
-    })
-}
-
-/// What the schema cannot check: every amendment loads as a branch of the archived document,
-/// and every version's text reads as a text.
-fn check_meaning(doc: &automerge::Automerge, tables: &[(&Table, Rows)]) -> Result<(), Error> {
-    for (t, rows) in tables {
-        for row in rows {
-            match t.name {
-                "amendments" => {
-                    let base: Option<Vec<automerge::ChangeHash>> =
-                        split_heads(text(row, "base").unwrap_or_default())
-                            .iter()
-                            .map(|h| h.parse().ok())
-                            .collect();
-                    let changes = row.iter().find_map(|(c, v)| match v {
-                        Cell::Blob(b) if c == "changes" => Some(b.clone()),
-                        _ => None,
-                    });
-                    let (Some(base), Some(changes)) = (base, changes) else {
-                        return Err(refuse(
-                            "an amendment in the archive has no usable base or changes",
-                        ));
-                    };
-                    let changed = amendment::changed(doc, &amendment::Amendment { base, changes })
-                        .map_err(|e| {
-                            refuse(format!(
-                                "an amendment in the archive does not apply to its document: {e}"
-                            ))
-                        })?;
-                    if changed.is_empty() {
-                        return Err(refuse(
-                            "an amendment in the archive does not apply to its document: it changes nothing",
-                        ));
-                    }
-                }
-                "versions" => {
-                    serde_json::from_str::<document::Outline>(
-                        text(row, "outline").unwrap_or_default(),
-                    )
-                    .map_err(|e| {
-                        refuse(format!(
-                            "a version in the archive has no readable text: {e}"
-                        ))
-                    })?;
-                }
-                _ => {}
-            }
-        }
-    }
-    Ok(())
-}
-
-/// An admin restores an archive: checked whole, then written in one transaction.
-pub async fn restore(state: &Accord, who: &Principal, a: Archive) -> Result<Created, Error> {
-    who.require(state, None, Action::RestoreArchive).await?;
-    if a.format != ARCHIVE_FORMAT {
+/// The archive in format 2, whatever format it came in.
+fn read(body: Value) -> Result<Archive, Error> {
+    let format = body
+        .get("format")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if format != ARCHIVE_FORMAT {
         return Err(refuse(format!(
             "this is not an Accord archive (its format is '{}')",
-            a.format.chars().take(40).collect::<String>()
+            quote(format, 40)
         )));
     }
-    if a.version != ARCHIVE_VERSION {
-        return Err(refuse(format!(
-            "the archive is in format version {}; this installation reads version {ARCHIVE_VERSION}",
-            a.version
-        )));
+    match body.get("version").and_then(Value::as_u64) {
+        Some(1) => first::convert(typed("the archive", body)?),
+        Some(v) if v == u64::from(ARCHIVE_VERSION) => typed("the archive", body),
+        Some(v) => Err(refuse(format!(
+            "the archive is in format version {v}; this installation reads versions 1 to \
+             {ARCHIVE_VERSION}"
+        ))),
+        None => Err(refuse("the archive names no format version")),
     }
+}
+
+/// What checking an archive found, for the replay.
+struct Checked {
+    /// The automerge document, and its text now.
+    bytes: Vec<u8>,
+    text: Outline,
+    /// Each amendment's changes, and its modification's, decoded.
+    changes: Vec<(Vec<u8>, Option<Vec<u8>>)>,
+}
+
+/// Every check that reads nothing of this installation, in the order a reader would look.
+fn check(a: &Archive) -> Result<Checked, Error> {
     let bytes = B64.decode(&a.automerge).map_err(|e| {
         refuse(format!(
             "the archive's automerge document is not base64: {e}"
@@ -432,106 +146,215 @@ pub async fn restore(state: &Accord, who: &Principal, a: Archive) -> Result<Crea
     let doc = document::load(&bytes)
         .map_err(|e| refuse(format!("the archive's automerge document is corrupt: {e}")))?;
     // The same schema and limits a peer's changes are held to.
-    document::validate(&doc).map_err(|e| {
+    let not_a_text = |e: document::SchemaError| {
         refuse(format!(
             "the archive's automerge document is not an Accord text: {e}"
         ))
-    })?;
-    let outline = document::read(&doc).map_err(|e| {
-        refuse(format!(
-            "the archive's automerge document is not an Accord text: {e}"
-        ))
-    })?;
+    };
+    document::validate(&doc).map_err(not_a_text)?;
+    let text = document::read(&doc).map_err(not_a_text)?;
     if document::hex_heads(&doc.get_heads()) != a.heads {
         return Err(refuse(
             "the archive's automerge document is not at the heads the archive names",
         ));
     }
+    if !rules::is_document_id(&a.document.id) {
+        return Err(refuse("the archive's document has no usable id"));
+    }
 
-    // Every table known, every column known here and of the right type.
-    let mut checked: Vec<(&Table, Rows)> = Vec::with_capacity(TABLES.len());
-    for (name, _) in &a.tables {
-        if !TABLES.iter().any(|t| t.name == name) {
+    let mut people = HashSet::new();
+    for p in &a.accounts {
+        if !people.insert(p.id.as_str()) {
             return Err(refuse(format!(
-                "the archive has a table '{}' this installation does not know",
-                name.chars().take(40).collect::<String>()
+                "the archive has two accounts '{}'",
+                quote(&p.id, 40)
+            )));
+        }
+        if p.role == Some(Role::Reader) {
+            return Err(refuse(format!(
+                "the archive makes '{}' a member as a reader, which is no role in a group",
+                quote(&p.id, 40)
             )));
         }
     }
-    for t in TABLES {
-        let rows: &[Map<String, Value>] = a
-            .tables
-            .iter()
-            .find(|(n, _)| n == t.name)
-            .map(|(_, r)| r.as_slice())
-            .unwrap_or_default();
-        let here = columns(state, t.name).await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            let mut cells = Vec::with_capacity(row.len());
-            for (column, v) in row {
-                let kind = here.get(column).copied().ok_or_else(|| {
-                    refuse(format!(
-                        "the archive's {} rows have a column '{}' this installation does not know",
-                        t.name,
-                        column.chars().take(40).collect::<String>()
-                    ))
-                })?;
-                cells.push((column.clone(), cell(t.name, column, kind, v)?));
-            }
-            out.push(cells);
+    // Every person a part names is one of the archive's accounts.
+    let named = |key: &str, as_what: &str| match people.contains(key) {
+        true => Ok(()),
+        false => Err(refuse(format!(
+            "the archive names '{}' as {as_what}, an account the archive lacks",
+            quote(key, 40)
+        ))),
+    };
+
+    // Comments: numbered once each, a reply after the comment it answers, one level deep.
+    let mut comments: HashMap<i64, (&str, bool)> = HashMap::new();
+    for c in &a.comments {
+        named(&c.author, "a comment's author")?;
+        if let Some(h) = &c.hidden {
+            named(&h.by, "a moderator")?;
         }
-        checked.push((t, out));
+        for r in &c.responses {
+            named(&r.by, "a responding chair")?;
+        }
+        if let Some(parent) = c.parent {
+            match comments.get(&parent) {
+                None => {
+                    return Err(refuse(format!(
+                        "a reply in the archive answers comment {parent}, which the archive lacks \
+                         before it"
+                    )))
+                }
+                Some((paragraph, reply)) if *reply || *paragraph != c.paragraph => {
+                    return Err(refuse(format!(
+                        "a reply in the archive answers comment {parent}, which is a reply itself \
+                         or on another paragraph"
+                    )))
+                }
+                Some(_) => {}
+            }
+        }
+        if comments
+            .insert(c.id, (c.paragraph.as_str(), c.parent.is_some()))
+            .is_some()
+        {
+            return Err(refuse(format!("the archive has two comments {}", c.id)));
+        }
     }
-    check_meaning(&doc, &checked)?;
-    let documents_rows = &checked[0].1;
-    let [document_row] = documents_rows.as_slice() else {
-        return Err(refuse("the archive does not hold exactly one document"));
-    };
-    let id = match document_row.iter().find(|(c, _)| c == "id") {
-        Some((_, Cell::Text(id))) if rules::is_document_id(id) => id.clone(),
-        _ => return Err(refuse("the archive's document has no usable id")),
-    };
-    let group_ok = matches!(
-        document_row.iter().find(|(c, _)| c == "group_id"),
-        Some((_, Cell::Text(g))) if *g == a.group.id
-    );
-    if !group_ok {
-        return Err(refuse(
-            "the archive's document is not in the archive's group",
-        ));
+
+    let mut entries = HashSet::new();
+    for s in &a.stances {
+        named(&s.account, "a stance's holder")?;
+        for r in &s.responses {
+            named(&r.by, "a responding chair")?;
+        }
+        if !entries.insert(s.id) {
+            return Err(refuse(format!(
+                "the archive has two stance entries {}",
+                s.id
+            )));
+        }
     }
-    let record_rows = a
-        .tables
-        .iter()
-        .find(|(n, _)| n == "decision_record")
-        .map(|(_, r)| r.as_slice())
-        .unwrap_or_default();
-    record::verify(&record_of(record_rows)?).map_err(|e| {
+
+    // Amendments: each a branch of the archived text, decided if and only if it is not open.
+    let mut numbers = HashSet::new();
+    let mut changes = Vec::with_capacity(a.amendments.len());
+    for m in &a.amendments {
+        if !numbers.insert(m.id) {
+            return Err(refuse(format!("the archive has two amendments {}", m.id)));
+        }
+        named(&m.proposer, "an amendment's proposer")?;
+        let base: Option<Vec<ChangeHash>> = m.base.iter().map(|h| h.parse().ok()).collect();
+        let (Some(base), Ok(branch)) = (base, B64.decode(&m.changes)) else {
+            return Err(refuse(
+                "an amendment in the archive has no usable base or changes",
+            ));
+        };
+        let candidate = amendment::Amendment {
+            base,
+            changes: branch,
+        };
+        let changed = amendment::changed(&doc, &candidate).map_err(|e| {
+            refuse(format!(
+                "an amendment in the archive does not apply to its document: {e}"
+            ))
+        })?;
+        if changed.is_empty() {
+            return Err(refuse(
+                "an amendment in the archive does not apply to its document: it changes nothing",
+            ));
+        }
+        let modification = match &m.decision {
+            None if m.status == AmendmentStatus::Open => None,
+            Some(d) if m.status != AmendmentStatus::Open => {
+                named(&d.by, "a deciding chair")?;
+                match &d.modification {
+                    None => None,
+                    Some(x) => Some(B64.decode(&x.changes).map_err(|_| {
+                        refuse("a chair's modification in the archive is not base64")
+                    })?),
+                }
+            }
+            _ => {
+                return Err(refuse(format!(
+                    "amendment {} in the archive is {} but its decision says otherwise",
+                    m.id,
+                    m.status.key()
+                )))
+            }
+        };
+        let mut sponsors = HashSet::new();
+        for s in &m.sponsors {
+            named(&s.account, "a sponsor")?;
+            if !sponsors.insert(s.account.as_str()) {
+                return Err(refuse(format!(
+                    "amendment {} in the archive has a sponsor twice",
+                    m.id
+                )));
+            }
+        }
+        for s in &m.stances {
+            named(&s.account, "a stance's holder")?;
+        }
+        changes.push((candidate.changes, modification));
+    }
+
+    let mut versions = HashSet::new();
+    for v in &a.versions {
+        named(&v.by, "whoever cut a version")?;
+        if !rules::is_version_name(&v.name) || !versions.insert(v.name.as_str()) {
+            return Err(refuse(format!(
+                "the archive has a version named '{}' that cannot be one here, or two of them",
+                quote(&v.name, 40)
+            )));
+        }
+    }
+    let mut endorsers = HashSet::new();
+    for e in &a.endorsements {
+        named(&e.account, "an endorser")?;
+        if !endorsers.insert(e.account.as_str()) {
+            return Err(refuse("the archive has someone endorse the text twice"));
+        }
+    }
+    record::verify(&a.record).map_err(|e| {
         refuse(format!(
             "the archive's decision record was altered after it was written ({e:?})"
         ))
     })?;
-    if state.rooms.store().document_meta(&id).await?.is_some() {
+    Ok(Checked {
+        bytes,
+        text,
+        changes,
+    })
+}
+
+/// An admin restores an archive: checked whole, then replayed in one transaction.
+pub async fn restore(state: &Accord, who: &Principal, body: Value) -> Result<Created, Error> {
+    who.require(state, None, Action::RestoreArchive).await?;
+    let a = read(body)?;
+    let checked = check(&a)?;
+    let id = a.document.id.clone();
+    let store = state.rooms.store();
+    if store.document_meta(&id).await?.is_some() {
         return Err(Refusal::DocumentExists { id }.into());
     }
-
-    write(state, &a, &bytes, &id, checked)
+    let restored = replay(store.restoring().await?, &a, &checked)
         .await
         .map_err(|e| match e {
             StoreError::Db(e) => refuse(format!("the archive's rows do not fit: {e}")),
             other => Error::from(other),
         })?;
-    state
-        .rooms
-        .store()
+    if !restored {
+        // Another restore of the same document committed first.
+        return Err(Refusal::DocumentExists { id }.into());
+    }
+    store
         .audit(
             "restore",
             who.account_id(),
             None,
             &format!(
                 "restored document {id} ('{}') from an archive of {} accounts",
-                outline.title.chars().take(80).collect::<String>(),
+                quote(&checked.text.title, 80),
                 a.accounts.len()
             ),
         )
@@ -542,126 +365,105 @@ pub async fn restore(state: &Accord, who: &Principal, a: Archive) -> Result<Crea
     })
 }
 
-/// Writes a checked archive in one transaction.
-async fn write(
-    state: &Accord,
-    a: &Archive,
-    bytes: &[u8],
-    id: &str,
-    tables: Vec<(&Table, Rows)>,
-) -> Result<(), StoreError> {
-    let store = state.rooms.store();
-    let mut tx = store.writer().begin().await?;
-    sqlx::query("INSERT INTO restoring (since) VALUES (?)")
-        .bind(state.auth.now())
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("INSERT INTO groups (id, name, kind) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
-        .bind(&a.group.id)
-        .bind(&a.group.name)
-        .bind(&a.group.kind)
-        .execute(&mut *tx)
-        .await?;
+/// Writes a checked archive through `r` and commits; `false` (nothing written) if the document
+/// is here already.
+async fn replay(mut r: Restoring, a: &Archive, c: &Checked) -> Result<bool, StoreError> {
+    let doc = a.document.id.as_str();
+    let created = r.group(&a.group).await?;
+    let mut accounts = HashMap::with_capacity(a.accounts.len());
     for p in &a.accounts {
-        sqlx::query(
-            "INSERT INTO accounts (id, login, password_hash, display_name, affiliation,
-                stakeholder_group, region, gender, age_band)
-             VALUES (?1, 'archived-' || ?1 || '@restored.invalid', '!', ?2, ?3, ?4, ?5, ?6, ?7)
-             ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(&p.id)
-        .bind(&p.display_name)
-        .bind(&p.affiliation)
-        .bind(&p.stakeholder_group)
-        .bind(&p.region)
-        .bind(&p.gender)
-        .bind(&p.age_band)
-        .execute(&mut *tx)
-        .await?;
-        if let Some(role) = &p.role {
-            sqlx::query(
-                "INSERT INTO memberships (group_id, account_id, role) VALUES (?, ?, ?)
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(&a.group.id)
-            .bind(&p.id)
-            .bind(role)
-            .execute(&mut *tx)
-            .await?;
+        let id = r.account(p).await?;
+        // Memberships only in a group this restore created, and only of accounts it created.
+        if let (true, Some(role)) = (created, p.role) {
+            r.member(&a.group.id, &id, role).await?;
         }
         for actor in &p.actors {
-            sqlx::query("INSERT OR IGNORE INTO account_actors (actor, account_id) VALUES (?, ?)")
-                .bind(actor)
-                .bind(&p.id)
-                .execute(&mut *tx)
+            r.actor(actor, &id).await?;
+        }
+        accounts.insert(p.id.as_str(), id);
+    }
+    // Every key was checked to be one of the archive's accounts.
+    let account = |key: &str| accounts.get(key).map(String::as_str).unwrap_or_default();
+    if !r
+        .document(&a.document, &a.group.id, &c.text, &c.bytes)
+        .await?
+    {
+        return Ok(false);
+    }
+
+    let mut comments = HashMap::with_capacity(a.comments.len());
+    for m in &a.comments {
+        let parent = m.parent.and_then(|p| comments.get(&p).copied());
+        let hidden_by = m.hidden.as_ref().map(|h| account(&h.by));
+        let id = r
+            .comment(doc, m, parent, account(&m.author), hidden_by)
+            .await?;
+        comments.insert(m.id, id);
+        for e in &m.edits {
+            r.comment_edit(id, e).await?;
+        }
+        for response in &m.responses {
+            let to = Target::Comment(id);
+            r.response(doc, to, response, account(&response.by)).await?;
+        }
+    }
+    for s in &a.stances {
+        let subject = Subject::Paragraph {
+            doc,
+            paragraph: &s.paragraph,
+        };
+        let reason = s.reason.as_deref();
+        let (StanceChange::Stated(entry) | StanceChange::Unchanged(entry)) = r
+            .stance(subject, account(&s.account), s.stance, reason, s.at)
+            .await?;
+        for response in &s.responses {
+            let to = Target::Objection(entry);
+            r.response(doc, to, response, account(&response.by)).await?;
+        }
+    }
+    for (m, (changes, modification)) in a.amendments.iter().zip(&c.changes) {
+        let decision = m.decision.as_ref().map(|d| RestoredDecision {
+            by: account(&d.by),
+            at: d.at,
+            reason: &d.reason,
+            modification: modification
+                .as_deref()
+                .zip(d.modification.as_ref().map(|x| x.actor.as_str())),
+        });
+        let restored = RestoredAmendment {
+            proposer: account(&m.proposer),
+            rationale: &m.rationale,
+            base: &m.base,
+            changes,
+            actor: &m.actor,
+            status: m.status,
+            created_at: m.created_at,
+            decision,
+        };
+        let id = r.amendment(doc, &restored).await?;
+        for s in &m.sponsors {
+            r.sponsor(id, account(&s.account), s.at).await?;
+        }
+        for s in &m.stances {
+            let reason = s.reason.as_deref();
+            let subject = Subject::Amendment(id);
+            r.stance(subject, account(&s.account), s.stance, reason, s.at)
                 .await?;
         }
     }
-    // Old number → new number, per renumbered table.
-    let mut numbers: HashMap<&str, HashMap<i64, i64>> = HashMap::new();
-    for (t, rows) in tables {
-        for row in rows {
-            let mut old_key = None;
-            let mut cols = Vec::with_capacity(row.len());
-            let mut cells = Vec::with_capacity(row.len());
-            for (column, c) in row {
-                if Some(column.as_str()) == t.renumbered {
-                    if let Cell::Integer(n) = c {
-                        old_key = Some(n);
-                    }
-                    continue;
-                }
-                let c = match (t.refs.iter().find(|(col, _)| *col == column), c) {
-                    (Some((_, target)), Cell::Integer(n)) => Cell::Integer(
-                        numbers
-                            .get(target)
-                            .and_then(|m| m.get(&n))
-                            .copied()
-                            .ok_or_else(|| {
-                                sqlx::Error::Protocol(format!(
-                                    "{}.{column} refers to {target} {n}, which the archive lacks",
-                                    t.name
-                                ))
-                            })?,
-                    ),
-                    (_, c) => c,
-                };
-                cols.push(format!("\"{column}\""));
-                cells.push(c);
-            }
-            let sql = format!(
-                "INSERT INTO \"{}\" ({}) VALUES ({})",
-                t.name,
-                cols.join(", "),
-                vec!["?"; cols.len()].join(", ")
-            );
-            let mut q = sqlx::query(&sql);
-            for c in cells {
-                q = match c {
-                    Cell::Null => q.bind(None::<String>),
-                    Cell::Integer(n) => q.bind(n),
-                    Cell::Real(x) => q.bind(x),
-                    Cell::Text(s) => q.bind(s),
-                    Cell::Blob(b) => q.bind(b),
-                };
-            }
-            let done = q.execute(&mut *tx).await?;
-            if let (Some(key), Some(_)) = (old_key, t.renumbered) {
-                numbers
-                    .entry(t.name)
-                    .or_default()
-                    .insert(key, done.last_insert_rowid());
-            }
-        }
+    for e in &a.record {
+        r.record_entry(doc, e).await?;
     }
-    sqlx::query("INSERT INTO document_snapshots (document_id, bytes, last_seq) VALUES (?, ?, 0)")
-        .bind(id)
-        .bind(bytes)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM restoring")
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(())
+    for v in &a.versions {
+        let text = Outline {
+            title: v.title.clone(),
+            paragraphs: v.paragraphs.clone(),
+        };
+        r.version(doc, v, &text, account(&v.by)).await?;
+    }
+    for e in &a.endorsements {
+        r.endorsement(doc, account(&e.account), e).await?;
+    }
+    r.commit().await?;
+    Ok(true)
 }

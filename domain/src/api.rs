@@ -847,61 +847,13 @@ pub struct ParagraphHistory {
     pub objections: Vec<Objection>,
 }
 
-/// What the archive format is called in every archive.
-pub const ARCHIVE_FORMAT: &str = "accord-archive";
-/// The archive format version this build writes and reads.
-pub const ARCHIVE_VERSION: u32 = 1;
-
-/// A document's complete archive: `GET /api/v1/documents/{id}/archive`, restored by
-/// `POST /api/v1/archives`. Rows are the stored rows as JSON objects, column by column
-/// (blobs as `{"base64": …}`); accounts carry only what figures and names need.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct Archive {
-    /// Always [`ARCHIVE_FORMAT`].
-    pub format: String,
-    /// [`ARCHIVE_VERSION`] when written.
-    pub version: u32,
-    /// Unix seconds.
-    pub exported_at: i64,
-    pub group: ArchivedGroup,
-    /// The automerge document, saved whole, base64.
-    pub automerge: String,
-    /// Its heads (hex), to check the bytes on restore.
-    pub heads: Vec<String>,
-    pub accounts: Vec<ArchivedAccount>,
-    /// Table name → rows, in the order they are restored.
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
-    pub tables: Vec<(String, Vec<serde_json::Map<String, serde_json::Value>>)>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct ArchivedGroup {
-    pub id: String,
-    pub name: String,
-    pub kind: String,
-}
-
-/// A person as an archive carries them: no login, no password, nothing to sign in with.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct ArchivedAccount {
-    pub id: String,
-    pub display_name: String,
-    pub affiliation: String,
-    pub stakeholder_group: String,
-    pub region: String,
-    pub gender: Option<String>,
-    pub age_band: Option<String>,
-    /// The role in the document's group, if a member.
-    pub role: Option<String>,
-    /// The automerge actors that write as this account.
-    pub actors: Vec<String>,
-}
+pub mod archive;
+pub use archive::{
+    Archive, ArchivedAccount, ArchivedAmendment, ArchivedAmendmentStance, ArchivedComment,
+    ArchivedDecision, ArchivedDocument, ArchivedEdit, ArchivedEndorsement, ArchivedGroup,
+    ArchivedHiding, ArchivedModification, ArchivedResponse, ArchivedSponsor, ArchivedStance,
+    ArchivedVersion, ARCHIVE_FORMAT, ARCHIVE_VERSION,
+};
 
 /// A version as listed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -82,6 +82,28 @@ async fn observed(app: &axum::Router, doc: &str) -> Vec<Value> {
     out
 }
 
+/// The participation balance by gender, taken out of what [`observed`] read (its entry for
+/// `/feedback`): each part's counts, participants, comments and stances.
+fn take_balance_by_gender(seen: &mut [Value]) -> Vec<Value> {
+    ["participants", "comments", "stances"]
+        .into_iter()
+        .map(|part| seen[1]["balance"][part]["by_gender"].take())
+        .collect()
+}
+
+/// `cookie`'s account states a gender and an age band in its profile.
+async fn state_gender_and_age(app: &axum::Router, cookie: &str) {
+    let (status, body) = common::call_json(
+        app,
+        Method::PATCH,
+        "/api/v1/me",
+        Some(cookie),
+        Some(json!({ "gender": "woman", "age_band": "25-39" })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
 async fn counts(state: &accord_server::AppState) -> Vec<i64> {
     let mut out = Vec::new();
     for table in [
@@ -118,7 +140,8 @@ async fn a_restored_archive_is_the_same_consultation_in_a_fresh_installation() {
         json!({ "on_behalf_of": "ISOC" }),
     )
     .await;
-    let before = observed(&c.app, &c.fx.doc).await;
+    state_gender_and_age(&c.app, &participant).await;
+    let mut before = observed(&c.app, &c.fx.doc).await;
 
     let (status, archive) = c
         .call(Method::GET, "/archive", &participant, Value::Null)
@@ -149,7 +172,32 @@ async fn a_restored_archive_is_the_same_consultation_in_a_fresh_installation() {
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let doc = c.fx.doc.clone();
     assert_eq!(body["id"], json!(doc));
-    assert_eq!(observed(&app, &doc).await, before);
+    let mut after = observed(&app, &doc).await;
+    // The one difference on purpose: an archive carries nobody's gender (registration promises
+    // it only in aggregate), so the restored balance by gender counts everyone as not stated.
+    // Everything else, the figures by stakeholder group and region included, is the same.
+    let (by_gender_before, by_gender_after) = (
+        take_balance_by_gender(&mut before),
+        take_balance_by_gender(&mut after),
+    );
+    assert_eq!(after, before);
+    let stated = |counts: &Value| {
+        counts
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|c| !c["gender"].is_null())
+            .map(|c| c["count"].as_u64().unwrap_or_default())
+            .sum::<u64>()
+    };
+    assert!(
+        by_gender_before.iter().any(|c| stated(c) > 0),
+        "{by_gender_before:?}"
+    );
+    assert!(
+        by_gender_after.iter().all(|c| stated(c) == 0),
+        "{by_gender_after:?}"
+    );
 
     // Restoring it again would make two of one document.
     let (status, body) = restore(&app, Some(&admin), archive.clone()).await;
@@ -184,7 +232,7 @@ async fn restore(
     .await
 }
 
-/// An edit that sets `column` of the first row of `table` in an archive.
+/// An edit that sets `column` of the first row of `table` in an archive of format 1.
 fn first_row(table: &'static str, column: &'static str, value: Value) -> impl Fn(&mut Value) {
     move |a: &mut Value| {
         let tables = a["tables"].as_array_mut().expect("tables");
@@ -199,6 +247,8 @@ async fn a_bad_archive_is_refused_in_words_and_nothing_is_imported() {
     let archive = c
         .ok(Method::GET, "/archive", &c.chair.clone(), Value::Null)
         .await;
+    let first: Value =
+        serde_json::from_str(include_str!("fixtures/archive-format-1.json")).expect("fixture");
     let dir = tempfile::tempdir().expect("tempdir");
     let fresh = common::Server::start(dir.path()).await;
     let app = accord_server::router(fresh.state.clone());
@@ -208,15 +258,13 @@ async fn a_bad_archive_is_refused_in_words_and_nothing_is_imported() {
     let with = |f: &dyn Fn(&mut Value)| {
         let mut a = archive.clone();
         // Under a free id, so that only the fault is refused.
-        for t in a["tables"].as_array_mut().expect("tables") {
-            for row in t[1].as_array_mut().expect("rows") {
-                for key in ["id", "document_id"] {
-                    if row.get(key) == Some(&json!(c.fx.doc)) {
-                        row[key] = json!("elsewhere");
-                    }
-                }
-            }
-        }
+        a["document"]["id"] = json!("elsewhere");
+        f(&mut a);
+        a
+    };
+    // Format 1 carried tables of rows; a restore still reads it, and refuses its faults too.
+    let with_first = |f: &dyn Fn(&mut Value)| {
+        let mut a = first.clone();
         f(&mut a);
         a
     };
@@ -228,8 +276,8 @@ async fn a_bad_archive_is_refused_in_words_and_nothing_is_imported() {
         ),
         (
             "a later version",
-            with(&|a| a["version"] = json!(2)),
-            "format version 2",
+            with(&|a| a["version"] = json!(3)),
+            "format version 3",
         ),
         (
             "bytes that are not base64",
@@ -247,8 +295,53 @@ async fn a_bad_archive_is_refused_in_words_and_nothing_is_imported() {
             "heads",
         ),
         (
-            "an unknown table",
-            with(&|a| {
+            "an unknown part",
+            with(&|a| a["sessions"] = json!([])),
+            "unknown field `sessions`",
+        ),
+        (
+            "an unknown field",
+            with(&|a| a["comments"][0]["karma"] = json!(1)),
+            "karma",
+        ),
+        (
+            "a value of the wrong type",
+            with(&|a| a["comments"][0]["created_at"] = json!("yesterday")),
+            "does not fit",
+        ),
+        (
+            "a stance no one can take",
+            with(&|a| a["stances"][0]["stance"] = json!("maybe")),
+            "unknown variant `maybe`",
+        ),
+        (
+            "an altered record",
+            with(&|a| a["record"][0]["reason"] = json!("Rewritten.")),
+            "altered",
+        ),
+        (
+            "an amendment that is not a branch of the text",
+            with(&|a| a["amendments"][0]["changes"] = json!("AAEC")),
+            "does not apply",
+        ),
+        (
+            "a version without a readable text",
+            with(&|a| a["versions"][0]["paragraphs"] = json!("{}")),
+            "versions[0].paragraphs",
+        ),
+        (
+            "a reply to a missing comment",
+            with(&|a| a["comments"][0]["parent"] = json!(999_999)),
+            "lacks",
+        ),
+        (
+            "a response by someone the archive lacks",
+            with(&|a| a["comments"][0]["responses"][0]["by"] = json!("a-stranger")),
+            "lacks",
+        ),
+        (
+            "format 1: an unknown table",
+            with_first(&|a| {
                 a["tables"]
                     .as_array_mut()
                     .expect("t")
@@ -257,42 +350,28 @@ async fn a_bad_archive_is_refused_in_words_and_nothing_is_imported() {
             "does not know",
         ),
         (
-            "an unknown column",
-            with(&first_row("comments", "karma", json!(1))),
+            "format 1: an unknown column",
+            with_first(&first_row("comments", "karma", json!(1))),
             "karma",
         ),
         (
-            "a value of the wrong type",
-            with(&first_row("comments", "created_at", json!("yesterday"))),
+            "format 1: a stance no one can take",
+            with_first(&first_row("stance_history", "stance", json!("maybe"))),
             "does not fit",
         ),
         (
-            "a stance no one can take",
-            with(&first_row("stance_history", "stance", json!("maybe"))),
-            "do not fit",
-        ),
-        (
-            "an altered record",
-            with(&first_row("decision_record", "reason", json!("Rewritten."))),
+            "format 1: an altered record",
+            with_first(&first_row("decision_record", "reason", json!("Rewritten."))),
             "altered",
         ),
         (
-            "an amendment that is not a branch of the text",
-            with(&first_row(
-                "amendments",
-                "changes",
-                json!({ "base64": "AAEC" }),
-            )),
-            "does not apply",
-        ),
-        (
-            "a version without a readable text",
-            with(&first_row("versions", "outline", json!("{}"))),
+            "format 1: a version without a readable text",
+            with_first(&first_row("versions", "outline", json!("{}"))),
             "no readable text",
         ),
         (
-            "a response to a missing comment",
-            with(&first_row("responses", "comment_id", json!(999_999))),
+            "format 1: a response to a missing comment",
+            with_first(&first_row("responses", "comment_id", json!(999_999))),
             "lacks",
         ),
     ];
@@ -334,4 +413,216 @@ async fn an_archive_written_by_the_first_format_restores_to_what_it_held() {
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let doc = body["id"].as_str().expect("id").to_string();
     assert_eq!(observed(&app, &doc).await, seen);
+}
+
+/// Every key of every object in `v`.
+fn keys(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, v) in m {
+                out.push(k.clone());
+                keys(v, out);
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|v| keys(v, out)),
+        _ => {}
+    }
+}
+
+/// Regression (the chair's archive held each person's gender and age band, although
+/// registration promises to show them only in aggregate): an archive names people by what the
+/// pages show of them, and carries no one's gender or age band.
+#[tokio::test]
+async fn an_archive_holds_no_ones_gender_or_age_band() {
+    let c = consultation().await;
+    state_gender_and_age(&c.app, &c.participant).await;
+    let archive = c
+        .ok(Method::GET, "/archive", &c.chair.clone(), Value::Null)
+        .await;
+    let mut found = Vec::new();
+    keys(&archive, &mut found);
+    assert!(
+        !found.iter().any(|k| k == "gender" || k == "age_band"),
+        "{found:?}"
+    );
+    let people = archive["accounts"].to_string();
+    assert!(people.contains("Priya Participant"), "{people}");
+    assert!(
+        !people.contains("woman") && !people.contains("25-39"),
+        "{people}"
+    );
+}
+
+/// What anyone reads of a document through the API: its feedback, record, versions,
+/// endorsements and one paragraph's thread.
+async fn everything_about(
+    app: &axum::Router,
+    cookie: &str,
+    doc: &str,
+    paragraph: &str,
+) -> Vec<Value> {
+    let mut out = Vec::new();
+    for tail in [
+        "/feedback".to_string(),
+        "/record".to_string(),
+        "/versions".to_string(),
+        "/endorsements".to_string(),
+        format!("/paragraphs/{paragraph}/feedback"),
+    ] {
+        let path = format!("/api/v1/documents/{doc}{tail}");
+        let (status, body) = common::call_json(app, Method::GET, &path, Some(cookie), None).await;
+        assert_eq!(status, StatusCode::OK, "{tail}: {body}");
+        out.push(body);
+    }
+    out
+}
+
+/// Regression (a hostile archive wrote into other documents and granted roles): a forged
+/// archive (format 1, whose rows each named their document) carried rows of this installation's
+/// demo document, a comment in its chair's name, a "final" version of its own wording and an
+/// endorsement, and was accepted; another named an account of this installation, who was no
+/// member of the demo group, as its chair, and made them one. A restore only ever creates the
+/// archived document and its rows: a row of another document is refused, every person becomes
+/// a new account, and the members of a group that was here stay as they were.
+#[tokio::test]
+async fn a_forged_archive_writes_only_its_own_document_and_grants_no_role() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fresh = common::Server::start(dir.path()).await;
+    let app = accord_server::router(fresh.state.clone());
+    let admin = common::session(&app, "admin@example.org").await;
+    let store = fresh.state.rooms.store();
+    let demo = fresh.first_document().await;
+    let group = store
+        .document_meta(&demo)
+        .await
+        .expect("store")
+        .expect("the demo document")
+        .group_id;
+    let paragraph = fresh
+        .detail(&demo)
+        .await
+        .paragraphs
+        .iter()
+        .find(|p| p.kind == domain::api::ParagraphKind::Numbered)
+        .expect("a numbered paragraph")
+        .id
+        .clone();
+    let (chair, _) = store
+        .account_by_login("chair@example.org")
+        .await
+        .expect("store")
+        .expect("the demo chair");
+    let newcomer = store
+        .create_account(
+            &domain::api::Register {
+                login: "newcomer@example.org".into(),
+                password: String::new(),
+                display_name: "Nadia Newcomer".into(),
+                affiliation: String::new(),
+                stakeholder_group: domain::api::StakeholderGroup::Academia,
+                region: domain::api::Region::African,
+                gender: None,
+                age_band: None,
+            },
+            "!",
+            false,
+        )
+        .await
+        .expect("store")
+        .expect("a fresh login")
+        .id;
+    let role = |account: String| {
+        let (store, group) = (store.clone(), group.clone());
+        async move { store.role_in(&account, &group).await.expect("role") }
+    };
+    assert_eq!(role(newcomer.clone()).await, domain::api::Role::Reader);
+    let before = everything_about(&app, &admin, &demo, &paragraph).await;
+
+    // The committed archive of format 1, with rows of the demo document among its own.
+    let fixture = include_str!("fixtures/archive-format-1.json");
+    let mut planted: Value = serde_json::from_str(fixture).expect("fixture");
+    let plant = |a: &mut Value, table: &str, row: Value| {
+        let tables = a["tables"].as_array_mut().expect("tables");
+        let t = tables.iter_mut().find(|t| t[0] == table).expect("table");
+        t[1].as_array_mut().expect("rows").push(row);
+    };
+    plant(
+        &mut planted,
+        "comments",
+        json!({
+            "id": 2, "document_id": demo, "paragraph_id": paragraph, "parent_id": null,
+            "author_id": chair.id, "body": "Planted in the chair's name.", "anchor_first": null,
+            "anchor_last": null, "created_at": 1, "edited_at": null, "hidden_reason": null,
+            "hidden_by": null, "hidden_at": null
+        }),
+    );
+    plant(
+        &mut planted,
+        "versions",
+        json!({
+            "document_id": demo, "name": "final", "summary": "Forged.", "heads": "",
+            "outline": "{\"title\":\"Forged\",\"paragraphs\":[]}",
+            "created_by": "ac0347a75506861bb68", "created_at": 1
+        }),
+    );
+    plant(
+        &mut planted,
+        "endorsements",
+        json!({
+            "document_id": demo, "account_id": "a022deaa2062bbf650e",
+            "on_behalf_of": "Nobody", "created_at": 1
+        }),
+    );
+    let (status, body) = restore(&app, Some(&admin), planted).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let error = body["error"].as_str().unwrap_or_default();
+    assert!(error.contains("belongs to document"), "{error}");
+    assert_eq!(
+        everything_about(&app, &admin, &demo, &paragraph).await,
+        before
+    );
+
+    // The same archive, under a document id of its own, naming the newcomer's account (as the
+    // participant who commented) and making that account the group's chair.
+    let text = fixture
+        .replace("a022deaa2062bbf650e", &newcomer)
+        .replace("d5h9kr72hyvk3", "forged-two");
+    let mut named: Value = serde_json::from_str(&text).expect("fixture");
+    for person in named["accounts"].as_array_mut().expect("accounts") {
+        if person["id"] == json!(newcomer) {
+            person["role"] = json!("chair");
+        }
+    }
+    let (status, body) = restore(&app, Some(&admin), named).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(
+        role(newcomer.clone()).await,
+        domain::api::Role::Reader,
+        "no role was granted in a group that was here"
+    );
+    assert_eq!(role(chair.id.clone()).await, domain::api::Role::Chair);
+    // The archive's participant is a new account, not the newcomer it named.
+    let (_, thread) = common::call_json(
+        &app,
+        Method::GET,
+        "/api/v1/documents/forged-two/paragraphs/p48h944rgvavc/feedback",
+        Some(&admin),
+        None,
+    )
+    .await;
+    assert_eq!(
+        thread["comments"][0]["author"], "Priya Participant",
+        "{thread}"
+    );
+    let me = store
+        .me(&newcomer)
+        .await
+        .expect("store")
+        .expect("the newcomer");
+    assert_eq!(me.display_name, "Nadia Newcomer");
+    assert!(me.memberships.is_empty(), "{:?}", me.memberships);
+    assert_eq!(
+        everything_about(&app, &admin, &demo, &paragraph).await,
+        before
+    );
 }

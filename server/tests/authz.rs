@@ -231,11 +231,13 @@ async fn fingerprint(w: &World) -> String {
         .fetch_all(store.pool_for_tests())
         .await
         .expect("amendments");
-    let amendment_stances: Vec<(i64, String, String)> =
-        sqlx::query_as("SELECT amendment_id, account_id, stance FROM amendment_stances")
-            .fetch_all(store.pool_for_tests())
-            .await
-            .expect("amendment stances");
+    let amendment_stances: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT s.amendment_id, s.account_id, h.stance FROM amendment_stances s
+             JOIN amendment_stance_history h ON h.id = s.entry_id",
+    )
+    .fetch_all(store.pool_for_tests())
+    .await
+    .expect("amendment stances");
     let sponsors: Vec<(i64, String)> =
         sqlx::query_as("SELECT amendment_id, account_id FROM amendment_sponsors")
             .fetch_all(store.pool_for_tests())

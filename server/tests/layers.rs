@@ -120,12 +120,6 @@ fn only_the_server_build_of_the_app_reaches_core() {
     assert!(bad.is_empty(), "the app pulls in {bad:?}");
 }
 
-/// Files of core outside `store/` that may hold SQL, each with why.
-const SQL_OUTSIDE_STORE: &[(&str, &str)] = &[(
-    "archive.rs",
-    "copies every table of a document generically, by the names PRAGMA table_info gives",
-)];
-
 /// Every `.rs` file under `dir`, with its path relative to `root`.
 fn sources(root: &Path, dir: &Path) -> Vec<(String, String)> {
     let mut found = Vec::new();
@@ -183,14 +177,13 @@ fn only_the_store_holds_sql_and_it_imports_no_rules() {
                     }
                 }
             }
-            None if SQL_OUTSIDE_STORE.iter().any(|(f, _)| f == name) => {}
             None if queries > 0 => outside.push(name.as_str()),
             None => {}
         }
     }
     assert!(
         outside.is_empty(),
-        "SQL outside core/src/store/ (move it into the store, or list the file with why): {outside:?}"
+        "SQL outside core/src/store/ (move it into the store): {outside:?}"
     );
     assert!(
         queries_in_store > 50,

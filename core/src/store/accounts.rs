@@ -176,7 +176,7 @@ impl From<AuditRow> for AuditEntry {
     }
 }
 
-fn random_id(prefix: &str) -> String {
+pub(super) fn random_id(prefix: &str) -> String {
     let bytes: [u8; 9] = rand::random();
     format!("{prefix}{}", hex::encode(bytes))
 }

@@ -1,5 +1,6 @@
 //! Amendments (the branch of changes, its base and actor, the decision), their co-sponsors and
-//! the stances on them, and a decision as the rows that commit with its merge ([`Decision`]).
+//! the stances on them (kept as stances on paragraphs are, `stances.rs`), and a decision as the
+//! rows that commit with its merge ([`Decision`]).
 
 use std::collections::HashMap;
 
@@ -12,7 +13,12 @@ use domain::{
 };
 use futures::future::BoxFuture;
 
-use super::{accounts::ProfileRow, record, Companion, Store, StoreError};
+use super::{
+    accounts::ProfileRow,
+    record,
+    stances::{state_in, StanceChange, Subject},
+    Companion, Store, StoreError,
+};
 
 /// An amendment as stored.
 pub(crate) struct StoredAmendment {
@@ -191,7 +197,8 @@ impl Store {
         Ok(out)
     }
 
-    /// States or changes a participant's stance on an amendment; the history keeps each one.
+    /// States or changes a participant's stance on an amendment: a new entry of its history,
+    /// unless it is the stance they hold already (`stances.rs`, as for paragraphs).
     pub(crate) async fn set_amendment_stance(
         &self,
         id: i64,
@@ -199,22 +206,12 @@ impl Store {
         stance: Stance,
         reason: Option<&str>,
         now: i64,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO amendment_stances (amendment_id, account_id, stance, reason, stated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (amendment_id, account_id) DO UPDATE
-             SET stance = excluded.stance, reason = excluded.reason, stated_at = excluded.stated_at
-             WHERE stance IS NOT excluded.stance OR reason IS NOT excluded.reason",
-        )
-        .bind(id)
-        .bind(account)
-        .bind(stance.key())
-        .bind(reason)
-        .bind(now)
-        .execute(self.writer())
-        .await?;
-        Ok(())
+    ) -> Result<StanceChange, StoreError> {
+        let mut tx = self.writer().begin().await?;
+        let subject = Subject::Amendment(id);
+        let change = state_in(&mut tx, subject, account, stance, reason, now).await?;
+        tx.commit().await?;
+        Ok(change)
     }
 
     /// Every current stance on a document's amendments, keyed by amendment id as text, and
@@ -225,9 +222,10 @@ impl Store {
         viewer: Option<&str>,
     ) -> Result<(Vec<StanceFact>, HashMap<i64, YourStance>), StoreError> {
         let rows: Vec<AmendmentStanceRow> = sqlx::query_as(
-            "SELECT s.amendment_id, s.account_id, s.stance, s.reason,
+            "SELECT s.amendment_id, s.account_id, h.stance, h.reason,
                 a.stakeholder_group, a.region, a.gender
-             FROM amendment_stances s JOIN amendments m ON m.id = s.amendment_id
+             FROM amendment_stances s JOIN amendment_stance_history h ON h.id = s.entry_id
+             JOIN amendments m ON m.id = s.amendment_id
              JOIN accounts a ON a.id = s.account_id WHERE m.document_id = ?",
         )
         .bind(doc)

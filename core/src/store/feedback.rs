@@ -3,8 +3,8 @@
 //!
 //! Nothing is deleted: an edited comment keeps its earlier wording in `comment_edits`, a hidden
 //! one keeps its text, a new stance is appended to `stance_history` and becomes the one that
-//! counts, and a new response supersedes the previous one. Times are unix seconds from the
-//! caller.
+//! counts (`stances.rs`, the design amendments share), and a new response supersedes the
+//! previous one. Times are unix seconds from the caller.
 
 use std::{
     collections::HashMap,
@@ -19,7 +19,12 @@ use domain::{
     consensus::{CommentFact, StanceFact},
 };
 
-use super::{accounts::ProfileRow, Store, StoreError};
+pub use super::stances::StanceChange;
+use super::{
+    accounts::ProfileRow,
+    stances::{state_in, Subject},
+    Store, StoreError,
+};
 
 /// A comment as stored, with its author's names and what happened to it.
 #[derive(Clone, Debug)]
@@ -58,15 +63,6 @@ pub enum Target {
     Comment(i64),
     /// A stance entry (an objection).
     Objection(i64),
-}
-
-/// What storing a stance did.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StanceChange {
-    /// A new entry became the participant's stance.
-    Stated(i64),
-    /// The participant already stood exactly so: nothing was written.
-    Unchanged(i64),
 }
 
 /// Every current stance and every comment of a document, as the aggregation takes them.
@@ -386,49 +382,13 @@ impl Store {
         now: i64,
     ) -> Result<StanceChange, StoreError> {
         let mut tx = self.writer().begin().await?;
-        // An insert as the first statement takes the write lock before reading the current
-        // stance, so two identical requests cannot both see "different" and both append.
-        let entry: Option<i64> = sqlx::query_scalar(
-            "INSERT INTO stance_history (document_id, paragraph_id, account_id, stance, reason, created_at)
-             SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE NOT EXISTS (
-                SELECT 1 FROM stances s JOIN stance_history h ON h.id = s.entry_id
-                WHERE s.document_id = ?1 AND s.paragraph_id = ?2 AND s.account_id = ?3
-                  AND h.stance = ?4 AND h.reason IS ?5)
-             RETURNING id",
-        )
-        .bind(doc)
-        .bind(paragraph)
-        .bind(account)
-        .bind(stance.key())
-        .bind(reason)
-        .bind(now)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(entry) = entry else {
-            let current = sqlx::query_scalar(
-                "SELECT entry_id FROM stances
-                 WHERE document_id = ? AND paragraph_id = ? AND account_id = ?",
-            )
-            .bind(doc)
-            .bind(paragraph)
-            .bind(account)
-            .fetch_one(&mut *tx)
-            .await?;
-            return Ok(StanceChange::Unchanged(current));
-        };
-        sqlx::query(
-            "INSERT INTO stances (document_id, paragraph_id, account_id, entry_id) VALUES (?, ?, ?, ?)
-             ON CONFLICT (document_id, paragraph_id, account_id) DO UPDATE SET entry_id = excluded.entry_id",
-        )
-        .bind(doc)
-        .bind(paragraph)
-        .bind(account)
-        .bind(entry)
-        .execute(&mut *tx)
-        .await?;
+        let subject = Subject::Paragraph { doc, paragraph };
+        let change = state_in(&mut tx, subject, account, stance, reason, now).await?;
         tx.commit().await?;
-        self.facts.forget(Some(doc));
-        Ok(StanceChange::Stated(entry))
+        if let StanceChange::Stated(_) = change {
+            self.facts.forget(Some(doc));
+        }
+        Ok(change)
     }
 
     /// How many stance entries a participant has made on a paragraph (the history).

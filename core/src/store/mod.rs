@@ -1,6 +1,7 @@
-//! Storage, in one place: every SQL statement of core but the archive's is in this folder, one
-//! file per family of tables (`documents`, `accounts`, `feedback`, `amendments`, `phases`,
-//! `record`, `versions`, `endorsements`). In come ids, domain values and times; out come domain
+//! Storage, in one place: every SQL statement of core is in this folder, one file per family of
+//! tables (`documents`, `accounts`, `feedback`, `stances`, `amendments`, `phases`, `record`,
+//! `versions`, `endorsements`), and `archive`, which reads a document's archive and writes a
+//! restore's rows. In come ids, domain values and times; out come domain
 //! values, or the rows a rule needs. The store decides nothing about who may do what: the rules
 //! modules of core ask it.
 //!
@@ -15,8 +16,8 @@
 //! site. The compile-time macros (`query!`, `query_as!`) are not used on purpose: they tie a
 //! crate to one database's schema and committed query data, and PostgreSQL is to come as a
 //! second implementation of these same methods, an addition beside this folder, with the rules
-//! untouched because nothing outside it writes SQL (the archive's generic copy of every table
-//! aside). The SQL here is SQLite's (`?` placeholders, `strftime`).
+//! untouched because nothing outside it writes SQL. The SQL here is SQLite's (`?` placeholders,
+//! `strftime`).
 //!
 //! To add a table: a migration in `core/migrations/`, then its file here.
 
@@ -29,13 +30,17 @@ use sqlx::{
 
 pub mod accounts;
 pub mod amendments;
+pub mod archive;
 pub mod documents;
 pub mod endorsements;
 pub mod feedback;
 pub mod phases;
 pub mod record;
+pub mod stances;
 pub mod versions;
 
+#[cfg(test)]
+mod migration_tests;
 #[cfg(test)]
 mod tests;
 
@@ -164,13 +169,13 @@ impl Store {
         })
     }
 
-    /// The pool for reads (the store's, and the archive's own SQL).
-    pub(crate) fn pool(&self) -> &SqlitePool {
+    /// The pool for reads; only the store's own files reach it.
+    fn pool(&self) -> &SqlitePool {
         &self.pool
     }
 
-    /// The one connection for writes (the store's, and the archive's restore).
-    pub(crate) fn writer(&self) -> &SqlitePool {
+    /// The one connection for writes; only the store's own files reach it.
+    fn writer(&self) -> &SqlitePool {
         &self.writer
     }
 

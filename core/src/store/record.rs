@@ -89,7 +89,7 @@ impl Store {
 }
 
 #[derive(sqlx::FromRow)]
-struct EntryRow {
+pub(super) struct EntryRow {
     seq: i64,
     at: i64,
     actor: String,
