@@ -231,6 +231,9 @@ struct Inner {
     rooms: Mutex<HashMap<String, Handle>>,
     /// Live sync connections per account (`a:` id) or, for anonymous ones, per address (`ip:`).
     sockets: Mutex<HashMap<String, usize>>,
+    /// Sync connections one account may hold ([`limits::MAX_SOCKETS_PER_ACCOUNT`] unless the
+    /// operator says otherwise).
+    per_account: std::sync::atomic::AtomicUsize,
     next_peer: AtomicU64,
     next_generation: AtomicU64,
 }
@@ -254,17 +257,27 @@ impl Rooms {
                 store,
                 rooms: Mutex::new(HashMap::new()),
                 sockets: Mutex::new(HashMap::new()),
+                per_account: limits::MAX_SOCKETS_PER_ACCOUNT.into(),
                 next_peer: AtomicU64::new(1),
                 next_generation: AtomicU64::new(1),
             }),
         }
     }
 
+    /// Sets how many sync connections one account may hold (`ACCORD_SOCKETS_PER_ACCOUNT`; the
+    /// load benchmark runs many editors under one account).
+    pub fn set_sockets_per_account(&self, n: usize) {
+        self.inner.per_account.store(n, Ordering::Relaxed);
+    }
+
     /// Counts a sync connection against its account's cap (or, anonymous, its address's),
     /// before anything is upgraded or loaded for it; the cap is freed when the admission drops.
     pub fn admit(&self, who: &Principal) -> Result<Admission, Refused> {
         let (key, limit) = match who.account_id() {
-            Some(a) => (format!("a:{a}"), limits::MAX_SOCKETS_PER_ACCOUNT),
+            Some(a) => (
+                format!("a:{a}"),
+                self.inner.per_account.load(Ordering::Relaxed),
+            ),
             None => (
                 format!("ip:{}", who.address),
                 limits::MAX_ANONYMOUS_SOCKETS_PER_ADDRESS,

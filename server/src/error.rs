@@ -79,7 +79,7 @@ pub struct ApiJson<T>(pub T);
 pub struct ApiQuery<T>(pub T);
 
 /// A body or query that did not parse, as [`ApiError`] answers it.
-pub struct Rejected(ApiError);
+pub struct Rejected(pub ApiError);
 
 impl From<JsonRejection> for Rejected {
     fn from(r: JsonRejection) -> Self {

@@ -5,7 +5,7 @@
 //! document cannot name a route the router lacks, or miss one it has.
 
 use axum::{
-    extract::{DefaultBodyLimit, State, WebSocketUpgrade},
+    extract::{DefaultBodyLimit, FromRequest, State, WebSocketUpgrade},
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     routing::get,
@@ -393,10 +393,15 @@ async fn get_archive(
 async fn post_archive(
     State(state): State<AppState>,
     who: Principal,
+    req: axum::extract::Request,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    // Who asks is settled before a byte of the body (up to 64 MiB) is read or decoded.
+    who.require(&state, None, Action::RestoreArchive).await?;
     // Any JSON: core reads the archive by its format version (1 or 2), and says in words what
     // does not fit.
-    ApiJson(a): ApiJson<serde_json::Value>,
-) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let ApiJson(a) = ApiJson::<serde_json::Value>::from_request(req, &state)
+        .await
+        .map_err(|rejected| rejected.0)?;
     Ok((
         StatusCode::CREATED,
         Json(archive::restore(&state, &who, a).await?),

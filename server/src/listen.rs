@@ -24,8 +24,9 @@ pub struct Limits {
     /// How long a connection may take to send a request's headers, from when it opened or
     /// was last answered.
     pub headers: Duration,
-    /// Connections one address may hold at once (a venue's Wi-Fi puts a whole room behind
-    /// one).
+    /// Connections one address may hold at once: a backstop against exhausting descriptors,
+    /// generous because a venue's Wi-Fi puts a whole room behind one address, and a browser
+    /// opens several connections (`ACCORD_CONNECTIONS_PER_ADDRESS`).
     pub per_address: usize,
 }
 
@@ -33,7 +34,7 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             headers: Duration::from_secs(10),
-            per_address: 256,
+            per_address: 4096,
         }
     }
 }

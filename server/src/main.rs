@@ -53,6 +53,12 @@ async fn main() -> anyhow::Result<()> {
             .with_context(|| format!("ACCORD_TRUST_PROXY '{n}' is not a number of proxies"))?,
         Err(_) => 0,
     };
+    if let Ok(n) = std::env::var("ACCORD_SOCKETS_PER_ACCOUNT") {
+        let n = n
+            .parse()
+            .with_context(|| format!("ACCORD_SOCKETS_PER_ACCOUNT '{n}' is not a number"))?;
+        state.rooms.set_sockets_per_account(n);
+    }
     state.auth.public_origin = std::env::var("ACCORD_PUBLIC_URL")
         .ok()
         .map(|u| u.trim_end_matches('/').to_string())
@@ -92,7 +98,13 @@ async fn main() -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {addr}"))?;
     tracing::info!("Accord is listening on http://{addr}");
-    accord_server::listen::serve(listener, router(state), Default::default()).await?;
+    let mut limits = accord_server::listen::Limits::default();
+    if let Ok(n) = std::env::var("ACCORD_CONNECTIONS_PER_ADDRESS") {
+        limits.per_address = n
+            .parse()
+            .with_context(|| format!("ACCORD_CONNECTIONS_PER_ADDRESS '{n}' is not a number"))?;
+    }
+    accord_server::listen::serve(listener, router(state), limits).await?;
     Ok(())
 }
 

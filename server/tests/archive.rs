@@ -626,3 +626,28 @@ async fn a_forged_archive_writes_only_its_own_document_and_grants_no_role() {
         before
     );
 }
+
+/// Restoring is the admin's, and who asks is settled before the body is read: a stranger's
+/// upload is refused in words without the server decoding a byte of it.
+#[tokio::test]
+async fn a_strangers_archive_is_refused_before_its_body_is_read() {
+    use axum::body::Body;
+    use futures::StreamExt;
+    use tower::ServiceExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = common::Server::start(dir.path()).await;
+    let app = accord_server::router(server.state.clone());
+    // Not JSON at all, and never finished: a body that would fail if anyone read it.
+    let never_ends =
+        futures::stream::once(async { Ok::<_, std::io::Error>(b"{ not json".to_vec()) })
+            .chain(futures::stream::pending());
+    let req = axum::http::Request::post("/api/v1/archives")
+        .header("content-type", "application/json")
+        .body(Body::from_stream(never_ends))
+        .expect("request");
+    let resp = tokio::time::timeout(std::time::Duration::from_secs(5), app.oneshot(req))
+        .await
+        .expect("answered without reading the body")
+        .expect("response");
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+}

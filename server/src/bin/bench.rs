@@ -262,6 +262,8 @@ impl ServerProcess {
         let addr = format!("127.0.0.1:{port}");
         let child = Command::new(server_binary()?)
             .env("ACCORD_DEMO", "1")
+            // N simulated editors share one drafter's account.
+            .env("ACCORD_SOCKETS_PER_ACCOUNT", "100000")
             .env("ACCORD_DATA", dir)
             .env("ACCORD_ADDR", &addr)
             .env("RUST_LOG", "warn")
