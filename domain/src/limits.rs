@@ -26,8 +26,10 @@ pub const MAX_SOCKETS_PER_ACCOUNT: usize = 16;
 pub const MAX_ANONYMOUS_SOCKETS_PER_ADDRESS: usize = 200;
 /// Control frames (presence) a connection may send per second, sustained; twice that in a burst.
 pub const CONTROL_FRAMES_PER_SECOND: u32 = 30;
-/// Sync frames a connection may send per second, sustained; twice that in a burst.
-pub const SYNC_FRAMES_PER_SECOND: u32 = 100;
+/// Sync frames a connection may send per second, sustained; twice that in a burst. Generous:
+/// an editor acknowledges every change it receives, and in a document with hundreds of typists
+/// that is hundreds a second.
+pub const SYNC_FRAMES_PER_SECOND: u32 = 2_000;
 /// Length of a display name in presence, in characters.
 pub const MAX_NAME_CHARS: usize = 64;
 /// Length of a login name, in characters.
