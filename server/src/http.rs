@@ -777,8 +777,14 @@ async fn list_documents(
 async fn create_document(
     State(state): State<AppState>,
     who: Principal,
-    ApiJson(req): ApiJson<CreateDocument>,
+    req: axum::extract::Request,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
+    // Only someone signed in may create: settled before the body (up to 2 MiB of Markdown) is
+    // read; which group they may create in is core's to say, with the body.
+    who.signed_in()?;
+    let ApiJson(req) = ApiJson::<CreateDocument>::from_request(req, &state)
+        .await
+        .map_err(|rejected| rejected.0)?;
     let created = documents::create_as(&state, &who, req).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }

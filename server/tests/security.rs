@@ -534,3 +534,21 @@ async fn a_busy_session_still_ends_after_its_lifetime() {
         "past its lifetime, however busy"
     );
 }
+
+#[tokio::test]
+async fn a_strangers_document_import_is_refused_before_its_body_is_read() {
+    use futures::StreamExt;
+    let (app, _) = app_with_clock(Arc::new(AtomicI64::new(1_000))).await;
+    // Never finished: a body that would hang anyone who waited to read it.
+    let never_ends =
+        futures::stream::once(async { Ok::<_, std::io::Error>(b"{\"markdown\":\"".to_vec()) })
+            .chain(futures::stream::pending());
+    let req = Request::post("/api/v1/documents")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from_stream(never_ends))
+        .expect("request");
+    let answered = tokio::time::timeout(std::time::Duration::from_secs(5), send(&app, req))
+        .await
+        .expect("answered without reading the body");
+    assert_eq!(answered.0, StatusCode::UNAUTHORIZED);
+}
