@@ -4,7 +4,7 @@
 use domain::{
     api::{
         CreateGroup, CreateInvitation, Group, GroupPage, InvitationCreated, Login, Me,
-        MembershipView, ProfileUpdate, Register, Role,
+        MembershipView, ProfileUpdate, Register, Role, SessionView,
     },
     limits,
     policy::{self, Action},
@@ -126,6 +126,57 @@ pub async fn logout(state: &Accord, who: &Principal) -> Result<(), Error> {
         // Its open editors stop editing now, not at their next reconnect.
         state.rooms.session_ended(session).await;
     }
+    Ok(())
+}
+
+/// What names a session to the person whose it is: a digest of its token's hash, so that
+/// neither the token nor what the database keeps of it leaves the server.
+fn session_id(token_hash: &str) -> String {
+    auth::token_hash(token_hash)[..16].to_string()
+}
+
+/// The signed-in person's sessions, the one asking marked.
+pub async fn sessions(state: &Accord, who: &Principal) -> Result<Vec<SessionView>, Error> {
+    let me = who.signed_in()?;
+    let current = who.session.as_deref();
+    Ok(state
+        .rooms
+        .store()
+        .sessions_of(me)
+        .await?
+        .into_iter()
+        .map(|(hash, created_at, last_seen)| SessionView {
+            id: session_id(&hash),
+            created_at,
+            last_seen,
+            current: current == Some(hash.as_str()),
+        })
+        .collect())
+}
+
+/// Ends one of the signed-in person's sessions (a browser left signed in elsewhere): it is
+/// signed out, and its open editors close.
+pub async fn end_session(state: &Accord, who: &Principal, id: &str) -> Result<(), Error> {
+    let me = who.signed_in()?;
+    rate_limit(state, Limited::Write, who)?;
+    let store = state.rooms.store();
+    let hash = store
+        .sessions_of(me)
+        .await?
+        .into_iter()
+        .map(|(hash, _, _)| hash)
+        .find(|hash| session_id(hash) == id)
+        .ok_or_else(|| Error::unknown(Thing::Session, id))?;
+    store.delete_session(&hash).await?;
+    state.rooms.session_ended(&hash).await;
+    store
+        .audit(
+            "session-ended",
+            Some(me),
+            Some(&who.address),
+            "by its owner",
+        )
+        .await?;
     Ok(())
 }
 

@@ -95,6 +95,20 @@ pub struct Created {
     pub url: String,
 }
 
+/// One of the signed-in person's sessions (a browser or device signed in), as they see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SessionView {
+    /// Names the session for ending it (not its secret).
+    pub id: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds, to the minute.
+    pub last_seen: i64,
+    /// The session this request came in.
+    pub current: bool,
+}
+
 /// The body of every 4xx and 5xx answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

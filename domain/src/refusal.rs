@@ -62,6 +62,7 @@ pub enum Thing {
     Group,
     Account,
     Invitation,
+    Session,
     Version,
     /// What a chair's response is to (a comment or an objection).
     Target,

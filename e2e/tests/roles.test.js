@@ -111,3 +111,28 @@ test('a participant edits their profile', async () => {
   assert.equal(await page.getByLabel('Region').inputValue(), 'african');
   await context.close();
 });
+
+test('a person signed in on two browsers signs the other one out from their profile', async () => {
+  const homeCtx = await env.browser.newContext();
+  const home = await homeCtx.newPage();
+  await signIn(home, env.server, 'participant@example.org');
+  const awayCtx = await env.browser.newContext();
+  const away = await awayCtx.newPage();
+  await signIn(away, env.server, 'participant@example.org');
+  await home.goto(`${env.server.url}/profile`);
+  const sessions = home.getByRole('region', { name: 'Where you are signed in' });
+  await sessions.getByText('(this browser)').waitFor();
+  const buttons = sessions.getByRole('button', { name: 'Sign out there' });
+  assert.ok((await buttons.count()) >= 1);
+  const before = await buttons.count();
+  await buttons.first().click();
+  await home.waitForFunction(
+    (n) => document.querySelectorAll('#sessions button').length === n - 1,
+    before,
+  );
+  // The other browser is signed out: its profile asks it to sign in.
+  await away.goto(`${env.server.url}/profile`);
+  await away.getByText('Sign in to see your profile.').waitFor();
+  await homeCtx.close();
+  await awayCtx.close();
+});

@@ -17,8 +17,8 @@ use domain::api::{
     DocumentFeedback, DocumentSummary, EditComment, Endorse, Endorsements, ErrorBody, ExportQuery,
     Group, Hide, Invitation, InvitationCreated, Login, Me, Member, NewAmendment, NewComment,
     NewVersion, ParagraphConsensus, ParagraphHistory, ProfileUpdate, RecordEntry, Register,
-    ReportQuery, Respond, Role, Schedule, SetPhase, SetRole, SetStance, Thread, Version,
-    VersionSummary,
+    ReportQuery, Respond, Role, Schedule, SessionView, SetPhase, SetRole, SetStance, Thread,
+    Version, VersionSummary,
 };
 use domain::{limits, policy::Action, refusal::Refusal};
 use utoipa::OpenApi;
@@ -36,7 +36,7 @@ use crate::{
     error::{ApiError, ApiJson, ApiQuery},
     params::{
         AccountId, AmendmentId, CommentId, DocumentId, GroupId, InvitationId, InvitationToken,
-        ObjectionId, ParagraphId, VersionName,
+        ObjectionId, ParagraphId, SessionId, VersionName,
     },
     AppState,
 };
@@ -65,6 +65,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(login))
         .routes(routes!(logout))
         .routes(routes!(get_me, patch_me))
+        .routes(routes!(list_sessions))
+        .routes(routes!(end_session))
         .routes(routes!(list_groups, create_group))
         .routes(routes!(list_members))
         .routes(routes!(put_member, delete_member))
@@ -627,6 +629,28 @@ async fn patch_me(
     ApiJson(u): ApiJson<ProfileUpdate>,
 ) -> Result<Json<Me>, ApiError> {
     Ok(Json(people::update_profile(&state, &who, u).await?))
+}
+
+/// The signed-in person's sessions (browsers and devices signed in), the current one marked.
+#[utoipa::path(get, path = "/api/v1/me/sessions",
+    responses((status = 200, body = [SessionView]), (status = 401, body = ErrorBody)))]
+async fn list_sessions(
+    State(state): State<AppState>,
+    who: Principal,
+) -> Result<Json<Vec<SessionView>>, ApiError> {
+    Ok(Json(people::sessions(&state, &who).await?))
+}
+
+/// Ends one of the signed-in person's sessions: it is signed out and its editors close.
+#[utoipa::path(delete, path = "/api/v1/me/sessions/{session}", params(("session" = String, Path)),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn end_session(
+    State(state): State<AppState>,
+    who: Principal,
+    SessionId(id): SessionId,
+) -> Result<StatusCode, ApiError> {
+    people::end_session(&state, &who, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Every group (public).

@@ -72,6 +72,10 @@ param!(
     /// `{token}`: the secret an invitation link carries.
     InvitationToken(String) = "token", text
 );
+param!(
+    /// `{session}`: one of the signed-in person's sessions, as listed to them.
+    SessionId(String) = "session", text
+);
 
 /// The text of parameter `name` of the route that matched.
 async fn raw<S: Send + Sync>(parts: &mut Parts, state: &S, name: &str) -> Result<String, ApiError> {

@@ -292,6 +292,11 @@ struct Route {
 /// Routes of the OpenAPI document the matrix does not ask, and why; each is asked elsewhere.
 const OUTSIDE: &[(&str, &str, &str)] = &[
     (
+        "DELETE",
+        "/api/v1/me/sessions/{session}",
+        "ends one of the caller's own sessions; another's is unknown whoever asks (security.rs)",
+    ),
+    (
         "POST",
         "/api/v1/auth/login",
         "signing in is how a caller comes to have a standing (security.rs)",
@@ -362,6 +367,12 @@ fn routes(w: &World) -> Vec<Route> {
             Action::CreateDocument,
         ),
         r(Method::GET, "/api/v1/me", None, Action::ManageOwnAccount),
+        r(
+            Method::GET,
+            "/api/v1/me/sessions",
+            None,
+            Action::ManageOwnAccount,
+        ),
         r(
             Method::PATCH,
             "/api/v1/me",

@@ -552,3 +552,45 @@ async fn a_strangers_document_import_is_refused_before_its_body_is_read() {
         .expect("answered without reading the body");
     assert_eq!(answered.0, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn a_person_sees_their_sessions_and_ends_one_left_elsewhere() {
+    let (app, _) = app_with_clock(Arc::new(AtomicI64::new(1_000))).await;
+    let here = common::session(&app, "drafter@example.org").await;
+    let elsewhere = common::session(&app, "drafter@example.org").await;
+    let list = |cookie: String| {
+        let app = app.clone();
+        async move {
+            let (status, body) = send(&app, get_with("/api/v1/me/sessions", &cookie)).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            serde_json::from_str::<Vec<domain::api::SessionView>>(&body).expect("sessions")
+        }
+    };
+    let sessions = list(here.clone()).await;
+    assert_eq!(sessions.len(), 2);
+    assert_eq!(sessions.iter().filter(|s| s.current).count(), 1);
+    let other = sessions
+        .iter()
+        .find(|s| !s.current)
+        .expect("the other")
+        .id
+        .clone();
+    // Someone else cannot end it: to them it names nothing.
+    let chair = common::session(&app, "chair@example.org").await;
+    let mut end = Request::delete(format!("/api/v1/me/sessions/{other}"))
+        .body(Body::empty())
+        .expect("request");
+    common::same_site(&mut end, &chair);
+    assert_eq!(send(&app, end).await.0, StatusCode::NOT_FOUND);
+    // Its owner can, from here; it is signed out.
+    let mut end = Request::delete(format!("/api/v1/me/sessions/{other}"))
+        .body(Body::empty())
+        .expect("request");
+    common::same_site(&mut end, &here);
+    assert_eq!(send(&app, end).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(
+        send(&app, get_with("/api/v1/me", &elsewhere)).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(list(here).await.len(), 1);
+}

@@ -205,6 +205,68 @@ pub async fn update_profile(
     Ok(())
 }
 
+/// Where the signed-in person is signed in.
+#[server(prefix = "/_fn", endpoint = "sessions")]
+pub async fn get_sessions() -> Result<Vec<domain::api::SessionView>, ServerFnError> {
+    let (core, who) = crate::serve::requester().await?;
+    accord_core::people::sessions(&core, &who)
+        .await
+        .map_err(crate::serve::page_error)
+}
+
+/// Signs one of one's other sessions out (a browser left signed in elsewhere).
+#[server(prefix = "/_fn", endpoint = "end_session")]
+pub async fn end_session(session: String) -> Result<(), ServerFnError> {
+    crate::serve::write("/profile#sessions", async |core, who| {
+        accord_core::people::end_session(core, who, &session).await
+    })
+    .await
+}
+
+/// The person's sessions, each but this one with a button that signs it out.
+#[component]
+fn Sessions() -> impl IntoView {
+    let end = ServerAction::<EndSession>::new();
+    let sessions = Resource::new(move || end.version().get(), |_| get_sessions());
+    view! {
+        <section class="stack" id="sessions" aria-labelledby="sessions-h">
+            <h2 id="sessions-h">"Where you are signed in"</h2>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let list = sessions.await.unwrap_or_default();
+                    view! {
+                        <ul class="sessions">
+                            {list.into_iter().map(|s| {
+                                let when = format!(
+                                    "Signed in {}, last used {}",
+                                    super::parts::format_time(s.created_at),
+                                    super::parts::format_time(s.last_seen)
+                                );
+                                view! {
+                                    <li>
+                                        <span>{when}</span>
+                                        {if s.current {
+                                            view! { <strong>" (this browser)"</strong> }.into_any()
+                                        } else {
+                                            view! {
+                                                <ActionForm action=end attr:class="inline-form">
+                                                    <input type="hidden" name="session" value=s.id.clone() />
+                                                    <button type="submit" class="button small">"Sign out there"</button>
+                                                </ActionForm>
+                                            }.into_any()
+                                        }}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                        {move || error_text(end.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
 fn selected_options<T: Copy + PartialEq + 'static>(
     all: &'static [T],
     current: Option<T>,
@@ -260,6 +322,7 @@ pub fn ProfilePage() -> impl IntoView {
                                 {move || saved().then(|| view! { <p class="saved" role="status">"Saved."</p> })}
                                 <div class="actions"><button type="submit" class="button primary">"Save"</button></div>
                             </ActionForm>
+                            <Sessions />
                         }.into_any(),
                         _ => view! { <p>"Sign in to see your profile. " <A href="/login?next=/profile">"Sign in"</A></p> }.into_any(),
                     }

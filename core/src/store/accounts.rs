@@ -289,6 +289,17 @@ impl Store {
         Ok(Some(account))
     }
 
+    /// An account's sessions: (token hash, begun, last seen), most recently used first.
+    pub async fn sessions_of(&self, account: &str) -> Result<Vec<(String, i64, i64)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT token_hash, created_at, last_seen FROM sessions
+             WHERE account_id = ? ORDER BY last_seen DESC, created_at DESC",
+        )
+        .bind(account)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
             .bind(token_hash)
