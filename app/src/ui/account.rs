@@ -225,44 +225,35 @@ pub async fn end_session(session: String) -> Result<(), ServerFnError> {
 
 /// The person's sessions, each but this one with a button that signs it out.
 #[component]
-fn Sessions() -> impl IntoView {
-    let end = ServerAction::<EndSession>::new();
-    let sessions = Resource::new(move || end.version().get(), |_| get_sessions());
+fn Sessions(list: Vec<domain::api::SessionView>, end: ServerAction<EndSession>) -> impl IntoView {
     view! {
         <section class="stack" id="sessions" aria-labelledby="sessions-h">
             <h2 id="sessions-h">"Where you are signed in"</h2>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let list = sessions.await.unwrap_or_default();
+            <ul class="sessions">
+                {list.into_iter().map(|s| {
+                    let when = format!(
+                        "Signed in {}, last used {}",
+                        super::parts::format_time(s.created_at),
+                        super::parts::format_time(s.last_seen)
+                    );
                     view! {
-                        <ul class="sessions">
-                            {list.into_iter().map(|s| {
-                                let when = format!(
-                                    "Signed in {}, last used {}",
-                                    super::parts::format_time(s.created_at),
-                                    super::parts::format_time(s.last_seen)
-                                );
+                        <li>
+                            <span>{when}</span>
+                            {if s.current {
+                                view! { <strong>" (this browser)"</strong> }.into_any()
+                            } else {
                                 view! {
-                                    <li>
-                                        <span>{when}</span>
-                                        {if s.current {
-                                            view! { <strong>" (this browser)"</strong> }.into_any()
-                                        } else {
-                                            view! {
-                                                <ActionForm action=end attr:class="inline-form">
-                                                    <input type="hidden" name="session" value=s.id.clone() />
-                                                    <button type="submit" class="button small">"Sign out there"</button>
-                                                </ActionForm>
-                                            }.into_any()
-                                        }}
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                        {move || error_text(end.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                                    <ActionForm action=end attr:class="inline-form">
+                                        <input type="hidden" name="session" value=s.id.clone() />
+                                        <button type="submit" class="button small">"Sign out there"</button>
+                                    </ActionForm>
+                                }.into_any()
+                            }}
+                        </li>
                     }
-                })}
-            </Suspense>
+                }).collect_view()}
+            </ul>
+            {move || error_text(end.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
         </section>
     }
 }
@@ -281,7 +272,9 @@ fn selected_options<T: Copy + PartialEq + 'static>(
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let action = ServerAction::<UpdateProfile>::new();
+    let end = ServerAction::<EndSession>::new();
     let me = Resource::new(|| (), |_| super::whoami());
+    let sessions = Resource::new(move || end.version().get(), |_| get_sessions());
     let query = leptos_router::hooks::use_query_map();
     let saved = move || {
         query.read().get("saved").is_some() || action.value().get().is_some_and(|r| r.is_ok())
@@ -292,6 +285,7 @@ pub fn ProfilePage() -> impl IntoView {
             <h1>"Your profile"</h1>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
+                    let signed_in_at = sessions.await.unwrap_or_default();
                     match me.await {
                         Ok(Some(me)) => view! {
                             <p class="muted">{format!("Signed in as {}.", me.login)}</p>
@@ -322,7 +316,7 @@ pub fn ProfilePage() -> impl IntoView {
                                 {move || saved().then(|| view! { <p class="saved" role="status">"Saved."</p> })}
                                 <div class="actions"><button type="submit" class="button primary">"Save"</button></div>
                             </ActionForm>
-                            <Sessions />
+                            <Sessions list=signed_in_at end />
                         }.into_any(),
                         _ => view! { <p>"Sign in to see your profile. " <A href="/login?next=/profile">"Sign in"</A></p> }.into_any(),
                     }
