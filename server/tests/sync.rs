@@ -132,8 +132,7 @@ async fn a_schema_breaking_change_is_refused_and_never_stored() {
     let mut p = Peer::connect_as(&server.sync_url(&doc), Some(&drafter)).await;
     p.settle(QUIET).await;
     p.doc.put(ROOT, "title", 42).expect("put");
-    p.send_sync().await;
-    let message = p.refused_with(ErrorCode::Schema).await;
+    let message = p.push_until_refused(ErrorCode::Schema).await;
     assert!(message.contains("title"), "{message}");
     assert_eq!(
         server
@@ -263,8 +262,7 @@ async fn readers_participants_the_admin_and_other_chairs_receive_the_document_bu
             .id
             .clone();
         document::splice(&mut p.doc, &id, 0, 0, "Vandalised. ").expect("type");
-        p.send_sync().await;
-        let message = p.refused_with(ErrorCode::Forbidden).await;
+        let message = p.push_until_refused(ErrorCode::Forbidden).await;
         assert!(message.contains("may not change the text"), "{message}");
     }
     let after = server.detail(&doc).await;

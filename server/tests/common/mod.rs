@@ -281,6 +281,39 @@ impl Peer {
         }
     }
 
+    /// Sends its changes and keeps the exchange going until the server refuses them with an
+    /// error frame of `code`; returns the frame's message. (The first message may leave a change
+    /// out when a bloom filter's false positive makes the peer think the server has it; the
+    /// server then asks for it.)
+    pub async fn push_until_refused(&mut self, code: domain::api::ErrorCode) -> String {
+        self.send_sync().await;
+        while let Ok(Some(Ok(msg))) =
+            tokio::time::timeout(Duration::from_secs(5), self.ws.next()).await
+        {
+            match msg {
+                Message::Binary(b) => {
+                    let m = sync::Message::decode(&b).expect("sync message");
+                    self.doc
+                        .sync()
+                        .receive_sync_message(&mut self.state, m)
+                        .expect("receive");
+                    self.send_sync().await;
+                }
+                Message::Text(t) => {
+                    if let Ok(ServerFrame::Error { code: got, message }) =
+                        serde_json::from_str::<ServerFrame>(&t)
+                    {
+                        assert_eq!(got, code, "{message}");
+                        return message;
+                    }
+                }
+                Message::Close(_) => break,
+                _ => {}
+            }
+        }
+        panic!("the server did not refuse the change with {code:?}")
+    }
+
     /// Reads until the connection closes and checks that it closed with an error frame of
     /// `code`; returns the frame's message.
     pub async fn refused_with(&mut self, code: domain::api::ErrorCode) -> String {
