@@ -14,6 +14,7 @@ pub mod error;
 pub mod feedback;
 pub mod people;
 pub mod phases;
+pub mod places;
 pub mod record;
 pub mod relay;
 pub mod report;

@@ -29,6 +29,7 @@ pub use crate::relay::PeerInfo;
 use crate::{
     auth::Principal,
     error::Error,
+    places::{Place, Places},
     relay::{Frame, Outbox, PeerId, Refusal, Room},
     store::{Companion, Store, StoreError},
     Accord,
@@ -152,22 +153,7 @@ pub enum Unmerged {
 }
 
 /// A sync connection counted against its cap until it drops.
-pub struct Admission {
-    inner: Arc<Inner>,
-    key: String,
-}
-
-impl Drop for Admission {
-    fn drop(&mut self) {
-        let mut sockets = self.inner.sockets.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(n) = sockets.get_mut(&self.key) {
-            *n -= 1;
-            if *n == 0 {
-                sockets.remove(&self.key);
-            }
-        }
-    }
-}
+pub type Admission = Place<String>;
 
 /// A connection's handle on its room.
 pub struct Connection {
@@ -230,7 +216,7 @@ struct Inner {
     store: Store,
     rooms: Mutex<HashMap<String, Handle>>,
     /// Live sync connections per account (`a:` id) or, for anonymous ones, per address (`ip:`).
-    sockets: Mutex<HashMap<String, usize>>,
+    sockets: Places<String>,
     /// Sync connections one account may hold ([`limits::MAX_SOCKETS_PER_ACCOUNT`] unless the
     /// operator says otherwise).
     per_account: std::sync::atomic::AtomicUsize,
@@ -256,7 +242,7 @@ impl Rooms {
             inner: Arc::new(Inner {
                 store,
                 rooms: Mutex::new(HashMap::new()),
-                sockets: Mutex::new(HashMap::new()),
+                sockets: Places::default(),
                 per_account: limits::MAX_SOCKETS_PER_ACCOUNT.into(),
                 next_peer: AtomicU64::new(1),
                 next_generation: AtomicU64::new(1),
@@ -283,16 +269,10 @@ impl Rooms {
                 limits::MAX_ANONYMOUS_SOCKETS_PER_ADDRESS,
             ),
         };
-        let mut sockets = self.inner.sockets.lock().unwrap_or_else(|e| e.into_inner());
-        let n = sockets.entry(key.clone()).or_default();
-        if *n >= limit {
-            return Err(Refused::TooManyConnections { limit });
-        }
-        *n += 1;
-        Ok(Admission {
-            inner: self.inner.clone(),
-            key,
-        })
+        self.inner
+            .sockets
+            .take(key, limit)
+            .ok_or(Refused::TooManyConnections { limit })
     }
 
     pub fn store(&self) -> &Store {

@@ -6,12 +6,12 @@
 //! WebSocket upgrades leave the loop's hands once upgraded; the rooms cap those.
 
 use std::{
-    collections::HashMap,
     net::{IpAddr, SocketAddr},
-    sync::{Arc, Mutex},
+    sync::Arc,
     time::Duration,
 };
 
+use accord_core::places::Places;
 use axum::{extract::ConnectInfo, Router};
 use hyper::server::conn::http1::Builder;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -39,37 +39,6 @@ impl Default for Limits {
     }
 }
 
-/// Connections open per address.
-#[derive(Clone, Default)]
-struct Open(Arc<Mutex<HashMap<IpAddr, usize>>>);
-
-/// One connection's place under its address's cap, given back when it drops.
-struct Place(Open, IpAddr);
-
-impl Open {
-    fn take(&self, ip: IpAddr, limit: usize) -> Option<Place> {
-        let mut open = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        let n = open.entry(ip).or_default();
-        if *n >= limit {
-            return None;
-        }
-        *n += 1;
-        Some(Place(self.clone(), ip))
-    }
-}
-
-impl Drop for Place {
-    fn drop(&mut self) {
-        let mut open = self.0 .0.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(n) = open.get_mut(&self.1) {
-            *n -= 1;
-            if *n == 0 {
-                open.remove(&self.1);
-            }
-        }
-    }
-}
-
 /// Serves `app` on `listener` until the process ends.
 pub async fn serve(listener: TcpListener, app: Router, limits: Limits) -> std::io::Result<()> {
     // HTTP/1.1 only: guessing the version first would wait for a silent client's first byte
@@ -79,7 +48,7 @@ pub async fn serve(listener: TcpListener, app: Router, limits: Limits) -> std::i
         .timer(TokioTimer::new())
         .header_read_timeout(limits.headers);
     let builder = Arc::new(builder);
-    let open = Open::default();
+    let open = Places::<IpAddr>::default();
     loop {
         let (tcp, peer) = match listener.accept().await {
             Ok(accepted) => accepted,

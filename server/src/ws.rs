@@ -11,7 +11,7 @@ use futures::{Sink, SinkExt, Stream, StreamExt};
 use tokio::sync::mpsc;
 
 use accord_core::{
-    relay::Frame,
+    relay::{Frame, Refusal},
     rooms::{Admission, Outgoing, PeerInfo, RoomError, Rooms, PEER_QUEUE},
 };
 use domain::limits;
@@ -134,12 +134,11 @@ pub async fn serve<S, E>(
         };
         if !within {
             // Flooding: tell the client why, close, and read no more of what it sends.
-            let message = "too many frames; slow down and reconnect".to_string();
-            let frame = Frame::control(&ServerFrame::Error {
+            let flooding = Refusal {
                 code: ErrorCode::Overloaded,
-                message,
-            });
-            let _ = closer.try_send(Outgoing::Close(Some(frame)));
+                message: "too many frames; slow down and reconnect".into(),
+            };
+            let _ = closer.try_send(Outgoing::Close(Some(flooding.frame())));
             drop(closer);
             drop(conn);
             let _ = writer.await;

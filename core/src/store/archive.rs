@@ -768,24 +768,7 @@ impl Restoring {
 
     /// An entry of `doc`'s decision record, as it was written (its chain was verified).
     pub async fn record_entry(&mut self, doc: &str, e: &Entry) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO decision_record
-                (document_id, seq, at, actor, kind, summary, reason, heads, prev, hash)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(doc)
-        .bind(e.seq)
-        .bind(e.at)
-        .bind(&e.actor)
-        .bind(&e.kind)
-        .bind(&e.summary)
-        .bind(&e.reason)
-        .bind(e.heads.join(","))
-        .bind(&e.prev)
-        .bind(&e.hash)
-        .execute(&mut *self.tx)
-        .await?;
-        Ok(())
+        super::record::insert_in(&mut self.tx, doc, e).await
     }
 
     /// A version of `doc`, cut by `by`, with its text.

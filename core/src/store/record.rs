@@ -39,6 +39,17 @@ pub(crate) async fn append_in(
         reason,
     } = draft;
     let e = Entry::next(last.as_ref(), *at, actor, kind, summary, reason, heads);
+    insert_in(conn, doc, &e).await?;
+    Ok(e)
+}
+
+/// Writes `e`, an entry already placed in `doc`'s chain, inside the caller's transaction: the
+/// one statement that stores an entry, for an append and for an archive's replay alike.
+pub(crate) async fn insert_in(
+    conn: &mut sqlx::SqliteConnection,
+    doc: &str,
+    e: &Entry,
+) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO decision_record
             (document_id, seq, at, actor, kind, summary, reason, heads, prev, hash)
@@ -54,9 +65,9 @@ pub(crate) async fn append_in(
     .bind(e.heads.join(","))
     .bind(&e.prev)
     .bind(&e.hash)
-    .execute(&mut *conn)
+    .execute(conn)
     .await?;
-    Ok(e)
+    Ok(())
 }
 
 impl Store {

@@ -246,19 +246,22 @@ impl Peer {
         }
     }
 
+    /// Applies one sync message from the server and answers it.
+    async fn take_sync(&mut self, bytes: &[u8]) {
+        let m = sync::Message::decode(bytes).expect("sync message");
+        self.doc
+            .sync()
+            .receive_sync_message(&mut self.state, m)
+            .expect("receive");
+        self.send_sync().await;
+    }
+
     /// Exchanges messages until the server has been quiet for `quiet`.
     pub async fn settle(&mut self, quiet: Duration) {
         self.send_sync().await;
         while let Ok(Some(msg)) = tokio::time::timeout(quiet, self.ws.next()).await {
             match msg.expect("frame") {
-                Message::Binary(b) => {
-                    let m = sync::Message::decode(&b).expect("sync message");
-                    self.doc
-                        .sync()
-                        .receive_sync_message(&mut self.state, m)
-                        .expect("receive");
-                    self.send_sync().await;
-                }
+                Message::Binary(b) => self.take_sync(&b).await,
                 Message::Text(t) => {
                     let frame: ServerFrame = serde_json::from_str(&t).expect("control");
                     // Write as the actor the server assigned, as the browser does.
@@ -291,14 +294,7 @@ impl Peer {
             tokio::time::timeout(Duration::from_secs(5), self.ws.next()).await
         {
             match msg {
-                Message::Binary(b) => {
-                    let m = sync::Message::decode(&b).expect("sync message");
-                    self.doc
-                        .sync()
-                        .receive_sync_message(&mut self.state, m)
-                        .expect("receive");
-                    self.send_sync().await;
-                }
+                Message::Binary(b) => self.take_sync(&b).await,
                 Message::Text(t) => {
                     if let Ok(ServerFrame::Error { code: got, message }) =
                         serde_json::from_str::<ServerFrame>(&t)
