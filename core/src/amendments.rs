@@ -90,6 +90,10 @@ fn model_error(e: AmendmentError) -> Error {
             detail: s.to_string(),
         }
         .into(),
+        AmendmentError::Corrupt(e) => {
+            tracing::error!("an amendment cannot be read: {e}");
+            Refusal::AmendmentUnreadable.into()
+        }
         other => Error::Internal(other.to_string()),
     }
 }
@@ -183,11 +187,20 @@ async fn views(
                     if let Some(hit) = cache.get(&key, *id, &at, *open) {
                         return Ok(hit);
                     }
-                    let base = match bases.entry(&a.base) {
-                        Entry::Occupied(b) => b.into_mut(),
-                        Entry::Vacant(v) => v.insert(amendment::Base::of(d, &a.base)?),
+                    // One amendment that cannot be read (its base missing from the text, its
+                    // branch not loading, automerge asserting) is marked alone; the rest of
+                    // the list is still read.
+                    let mut inspect = || {
+                        let base = match bases.entry(&a.base) {
+                            Entry::Occupied(b) => b.into_mut(),
+                            Entry::Vacant(v) => v.insert(amendment::Base::of(d, &a.base)?),
+                        };
+                        amendment::inspect_from(d, base, a, *open)
                     };
-                    let i = amendment::inspect_from(d, base, a, *open)?;
+                    let i = std::panic::catch_unwind(std::panic::AssertUnwindSafe(&mut inspect))
+                        .unwrap_or_else(|_| {
+                            Err(AmendmentError::Corrupt("reading it panicked".into()))
+                        })?;
                     cache.keep(&key, *id, &at, *open, &i);
                     Ok::<_, AmendmentError>(i)
                 })
@@ -200,11 +213,20 @@ async fn views(
         .zip(looked)
         .zip(support)
         .map(|((s, looked), support)| {
-            let Inspection {
-                changed,
-                fit,
-                preview,
-            } = looked.map_err(model_error)?;
+            let (
+                Inspection {
+                    changed,
+                    fit,
+                    preview,
+                },
+                unreadable,
+            ) = match looked {
+                Ok(i) => (i, false),
+                Err(e) => {
+                    tracing::error!("amendment {} of {doc} cannot be read: {e}", s.id);
+                    (Inspection::default(), true)
+                }
+            };
             let now_for = |id: &str| {
                 preview
                     .iter()
@@ -246,6 +268,7 @@ async fn views(
                 support: support.into(),
                 your_stance: yours.remove(&s.id),
                 heads: heads.clone(),
+                unreadable,
             })
         })
         .collect()
@@ -391,6 +414,11 @@ pub async fn decide(
     let stored = stored(store, doc, id).await?;
     if stored.status != AmendmentStatus::Open {
         return Err(decided_already(&stored));
+    }
+    // A chair decides only on what they could read.
+    let seen = views(state, doc, vec![stored.clone()], None).await?;
+    if seen.first().is_none_or(|v| v.unreadable) {
+        return Err(Refusal::AmendmentUnreadable.into());
     }
     let modification = match d.wording {
         Some(_) if d.decision != Verdict::Accept => {

@@ -118,6 +118,7 @@ fn read(body: Value) -> Result<Archive, Error> {
     }
     match body.get("version").and_then(Value::as_u64) {
         Some(1) => first::convert(typed("the archive", body)?),
+        Some(2) => typed("the archive", body),
         Some(v) if v == u64::from(ARCHIVE_VERSION) => typed("the archive", body),
         Some(v) => Err(refuse(format!(
             "the archive is in format version {v}; this installation reads versions 1 to \
@@ -463,6 +464,11 @@ async fn replay(mut r: Restoring, a: &Archive, c: &Checked) -> Result<bool, Stor
     }
     for e in &a.endorsements {
         r.endorsement(doc, account(&e.account), e).await?;
+    }
+    for p in &a.accounts {
+        if let Some(aside) = &p.set_aside {
+            r.set_aside(doc, account(&p.id), aside).await?;
+        }
     }
     r.commit().await?;
     Ok(true)

@@ -392,7 +392,40 @@ impl RateLimits {
             false
         }
     }
+
+    /// A failed attempt against `key`, whose bucket [`Self::take`] just used: after `free`
+    /// failures in a row, each one puts the bucket in debt, twice as deep as the last (1, 3, 7,
+    /// … tokens, at most [`MAX_DEBT`]), so the wait before the next attempt doubles.
+    pub fn penalise(&self, key: &str, free: u32, now_ms: i64) {
+        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+        let failures = buckets
+            .entry(format!("{key}:failures"))
+            .or_insert((0.0, now_ms));
+        // A quiet hour forgives the count.
+        if now_ms - failures.1 > 3_600_000 {
+            failures.0 = 0.0;
+        }
+        failures.0 += 1.0;
+        failures.1 = now_ms;
+        let over = failures.0 - f64::from(free);
+        if over > 0.0 {
+            let debt = (2f64.powf(over) - 1.0).min(MAX_DEBT);
+            if let Some((tokens, _)) = buckets.get_mut(key) {
+                *tokens = tokens.min(-debt);
+            }
+        }
+    }
+
+    /// Forgets `key`'s bucket and failures: a success starts afresh.
+    pub fn forgive(&self, key: &str) {
+        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+        buckets.remove(key);
+        buckets.remove(&format!("{key}:failures"));
+    }
 }
+
+/// The deepest debt a bucket falls into: 60 tokens, half an hour of sign-in attempts.
+const MAX_DEBT: f64 = 60.0;
 
 /// The rate-limited kinds of request and their limits (burst, per minute).
 #[derive(Clone, Copy, Debug)]
@@ -424,15 +457,36 @@ impl Limited {
 /// Sign-in attempts against one login, from wherever they come: a botnet guessing one
 /// account's password meets this whatever its addresses (10 at once, then 2 a minute).
 pub fn limit_sign_in_to(state: &Accord, login: &str) -> Result<(), Error> {
-    let key = format!("login:name:{}", login.trim().to_lowercase());
-    let key: String = key.chars().take(300).collect();
-    match state.auth.limits.take(&key, 10.0, 2.0, now_ms(state)) {
+    match state
+        .auth
+        .limits
+        .take(&sign_in_key(login), 10.0, 2.0, now_ms(state))
+    {
         true => Ok(()),
         false => Err(Refusal::TooManyRequests {
             kind: Limited::Login.key(),
         }
         .into()),
     }
+}
+
+/// A wrong password for `login`: past its ten free tries the wait for the next one doubles
+/// with each failure (one minute, two, four, … half an hour at most).
+pub fn sign_in_failed(state: &Accord, login: &str) {
+    state
+        .auth
+        .limits
+        .penalise(&sign_in_key(login), 10, now_ms(state));
+}
+
+/// A right one: the login's count starts again.
+pub fn signed_in(state: &Accord, login: &str) {
+    state.auth.limits.forgive(&sign_in_key(login));
+}
+
+fn sign_in_key(login: &str) -> String {
+    let key = format!("login:name:{}", login.trim().to_lowercase());
+    key.chars().take(300).collect()
 }
 
 /// The clock's time in milliseconds (its seconds, with the system's milliseconds).

@@ -236,6 +236,8 @@ pub async fn thread(
         you_may_comment: policy::allows_in(standing, schedule.phase, Action::Comment),
         you_may_state_stance: policy::allows_in(standing, schedule.phase, Action::StateStance),
         you_may_moderate: moderator,
+        stances_taken: rules::stances_taken(schedule.phase),
+        signed_in: who.account.is_some(),
     })
 }
 
@@ -395,8 +397,9 @@ pub async fn respond(
         Target::Comment(id) => format!("comment {id}"),
         Target::Objection(id) => format!("objection {id}"),
     };
+    let called = state.rooms.outline(doc).await?.0.called(&paragraph);
     let summary = format!(
-        "Responded to {what} on paragraph {paragraph}: {}",
+        "Responded to {what} on {called}: {}",
         r.disposition.label().to_lowercase()
     );
     record::append(
@@ -441,7 +444,8 @@ pub async fn hide(
             &format!("hid comment {id} on {doc}: {reason}"),
         )
         .await?;
-    let summary = format!("Hid comment {id} on paragraph {paragraph}");
+    let called = state.rooms.outline(doc).await?.0.called(&paragraph);
+    let summary = format!("Hid comment {id} on {called}");
     record::append(
         state,
         doc,

@@ -7,11 +7,13 @@
 pub mod amendments;
 pub mod archive;
 pub mod auth;
+pub mod bursts;
 pub mod documents;
 pub mod docx;
 pub mod endorsements;
 pub mod error;
 pub mod feedback;
+pub mod mail;
 pub mod people;
 pub mod phases;
 pub mod places;
@@ -35,6 +37,10 @@ use crate::{rooms::Rooms, store::Store};
 pub struct Accord {
     pub rooms: Rooms,
     pub auth: auth::Auth,
+    /// Where mail goes.
+    pub mail: mail::Mailer,
+    /// The origin links in mail start with (`ACCORD_PUBLIC_URL`, else the address served on).
+    pub origin: String,
     /// Each amendment's inspection at the document heads it was made at.
     pub(crate) inspections: Arc<amendments::InspectionCache>,
 }
@@ -49,6 +55,8 @@ impl Accord {
         Self {
             rooms: Rooms::new(store),
             auth: auth::Auth::new(clock),
+            mail: mail::Mailer::Nowhere,
+            origin: "http://127.0.0.1:3000".into(),
             inspections: Default::default(),
         }
     }

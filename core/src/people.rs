@@ -4,17 +4,18 @@
 use domain::{
     api::{
         CreateGroup, CreateInvitation, Group, GroupPage, InvitationCreated, Login, Me,
-        MembershipView, ProfileUpdate, Register, Role, SessionView,
+        MembershipView, ProfileUpdate, Register, Registered, Role, SessionView,
     },
     limits,
     policy::{self, Action},
-    refusal::{Field, Refusal, Thing},
+    refusal::{quote, Field, Refusal, Thing},
     rules::{self, Lines},
 };
 
 use crate::{
     auth::{self, rate_limit, Limited, Principal},
     error::Error,
+    mail,
     store::Account,
     Accord,
 };
@@ -30,12 +31,14 @@ async fn start_session(state: &Accord, account: &Account) -> Result<String, Erro
     Ok(state.auth.session_cookie(&token))
 }
 
-/// Creates an account and signs it in; returns it and the session cookie.
-pub async fn register(
-    state: &Accord,
-    who: &Principal,
-    r: Register,
-) -> Result<(Account, String), Error> {
+/// How long a link to confirm an address works.
+const CONFIRMATION_SECONDS: i64 = 2 * 24 * 3600;
+
+/// Registers an account, signed out: mails a link to confirm the address, and answers the same
+/// whether or not the login had an account already (an account's owner is mailed instead), so
+/// that registering tells nobody which addresses have accounts. The password is hashed either
+/// way, so the time taken does not tell either.
+pub async fn register(state: &Accord, who: &Principal, r: Register) -> Result<Registered, Error> {
     who.require(state, None, Action::Register).await?;
     rate_limit(state, Limited::Register, who)?;
     let mut r = r;
@@ -54,29 +57,121 @@ pub async fn register(
         limits::MAX_AFFILIATION_CHARS,
     )?
     .unwrap_or_default();
+    let next = r
+        .next
+        .as_deref()
+        .map(rules::local_path)
+        .filter(|p| *p != "/")
+        .map(str::to_string);
     let hash = auth::hash_password_off(r.password.clone()).await?;
-    let account = state
-        .rooms
-        .store()
-        .create_account(&r, &hash, false)
-        .await?
-        .ok_or_else(|| {
-            Error::from(Refusal::LoginTaken {
-                login: r.login.clone(),
-            })
-        })?;
+    let store = state.rooms.store();
+    match store.register_account(&r, &hash, &who.address).await? {
+        Some(account) => {
+            store
+                .audit(
+                    "register",
+                    Some(&account.id),
+                    Some(&who.address),
+                    &account.login,
+                )
+                .await?;
+            send_confirmation(state, &account, next.as_deref()).await?;
+        }
+        None => {
+            store
+                .audit(
+                    "register-existing",
+                    None,
+                    Some(&who.address),
+                    &quote(&r.login, 100),
+                )
+                .await?;
+            let sign_in = match &next {
+                Some(next) => format!("{}/login?next={}", state.origin, encode(next)),
+                None => format!("{}/login", state.origin),
+            };
+            state
+                .mail
+                .send(mail::registered_already(&r.login, &sign_in));
+        }
+    }
+    Ok(Registered { login: r.login })
+}
+
+/// Mails `account` a new link that confirms its address (and then goes to `next`).
+async fn send_confirmation(
+    state: &Accord,
+    account: &Account,
+    next: Option<&str>,
+) -> Result<(), Error> {
+    let token = auth::new_token();
     state
         .rooms
         .store()
+        .add_confirmation(
+            &auth::token_hash(&token),
+            &account.id,
+            state.auth.now() + CONFIRMATION_SECONDS,
+        )
+        .await?;
+    let link = match next {
+        Some(next) => format!("{}/confirm/{token}?next={}", state.origin, encode(next)),
+        None => format!("{}/confirm/{token}", state.origin),
+    };
+    state.mail.send(mail::confirm_address(
+        &account.login,
+        &account.display_name,
+        &link,
+    ));
+    Ok(())
+}
+
+/// A local path as a query parameter's value.
+fn encode(path: &str) -> String {
+    url::form_urlencoded::byte_serialize(path.as_bytes()).collect()
+}
+
+/// Confirms the address a link was mailed to and signs its account in (a new session, whatever
+/// cookie came in); returns the account and the session cookie.
+pub async fn confirm_address(
+    state: &Accord,
+    who: &Principal,
+    token: &str,
+) -> Result<(Account, String), Error> {
+    rate_limit(state, Limited::Login, who)?;
+    if token.len() > 128 {
+        return Err(Refusal::ConfirmationLinkDead.into());
+    }
+    let store = state.rooms.store();
+    let account = store
+        .confirm_address(&auth::token_hash(token), state.auth.now())
+        .await?
+        .ok_or(Refusal::ConfirmationLinkDead)?;
+    if let Some(old) = &who.session {
+        store.delete_session(old).await?;
+    }
+    let cookie = start_session(state, &account).await?;
+    store
         .audit(
-            "register",
+            "address-confirmed",
             Some(&account.id),
             Some(&who.address),
             &account.login,
         )
         .await?;
-    let cookie = start_session(state, &account).await?;
     Ok((account, cookie))
+}
+
+/// Mails the signed-in person a new link to confirm their address.
+pub async fn resend_confirmation(state: &Accord, who: &Principal) -> Result<(), Error> {
+    let me = who.signed_in()?;
+    rate_limit(state, Limited::Register, who)?;
+    let store = state.rooms.store();
+    if store.confirmed(me).await? {
+        return Err(Refusal::ConfirmedAlready.into());
+    }
+    let account = who.account.as_ref().ok_or(Refusal::SignIn)?;
+    send_confirmation(state, account, None).await
 }
 
 /// Checks a password and starts a new session (a fresh id, whatever cookie came in).
@@ -102,12 +197,14 @@ pub async fn login(state: &Accord, who: &Principal, l: Login) -> Result<(Account
                 store.delete_session(old).await?;
             }
             let cookie = start_session(state, &account).await?;
+            auth::signed_in(state, &l.login);
             store
                 .audit("login", Some(&account.id), Some(&who.address), "signed in")
                 .await?;
             Ok((account, cookie))
         }
         _ => {
+            auth::sign_in_failed(state, &l.login);
             let name: String = l.login.trim().chars().take(100).collect();
             store
                 .audit("login-failed", None, Some(&who.address), &name)

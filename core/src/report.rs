@@ -105,7 +105,10 @@ pub async fn export(
     };
     Ok(Exported {
         content_type,
-        file_name: format!("{doc}-report.{ext}"),
+        file_name: format!(
+            "{}-report.{ext}",
+            domain::rules::file_stem(&report.title, doc)
+        ),
         body,
     })
 }

@@ -67,6 +67,7 @@ async fn demo_account(
         region,
         gender,
         age_band: None,
+        next: None,
     };
     let account = store
         .create_account(&register, hash, role.is_none())

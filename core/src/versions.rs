@@ -267,7 +267,11 @@ pub async fn export(
     };
     Ok(Exported {
         content_type,
-        file_name: format!("{doc}-{}.{ext}", version.unwrap_or(CURRENT)),
+        file_name: format!(
+            "{}-{}.{ext}",
+            rules::file_stem(&outline.title, doc),
+            version.unwrap_or(CURRENT)
+        ),
         body,
     })
 }

@@ -327,7 +327,7 @@ pub fn fit(doc: &Automerge, a: &Amendment) -> Result<Fit, AmendmentError> {
 /// Everything shown about an amendment against the document now, from one look at its
 /// sides: what it changes and, while it is open, whether it still fits and what accepting it
 /// now would do.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Inspection {
     pub changed: Vec<Changed>,
     pub fit: Option<Fit>,

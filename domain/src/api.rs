@@ -223,6 +223,26 @@ pub struct Register {
     pub gender: Option<Gender>,
     #[serde(default)]
     pub age_band: Option<AgeBand>,
+    /// A path on this site to go to once the address is confirmed (the page the person was
+    /// on, an invitation).
+    #[serde(default)]
+    pub next: Option<String>,
+}
+
+/// What `POST /api/v1/auth/register` answers, whether the login was free or not (which it does
+/// not say): a link to confirm the address was mailed to it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Registered {
+    pub login: String,
+}
+
+/// Body of `POST /api/v1/auth/confirm`: the token of a confirmation link.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmAddress {
+    pub token: String,
 }
 
 /// Body of `POST /api/v1/auth/login`.
@@ -256,6 +276,9 @@ pub struct Me {
     pub gender: Option<Gender>,
     pub age_band: Option<AgeBand>,
     pub admin: bool,
+    /// Whether the account's e-mail address is confirmed: until it is, its stances are kept
+    /// but not counted.
+    pub confirmed: bool,
     pub memberships: Vec<MembershipView>,
 }
 
@@ -554,6 +577,13 @@ pub struct Thread {
     pub you_may_state_stance: bool,
     /// Whether the viewer may respond and moderate (a chair).
     pub you_may_moderate: bool,
+    /// The stances the document's phase takes (in last call, only an objection).
+    #[serde(default)]
+    pub stances_taken: Vec<Stance>,
+    /// Whether the viewer is signed in (a signed-in person who may not take part is not asked
+    /// to sign in).
+    #[serde(default)]
+    pub signed_in: bool,
 }
 
 /// The consensus map of a document: `GET /api/v1/documents/{id}/feedback`.
@@ -783,6 +813,10 @@ pub struct AmendmentView {
     /// adjusted wording, written from them, is based on.
     #[serde(default)]
     pub heads: Vec<String>,
+    /// The server could not read what the amendment changes (its stored branch does not fit
+    /// the text): it is listed, marked, with nothing to compare, support or decide.
+    #[serde(default)]
+    pub unreadable: bool,
 }
 
 // ---- Versions ----
@@ -865,8 +899,8 @@ pub mod archive;
 pub use archive::{
     Archive, ArchivedAccount, ArchivedAmendment, ArchivedAmendmentStance, ArchivedComment,
     ArchivedDecision, ArchivedDocument, ArchivedEdit, ArchivedEndorsement, ArchivedGroup,
-    ArchivedHiding, ArchivedModification, ArchivedResponse, ArchivedSponsor, ArchivedStance,
-    ArchivedVersion, ARCHIVE_FORMAT, ARCHIVE_VERSION,
+    ArchivedHiding, ArchivedModification, ArchivedResponse, ArchivedSetAside, ArchivedSponsor,
+    ArchivedStance, ArchivedVersion, ARCHIVE_FORMAT, ARCHIVE_VERSION,
 };
 
 /// A version as listed.
@@ -931,4 +965,45 @@ pub struct ExportQuery {
 pub struct ReportQuery {
     /// `html` or `docx`.
     pub format: String,
+}
+
+/// Accounts with stances on a document that were registered from one address within minutes of
+/// each other (`GET /api/v1/documents/{id}/bursts`, for the chairs).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Burst {
+    /// Which address, as a letter ("A", "B", …) that is the same across this answer; the
+    /// address itself is not shown.
+    pub address: String,
+    pub accounts: Vec<BurstAccount>,
+}
+
+/// An account of a [`Burst`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct BurstAccount {
+    pub id: String,
+    pub display_name: String,
+    pub stakeholder_group: Option<StakeholderGroup>,
+    pub region: Option<Region>,
+    /// When it was registered, seconds since the epoch.
+    pub registered_at: i64,
+    /// Whether its address is confirmed (until it is, its stances do not count anyway).
+    pub confirmed: bool,
+    /// Whether the chairs set its stances on this document aside.
+    pub set_aside: bool,
+    /// Its current stances on the document's paragraphs and amendments.
+    pub stances: i64,
+}
+
+/// Body of `POST /api/v1/documents/{id}/stances-aside`: set these accounts' stances on the
+/// document aside (or, with `count_again`, count them again), for a reason the record keeps.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SetStancesAside {
+    pub accounts: Vec<String>,
+    pub reason: String,
+    #[serde(default)]
+    pub count_again: bool,
 }

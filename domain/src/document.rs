@@ -89,6 +89,26 @@ pub struct Outline {
     pub paragraphs: Vec<Paragraph>,
 }
 
+impl Outline {
+    /// How a record or a report names paragraph `id` to people: by its number ("paragraph 8(a)"),
+    /// a heading or unnumbered text by its first words, one deleted since by its id.
+    pub fn called(&self, id: &str) -> String {
+        let Some(p) = self.paragraphs.iter().find(|p| p.id == id) else {
+            return format!("a deleted paragraph ({id})");
+        };
+        let first: String = p.text.chars().take(40).collect();
+        let first = match first.len() < p.text.len() {
+            true => format!("{}…", first.trim_end()),
+            false => first,
+        };
+        match (&p.number, p.kind) {
+            (Some(n), _) => format!("paragraph {n}"),
+            (None, ParagraphKind::Heading) => format!("the heading “{first}”"),
+            (None, _) => format!("the paragraph “{first}”"),
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum SchemaError {
     #[error("document has no '{0}' at its root")]

@@ -376,3 +376,25 @@ proptest! {
         validate(&replicas[0]).expect("still valid");
     }
 }
+
+#[test]
+fn people_read_paragraph_numbers_and_headings_not_ids() {
+    let p = |id: &str, kind, number: Option<&str>, text: &str| Paragraph {
+        id: id.into(),
+        kind,
+        number: number.map(str::to_string),
+        text: text.into(),
+    };
+    let o = Outline {
+        title: "T".into(),
+        paragraphs: vec![
+            p("h", ParagraphKind::Heading, None, "I. Background"),
+            p("a", ParagraphKind::Sub, Some("8(a)"), "Words."),
+            p("x", ParagraphKind::Plain, None, &"long ".repeat(20)),
+        ],
+    };
+    assert_eq!(o.called("a"), "paragraph 8(a)");
+    assert_eq!(o.called("h"), "the heading “I. Background”");
+    assert!(o.called("x").ends_with("long…”"), "{}", o.called("x"));
+    assert_eq!(o.called("gone"), "a deleted paragraph (gone)");
+}

@@ -35,6 +35,7 @@ macro_rules! choice {
 pub mod amendment;
 pub mod anchor;
 pub mod api;
+pub mod bursts;
 pub mod charts;
 pub mod compare;
 pub mod consensus;

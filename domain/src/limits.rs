@@ -48,5 +48,8 @@ pub const MAX_INVITATION_DAYS: i64 = 90;
 pub const MAX_COMMENT_CHARS: usize = 5_000;
 /// Longest reason (for a stance, a response or a moderation), in characters.
 pub const MAX_REASON_CHARS: usize = 2_000;
+
+/// The most accounts one setting aside of stances names.
+pub const MAX_SET_ASIDE: usize = 500;
 /// Size of an archive a restore accepts, in bytes.
 pub const MAX_ARCHIVE_BYTES: usize = 64 * 1024 * 1024;

@@ -113,6 +113,9 @@ pub enum Action {
     Endorse,
     /// Restore a document from an archive into this installation.
     RestoreArchive,
+    /// See the accounts registered in bursts that took stances on a document, and set their
+    /// stances aside (or count them again).
+    ReviewStances,
 }
 
 /// What an action needs.
@@ -150,6 +153,7 @@ pub const TABLE: &[(Action, Need)] = &[
     (Action::ReadReport, Need::AtLeast(Role::Chair)),
     (Action::Endorse, Need::Nobody),
     (Action::RestoreArchive, Need::Admin),
+    (Action::ReviewStances, Need::AtLeast(Role::Chair)),
 ];
 
 /// How a document's phase changes [`TABLE`]: in the phase, the action needs this instead.
@@ -179,6 +183,7 @@ pub const PHASES: &[(Phase, Action, Need)] = &[
     (Phase::Closed, Action::DecideAmendment, Need::Nobody),
     // The report is final once closed: responses would change it after the fact.
     (Phase::Closed, Action::Respond, Need::Nobody),
+    (Phase::Closed, Action::ReviewStances, Need::Nobody),
     (Phase::Closed, Action::ReadReport, Need::Anyone),
     (Phase::Closed, Action::Endorse, Need::SignedIn),
 ];
@@ -252,7 +257,7 @@ fn needs_sign_in_for(standing: Standing, need: Need) -> bool {
 mod tests {
     use super::*;
 
-    const ACTIONS: [Action; 20] = [
+    const ACTIONS: [Action; 21] = [
         Action::StateStance,
         Action::ReadDocument,
         Action::EditText,
@@ -273,6 +278,7 @@ mod tests {
         Action::ReadReport,
         Action::Endorse,
         Action::RestoreArchive,
+        Action::ReviewStances,
     ];
 
     fn member(role: Role) -> Standing {

@@ -79,6 +79,7 @@ pub enum Choice {
     Region,
     GroupKind,
     Role,
+    Accounts,
 }
 
 /// Why a request was refused. Parameters that quote what a client sent are cut short when the
@@ -235,6 +236,7 @@ pub enum Refusal {
         detail: String,
     },
     ProposerSponsors,
+    AmendmentUnreadable,
     SponsorAlready {
         id: i64,
     },
@@ -243,9 +245,8 @@ pub enum Refusal {
         phase: Phase,
     },
     PhaseChanged,
-    LoginTaken {
-        login: String,
-    },
+    ConfirmationLinkDead,
+    ConfirmedAlready,
     InvitationRevoked,
     InvitationUsed,
     InvitationExpired,
@@ -314,11 +315,13 @@ impl Refusal {
             | DecidedAlready { .. }
             | CannotMerge { .. }
             | ProposerSponsors
+            | AmendmentUnreadable
             | SponsorAlready { .. }
             | EndorsedAlready
             | InPhaseAlready { .. }
             | PhaseChanged
-            | LoginTaken { .. }
+            | ConfirmationLinkDead
+            | ConfirmedAlready
             | InvitationRevoked
             | InvitationUsed
             | InvitationExpired
@@ -436,6 +439,7 @@ impl Refusal {
                 Choice::Region => "choose your region",
                 Choice::GroupKind => "choose a kind of group",
                 Choice::Role => "choose a role",
+                Choice::Accounts => "choose at least one account",
             }
             .into(),
             NotAPhase { phase } => format!("'{phase}' is not a phase"),
@@ -515,6 +519,9 @@ impl Refusal {
                 "you proposed this amendment: its proposer is its first sponsor".into()
             }
             SponsorAlready { id } => format!("you co-sponsor amendment {id} already"),
+            AmendmentUnreadable => {
+                "what this amendment changes cannot be read any more: nothing was done".into()
+            }
             EndorsedAlready => {
                 "you endorsed this text already: withdraw that endorsement to change it".into()
             }
@@ -522,7 +529,10 @@ impl Refusal {
                 format!("the document is in {} already", phase.label().to_lowercase())
             }
             PhaseChanged => "the phase changed meanwhile: look again".into(),
-            LoginTaken { login } => format!("login '{login}' is taken"),
+            ConfirmationLinkDead => "this confirmation link was used already or has expired: \
+                sign in and ask for a new one"
+                .into(),
+            ConfirmedAlready => "your e-mail address is confirmed already".into(),
             InvitationRevoked => "this invitation was revoked".into(),
             InvitationUsed => "this invitation was already used".into(),
             InvitationExpired => "this invitation has expired".into(),

@@ -534,6 +534,7 @@ mod tests {
                 support: Support::from(figures[1].clone()),
                 your_stance: None,
                 heads: vec![],
+                unreadable: false,
             }],
             versions: vec![],
             record: vec![],

@@ -111,7 +111,7 @@ pub fn password(password: &str) -> Result<(), Refusal> {
 /// A stance's reason, cleaned. An objection (on a paragraph or an amendment) needs one, and in
 /// last call only objections are taken.
 pub fn stance_reason(s: &SetStance, phase: Phase) -> Result<Option<String>, Refusal> {
-    if phase == Phase::LastCall && s.stance != Stance::Oppose {
+    if !stances_taken(phase).contains(&s.stance) {
         return Err(Refusal::LastCallObjectionsOnly);
     }
     let reason = clean(
@@ -124,6 +124,14 @@ pub fn stance_reason(s: &SetStance, phase: Phase) -> Result<Option<String>, Refu
         return Err(Refusal::ObjectionNeedsReason);
     }
     Ok(reason)
+}
+
+/// The stances a phase takes: last call takes only objections; the page offers no other.
+pub fn stances_taken(phase: Phase) -> Vec<Stance> {
+    match phase {
+        Phase::LastCall => vec![Stance::Oppose],
+        _ => Stance::ALL.to_vec(),
+    }
 }
 
 /// The comment a reply joins: replies are one level deep, so a reply to a reply joins its
@@ -194,6 +202,28 @@ impl SessionLimits {
     /// Whether a session begun at `created` and last used at `last_seen` has ended by `now`.
     pub fn ended(self, created: i64, last_seen: i64, now: i64) -> bool {
         now - last_seen > self.idle || now - created > self.lifetime
+    }
+}
+
+/// The stem of a download's file name: the title's first eight words in lower case, joined by
+/// hyphens (letters and digits of any script kept, everything else a separator), or `fallback`
+/// (the document's id) for a title without any.
+pub fn file_stem(title: &str, fallback: &str) -> String {
+    let lowered: String = title
+        .chars()
+        .map(|c| match c.is_alphanumeric() {
+            true => c.to_lowercase().next().unwrap_or(c),
+            false => ' ',
+        })
+        .collect();
+    let stem = lowered
+        .split_whitespace()
+        .take(8)
+        .collect::<Vec<_>>()
+        .join("-");
+    match stem.is_empty() {
+        true => fallback.to_string(),
+        false => stem,
     }
 }
 
@@ -301,6 +331,20 @@ mod tests {
         ] {
             assert_eq!(local_path(bad), "/", "{bad:?}");
         }
+    }
+
+    #[test]
+    fn file_names_come_from_the_title_in_any_script() {
+        assert_eq!(
+            file_stem(
+                "Draft recommendations on written outputs of the Forum",
+                "d1"
+            ),
+            "draft-recommendations-on-written-outputs-of-the-forum"
+        );
+        assert_eq!(file_stem("Charte : l'accès", "d1"), "charte-l-accès");
+        assert_eq!(file_stem("مسودة التوصيات", "d1"), "مسودة-التوصيات");
+        assert_eq!(file_stem(" «»/\\ ", "d1"), "d1");
     }
 
     #[test]

@@ -3,28 +3,11 @@
 // JavaScript turned off.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { addParticipant, eventually, signIn, useServerAndBrowser } from './harness.js';
+import { addParticipant, eventually, signedIn as signedInOnce, useServerAndBrowser } from './harness.js';
 
 const env = useServerAndBrowser(before, after);
 
-// Each account signs in once per file and later contexts reuse its session cookie: the
-// server allows ten sign-ins a minute from one address.
-const sessions = new Map();
-
-async function signedIn(login, options = {}) {
-  const storageState = sessions.get(login);
-  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 }, storageState, ...options });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') console.error(`console error (${login}):`, m.text().slice(0, 500));
-  });
-  if (!storageState) {
-    await signIn(page, env.server, login);
-    sessions.set(login, await context.storageState());
-  }
-  return { context, page };
-}
+const signedIn = (login, options) => signedInOnce(env, login, options);
 
 /** Opens the thread of paragraph `number` from the document page, as a reader would. */
 async function openThread(page, id, number) {

@@ -1,7 +1,7 @@
 // Starts the real Accord server binary on a free loopback port with its own data folder, and
 // Debian's Chromium through playwright-core. Every test file gets fresh ones.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -89,6 +89,28 @@ export class AccordServer {
     return r.json();
   }
 
+  /**
+   * The path of the last confirmation link mailed to `login` (read from the mail folder, where
+   * an installation without SMTP writes its mail), waiting for it to be written.
+   */
+  async confirmationLink(login) {
+    const folder = join(this.dataDir, 'mail');
+    return eventually(() => {
+      let files = [];
+      try {
+        files = readdirSync(folder).map((f) => join(folder, f));
+      } catch {
+        return null;
+      }
+      const mails = files
+        .map((f) => ({ at: statSync(f).mtimeMs, text: readFileSync(f, 'utf8').replace(/=\r?\n/g, '').replace(/=3D/g, '=') }))
+        .filter((m) => m.text.includes(`To: ${login}`))
+        .sort((a, b) => a.at - b.at);
+      const link = mails.at(-1)?.text.match(/https?:\/\/[^/\s]+(\/confirm\/[0-9a-f]+(\?next=[^\s]+)?)/);
+      return link ? decodeURIComponent(link[1]) : null;
+    }, 10000, `a confirmation link mailed to ${login}`);
+  }
+
   async sampleId() {
     const docs = await this.api('/api/v1/documents');
     return docs.find((d) => d.title.startsWith('Draft recommendations')).id;
@@ -120,6 +142,27 @@ export async function launchBrowser() {
 
 /** The demo accounts' password (seeded on first start; for local use only). */
 export const DEMO_PASSWORD = 'accord-demo-password';
+
+/**
+ * A page in a new browser context signed in as `login`. Each account signs in once per test
+ * file (through the form) and later contexts reuse its session: the server allows ten
+ * sign-ins a minute from one address.
+ */
+export async function signedIn(env, login, options = {}) {
+  env.sessions ??= new Map();
+  const storageState = env.sessions.get(login);
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 }, storageState, ...options });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') console.error(`console error (${login}):`, m.text().slice(0, 500));
+  });
+  if (!storageState) {
+    await signIn(page, env.server, login);
+    env.sessions.set(login, await context.storageState());
+  }
+  return { context, page };
+}
 
 /** Signs in through the login form, as a person would. */
 export async function signIn(page, server, login) {
@@ -175,7 +218,7 @@ export async function eventually(fn, ms = 10000, what = 'condition') {
 }
 
 /** Sends a JSON request as the browser's pages would (same origin), with a session cookie. */
-async function call(server, path, method, body, cookie) {
+export async function call(server, path, method, body, cookie) {
   const headers = { 'content-type': 'application/json', origin: server.url };
   if (cookie) headers.cookie = cookie;
   const r = await fetch(`${server.url}${path}`, { method, headers, body: JSON.stringify(body) });
@@ -200,13 +243,15 @@ export async function addParticipant(server, login, name, stakeholderGroup, regi
     { role: 'participant' },
     chair.cookie,
   );
-  const newcomer = await call(server, '/api/v1/auth/register', 'POST', {
+  await call(server, '/api/v1/auth/register', 'POST', {
     login,
     password: DEMO_PASSWORD,
     display_name: name,
     stakeholder_group: stakeholderGroup,
     region,
   });
+  const link = await server.confirmationLink(login);
+  const newcomer = await call(server, '/api/v1/auth/confirm', 'POST', { token: link.split('/').pop().split('?')[0] });
   const token = invitation.json.url.split('/').pop();
   await call(server, `/api/v1/invitations/${token}/accept`, 'POST', {}, newcomer.cookie);
   return login;

@@ -32,6 +32,9 @@ test('a chair opens the consultation to everyone, cuts a version the text then m
   await out.getByLabel('Stakeholder group').selectOption('private-sector');
   await out.getByLabel('Region', { exact: true }).selectOption('african');
   await out.getByRole('button', { name: 'Create account' }).click();
+  await out.getByRole('heading', { name: 'Check your mail' }).waitFor();
+  await out.goto(`${env.server.url}${await env.server.confirmationLink('olu@example.org')}`);
+  await out.getByRole('button', { name: 'Confirm and sign in' }).click();
   await out.getByRole('button', { name: 'Sign out' }).waitFor();
   await out.goto(`${env.server.url}/documents/${id}?p=${(await env.server.api(`/api/v1/documents/${id}`)).paragraphs[2].id}`);
   await out.getByLabel('Your comment').fill('Seen from the private sector.');

@@ -12,15 +12,15 @@ use axum::{
     Json, Router,
 };
 use domain::api::{
-    AmendmentFilter, AmendmentView, Archive, AuditEntry, Comment, CompareQuery, Comparison,
-    CreateDocument, CreateGroup, CreateInvitation, Created, Decide, DocumentDetail,
+    AmendmentFilter, AmendmentView, Archive, AuditEntry, Burst, Comment, CompareQuery, Comparison,
+    ConfirmAddress, CreateDocument, CreateGroup, CreateInvitation, Created, Decide, DocumentDetail,
     DocumentFeedback, DocumentSummary, EditComment, Endorse, Endorsements, ErrorBody, ExportQuery,
     Group, Hide, Invitation, InvitationCreated, Login, Me, Member, NewAmendment, NewComment,
     NewVersion, ParagraphConsensus, ParagraphHistory, ProfileUpdate, RecordEntry, Register,
-    ReportQuery, Respond, Role, Schedule, SessionView, SetPhase, SetRole, SetStance, Thread,
-    Version, VersionSummary,
+    Registered, ReportQuery, Respond, Role, Schedule, SessionView, SetPhase, SetRole, SetStance,
+    SetStancesAside, Thread, Version, VersionSummary,
 };
-use domain::{limits, policy::Action, refusal::Refusal};
+use domain::{limits, policy::Action, refusal::Refusal, rules};
 use utoipa::OpenApi;
 use utoipa_axum::{
     router::{OpenApiRouter, UtoipaMethodRouter},
@@ -28,8 +28,8 @@ use utoipa_axum::{
 };
 
 use accord_core::{
-    amendments, archive, auth::Principal, documents, endorsements, feedback, feedback::Target,
-    people, phases, record, report, versions,
+    amendments, archive, auth::Principal, bursts, documents, endorsements, feedback,
+    feedback::Target, people, phases, record, report, versions,
 };
 
 use crate::{
@@ -62,6 +62,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(get_markdown))
         .routes(routes!(sync))
         .routes(routes!(register))
+        .routes(routes!(confirm_address))
+        .routes(routes!(resend_confirmation))
         .routes(routes!(login))
         .routes(routes!(logout))
         .routes(routes!(get_me, patch_me))
@@ -81,6 +83,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(patch_comment))
         .routes(routes!(respond_comment))
         .routes(routes!(hide_comment))
+        .routes(routes!(list_bursts))
+        .routes(routes!(set_stances_aside))
         .routes(routes!(respond_objection))
         .routes(routes!(list_amendments, post_amendment))
         .routes(routes!(decide_amendment))
@@ -324,6 +328,28 @@ async fn get_report(
     ))
 }
 
+/// A `Content-Disposition` for a file `name` in any script: an ASCII `filename` for old
+/// clients, and the name itself as `filename*` (RFC 6266, UTF-8, percent-encoded).
+fn disposition(how: &str, name: &str) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| match c.is_ascii_graphic() && c != '"' && c != '\\' {
+            true => c,
+            false => '_',
+        })
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(
+            |b| match b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                true => (b as char).to_string(),
+                false => format!("%{b:02X}"),
+            },
+        )
+        .collect();
+    format!("{how}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
 /// An export as a file: HTML opens in the browser (a link's `download` attribute still saves
 /// it), everything else downloads.
 fn download(e: versions::Exported) -> Response {
@@ -339,10 +365,7 @@ fn download(e: versions::Exported) -> Response {
         [
             (header::CONTENT_SECURITY_POLICY, policy.to_string()),
             (header::CONTENT_TYPE, e.content_type.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("{how}; filename=\"{}\"", e.file_name),
-            ),
+            (header::CONTENT_DISPOSITION, disposition(how, &e.file_name)),
         ],
         e.body,
     )
@@ -376,11 +399,17 @@ async fn get_archive(
     DocumentId(id): DocumentId,
 ) -> Result<Response, ApiError> {
     let a = archive::download(&state, &who, &id).await?;
-    let name = format!("{id}-archive.json");
+    let title = state
+        .rooms
+        .outline(&id)
+        .await
+        .map(|(o, _)| o.title)
+        .unwrap_or_default();
+    let name = format!("{}-archive.json", rules::file_stem(&title, &id));
     Ok((
         [(
             header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}\""),
+            disposition("attachment", &name),
         )],
         Json(a),
     )
@@ -558,6 +587,33 @@ async fn respond_objection(
     Ok(Json(feedback::respond(&state, &who, &id, target, r).await?))
 }
 
+/// For the chairs: the document's stance-takers that were registered in bursts (three or more
+/// from one address, minutes apart), each address named by a letter.
+#[utoipa::path(get, path = "/api/v1/documents/{id}/bursts", params(("id" = String, Path)),
+    responses((status = 200, body = [Burst]), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn list_bursts(
+    State(state): State<AppState>,
+    who: Principal,
+    DocumentId(id): DocumentId,
+) -> Result<Json<Vec<Burst>>, ApiError> {
+    Ok(Json(bursts::list(&state, &who, &id).await?))
+}
+
+/// A chair sets aside the stances of some of the document's stance-takers (or counts them
+/// again), for a reason the decision record keeps; the figures leave them out.
+#[utoipa::path(post, path = "/api/v1/documents/{id}/stances-aside", params(("id" = String, Path)),
+    request_body = SetStancesAside,
+    responses((status = 200, body = [Burst]), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+async fn set_stances_aside(
+    State(state): State<AppState>,
+    who: Principal,
+    DocumentId(id): DocumentId,
+    ApiJson(req): ApiJson<SetStancesAside>,
+) -> Result<Json<Vec<Burst>>, ApiError> {
+    Ok(Json(bursts::set_aside(&state, &who, &id, req).await?))
+}
+
 /// A chair hides a comment with a reason shown in its place; nothing is deleted.
 #[utoipa::path(post, path = "/api/v1/documents/{id}/comments/{comment}/hide",
     params(("id" = String, Path), ("comment" = i64, Path)), request_body = Hide,
@@ -577,17 +633,43 @@ fn with_cookie<T: IntoResponse>(cookie: String, status: StatusCode, body: T) -> 
     (status, [(header::SET_COOKIE, cookie)], body).into_response()
 }
 
-/// Creates an account (signed out only) and signs it in: `201` with a session cookie.
+/// Registers an account (signed out only): `202`, and a link to confirm the address is mailed
+/// to the login. The answer is the same when the login has an account already (its owner is
+/// mailed instead), so that registering tells nobody which addresses have accounts.
 #[utoipa::path(post, path = "/api/v1/auth/register", request_body = Register,
-    responses((status = 201, body = Me), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+    responses((status = 202, body = Registered), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn register(
     State(state): State<AppState>,
     who: Principal,
     ApiJson(r): ApiJson<Register>,
+) -> Result<(StatusCode, Json<Registered>), ApiError> {
+    let registered = people::register(&state, &who, r).await?;
+    Ok((StatusCode::ACCEPTED, Json(registered)))
+}
+
+/// Confirms an address with the token of the link mailed to it, and signs its account in: a
+/// new session cookie. From then on the account's stances count.
+#[utoipa::path(post, path = "/api/v1/auth/confirm", request_body = ConfirmAddress,
+    responses((status = 200, body = Me), (status = 409, body = ErrorBody), (status = 429, body = ErrorBody)))]
+async fn confirm_address(
+    State(state): State<AppState>,
+    who: Principal,
+    ApiJson(c): ApiJson<ConfirmAddress>,
 ) -> Result<Response, ApiError> {
-    let (account, cookie) = people::register(&state, &who, r).await?;
+    let (account, cookie) = people::confirm_address(&state, &who, &c.token).await?;
     let me = state.rooms.store().me(&account.id).await?;
-    Ok(with_cookie(cookie, StatusCode::CREATED, Json(me)))
+    Ok(with_cookie(cookie, StatusCode::OK, Json(me)))
+}
+
+/// Mails the signed-in person a new link to confirm their address.
+#[utoipa::path(post, path = "/api/v1/me/confirmation",
+    responses((status = 202), (status = 401, body = ErrorBody), (status = 409, body = ErrorBody), (status = 429, body = ErrorBody)))]
+async fn resend_confirmation(
+    State(state): State<AppState>,
+    who: Principal,
+) -> Result<StatusCode, ApiError> {
+    people::resend_confirmation(&state, &who).await?;
+    Ok(StatusCode::ACCEPTED)
 }
 
 /// Signs in: a new session id in an HttpOnly, SameSite cookie.
@@ -832,22 +914,7 @@ async fn get_markdown(
     DocumentId(id): DocumentId,
 ) -> Result<Response, ApiError> {
     let (title, md) = documents::markdown(&state.rooms, &id).await?;
-    let file: String = title
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect::<String>()
-        .split('-')
-        .filter(|s| !s.is_empty())
-        .take(8)
-        .collect::<Vec<_>>()
-        .join("-");
-    let file = if file.is_empty() { id } else { file };
+    let file = format!("{}.md", rules::file_stem(&title, &id));
     Ok((
         [
             (
@@ -856,7 +923,7 @@ async fn get_markdown(
             ),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file}.md\""),
+                disposition("attachment", &file),
             ),
         ],
         md,

@@ -9,10 +9,13 @@
 //! TLS-terminating proxy set `ACCORD_PUBLIC_URL` (the origin people use),
 //! `ACCORD_SECURE_COOKIES=1` (cookies marked Secure) and `ACCORD_TRUST_PROXY=N` (N proxies of
 //! ours in front; the client address is the one the outermost appended to `X-Forwarded-For`).
+//! Mail (links that confirm addresses) goes through `ACCORD_SMTP_URL` (e.g.
+//! `smtps://user:password@mail.example.org`) from `ACCORD_MAIL_FROM`; without an SMTP URL it is
+//! written as `.eml` files into `mail/` in the data folder.
 
 use std::{net::SocketAddr, path::PathBuf};
 
-use accord_core::{seed, store::Store};
+use accord_core::{mail::Mailer, seed, store::Store};
 use accord_server::{router, AppState};
 use anyhow::Context;
 use leptos::config::get_configuration;
@@ -63,6 +66,12 @@ async fn main() -> anyhow::Result<()> {
         .ok()
         .map(|u| u.trim_end_matches('/').to_string())
         .filter(|u| !u.is_empty());
+    state.origin = state
+        .auth
+        .public_origin
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"));
+    state.mail = mailer(&data, &state.origin).map_err(anyhow::Error::msg)?;
     if args.first().map(String::as_str) == Some("create-admin") {
         return create_admin(&state, &args[1..]).await;
     }
@@ -108,6 +117,29 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Mail goes to `ACCORD_SMTP_URL`'s server, or, with none, into `mail/` in the data folder.
+fn mailer(data: &std::path::Path, origin: &str) -> Result<Mailer, String> {
+    let host = origin
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split([':', '/']).next())
+        .filter(|h| h.contains('.') && !h.chars().all(|c| c.is_ascii_digit() || c == '.'))
+        .unwrap_or("localhost");
+    let from =
+        std::env::var("ACCORD_MAIL_FROM").unwrap_or_else(|_| format!("Accord <accord@{host}>"));
+    match std::env::var("ACCORD_SMTP_URL") {
+        Ok(url) if !url.is_empty() => Mailer::smtp(&url, &from),
+        _ => {
+            let dir = data.join("mail");
+            tracing::info!(
+                "no ACCORD_SMTP_URL: mail is written to {} instead of sent",
+                dir.display()
+            );
+            Mailer::folder(dir, &from)
+        }
+    }
+}
+
 fn flag(name: &str) -> bool {
     matches!(std::env::var(name).as_deref(), Ok("1" | "true" | "yes"))
 }
@@ -143,6 +175,7 @@ async fn create_admin(state: &AppState, args: &[String]) -> anyhow::Result<()> {
         region: domain::api::Region::WesternEuropeanOther,
         gender: None,
         age_band: None,
+        next: None,
     };
     let hash = accord_core::auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
     match state

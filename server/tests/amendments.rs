@@ -655,3 +655,51 @@ async fn the_list_filters_by_status_and_paragraph_and_refuses_unknown_filters() 
         assert!(error(&body).contains(words), "{body} should say {words:?}");
     }
 }
+
+/// An amendment whose stored branch no longer fits the text (here its base names a change the
+/// document never had) failed the whole list with a 500; now it is marked alone, the others
+/// are listed as before, and deciding it is refused in words.
+#[tokio::test]
+async fn an_amendment_that_cannot_be_read_is_marked_alone_and_the_list_still_answers() {
+    let w = world().await;
+    let (heads, p, _) = now(&w).await;
+    let mut ids = Vec::new();
+    for text in ["First wording.", "Second wording."] {
+        let (status, body) = w
+            .propose(
+                &w.participant,
+                json!({
+                    "base": heads,
+                    "edits": [{ "kind": "replace", "paragraph": p, "text": text }],
+                    "rationale": "Clearer."
+                }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        ids.push(body["id"].as_i64().expect("id"));
+    }
+    sqlx::query("UPDATE amendments SET base = ? WHERE id = ?")
+        .bind("ab".repeat(32))
+        .bind(ids[0])
+        .execute(w.fx.server.state.rooms.store().pool_for_tests())
+        .await
+        .expect("corrupt the first");
+    // A fresh start on the same folder: nothing remembered of the amendments' inspections.
+    let restarted = common::Server::start(w.fx.dir.path()).await;
+    let w = World {
+        app: accord_server::router(restarted.state.clone()),
+        ..w
+    };
+    let (status, list) = w.call(Method::GET, &w.path(""), None, None).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let list = list.as_array().expect("list");
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0]["unreadable"], true, "{}", list[0]);
+    assert_eq!(list[1]["unreadable"], false, "{}", list[1]);
+    assert!(list[1]["paragraphs"][0]["diff"].is_array());
+    let (status, body) = w.decide(&w.chair, ids[0], "accept").await;
+    assert!(status.is_client_error(), "{status}: {body}");
+    let page = common::call_raw(&w.app, &format!("/documents/{}/amendments", w.fx.doc), None).await;
+    assert_eq!(page.0, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&page.2).contains("cannot be read any more"));
+}

@@ -303,6 +303,17 @@ const OUTSIDE: &[(&str, &str, &str)] = &[
     ),
     (
         "POST",
+        "/api/v1/auth/confirm",
+        "takes the token of a link mailed at registration, whoever asks (security.rs)",
+    ),
+    (
+        "POST",
+        "/api/v1/me/confirmation",
+        "mails a signed-in person whose address is unconfirmed; every account here is \
+         confirmed, so all get 409 (security.rs)",
+    ),
+    (
+        "POST",
         "/api/v1/auth/logout",
         "anyone may sign out, and signed out it does nothing (security.rs)",
     ),
@@ -338,6 +349,11 @@ fn routes(w: &World) -> Vec<Route> {
         "base": w.heads,
         "edits": [{ "kind": "replace", "paragraph": w.paragraph, "text": "Other words." }],
         "rationale": "Clearer."
+    })
+    .to_string();
+    // Counting again stances never set aside changes nothing: the case can run in any order.
+    let aside = serde_json::json!({
+        "accounts": [w.member], "reason": "Registered together.", "count_again": true
     })
     .to_string();
     let r = |method: Method, path: &'static str, body: Option<&str>, action| Route {
@@ -477,6 +493,18 @@ fn routes(w: &World) -> Vec<Route> {
             "/api/v1/documents/{id}/comments/{comment}/hide",
             Some(r#"{"reason":"Off topic."}"#),
             Action::Moderate,
+        ),
+        r(
+            Method::GET,
+            "/api/v1/documents/{id}/bursts",
+            None,
+            Action::ReviewStances,
+        ),
+        r(
+            Method::POST,
+            "/api/v1/documents/{id}/stances-aside",
+            Some(&aside),
+            Action::ReviewStances,
         ),
         r(
             Method::GET,

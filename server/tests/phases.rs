@@ -56,7 +56,7 @@ async fn world() -> World {
         })),
     )
     .await;
-    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(status, StatusCode::ACCEPTED);
     World {
         chair: common::session(&app, "chair@example.org").await,
         participant: common::session(&app, "participant@example.org").await,

@@ -511,6 +511,58 @@ async fn guessing_one_accounts_password_from_many_addresses_is_slowed_down() {
     assert!(refused >= 15, "{refused} of 30 guesses refused");
 }
 
+/// Past ten wrong passwords for one login, each further one doubles the wait before the
+/// next is even checked (one minute, two, four), wherever the guesses come from; the right
+/// password, once let through, starts the count again.
+#[tokio::test]
+async fn each_wrong_password_past_ten_doubles_the_wait_for_the_next() {
+    let now = Arc::new(AtomicI64::new(1_000));
+    let (_, mut state) = app_with_clock(now.clone()).await;
+    state.auth.trust_proxy = 1;
+    let app = router(state);
+    let mut n = 0;
+    let mut guess = |password: &'static str| {
+        n += 1;
+        let app = app.clone();
+        async move {
+            let body = format!(r#"{{"login":"chair@example.org","password":"{password}"}}"#);
+            let req = Request::post("/api/v1/auth/login")
+                .header(header::CONTENT_TYPE, "application/json")
+                .header("x-forwarded-for", format!("203.0.113.{}", n % 250))
+                .body(Body::from(body))
+                .expect("request");
+            send(&app, req).await.0
+        }
+    };
+    for _ in 0..10 {
+        assert_eq!(guess("wrong password").await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(guess("wrong password").await, StatusCode::TOO_MANY_REQUESTS);
+    // The bucket refills at two a minute: the 11th guess after 30 s, and then the waits double.
+    now.fetch_add(30, Ordering::SeqCst);
+    assert_eq!(guess("wrong password").await, StatusCode::UNAUTHORIZED);
+    for wait in [60, 120, 240] {
+        now.fetch_add(wait - 10, Ordering::SeqCst);
+        assert_eq!(
+            guess("wrong password").await,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{wait} s less 10 is too early"
+        );
+        now.fetch_add(10, Ordering::SeqCst);
+        assert_eq!(
+            guess("wrong password").await,
+            StatusCode::UNAUTHORIZED,
+            "after {wait} s the next guess is checked"
+        );
+    }
+    // The owner, once through, starts afresh: ten tries again before any wait.
+    now.fetch_add(480, Ordering::SeqCst);
+    assert_eq!(guess(seed::DEMO_PASSWORD).await, StatusCode::OK);
+    for _ in 0..10 {
+        assert_eq!(guess("wrong password").await, StatusCode::UNAUTHORIZED);
+    }
+}
+
 #[tokio::test]
 async fn a_busy_session_still_ends_after_its_lifetime() {
     let now = Arc::new(AtomicI64::new(1_000_000));

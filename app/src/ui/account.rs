@@ -74,6 +74,7 @@ pub async fn register(
     region: String,
     gender: String,
     age_band: String,
+    next: String,
 ) -> Result<(), ServerFnError> {
     let (stakeholder_group, region) = profile_choices(&stakeholder_group, &region)?;
     let r = domain::api::Register {
@@ -85,14 +86,90 @@ pub async fn register(
         region,
         gender: Gender::parse(&gender),
         age_band: AgeBand::parse(&age_band),
+        next: Some(next),
     };
     let (core, who) = crate::serve::requester().await?;
-    let cookie = accord_core::people::register(&core, &who, r)
+    accord_core::people::register(&core, &who, r)
         .await
-        .map(|(_, cookie)| cookie)
         .map_err(crate::serve::page_error)?;
-    set_cookie_and_go(&cookie, "/");
+    crate::serve::go("/register?sent=1");
     Ok(())
+}
+
+/// Confirms the address a mailed link is for, signs its account in and goes on to `next`.
+#[server(prefix = "/_fn", endpoint = "confirm_address")]
+pub async fn confirm_address(token: String, next: String) -> Result<(), ServerFnError> {
+    let (core, who) = crate::serve::requester().await?;
+    let (_, cookie) = accord_core::people::confirm_address(&core, &who, &token)
+        .await
+        .map_err(crate::serve::page_error)?;
+    set_cookie_and_go(&cookie, &next);
+    Ok(())
+}
+
+/// Mails the signed-in person a new link to confirm their address.
+#[server(prefix = "/_fn", endpoint = "resend_confirmation")]
+pub async fn resend_confirmation(back: String) -> Result<(), ServerFnError> {
+    let to = format!("{}?link=sent", domain::rules::local_path(&back));
+    crate::serve::write(&to, async |core, who| {
+        accord_core::people::resend_confirmation(core, who).await
+    })
+    .await
+}
+
+/// What a confirmation link opens: one button, so that a mail scanner following the link does
+/// not confirm anything by itself.
+#[component]
+pub fn ConfirmPage() -> impl IntoView {
+    let action = ServerAction::<ConfirmAddress>::new();
+    let params = leptos_router::hooks::use_params_map();
+    let query = leptos_router::hooks::use_query_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let next = move || query.read().get("next").unwrap_or_else(|| "/".into());
+    view! {
+        <Title text="Confirm your e-mail address" />
+        <section class="form-page narrow">
+            <h1>"Confirm your e-mail address"</h1>
+            <p>"Confirming says this address is yours. From then on your stances count in the figures."</p>
+            <ActionForm action attr:class="stack">
+                <input type="hidden" name="token" value=token />
+                <input type="hidden" name="next" value=next />
+                {move || error_text(action.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                <div class="actions">
+                    <button type="submit" class="button primary">"Confirm and sign in"</button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// Under the top bar for a person whose address is not confirmed: what that means, and a button
+/// that mails the link again.
+#[component]
+pub fn ConfirmNotice() -> impl IntoView {
+    let action = ServerAction::<ResendConfirmation>::new();
+    let location = leptos_router::hooks::use_location();
+    let query = leptos_router::hooks::use_query_map();
+    let sent = move || {
+        query.read().get("link").is_some() || action.value().get().is_some_and(|r| r.is_ok())
+    };
+    view! {
+        <aside class="notice confirm-notice" aria-label="Your e-mail address">
+            <p>
+                "Confirm your e-mail address with the link we mailed you: until you do, your stances are kept but not counted."
+            </p>
+            {move || match sent() {
+                true => view! { <p role="status">"We mailed you a new link."</p> }.into_any(),
+                false => view! {
+                    <ActionForm action attr:class="inline-form">
+                        <input type="hidden" name="back" value=move || location.pathname.get() />
+                        <button type="submit" class="button small">"Mail me the link again"</button>
+                    </ActionForm>
+                }.into_any(),
+            }}
+            {move || error_text(action.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
+        </aside>
+    }
 }
 
 #[component]
@@ -105,7 +182,7 @@ pub fn LoginPage() -> impl IntoView {
         <section class="form-page narrow">
             <h1>"Sign in"</h1>
             <ActionForm action attr:class="stack">
-                <input type="hidden" name="next" prop:value=next />
+                <input type="hidden" name="next" value=next />
                 <label for="login">"Login (email)"</label>
                 <input id="login" name="login" type="email" autocomplete="username" required maxlength="254" />
                 <label for="password">"Password"</label>
@@ -113,7 +190,10 @@ pub fn LoginPage() -> impl IntoView {
                 {move || error_text(action.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
                 <div class="actions">
                     <button type="submit" class="button primary">"Sign in"</button>
-                    <A href="/register">"Create an account"</A>
+                    <a href=move || match query.read().get("next") {
+                        Some(next) => format!("/register?next={next}"),
+                        None => "/register".to_string(),
+                    }>"Create an account"</a>
                 </div>
             </ActionForm>
         </section>
@@ -133,14 +213,27 @@ fn options<T: Copy + 'static>(
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let action = ServerAction::<Register>::new();
+    let query = leptos_router::hooks::use_query_map();
+    let next = move || query.read().get("next").unwrap_or_else(|| "/".into());
+    let sent = move || {
+        query.read().get("sent").is_some() || action.value().get().is_some_and(|r| r.is_ok())
+    };
     view! {
         <Title text="Register" />
         <section class="form-page">
             <h1>"Create an account"</h1>
+            <Show when=sent>
+                <div role="status" class="sent">
+                    <h2>"Check your mail"</h2>
+                    <p>"We mailed a link to the address you gave. Open it to confirm the address and sign in; it works for two days."</p>
+                    <p>"If the address has an account already, the mail says how to sign in instead."</p>
+                </div>
+            </Show>
             <p class="muted">
                 "Your stakeholder group and region are how Accord shows whether support for a text is balanced. They are shown only in aggregate; gender and age band are optional."
             </p>
             <ActionForm action attr:class="stack">
+                <input type="hidden" name="next" value=next />
                 <label for="r-login">"Login (email)"</label>
                 <input id="r-login" name="login" type="email" autocomplete="username" required maxlength="254" />
                 <label for="r-password">"Password (at least 10 characters)"</label>

@@ -17,7 +17,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::parts::error_text;
 use super::parts::excerpt;
-use super::parts::{format_time, stance_options, thread_href, StanceBar};
+use super::parts::{cleared_on_success, format_time, stance_options, thread_href, StanceBar};
 use super::{get_document, NotFound};
 #[cfg(any(feature = "ssr", test))]
 use domain::api::AmendmentEdit;
@@ -366,7 +366,13 @@ fn proposal_form(
         .unwrap_or(0);
     let room = paragraphs.len().saturating_sub(start).clamp(1, MAX_SPAN);
     let span = RwSignal::new(asked.min(room));
-    let opened = asked > 1;
+    // Open when asked for more than one paragraph, and after a refusal (without JavaScript the
+    // page comes back with the error, which must be in view beside the form).
+    let opened = asked > 1
+        || state
+            .propose
+            .value()
+            .with_untracked(|v| matches!(v, Some(Err(_))));
     let covered: Vec<Para> = paragraphs.into_iter().skip(start).take(room).collect();
     let shown = {
         let covered = covered.clone();
@@ -400,13 +406,13 @@ fn proposal_form(
         }
     };
     view! {
-        <details class="tool propose" open=opened>
+        <details class="tool propose" id="propose" open=opened>
             <summary>"Propose an amendment"</summary>
-            <ActionForm action=state.propose attr:class="stack small-form">
+            <ActionForm action=state.propose node_ref=cleared_on_success(move || matches!(state.propose.value().get(), Some(Ok(_)))) attr:class="stack small-form">
                 <input type="hidden" name="doc" value=doc.clone() />
                 <input type="hidden" name="paragraph" value=paragraph.clone() />
                 <input type="hidden" name="base" value=base.join(",") />
-                <input type="hidden" name="order" prop:value=order />
+                <input type="hidden" name="order" value=order />
                 <p class="small muted">"Edit the copy below. Empty a paragraph to propose deleting it."</p>
                 <For each=shown key=|p| p.id.clone() let(p)>
                     <div class="amend-paragraph">
@@ -420,9 +426,12 @@ fn proposal_form(
                     </div>
                 </For>
                 {more}
+                {move || error_text(state.propose.value().get()).map(|e| view! { <p class="error" id="amend-error" role="alert">{e}</p> })}
                 <label for="amend-why">"Rationale"</label>
-                <textarea id="amend-why" name="rationale" rows="2" required maxlength="2000"></textarea>
-                {move || error_text(state.propose.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                // After a refusal without JavaScript the page comes back at its top: focusing
+                // the form's last field brings the refusal above it into view.
+                <textarea id="amend-why" name="rationale" rows="2" required maxlength="2000"
+                    autofocus=move || state.propose.value().with(|v| matches!(v, Some(Err(_))))></textarea>
                 <button type="submit" class="button small primary">"Propose amendment"</button>
             </ActionForm>
         </details>
@@ -486,7 +495,7 @@ fn stance_form(card: &Card, a: &AmendmentView) -> AnyView {
                 {fields}
                 <fieldset>
                     <legend class="visually-hidden">{format!("Your stance on amendment {id}")}</legend>
-                    {stance_options(current)}
+                    {stance_options(current, domain::api::Stance::ALL)}
                 </fieldset>
                 <label for=format!("am-reason-{id}") class="small">"Reason (needed to oppose)"</label>
                 <textarea id=format!("am-reason-{id}") name="reason" rows="2" maxlength="2000">{super::parts::textarea_text(reason)}</textarea>
@@ -646,6 +655,9 @@ fn amendment_card(a: AmendmentView, card: &Card) -> AnyView {
                 <span class=format!("badge status-{}", a.status.key())>{a.status.label()}</span>
                 <span class="muted small">{format_time(a.created_at)}</span>
             </header>
+            {a.unreadable.then(|| view! {
+                <p class="error">"What this amendment changes cannot be read any more; it is kept, and nothing can be decided on it."</p>
+            })}
             {changes}
             <p class="small rationale"><em>{a.rationale.clone()}</em></p>
             {sponsors}

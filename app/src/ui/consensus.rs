@@ -97,6 +97,9 @@ fn MapView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl IntoView 
             <p class="crumbs"><a href=back>"← Back to the text"</a></p>
             <h1 class="map-title">"Consensus map"</h1>
             <p class="map-doc">{detail.title.clone()} <span class="muted">{format!(" · {}", detail.group)}</span></p>
+            {(detail.your_role == domain::api::Role::Chair).then(|| view! {
+                <p><a href=format!("/documents/{doc_id}/bursts")>"Accounts registered together"</a>" — stances from accounts made in bursts, which you can set aside"</p>
+            })}
             <ul class="map-summary" aria-label="Summary">
                 {move || {
                     let (with, unanswered, flagged, open) = summary();

@@ -118,6 +118,16 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
     let notice = (!detail.you_may_edit).then(|| {
         let login = format!("/login?next=/documents/{doc_id}");
         match detail.your_role {
+            _ if detail.schedule.phase == domain::api::Phase::Closed => view! {
+                <p class="notice">"The consultation is closed: this is the text as it was settled."</p>
+            }
+            .into_any(),
+            domain::api::Role::Reader if detail.signed_in => view! {
+                <p class="notice">
+                    "You are reading. Only the drafters and chairs of this group edit the text; a chair can invite you."
+                </p>
+            }
+            .into_any(),
             domain::api::Role::Reader => view! {
                 <p class="notice">
                     "You are reading. Drafters and chairs of this group edit the text: "

@@ -11,10 +11,10 @@
 #![allow(clippy::too_many_arguments)]
 
 use super::parts::format_time;
-use super::parts::stance_options;
 use super::parts::thread_href;
 use super::parts::Linked;
 use super::parts::StanceBar;
+use super::parts::{cleared_on_success, stance_options};
 use leptos::prelude::*;
 
 use super::amendments::{AmendmentState, Amendments};
@@ -362,7 +362,7 @@ fn comment_view(
         view! {
             <details class="tool">
                 <summary>"Reply"</summary>
-                <ActionForm action=actions.comment attr:class="stack small-form">
+                <ActionForm action=actions.comment node_ref=cleared_on_success(move || matches!(actions.comment.value().get(), Some(Ok(_)))) attr:class="stack small-form">
                     {here}
                     <input type="hidden" name="parent" value=id.to_string() />
                     <label for=format!("reply-{id}")>"Your reply"</label>
@@ -372,7 +372,7 @@ fn comment_view(
             </details>
         }
     });
-    let edit_form = c.editable.then(|| {
+    let edit_form = (c.editable && may_comment).then(|| {
         let here = place(doc, paragraph);
         view! {
             <details class="tool">
@@ -565,6 +565,8 @@ fn thread_body(
         you_may_comment,
         you_may_state_stance,
         you_may_moderate,
+        stances_taken,
+        signed_in,
     } = t;
     let login = format!(
         "/login?next={}",
@@ -579,7 +581,10 @@ fn thread_body(
                 {here}
                 <fieldset>
                     <legend>"Your stance on this paragraph"</legend>
-                    {stance_options(current)}
+                    {(stances_taken.len() == 1).then(|| view! {
+                        <p class="small muted">"In last call only objections are taken: oppose if the text cannot stand as it is."</p>
+                    })}
+                    {stance_options(current, &stances_taken)}
                 </fieldset>
                 <label for="stance-reason" class="small">"Reason (needed to oppose: say what would have to change)"</label>
                 <textarea id="stance-reason" name="reason" rows="2" maxlength="2000">{super::parts::textarea_text(reason)}</textarea>
@@ -591,13 +596,21 @@ fn thread_body(
         }
         .into_any()
     } else {
-        view! {
-            <p class="notice small">
-                "To comment and state a stance, " <a href=login>"sign in"</a>
-                ". Who may take part depends on the document's phase, shown above the text."
-            </p>
+        match signed_in {
+            true => view! {
+                <p class="notice small">
+                    "In this phase only the group's members comment and state stances (see the phase above the text). A chair can invite you."
+                </p>
+            }
+            .into_any(),
+            false => view! {
+                <p class="notice small">
+                    "To comment and state a stance, " <a href=login>"sign in"</a>
+                    ". Who may take part depends on the document's phase, shown above the text."
+                </p>
+            }
+            .into_any(),
         }
-        .into_any()
     };
     let selection = {
         let paragraph = paragraph.to_string();
@@ -608,7 +621,7 @@ fn thread_body(
         let selection2 = selection.clone();
         let here = place(doc, paragraph);
         view! {
-            <ActionForm action=actions.comment attr:class="stack comment-form">
+            <ActionForm action=actions.comment node_ref=cleared_on_success(move || matches!(actions.comment.value().get(), Some(Ok(_)))) attr:class="stack comment-form">
                 {here}
                 {move || selection().map(|s| view! {
                     <input type="hidden" name="anchor_first" value=s.first.clone() />

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{components::A, hooks::use_params_map};
+use leptos_router::hooks::use_params_map;
 
 use super::parts::error_text;
 use domain::api::{GroupKind, GroupPage, InvitationCreated};
@@ -362,19 +362,19 @@ pub fn InvitationPage() -> impl IntoView {
                     match me.await {
                         Ok(Some(me)) => view! {
                             <ActionForm action attr:class="stack">
-                                <input type="hidden" name="token" prop:value=token />
+                                <input type="hidden" name="token" value=token />
                                 <p>{format!("You will join as {}.", me.display_name)}</p>
                                 {move || error_text(action.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
                                 <div class="actions"><button type="submit" class="button primary">"Join the group"</button></div>
                             </ActionForm>
                         }.into_any(),
                         _ => {
-                            let next = format!("/login?next=/invitations/{}", token());
+                            let here = format!("/invitations/{}", token());
                             view! {
-                                <p>"Sign in first (or create an account), then open the link again."</p>
+                                <p>"Sign in, or create an account: you come back here to join."</p>
                                 <p class="actions">
-                                    <a class="button primary" href=next>"Sign in"</a>
-                                    <A href="/register">"Create an account"</A>
+                                    <a class="button primary" href=format!("/login?next={here}")>"Sign in"</a>
+                                    <a href=format!("/register?next={here}")>"Create an account"</a>
                                 </p>
                             }.into_any()
                         }

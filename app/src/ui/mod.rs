@@ -12,6 +12,7 @@ use domain::api::{Created, DocumentDetail, DocumentSummary};
 
 mod account;
 mod amendments;
+mod bursts;
 mod consensus;
 mod document;
 #[cfg(feature = "hydrate")]
@@ -80,22 +81,18 @@ pub fn App() -> impl IntoView {
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
         <Title formatter=tab_title />
         <Router>
-            <header class="topbar">
-                <A href="/" attr:class="brand">
-                    <span class="brand-mark" aria-hidden="true">"§"</span>
-                    "Accord"
-                </A>
-                <nav aria-label="Main">
-                    <A href="/">"Documents"</A>
-                    <UserMenu />
-                </nav>
-            </header>
+            <Top />
             <main id="main">
                 <Routes fallback=|| view! { <NotFound what="page".to_string() /> }>
                     <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
                     <Route path=StaticSegment("new") view=NewDocumentPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("login") view=account::LoginPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("register") view=account::RegisterPage ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("confirm"), ParamSegment("token"))
+                        view=account::ConfirmPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=StaticSegment("profile") view=account::ProfilePage ssr=SsrMode::Async />
                     <Route
                         path=(StaticSegment("groups"), ParamSegment("id"))
@@ -120,6 +117,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("documents"), ParamSegment("id"), StaticSegment("amendments"))
                         view=amendments::AmendmentsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("documents"), ParamSegment("id"), StaticSegment("bursts"))
+                        view=bursts::BurstsPage
                         ssr=SsrMode::Async
                     />
                     <Route
@@ -158,12 +160,47 @@ pub async fn whoami() -> Result<Option<domain::api::Me>, ServerFnError> {
         .map_err(crate::serve::page_error)
 }
 
+/// The bar at the top of every page, and under it, for a signed-in person whose address is
+/// not confirmed yet, what that means and how to mend it.
 #[component]
-fn UserMenu() -> impl IntoView {
+fn Top() -> impl IntoView {
     // Asked again on every navigation, so that signing in or out shows at once.
     let location = leptos_router::hooks::use_location();
     let me = Resource::new(move || location.pathname.get(), |_| whoami());
+    view! {
+        <header class="topbar">
+            <A href="/" attr:class="brand">
+                <span class="brand-mark" aria-hidden="true">"§"</span>
+                "Accord"
+            </A>
+            <nav aria-label="Main">
+                <A href="/">"Documents"</A>
+                <UserMenu me />
+            </nav>
+        </header>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(me)) if !me.confirmed => Some(view! { <account::ConfirmNotice /> }),
+                    _ => None,
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn UserMenu(me: Resource<Result<Option<domain::api::Me>, ServerFnError>>) -> impl IntoView {
     let logout = ServerAction::<account::Logout>::new();
+    let location = leptos_router::hooks::use_location();
+    // Signing in or registering from a page comes back to it.
+    let here = move || {
+        let path = location.pathname.get();
+        match path.as_str() {
+            "/" | "/login" | "/register" => String::new(),
+            _ => format!("?next={path}"),
+        }
+    };
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -176,8 +213,8 @@ fn UserMenu() -> impl IntoView {
                         </ActionForm>
                     }.into_any(),
                     _ => view! {
-                        <A href="/login">"Sign in"</A>
-                        <A href="/register" attr:class="button primary small">"Register"</A>
+                        <a href=move || format!("/login{}", here())>"Sign in"</a>
+                        <a href=move || format!("/register{}", here()) class="button primary small">"Register"</a>
                     }.into_any(),
                 }
             })}

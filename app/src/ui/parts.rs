@@ -29,18 +29,40 @@ pub fn textarea_text(words: String) -> String {
     }
 }
 
+/// A form's node, reset each time `succeeded` turns true (its action answered `Ok`), and closed
+/// if it sits in a `<details>`: a posted comment's words leave the box, so a second click posts
+/// nothing twice. Without JavaScript the page reloads, which does the same.
+pub fn cleared_on_success(succeeded: impl Fn() -> bool + 'static) -> NodeRef<leptos::html::Form> {
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        let done = succeeded();
+        #[cfg(feature = "hydrate")]
+        if let (true, Some(f)) = (done, form.get_untracked()) {
+            f.reset();
+            if let Ok(Some(details)) = f.closest("details") {
+                let _ = details.remove_attribute("open");
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = done;
+    });
+    form
+}
+
 /// Where a paragraph's thread is shown.
 pub fn thread_href(doc: &str, paragraph: &str) -> String {
     format!("/documents/{doc}?p={paragraph}#{paragraph}")
 }
 
-/// Support, can live with and oppose as radio buttons, `current` checked.
-pub fn stance_options(current: Option<Stance>) -> AnyView {
+/// The stances in `taken` (support, can live with and oppose, or in last call only oppose) as
+/// radio buttons, `current` checked.
+pub fn stance_options(current: Option<Stance>, taken: &[Stance]) -> AnyView {
+    let only = taken.len() == 1;
     view! {
         <div class="stance-options">
-            {Stance::ALL.iter().map(|s| view! {
+            {taken.iter().map(|s| view! {
                 <label class=format!("stance-option stance-{}", s.key())>
-                    <input type="radio" name="stance" value=s.key() checked=current == Some(*s) />
+                    <input type="radio" name="stance" value=s.key() checked=only || current == Some(*s) />
                     {s.label()}
                 </label>
             }).collect_view()}

@@ -316,6 +316,8 @@ pub(super) fn convert(a: first::Archive) -> Result<Archive, Error> {
             display_name: p.display_name,
             affiliation: p.affiliation,
             actors: p.actors,
+            confirmed: true,
+            set_aside: None,
         });
     }
     Ok(Archive {

@@ -49,6 +49,7 @@ struct MeRow {
     gender: Option<String>,
     age_band: Option<String>,
     is_admin: bool,
+    confirmed: bool,
 }
 
 impl MeRow {
@@ -64,6 +65,7 @@ impl MeRow {
             gender: self.gender.as_deref().and_then(Gender::parse),
             age_band: self.age_band.as_deref().and_then(AgeBand::parse),
             admin: self.is_admin,
+            confirmed: self.confirmed,
             memberships,
         }
     }
@@ -182,18 +184,43 @@ pub(super) fn random_id(prefix: &str) -> String {
 }
 
 impl Store {
-    /// Creates an account; `Ok(None)` when the login is taken.
+    /// Creates an account whose address counts as confirmed (an operator's admin, a demo or a
+    /// test account); `Ok(None)` when the login is taken.
     pub async fn create_account(
         &self,
         r: &Register,
         password_hash: &str,
         admin: bool,
     ) -> Result<Option<Account>, StoreError> {
+        self.insert_account(r, password_hash, admin, None).await
+    }
+
+    /// Creates an account someone registered from `address`: its stances count once it confirms
+    /// its address. `Ok(None)` when the login is taken.
+    pub async fn register_account(
+        &self,
+        r: &Register,
+        password_hash: &str,
+        address: &str,
+    ) -> Result<Option<Account>, StoreError> {
+        self.insert_account(r, password_hash, false, Some(address))
+            .await
+    }
+
+    /// `registered_from` is `None` for an account the installation made, which is confirmed.
+    async fn insert_account(
+        &self,
+        r: &Register,
+        password_hash: &str,
+        admin: bool,
+        registered_from: Option<&str>,
+    ) -> Result<Option<Account>, StoreError> {
         let id = random_id("a");
         let result = sqlx::query(
             "INSERT INTO accounts (id, login, password_hash, display_name, affiliation,
-             stakeholder_group, region, gender, age_band, is_admin)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             stakeholder_group, region, gender, age_band, is_admin, registered_from, confirmed_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
+                     CASE WHEN ?11 IS NULL THEN CAST(strftime('%s', 'now') AS INTEGER) END)",
         )
         .bind(&id)
         .bind(r.login.trim())
@@ -205,6 +232,7 @@ impl Store {
         .bind(r.gender.map(Gender::key))
         .bind(r.age_band.map(AgeBand::key))
         .bind(admin)
+        .bind(registered_from)
         .execute(self.writer())
         .await;
         match result {
@@ -217,6 +245,73 @@ impl Store {
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(None),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// Keeps a link's token (its hash) that confirms `account`'s address until `expires_at`.
+    pub async fn add_confirmation(
+        &self,
+        token_hash: &str,
+        account: &str,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO address_confirmations (token_hash, account_id, expires_at) VALUES (?, ?, ?)",
+        )
+        .bind(token_hash)
+        .bind(account)
+        .bind(expires_at)
+        .execute(self.writer())
+        .await?;
+        Ok(())
+    }
+
+    /// Confirms the address of the account a live token was sent to and spends the account's
+    /// tokens; returns the account, or `None` for a token unknown or expired.
+    pub async fn confirm_address(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<Account>, StoreError> {
+        let mut tx = self.writer().begin().await?;
+        let account: Option<(String,)> = sqlx::query_as(
+            "SELECT account_id FROM address_confirmations WHERE token_hash = ? AND expires_at > ?",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((account,)) = account else {
+            return Ok(None);
+        };
+        sqlx::query("UPDATE accounts SET confirmed_at = ? WHERE id = ? AND confirmed_at IS NULL")
+            .bind(now)
+            .bind(&account)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM address_confirmations WHERE account_id = ?")
+            .bind(&account)
+            .execute(&mut *tx)
+            .await?;
+        let row: LoginRow = sqlx::query_as(
+            "SELECT id, login, display_name, is_admin, password_hash FROM accounts WHERE id = ?",
+        )
+        .bind(&account)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        // The account's stances count from now on, wherever it stated them.
+        self.facts.forget(None);
+        Ok(Some(row.account))
+    }
+
+    /// Whether `account` has confirmed its address.
+    pub async fn confirmed(&self, account: &str) -> Result<bool, StoreError> {
+        let row: Option<(Option<i64>,)> =
+            sqlx::query_as("SELECT confirmed_at FROM accounts WHERE id = ?")
+                .bind(account)
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(matches!(row, Some((Some(_),))))
     }
 
     /// The account and its password hash, by login.
@@ -311,7 +406,7 @@ impl Store {
     pub async fn me(&self, account: &str) -> Result<Option<Me>, StoreError> {
         let row: Option<MeRow> = sqlx::query_as(
             "SELECT id, login, display_name, affiliation, stakeholder_group, region, gender,
-                age_band, is_admin
+                age_band, is_admin, confirmed_at IS NOT NULL AS confirmed
              FROM accounts WHERE id = ?",
         )
         .bind(account)

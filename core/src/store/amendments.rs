@@ -15,12 +15,14 @@ use futures::future::BoxFuture;
 
 use super::{
     accounts::ProfileRow,
+    feedback::COUNTED,
     record,
     stances::{state_in, StanceChange, Subject},
     Companion, Store, StoreError,
 };
 
 /// An amendment as stored.
+#[derive(Clone)]
 pub(crate) struct StoredAmendment {
     pub id: i64,
     pub proposer_id: String,
@@ -93,6 +95,8 @@ struct AmendmentStanceRow {
     reason: Option<String>,
     #[sqlx(flatten)]
     profile: ProfileRow,
+    /// Whether the stance counts (`feedback::COUNTED`); one's own is shown to one either way.
+    counted: bool,
 }
 
 fn heads_text(heads: &[ChangeHash]) -> String {
@@ -221,13 +225,13 @@ impl Store {
         doc: &str,
         viewer: Option<&str>,
     ) -> Result<(Vec<StanceFact>, HashMap<i64, YourStance>), StoreError> {
-        let rows: Vec<AmendmentStanceRow> = sqlx::query_as(
+        let rows: Vec<AmendmentStanceRow> = sqlx::query_as(&format!(
             "SELECT s.amendment_id, s.account_id, h.stance, h.reason,
-                a.stakeholder_group, a.region, a.gender
+                a.stakeholder_group, a.region, a.gender, {COUNTED} AS counted
              FROM amendment_stances s JOIN amendment_stance_history h ON h.id = s.entry_id
              JOIN amendments m ON m.id = s.amendment_id
-             JOIN accounts a ON a.id = s.account_id WHERE m.document_id = ?",
-        )
+             JOIN accounts a ON a.id = s.account_id WHERE m.document_id = ?1"
+        ))
         .bind(doc)
         .fetch_all(self.pool())
         .await?;
@@ -240,6 +244,9 @@ impl Store {
             if viewer == Some(r.account_id.as_str()) {
                 let reason = r.reason;
                 yours.insert(r.amendment_id, YourStance { stance, reason });
+            }
+            if !r.counted {
+                continue;
             }
             facts.push(StanceFact {
                 paragraph: r.amendment_id.to_string(),

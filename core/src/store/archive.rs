@@ -12,9 +12,9 @@ use domain::{
     api::{
         AmendmentStatus, Anchor, ArchivedAccount, ArchivedAmendment, ArchivedAmendmentStance,
         ArchivedComment, ArchivedDecision, ArchivedDocument, ArchivedEdit, ArchivedEndorsement,
-        ArchivedGroup, ArchivedHiding, ArchivedModification, ArchivedResponse, ArchivedSponsor,
-        ArchivedStance, ArchivedVersion, Disposition, GroupKind, Region, Role, StakeholderGroup,
-        Stance,
+        ArchivedGroup, ArchivedHiding, ArchivedModification, ArchivedResponse, ArchivedSetAside,
+        ArchivedSponsor, ArchivedStance, ArchivedVersion, Disposition, GroupKind, Region, Role,
+        StakeholderGroup, Stance,
     },
     document::Outline,
     phase::{Phase, Schedule},
@@ -80,6 +80,10 @@ struct PersonRow {
     stakeholder_group: String,
     region: String,
     role: Option<String>,
+    confirmed: bool,
+    set_by: Option<String>,
+    set_aside_reason: Option<String>,
+    set_aside_at: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -197,9 +201,11 @@ impl Store {
 
         let people: Vec<PersonRow> = sqlx::query_as(&format!(
             "{NAMED} SELECT a.id, a.display_name, a.affiliation, a.stakeholder_group, a.region,
-                m.role
+                m.role, a.confirmed_at IS NOT NULL AS confirmed, x.set_by,
+                x.reason AS set_aside_reason, x.at AS set_aside_at
              FROM accounts a JOIN named n ON n.id = a.id
              LEFT JOIN memberships m ON m.account_id = a.id AND m.group_id = ?2
+             LEFT JOIN stances_set_aside x ON x.account_id = a.id AND x.document_id = ?1
              ORDER BY a.id"
         ))
         .bind(doc)
@@ -229,6 +235,11 @@ impl Store {
                     .unwrap_or(StakeholderGroup::Other),
                 region: Region::parse(&p.region).unwrap_or(Region::WesternEuropeanOther),
                 role: p.role.as_deref().and_then(Role::parse_member),
+                confirmed: p.confirmed,
+                set_aside: match (p.set_by, p.set_aside_reason, p.set_aside_at) {
+                    (Some(by), Some(reason), Some(at)) => Some(ArchivedSetAside { by, reason, at }),
+                    _ => None,
+                },
             })
             .collect();
 
@@ -550,17 +561,41 @@ impl Restoring {
         // '!' is no argon2 hash: no password signs in to it.
         sqlx::query(
             "INSERT INTO accounts (id, login, password_hash, display_name, affiliation,
-                stakeholder_group, region)
-             VALUES (?1, 'archived-' || ?1 || '@restored.invalid', '!', ?2, ?3, ?4, ?5)",
+                stakeholder_group, region, confirmed_at)
+             VALUES (?1, 'archived-' || ?1 || '@restored.invalid', '!', ?2, ?3, ?4, ?5,
+                CASE WHEN ?6 THEN CAST(strftime('%s', 'now') AS INTEGER) END)",
         )
         .bind(&id)
         .bind(&p.display_name)
         .bind(&p.affiliation)
         .bind(p.stakeholder_group.key())
         .bind(p.region.key())
+        .bind(p.confirmed)
         .execute(&mut *self.tx)
         .await?;
         Ok(id)
+    }
+
+    /// Sets the restored `account`'s stances on the restored document aside, as the archive's
+    /// chairs had.
+    pub async fn set_aside(
+        &mut self,
+        doc: &str,
+        account: &str,
+        s: &ArchivedSetAside,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO stances_set_aside (document_id, account_id, set_by, reason, at)
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(doc)
+        .bind(account)
+        .bind(&s.by)
+        .bind(&s.reason)
+        .bind(s.at)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
     }
 
     /// Makes an account the restore created a member of a group it created.

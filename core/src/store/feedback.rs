@@ -224,6 +224,11 @@ struct StanceFactRow {
     answered: bool,
 }
 
+/// The condition under which the stance `s` of account `a` on document `?1` counts: its author
+/// has confirmed their address and the document's chairs have not set their stances aside.
+pub(super) const COUNTED: &str = "a.confirmed_at IS NOT NULL AND NOT EXISTS (
+    SELECT 1 FROM stances_set_aside x WHERE x.document_id = ?1 AND x.account_id = a.id)";
+
 impl StanceFactRow {
     /// `None` for a stance this version does not know.
     fn fact(self) -> Option<StanceFact> {
@@ -597,7 +602,7 @@ impl Store {
                 EXISTS (SELECT 1 FROM responses r WHERE r.stance_id = h.id) AS answered
              FROM stances s JOIN stance_history h ON h.id = s.entry_id
              JOIN accounts a ON a.id = s.account_id
-             WHERE s.document_id = ?1 {one_stance}"
+             WHERE s.document_id = ?1 {one_stance} AND {COUNTED}"
         ))
         .bind(doc)
         .bind(paragraph)

@@ -1,6 +1,6 @@
 //! Storage, in one place: every SQL statement of core is in this folder, one file per family of
 //! tables (`documents`, `accounts`, `feedback`, `stances`, `amendments`, `phases`, `record`,
-//! `versions`, `endorsements`), and `archive`, which reads a document's archive and writes a
+//! `versions`, `endorsements`, `bursts`), and `archive`, which reads a document's archive and writes a
 //! restore's rows. In come ids, domain values and times; out come domain
 //! values, or the rows a rule needs. The store decides nothing about who may do what: the rules
 //! modules of core ask it.
@@ -31,6 +31,7 @@ use sqlx::{
 pub mod accounts;
 pub mod amendments;
 pub mod archive;
+pub mod bursts;
 pub mod documents;
 pub mod endorsements;
 pub mod feedback;

@@ -30,6 +30,7 @@ async fn account(store: &Store, login: &str) -> String {
         region: Region::AsiaPacific,
         gender: None,
         age_band: None,
+        next: None,
     };
     let made = store.create_account(&register, "hash", false).await;
     made.expect("store").expect("a fresh login").id

@@ -37,7 +37,10 @@ use super::{
 /// What the archive format is called in every archive.
 pub const ARCHIVE_FORMAT: &str = "accord-archive";
 /// The archive format version this build writes; it reads this one and every earlier one.
-pub const ARCHIVE_VERSION: u32 = 2;
+/// Version 3 is version 2 with each account's [`ArchivedAccount::confirmed`] and
+/// [`ArchivedAccount::set_aside`], which a version 2 archive reads as confirmed and not set
+/// aside (everyone's stances counted before either existed).
+pub const ARCHIVE_VERSION: u32 = 3;
 
 /// A document's complete archive, format 2. Lists are in the order things happened (oldest
 /// first), which a restore keeps.
@@ -110,6 +113,28 @@ pub struct ArchivedAccount {
     pub role: Option<Role>,
     /// The automerge actors that wrote as them.
     pub actors: Vec<String>,
+    /// Whether their address was confirmed, so that their stances counted.
+    #[serde(default = "counted")]
+    pub confirmed: bool,
+    /// Whether the chairs set their stances on the document aside, by whom, why and when.
+    #[serde(default)]
+    pub set_aside: Option<ArchivedSetAside>,
+}
+
+fn counted() -> bool {
+    true
+}
+
+/// The chairs' setting aside of one person's stances.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ArchivedSetAside {
+    /// The chair's name, as the record gives it.
+    pub by: String,
+    pub reason: String,
+    /// Unix seconds.
+    pub at: i64,
 }
 
 /// A comment or a reply.

@@ -13,6 +13,10 @@
 //!   one keystroke per second each into one document; prints keystroke-to-remote-peer latency
 //!   (measured by full automerge observers), server CPU and memory, and whether the load
 //!   driver, rather than the server, was the limit.
+//! - `signins [N]`: N editors typing (20 by default) as in `load`, once alone and once while 16
+//!   connections sign in as fast as the server answers, each attempt from another address and
+//!   for another login (what a botnet stuffing credentials does; every attempt costs one argon2
+//!   check); prints keystroke latency in both and the sign-in rate.
 //!
 //! Simulated editors are thin: each has its own fork of the document and sends real automerge
 //! changes and acknowledgements, but never applies the others' changes (that would make the
@@ -51,6 +55,7 @@ fn main() -> Result<()> {
         Some("load") => load(&args[1..]),
         Some("feedback") => feedback::run(),
         Some("amendments") => amendments::run(),
+        Some("signins") => signins(&args[1..]),
         _ => {
             trace()?;
             load(&[])?;
@@ -243,12 +248,19 @@ mod tempdir {
 impl ServerProcess {
     /// The server on a fresh data folder of its own, removed when it stops.
     async fn start() -> Result<Self> {
+        Self::start_with(&[]).await
+    }
+
+    /// [`Self::start`] with extra environment variables.
+    async fn start_with(env: &[(&str, &str)]) -> Result<Self> {
         let dir = std::env::temp_dir().join(format!(
             "accord-bench-{}-{}",
             std::process::id(),
             rand_suffix()
         ));
-        let mut server = Self::start_in(&dir, &[("ACCORD_DEMO_FEEDBACK", "0")]).await?;
+        let mut env = env.to_vec();
+        env.push(("ACCORD_DEMO_FEEDBACK", "0"));
+        let mut server = Self::start_in(&dir, &env).await?;
         server._dir = Some(tempdir::Dir(dir));
         Ok(server)
     }
@@ -396,6 +408,7 @@ struct Shared {
     schedule_lag: Vec<Duration>,
     measuring: bool,
     sent: u64,
+    signins: u64,
 }
 
 struct Round {
@@ -411,6 +424,8 @@ struct Round {
     driver_cpu: f64,
     schedule_lag_p99: Duration,
     loop_lag_p99: Duration,
+    /// Sign-in attempts answered per second during the window (0 without a burst).
+    signins_per_second: f64,
 }
 
 fn percentile(v: &mut [Duration], p: f64) -> Option<Duration> {
@@ -533,8 +548,55 @@ async fn observer(
     Ok(())
 }
 
-async fn round(n: usize, warmup: Duration, window: Duration) -> Result<Round> {
-    let server = ServerProcess::start().await?;
+/// One attempt to sign in as `login` from `address` (told by the trusted proxy header); the
+/// answer is read and dropped.
+async fn sign_in_attempt(addr: &str, login: &str, address: &str) -> Result<()> {
+    let body = serde_json::json!({ "login": login, "password": "a wrong password" }).to_string();
+    let mut s = TcpStream::connect(addr).await?;
+    let req = format!(
+        "POST /api/v1/auth/login HTTP/1.1\r\nHost: {addr}\r\nX-Forwarded-For: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).await?;
+    let mut resp = Vec::new();
+    s.read_to_end(&mut resp).await?;
+    Ok(())
+}
+
+/// `loops` connections signing in back to back until `until`, each attempt for another login
+/// from another address; counts attempts answered while `shared` is measuring.
+fn sign_in_burst(
+    addr: String,
+    loops: usize,
+    until: Instant,
+    shared: Arc<Mutex<Shared>>,
+) -> Vec<tokio::task::JoinHandle<Result<()>>> {
+    (0..loops)
+        .map(|l| {
+            let (addr, shared) = (addr.clone(), shared.clone());
+            tokio::spawn(async move {
+                let mut i = 0u32;
+                while Instant::now() < until {
+                    i += 1;
+                    let address = format!("10.{}.{}.{}", l, (i >> 8) & 255, i & 255);
+                    sign_in_attempt(&addr, &format!("guess{l}-{i}@example.org"), &address).await?;
+                    let mut s = shared.lock().map_err(|_| anyhow!("poisoned"))?;
+                    if s.measuring {
+                        s.signins += 1;
+                    }
+                }
+                Ok(())
+            })
+        })
+        .collect()
+}
+
+async fn round(n: usize, warmup: Duration, window: Duration, signins: usize) -> Result<Round> {
+    // A burst comes through a proxy of ours, which names each attempt's address.
+    let server = match signins {
+        0 => ServerProcess::start().await?,
+        _ => ServerProcess::start_with(&[("ACCORD_TRUST_PROXY", "1")]).await?,
+    };
     let paragraphs: String = (1..=60)
         .map(|i| {
             format!(
@@ -616,6 +678,12 @@ async fn round(n: usize, warmup: Duration, window: Duration) -> Result<Round> {
             shared.clone(),
         )));
     }
+    tasks.extend(sign_in_burst(
+        server.addr.clone(),
+        signins,
+        until,
+        shared.clone(),
+    ));
     // Event-loop lag: how late a 10 ms tick fires.
     let loop_lag = tokio::spawn(async move {
         let mut lags = Vec::new();
@@ -659,6 +727,7 @@ async fn round(n: usize, warmup: Duration, window: Duration) -> Result<Round> {
         driver_cpu: (self1 - self0) / seconds,
         schedule_lag_p99: percentile(&mut s.schedule_lag, 0.99).unwrap_or_default(),
         loop_lag_p99: percentile(&mut loop_lags, 0.99).unwrap_or_default(),
+        signins_per_second: s.signins as f64 / seconds,
     })
 }
 
@@ -683,7 +752,7 @@ fn load(args: &[String]) -> Result<()> {
     println!("| N | keystrokes/s | p50 ms | p99 ms | samples | server CPU | server RSS | RSS per editor | driver CPU | editor lateness p99 | driver loop lag p99 | driver-limited |");
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for n in ns {
-        let r = rt.block_on(round(n, Duration::from_secs(3), Duration::from_secs(10)))?;
+        let r = rt.block_on(round(n, Duration::from_secs(3), Duration::from_secs(10), 0))?;
         // The driver is the limit when its editors fall behind schedule or its event loop lags.
         let driver_limited = r.schedule_lag_p99 > Duration::from_millis(50)
             || r.loop_lag_p99 > Duration::from_millis(20);
@@ -703,5 +772,57 @@ fn load(args: &[String]) -> Result<()> {
             if driver_limited { "yes" } else { "no" },
         );
     }
+    Ok(())
+}
+
+/// Keystroke latency with and without a burst of sign-ins beside it, three rounds of each,
+/// interleaved.
+fn signins(args: &[String]) -> Result<()> {
+    let n: usize = match args.first() {
+        Some(a) => a.parse()?,
+        None => 20,
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    println!("## (e) {n} editors typing while 16 connections sign in back to back");
+    println!("Each attempt is for another login from another address (so no limit stops it, and each costs one argon2 check). Latency as in (b); 10 s windows, three rounds each, interleaved.");
+    println!();
+    println!("| run | sign-ins/s | keystroke p50 ms | p99 ms | server CPU |");
+    println!("|---|---|---|---|---|");
+    let (mut quiet, mut burst) = (Vec::new(), Vec::new());
+    for _ in 0..3 {
+        quiet.push(rt.block_on(round(n, Duration::from_secs(3), Duration::from_secs(10), 0))?);
+        burst.push(rt.block_on(round(
+            n,
+            Duration::from_secs(3),
+            Duration::from_secs(10),
+            16,
+        ))?);
+    }
+    let row = |name: &str, rounds: &[Round]| {
+        let mid = |f: fn(&Round) -> f64| {
+            let mut v: Vec<f64> = rounds.iter().map(f).collect();
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        };
+        let p50 = mid(|r| r.p50.map(|d| d.as_secs_f64() * 1000.0).unwrap_or(f64::NAN));
+        let p99 = mid(|r| r.p99.map(|d| d.as_secs_f64() * 1000.0).unwrap_or(f64::NAN));
+        println!(
+            "| {name} | {:.0} | {p50:.1} | {p99:.1} | {:.0}% |",
+            mid(|r| r.signins_per_second),
+            mid(|r| r.server_cpu * 100.0),
+        );
+        (p50, p99)
+    };
+    let (q50, q99) = row("typing alone (peer)", &quiet);
+    let (b50, b99) = row("typing during the sign-in burst", &burst);
+    println!();
+    println!(
+        "Ratios, burst to alone (medians of three): p50 {:.2}×, p99 {:.2}×",
+        b50 / q50,
+        b99 / q99
+    );
     Ok(())
 }

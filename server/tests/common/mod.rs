@@ -30,9 +30,87 @@ pub async fn state_in(dir: &Path) -> AppState {
 
 pub async fn state_with_clock(dir: &Path, clock: accord_core::auth::Clock) -> AppState {
     let store = Store::open(dir).await.expect("store");
-    let state = AppState::with_clock(store, leptos_options(), clock);
+    let mut state = AppState::with_clock(store, leptos_options(), clock);
+    state.mail = accord_core::mail::Mailer::folder(dir.join("mail"), "Accord <accord@accord.test>")
+        .expect("mail folder");
+    state.origin = "http://accord.test".into();
     seed::seed_if_empty(&state.rooms).await.expect("seed");
     state
+}
+
+/// The mail written to `login` into `dir`'s mail folder, oldest first, each with quoted-printable
+/// line breaks joined. Mail is sent in the background: this waits up to five seconds for `n`.
+pub async fn mail_to(dir: &Path, login: &str, n: usize) -> Vec<String> {
+    for _ in 0..100 {
+        let mut found: Vec<(std::time::SystemTime, String)> = std::fs::read_dir(dir.join("mail"))
+            .map(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .filter_map(|e| {
+                        let text = std::fs::read_to_string(e.path()).ok()?;
+                        let when = e.metadata().ok()?.modified().ok()?;
+                        let text = text.replace("=\r\n", "").replace("=3D", "=");
+                        text.contains(&format!("To: {login}"))
+                            .then_some((when, text))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if found.len() >= n {
+            found.sort();
+            return found.into_iter().map(|(_, t)| t).collect();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("fewer than {n} mails to {login}");
+}
+
+/// The token of the last confirmation link mailed to `login`.
+pub async fn confirmation_token(dir: &Path, login: &str, n: usize) -> String {
+    let mails = mail_to(dir, login, n).await;
+    let last = mails.last().expect("a mail");
+    let start = last.find("/confirm/").expect("a confirmation link") + "/confirm/".len();
+    last[start..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect()
+}
+
+/// Confirms `login`'s address with the link mailed to it; returns the session cookie.
+pub async fn confirm(app: &axum::Router, dir: &Path, login: &str) -> String {
+    let token = confirmation_token(dir, login, 1).await;
+    let body = serde_json::json!({ "token": token });
+    session_from(
+        app,
+        "/api/v1/auth/confirm",
+        body,
+        &format!("confirming {login}"),
+    )
+    .await
+}
+
+/// Posts `body` to `path` (a route that starts a session) through `router(..).oneshot`; returns
+/// the session cookie it set.
+async fn session_from(
+    app: &axum::Router,
+    path: &str,
+    body: serde_json::Value,
+    what: &str,
+) -> String {
+    use tower::ServiceExt;
+    let req = axum::http::Request::post(path)
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(body.to_string()))
+        .expect("request");
+    let resp = app.clone().oneshot(req).await.expect("response");
+    assert_eq!(resp.status(), 200, "{what}");
+    resp.headers()["set-cookie"]
+        .to_str()
+        .expect("ascii")
+        .split(';')
+        .next()
+        .expect("cookie")
+        .to_string()
 }
 
 pub struct Server {
@@ -137,6 +215,7 @@ pub async fn add_member(
         region: domain::api::Region::African,
         gender: None,
         age_band: None,
+        next: None,
     };
     let hash = accord_core::auth::hash_password(seed::DEMO_PASSWORD).expect("hash");
     let account = store
@@ -153,21 +232,14 @@ pub async fn add_member(
 
 /// Signs a demo account in through `router(..).oneshot`; returns the `Cookie` header value.
 pub async fn session(app: &axum::Router, login: &str) -> String {
-    use tower::ServiceExt;
-    let body = serde_json::json!({ "login": login, "password": seed::DEMO_PASSWORD }).to_string();
-    let req = axum::http::Request::post("/api/v1/auth/login")
-        .header("content-type", "application/json")
-        .body(axum::body::Body::from(body))
-        .expect("request");
-    let resp = app.clone().oneshot(req).await.expect("response");
-    assert_eq!(resp.status(), 200, "login of {login}");
-    resp.headers()["set-cookie"]
-        .to_str()
-        .expect("ascii")
-        .split(';')
-        .next()
-        .expect("cookie")
-        .to_string()
+    let body = serde_json::json!({ "login": login, "password": seed::DEMO_PASSWORD });
+    session_from(
+        app,
+        "/api/v1/auth/login",
+        body,
+        &format!("login of {login}"),
+    )
+    .await
 }
 
 /// Makes `req` look like it comes from this site's own pages, with `cookie`.

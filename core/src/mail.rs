@@ -1,0 +1,188 @@
+//! Mail, out only: messages built with lettre and handed to the SMTP server an operator
+//! configured (`ACCORD_SMTP_URL`) or, with none, written as `.eml` files into a folder under the
+//! data directory (which the tests read, and which an operator without mail can hand on by
+//! other means). Sending never holds up the request that caused it: a failure is logged.
+
+use std::path::PathBuf;
+
+use lettre::{
+    message::{header::ContentType, Mailbox},
+    AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
+};
+
+/// Where mail goes.
+#[derive(Clone, Default)]
+pub enum Mailer {
+    /// An SMTP server (`smtp://`, `smtps://` or `smtp://…?tls=required` URLs, as lettre reads
+    /// them), sending as `from`.
+    Smtp {
+        transport: AsyncSmtpTransport<Tokio1Executor>,
+        from: Mailbox,
+    },
+    /// `.eml` files in a folder.
+    Folder { dir: PathBuf, from: Mailbox },
+    /// Nowhere: an installation built in a test that sends no mail. Each message is logged and
+    /// dropped.
+    #[default]
+    Nowhere,
+}
+
+/// A message to one person.
+#[derive(Clone, Debug)]
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+impl Mailer {
+    /// SMTP to the server `url` names (lettre's URL form, e.g.
+    /// `smtps://user:password@mail.example.org`).
+    pub fn smtp(url: &str, from: &str) -> Result<Self, String> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| format!("ACCORD_SMTP_URL is not an SMTP URL: {e}"))?
+            .build();
+        Ok(Self::Smtp {
+            transport,
+            from: from
+                .parse()
+                .map_err(|e| format!("ACCORD_MAIL_FROM '{from}' is not an address: {e}"))?,
+        })
+    }
+
+    /// `.eml` files in `dir`, created if missing.
+    pub fn folder(dir: PathBuf, from: &str) -> Result<Self, String> {
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot create the mail folder {}: {e}", dir.display()))?;
+        Ok(Self::Folder {
+            dir,
+            from: from
+                .parse()
+                .map_err(|e| format!("ACCORD_MAIL_FROM '{from}' is not an address: {e}"))?,
+        })
+    }
+
+    /// Sends `mail` in the background: the caller is answered at once, whether the address
+    /// exists or not and however slow the server is.
+    pub fn send(&self, mail: Mail) {
+        let mailer = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = mailer.deliver(&mail).await {
+                tracing::warn!("mail to {} was not sent: {e}", mail.to);
+            }
+        });
+    }
+
+    /// Sends `mail` now.
+    pub async fn deliver(&self, mail: &Mail) -> Result<(), String> {
+        let build = |from: &Mailbox| -> Result<Message, String> {
+            let to: Mailbox = mail
+                .to
+                .parse()
+                .map_err(|e| format!("'{}' is not an address: {e}", mail.to))?;
+            Message::builder()
+                .from(from.clone())
+                .to(to)
+                .subject(mail.subject.as_str())
+                .header(ContentType::TEXT_PLAIN)
+                .body(mail.body.clone())
+                .map_err(|e| e.to_string())
+        };
+        match self {
+            Mailer::Smtp { transport, from } => transport
+                .send(build(from)?)
+                .await
+                .map(drop)
+                .map_err(|e| e.to_string()),
+            Mailer::Folder { dir, from } => AsyncFileTransport::<Tokio1Executor>::new(dir)
+                .send(build(from)?)
+                .await
+                .map(drop)
+                .map_err(|e| e.to_string()),
+            Mailer::Nowhere => {
+                tracing::info!(
+                    "no mail is configured: dropped '{}' to {}",
+                    mail.subject,
+                    mail.to
+                );
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The mail that asks a newly registered person to confirm their address.
+pub fn confirm_address(to: &str, name: &str, link: &str) -> Mail {
+    Mail {
+        to: to.into(),
+        subject: "Confirm your e-mail address for Accord".into(),
+        body: format!(
+            "Hello {name},\n\n\
+             someone, probably you, registered an Accord account with this address. Open this \
+             link to confirm it; until you do, your stances are kept but not counted:\n\n\
+             {link}\n\n\
+             The link works for two days. If it was not you, ignore this message: nothing \
+             happens without the link.\n"
+        ),
+    }
+}
+
+/// The mail sent when someone registers with an address that has an account already: the
+/// registration page does not say so (it would tell anyone which addresses have accounts).
+pub fn registered_already(to: &str, sign_in: &str) -> Mail {
+    Mail {
+        to: to.into(),
+        subject: "You have an Accord account already".into(),
+        body: format!(
+            "Hello,\n\n\
+             someone, probably you, tried to register an Accord account with this address, \
+             which has one already. Sign in here:\n\n\
+             {sign_in}\n\n\
+             If it was not you, ignore this message: nothing was changed.\n"
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_folder_mailer_writes_a_message_another_program_can_read() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mailer =
+            Mailer::folder(dir.path().join("mail"), "Accord <accord@example.org>").expect("mailer");
+        let link = format!("https://accord.example.org/confirm/{}", "ab".repeat(32));
+        mailer
+            .deliver(&confirm_address("ana@example.org", "Ana", &link))
+            .await
+            .expect("sent");
+        let files: Vec<_> = std::fs::read_dir(dir.path().join("mail"))
+            .expect("folder")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        assert_eq!(files.len(), 1);
+        let text = std::fs::read_to_string(&files[0]).expect("read");
+        assert!(text.contains("To: ana@example.org"), "{text}");
+        assert!(
+            text.contains("Subject: Confirm your e-mail address"),
+            "{text}"
+        );
+        assert!(unfold(&text).contains(&link), "{text}");
+    }
+
+    #[tokio::test]
+    async fn an_address_that_is_not_one_is_an_error_not_a_panic() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mailer = Mailer::folder(dir.path().to_path_buf(), "accord@example.org").expect("m");
+        let err = mailer
+            .deliver(&confirm_address("not an address", "X", "l"))
+            .await;
+        assert!(err.is_err());
+    }
+
+    /// The body with quoted-printable soft line breaks joined.
+    fn unfold(text: &str) -> String {
+        text.replace("=\r\n", "").replace("=\n", "")
+    }
+}
