@@ -85,13 +85,25 @@ impl Auth {
     }
 }
 
-/// At most this many password hashes are computed at once; the others wait their turn, off
-/// the runtime's threads, so that a burst of sign-ins cannot stall the sync rooms.
-const HASHING_AT_ONCE: usize = 2;
+/// How many password hashes are computed at once: one core fewer than the machine has (at
+/// least one), `ACCORD_HASHING_AT_ONCE` to say otherwise. The others wait their turn, off the
+/// runtime's threads, so that a burst of sign-ins leaves a core to the sync rooms (the
+/// `signins` benchmark measures typing during such a burst with this and with every core).
+fn hashing_at_once() -> usize {
+    std::env::var("ACCORD_HASHING_AT_ONCE")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get().saturating_sub(1))
+                .unwrap_or(1)
+        })
+        .max(1)
+}
 
 fn hashing() -> &'static tokio::sync::Semaphore {
     static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
-    PERMITS.get_or_init(|| tokio::sync::Semaphore::new(HASHING_AT_ONCE))
+    PERMITS.get_or_init(|| tokio::sync::Semaphore::new(hashing_at_once()))
 }
 
 /// Runs argon2 work on a blocking thread, a bounded number at a time.
@@ -393,13 +405,15 @@ impl RateLimits {
         }
     }
 
-    /// A failed attempt against `key`, whose bucket [`Self::take`] just used: after `free`
+    /// A failed attempt against `key`, whose bucket [`Self::take`] just used (the count is kept
+    /// under `failures:` and the key, which no bucket's key begins with, so that no login can
+    /// name another's count): after `free`
     /// failures in a row, each one puts the bucket in debt, twice as deep as the last (1, 3, 7,
     /// … tokens, at most [`MAX_DEBT`]), so the wait before the next attempt doubles.
     pub fn penalise(&self, key: &str, free: u32, now_ms: i64) {
         let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
         let failures = buckets
-            .entry(format!("{key}:failures"))
+            .entry(format!("failures:{key}"))
             .or_insert((0.0, now_ms));
         // A quiet hour forgives the count.
         if now_ms - failures.1 > 3_600_000 {
@@ -420,7 +434,7 @@ impl RateLimits {
     pub fn forgive(&self, key: &str) {
         let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
         buckets.remove(key);
-        buckets.remove(&format!("{key}:failures"));
+        buckets.remove(&format!("failures:{key}"));
     }
 }
 

@@ -5,7 +5,7 @@
 //! is left out of every figure.
 
 use domain::{
-    api::{Burst, BurstAccount, Region, SetStancesAside, StakeholderGroup},
+    api::{Burst, BurstAccount, SetStancesAside},
     bursts::{self, Registered},
     limits,
     policy::Action,
@@ -55,8 +55,6 @@ fn view(stancers: &[StancerRow]) -> Vec<Burst> {
                     .map(|a| BurstAccount {
                         id: a.id.clone(),
                         display_name: a.display_name.clone(),
-                        stakeholder_group: StakeholderGroup::parse(&a.stakeholder_group),
-                        region: Region::parse(&a.region),
                         registered_at: a.registered_at,
                         confirmed: a.confirmed,
                         set_aside: a.set_aside,

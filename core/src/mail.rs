@@ -76,10 +76,12 @@ impl Mailer {
     /// Sends `mail` now.
     pub async fn deliver(&self, mail: &Mail) -> Result<(), String> {
         let build = |from: &Mailbox| -> Result<Message, String> {
-            let to: Mailbox = mail
+            // A bare address, never a display name with another address in angle brackets.
+            let to: lettre::Address = mail
                 .to
                 .parse()
                 .map_err(|e| format!("'{}' is not an address: {e}", mail.to))?;
+            let to = Mailbox::new(None, to);
             Message::builder()
                 .from(from.clone())
                 .to(to)
@@ -175,10 +177,11 @@ mod tests {
     async fn an_address_that_is_not_one_is_an_error_not_a_panic() {
         let dir = tempfile::tempdir().expect("dir");
         let mailer = Mailer::folder(dir.path().to_path_buf(), "accord@example.org").expect("m");
-        let err = mailer
-            .deliver(&confirm_address("not an address", "X", "l"))
-            .await;
-        assert!(err.is_err());
+        // A login that reads as a name with another address in brackets is not mailed there.
+        for to in ["not an address", "\"v@x.org\"<a@evil.example>"] {
+            let err = mailer.deliver(&confirm_address(to, "X", "l")).await;
+            assert!(err.is_err(), "{to}");
+        }
     }
 
     /// The body with quoted-printable soft line breaks joined.

@@ -983,9 +983,9 @@ pub struct Burst {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct BurstAccount {
     pub id: String,
+    /// The name the account goes by; its stakeholder group and region are not shown, as
+    /// registration promises them only in aggregate.
     pub display_name: String,
-    pub stakeholder_group: Option<StakeholderGroup>,
-    pub region: Option<Region>,
     /// When it was registered, seconds since the epoch.
     pub registered_at: i64,
     /// Whether its address is confirmed (until it is, its stances do not count anyway).

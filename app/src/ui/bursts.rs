@@ -53,7 +53,7 @@ pub fn BurstsPage() -> impl IntoView {
             <p class="crumbs"><a href=move || format!("/documents/{}/consensus", id())>"← Back to the consensus map"</a></p>
             <h1>"Accounts registered together"</h1>
             <p>
-                "These accounts took stances on this document and were registered from one address, three or more within minutes of each other. That can be a workshop in one room; it can be one person with many accounts. Setting their stances aside leaves them out of every figure; the decision record keeps your reason, and you can count them again."
+                "These accounts took stances on this document and were registered from one address, three or more, each within ten minutes of the one before. That can be a workshop in one room; it can be one person with many accounts. Setting their stances aside leaves them out of every figure; the decision record keeps your reason, and you can count them again."
             </p>
             {move || error_text(action.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
@@ -119,15 +119,10 @@ fn BurstForm(doc: String, burst: Burst, action: ServerAction<SetStancesAside>) -
                             {burst.accounts.into_iter().map(|a| {
                                 let box_id = format!("pick-{}", a.id);
                                 let label_for = box_id.clone();
-                                let about = format!(
-                                    "{} · {} · {}",
-                                    a.stakeholder_group.map(|g| g.label()).unwrap_or("—"),
-                                    a.region.map(|r| r.label()).unwrap_or("—"),
-                                    match a.stances {
-                                        1 => "1 stance".to_string(),
-                                        n => format!("{n} stances"),
-                                    }
-                                );
+                                let about = match a.stances {
+                                    1 => "1 stance on this document".to_string(),
+                                    n => format!("{n} stances on this document"),
+                                };
                                 view! {
                                     <tr>
                                         <td><input type="checkbox" id=box_id name="accounts[]" value=a.id.clone() /></td>

@@ -12,8 +12,6 @@ use super::{
 pub struct StancerRow {
     pub id: String,
     pub display_name: String,
-    pub stakeholder_group: String,
-    pub region: String,
     /// Seconds since the epoch.
     pub registered_at: i64,
     /// The address the registration came from; `None` for an account the installation made.
@@ -34,7 +32,7 @@ impl Store {
     /// Every account with a current stance on `doc`, oldest registration first.
     pub async fn stancers(&self, doc: &str) -> Result<Vec<StancerRow>, StoreError> {
         Ok(sqlx::query_as(&format!(
-            "SELECT a.id, a.display_name, a.stakeholder_group, a.region,
+            "SELECT a.id, a.display_name,
                 CAST(strftime('%s', a.created_at) AS INTEGER) AS registered_at,
                 a.registered_from, a.confirmed_at IS NOT NULL AS confirmed,
                 EXISTS (SELECT 1 FROM stances_set_aside x
