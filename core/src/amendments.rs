@@ -155,19 +155,13 @@ fn stored_actor(s: &Stored) -> Result<ActorId, Error> {
         .map_err(|e| Error::Internal(format!("stored actor: {e}")))
 }
 
-/// What everyone sees of stored amendments: each one's differences, and for open ones whether
-/// they still apply cleanly to the live text.
-async fn views(
+/// Each stored amendment's inspection at the document's heads now (which it returns too),
+/// kept in the cache; one that cannot be read is an error of its own, never the others'.
+async fn inspections(
     state: &Accord,
     doc: &str,
-    stored: Vec<Stored>,
-    viewer: Option<&str>,
-) -> Result<Vec<AmendmentView>, Error> {
-    let store = state.rooms.store();
-    let mut sponsors = store.sponsors(doc).await?;
-    let (stances, mut yours) = store.amendment_stances(doc, viewer).await?;
-    let keys: Vec<String> = stored.iter().map(|s| s.id.to_string()).collect();
-    let support = consensus::consensus(keys.iter().map(String::as_str), &stances, &[]);
+    stored: &[Stored],
+) -> Result<(Vec<String>, Vec<Result<Inspection, AmendmentError>>), Error> {
     let inputs: Vec<(i64, Amendment, bool)> = stored
         .iter()
         .map(|s| (s.id, s.amendment.clone(), s.status == AmendmentStatus::Open))
@@ -208,6 +202,23 @@ async fn views(
             (heads, looked)
         })
         .await?;
+    Ok((heads, looked))
+}
+
+/// What everyone sees of stored amendments: each one's differences, and for open ones whether
+/// they still apply cleanly to the live text.
+async fn views(
+    state: &Accord,
+    doc: &str,
+    stored: Vec<Stored>,
+    viewer: Option<&str>,
+) -> Result<Vec<AmendmentView>, Error> {
+    let store = state.rooms.store();
+    let mut sponsors = store.sponsors(doc).await?;
+    let (stances, mut yours) = store.amendment_stances(doc, viewer).await?;
+    let keys: Vec<String> = stored.iter().map(|s| s.id.to_string()).collect();
+    let support = consensus::consensus(keys.iter().map(String::as_str), &stances, &[]);
+    let (heads, looked) = inspections(state, doc, &stored).await?;
     stored
         .into_iter()
         .zip(looked)
@@ -416,8 +427,8 @@ pub async fn decide(
         return Err(decided_already(&stored));
     }
     // A chair decides only on what they could read.
-    let seen = views(state, doc, vec![stored.clone()], None).await?;
-    if seen.first().is_none_or(|v| v.unreadable) {
+    let (_, looked) = inspections(state, doc, std::slice::from_ref(&stored)).await?;
+    if looked.first().is_none_or(Result::is_err) {
         return Err(Refusal::AmendmentUnreadable.into());
     }
     let modification = match d.wording {

@@ -127,7 +127,7 @@ pub async fn set_aside(
     store
         .set_stances_aside(doc, &req.accounts, !req.count_again, &draft, heads)
         .await?;
-    list(state, who, doc).await
+    Ok(view(&store.stancers(doc).await?))
 }
 
 #[cfg(test)]

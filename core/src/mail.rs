@@ -44,9 +44,7 @@ impl Mailer {
             .build();
         Ok(Self::Smtp {
             transport,
-            from: from
-                .parse()
-                .map_err(|e| format!("ACCORD_MAIL_FROM '{from}' is not an address: {e}"))?,
+            from: sender(from)?,
         })
     }
 
@@ -56,9 +54,7 @@ impl Mailer {
             .map_err(|e| format!("cannot create the mail folder {}: {e}", dir.display()))?;
         Ok(Self::Folder {
             dir,
-            from: from
-                .parse()
-                .map_err(|e| format!("ACCORD_MAIL_FROM '{from}' is not an address: {e}"))?,
+            from: sender(from)?,
         })
     }
 
@@ -111,6 +107,12 @@ impl Mailer {
             }
         }
     }
+}
+
+/// The sender every mail names (`ACCORD_MAIL_FROM`).
+fn sender(from: &str) -> Result<Mailbox, String> {
+    from.parse()
+        .map_err(|e| format!("ACCORD_MAIL_FROM '{from}' is not an address: {e}"))
 }
 
 /// The mail that asks a newly registered person to confirm their address.

@@ -408,7 +408,7 @@ fn proposal_form(
     view! {
         <details class="tool propose" id="propose" open=opened>
             <summary>"Propose an amendment"</summary>
-            <ActionForm action=state.propose node_ref=cleared_on_success(move || matches!(state.propose.value().get(), Some(Ok(_)))) attr:class="stack small-form">
+            <ActionForm action=state.propose node_ref=cleared_on_success(state.propose) attr:class="stack small-form">
                 <input type="hidden" name="doc" value=doc.clone() />
                 <input type="hidden" name="paragraph" value=paragraph.clone() />
                 <input type="hidden" name="base" value=base.join(",") />

@@ -362,7 +362,7 @@ fn comment_view(
         view! {
             <details class="tool">
                 <summary>"Reply"</summary>
-                <ActionForm action=actions.comment node_ref=cleared_on_success(move || matches!(actions.comment.value().get(), Some(Ok(_)))) attr:class="stack small-form">
+                <ActionForm action=actions.comment node_ref=cleared_on_success(actions.comment) attr:class="stack small-form">
                     {here}
                     <input type="hidden" name="parent" value=id.to_string() />
                     <label for=format!("reply-{id}")>"Your reply"</label>
@@ -621,7 +621,7 @@ fn thread_body(
         let selection2 = selection.clone();
         let here = place(doc, paragraph);
         view! {
-            <ActionForm action=actions.comment node_ref=cleared_on_success(move || matches!(actions.comment.value().get(), Some(Ok(_)))) attr:class="stack comment-form">
+            <ActionForm action=actions.comment node_ref=cleared_on_success(actions.comment) attr:class="stack comment-form">
                 {here}
                 {move || selection().map(|s| view! {
                     <input type="hidden" name="anchor_first" value=s.first.clone() />

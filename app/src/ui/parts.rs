@@ -29,13 +29,18 @@ pub fn textarea_text(words: String) -> String {
     }
 }
 
-/// A form's node, reset each time `succeeded` turns true (its action answered `Ok`), and closed
-/// if it sits in a `<details>`: a posted comment's words leave the box, so a second click posts
-/// nothing twice. Without JavaScript the page reloads, which does the same.
-pub fn cleared_on_success(succeeded: impl Fn() -> bool + 'static) -> NodeRef<leptos::html::Form> {
+/// The node of `action`'s form, reset each time the action answers `Ok`, and closed if it sits
+/// in a `<details>`: a posted comment's words leave the box, so a second click posts nothing
+/// twice. Without JavaScript the page reloads, which does the same.
+pub fn cleared_on_success<S>(action: ServerAction<S>) -> NodeRef<leptos::html::Form>
+where
+    S: leptos::server_fn::ServerFn + Send + Sync + Clone + 'static,
+    S::Output: Send + Sync + 'static,
+    S::Error: Send + Sync + 'static,
+{
     let form = NodeRef::<leptos::html::Form>::new();
     Effect::new(move |_| {
-        let done = succeeded();
+        let done = action.value().with(|v| matches!(v, Some(Ok(_))));
         #[cfg(feature = "hydrate")]
         if let (true, Some(f)) = (done, form.get_untracked()) {
             f.reset();

@@ -309,7 +309,7 @@ fn VersionsView(
         view! {
             <details class="tool">
                 <summary>"Cut a version of the text as it is now"</summary>
-                <ActionForm action=cut node_ref=super::parts::cleared_on_success(move || matches!(cut.value().get(), Some(Ok(_)))) attr:class="stack small-form">
+                <ActionForm action=cut node_ref=super::parts::cleared_on_success(cut) attr:class="stack small-form">
                     <input type="hidden" name="doc" value=doc.clone() />
                     <label for="version-name">"Name"</label>
                     <input id="version-name" name="name" value=next required maxlength="40" pattern="[a-z0-9][a-z0-9.\\-]*" />

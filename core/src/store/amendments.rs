@@ -22,7 +22,6 @@ use super::{
 };
 
 /// An amendment as stored.
-#[derive(Clone)]
 pub(crate) struct StoredAmendment {
     pub id: i64,
     pub proposer_id: String,
