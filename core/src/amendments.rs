@@ -10,7 +10,7 @@ use domain::{
     amendment::{self, Amendment, AmendmentError, Edit, Fit, Inspection},
     api::{
         AmendedParagraph, AmendmentConflict, AmendmentEdit, AmendmentFilter, AmendmentStatus,
-        AmendmentView, Decide, NewAmendment, SetStance, Verdict,
+        AmendmentView, Decide, Involvement, NewAmendment, SetStance, Verdict,
     },
     consensus, diff,
     document::{hex_heads, is_valid_paragraph_id},
@@ -242,7 +242,7 @@ async fn views(
                 preview
                     .iter()
                     .find(|(p, _, _)| p == id)
-                    .map(|(_, current, merged)| diff::words(current, merged))
+                    .map(|(_, current, merged)| diff::runs(current, merged))
             };
             let conflicts = match &fit {
                 Some(Fit::Conflicts(c)) => c
@@ -266,7 +266,7 @@ async fn views(
                     .into_iter()
                     .map(|c| AmendedParagraph {
                         now: now_for(&c.paragraph),
-                        diff: diff::words(&c.base, &c.amended),
+                        diff: diff::runs(&c.base, &c.amended),
                         follows: c.follows,
                         paragraph: c.paragraph,
                     })
@@ -275,7 +275,19 @@ async fn views(
                 conflicts,
                 created_at: s.created_at,
                 decision: s.decision,
-                sponsors: sponsors.remove(&s.id).unwrap_or_default(),
+                you: match sponsors.get(&s.id) {
+                    _ if viewer == Some(s.proposer_id.as_str()) => Some(Involvement::Proposer),
+                    Some(them) if them.iter().any(|(id, _)| Some(id.as_str()) == viewer) => {
+                        Some(Involvement::Sponsor)
+                    }
+                    _ => None,
+                },
+                sponsors: sponsors
+                    .remove(&s.id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(_, name)| name)
+                    .collect(),
                 support: support.into(),
                 your_stance: yours.remove(&s.id),
                 heads: heads.clone(),

@@ -397,7 +397,8 @@ impl RateLimits {
         let refill = (now_ms - *at).max(0) as f64 / 60_000.0 * per_min;
         *tokens = (*tokens + refill).min(burst);
         *at = now_ms;
-        if *tokens >= 1.0 {
+        // Refills summed over several calls fall a rounding short of a whole token.
+        if *tokens >= 1.0 - 1e-9 {
             *tokens -= 1.0;
             true
         } else {
@@ -493,6 +494,15 @@ pub fn sign_in_failed(state: &Accord, login: &str) {
         .penalise(&sign_in_key(login), 10, now_ms(state));
 }
 
+/// Whether `account` may be mailed another link to confirm its address now: 3 at once, then
+/// one every ten minutes, however often its registrant signs in.
+pub fn may_mail_confirmation(state: &Accord, account: &str) -> bool {
+    state
+        .auth
+        .limits
+        .take(&format!("mail:{account}"), 3.0, 0.1, now_ms(state))
+}
+
 /// A right one: the login's count starts again.
 pub fn signed_in(state: &Accord, login: &str) {
     state.auth.limits.forgive(&sign_in_key(login));
@@ -503,15 +513,10 @@ fn sign_in_key(login: &str) -> String {
     key.chars().take(300).collect()
 }
 
-/// The clock's time in milliseconds (its seconds, with the system's milliseconds).
+/// The clock's time in milliseconds. Whole seconds: an injected clock then fixes every
+/// bucket's level, and a second is fine enough for limits counted per minute.
 fn now_ms(state: &Accord) -> i64 {
     state.auth.now() * 1000
-        + i64::from(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.subsec_millis())
-                .unwrap_or(0),
-        )
 }
 
 /// Fails with 429 when the address (and the account, if any) has used up its allowance.

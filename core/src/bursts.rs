@@ -13,7 +13,7 @@ use domain::{
 };
 
 use crate::{
-    auth::Principal, documents, error::Error, feedback::required_text, record,
+    auth::Principal, documents, error::Error, feedback, feedback::required_text, record,
     store::bursts::StancerRow, store::record::Draft, Accord,
 };
 
@@ -56,7 +56,6 @@ fn view(stancers: &[StancerRow]) -> Vec<Burst> {
                         id: a.id.clone(),
                         display_name: a.display_name.clone(),
                         registered_at: a.registered_at,
-                        confirmed: a.confirmed,
                         set_aside: a.set_aside,
                         stances: a.stances,
                     })
@@ -124,9 +123,15 @@ pub async fn set_aside(
         reason,
     };
     let heads = state.rooms.heads(doc).await?;
-    store
+    let changed = store
         .set_stances_aside(doc, &req.accounts, !req.count_again, &draft, heads)
         .await?;
+    if changed > 0 {
+        // Everyone reading the document sees the figures move now.
+        for paragraph in store.paragraphs_stanced_by(doc, &req.accounts).await? {
+            feedback::announce(state, doc, &paragraph).await?;
+        }
+    }
     Ok(view(&store.stancers(doc).await?))
 }
 

@@ -200,6 +200,7 @@ pub(crate) async fn said_about(
             reason: o.reason,
             at: o.at,
             response: o.response,
+            counted: o.counted,
         })
         .collect();
     Ok((comments, objections))

@@ -3,8 +3,8 @@
 
 use domain::{
     api::{
-        CreateGroup, CreateInvitation, Group, GroupPage, InvitationCreated, Login, Me,
-        MembershipView, ProfileUpdate, Register, Registered, Role, SessionView,
+        CreateGroup, CreateInvitation, Group, GroupPage, InvitationCreated, InvitationOffer, Login,
+        Me, MembershipView, ProfileUpdate, Register, Registered, Role, SessionView,
     },
     limits,
     policy::{self, Action},
@@ -162,18 +162,6 @@ pub async fn confirm_address(
     Ok((account, cookie))
 }
 
-/// Mails the signed-in person a new link to confirm their address.
-pub async fn resend_confirmation(state: &Accord, who: &Principal) -> Result<(), Error> {
-    let me = who.signed_in()?;
-    rate_limit(state, Limited::Register, who)?;
-    let store = state.rooms.store();
-    if store.confirmed(me).await? {
-        return Err(Refusal::ConfirmedAlready.into());
-    }
-    let account = who.account.as_ref().ok_or(Refusal::SignIn)?;
-    send_confirmation(state, account, None).await
-}
-
 /// Checks a password and starts a new session (a fresh id, whatever cookie came in).
 pub async fn login(state: &Accord, who: &Principal, l: Login) -> Result<(Account, String), Error> {
     rate_limit(state, Limited::Login, who)?;
@@ -191,7 +179,19 @@ pub async fn login(state: &Accord, who: &Principal, l: Login) -> Result<(Account
         .map(|(_, hash)| hash.clone())
         .unwrap_or_else(|| DUMMY_HASH.to_string());
     let ok = auth::verify_password_off(l.password.clone(), hash).await? && found.is_some();
-    match (ok, found) {
+    let confirmed = match &found {
+        Some((account, _)) if ok => store.confirmed(&account.id).await?,
+        _ => false,
+    };
+    if let (true, false, Some((account, _))) = (ok, confirmed, &found) {
+        // The registrant knows the password but has not opened the link: it is mailed again,
+        // and the answer is the one a wrong password gets, so that signing in with a password
+        // of one's choosing tells nobody whether the address had an account before.
+        if auth::may_mail_confirmation(state, &account.id) {
+            send_confirmation(state, account, None).await?;
+        }
+    }
+    match (ok && confirmed, found) {
         (true, Some((account, _))) => {
             if let Some(old) = &who.session {
                 store.delete_session(old).await?;
@@ -475,8 +475,26 @@ pub async fn create_invitation(
         .await?;
     Ok(InvitationCreated {
         id,
-        url: format!("/invitations/{token}"),
+        url: format!("{}/invitations/{token}", state.origin),
         expires_at,
+    })
+}
+
+/// What the invitation with `token` offers (its group and role), for the page its link opens;
+/// anyone holding the link may read it.
+pub async fn invitation_offer(state: &Accord, token: &str) -> Result<InvitationOffer, Error> {
+    if token.len() > 128 {
+        return Err(Refusal::unknown(Thing::Invitation, "").into());
+    }
+    let (group, group_name, role) = state
+        .rooms
+        .store()
+        .invitation_offer(&auth::token_hash(token), state.auth.now())
+        .await??;
+    Ok(InvitationOffer {
+        group,
+        group_name,
+        role,
     })
 }
 

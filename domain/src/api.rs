@@ -21,6 +21,8 @@ pub struct DocumentSummary {
     pub paragraphs: usize,
     /// When the text last changed, RFC 3339 in UTC.
     pub updated_at: String,
+    /// Its phase and the phase's deadline.
+    pub schedule: crate::phase::Schedule,
 }
 
 /// One document: metadata and numbered paragraphs.
@@ -276,10 +278,16 @@ pub struct Me {
     pub gender: Option<Gender>,
     pub age_band: Option<AgeBand>,
     pub admin: bool,
-    /// Whether the account's e-mail address is confirmed: until it is, its stances are kept
-    /// but not counted.
-    pub confirmed: bool,
     pub memberships: Vec<MembershipView>,
+}
+
+impl Me {
+    /// The groups in which this person may start a document (they draft or chair there).
+    pub fn drafting_groups(&self) -> impl Iterator<Item = &MembershipView> {
+        self.memberships
+            .iter()
+            .filter(|m| m.role >= crate::policy::Role::Drafter)
+    }
 }
 
 /// Body of `PATCH /api/v1/me`: the fields to change.
@@ -401,12 +409,22 @@ pub struct Invitation {
     pub accepted: bool,
 }
 
+/// What an invitation link offers, shown on the page it opens before anyone joins.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct InvitationOffer {
+    pub group: String,
+    pub group_name: String,
+    pub role: Role,
+}
+
 /// Answer to creating an invitation: the secret link, shown once.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct InvitationCreated {
     pub id: String,
-    /// `/invitations/{token}`: whoever opens it signed in joins the group with the role.
+    /// `https://…/invitations/{token}` (the installation's public address): whoever opens it
+    /// signed in joins the group with the role.
     pub url: String,
     pub expires_at: i64,
 }
@@ -551,6 +569,9 @@ pub struct Objection {
     pub reason: String,
     pub at: i64,
     pub response: Option<Response>,
+    /// Whether it counts in the figures: not when the chairs set its author's stances on the
+    /// document aside. It is shown either way, marked.
+    pub counted: bool,
 }
 
 /// The viewer's own stance on a paragraph.
@@ -786,6 +807,15 @@ pub struct DecisionView {
     pub at: i64,
 }
 
+/// How the viewer stands to an amendment they put their name to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum Involvement {
+    Proposer,
+    Sponsor,
+}
+
 /// An amendment as everyone sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -804,6 +834,9 @@ pub struct AmendmentView {
     /// Display names of those who co-sponsor it, in the order they joined.
     #[serde(default)]
     pub sponsors: Vec<String>,
+    /// Whether the viewer proposed it or co-sponsors it.
+    #[serde(default)]
+    pub you: Option<Involvement>,
     #[serde(default)]
     pub support: Support,
     /// The viewer's own stance on it.
@@ -988,8 +1021,6 @@ pub struct BurstAccount {
     pub display_name: String,
     /// When it was registered, seconds since the epoch.
     pub registered_at: i64,
-    /// Whether its address is confirmed (until it is, its stances do not count anyway).
-    pub confirmed: bool,
     /// Whether the chairs set its stances on this document aside.
     pub set_aside: bool,
     /// Its current stances on the document's paragraphs and amendments.

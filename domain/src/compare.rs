@@ -92,7 +92,7 @@ pub fn compare(old: &Outline, new: &Outline) -> Vec<Aligned> {
             moved: false,
             old_number: p.number.clone(),
             new_number: None,
-            diff: diff::words(&p.text, ""),
+            diff: diff::runs(&p.text, ""),
         }
     };
     // Deleted paragraphs before the first old paragraph still present go first.
@@ -125,7 +125,7 @@ pub fn compare(old: &Outline, new: &Outline) -> Vec<Aligned> {
                     moved,
                     old_number: was.number.clone(),
                     new_number: p.number.clone(),
-                    diff: diff::words(&was.text, &p.text),
+                    diff: diff::runs(&was.text, &p.text),
                 });
             }
             None => rows.push(Aligned {

@@ -111,6 +111,69 @@ pub fn words(old: &str, new: &str) -> Vec<Piece> {
     out
 }
 
+/// [`words`], as a reader takes it in: a short stretch left alone between two changes (a
+/// space, "the", "of") joins them, and each stretch of changes reads as its whole deleted
+/// wording, then its whole inserted one, instead of alternating word by word.
+pub fn runs(old: &str, new: &str) -> Vec<Piece> {
+    let mut pieces = words(old, new);
+    // An unchanged stretch between changes is absorbed when it is no longer than the changes
+    // on either side of it: it then reads as part of them.
+    loop {
+        let mut absorbed = false;
+        for i in 1..pieces.len().saturating_sub(1) {
+            let Piece::Same(s) = &pieces[i] else { continue };
+            let size = s.chars().count();
+            let left = changed_size(pieces[..i].iter().rev());
+            let right = changed_size(pieces[i + 1..].iter());
+            if left > 0 && right > 0 && (s.trim().is_empty() || size <= left.min(right)) {
+                let s = s.clone();
+                pieces.splice(i..=i, [Piece::Deleted(s.clone()), Piece::Inserted(s)]);
+                absorbed = true;
+                break;
+            }
+        }
+        if !absorbed {
+            break;
+        }
+    }
+    let mut out: Vec<Piece> = Vec::new();
+    let (mut deleted, mut inserted) = (String::new(), String::new());
+    let flush = |out: &mut Vec<Piece>, deleted: &mut String, inserted: &mut String| {
+        if !deleted.is_empty() {
+            out.push(Piece::Deleted(std::mem::take(deleted)));
+        }
+        if !inserted.is_empty() {
+            out.push(Piece::Inserted(std::mem::take(inserted)));
+        }
+    };
+    for piece in pieces {
+        match piece {
+            Piece::Same(s) => {
+                flush(&mut out, &mut deleted, &mut inserted);
+                push(&mut out, Piece::Same(s));
+            }
+            Piece::Deleted(s) => deleted.push_str(&s),
+            Piece::Inserted(s) => inserted.push_str(&s),
+        }
+    }
+    flush(&mut out, &mut deleted, &mut inserted);
+    out
+}
+
+/// The characters changed in the stretch of changes `pieces` begins with (the larger of what
+/// it deletes and what it inserts); 0 when it begins with unchanged text.
+fn changed_size<'a>(pieces: impl Iterator<Item = &'a Piece>) -> usize {
+    let (mut deleted, mut inserted) = (0, 0);
+    for piece in pieces {
+        match piece {
+            Piece::Same(_) => break,
+            Piece::Deleted(s) => deleted += s.chars().count(),
+            Piece::Inserted(s) => inserted += s.chars().count(),
+        }
+    }
+    deleted.max(inserted)
+}
+
 /// The splices (UTF-16 position in `old`, code units deleted, text inserted) that turn `old`
 /// into `new` word by word, last first, so that each can be applied as it comes.
 pub fn splices(old: &str, new: &str) -> Vec<(usize, usize, String)> {
@@ -172,6 +235,35 @@ mod tests {
     }
 
     #[test]
+    fn changes_read_as_runs_not_word_by_word() {
+        let old = "Drafts should be developed in the open by the coalitions, so that no new body is needed.";
+        let new = "Drafts are developed in the open (without a new body).";
+        assert_eq!(
+            runs(old, new),
+            vec![
+                Piece::Same("Drafts ".into()),
+                Piece::Deleted("should be".into()),
+                Piece::Inserted("are".into()),
+                Piece::Same(" developed in the open ".into()),
+                Piece::Deleted("by the coalitions, so that no new body is needed".into()),
+                Piece::Inserted("(without a new body)".into()),
+                Piece::Same(".".into()),
+            ]
+        );
+        // A long stretch left alone between two changes stays shown as unchanged.
+        assert_eq!(
+            runs("one two three four five six", "1 two three four five 6"),
+            vec![
+                Piece::Deleted("one".into()),
+                Piece::Inserted("1".into()),
+                Piece::Same(" two three four five ".into()),
+                Piece::Deleted("six".into()),
+                Piece::Inserted("6".into()),
+            ]
+        );
+    }
+
+    #[test]
     fn two_separate_changes_make_two_splices_that_leave_the_middle_alone() {
         let old = "one two three four five";
         let new = "one 2 three four 5";
@@ -192,7 +284,18 @@ mod tests {
                 Piece::Same(s) | Piece::Deleted(s) => Some(s.as_str()),
                 Piece::Inserted(_) => None,
             }).collect();
-            prop_assert_eq!(back, old);
+            prop_assert_eq!(back, old.clone());
+            // Read as runs, the comparison still holds both texts.
+            let runs = runs(&old, &new);
+            let side = |keep: fn(&Piece) -> Option<&str>| runs.iter().filter_map(keep).collect::<String>();
+            prop_assert_eq!(side(|p| match p {
+                Piece::Same(s) | Piece::Deleted(s) => Some(s.as_str()),
+                Piece::Inserted(_) => None,
+            }), old);
+            prop_assert_eq!(side(|p| match p {
+                Piece::Same(s) | Piece::Inserted(s) => Some(s.as_str()),
+                Piece::Deleted(_) => None,
+            }), new);
         }
     }
 }

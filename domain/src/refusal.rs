@@ -246,7 +246,6 @@ pub enum Refusal {
     },
     PhaseChanged,
     ConfirmationLinkDead,
-    ConfirmedAlready,
     InvitationRevoked,
     InvitationUsed,
     InvitationExpired,
@@ -321,7 +320,6 @@ impl Refusal {
             | InPhaseAlready { .. }
             | PhaseChanged
             | ConfirmationLinkDead
-            | ConfirmedAlready
             | InvitationRevoked
             | InvitationUsed
             | InvitationExpired
@@ -374,7 +372,9 @@ impl Refusal {
         use Refusal::*;
         match self {
             SignIn => "sign in first".into(),
-            WrongCredentials => "wrong login or password".into(),
+            WrongCredentials => "wrong login or password (if you registered just now, open the \
+                 link we mailed you first; signing in with the password you chose mails it again)"
+                .into(),
             RoleForbids { action } => format!(
                 "your role does not allow this ({})",
                 format!("{action:?}").to_lowercase()
@@ -532,7 +532,6 @@ impl Refusal {
             ConfirmationLinkDead => "this confirmation link was used already or has expired: \
                 sign in and ask for a new one"
                 .into(),
-            ConfirmedAlready => "your e-mail address is confirmed already".into(),
             InvitationRevoked => "this invitation was revoked".into(),
             InvitationUsed => "this invitation was already used".into(),
             InvitationExpired => "this invitation has expired".into(),

@@ -279,7 +279,7 @@ pub fn blocks(r: &Report) -> Vec<Block> {
         out.extend(p.comments.iter().map(|c| Block::Item(comment_line(c))));
         out.extend(p.objections.iter().map(|o| {
             Block::Item(format!(
-                "Objection by {}{}, {}: “{}”{}",
+                "Objection by {}{}, {}{}: “{}”{}",
                 o.author,
                 if o.affiliation.is_empty() {
                     String::new()
@@ -287,6 +287,11 @@ pub fn blocks(r: &Report) -> Vec<Block> {
                     format!(" ({})", o.affiliation)
                 },
                 time::format(o.at),
+                if o.counted {
+                    ""
+                } else {
+                    " (set aside by the chairs: not counted)"
+                },
                 o.reason,
                 answer(&o.response)
             ))
@@ -499,15 +504,28 @@ mod tests {
                     deleted: false,
                     consensus: figures[1].clone(),
                     comments: vec![answered, hidden, comment(3, Some(1), "Thanks")],
-                    objections: vec![Objection {
-                        id: 9,
-                        paragraph: "p1".into(),
-                        author: "Bo".into(),
-                        affiliation: String::new(),
-                        reason: "Too vague".into(),
-                        at: 0,
-                        response: None,
-                    }],
+                    objections: vec![
+                        Objection {
+                            id: 9,
+                            paragraph: "p1".into(),
+                            author: "Bo".into(),
+                            affiliation: String::new(),
+                            reason: "Too vague".into(),
+                            at: 0,
+                            response: None,
+                            counted: true,
+                        },
+                        Objection {
+                            id: 10,
+                            paragraph: "p1".into(),
+                            author: "Sock".into(),
+                            affiliation: String::new(),
+                            reason: "No".into(),
+                            at: 0,
+                            response: None,
+                            counted: false,
+                        },
+                    ],
                 },
             ],
             amendments: vec![AmendmentView {
@@ -531,6 +549,7 @@ mod tests {
                     at: 0,
                 }),
                 sponsors: vec![],
+                you: None,
                 support: Support::from(figures[1].clone()),
                 your_stance: None,
                 heads: vec![],
@@ -558,6 +577,7 @@ mod tests {
                 "Comment by Ana (ISOC), 1 Jan 1970, 00:00 UTC: “[hidden by Chair: advertising]” — not yet answered",
                 "Reply by Ana (ISOC), 1 Jan 1970, 00:00 UTC: “Thanks”",
                 "Objection by Bo, 1 Jan 1970, 00:00 UTC: “Too vague” — not yet answered",
+                "Objection by Sock, 1 Jan 1970, 00:00 UTC (set aside by the chairs: not counted): “No” — not yet answered",
                 "Amendment 4 by Bo: “Clearer” — Rejected by Chair (1 Jan 1970, 00:00 UTC): Out of scope",
                 "Ana, on behalf of ISOC",
             ]

@@ -104,11 +104,15 @@ test('draft, consult, amend, decide, cut the final text, close, endorse, and pub
   await outcome.getByText('Priya Participant, on behalf of Internet Society').first().waitFor();
   await outcome.getByRole('button', { name: 'Withdraw my endorsement' }).waitFor();
   if (shots) await priya.screenshot({ path: `${shots}/outcome.png`, fullPage: false });
+  // Reopening is offered to the chair with what it does to the endorsement.
+  await chair.reload();
+  await chair.getByText('Change the phase').click();
+  await chair.getByRole('note').filter({ hasText: 'Reopening lets the endorsement of the closed text lapse' }).waitFor();
 
-  // The final text as DOCX, downloaded from the versions page and read by python-docx.
-  await priya.goto(`${doc}/versions`);
-  const final = priya.locator('p[aria-label="Download final"]');
-  const docx = readExport('docx', await download(priya, final.getByRole('link', { name: 'Word (DOCX)' })));
+  // The final text as DOCX, downloaded from the outcome box and read by python-docx.
+  const final = outcome.locator('.final-downloads');
+  await final.getByText('Download the final text (final)').waitFor();
+  const docx = readExport('docx', await download(priya, final.getByRole('link', { name: 'Word' })));
   const cut = await env.server.api(`/api/v1/documents/${id}/versions/final`);
   assert.equal(docx.find((b) => b.style === 'Title').text, cut.title);
   const p3 = cut.paragraphs.find((p) => p.number === '3');
@@ -123,7 +127,7 @@ test('draft, consult, amend, decide, cut the final text, close, endorse, and pub
 
   // The consultation report: DOCX read by python-docx, HTML read in the browser.
   await priya.goto(doc);
-  const report = readExport('docx', await download(priya, outcome.getByRole('link', { name: 'Word' })));
+  const report = readExport('docx', await download(priya, outcome.getByRole('link', { name: 'Word' }).first()));
   const items = report.filter((b) => b.list).map((b) => b.text);
   assert.ok(
     items.some((t) => t.includes('“Say who keeps the record of the consultation.”') && t.includes('— Accepted by') && t.endsWith('See the amendment adopted.')),

@@ -90,10 +90,10 @@ export class AccordServer {
   }
 
   /**
-   * The path of the last confirmation link mailed to `login` (read from the mail folder, where
-   * an installation without SMTP writes its mail), waiting for it to be written.
+   * The path of the last confirmation link mailed to `login`, once `atLeast` mails reached it
+   * (read from the mail folder, where an installation without SMTP writes its mail).
    */
-  async confirmationLink(login) {
+  async confirmationLink(login, atLeast = 1) {
     const folder = join(this.dataDir, 'mail');
     return eventually(() => {
       let files = [];
@@ -106,6 +106,7 @@ export class AccordServer {
         .map((f) => ({ at: statSync(f).mtimeMs, text: readFileSync(f, 'utf8').replace(/=\r?\n/g, '').replace(/=3D/g, '=') }))
         .filter((m) => m.text.includes(`To: ${login}`))
         .sort((a, b) => a.at - b.at);
+      if (mails.length < atLeast) return null;
       const link = mails.at(-1)?.text.match(/https?:\/\/[^/\s]+(\/confirm\/[0-9a-f]+(\?next=[^\s]+)?)/);
       return link ? decodeURIComponent(link[1]) : null;
     }, 10000, `a confirmation link mailed to ${login}`);

@@ -39,9 +39,11 @@ test('a posted comment leaves its box, and a signed-in outsider is not asked to 
     stakeholder_group: 'academia', region: 'asia-pacific',
   });
   const link = await env.server.confirmationLink('omar@example.org');
-  const omar = await signedIn('omar@example.org');
+  const omar = { context: await env.browser.newContext({ viewport: { width: 1280, height: 900 } }) };
+  omar.page = await omar.context.newPage();
   await omar.page.goto(`${env.server.url}${link}`);
   await omar.page.getByRole('button', { name: 'Confirm and sign in' }).click();
+  await omar.page.getByRole('button', { name: 'Sign out' }).waitFor();
   await omar.page.goto(`${env.server.url}/documents/${id}?p=${await paragraph(id, 2)}`);
   await omar.page.getByText("In this phase only the group's members comment and state stances").waitFor();
   assert.equal(await omar.page.getByRole('link', { name: 'sign in', exact: true }).count(), 0);

@@ -10,7 +10,8 @@ const env = useServerAndBrowser(before, after);
 
 test('a chair opens the consultation to everyone, cuts a version the text then moves away from, and closes the document', async () => {
   const id = await env.server.sampleId();
-  const chairCtx = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  // The chair works from Tokyo: the deadline is picked and shown on their clock, zone named.
+  const chairCtx = await env.browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'Asia/Tokyo', locale: 'en-GB' });
   const chair = await chairCtx.newPage();
   await signIn(chair, env.server, 'chair@example.org');
   await chair.goto(`${env.server.url}/documents/${id}`);
@@ -18,8 +19,17 @@ test('a chair opens the consultation to everyone, cuts a version the text then m
   const banner = chair.getByRole('region', { name: 'Where the consultation stands' });
   await banner.locator('.phase-name').filter({ hasText: 'Drafting' }).waitFor();
   const year = new Date().getUTCFullYear() + 1;
+  await chair.getByText('Change the phase').click();
+  await chair.getByLabel('Deadline (your time, Asia/Tokyo', { exact: false }).waitFor();
+  await chair.getByText('Change the phase').click();
   await moveTo(chair, 'consultation', `${year}-03-01T12:00`);
-  await banner.getByText(`(until 1 Mar ${year}, 12:00 UTC)`, { exact: false }).waitFor();
+  await banner.locator('time').filter({ hasText: /^1 Mar \d{4},? 12:00 GMT\+9$/ }).waitFor();
+  const { schedule } = await env.server.api(`/api/v1/documents/${id}`);
+  assert.equal(schedule.deadline, Date.UTC(year, 2, 1, 3, 0) / 1000, 'noon in Tokyo is 03:00 UTC');
+  // The home page shows every document's phase and deadline.
+  await chair.goto(env.server.url);
+  await chair.locator('.card-phase').filter({ hasText: /Public consultation · until 1 Mar \d{4},? 12:00 GMT\+9/ }).waitFor();
+  await chair.goto(`${env.server.url}/documents/${id}`);
   await banner.getByText('Anyone with an account comments, states stances and proposes amendments.').waitFor();
 
   // Someone from outside the group registers and comments.

@@ -55,20 +55,27 @@ test('a wrong password is refused in words', async () => {
 
 test('a chair invites a newcomer as a drafter, who registers, joins and edits', async () => {
   const id = await env.server.sampleId();
-  const chairCtx = await env.browser.newContext();
+  const chairCtx = await env.browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
   const chair = await chairCtx.newPage();
   await signIn(chair, env.server, 'chair@example.org');
   await chair.getByRole('link', { name: 'Best Practice Forum on Forum Outcomes', exact: true }).click();
   await chair.getByRole('heading', { name: 'Members' }).waitFor();
   await chair.getByLabel('Role', { exact: true }).selectOption('drafter');
   await chair.getByRole('button', { name: 'Create invitation link' }).click();
-  const link = await chair.locator('.invite-link code').innerText();
-  assert.match(link, /^\/invitations\/[0-9a-f]{64}$/);
+  // The link is whole (it goes into a mail or a chat as it is), and one click copies it.
+  const whole = await chair.getByLabel('Invitation link').inputValue();
+  assert.match(whole, /^https?:\/\/[^/]+\/invitations\/[0-9a-f]{64}$/);
+  await chair.getByRole('button', { name: 'Copy link' }).click();
+  await chair.getByRole('button', { name: 'Copied' }).waitFor();
+  assert.equal(await chair.evaluate(() => navigator.clipboard.readText()), whole);
+  const link = new URL(whole).pathname;
 
   const newCtx = await env.browser.newContext();
   const newcomer = await newCtx.newPage();
   // The invitation survives registering: the mailed link confirms the address and comes back.
   await newcomer.goto(`${env.server.url}${link}`);
+  // The page says what the link offers before anything is asked.
+  await newcomer.getByText('This link makes you a member of Best Practice Forum on Forum Outcomes as a drafter.').waitFor();
   await newcomer.getByRole('link', { name: 'Create an account' }).click();
   await newcomer.getByLabel('Login (email)').fill('nadia@example.org');
   await newcomer.getByLabel('Password (at least 10 characters)').fill('a long enough password');
@@ -95,9 +102,18 @@ test('a chair invites a newcomer as a drafter, who registers, joins and edits', 
   const doc = await env.server.api(`/api/v1/documents/${id}`);
   assert.ok(doc.paragraphs.find((p) => p.number === '2').text.endsWith(' Added by Nadia.'));
 
-  // The chair sees the newcomer among the members, as a drafter.
+  // The chair sees the newcomer among the members, as a drafter, and a change of role shows
+  // in the table at once.
   await chair.reload();
-  await chair.getByRole('cell', { name: 'Nadia Newcomer' }).waitFor();
+  const row = chair.getByRole('row', { name: /Nadia Newcomer/ });
+  await row.getByRole('cell', { name: 'drafter', exact: true }).waitFor();
+  await row.getByLabel('New role for Nadia Newcomer').selectOption('participant');
+  await row.getByRole('button', { name: 'Apply' }).click();
+  await chair.getByRole('row', { name: /Nadia Newcomer/ }).getByRole('cell', { name: 'participant', exact: true }).waitFor();
+  if (process.env.ACCORD_SHOTS) await chair.screenshot({ path: `${process.env.ACCORD_SHOTS}/group.png`, fullPage: true });
+  // A used link says so.
+  await newcomer.goto(`${env.server.url}${link}`);
+  await newcomer.getByRole('alert').filter({ hasText: 'this invitation was already used' }).waitFor();
   await chairCtx.close();
   await newCtx.close();
 });

@@ -63,7 +63,6 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(sync))
         .routes(routes!(register))
         .routes(routes!(confirm_address))
-        .routes(routes!(resend_confirmation))
         .routes(routes!(login))
         .routes(routes!(logout))
         .routes(routes!(get_me, patch_me))
@@ -648,7 +647,7 @@ async fn register(
 }
 
 /// Confirms an address with the token of the link mailed to it, and signs its account in: a
-/// new session cookie. From then on the account's stances count.
+/// new session cookie. Until then the account cannot sign in.
 #[utoipa::path(post, path = "/api/v1/auth/confirm", request_body = ConfirmAddress,
     responses((status = 200, body = Me), (status = 409, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn confirm_address(
@@ -659,17 +658,6 @@ async fn confirm_address(
     let (account, cookie) = people::confirm_address(&state, &who, &c.token).await?;
     let me = state.rooms.store().me(&account.id).await?;
     Ok(with_cookie(cookie, StatusCode::OK, Json(me)))
-}
-
-/// Mails the signed-in person a new link to confirm their address.
-#[utoipa::path(post, path = "/api/v1/me/confirmation",
-    responses((status = 202), (status = 401, body = ErrorBody), (status = 409, body = ErrorBody), (status = 429, body = ErrorBody)))]
-async fn resend_confirmation(
-    State(state): State<AppState>,
-    who: Principal,
-) -> Result<StatusCode, ApiError> {
-    people::resend_confirmation(&state, &who).await?;
-    Ok(StatusCode::ACCEPTED)
 }
 
 /// Signs in: a new session id in an HttpOnly, SameSite cookie.

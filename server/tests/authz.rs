@@ -308,12 +308,6 @@ const OUTSIDE: &[(&str, &str, &str)] = &[
     ),
     (
         "POST",
-        "/api/v1/me/confirmation",
-        "mails a signed-in person whose address is unconfirmed; every account here is \
-         confirmed, so all get 409 (security.rs)",
-    ),
-    (
-        "POST",
         "/api/v1/auth/logout",
         "anyone may sign out, and signed out it does nothing (security.rs)",
     ),

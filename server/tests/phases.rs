@@ -60,7 +60,7 @@ async fn world() -> World {
     World {
         chair: common::session(&app, "chair@example.org").await,
         participant: common::session(&app, "participant@example.org").await,
-        outsider: common::session(&app, "outsider@example.org").await,
+        outsider: common::confirm(&app, dir.path(), "outsider@example.org").await,
         _dir: dir,
         server,
         app,

@@ -1,6 +1,6 @@
 //! Vote stuffing, as it was tried: five fresh accounts from one address moved a paragraph's
-//! support from 4 to 9 the minute they were made. Now a stance counts only once its author
-//! confirmed their address with the link mailed to it (the mail folder under the data folder,
+//! support from 4 to 9 the minute they were made. Now an account signs in, and so takes a
+//! stance, only once it confirmed its address with the link mailed to it (the mail folder under the data folder,
 //! as an installation without SMTP writes it), the chairs see accounts registered in bursts and
 //! can set their stances aside for a reason the decision record keeps, and registering says
 //! nothing about which addresses have accounts.
@@ -91,14 +91,15 @@ impl World {
             .expect("the paragraph")
     }
 
-    /// Asks for a new confirmation link as `cookie`'s account.
-    async fn mail_again(&self, cookie: &str) -> (StatusCode, Value) {
+    /// Signs in with a password over the API.
+    async fn sign_in(&self, login: &str, password: &str) -> (StatusCode, Value) {
+        let body = json!({ "login": login, "password": password });
         call_json(
             &self.app,
             Method::POST,
-            "/api/v1/me/confirmation",
-            Some(cookie),
+            "/api/v1/auth/login",
             None,
+            Some(body),
         )
         .await
     }
@@ -146,30 +147,25 @@ impl World {
 }
 
 #[tokio::test]
-async fn fresh_accounts_stances_count_only_once_their_addresses_are_confirmed() {
+async fn fresh_accounts_take_no_stance_until_their_addresses_are_confirmed() {
     let w = world().await;
     let before = w.support_count().await;
     let logins: Vec<String> = (0..5).map(|i| format!("sock{i}@example.org")).collect();
+    let (_, wrong) = w.sign_in("nobody@example.org", "not the password").await;
     for login in &logins {
         let (status, body) = w.register(login).await;
         assert_eq!(status, StatusCode::ACCEPTED, "{body}");
         assert_eq!(body, json!({ "login": login }));
-        // An unconfirmed account signs in and states its stance: kept, not counted.
-        let cookie = common::session(&w.app, login).await;
-        let (_, me) = call_json(&w.app, Method::GET, "/api/v1/me", Some(&cookie), None).await;
-        assert_eq!(me["confirmed"], false, "{me}");
-        w.support(&cookie).await;
+        // The right password of an unconfirmed account is answered as a wrong one.
+        let (status, body) = w.sign_in(login, accord_core::seed::DEMO_PASSWORD).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+        assert_eq!(body, wrong);
     }
-    assert_eq!(
-        w.support_count().await,
-        before,
-        "unconfirmed stances moved the figures"
-    );
+    assert_eq!(w.support_count().await, before);
 
     for login in &logins[..2] {
         let cookie = common::confirm(&w.app, w.dir.path(), login).await;
-        let (_, me) = call_json(&w.app, Method::GET, "/api/v1/me", Some(&cookie), None).await;
-        assert_eq!(me["confirmed"], true, "{me}");
+        w.support(&cookie).await;
     }
     assert_eq!(w.support_count().await, before + 2);
 }
@@ -187,23 +183,65 @@ async fn a_confirmation_link_works_once_and_a_made_up_one_not_at_all() {
         assert_eq!(status, StatusCode::CONFLICT, "{body}");
         assert_eq!(body["code"], "confirmation-link-dead", "{body}");
     }
-    // Asking for a new link once confirmed says so.
-    let cookie = common::session(&w.app, "ana@example.org").await;
-    let (status, body) = w.mail_again(&cookie).await;
-    assert_eq!(status, StatusCode::CONFLICT, "{body}");
-    assert_eq!(body["code"], "confirmed-already");
+    // Confirmed, the password signs in.
+    common::session(&w.app, "ana@example.org").await;
 }
 
 #[tokio::test]
-async fn a_lost_link_is_mailed_again_and_the_new_one_confirms() {
+async fn signing_in_before_confirming_mails_the_link_again_and_the_new_one_confirms() {
     let w = world().await;
     w.register("lost@example.org").await;
     common::mail_to(w.dir.path(), "lost@example.org", 1).await;
-    let cookie = common::session(&w.app, "lost@example.org").await;
-    assert_eq!(w.mail_again(&cookie).await.0, StatusCode::ACCEPTED);
+    let (status, _) = w
+        .sign_in("lost@example.org", accord_core::seed::DEMO_PASSWORD)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
     let token = common::confirmation_token(w.dir.path(), "lost@example.org", 2).await;
     let (status, body) = w.confirm(&token).await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    // A wrong password mails nothing.
+    w.register("other@example.org").await;
+    w.sign_in("other@example.org", "a wrong password").await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(
+        common::mail_to(w.dir.path(), "other@example.org", 1)
+            .await
+            .len(),
+        1
+    );
+}
+
+/// Whoever types an address first must not hold it: its owner registers it afresh, the
+/// squatter's links die and the squatter's password signs nobody in.
+#[tokio::test]
+async fn an_address_someone_else_registered_is_its_owners_once_they_register_it() {
+    let w = world().await;
+    let mut squatter = newcomer("owner@example.org");
+    squatter["password"] = json!("the squatter's password");
+    squatter["display_name"] = json!("Not the owner");
+    let (status, _) = call_json(
+        &w.app,
+        Method::POST,
+        "/api/v1/auth/register",
+        None,
+        Some(squatter),
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let squatters_link = common::confirmation_token(w.dir.path(), "owner@example.org", 1).await;
+    let (status, _) = w.register("owner@example.org").await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let owners_link = common::confirmation_token(w.dir.path(), "owner@example.org", 2).await;
+    assert_ne!(squatters_link, owners_link);
+    assert_eq!(w.confirm(&squatters_link).await.0, StatusCode::CONFLICT);
+    let (status, me) = w.confirm(&owners_link).await;
+    assert_eq!(status, StatusCode::OK, "{me}");
+    assert_eq!(me["display_name"], "owner@example.org");
+    let (status, _) = w
+        .sign_in("owner@example.org", "the squatter's password")
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    common::session(&w.app, "owner@example.org").await;
 }
 
 /// Finding 15: registration answered 409 "login … is taken", which told anyone which
@@ -331,4 +369,54 @@ async fn setting_aside_names_only_the_documents_stance_takers() {
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
     let record = w.record().await;
     assert!(record.iter().all(|e| e["kind"] != "stances-set-aside"));
+}
+
+/// Setting stances aside moves the figures everyone is looking at, now, and an objection set
+/// aside stays in its thread, marked as not counted.
+#[tokio::test]
+async fn a_set_aside_is_heard_by_every_reader_and_marked_on_its_objection() {
+    let w = world().await;
+    w.register("sock@example.org").await;
+    let sock = common::confirm(&w.app, w.dir.path(), "sock@example.org").await;
+    let path = format!(
+        "/api/v1/documents/{}/paragraphs/{}/stance",
+        w.doc, w.paragraph
+    );
+    let objection = json!({ "stance": "oppose", "reason": "Strike it." });
+    let (status, body) = call_json(&w.app, Method::PUT, &path, Some(&sock), Some(objection)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let thread = format!(
+        "/api/v1/documents/{}/paragraphs/{}/feedback",
+        w.doc, w.paragraph
+    );
+    let (_, before) = call_json(&w.app, Method::GET, &thread, None, None).await;
+    assert_eq!(before["objections"][0]["counted"], true, "{before}");
+    let opposing = before["consensus"]["tally"]["oppose"].as_u64().expect("n");
+
+    let mut reader = common::Peer::connect(&w.server.sync_url(&w.doc)).await;
+    reader.settle(std::time::Duration::from_millis(300)).await;
+    let id = w
+        .server
+        .state
+        .rooms
+        .store()
+        .account_by_login("sock@example.org")
+        .await
+        .expect("db")
+        .expect("sock")
+        .0
+        .id;
+    let (status, body) = w.set_aside(&[&id], false).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    reader.settle(std::time::Duration::from_millis(300)).await;
+    let heard = reader.controls.iter().find_map(|f| match f {
+        domain::api::ServerFrame::Feedback { consensus } => Some(consensus.clone()),
+        _ => None,
+    });
+    let heard = heard.expect("a feedback frame");
+    assert_eq!(heard.paragraph, w.paragraph);
+    assert_eq!(u64::from(heard.tally.oppose), opposing - 1);
+    let (_, after) = call_json(&w.app, Method::GET, &thread, None, None).await;
+    assert_eq!(after["objections"][0]["counted"], false, "{after}");
+    assert_eq!(after["objections"][0]["reason"], "Strike it.");
 }

@@ -107,16 +107,6 @@ pub async fn confirm_address(token: String, next: String) -> Result<(), ServerFn
     Ok(())
 }
 
-/// Mails the signed-in person a new link to confirm their address.
-#[server(prefix = "/_fn", endpoint = "resend_confirmation")]
-pub async fn resend_confirmation(back: String) -> Result<(), ServerFnError> {
-    let to = format!("{}?link=sent", domain::rules::local_path(&back));
-    crate::serve::write(&to, async |core, who| {
-        accord_core::people::resend_confirmation(core, who).await
-    })
-    .await
-}
-
 /// What a confirmation link opens: one button, so that a mail scanner following the link does
 /// not confirm anything by itself.
 #[component]
@@ -140,35 +130,6 @@ pub fn ConfirmPage() -> impl IntoView {
                 </div>
             </ActionForm>
         </section>
-    }
-}
-
-/// Under the top bar for a person whose address is not confirmed: what that means, and a button
-/// that mails the link again.
-#[component]
-pub fn ConfirmNotice() -> impl IntoView {
-    let action = ServerAction::<ResendConfirmation>::new();
-    let location = leptos_router::hooks::use_location();
-    let query = leptos_router::hooks::use_query_map();
-    let sent = move || {
-        query.read().get("link").is_some() || action.value().get().is_some_and(|r| r.is_ok())
-    };
-    view! {
-        <aside class="notice confirm-notice" aria-label="Your e-mail address">
-            <p>
-                "Confirm your e-mail address with the link we mailed you: until you do, your stances are kept but not counted."
-            </p>
-            {move || match sent() {
-                true => view! { <p role="status">"We mailed you a new link."</p> }.into_any(),
-                false => view! {
-                    <ActionForm action attr:class="inline-form">
-                        <input type="hidden" name="back" value=move || location.pathname.get() />
-                        <button type="submit" class="button small">"Mail me the link again"</button>
-                    </ActionForm>
-                }.into_any(),
-            }}
-            {move || error_text(action.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
-        </aside>
     }
 }
 

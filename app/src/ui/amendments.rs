@@ -22,7 +22,7 @@ use super::{get_document, NotFound};
 #[cfg(any(feature = "ssr", test))]
 use domain::api::AmendmentEdit;
 use domain::api::{
-    AmendedParagraph, AmendmentStatus, AmendmentView, DocumentDetail, Piece, Support,
+    AmendedParagraph, AmendmentStatus, AmendmentView, DocumentDetail, Involvement, Piece, Support,
 };
 use domain::policy::{self, Action};
 
@@ -190,6 +190,19 @@ pub async fn sponsor_amendment(
     .await
 }
 
+#[server(prefix = "/_fn", endpoint = "withdraw_amendment")]
+pub async fn withdraw_amendment(
+    doc: String,
+    #[server(default)] paragraph: Option<String>,
+    amendment: String,
+) -> Result<(), ServerFnError> {
+    let amendment = amendment_number(&amendment)?;
+    crate::serve::write(&back(&doc, paragraph.as_deref()), async |core, who| {
+        accord_core::amendments::withdraw(core, who, &doc, amendment).await
+    })
+    .await
+}
+
 #[server(prefix = "/_fn", endpoint = "amendment_stance")]
 pub async fn amendment_stance(
     doc: String,
@@ -229,6 +242,7 @@ pub struct AmendmentState {
     pub propose: ServerAction<ProposeAmendment>,
     pub decide: ServerAction<DecideAmendment>,
     pub sponsor: ServerAction<SponsorAmendment>,
+    pub withdraw: ServerAction<WithdrawAmendment>,
     pub stance: ServerAction<AmendmentStance>,
     pub list: Resource<Result<Vec<AmendmentView>, ServerFnError>>,
 }
@@ -245,12 +259,14 @@ impl AmendmentState {
         let propose = ServerAction::<ProposeAmendment>::new();
         let decide = ServerAction::<DecideAmendment>::new();
         let sponsor = ServerAction::<SponsorAmendment>::new();
+        let withdraw = ServerAction::<WithdrawAmendment>::new();
         let stance = ServerAction::<AmendmentStance>::new();
         let list = Resource::new(
             move || {
                 let used = propose.version().get()
                     + decide.version().get()
                     + sponsor.version().get()
+                    + withdraw.version().get()
                     + stance.version().get();
                 (doc(), filter(), refresh.get(), used)
             },
@@ -260,6 +276,7 @@ impl AmendmentState {
             propose,
             decide,
             sponsor,
+            withdraw,
             stance,
             list,
         }
@@ -270,6 +287,7 @@ impl AmendmentState {
         view! {
             {move || line(error_text(self.decide.value().get()))}
             {move || line(error_text(self.sponsor.value().get()))}
+            {move || line(error_text(self.withdraw.value().get()))}
             {move || line(error_text(self.stance.value().get()))}
         }
     }
@@ -635,15 +653,35 @@ fn amendment_card(a: AmendmentView, card: &Card) -> AnyView {
         .then(|| view! { <p class="small muted">{format!("Co-sponsored by {}", a.sponsors.join(", "))}</p> });
     let tools = open.then(|| {
         let stance = card.may_state.then(|| stance_form(card, &a));
-        let sponsor = card.may_comment.then(|| {
-            let (action, fields) = (card.state.sponsor, card_fields(card, id));
-            view! {
-                <ActionForm action attr:class="inline-form">
-                    {fields}
-                    <button type="submit" class="link-button small">"Co-sponsor"</button>
-                </ActionForm>
+        let sponsor = match a.you {
+            Some(Involvement::Proposer) => {
+                let (action, fields) = (card.state.withdraw, card_fields(card, id));
+                Some(view! {
+                    <p class="small you-involved">"You proposed this."</p>
+                    <details class="withdraw">
+                        <summary class="link-button small">"Withdraw…"</summary>
+                        <ActionForm action attr:class="inline-form">
+                            {fields}
+                            <p class="small">"Withdrawing ends this amendment for good: it stays listed, marked withdrawn. To change it, withdraw it and propose the new wording."</p>
+                            <button type="submit" class="button small">{format!("Withdraw amendment {id}")}</button>
+                        </ActionForm>
+                    </details>
+                }.into_any())
             }
-        });
+            Some(Involvement::Sponsor) => {
+                Some(view! { <p class="small you-involved">"You co-sponsor this."</p> }.into_any())
+            }
+            None => card.may_comment.then(|| {
+                let (action, fields) = (card.state.sponsor, card_fields(card, id));
+                view! {
+                    <ActionForm action attr:class="inline-form">
+                        {fields}
+                        <button type="submit" class="link-button small">"Co-sponsor"</button>
+                    </ActionForm>
+                }
+                .into_any()
+            }),
+        };
         let decide = card.may_decide.then(|| decide_form(card, &a));
         view! { <div class="tools">{stance} {sponsor}</div> {decide} }
     });

@@ -111,7 +111,6 @@ fn BurstForm(doc: String, burst: Burst, action: ServerAction<SetStancesAside>) -
                                 <th scope="col">"Choose"</th>
                                 <th scope="col">"Account"</th>
                                 <th scope="col">"Registered"</th>
-                                <th scope="col">"Address confirmed"</th>
                                 <th scope="col">"Counted"</th>
                             </tr>
                         </thead>
@@ -131,7 +130,6 @@ fn BurstForm(doc: String, burst: Burst, action: ServerAction<SetStancesAside>) -
                                             <span class="muted small who-line">{about}</span>
                                         </td>
                                         <td>{format_time(a.registered_at)}</td>
-                                        <td>{if a.confirmed { "yes" } else { "not yet" }}</td>
                                         <td>{if a.set_aside { "set aside" } else { "counted" }}</td>
                                     </tr>
                                 }

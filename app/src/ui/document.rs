@@ -178,10 +178,17 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
                         <a class="button small" href=format!("/documents/{doc_id}/versions")>"Versions"</a>
                         <a class="button small" href=markdown_href download>"Download Markdown"</a>
                     </div>
-                    <PhaseBanner doc=doc_id.clone() schedule=detail.schedule seconds_left=detail.seconds_left chair />
+                    <PhaseBanner doc=doc_id.clone() schedule=detail.schedule seconds_left=detail.seconds_left chair
+                        endorsed=detail.endorsements.endorsements.len() />
                     {(detail.schedule.phase == Phase::Closed).then(|| view! {
                         <Outcome doc=doc_id.clone() endorsements=detail.endorsements.clone() signed_in=detail.signed_in />
                     })}
+                    <p class="fb-legend small muted">
+                        "Beside each paragraph: its comments, then how many "
+                        <span class="n-support">"support"</span> " · "
+                        <span class="n-live">"can live with"</span> " · "
+                        <span class="n-oppose">"oppose"</span> " it."
+                    </p>
                 </header>
                 {notice}
                 <div class="paragraphs">

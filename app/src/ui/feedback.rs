@@ -449,9 +449,12 @@ fn objection_view(
         format_time(o.at)
     );
     let label = format!("Objection by {}", o.author);
+    let aside = (!o.counted).then(|| {
+        view! { <span class="badge">"Set aside by the chairs: not counted"</span> }
+    });
     view! {
         <li class="objection" aria-label=label>
-            <p><strong>{o.author}</strong><span class="muted small">{meta}</span></p>
+            <p><strong>{o.author}</strong><span class="muted small">{meta}</span>" "{aside}</p>
             <p class="objection-reason"><Linked text=o.reason /></p>
             {o.response.map(response_view)}
             {moderator.then(|| respond_form(actions, doc, paragraph, format!("objection-{}", o.id)))}

@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::parts::error_text;
-use domain::api::{GroupKind, GroupPage, InvitationCreated};
+use domain::api::{GroupKind, GroupPage, InvitationCreated, Role};
 
 #[server(prefix = "/_fn", endpoint = "group_page")]
 pub async fn load_group_page(group: String) -> Result<GroupPage, ServerFnError> {
@@ -90,6 +90,17 @@ pub async fn revoke(group: String, invitation: String) -> Result<(), ServerFnErr
     Ok(())
 }
 
+/// What an invitation link offers: its group and role, or why it cannot be used.
+#[server(prefix = "/_fn", endpoint = "invitation_offer")]
+pub async fn invitation_offer(
+    token: String,
+) -> Result<domain::api::InvitationOffer, ServerFnError> {
+    let (core, _) = crate::serve::requester().await?;
+    accord_core::people::invitation_offer(&core, &token)
+        .await
+        .map_err(crate::serve::page_error)
+}
+
 #[server(prefix = "/_fn", endpoint = "accept")]
 pub async fn accept(token: String) -> Result<(), ServerFnError> {
     let (core, who) = crate::serve::requester().await?;
@@ -98,6 +109,42 @@ pub async fn accept(token: String) -> Result<(), ServerFnError> {
         .map_err(crate::serve::page_error)?;
     crate::serve::go(&format!("/groups/{}", joined.group));
     Ok(())
+}
+
+/// Every group of the installation.
+#[server(prefix = "/_fn", endpoint = "all_groups")]
+pub async fn all_groups() -> Result<Vec<domain::api::Group>, ServerFnError> {
+    let (core, _) = crate::serve::requester().await?;
+    core.rooms
+        .store()
+        .groups()
+        .await
+        .map_err(|e| crate::serve::page_error(e.into()))
+}
+
+/// For the admin's home page: every group, each linked to its page (where its chairs are
+/// appointed).
+#[component]
+pub fn AllGroups() -> impl IntoView {
+    let groups = Resource::new(|| (), |_| all_groups());
+    view! {
+        <h3 class="subhead">"All groups"</h3>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match groups.await {
+                    Ok(list) if list.is_empty() => view! { <p class="muted">"No group yet: create the first one below."</p> }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="group-chips">
+                            {list.into_iter().map(|g| view! {
+                                <li><a href=format!("/groups/{}", g.id)>{g.name}</a></li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{error_text(Some(Err::<(), _>(e)))}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
 }
 
 /// The admin's form for a new group (shown on the home page).
@@ -201,12 +248,26 @@ async fn send_archive(file: web_sys::File) -> Result<String, String> {
 pub fn GroupPageView() -> impl IntoView {
     let params = use_params_map();
     let group = move || params.read().get("id").unwrap_or_default();
-    let page = Resource::new(group, load_group_page);
+    let actions = GroupActions {
+        invite: ServerAction::<Invite>::new(),
+        role: ServerAction::<SetMemberRole>::new(),
+        revoke: ServerAction::<Revoke>::new(),
+    };
+    // Read again after each form, so that the table shows what was applied.
+    let page = Resource::new(
+        move || {
+            let used = actions.invite.version().get()
+                + actions.role.version().get()
+                + actions.revoke.version().get();
+            (group(), used)
+        },
+        |(group, _)| load_group_page(group),
+    );
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(p) => view! { <GroupAdmin page=p /> }.into_any(),
+                    Ok(p) => view! { <GroupAdmin page=p actions /> }.into_any(),
                     Err(e) => view! { <p class="error" role="alert">{error_text(Some(Err::<(), _>(e)))}</p> }.into_any(),
                 }
             })}
@@ -214,11 +275,21 @@ pub fn GroupPageView() -> impl IntoView {
     }
 }
 
+/// The group page's forms, kept outside the part rebuilt when the page is read again.
+#[derive(Clone, Copy)]
+struct GroupActions {
+    invite: ServerAction<Invite>,
+    role: ServerAction<SetMemberRole>,
+    revoke: ServerAction<Revoke>,
+}
+
 #[component]
-fn GroupAdmin(page: GroupPage) -> impl IntoView {
-    let invite_action = ServerAction::<Invite>::new();
-    let role_action = ServerAction::<SetMemberRole>::new();
-    let revoke_action = ServerAction::<Revoke>::new();
+fn GroupAdmin(page: GroupPage, actions: GroupActions) -> impl IntoView {
+    let GroupActions {
+        invite: invite_action,
+        role: role_action,
+        revoke: revoke_action,
+    } = actions;
     let group = page.group.id.clone();
     let roles: Vec<(&str, &str)> = if page.may_appoint {
         vec![
@@ -233,19 +304,36 @@ fn GroupAdmin(page: GroupPage) -> impl IntoView {
     let manage = page.may_manage || page.may_appoint;
     let members = page.members.clone();
     let invitations = page.invitations.clone();
-    let link =
-        move || {
-            invite_action.value().get().and_then(|r| r.ok()).map(|created| {
+    let link = move || {
+        invite_action.value().get().and_then(|r| r.ok()).map(|created| {
             let expires = created.expires_at;
+            let copied = RwSignal::new(false);
+            let url = created.url.clone();
+            let copy = move |_| {
+                #[cfg(feature = "hydrate")]
+                {
+                    let _ = window().navigator().clipboard().write_text(&url);
+                    copied.set(true);
+                }
+                #[cfg(not(feature = "hydrate"))]
+                let _ = &url;
+            };
             view! {
-                <p class="invite-link" role="status">
-                    "Send this link to the person you invite (it works once, until "
-                    {format!("{} days from now", (expires - now_secs()).max(0) / 86_400)} "): "
-                    <code>{created.url.clone()}</code>
-                </p>
+                <div class="invite-link" role="status">
+                    <p>
+                        "Send this link to the person you invite. It works once, for "
+                        {format!("{} days", ((expires - now_secs()).max(0) + 3_600) / 86_400)} "."
+                    </p>
+                    <div class="copy-row">
+                        <input type="text" readonly value=created.url.clone() aria-label="Invitation link" />
+                        <button type="button" class="button small" on:click=copy>
+                            {move || if copied.get() { "Copied" } else { "Copy link" }}
+                        </button>
+                    </div>
+                </div>
             }
         })
-        };
+    };
     view! {
         <Title text=page.group.name.clone() />
         <section class="form-page wide">
@@ -288,16 +376,20 @@ fn GroupAdmin(page: GroupPage) -> impl IntoView {
                                         <td>{m.login}</td>
                                         <td>{current}</td>
                                         <td>
-                                            {(!can_change).then(|| view! { <span class="muted small">"the admin appoints chairs"</span> })}
-                                            <ActionForm action=role_action attr:class="row-form" attr:hidden=!can_change>
-                                                <input type="hidden" name="group" value=g />
-                                                <input type="hidden" name="account" value=m.account />
-                                                <select name="role" aria-label=label>
-                                                    {roles.iter().map(|(k, l)| view! { <option value=*k selected=*k == current>{*l}</option> }).collect_view()}
-                                                    <option value="remove">"Remove from group"</option>
-                                                </select>
-                                                <button type="submit" class="button small">"Apply"</button>
-                                            </ActionForm>
+                                            {match can_change {
+                                                false => view! { <span class="muted small">"the admin appoints chairs"</span> }.into_any(),
+                                                true => view! {
+                                                    <ActionForm action=role_action attr:class="row-form">
+                                                        <input type="hidden" name="group" value=g />
+                                                        <input type="hidden" name="account" value=m.account />
+                                                        <select name="role" aria-label=label>
+                                                            {roles.iter().map(|(k, l)| view! { <option value=*k selected=*k == current>{*l}</option> }).collect_view()}
+                                                            <option value="remove">"Remove from group"</option>
+                                                        </select>
+                                                        <button type="submit" class="button small">"Apply"</button>
+                                                    </ActionForm>
+                                                }.into_any(),
+                                            }}
                                         </td>
                                     </tr>
                                 }
@@ -345,21 +437,43 @@ fn now_secs() -> i64 {
     }
 }
 
-/// Where an invitation link lands.
+/// Where an invitation link lands: which group it is for and with what role, then joining
+/// (or signing in or registering first, and coming back).
 #[component]
 pub fn InvitationPage() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
     let action = ServerAction::<Accept>::new();
     let me = Resource::new(|| (), |_| super::whoami());
+    let offer = Resource::new(token, invitation_offer);
     view! {
         <Title text="Invitation" />
         <section class="form-page narrow">
             <h1>"You are invited"</h1>
-            <p>"This link makes you a member of a group on Accord, with the role its chair chose."</p>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    match me.await {
+                    let offer = match offer.await {
+                        Ok(offer) => offer,
+                        Err(e) => {
+                            return view! {
+                                <p class="error" role="alert">{error_text(Some(Err::<(), _>(e)))}</p>
+                                <p>"Ask the chair who sent it for a new link."</p>
+                            }
+                            .into_any();
+                        }
+                    };
+                    let role = match offer.role {
+                        Role::Chair => "a chair",
+                        Role::Drafter => "a drafter",
+                        _ => "a participant",
+                    };
+                    let invited = view! {
+                        <p>
+                            "This link makes you a member of " <strong>{offer.group_name.clone()}</strong>
+                            " as " <strong>{role}</strong> "."
+                        </p>
+                    };
+                    let join = match me.await {
                         Ok(Some(me)) => view! {
                             <ActionForm action attr:class="stack">
                                 <input type="hidden" name="token" value=token />
@@ -378,7 +492,8 @@ pub fn InvitationPage() -> impl IntoView {
                                 </p>
                             }.into_any()
                         }
-                    }
+                    };
+                    view! { {invited} {join} }.into_any()
                 })}
             </Suspense>
         </section>

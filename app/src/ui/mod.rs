@@ -160,8 +160,7 @@ pub async fn whoami() -> Result<Option<domain::api::Me>, ServerFnError> {
         .map_err(crate::serve::page_error)
 }
 
-/// The bar at the top of every page, and under it, for a signed-in person whose address is
-/// not confirmed yet, what that means and how to mend it.
+/// The bar at the top of every page.
 #[component]
 fn Top() -> impl IntoView {
     // Asked again on every navigation, so that signing in or out shows at once.
@@ -178,14 +177,6 @@ fn Top() -> impl IntoView {
                 <UserMenu me />
             </nav>
         </header>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match me.await {
-                    Ok(Some(me)) if !me.confirmed => Some(view! { <account::ConfirmNotice /> }),
-                    _ => None,
-                }
-            })}
-        </Suspense>
     }
 }
 
@@ -205,13 +196,19 @@ fn UserMenu(me: Resource<Result<Option<domain::api::Me>, ServerFnError>>) -> imp
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match me.await {
-                    Ok(Some(me)) => view! {
-                        <A href="/new" attr:class="button primary small">"New document"</A>
-                        <A href="/profile" attr:class="who" attr:title=me.login.clone()>{me.display_name.clone()}</A>
-                        <ActionForm action=logout attr:class="inline-form">
-                            <button type="submit" class="link-button">"Sign out"</button>
-                        </ActionForm>
-                    }.into_any(),
+                    Ok(Some(me)) => {
+                        let drafts = me.drafting_groups().next().is_some();
+                        view! {
+                            {drafts.then(|| view! {
+                                <A href="/new" attr:class="button primary small">"New document"</A>
+                            })}
+                            <A href="/profile" attr:class="who" attr:title=me.login.clone()>{me.display_name.clone()}</A>
+                            <ActionForm action=logout attr:class="inline-form">
+                                <button type="submit" class="link-button">"Sign out"</button>
+                            </ActionForm>
+                        }
+                        .into_any()
+                    }
                     _ => view! {
                         <a href=move || format!("/login{}", here())>"Sign in"</a>
                         <a href=move || format!("/register{}", here()) class="button primary small">"Register"</a>
@@ -246,9 +243,10 @@ pub async fn get_document(id: String) -> Result<Option<DocumentDetail>, ServerFn
 pub async fn create_document_form(
     title: String,
     markdown: String,
+    group: String,
 ) -> Result<Created, ServerFnError> {
     let req = domain::api::CreateDocument {
-        group: None,
+        group: (!group.is_empty()).then_some(group),
         title: Some(title),
         markdown: (!markdown.trim().is_empty()).then_some(markdown),
     };
@@ -263,6 +261,7 @@ pub async fn create_document_form(
 #[component]
 fn HomePage() -> impl IntoView {
     let docs = Resource::new(|| (), |_| list_documents());
+    let me = Resource::new(|| (), |_| whoami());
     view! {
         <Title text="" />
         <section class="hero">
@@ -275,7 +274,12 @@ fn HomePage() -> impl IntoView {
         <section class="doc-list" aria-labelledby="docs-heading">
             <div class="section-head">
                 <h2 id="docs-heading">"Documents"</h2>
-                <A href="/new" attr:class="button">"New document"</A>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let drafts = matches!(me.await, Ok(Some(me)) if me.drafting_groups().next().is_some());
+                        drafts.then(|| view! { <A href="/new" attr:class="button">"New document"</A> })
+                    })}
+                </Suspense>
             </div>
             <Suspense fallback=|| view! { <p class="muted">"Loading documents…"</p> }>
                 {move || Suspend::new(async move {
@@ -317,7 +321,11 @@ fn YourGroups() -> impl IntoView {
                                     <span class="muted small">{format!(" · {}", m.role.as_str())}</span></li>
                                 }).collect_view()}
                             </ul>
-                            {me.admin.then(|| view! { <groups::CreateGroupForm /> <groups::RestoreForm /> })}
+                            {me.admin.then(|| view! {
+                                <groups::AllGroups />
+                                <groups::CreateGroupForm />
+                                <groups::RestoreForm />
+                            })}
                         </section>
                     }.into_any(),
                     _ => ().into_any(),
@@ -335,11 +343,20 @@ fn DocumentCard(doc: DocumentSummary) -> impl IntoView {
         n => format!("{n} paragraphs"),
     };
     let date = doc.updated_at.get(..10).unwrap_or_default().to_string();
+    let phase = doc.schedule.phase;
+    let until = doc
+        .schedule
+        .deadline
+        .map(|at| view! { " · until " <parts::LocalTime at /> });
     view! {
         <li class="card">
             <a href=href class="card-link">
                 <span class="card-group">{doc.group}</span>
                 <span class="card-title">{doc.title}</span>
+                <span class="card-phase">
+                    <span class=format!("badge phase-badge phase-{}", phase.key())>{phase.label()}</span>
+                    {until}
+                </span>
                 <span class="card-meta">{count} " · updated " <time datetime=doc.updated_at.clone()>{date}</time></span>
             </a>
         </li>
@@ -348,6 +365,44 @@ fn DocumentCard(doc: DocumentSummary) -> impl IntoView {
 
 #[component]
 fn NewDocumentPage() -> impl IntoView {
+    let me = Resource::new(|| (), |_| whoami());
+    view! {
+        <Title text="New document" />
+        <section class="form-page">
+            <h1>"New document"</h1>
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let groups: Vec<domain::api::MembershipView> = match me.await {
+                        Ok(Some(me)) => me.drafting_groups().cloned().collect(),
+                        _ => {
+                            return view! {
+                                <p>
+                                    "Documents are started by their group's drafters. "
+                                    <a href="/login?next=/new">"Sign in"</a>
+                                    " to start one."
+                                </p>
+                            }.into_any();
+                        }
+                    };
+                    match groups.is_empty() {
+                        true => view! {
+                            <p>
+                                "Documents are started by their group's drafters, and you draft in no group yet. "
+                                "A chair can invite you as a drafter; until then you can comment on the documents open for comment."
+                            </p>
+                            <p><A href="/">"Back to the documents"</A></p>
+                        }.into_any(),
+                        false => view! { <NewDocumentForm groups /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// The form that starts a document, in one of `groups` (a choice when there are several).
+#[component]
+fn NewDocumentForm(groups: Vec<domain::api::MembershipView>) -> impl IntoView {
     let create = ServerAction::<CreateDocumentForm>::new();
     let error = move || {
         create.value().get().and_then(|r| r.err()).map(|e| {
@@ -356,28 +411,37 @@ fn NewDocumentPage() -> impl IntoView {
                 .to_string()
         })
     };
+    let group = match groups.as_slice() {
+        [one] => view! { <input type="hidden" name="group" value=one.group.clone() /> }.into_any(),
+        _ => view! {
+            <label for="new-group">"Group"</label>
+            <select id="new-group" name="group">
+                {groups.iter().map(|g| view! {
+                    <option value=g.group.clone()>{g.group_name.clone()}</option>
+                }).collect_view()}
+            </select>
+        }
+        .into_any(),
+    };
     view! {
-        <Title text="New document" />
-        <section class="form-page">
-            <h1>"New document"</h1>
-            <p class="muted">
-                "Start blank, or paste a draft in Markdown: "
-                <code>"## Heading"</code> ", " <code>"1. Numbered paragraph"</code> ", "
-                <code>"(a) Sub-paragraph"</code> "."
-            </p>
-            <ActionForm action=create attr:class="stack">
-                <label for="new-title">"Title"</label>
-                <input id="new-title" name="title" type="text" maxlength="300"
-                    placeholder="Draft recommendations on …" />
-                <label for="new-markdown">"Markdown to import (optional)"</label>
-                <textarea id="new-markdown" name="markdown" rows="14"
-                    placeholder="# Title\n\n## I. Background\n\n1. The first paragraph …"></textarea>
-                {move || error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-                <div class="actions">
-                    <button type="submit" class="button primary">"Create document"</button>
-                    <A href="/">"Cancel"</A>
-                </div>
-            </ActionForm>
-        </section>
+        <p class="muted">
+            "Start blank, or paste a draft in Markdown: "
+            <code>"## Heading"</code> ", " <code>"1. Numbered paragraph"</code> ", "
+            <code>"(a) Sub-paragraph"</code> "."
+        </p>
+        <ActionForm action=create attr:class="stack">
+            {group}
+            <label for="new-title">"Title"</label>
+            <input id="new-title" name="title" type="text" maxlength="300"
+                placeholder="Draft recommendations on …" />
+            <label for="new-markdown">"Markdown to import (optional)"</label>
+            <textarea id="new-markdown" name="markdown" rows="14"
+                placeholder="# Title\n\n## I. Background\n\n1. The first paragraph …"></textarea>
+            {move || error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            <div class="actions">
+                <button type="submit" class="button primary">"Create document"</button>
+                <A href="/">"Cancel"</A>
+            </div>
+        </ActionForm>
     }
 }

@@ -91,6 +91,74 @@ pub fn format_time(secs: i64) -> String {
     domain::time::format(secs)
 }
 
+/// A moment as the reader's clock shows it, with its zone named ("10 Dec 2026, 09:00 GMT+9").
+/// The server, which does not know the reader's zone, writes it in UTC; the browser rewrites
+/// it once the page is live.
+#[component]
+pub fn LocalTime(at: i64) -> impl IntoView {
+    let text = RwSignal::new(format_time(at));
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(local) = zone::local_time(at) {
+            text.set(local);
+        }
+    });
+    view! { <time datetime=format!("{}Z", domain::time::to_field(at))>{move || text.get()}</time> }
+}
+
+/// The reader's time zone, as the browser knows it.
+#[cfg(feature = "hydrate")]
+pub mod zone {
+    use wasm_bindgen::JsValue;
+
+    fn format(options: &[(&str, &str)]) -> js_sys::Intl::DateTimeFormat {
+        let object = js_sys::Object::new();
+        for (key, value) in options {
+            let _ = js_sys::Reflect::set(&object, &(*key).into(), &(*value).into());
+        }
+        js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &object)
+    }
+
+    /// `at` (unix seconds) in the reader's zone and language, with the zone's short name.
+    pub fn local_time(at: i64) -> Option<String> {
+        let date = js_sys::Date::new(&JsValue::from_f64(at as f64 * 1000.0));
+        format(&[
+            ("day", "numeric"),
+            ("month", "short"),
+            ("year", "numeric"),
+            ("hour", "2-digit"),
+            ("minute", "2-digit"),
+            ("timeZoneName", "short"),
+        ])
+        .format()
+        .call1(&JsValue::NULL, &date)
+        .ok()?
+        .as_string()
+    }
+
+    /// Minutes east of UTC in the reader's zone at the moment `at` (unix seconds).
+    pub fn offset_at(at: i64) -> i64 {
+        let date = js_sys::Date::new(&JsValue::from_f64(at as f64 * 1000.0));
+        -(date.get_timezone_offset() as i64)
+    }
+
+    /// Minutes east of UTC in the reader's zone at a `datetime-local` value read as the
+    /// reader's time (so that a deadline across a change of summer time is right).
+    pub fn offset_at_field(field: &str) -> Option<i64> {
+        let offset = js_sys::Date::new(&JsValue::from_str(field)).get_timezone_offset();
+        (!offset.is_nan()).then(|| -(offset as i64))
+    }
+
+    /// The zone's name ("Asia/Tokyo").
+    pub fn name() -> String {
+        let options = format(&[]).resolved_options();
+        js_sys::Reflect::get(&options, &"timeZone".into())
+            .ok()
+            .and_then(|n| n.as_string())
+            .unwrap_or_else(|| "UTC".into())
+    }
+}
+
 /// Plain text with its web links made clickable; everything else stays text.
 #[component]
 pub fn Linked(text: String) -> impl IntoView {

@@ -11,6 +11,8 @@ use domain::{
     refusal::{Refusal, Thing},
 };
 
+use sqlx::FromRow;
+
 use super::{Store, StoreError};
 
 /// A signed-in account, as the server needs it on every request.
@@ -49,7 +51,6 @@ struct MeRow {
     gender: Option<String>,
     age_band: Option<String>,
     is_admin: bool,
-    confirmed: bool,
 }
 
 impl MeRow {
@@ -65,7 +66,6 @@ impl MeRow {
             gender: self.gender.as_deref().and_then(Gender::parse),
             age_band: self.age_band.as_deref().and_then(AgeBand::parse),
             admin: self.is_admin,
-            confirmed: self.confirmed,
             memberships,
         }
     }
@@ -143,6 +143,17 @@ impl InvitationRow {
     }
 }
 
+/// Why an invitation (`None`: none has that token) cannot be used at `now`; `None` if it can.
+fn unusable(row: Option<&InvitationRow>, now: i64) -> Option<Refusal> {
+    match row {
+        None => Some(Refusal::unknown(Thing::Invitation, "")),
+        Some(r) if r.revoked => Some(Refusal::InvitationRevoked),
+        Some(r) if r.accepted_by.is_some() => Some(Refusal::InvitationUsed),
+        Some(r) if r.expires_at < now => Some(Refusal::InvitationExpired),
+        Some(_) => None,
+    }
+}
+
 impl From<InvitationRow> for Invitation {
     fn from(r: InvitationRow) -> Self {
         Invitation {
@@ -178,6 +189,30 @@ impl From<AuditRow> for AuditEntry {
     }
 }
 
+type Query<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
+
+/// Binds an account's columns, in the order of the accounts INSERT, as `?1` to `?11`.
+fn account_row<'q>(
+    q: Query<'q>,
+    id: &'q str,
+    r: &'q Register,
+    password_hash: &'q str,
+    admin: bool,
+    registered_from: Option<&'q str>,
+) -> Query<'q> {
+    q.bind(id)
+        .bind(r.login.trim())
+        .bind(password_hash)
+        .bind(r.display_name.trim())
+        .bind(r.affiliation.trim())
+        .bind(r.stakeholder_group.key())
+        .bind(r.region.key())
+        .bind(r.gender.map(Gender::key))
+        .bind(r.age_band.map(AgeBand::key))
+        .bind(admin)
+        .bind(registered_from)
+}
+
 pub(super) fn random_id(prefix: &str) -> String {
     let bytes: [u8; 9] = rand::random();
     format!("{prefix}{}", hex::encode(bytes))
@@ -195,16 +230,50 @@ impl Store {
         self.insert_account(r, password_hash, admin, None).await
     }
 
-    /// Creates an account someone registered from `address`: its stances count once it confirms
-    /// its address. `Ok(None)` when the login is taken.
+    /// Creates an account someone registered from `address`, which can sign in once it confirms
+    /// its address. A login whose account never confirmed is registered afresh (its password
+    /// and profile replaced, its earlier links dead), so that whoever typed an address first
+    /// does not hold it: its owner, who receives the links, does. `Ok(None)` when the login
+    /// belongs to a confirmed account.
     pub async fn register_account(
         &self,
         r: &Register,
         password_hash: &str,
         address: &str,
     ) -> Result<Option<Account>, StoreError> {
-        self.insert_account(r, password_hash, false, Some(address))
-            .await
+        if let Some(account) = self
+            .insert_account(r, password_hash, false, Some(address))
+            .await?
+        {
+            return Ok(Some(account));
+        }
+        let mut tx = self.writer().begin().await?;
+        // The parameters are the INSERT's (`account_row`); the id and admin flag go unused.
+        let row = account_row(
+            sqlx::query(
+                "UPDATE accounts SET password_hash = ?3, display_name = ?4, affiliation = ?5,
+                    stakeholder_group = ?6, region = ?7, gender = ?8, age_band = ?9,
+                    registered_from = ?11, created_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+                 WHERE login = ?2 AND confirmed_at IS NULL
+                 RETURNING id, login, display_name, is_admin",
+            ),
+            "",
+            r,
+            password_hash,
+            false,
+            Some(address),
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        let account = row.map(|row| Account::from_row(&row)).transpose()?;
+        if let Some(account) = &account {
+            sqlx::query("DELETE FROM address_confirmations WHERE account_id = ?")
+                .bind(&account.id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(account)
     }
 
     /// `registered_from` is `None` for an account the installation made, which is confirmed.
@@ -216,23 +285,20 @@ impl Store {
         registered_from: Option<&str>,
     ) -> Result<Option<Account>, StoreError> {
         let id = random_id("a");
-        let result = sqlx::query(
-            "INSERT INTO accounts (id, login, password_hash, display_name, affiliation,
-             stakeholder_group, region, gender, age_band, is_admin, registered_from, confirmed_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
-                     CASE WHEN ?11 IS NULL THEN CAST(strftime('%s', 'now') AS INTEGER) END)",
+        let result = account_row(
+            sqlx::query(
+                "INSERT INTO accounts (id, login, password_hash, display_name, affiliation,
+                 stakeholder_group, region, gender, age_band, is_admin, registered_from,
+                 confirmed_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
+                         CASE WHEN ?11 IS NULL THEN CAST(strftime('%s', 'now') AS INTEGER) END)",
+            ),
+            &id,
+            r,
+            password_hash,
+            admin,
+            registered_from,
         )
-        .bind(&id)
-        .bind(r.login.trim())
-        .bind(password_hash)
-        .bind(r.display_name.trim())
-        .bind(r.affiliation.trim())
-        .bind(r.stakeholder_group.key())
-        .bind(r.region.key())
-        .bind(r.gender.map(Gender::key))
-        .bind(r.age_band.map(AgeBand::key))
-        .bind(admin)
-        .bind(registered_from)
         .execute(self.writer())
         .await;
         match result {
@@ -406,7 +472,7 @@ impl Store {
     pub async fn me(&self, account: &str) -> Result<Option<Me>, StoreError> {
         let row: Option<MeRow> = sqlx::query_as(
             "SELECT id, login, display_name, affiliation, stakeholder_group, region, gender,
-                age_band, is_admin, confirmed_at IS NOT NULL AS confirmed
+                age_band, is_admin
              FROM accounts WHERE id = ?",
         )
         .bind(account)
@@ -562,6 +628,33 @@ impl Store {
         Ok(done.rows_affected() > 0)
     }
 
+    /// What an invitation link offers, without using it: its group's id and name and the role,
+    /// or why it cannot be used.
+    pub async fn invitation_offer(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Result<(String, String, Role), Refusal>, StoreError> {
+        let row: Option<InvitationRow> = sqlx::query_as(
+            "SELECT id, group_id, role, expires_at, revoked, accepted_by FROM invitations
+             WHERE token_hash = ?",
+        )
+        .bind(token_hash)
+        .fetch_optional(self.pool())
+        .await?;
+        if let Some(why) = unusable(row.as_ref(), now) {
+            return Ok(Err(why));
+        }
+        let Some(r) = row else {
+            return Ok(Err(Refusal::unknown(Thing::Invitation, "")));
+        };
+        let name: String = sqlx::query_scalar("SELECT name FROM groups WHERE id = ?")
+            .bind(&r.group_id)
+            .fetch_one(self.pool())
+            .await?;
+        Ok(Ok((r.group_id.clone(), name, r.role())))
+    }
+
     /// Accepts an invitation for `account`: returns the group and role, or why not.
     pub async fn accept_invitation(
         &self,
@@ -591,12 +684,9 @@ impl Store {
             .bind(token_hash)
             .fetch_optional(&mut *tx)
             .await?;
-            return Ok(Err(match row {
-                None => Refusal::unknown(Thing::Invitation, ""),
-                Some(r) if r.revoked => Refusal::InvitationRevoked,
-                Some(r) if r.accepted_by.is_some() => Refusal::InvitationUsed,
-                Some(_) => Refusal::InvitationExpired,
-            }));
+            return Ok(Err(
+                unusable(row.as_ref(), now).unwrap_or(Refusal::InvitationExpired)
+            ));
         };
         let role = r.role();
         let group = r.group_id;

@@ -83,6 +83,7 @@ impl AmendmentRow {
 #[derive(sqlx::FromRow)]
 struct SponsorRow {
     amendment_id: i64,
+    account_id: String,
     display_name: String,
 }
 
@@ -180,22 +181,24 @@ impl Store {
         Ok(n == 1)
     }
 
-    /// Co-sponsors' display names per amendment of a document.
+    /// Co-sponsors (account id and display name) per amendment of a document.
     pub(crate) async fn sponsors(
         &self,
         doc: &str,
-    ) -> Result<HashMap<i64, Vec<String>>, StoreError> {
+    ) -> Result<HashMap<i64, Vec<(String, String)>>, StoreError> {
         let rows: Vec<SponsorRow> = sqlx::query_as(
-            "SELECT s.amendment_id, a.display_name FROM amendment_sponsors s
+            "SELECT s.amendment_id, s.account_id, a.display_name FROM amendment_sponsors s
              JOIN amendments m ON m.id = s.amendment_id JOIN accounts a ON a.id = s.account_id
              WHERE m.document_id = ? ORDER BY s.created_at, a.display_name",
         )
         .bind(doc)
         .fetch_all(self.pool())
         .await?;
-        let mut out = HashMap::<i64, Vec<String>>::new();
+        let mut out = HashMap::<i64, Vec<(String, String)>>::new();
         for r in rows {
-            out.entry(r.amendment_id).or_default().push(r.display_name);
+            out.entry(r.amendment_id)
+                .or_default()
+                .push((r.account_id, r.display_name));
         }
         Ok(out)
     }

@@ -16,7 +16,6 @@ pub struct StancerRow {
     pub registered_at: i64,
     /// The address the registration came from; `None` for an account the installation made.
     pub registered_from: Option<String>,
-    pub confirmed: bool,
     pub set_aside: bool,
     /// Current stances on the document's paragraphs and amendments.
     pub stances: i64,
@@ -34,7 +33,7 @@ impl Store {
         Ok(sqlx::query_as(&format!(
             "SELECT a.id, a.display_name,
                 CAST(strftime('%s', a.created_at) AS INTEGER) AS registered_at,
-                a.registered_from, a.confirmed_at IS NOT NULL AS confirmed,
+                a.registered_from,
                 EXISTS (SELECT 1 FROM stances_set_aside x
                         WHERE x.document_id = ?1 AND x.account_id = a.id) AS set_aside,
                 n.stances
@@ -46,6 +45,28 @@ impl Store {
         .bind(doc)
         .fetch_all(self.pool())
         .await?)
+    }
+
+    /// The paragraphs of `doc` on which any of `accounts` has a current stance.
+    pub async fn paragraphs_stanced_by(
+        &self,
+        doc: &str,
+        accounts: &[String],
+    ) -> Result<Vec<String>, StoreError> {
+        let mut paragraphs = Vec::new();
+        for account in accounts {
+            let rows: Vec<(String,)> = sqlx::query_as(
+                "SELECT paragraph_id FROM stances WHERE document_id = ? AND account_id = ?",
+            )
+            .bind(doc)
+            .bind(account)
+            .fetch_all(self.pool())
+            .await?;
+            paragraphs.extend(rows.into_iter().map(|(p,)| p));
+        }
+        paragraphs.sort();
+        paragraphs.dedup();
+        Ok(paragraphs)
     }
 
     /// Sets aside (or, with `aside` false, counts again) the stances of `accounts` on `doc`,

@@ -58,6 +58,8 @@ struct SummaryRow {
     group_name: String,
     paragraphs: i64,
     updated_at: String,
+    phase: String,
+    deadline: Option<i64>,
 }
 
 impl From<SummaryRow> for DocumentSummary {
@@ -68,6 +70,10 @@ impl From<SummaryRow> for DocumentSummary {
             group: r.group_name,
             paragraphs: r.paragraphs.max(0) as usize,
             updated_at: r.updated_at,
+            schedule: Schedule {
+                phase: Phase::parse(&r.phase).unwrap_or(Phase::Drafting),
+                deadline: r.deadline,
+            },
         }
     }
 }
@@ -169,7 +175,8 @@ impl Store {
 
     pub async fn list_documents(&self) -> Result<Vec<DocumentSummary>, StoreError> {
         let rows: Vec<SummaryRow> = sqlx::query_as(
-            "SELECT d.id, d.title, g.name AS group_name, d.paragraphs, d.updated_at
+            "SELECT d.id, d.title, g.name AS group_name, d.paragraphs, d.updated_at, d.phase,
+                d.deadline
              FROM documents d JOIN groups g ON g.id = d.group_id
              ORDER BY d.updated_at DESC, d.id",
         )

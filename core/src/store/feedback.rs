@@ -55,6 +55,8 @@ pub struct StoredObjection {
     pub reason: String,
     pub at: i64,
     pub response: Option<Response>,
+    /// Whether it counts (`COUNTED`).
+    pub counted: bool,
 }
 
 /// What a response is to.
@@ -155,6 +157,7 @@ struct ObjectionRow {
     affiliation: String,
     reason: Option<String>,
     created_at: i64,
+    counted: bool,
 }
 
 impl ObjectionRow {
@@ -167,6 +170,7 @@ impl ObjectionRow {
             reason: self.reason.unwrap_or_default(),
             at: self.created_at,
             response,
+            counted: self.counted,
         }
     }
 }
@@ -551,12 +555,14 @@ impl Store {
                 r.with(response)
             })
             .collect();
-        let objections: Vec<ObjectionRow> = sqlx::query_as(
-            "SELECT h.id, h.paragraph_id, h.reason, h.created_at, a.display_name, a.affiliation
+        let objections: Vec<ObjectionRow> = sqlx::query_as(&format!(
+            "SELECT h.id, h.paragraph_id, h.reason, h.created_at, a.display_name, a.affiliation,
+                {COUNTED} AS counted
              FROM stances s JOIN stance_history h ON h.id = s.entry_id
              JOIN accounts a ON a.id = s.account_id
-             WHERE s.document_id = ? AND s.paragraph_id = ? AND h.stance = 'oppose' ORDER BY h.id",
-        )
+             WHERE s.document_id = ?1 AND s.paragraph_id = ?2 AND h.stance = 'oppose'
+             ORDER BY h.id"
+        ))
         .bind(doc)
         .bind(paragraph)
         .fetch_all(self.pool())
