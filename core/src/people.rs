@@ -303,6 +303,7 @@ pub async fn update_profile(
 ) -> Result<Me, Error> {
     let mut me = me(state, who).await?;
     rate_limit(state, Limited::Write, who)?;
+    let was_called = me.display_name.clone();
     if let Some(name) = u.display_name {
         me.display_name = rules::required(
             Field::DisplayName,
@@ -324,7 +325,23 @@ pub async fn update_profile(
     me.region = u.region.unwrap_or(me.region);
     me.gender = u.gender.unwrap_or(me.gender);
     me.age_band = u.age_band.unwrap_or(me.age_band);
-    state.rooms.store().update_profile(&me.id, &me).await?;
+    let store = state.rooms.store();
+    store.update_profile(&me.id, &me).await?;
+    // Others know a person by this name: a change of it is on the audit log.
+    if me.display_name != was_called {
+        store
+            .audit(
+                "display-name-changed",
+                Some(&me.id),
+                Some(&who.address),
+                &format!(
+                    "{} → {}",
+                    quote(&was_called, 100),
+                    quote(&me.display_name, 100)
+                ),
+            )
+            .await?;
+    }
     Ok(me)
 }
 

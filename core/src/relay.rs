@@ -445,11 +445,7 @@ impl Room {
             return Ok(Vec::new());
         };
         match frame {
-            ClientFrame::Presence {
-                name,
-                paragraph,
-                caret,
-            } => {
+            ClientFrame::Presence { paragraph, caret } => {
                 if let Some(id) = &paragraph {
                     if !document::is_valid_paragraph_id(id) {
                         return Err(Refusal::new(
@@ -460,9 +456,6 @@ impl Room {
                 }
                 if !p.announced() {
                     return Ok(Vec::new());
-                }
-                if let Some(name) = clean_name(&name) {
-                    p.presence.name = name;
                 }
                 p.presence.paragraph = paragraph;
                 p.presence.caret = caret.filter(|c| (*c as usize) <= limits::MAX_PARAGRAPH_LEN);

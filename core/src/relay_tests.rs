@@ -257,18 +257,18 @@ fn caught_up_peers_share_one_encoded_message() {
 }
 
 #[test]
-fn presence_is_relayed_to_the_others_with_a_clean_name() {
+fn presence_is_relayed_to_the_others_under_the_accounts_name() {
     let mut room = Room::new(server_doc());
-    room.join(1, PeerInfo::with_role(Role::Drafter));
+    let mut ana = PeerInfo::with_role(Role::Drafter);
+    ana.name = "  Ana\u{7} ".into();
+    room.join(1, ana);
     room.join(2, PeerInfo::with_role(Role::Drafter));
     let id = paragraph_id(&room);
     for caret in [1, 2, 3] {
         let sent = room
             .receive_control(
                 1,
-                &format!(
-                    r#"{{"type":"presence","name":"  Ana\u0007 ","paragraph":"{id}","caret":{caret}}}"#
-                ),
+                &format!(r#"{{"type":"presence","paragraph":"{id}","caret":{caret}}}"#),
             )
             .expect("accepted");
         assert!(sent.is_empty(), "presence waits for the flush");
@@ -289,6 +289,10 @@ fn presence_is_relayed_to_the_others_with_a_clean_name() {
         panic!("presence")
     };
     assert_eq!((p.name.as_str(), p.caret), ("Ana", Some(3)));
+    // A client cannot call itself anything else: a name in its frame is refused.
+    let renamed = format!(r#"{{"type":"presence","name":"Amina Chair","paragraph":"{id}"}}"#);
+    let refusal = room.receive_control(1, &renamed).expect_err("refused");
+    assert_eq!(refusal.code, ErrorCode::BadControl);
 }
 
 #[test]
@@ -298,13 +302,13 @@ fn malformed_control_frames_are_refused_with_a_reason() {
     for bad in [
         "not json",
         r#"{"type":"shout"}"#,
-        r#"{"type":"presence","name":"x","paragraph":"<script>"}"#,
+        r#"{"type":"presence","paragraph":"<script>"}"#,
     ] {
         let refusal = room.receive_control(1, bad).expect_err("refused");
         assert_eq!(refusal.code, ErrorCode::BadControl, "{bad}");
     }
     let huge = format!(
-        r#"{{"type":"presence","name":"{}"}}"#,
+        r#"{{"type":"presence","paragraph":"{}"}}"#,
         "x".repeat(limits::MAX_CONTROL_FRAME_BYTES)
     );
     assert_eq!(
@@ -372,10 +376,7 @@ fn anonymous_readers_are_not_announced_and_cost_the_others_nothing() {
     assert_eq!(frames, 0, "nobody is told of a reader coming");
     let id = paragraph_id(&room);
     let moved = room
-        .receive_control(
-            3,
-            &format!(r#"{{"type":"presence","name":"x","paragraph":"{id}"}}"#),
-        )
+        .receive_control(3, &format!(r#"{{"type":"presence","paragraph":"{id}"}}"#))
         .expect("accepted");
     assert!(moved.is_empty());
     let gone: usize = (2..=500).map(|peer| room.leave(peer).len()).sum();

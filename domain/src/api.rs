@@ -196,9 +196,8 @@ pub enum ErrorCode {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ClientFrame {
-    /// Where I am and what to call me.
+    /// Where I am. What others call me is my account's name, never what a client says.
     Presence {
-        name: String,
         #[serde(default)]
         paragraph: Option<String>,
         #[serde(default)]

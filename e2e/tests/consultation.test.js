@@ -33,7 +33,7 @@ test('draft, consult, amend, decide, cut the final text, close, endorse, and pub
   const doc = `${env.server.url}/documents/${id}`;
 
   // Drafting: a drafter adds a sentence to paragraph 2.
-  const drafter = await openEditor(env.browser, env.server, id, 'Dana');
+  const drafter = await openEditor(env.browser, env.server, id);
   const p2 = drafter.getByRole('textbox', { name: 'Paragraph 2', exact: true });
   await p2.click();
   await p2.press('Control+End');

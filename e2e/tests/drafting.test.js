@@ -10,8 +10,8 @@ const paragraph = (page, n) => page.getByRole('textbox', { name: `Paragraph ${n}
 
 test('two drafters typing into the same paragraph at once converge, and see each other', async () => {
   const id = await env.server.sampleId();
-  const ana = await openEditor(env.browser, env.server, id, 'Ana');
-  const ben = await openEditor(env.browser, env.server, id, 'Ben', 'chair@example.org');
+  const ana = await openEditor(env.browser, env.server, id);
+  const ben = await openEditor(env.browser, env.server, id, 'chair@example.org');
 
   const a = paragraph(ana, 4);
   const b = paragraph(ben, 4);
@@ -33,10 +33,15 @@ test('two drafters typing into the same paragraph at once converge, and see each
   await a.pressSequentially('Still here. ');
   await eventually(async () => (await b.inputValue()).startsWith('Ana writes here. Still here. '), 10000, 'Ben to see Ana continue');
 
-  // Who is here: each sees the other, and where they are.
-  await ana.getByRole('list', { name: 'People here now' }).getByText('Ben').waitFor();
-  await ben.getByRole('list', { name: 'People here now' }).getByText('Ana').waitFor();
-  await ben.getByRole('region', { name: 'Paragraph 4', exact: true }).getByText('Ana').waitFor();
+  // Who is here: each sees the other by their account's name with what they do in the group,
+  // and where they are; nobody can call themselves anything else (there is no name field).
+  const benHere = ana.getByRole('list', { name: 'People here now' }).getByRole('listitem').filter({ hasText: 'Amina Chair' });
+  await benHere.locator('.role-badge').filter({ hasText: 'chair' }).waitFor();
+  const anaHere = ben.getByRole('list', { name: 'People here now' }).getByRole('listitem').filter({ hasText: 'Diego Drafter' });
+  await anaHere.locator('.role-badge').filter({ hasText: 'drafter' }).waitFor();
+  await ben.getByRole('region', { name: 'Paragraph 4', exact: true }).getByText('Diego Drafter').waitFor();
+  assert.equal(await ana.getByLabel('Your name').count(), 0);
+  if (process.env.ACCORD_SHOTS) await ben.screenshot({ path: `${process.env.ACCORD_SHOTS}/here-now.png` });
 
   const stored = await env.server.api(`/api/v1/documents/${id}`);
   assert.equal(stored.paragraphs.find((p) => p.number === '4').text, await a.inputValue());

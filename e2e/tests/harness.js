@@ -178,7 +178,7 @@ export async function signIn(page, server, login) {
  * Opens a document in a new browser context, signed in as `login` (a drafter by default), and
  * waits until its editor is live.
  */
-export async function openEditor(browser, server, docId, name, login = 'drafter@example.org') {
+export async function openEditor(browser, server, docId, login = 'drafter@example.org') {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
@@ -189,11 +189,6 @@ export async function openEditor(browser, server, docId, name, login = 'drafter@
   await page.goto(`${server.url}/documents/${docId}`);
   await page.getByRole('textbox', { name: 'Paragraph 1', exact: true }).waitFor();
   await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
-  if (name) {
-    const field = page.getByLabel('Your name');
-    await field.fill(name);
-    await field.press('Tab');
-  }
   return page;
 }
 

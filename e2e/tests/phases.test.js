@@ -58,7 +58,7 @@ test('a chair opens the consultation to everyone, cuts a version the text then m
   await chair.getByLabel('What changed since the last version').fill('As opened for consultation.');
   await chair.getByRole('button', { name: 'Cut version' }).click();
   await chair.getByRole('link', { name: 'draft-00' }).waitFor();
-  const drafter = await openEditor(env.browser, env.server, id, 'Dana');
+  const drafter = await openEditor(env.browser, env.server, id);
   const p4 = drafter.getByRole('textbox', { name: 'Paragraph 4', exact: true });
   await p4.click();
   await p4.press('Control+End');

@@ -287,6 +287,13 @@ async fn role_changes_and_refusals_are_in_the_audit_log_for_the_admin() {
         send(&app, get_with("/api/v1/audit", &drafter)).await.0,
         StatusCode::FORBIDDEN
     );
+    // Others know a person by their display name: renaming oneself is on the log.
+    let mut rename = Request::patch("/api/v1/me")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(r#"{"display_name":"Amina Chair"}"#))
+        .expect("request");
+    common::same_site(&mut rename, &drafter);
+    assert_eq!(send(&app, rename).await.0, StatusCode::OK);
 
     let admin = common::session(&app, "admin@example.org").await;
     let (status, body) = send(&app, get_with("/api/v1/audit", &admin)).await;
@@ -295,6 +302,9 @@ async fn role_changes_and_refusals_are_in_the_audit_log_for_the_admin() {
     assert!(entries
         .iter()
         .any(|e| e.kind == "role-changed" && e.detail.contains("participant → drafter")));
+    assert!(entries
+        .iter()
+        .any(|e| e.kind == "display-name-changed" && e.detail == "Diego Drafter → Amina Chair"));
     assert!(entries
         .iter()
         .any(|e| e.kind == "refused" && e.detail.contains("readaudit")));

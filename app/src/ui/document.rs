@@ -80,7 +80,6 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
         status: RwSignal::new(Status::Connecting),
         peers: RwSignal::new(Vec::new()),
         me: RwSignal::new(None),
-        name: RwSignal::new(String::new()),
     };
     let doc_id = detail.id.clone();
     #[cfg(feature = "hydrate")]
@@ -210,6 +209,17 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
     }
 }
 
+/// What a person does in the group, beside their name where others see them: names come from
+/// accounts, and the badge says who chairs and who drafts.
+fn role_badge(role: Role) -> Option<impl IntoView> {
+    let word = match role {
+        Role::Chair => "chair",
+        Role::Drafter => "drafter",
+        _ => return None,
+    };
+    Some(view! { <span class=format!("badge role-badge role-{word}")>{word}</span> })
+}
+
 #[component]
 fn PresencePanel(ui: EditorUi) -> impl IntoView {
     let status_text = move || match ui.status.get() {
@@ -253,24 +263,17 @@ fn PresencePanel(ui: EditorUi) -> impl IntoView {
                             view! {
                                 <li class="peer" style=style>
                                     <span class="avatar" aria-hidden="true">{p.name.chars().next().unwrap_or('?').to_string()}</span>
-                                    <span class="peer-name">{p.name.clone()}</span>
-                                    {mine.then(|| view! { <span class="muted small">" (you)"</span> })}
+                                    <span class="peer-who">
+                                        <span class="peer-name">{p.name.clone()}</span>
+                                        " " {role_badge(p.role)}
+                                        {mine.then(|| view! { <span class="muted small">" (you)"</span> })}
+                                    </span>
                                 </li>
                             }
                         })
                         .collect_view()
                 }}
             </ul>
-            <Show when=move || ui.me.get().is_some()>
-                <label class="small" for="my-name">"Your name"</label>
-                <input
-                    id="my-name"
-                    class="name-input"
-                    maxlength="64"
-                    prop:value=move || ui.name.get()
-                    on:change=move |ev| in_browser!(ev => super::editor::set_name(&event_target_value(&ev)))
-                />
-            </Show>
         </div>
     }
 }
@@ -344,7 +347,11 @@ fn ParagraphRow(row: Row, ui: EditorUi, doc: String) -> impl IntoView {
                 .into_iter()
                 .map(|p| {
                     let style = format!("--hue: {}", peer_hue(p.peer));
-                    view! { <span class="chip" style=style>{p.name}</span> }
+                    let name = match p.role {
+                        Role::Chair => format!("{} · chair", p.name),
+                        _ => p.name,
+                    };
+                    view! { <span class="chip" style=style>{name}</span> }
                 })
                 .collect_view()
         }

@@ -102,10 +102,6 @@ fn textarea(id: &str) -> Option<HtmlTextAreaElement> {
 
 /// Starts the editor for a document: restores any local backup, then connects.
 pub fn start(doc_id: String, ui: EditorUi) {
-    let name = storage()
-        .and_then(|s| s.get_item("accord:name").ok().flatten())
-        .unwrap_or_default();
-    ui.name.set(name);
     // A backup holds edits that may never have reached the server; start from it.
     let backup = storage()
         .and_then(|s| s.get_item(&backup_key(&doc_id)).ok().flatten())
@@ -313,15 +309,12 @@ impl Session {
                 let mut all = peers;
                 all.push(domain::api::PeerPresence {
                     peer,
-                    name: name.clone(),
+                    name,
                     role,
                     paragraph: None,
                     caret: None,
                 });
                 self.ui.peers.set(all);
-                if self.ui.name.get_untracked().is_empty() {
-                    self.ui.name.set(name);
-                }
                 self.send_presence();
             }
             ServerFrame::Presence(p) => {
@@ -368,7 +361,6 @@ impl Session {
             return;
         };
         let frame = ClientFrame::Presence {
-            name: self.ui.name.get_untracked(),
             paragraph: self.focus.as_ref().map(|(id, _)| id.clone()),
             caret: self.focus.as_ref().map(|(_, c)| *c),
         };
@@ -720,24 +712,6 @@ pub fn set_title(title: &str) {
             s.ui.title.set(title.to_string());
             s.schedule_flush();
         }
-    });
-}
-
-pub fn set_name(name: &str) {
-    let name: String = name.trim().chars().take(64).collect();
-    if let Some(st) = storage() {
-        let _ = st.set_item("accord:name", &name);
-    }
-    with(|s| {
-        // The server tells the others; our own entry we update here.
-        let me = s.ui.me.get_untracked();
-        s.ui.peers.update(|peers| {
-            if let Some(p) = peers.iter_mut().find(|p| Some(p.peer) == me) {
-                p.name = name.clone();
-            }
-        });
-        s.ui.name.set(name);
-        s.send_presence();
     });
 }
 

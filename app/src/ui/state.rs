@@ -71,7 +71,6 @@ pub struct EditorUi {
     pub status: RwSignal<Status>,
     pub peers: RwSignal<Vec<PeerPresence>>,
     pub me: RwSignal<Option<u64>>,
-    pub name: RwSignal<String>,
 }
 
 /// The text as the rows hold it now, each paragraph with its label: the copy an amendment is
