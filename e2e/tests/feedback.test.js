@@ -232,6 +232,11 @@ test('a chair resolves an amendment whose words were changed since, with modifie
     10000, 'the conflict to show');
   await card.locator('dd').filter({ hasText: 'prepare' }).waitFor();
   assert.ok(await card.getByRole('radio', { name: 'Accept with modification' }).isChecked());
+  // The wording box is there while accepting with modification is chosen, and only then.
+  await card.getByRole('radio', { name: 'Accept: merge it into the text' }).check();
+  await card.getByLabel('Paragraph 3', { exact: true }).waitFor({ state: 'hidden' });
+  await card.getByRole('radio', { name: 'Accept with modification' }).check();
+  await card.getByLabel('Paragraph 3', { exact: true }).waitFor();
   const resolved = current.replace('already prepare', 'already prepare and write');
   await card.getByLabel('Paragraph 3', { exact: true }).fill(resolved);
   await card.getByLabel(/^Reason \(shown/).fill('Both verbs describe the practice.');

@@ -560,14 +560,16 @@ fn decide_form(card: &Card, a: &AmendmentView) -> AnyView {
                         </label>
                     }).collect_view()}
                 </fieldset>
-                <details class="wording" open=conflicted>
-                    <summary class="small">"Wording to adopt (for accept with modification)"</summary>
+                // Shown while "Accept with modification" is chosen (a CSS rule on the checked
+                // choice, so it works without JavaScript too).
+                <div class="wording">
+                    <p class="small"><strong>"Wording to adopt"</strong>" (prefilled with what accepting now would give)"</p>
                     <input type="hidden" name="wording_base" value=heads />
                     {wording.into_iter().map(|(p, label, text)| view! {
                         <label for=format!("wording-{id}-{p}") class="small">{label}</label>
                         <textarea id=format!("wording-{id}-{p}") name=format!("wording[{p}]") rows="4" maxlength="20000">{super::parts::textarea_text(text)}</textarea>
                     }).collect_view()}
-                </details>
+                </div>
                 <label for=format!("decide-why-{id}")>"Reason (shown to everyone)"</label>
                 <textarea id=format!("decide-why-{id}") name="reason" rows="2" required maxlength="2000"></textarea>
                 <button type="submit" class="button small primary">"Record decision"</button>
