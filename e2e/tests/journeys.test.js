@@ -20,6 +20,24 @@ async function paragraph(id, n) {
   return doc.paragraphs.find((p) => p.number === String(n)).id;
 }
 
+test('leaving a live document for its consensus map and back throws nothing in the page', async () => {
+  const id = await env.server.sampleId();
+  const { context, page } = await signedIn('drafter@example.org');
+  const thrown = [];
+  page.on('pageerror', (e) => thrown.push(e.message));
+  await page.goto(`${env.server.url}/documents/${id}`);
+  await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+  for (let round = 0; round < 2; round += 1) {
+    await page.getByRole('link', { name: 'Consensus map' }).click();
+    await page.getByRole('heading', { name: 'Consensus map' }).waitFor();
+    await page.waitForTimeout(300);
+    await page.getByRole('link', { name: /Back to the text/ }).click();
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+  }
+  assert.deepEqual(thrown, []);
+  await context.close();
+});
+
 test('a posted comment leaves its box, and a signed-in outsider is not asked to sign in', async () => {
   const id = await env.server.sampleId();
   const priya = await signedIn('participant@example.org');

@@ -148,7 +148,7 @@ pub fn stop() {
         s.stopped = true;
         s.save_backup();
         if let Some(sock) = s.socket.take() {
-            let _ = sock.ws.close();
+            super::live::close(&sock.ws);
         }
     }
 }

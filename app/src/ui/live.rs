@@ -55,7 +55,7 @@ pub fn watch(
     move || {
         let gone = WATCHES.with(|w| w.borrow_mut().remove(&id));
         if let Some(ws) = gone.and_then(|w| w.ws) {
-            let _ = ws.close();
+            close(&ws);
         }
     }
 }
@@ -105,6 +105,17 @@ fn connect(id: u32) {
             watch._handlers = vec![on_message, on_close];
         }
     });
+}
+
+/// Closes a socket whose handlers are about to be dropped: they are taken off it first, or its
+/// `close` event would call a dropped closure ("closure invoked recursively or after being
+/// dropped", thrown on leaving a document).
+pub fn close(ws: &WebSocket) {
+    ws.set_onopen(None);
+    ws.set_onmessage(None);
+    ws.set_onclose(None);
+    ws.set_onerror(None);
+    let _ = ws.close();
 }
 
 fn later(ms: i32, f: impl FnOnce() + 'static) -> Option<i32> {
