@@ -270,7 +270,7 @@ fn HomePage() -> impl IntoView {
                 "Accord is where a multi-stakeholder group co-writes a text, reviews it paragraph by paragraph and records what became of every comment."
             </p>
         </section>
-        <YourGroups />
+        <YourGroups me />
         <section class="doc-list" aria-labelledby="docs-heading">
             <div class="section-head">
                 <h2 id="docs-heading">"Documents"</h2>
@@ -303,8 +303,7 @@ fn HomePage() -> impl IntoView {
 /// The signed-in person's groups (links to each group's page) and, for the admin, the forms
 /// that create a group and restore a document from an archive.
 #[component]
-fn YourGroups() -> impl IntoView {
-    let me = Resource::new(|| (), |_| whoami());
+fn YourGroups(me: Resource<Result<Option<domain::api::Me>, ServerFnError>>) -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

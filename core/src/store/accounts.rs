@@ -143,14 +143,14 @@ impl InvitationRow {
     }
 }
 
-/// Why an invitation (`None`: none has that token) cannot be used at `now`; `None` if it can.
-fn unusable(row: Option<&InvitationRow>, now: i64) -> Option<Refusal> {
+/// The invitation (`None`: none has that token) if it can be used at `now`, or why not.
+fn usable(row: Option<InvitationRow>, now: i64) -> Result<InvitationRow, Refusal> {
     match row {
-        None => Some(Refusal::unknown(Thing::Invitation, "")),
-        Some(r) if r.revoked => Some(Refusal::InvitationRevoked),
-        Some(r) if r.accepted_by.is_some() => Some(Refusal::InvitationUsed),
-        Some(r) if r.expires_at < now => Some(Refusal::InvitationExpired),
-        Some(_) => None,
+        None => Err(Refusal::unknown(Thing::Invitation, "")),
+        Some(r) if r.revoked => Err(Refusal::InvitationRevoked),
+        Some(r) if r.accepted_by.is_some() => Err(Refusal::InvitationUsed),
+        Some(r) if r.expires_at < now => Err(Refusal::InvitationExpired),
+        Some(r) => Ok(r),
     }
 }
 
@@ -642,11 +642,9 @@ impl Store {
         .bind(token_hash)
         .fetch_optional(self.pool())
         .await?;
-        if let Some(why) = unusable(row.as_ref(), now) {
-            return Ok(Err(why));
-        }
-        let Some(r) = row else {
-            return Ok(Err(Refusal::unknown(Thing::Invitation, "")));
+        let r = match usable(row, now) {
+            Ok(r) => r,
+            Err(why) => return Ok(Err(why)),
         };
         let name: String = sqlx::query_scalar("SELECT name FROM groups WHERE id = ?")
             .bind(&r.group_id)
@@ -684,9 +682,9 @@ impl Store {
             .bind(token_hash)
             .fetch_optional(&mut *tx)
             .await?;
-            return Ok(Err(
-                unusable(row.as_ref(), now).unwrap_or(Refusal::InvitationExpired)
-            ));
+            return Ok(Err(usable(row, now)
+                .err()
+                .unwrap_or(Refusal::InvitationExpired)));
         };
         let role = r.role();
         let group = r.group_id;
