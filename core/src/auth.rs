@@ -2,10 +2,7 @@
 //! which only a hash is stored), the request's principal, cross-site request forgery checks, and
 //! rate limits.
 
-use std::{
-    collections::HashMap,
-    sync::{Arc, Mutex},
-};
+use std::sync::Arc;
 
 use argon2::{
     password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
@@ -19,6 +16,7 @@ use domain::{
 use http::{header, request::Parts, HeaderMap};
 use sha2::{Digest, Sha256};
 
+pub use crate::limits::{Limited, RateLimits};
 use crate::{error::Error, store::Account, Accord};
 
 pub const SESSION_COOKIE: &str = "accord_session";
@@ -57,13 +55,13 @@ pub struct Auth {
 impl Auth {
     pub fn new(clock: Clock) -> Self {
         Self {
+            limits: RateLimits::new(clock.clone()),
             clock,
             idle: 8 * 3600,
             lifetime: 30 * 86_400,
             secure_cookies: false,
             trust_proxy: 0,
             public_origin: None,
-            limits: RateLimits::default(),
         }
     }
 
@@ -366,170 +364,41 @@ pub fn from_another_site(headers: &HeaderMap, public_origin: Option<&str>) -> bo
     cookie_token(headers).is_some()
 }
 
-/// Buckets the limiter keeps before it forgets the least useful.
-const MAX_BUCKETS: usize = 100_000;
-
-/// Token buckets per key ("login:ip:…", "write:acct:…"): `burst` at once, refilled at `per_min`.
-#[derive(Clone, Default)]
-pub struct RateLimits {
-    buckets: Arc<Mutex<HashMap<String, (f64, i64)>>>,
-}
-
-impl RateLimits {
-    /// Takes one token from `key`'s bucket; false when it is empty.
-    pub fn take(&self, key: &str, burst: f64, per_min: f64, now_ms: i64) -> bool {
-        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
-        if buckets.len() >= MAX_BUCKETS && !buckets.contains_key(key) {
-            // A flood of keys (sprayed addresses): forget the buckets that have filled up again
-            // (they know nothing a new one would not), then the stalest ones, never all at once.
-            buckets.retain(|_, (tokens, at)| {
-                let refill = (now_ms - *at).max(0) as f64 / 60_000.0 * per_min;
-                *tokens + refill < burst
-            });
-            if buckets.len() >= MAX_BUCKETS {
-                let mut ages: Vec<i64> = buckets.values().map(|(_, at)| *at).collect();
-                ages.sort_unstable();
-                let cut = ages[ages.len() / 10];
-                buckets.retain(|_, (_, at)| *at > cut);
-            }
-        }
-        let (tokens, at) = buckets.entry(key.to_string()).or_insert((burst, now_ms));
-        let refill = (now_ms - *at).max(0) as f64 / 60_000.0 * per_min;
-        *tokens = (*tokens + refill).min(burst);
-        *at = now_ms;
-        // Refills summed over several calls fall a rounding short of a whole token.
-        if *tokens >= 1.0 - 1e-9 {
-            *tokens -= 1.0;
-            true
-        } else {
-            false
-        }
-    }
-
-    /// A failed attempt against `key`, whose bucket [`Self::take`] just used (the count is kept
-    /// under `failures:` and the key, which no bucket's key begins with, so that no login can
-    /// name another's count): after `free`
-    /// failures in a row, each one puts the bucket in debt, twice as deep as the last (1, 3, 7,
-    /// … tokens, at most [`MAX_DEBT`]), so the wait before the next attempt doubles.
-    pub fn penalise(&self, key: &str, free: u32, now_ms: i64) {
-        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
-        let failures = buckets
-            .entry(format!("failures:{key}"))
-            .or_insert((0.0, now_ms));
-        // A quiet hour forgives the count.
-        if now_ms - failures.1 > 3_600_000 {
-            failures.0 = 0.0;
-        }
-        failures.0 += 1.0;
-        failures.1 = now_ms;
-        let over = failures.0 - f64::from(free);
-        if over > 0.0 {
-            let debt = (2f64.powf(over) - 1.0).min(MAX_DEBT);
-            if let Some((tokens, _)) = buckets.get_mut(key) {
-                *tokens = tokens.min(-debt);
-            }
-        }
-    }
-
-    /// Forgets `key`'s bucket and failures: a success starts afresh.
-    pub fn forgive(&self, key: &str) {
-        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
-        buckets.remove(key);
-        buckets.remove(&format!("failures:{key}"));
-    }
-}
-
-/// The deepest debt a bucket falls into: 60 tokens, half an hour of sign-in attempts.
-const MAX_DEBT: f64 = 60.0;
-
-/// The rate-limited kinds of request and their limits (burst, per minute).
-#[derive(Clone, Copy, Debug)]
-pub enum Limited {
-    Login,
-    Register,
-    Write,
-}
-
-impl Limited {
-    /// The kind of request, as a refusal names it.
-    fn key(self) -> &'static str {
-        match self {
-            Limited::Login => "login",
-            Limited::Register => "register",
-            Limited::Write => "write",
-        }
-    }
-
-    fn limits(self) -> (f64, f64) {
-        match self {
-            Limited::Login => (10.0, 10.0),
-            Limited::Register => (5.0, 5.0),
-            Limited::Write => (60.0, 120.0),
-        }
-    }
-}
-
-/// Sign-in attempts against one login, from wherever they come: a botnet guessing one
-/// account's password meets this whatever its addresses (10 at once, then 2 a minute).
+/// Sign-in attempts against one login, from wherever they come: past ten wrong passwords
+/// each further one doubles the wait before the next is checked, so a botnet guessing one
+/// account's password meets it whatever its addresses.
 pub fn limit_sign_in_to(state: &Accord, login: &str) -> Result<(), Error> {
-    match state
-        .auth
-        .limits
-        .take(&sign_in_key(login), 10.0, 2.0, now_ms(state))
-    {
-        true => Ok(()),
-        false => Err(Refusal::TooManyRequests {
+    match state.auth.limits.sign_in_waits(login) {
+        false => Ok(()),
+        true => Err(Refusal::TooManyRequests {
             kind: Limited::Login.key(),
         }
         .into()),
     }
 }
 
-/// A wrong password for `login`: past its ten free tries the wait for the next one doubles
-/// with each failure (one minute, two, four, … half an hour at most).
+/// A wrong password for `login`.
 pub fn sign_in_failed(state: &Accord, login: &str) {
-    state
-        .auth
-        .limits
-        .penalise(&sign_in_key(login), 10, now_ms(state));
+    state.auth.limits.sign_in_failed(login);
 }
 
 /// Whether `account` may be mailed another link to confirm its address now: 3 at once, then
 /// one every ten minutes, however often its registrant signs in.
 pub fn may_mail_confirmation(state: &Accord, account: &str) -> bool {
-    state
-        .auth
-        .limits
-        .take(&format!("mail:{account}"), 3.0, 0.1, now_ms(state))
+    state.auth.limits.may_mail(account)
 }
 
 /// A right one: the login's count starts again.
 pub fn signed_in(state: &Accord, login: &str) {
-    state.auth.limits.forgive(&sign_in_key(login));
-}
-
-fn sign_in_key(login: &str) -> String {
-    let key = format!("login:name:{}", login.trim().to_lowercase());
-    key.chars().take(300).collect()
-}
-
-/// The clock's time in milliseconds. Whole seconds: an injected clock then fixes every
-/// bucket's level, and a second is fine enough for limits counted per minute.
-fn now_ms(state: &Accord) -> i64 {
-    state.auth.now() * 1000
+    state.auth.limits.signed_in(login);
 }
 
 /// Fails with 429 when the address (and the account, if any) has used up its allowance.
 pub fn rate_limit(state: &Accord, kind: Limited, principal: &Principal) -> Result<(), Error> {
-    let (burst, per_min) = kind.limits();
-    let now_ms = now_ms(state);
-    let by_address = format!("{kind:?}:ip:{}", principal.address);
-    let mut ok = state.auth.limits.take(&by_address, burst, per_min, now_ms);
+    let limits = &state.auth.limits;
+    let mut ok = limits.allows(kind, &format!("ip:{}", principal.address));
     if let Some(a) = principal.account_id() {
-        ok &= state
-            .auth
-            .limits
-            .take(&format!("{kind:?}:acct:{a}"), burst, per_min, now_ms);
+        ok &= limits.allows(kind, &format!("acct:{a}"));
     }
     if ok {
         Ok(())

@@ -13,6 +13,8 @@ pub mod docx;
 pub mod endorsements;
 pub mod error;
 pub mod feedback;
+pub mod kept;
+pub mod limits;
 pub mod mail;
 pub mod people;
 pub mod phases;
@@ -43,6 +45,8 @@ pub struct Accord {
     pub origin: String,
     /// Each amendment's inspection at the document heads it was made at.
     pub(crate) inspections: Arc<amendments::InspectionCache>,
+    /// What was typed into refused forms, for pages without JavaScript.
+    pub kept: kept::KeptForms,
 }
 
 impl Accord {
@@ -58,6 +62,7 @@ impl Accord {
             mail: mail::Mailer::Nowhere,
             origin: "http://127.0.0.1:3000".into(),
             inspections: Default::default(),
+            kept: Default::default(),
         }
     }
 }

@@ -1,5 +1,6 @@
 // User mistakes on the page forms, with JavaScript and without: each is refused with a 4xx and
-// its reason beside the form that caused it, never a 500; and what a page offers is what the
+// its reason beside the form that caused it, never a 500, and the form comes back holding what
+// was typed (without JavaScript, only for the one who typed it); and what a page offers is what the
 // person may do (no New document for one who drafts in no group, no Co-sponsor for one who
 // co-sponsors already or proposed the amendment, whose card offers to withdraw it instead).
 import assert from 'node:assert/strict';
@@ -34,6 +35,31 @@ for (const javaScriptEnabled of [true, false]) {
     await page.getByRole('radio', { name: 'Oppose' }).check();
     await page.getByRole('button', { name: /my stance$/ }).click();
     await page.locator('.stance-form').getByRole('alert').filter({ hasText: 'an objection needs a reason' }).waitFor();
+    assert.deepEqual(failures, []);
+    await context.close();
+  });
+
+  test(`a refused amendment comes back with what was typed, ${mode}`, async () => {
+    const id = await env.server.sampleId();
+    const { context, page } = await signedIn('drafter@example.org', { javaScriptEnabled });
+    const failures = watch(page);
+    await page.goto(`${env.server.url}/documents/${id}?p=${await paragraph(id, 4)}`);
+    await page.getByText('Propose an amendment').click();
+    const rationale = `Nothing changed yet, but this reasoning took a while (${mode}).`;
+    await page.getByLabel('Rationale').fill(rationale);
+    await page.getByRole('button', { name: 'Propose amendment' }).click();
+    await page.locator('#amend-error').filter({ hasText: 'the amendment changes nothing' }).waitFor();
+    assert.equal(await page.getByLabel('Rationale').inputValue(), rationale);
+    assert.ok(await page.getByLabel('Rationale').isVisible(), 'the form is open beside its error');
+    if (!javaScriptEnabled) {
+      // The kept words are the poster's only: the same address without that session sees none.
+      const stranger = await env.browser.newContext({ javaScriptEnabled });
+      const other = await stranger.newPage();
+      await other.goto(page.url());
+      const why = other.locator('#amend-why');
+      assert.ok((await why.count()) === 0 || (await why.inputValue()) === '', 'nothing kept for a stranger');
+      await stranger.close();
+    }
     assert.deepEqual(failures, []);
     await context.close();
   });

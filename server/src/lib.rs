@@ -9,6 +9,7 @@
 pub mod auth;
 pub mod error;
 pub mod http;
+pub mod kept;
 pub mod listen;
 pub mod params;
 pub mod ws;
@@ -79,6 +80,10 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            kept::keep_refused_forms,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::csrf_guard,

@@ -5,9 +5,12 @@
 //! buffered further. The logic is generic over any `Stream`/`Sink` of axum messages so that it
 //! does not care what carries them.
 
+use std::num::NonZeroU32;
+
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes};
 use domain::api::{ErrorCode, ServerFrame};
 use futures::{Sink, SinkExt, Stream, StreamExt};
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use tokio::sync::mpsc;
 
 use accord_core::{
@@ -29,32 +32,10 @@ fn error_message(code: ErrorCode, message: String) -> Message {
 }
 
 /// Frames a connection may send: `rate` a second sustained, twice that in a burst.
-struct Bucket {
-    tokens: f64,
-    rate: f64,
-    last: std::time::Instant,
-}
-
-impl Bucket {
-    fn new(rate: u32) -> Self {
-        Self {
-            tokens: 2.0 * f64::from(rate),
-            rate: f64::from(rate),
-            last: std::time::Instant::now(),
-        }
-    }
-
-    fn take(&mut self) -> bool {
-        let now = std::time::Instant::now();
-        let refill = now.duration_since(self.last).as_secs_f64() * self.rate;
-        self.tokens = (self.tokens + refill).min(2.0 * self.rate);
-        self.last = now;
-        if self.tokens < 1.0 {
-            return false;
-        }
-        self.tokens -= 1.0;
-        true
-    }
+fn frame_limiter(rate: u32) -> DefaultDirectRateLimiter {
+    let rate = NonZeroU32::new(rate).unwrap_or(NonZeroU32::MIN);
+    let burst = rate.saturating_mul(NonZeroU32::MIN.saturating_add(1));
+    RateLimiter::direct(Quota::per_second(rate).allow_burst(burst))
 }
 
 /// Serves one connection until either side closes it; `admission` holds its place under the
@@ -115,8 +96,8 @@ pub async fn serve<S, E>(
     });
 
     let mut writer = writer;
-    let mut sync_frames = Bucket::new(limits::SYNC_FRAMES_PER_SECOND);
-    let mut control_frames = Bucket::new(limits::CONTROL_FRAMES_PER_SECOND);
+    let sync_frames = frame_limiter(limits::SYNC_FRAMES_PER_SECOND);
+    let control_frames = frame_limiter(limits::CONTROL_FRAMES_PER_SECOND);
     loop {
         let msg = tokio::select! {
             msg = stream.next() => msg,
@@ -128,8 +109,8 @@ pub async fn serve<S, E>(
             }
         };
         let within = match &msg {
-            Some(Ok(Message::Binary(_))) => sync_frames.take(),
-            Some(Ok(Message::Text(_))) => control_frames.take(),
+            Some(Ok(Message::Binary(_))) => sync_frames.check().is_ok(),
+            Some(Ok(Message::Text(_))) => control_frames.check().is_ok(),
             _ => true,
         };
         if !within {

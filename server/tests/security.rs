@@ -548,7 +548,8 @@ async fn each_wrong_password_past_ten_doubles_the_wait_for_the_next() {
         assert_eq!(guess("wrong password").await, StatusCode::UNAUTHORIZED);
     }
     assert_eq!(guess("wrong password").await, StatusCode::TOO_MANY_REQUESTS);
-    // The bucket refills at two a minute: the 11th guess after 30 s, and then the waits double.
+    // The tenth wrong password sets a wait of 30 s before the 11th is checked; each further
+    // one doubles it.
     now.fetch_add(30, Ordering::SeqCst);
     assert_eq!(guess("wrong password").await, StatusCode::UNAUTHORIZED);
     for wait in [60, 120, 240] {

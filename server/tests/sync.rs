@@ -17,14 +17,9 @@ const QUIET: Duration = Duration::from_millis(300);
 
 #[tokio::test]
 async fn two_peers_typing_in_one_paragraph_converge_over_websockets() {
-    let Fixture {
-        dir: _dir,
-        server,
-        doc,
-        drafter,
-    } = Fixture::start().await;
-    let mut a = Peer::connect_as(&server.sync_url(&doc), Some(&drafter)).await;
-    let mut b = Peer::connect_as(&server.sync_url(&doc), Some(&drafter)).await;
+    let fixture = Fixture::start().await;
+    let mut a = fixture.drafter_peer().await;
+    let mut b = fixture.drafter_peer().await;
     a.settle(QUIET).await;
     b.settle(QUIET).await;
     let first = document::read(&a.doc).expect("outline").paragraphs[2]
@@ -60,13 +55,11 @@ async fn two_peers_typing_in_one_paragraph_converge_over_websockets() {
 
 #[tokio::test]
 async fn acknowledged_edits_survive_a_crash_and_restart() {
+    let fixture = Fixture::start().await;
     let Fixture {
-        dir,
-        server,
-        doc,
-        drafter,
-    } = Fixture::start().await;
-    let mut a = Peer::connect_as(&server.sync_url(&doc), Some(&drafter)).await;
+        dir, server, doc, ..
+    } = &fixture;
+    let mut a = fixture.drafter_peer().await;
     a.settle(QUIET).await;
     let id = document::read(&a.doc).expect("outline").paragraphs[2]
         .id
@@ -79,7 +72,7 @@ async fn acknowledged_edits_survive_a_crash_and_restart() {
     server.kill();
 
     let server = Server::start(dir.path()).await;
-    let detail = server.detail(&doc).await;
+    let detail = server.detail(doc).await;
     assert!(detail.paragraphs[2].text.starts_with("Survives. "));
     let heads: Vec<String> = ours.iter().map(|h| h.to_string()).collect();
     assert_eq!(detail.heads, heads);
@@ -87,17 +80,13 @@ async fn acknowledged_edits_survive_a_crash_and_restart() {
 
 #[tokio::test]
 async fn garbage_bytes_close_the_connection_with_a_reason_and_leave_others_alone() {
-    let Fixture {
-        dir: _dir,
-        server,
-        doc,
-        drafter,
-    } = Fixture::start().await;
-    let before = server.detail(&doc).await;
-    let mut good = Peer::connect_as(&server.sync_url(&doc), Some(&drafter)).await;
+    let fixture = Fixture::start().await;
+    let Fixture { server, doc, .. } = &fixture;
+    let before = server.detail(doc).await;
+    let mut good = fixture.drafter_peer().await;
     good.settle(QUIET).await;
 
-    let mut bad = Peer::connect_as(&server.sync_url(&doc), Some(&drafter)).await;
+    let mut bad = fixture.drafter_peer().await;
     bad.ws
         .send(Message::Binary(b"\x42not automerge".to_vec().into()))
         .await
@@ -113,7 +102,7 @@ async fn garbage_bytes_close_the_connection_with_a_reason_and_leave_others_alone
         .clone();
     document::splice(&mut good.doc, &id, 0, 0, "Still here. ").expect("type");
     good.settle(QUIET).await;
-    let after = server.detail(&doc).await;
+    let after = server.detail(doc).await;
     assert_eq!(
         after.paragraphs[2].text,
         format!("Still here. {}", before.paragraphs[2].text)
@@ -122,44 +111,28 @@ async fn garbage_bytes_close_the_connection_with_a_reason_and_leave_others_alone
 
 #[tokio::test]
 async fn a_schema_breaking_change_is_refused_and_never_stored() {
+    let fixture = Fixture::start().await;
     let Fixture {
-        dir,
-        server,
-        doc,
-        drafter,
-    } = Fixture::start().await;
-    let before = server.detail(&doc).await;
-    let mut p = Peer::connect_as(&server.sync_url(&doc), Some(&drafter)).await;
+        dir, server, doc, ..
+    } = &fixture;
+    let before = server.detail(doc).await;
+    let mut p = fixture.drafter_peer().await;
     p.settle(QUIET).await;
     p.doc.put(ROOT, "title", 42).expect("put");
     let message = p.push_until_refused(ErrorCode::Schema).await;
     assert!(message.contains("title"), "{message}");
-    assert_eq!(
-        server
-            .state
-            .rooms
-            .store()
-            .pending_chunks(&doc)
-            .await
-            .expect("count"),
-        0
-    );
+    assert_eq!(server.pending_chunks(doc).await, 0);
     server.kill();
     let server = Server::start(dir.path()).await;
-    let after = server.detail(&doc).await;
+    let after = server.detail(doc).await;
     assert_eq!(after.title, before.title);
     assert_eq!(after.heads, before.heads);
 }
 
 #[tokio::test]
 async fn a_frame_over_the_limit_is_refused_in_words() {
-    let Fixture {
-        dir: _dir,
-        server,
-        doc,
-        drafter,
-    } = Fixture::start().await;
-    let mut p = Peer::connect_as(&server.sync_url(&doc), Some(&drafter)).await;
+    let fixture = Fixture::start().await;
+    let mut p = fixture.drafter_peer().await;
     let big = vec![0x42u8; limits::MAX_SYNC_FRAME_BYTES + 1];
     p.ws.send(Message::Binary(big.into())).await.expect("send");
     p.refused_with(ErrorCode::TooLarge).await;
@@ -167,13 +140,8 @@ async fn a_frame_over_the_limit_is_refused_in_words() {
 
 #[tokio::test]
 async fn a_bad_control_frame_is_refused_in_words() {
-    let Fixture {
-        dir: _dir,
-        server,
-        doc,
-        drafter,
-    } = Fixture::start().await;
-    let mut p = Peer::connect_as(&server.sync_url(&doc), Some(&drafter)).await;
+    let fixture = Fixture::start().await;
+    let mut p = fixture.drafter_peer().await;
     p.ws.send(Message::Text("{\"type\":\"launch\"}".into()))
         .await
         .expect("send");
@@ -267,16 +235,7 @@ async fn readers_participants_the_admin_and_other_chairs_receive_the_document_bu
     }
     let after = server.detail(&doc).await;
     assert_eq!(after.heads, before.heads);
-    assert_eq!(
-        server
-            .state
-            .rooms
-            .store()
-            .pending_chunks(&doc)
-            .await
-            .expect("count"),
-        0
-    );
+    assert_eq!(server.pending_chunks(&doc).await, 0);
 }
 
 #[tokio::test]
@@ -319,18 +278,19 @@ async fn refused_status(url: &str, cookie: Option<&str>) -> u16 {
 
 #[tokio::test]
 async fn sync_connections_are_capped_per_account_and_per_anonymous_address() {
+    let fixture = Fixture::start().await;
     let Fixture {
-        dir: _dir,
         server,
         doc,
         drafter,
-    } = Fixture::start().await;
-    let url = server.sync_url(&doc);
+        ..
+    } = &fixture;
+    let url = server.sync_url(doc);
     let mut open = Vec::new();
     for _ in 0..limits::MAX_SOCKETS_PER_ACCOUNT {
-        open.push(Peer::connect_as(&url, Some(&drafter)).await);
+        open.push(Peer::connect_as(&url, Some(drafter)).await);
     }
-    assert_eq!(refused_status(&url, Some(&drafter)).await, 429);
+    assert_eq!(refused_status(&url, Some(drafter)).await, 429);
     // Closing one frees its place.
     drop(open.pop());
     let mut again = None;
@@ -358,13 +318,8 @@ async fn sync_connections_are_capped_per_account_and_per_anonymous_address() {
 
 #[tokio::test]
 async fn a_flood_of_presence_frames_closes_the_connection_in_words() {
-    let Fixture {
-        dir: _dir,
-        server,
-        doc,
-        drafter,
-    } = Fixture::start().await;
-    let mut p = Peer::connect_as(&server.sync_url(&doc), Some(&drafter)).await;
+    let fixture = Fixture::start().await;
+    let mut p = fixture.drafter_peer().await;
     for _ in 0..(limits::CONTROL_FRAMES_PER_SECOND * 4) {
         let frame = r#"{"type":"presence"}"#;
         if p.ws.send(Message::Text(frame.into())).await.is_err() {
@@ -377,23 +332,24 @@ async fn a_flood_of_presence_frames_closes_the_connection_in_words() {
 
 #[tokio::test]
 async fn signing_out_closes_that_sessions_open_editors() {
+    let fixture = Fixture::start().await;
     let Fixture {
-        dir: _dir,
         server,
         doc,
         drafter,
-    } = Fixture::start().await;
-    let mut editor = Peer::connect_as(&server.sync_url(&doc), Some(&drafter)).await;
+        ..
+    } = &fixture;
+    let mut editor = fixture.drafter_peer().await;
     editor.settle(QUIET).await;
     // Another session of the same account stays.
     let other = common::login(server.addr, "drafter@example.org").await;
-    let mut elsewhere = Peer::connect_as(&server.sync_url(&doc), Some(&other)).await;
+    let mut elsewhere = Peer::connect_as(&server.sync_url(doc), Some(&other)).await;
     elsewhere.settle(QUIET).await;
     common::binary::http(
         server.addr,
         "POST",
         "/api/v1/auth/logout",
-        Some(&drafter),
+        Some(drafter),
         None,
     )
     .await
@@ -407,7 +363,7 @@ async fn signing_out_closes_that_sessions_open_editors() {
     document::splice(&mut elsewhere.doc, &id, 0, 0, "Still here. ").expect("type");
     elsewhere.settle(QUIET).await;
     assert!(server
-        .detail(&doc)
+        .detail(doc)
         .await
         .paragraphs
         .iter()
@@ -416,12 +372,8 @@ async fn signing_out_closes_that_sessions_open_editors() {
 
 #[tokio::test]
 async fn only_connections_that_may_edit_leave_an_actor_on_record() {
-    let Fixture {
-        dir: _dir,
-        server,
-        doc,
-        drafter,
-    } = Fixture::start().await;
+    let fixture = Fixture::start().await;
+    let Fixture { server, doc, .. } = &fixture;
     let store = server.state.rooms.store().clone();
     let id_of = |login: &'static str| {
         let store = store.clone();
@@ -437,12 +389,12 @@ async fn only_connections_that_may_edit_leave_an_actor_on_record() {
     };
     let participant = common::login(server.addr, "participant@example.org").await;
     for _ in 0..5 {
-        let mut p = Peer::connect_as(&server.sync_url(&doc), Some(&participant)).await;
+        let mut p = Peer::connect_as(&server.sync_url(doc), Some(&participant)).await;
         p.settle(Duration::from_millis(50)).await;
     }
     let them = id_of("participant@example.org").await;
     assert!(store.actors_of(&them).await.expect("actors").is_empty());
-    let mut d = Peer::connect_as(&server.sync_url(&doc), Some(&drafter)).await;
+    let mut d = fixture.drafter_peer().await;
     d.settle(Duration::from_millis(50)).await;
     let drafter_id = id_of("drafter@example.org").await;
     assert_eq!(store.actors_of(&drafter_id).await.expect("actors").len(), 1);

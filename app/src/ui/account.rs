@@ -4,7 +4,7 @@
 // A server function's arguments are its form's fields; the registration form has eight.
 #![allow(clippy::too_many_arguments)]
 
-use super::parts::error_text;
+use super::parts::{error_text, kept};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -179,6 +179,8 @@ pub fn RegisterPage() -> impl IntoView {
     let sent = move || {
         query.read().get("sent").is_some() || action.value().get().is_some_and(|r| r.is_ok())
     };
+    // After a refusal without JavaScript, what was typed comes back (never the password).
+    let typed = |name: &str| kept::<Register>(&[], name);
     view! {
         <Title text="Register" />
         <section class="form-page">
@@ -196,13 +198,16 @@ pub fn RegisterPage() -> impl IntoView {
             <ActionForm action attr:class="stack">
                 <input type="hidden" name="next" value=next />
                 <label for="r-login">"Login (email)"</label>
-                <input id="r-login" name="login" type="email" autocomplete="username" required maxlength="254" />
+                <input id="r-login" name="login" type="email" autocomplete="username" required maxlength="254"
+                    value=typed("login") />
                 <label for="r-password">"Password (at least 10 characters)"</label>
                 <input id="r-password" name="password" type="password" autocomplete="new-password" required minlength="10" maxlength="1024" />
                 <label for="r-name">"Display name"</label>
-                <input id="r-name" name="display_name" type="text" required maxlength="64" />
+                <input id="r-name" name="display_name" type="text" required maxlength="64"
+                    value=typed("display_name") />
                 <label for="r-affiliation">"Affiliation"</label>
-                <input id="r-affiliation" name="affiliation" type="text" maxlength="200" />
+                <input id="r-affiliation" name="affiliation" type="text" maxlength="200"
+                    value=typed("affiliation") />
                 <label for="r-group">"Stakeholder group"</label>
                 <select id="r-group" name="stakeholder_group" required>
                     <option value="">"Choose…"</option>

@@ -17,7 +17,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::parts::error_text;
 use super::parts::excerpt;
-use super::parts::{cleared_on_success, format_time, stance_options, thread_href, StanceBar};
+use super::parts::{
+    cleared_on_success, format_time, kept_text, stance_options, thread_href, StanceBar,
+};
 use super::{get_document, NotFound};
 #[cfg(any(feature = "ssr", test))]
 use domain::api::AmendmentEdit;
@@ -372,10 +374,15 @@ fn proposal_form(
     state: AmendmentState,
 ) -> AnyView {
     let query = use_query_map();
+    // A refused proposal comes back covering the paragraphs it covered.
+    let posted_span =
+        super::parts::kept::<ProposeAmendment>(&[("doc", doc), ("paragraph", paragraph)], "order")
+            .map(|order| order.split(',').count());
     let asked = query
         .read_untracked()
         .get("span")
         .and_then(|s| s.parse::<usize>().ok())
+        .or(posted_span)
         .unwrap_or(1)
         .clamp(1, MAX_SPAN);
     let start = paragraphs
@@ -408,6 +415,14 @@ fn proposal_form(
         }
     };
     let (doc, paragraph) = (doc.to_string(), paragraph.to_string());
+    // After a refusal without JavaScript, what was typed comes back into the fields.
+    let kept = {
+        let which = [("doc", doc.clone()), ("paragraph", paragraph.clone())];
+        move |name: &str, default: String| {
+            let which = which.each_ref().map(|(k, v)| (*k, v.as_str()));
+            kept_text::<ProposeAmendment>(&which, name, default)
+        }
+    };
     let more = {
         let (doc, paragraph) = (doc.clone(), paragraph.clone());
         move || {
@@ -423,6 +438,7 @@ fn proposal_form(
             })
         }
     };
+    let rationale = kept("rationale", String::new());
     view! {
         <details class="tool propose" id="propose" open=opened>
             <summary>"Propose an amendment"</summary>
@@ -435,11 +451,11 @@ fn proposal_form(
                 <For each=shown key=|p| p.id.clone() let(p)>
                     <div class="amend-paragraph">
                         <label for=format!("amend-{}", p.id)>{format!("{} as you propose it", p.label)}</label>
-                        <textarea id=format!("amend-{}", p.id) name=format!("texts[{}]", p.id) rows="5" maxlength="20000">{super::parts::textarea_text(p.text.clone())}</textarea>
+                        <textarea id=format!("amend-{}", p.id) name=format!("texts[{}]", p.id) rows="5" maxlength="20000">{kept(&format!("texts[{}]", p.id), p.text.clone())}</textarea>
                         <details class="insert">
                             <summary class="small">{format!("Insert a new paragraph after {}", p.label.to_lowercase())}</summary>
                             <label class="visually-hidden" for=format!("insert-{}", p.id)>{format!("New paragraph after {}", p.label.to_lowercase())}</label>
-                            <textarea id=format!("insert-{}", p.id) name=format!("inserts[{}]", p.id) rows="3" maxlength="20000"></textarea>
+                            <textarea id=format!("insert-{}", p.id) name=format!("inserts[{}]", p.id) rows="3" maxlength="20000">{kept(&format!("inserts[{}]", p.id), String::new())}</textarea>
                         </details>
                     </div>
                 </For>
@@ -449,7 +465,7 @@ fn proposal_form(
                 // After a refusal without JavaScript the page comes back at its top: focusing
                 // the form's last field brings the refusal above it into view.
                 <textarea id="amend-why" name="rationale" rows="2" required maxlength="2000"
-                    autofocus=move || state.propose.value().with(|v| matches!(v, Some(Err(_))))></textarea>
+                    autofocus=move || state.propose.value().with(|v| matches!(v, Some(Err(_))))>{rationale}</textarea>
                 <button type="submit" class="button small primary">"Propose amendment"</button>
             </ActionForm>
         </details>
@@ -567,11 +583,11 @@ fn decide_form(card: &Card, a: &AmendmentView) -> AnyView {
                     <input type="hidden" name="wording_base" value=heads />
                     {wording.into_iter().map(|(p, label, text)| view! {
                         <label for=format!("wording-{id}-{p}") class="small">{label}</label>
-                        <textarea id=format!("wording-{id}-{p}") name=format!("wording[{p}]") rows="4" maxlength="20000">{super::parts::textarea_text(text)}</textarea>
+                        <textarea id=format!("wording-{id}-{p}") name=format!("wording[{p}]") rows="4" maxlength="20000">{kept_text::<DecideAmendment>(&[("amendment", &id.to_string())], &format!("wording[{p}]"), text)}</textarea>
                     }).collect_view()}
                 </div>
                 <label for=format!("decide-why-{id}")>"Reason (shown to everyone)"</label>
-                <textarea id=format!("decide-why-{id}") name="reason" rows="2" required maxlength="2000"></textarea>
+                <textarea id=format!("decide-why-{id}") name="reason" rows="2" required maxlength="2000">{kept_text::<DecideAmendment>(&[("amendment", &id.to_string())], "reason", String::new())}</textarea>
                 <button type="submit" class="button small primary">"Record decision"</button>
             </ActionForm>
         </details>

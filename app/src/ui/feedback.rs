@@ -14,7 +14,7 @@ use super::parts::format_time;
 use super::parts::thread_href;
 use super::parts::Linked;
 use super::parts::StanceBar;
-use super::parts::{cleared_on_success, stance_options};
+use super::parts::{cleared_on_success, kept_text, stance_options};
 use leptos::prelude::*;
 
 use super::amendments::{AmendmentState, Amendments};
@@ -293,6 +293,7 @@ fn error_line(
 fn respond_form(actions: Actions, doc: &str, paragraph: &str, target: String) -> AnyView {
     let (doc, paragraph) = (doc.to_string(), paragraph.to_string());
     let id = format!("respond-{target}");
+    let reason = kept_text::<Respond>(&[("target", &target)], "reason", String::new());
     view! {
         <details class="tool">
             <summary>"Respond"</summary>
@@ -304,7 +305,7 @@ fn respond_form(actions: Actions, doc: &str, paragraph: &str, target: String) ->
                     {Disposition::ALL.iter().map(|d| view! { <option value=d.key()>{d.label()}</option> }).collect_view()}
                 </select>
                 <label for=format!("{id}-r")>"Reason (shown to everyone)"</label>
-                <textarea id=format!("{id}-r") name="reason" rows="2" required maxlength="2000"></textarea>
+                <textarea id=format!("{id}-r") name="reason" rows="2" required maxlength="2000">{reason}</textarea>
                 <button type="submit" class="button small">"Record response"</button>
             </ActionForm>
         </details>
@@ -359,6 +360,11 @@ fn comment_view(
     let is_reply = c.parent.is_some();
     let reply_form = (may_comment && !is_reply && c.hidden.is_none()).then(|| {
         let here = place(doc, paragraph);
+        let typed = kept_text::<PostComment>(
+            &[("paragraph", paragraph), ("parent", &id.to_string())],
+            "body",
+            String::new(),
+        );
         view! {
             <details class="tool">
                 <summary>"Reply"</summary>
@@ -366,7 +372,7 @@ fn comment_view(
                     {here}
                     <input type="hidden" name="parent" value=id.to_string() />
                     <label for=format!("reply-{id}")>"Your reply"</label>
-                    <textarea id=format!("reply-{id}") name="body" rows="2" required maxlength="5000"></textarea>
+                    <textarea id=format!("reply-{id}") name="body" rows="2" required maxlength="5000">{typed}</textarea>
                     <button type="submit" class="button small">"Reply"</button>
                 </ActionForm>
             </details>
@@ -374,6 +380,11 @@ fn comment_view(
     });
     let edit_form = (c.editable && may_comment).then(|| {
         let here = place(doc, paragraph);
+        let typed = kept_text::<EditComment>(
+            &[("comment", &id.to_string())],
+            "body",
+            c.body.clone().unwrap_or_default(),
+        );
         view! {
             <details class="tool">
                 <summary>"Edit"</summary>
@@ -382,7 +393,7 @@ fn comment_view(
                     <input type="hidden" name="comment" value=id.to_string() />
                     <label for=format!("edit-{id}")>"Your comment, reworded"</label>
                     <textarea id=format!("edit-{id}") name="body" rows="3" required maxlength="5000">
-                        {super::parts::textarea_text(c.body.clone().unwrap_or_default())}
+                        {typed}
                     </textarea>
                     <button type="submit" class="button small">"Save"</button>
                 </ActionForm>
@@ -578,6 +589,7 @@ fn thread_body(
     let stance_form = if you_may_state_stance {
         let current = your_stance.as_ref().map(|s| s.stance);
         let reason = your_stance.and_then(|s| s.reason).unwrap_or_default();
+        let reason = kept_text::<SetStance>(&[("paragraph", paragraph)], "reason", reason);
         let here = place(doc, paragraph);
         view! {
             <ActionForm action=actions.stance attr:class="stance-form">
@@ -590,7 +602,7 @@ fn thread_body(
                     {stance_options(current, &stances_taken)}
                 </fieldset>
                 <label for="stance-reason" class="small">"Reason (needed to oppose: say what would have to change)"</label>
-                <textarea id="stance-reason" name="reason" rows="2" maxlength="2000">{super::parts::textarea_text(reason)}</textarea>
+                <textarea id="stance-reason" name="reason" rows="2" maxlength="2000">{reason}</textarea>
                 {error_line(actions.stance.value())}
                 <button type="submit" class="button small primary">
                     {if current.is_some() { "Change my stance" } else { "Save my stance" }}
@@ -623,6 +635,11 @@ fn thread_body(
         let selection = selection.clone();
         let selection2 = selection.clone();
         let here = place(doc, paragraph);
+        let typed = kept_text::<PostComment>(
+            &[("paragraph", paragraph), ("parent", "")],
+            "body",
+            String::new(),
+        );
         view! {
             <ActionForm action=actions.comment node_ref=cleared_on_success(actions.comment) attr:class="stack comment-form">
                 {here}
@@ -640,7 +657,7 @@ fn thread_body(
                     {move || if selection2().is_some() { "Your comment on the selected words" } else { "Your comment" }}
                 </label>
                 <textarea id="new-comment" name="body" rows="3" required maxlength="5000"
-                    placeholder="Select words in the paragraph to comment on them"></textarea>
+                    placeholder="Select words in the paragraph to comment on them">{typed}</textarea>
                 {error_line(actions.comment.value())}
                 <button type="submit" class="button small primary">"Post comment"</button>
             </ActionForm>

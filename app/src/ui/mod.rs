@@ -422,6 +422,9 @@ fn NewDocumentForm(groups: Vec<domain::api::MembershipView>) -> impl IntoView {
         }
         .into_any(),
     };
+    // After a refusal without JavaScript, what was typed comes back.
+    let kept_title = parts::kept::<CreateDocumentForm>(&[], "title");
+    let kept_markdown = parts::kept_text::<CreateDocumentForm>(&[], "markdown", String::new());
     view! {
         <p class="muted">
             "Start blank, or paste a draft in Markdown: "
@@ -432,10 +435,12 @@ fn NewDocumentForm(groups: Vec<domain::api::MembershipView>) -> impl IntoView {
             {group}
             <label for="new-title">"Title"</label>
             <input id="new-title" name="title" type="text" maxlength="300"
-                placeholder="Draft recommendations on …" />
+                placeholder="Draft recommendations on …" value=kept_title />
             <label for="new-markdown">"Markdown to import (optional)"</label>
             <textarea id="new-markdown" name="markdown" rows="14"
-                placeholder="# Title\n\n## I. Background\n\n1. The first paragraph …"></textarea>
+                placeholder="# Title\n\n## I. Background\n\n1. The first paragraph …">
+                {kept_markdown}
+            </textarea>
             {move || error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             <div class="actions">
                 <button type="submit" class="button primary">"Create document"</button>

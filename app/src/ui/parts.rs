@@ -29,6 +29,34 @@ pub fn textarea_text(words: String) -> String {
     }
 }
 
+/// What the person typed into field `name` of a form posting to `S` that the server refused,
+/// when the page comes back without JavaScript (see `accord_core::kept`); `which` names the
+/// hidden fields that tell this form from others posting to `S` on the page. `None` in the
+/// browser, where a refused form keeps its words by itself.
+pub fn kept<S: leptos::server_fn::ServerFn>(which: &[(&str, &str)], name: &str) -> Option<String> {
+    #[cfg(feature = "ssr")]
+    {
+        let core = use_context::<accord_core::Accord>()?;
+        let parts = use_context::<http::request::Parts>()?;
+        core.kept
+            .field(&parts, core.auth.now(), S::PATH, which, name)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = (S::PATH, which, name);
+        None
+    }
+}
+
+/// [`kept`] words, or `default`, ready to go inside a `<textarea>`.
+pub fn kept_text<S: leptos::server_fn::ServerFn>(
+    which: &[(&str, &str)],
+    name: &str,
+    default: String,
+) -> String {
+    textarea_text(kept::<S>(which, name).unwrap_or(default))
+}
+
 /// The node of `action`'s form, reset each time the action answers `Ok`, and closed if it sits
 /// in a `<details>`: a posted comment's words leave the box, so a second click posts nothing
 /// twice. Without JavaScript the page reloads, which does the same.

@@ -258,7 +258,7 @@ pub fn PhaseBanner(
                         </p>
                     })}
                     <label for="phase-why">"Reason (for the decision record)"</label>
-                    <textarea id="phase-why" name="reason" rows="2" required maxlength="2000"></textarea>
+                    <textarea id="phase-why" name="reason" rows="2" required maxlength="2000">{super::parts::kept_text::<SetPhase>(&[], "reason", String::new())}</textarea>
                     {move || error_text(action.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
                     <button type="submit" class="button small primary">"Move the document"</button>
                 </ActionForm>

@@ -314,7 +314,7 @@ fn VersionsView(
                     <label for="version-name">"Name"</label>
                     <input id="version-name" name="name" value=next required maxlength="40" pattern="[a-z0-9][a-z0-9.\\-]*" />
                     <label for="version-summary">"What changed since the last version"</label>
-                    <textarea id="version-summary" name="summary" rows="3" required maxlength="2000"></textarea>
+                    <textarea id="version-summary" name="summary" rows="3" required maxlength="2000">{super::parts::kept_text::<CutVersion>(&[], "summary", String::new())}</textarea>
                     {move || error_text(cut.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
                     <button type="submit" class="button small primary">"Cut version"</button>
                 </ActionForm>

@@ -120,6 +120,16 @@ pub struct Server {
 }
 
 impl Server {
+    /// Changes of `doc` stored since its last compaction.
+    pub async fn pending_chunks(&self, doc: &str) -> i64 {
+        self.state
+            .rooms
+            .store()
+            .pending_chunks(doc)
+            .await
+            .expect("count")
+    }
+
     pub async fn start(dir: &Path) -> Self {
         Self::serve(state_in(dir).await).await
     }
@@ -142,7 +152,7 @@ impl Server {
     }
 
     /// Stops the server as abruptly as a crash: the task is aborted, nothing is flushed.
-    pub fn kill(self) {
+    pub fn kill(&self) {
         self.task.abort();
     }
 
