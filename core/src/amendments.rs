@@ -15,6 +15,7 @@ use domain::{
     consensus, diff,
     document::{hex_heads, is_valid_paragraph_id},
     limits,
+    notice::NoticeKind,
     policy::Action,
     refusal::{quote, Field, Refusal, Thing},
     rules,
@@ -25,7 +26,7 @@ use crate::{
     documents,
     error::Error,
     feedback::required_text,
-    record,
+    notices, record,
     rooms::Unmerged,
     store::{
         amendments::{Decision, StoredAmendment as Stored},
@@ -532,6 +533,14 @@ pub async fn decide(
         }
         Err(Unmerged::Failed) => return Err(Error::Internal("storing a decision failed".into())),
     }
+    let event = notices::Event {
+        kind: NoticeKind::Decision,
+        document: doc,
+        place: format!("amendment {id}"),
+        by: Some(chair),
+        link: format!("/documents/{doc}/amendments#amendment-{id}"),
+    };
+    notices::notify(state, vec![stored.proposer_id.clone()], event).await;
     one(state, who, doc, id).await
 }
 

@@ -9,11 +9,12 @@ use domain::{
     anchor::{self, AnchorError, ParagraphState},
     api::{
         Anchor, Comment, DocumentFeedback, EditComment, Hidden, Hide, NewComment, Objection,
-        ParagraphConsensus, Respond, ServerFrame, SetStance, Thread, YourStance,
+        ParagraphConsensus, Respond, ServerFrame, SetStance, Stance, Thread, YourStance,
     },
     consensus,
     document::is_valid_paragraph_id,
     limits,
+    notice::NoticeKind,
     policy::{self, Action},
     refusal::{Field, Refusal, Thing},
     rules::{self, Lines},
@@ -23,7 +24,7 @@ use crate::{
     auth::{rate_limit, Limited, Principal},
     documents,
     error::Error,
-    record,
+    notices, record,
     store::feedback::{StanceChange, StoredComment},
     Accord,
 };
@@ -255,17 +256,17 @@ pub async fn comment(
     let author = who.signed_in()?;
     let body = required_text(Field::Comment, &c.body, limits::MAX_COMMENT_CHARS)?;
     let store = state.rooms.store();
-    let parent = match c.parent {
-        None => None,
+    let (parent, replied_to) = match c.parent {
+        None => (None, None),
         Some(id) => {
-            let (on, _, parent) = store
+            let (on, replied_to, parent) = store
                 .comment_place(doc, id)
                 .await?
                 .ok_or_else(|| Error::unknown(Thing::Comment, &id.to_string()))?;
             if on != paragraph {
                 return Err(Refusal::CommentElsewhere { id }.into());
             }
-            Some(rules::thread_of(id, parent))
+            (Some(rules::thread_of(id, parent)), Some(replied_to))
         }
     };
     match (&c.anchor, paragraph_state(state, doc, paragraph).await?) {
@@ -292,6 +293,17 @@ pub async fn comment(
         .insert_comment(doc, paragraph, parent, author, &body, anchor, now)
         .await?;
     announce(state, doc, paragraph).await?;
+    if let Some(replied_to) = replied_to {
+        tell(
+            state,
+            NoticeKind::Reply,
+            vec![replied_to],
+            doc,
+            paragraph,
+            author,
+        )
+        .await?;
+    }
     find_comment(state, who, doc, paragraph, id).await
 }
 
@@ -363,7 +375,21 @@ pub async fn set_stance(
         )
         .await?;
     match change {
-        StanceChange::Stated(_) => announce(state, doc, paragraph).await,
+        StanceChange::Stated(_) => {
+            if s.stance == Stance::Oppose {
+                let chairs = state.rooms.store().chairs_of(doc).await?;
+                tell(
+                    state,
+                    NoticeKind::Objection,
+                    chairs,
+                    doc,
+                    paragraph,
+                    account,
+                )
+                .await?;
+            }
+            announce(state, doc, paragraph).await
+        }
         StanceChange::Unchanged(_) => figures(state, doc, paragraph).await,
     }
 }
@@ -380,16 +406,19 @@ pub async fn respond(
     let chair = who.signed_in()?;
     let reason = required_text(Field::Reason, &r.reason, limits::MAX_REASON_CHARS)?;
     let store = state.rooms.store();
-    let paragraph = match target {
+    let (paragraph, author) = match target {
         Target::Comment(id) => store
             .comment_place(doc, id)
             .await?
-            .map(|(p, _, _)| p)
+            .map(|(p, author, _)| (p, Some(author)))
             .ok_or_else(|| Error::unknown(Thing::Comment, &id.to_string()))?,
-        Target::Objection(id) => store
-            .objection_place(doc, id)
-            .await?
-            .ok_or(Refusal::NoCurrentObjection { id })?,
+        Target::Objection(id) => (
+            store
+                .objection_place(doc, id)
+                .await?
+                .ok_or(Refusal::NoCurrentObjection { id })?,
+            store.stance_author(doc, id).await?,
+        ),
     };
     store
         .respond(doc, target, r.disposition, &reason, chair, state.auth.now())
@@ -412,7 +441,30 @@ pub async fn respond(
         &reason,
     )
     .await?;
+    let author = author.into_iter().collect();
+    tell(state, NoticeKind::Response, author, doc, &paragraph, chair).await?;
     announce(state, doc, &paragraph).await
+}
+
+/// Tells `to` that `by` did something of `kind` on `paragraph`, linking to its thread.
+async fn tell(
+    state: &Accord,
+    kind: NoticeKind,
+    to: Vec<String>,
+    doc: &str,
+    paragraph: &str,
+    by: &str,
+) -> Result<(), Error> {
+    let place = state.rooms.outline(doc).await?.0.called(paragraph);
+    let event = notices::Event {
+        kind,
+        document: doc,
+        place,
+        by: Some(by),
+        link: notices::thread_link(doc, paragraph),
+    };
+    notices::notify(state, to, event).await;
+    Ok(())
 }
 
 /// A chair hides a comment; its place shows the reason.

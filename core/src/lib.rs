@@ -16,6 +16,7 @@ pub mod feedback;
 pub mod kept;
 pub mod limits;
 pub mod mail;
+pub mod notices;
 pub mod people;
 pub mod phases;
 pub mod places;

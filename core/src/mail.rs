@@ -147,6 +147,23 @@ pub fn registered_already(to: &str, sign_in: &str) -> Mail {
     }
 }
 
+/// A notice, mailed: what happened, where to see it, and how to stop these mails.
+pub fn notice(to: &str, name: &str, words: &str, link: &str, unsubscribe: &str) -> Mail {
+    Mail {
+        to: to.into(),
+        subject: words.chars().take(150).collect(),
+        body: format!(
+            "Hello {name},\n\n\
+             {words}.\n\n\
+             See it here:\n\n\
+             {link}\n\n\
+             You are mailed because your Accord profile asks for notices by mail. To stop \
+             these mails, open this link (the notices stay under the bell on the site):\n\n\
+             {unsubscribe}\n"
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

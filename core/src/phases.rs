@@ -5,6 +5,7 @@
 use domain::{
     api::SetPhase,
     limits,
+    notice::NoticeKind,
     phase::{Phase, Schedule},
     policy::Action,
     refusal::{Field, Refusal},
@@ -120,5 +121,16 @@ pub async fn set(
     };
     record::append(state, doc, record::actor(who), "phase", &summary, &reason).await?;
     state.rooms.phase_changed(doc, to.phase).await;
+    if now_in.phase != to.phase {
+        let event = crate::notices::Event {
+            kind: NoticeKind::Phase,
+            document: doc,
+            place: to.phase.label().to_lowercase(),
+            by: who.account_id(),
+            link: format!("/documents/{doc}"),
+        };
+        let to = store.taking_part(doc).await?;
+        crate::notices::notify(state, to, event).await;
+    }
     Ok(to)
 }

@@ -278,6 +278,10 @@ pub struct Me {
     pub age_band: Option<AgeBand>,
     pub admin: bool,
     pub memberships: Vec<MembershipView>,
+    /// Notices not yet read (the bell's count).
+    pub unread: u32,
+    /// Whether notices are also mailed.
+    pub mail_notices: bool,
 }
 
 impl Me {

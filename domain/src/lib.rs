@@ -44,6 +44,7 @@ pub mod document;
 pub mod export;
 pub mod limits;
 pub mod markdown;
+pub mod notice;
 pub mod numbering;
 pub mod order;
 pub mod phase;

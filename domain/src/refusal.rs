@@ -64,6 +64,8 @@ pub enum Thing {
     Invitation,
     Session,
     Version,
+    /// A person's feed of notices, named by its secret key.
+    Feed,
     /// What a chair's response is to (a comment or an objection).
     Target,
 }
@@ -124,6 +126,8 @@ pub enum Refusal {
         id: i64,
     },
     NotEndorsed,
+    /// An unsubscribe link whose key names nobody.
+    UnsubscribeLinkDead,
 
     // Words and forms.
     TextEmpty {
@@ -306,7 +310,7 @@ impl Refusal {
             | NotAuthor
             | NotProposer
             | CrossSite => 403,
-            Unknown { .. } | NoCurrentObjection { .. } | NotEndorsed => 404,
+            Unknown { .. } | NoCurrentObjection { .. } | NotEndorsed | UnsubscribeLinkDead => 404,
             LastCallObjectionsOnly
             | ParagraphDeleted { .. }
             | CommentSettled { .. }
@@ -416,6 +420,9 @@ impl Refusal {
             }
             NoCurrentObjection { id } => format!("no current objection {id}"),
             NotEndorsed => "you have not endorsed this text".into(),
+            UnsubscribeLinkDead => "this link names no account: copy the whole link from the \
+                mail, or turn notification mail off on your notifications page"
+                .into(),
             TextEmpty { field } => format!("{} is empty", field.words()),
             TextTooLong {
                 field,

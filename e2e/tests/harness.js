@@ -90,24 +90,30 @@ export class AccordServer {
   }
 
   /**
-   * The path of the last confirmation link mailed to `login`, once `atLeast` mails reached it
-   * (read from the mail folder, where an installation without SMTP writes its mail).
+   * The mail written to `login`, oldest first, each as text with quoted-printable line breaks
+   * joined (read from the mail folder, where an installation without SMTP writes its mail).
    */
-  async confirmationLink(login, atLeast = 1) {
+  mailsTo(login) {
     const folder = join(this.dataDir, 'mail');
+    let files = [];
+    try {
+      files = readdirSync(folder).map((f) => join(folder, f));
+    } catch {
+      return [];
+    }
+    return files
+      .map((f) => ({ at: statSync(f).mtimeMs, text: readFileSync(f, 'utf8').replace(/=\r?\n/g, '').replace(/=3D/g, '=') }))
+      .filter((m) => m.text.includes(`To: ${login}`))
+      .sort((a, b) => a.at - b.at)
+      .map((m) => m.text);
+  }
+
+  /** The path of the last confirmation link mailed to `login`, once `atLeast` mails reached it. */
+  async confirmationLink(login, atLeast = 1) {
     return eventually(() => {
-      let files = [];
-      try {
-        files = readdirSync(folder).map((f) => join(folder, f));
-      } catch {
-        return null;
-      }
-      const mails = files
-        .map((f) => ({ at: statSync(f).mtimeMs, text: readFileSync(f, 'utf8').replace(/=\r?\n/g, '').replace(/=3D/g, '=') }))
-        .filter((m) => m.text.includes(`To: ${login}`))
-        .sort((a, b) => a.at - b.at);
+      const mails = this.mailsTo(login);
       if (mails.length < atLeast) return null;
-      const link = mails.at(-1)?.text.match(/https?:\/\/[^/\s]+(\/confirm\/[0-9a-f]+(\?next=[^\s]+)?)/);
+      const link = mails.at(-1)?.match(/https?:\/\/[^/\s]+(\/confirm\/[0-9a-f]+(\?next=[^\s]+)?)/);
       return link ? decodeURIComponent(link[1]) : null;
     }, 10000, `a confirmation link mailed to ${login}`);
   }

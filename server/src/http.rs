@@ -20,7 +20,13 @@ use domain::api::{
     Registered, ReportQuery, Respond, Role, Schedule, SessionView, SetPhase, SetRole, SetStance,
     SetStancesAside, Thread, Version, VersionSummary,
 };
-use domain::{limits, policy::Action, refusal::Refusal, rules};
+use domain::{
+    limits,
+    notice::Notice,
+    policy::Action,
+    refusal::{Refusal, Thing},
+    rules,
+};
 use utoipa::OpenApi;
 use utoipa_axum::{
     router::{OpenApiRouter, UtoipaMethodRouter},
@@ -29,7 +35,7 @@ use utoipa_axum::{
 
 use accord_core::{
     amendments, archive, auth::Principal, bursts, documents, endorsements, feedback,
-    feedback::Target, people, phases, record, report, versions,
+    feedback::Target, notices, people, phases, record, report, versions,
 };
 
 use crate::{
@@ -68,6 +74,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(get_me, patch_me))
         .routes(routes!(list_sessions))
         .routes(routes!(end_session))
+        .routes(routes!(list_notices))
+        .routes(routes!(read_notices))
         .routes(routes!(list_groups, create_group))
         .routes(routes!(list_members))
         .routes(routes!(put_member, delete_member))
@@ -119,10 +127,32 @@ fn body_limit(
 pub fn routes() -> Router<AppState> {
     let (router, doc) = api().split_for_parts();
     let doc = Json(doc);
-    router.route(
-        "/api/v1/openapi.json",
-        get(move || std::future::ready(doc.clone())),
+    router
+        .route(
+            "/api/v1/openapi.json",
+            get(move || std::future::ready(doc.clone())),
+        )
+        .route("/feeds/{file}", get(notice_feed))
+}
+
+/// A person's notices as an Atom feed, at the secret address their notifications page gives
+/// (`/feeds/{key}.atom`); `404` for a key that names nobody.
+async fn notice_feed(
+    State(state): State<AppState>,
+    axum::extract::Path(file): axum::extract::Path<String>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let unknown = || ApiError::from(accord_core::Error::unknown(Thing::Feed, &file));
+    let key = file.strip_suffix(".atom").ok_or_else(unknown)?;
+    let xml = notices::feed(&state, key).await?.ok_or_else(unknown)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"),
+            (header::CACHE_CONTROL, "private, no-store"),
+        ],
+        xml,
     )
+        .into_response())
 }
 
 /// The OpenAPI document the API serves: every route in it, with its parameters and bodies.
@@ -709,6 +739,29 @@ async fn list_sessions(
     who: Principal,
 ) -> Result<Json<Vec<SessionView>>, ApiError> {
     Ok(Json(people::sessions(&state, &who).await?))
+}
+
+/// The signed-in person's latest notices (at most 100), newest first: answers to their
+/// comments, decisions on their amendments, objections where they chair, phase changes where
+/// they take part.
+#[utoipa::path(get, path = "/api/v1/me/notices",
+    responses((status = 200, body = [Notice]), (status = 401, body = ErrorBody)))]
+async fn list_notices(
+    State(state): State<AppState>,
+    who: Principal,
+) -> Result<Json<Vec<Notice>>, ApiError> {
+    Ok(Json(notices::list(&state, &who).await?))
+}
+
+/// Marks all the signed-in person's notices read.
+#[utoipa::path(post, path = "/api/v1/me/notices/read",
+    responses((status = 204), (status = 401, body = ErrorBody)))]
+async fn read_notices(
+    State(state): State<AppState>,
+    who: Principal,
+) -> Result<StatusCode, ApiError> {
+    notices::read_all(&state, &who).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Ends one of the signed-in person's sessions: it is signed out and its editors close.

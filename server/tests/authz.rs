@@ -384,6 +384,18 @@ fn routes(w: &World) -> Vec<Route> {
             Action::ManageOwnAccount,
         ),
         r(
+            Method::GET,
+            "/api/v1/me/notices",
+            None,
+            Action::ManageOwnAccount,
+        ),
+        r(
+            Method::POST,
+            "/api/v1/me/notices/read",
+            None,
+            Action::ManageOwnAccount,
+        ),
+        r(
             Method::PATCH,
             "/api/v1/me",
             Some(r#"{"affiliation":"Changed"}"#),

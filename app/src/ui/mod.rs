@@ -21,6 +21,7 @@ mod feedback;
 mod groups;
 #[cfg(feature = "hydrate")]
 mod live;
+mod notices;
 mod parts;
 mod phase;
 mod state;
@@ -76,6 +77,7 @@ fn tab_title(title: String) -> String {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_context(notices::NoticesSeen::default());
     view! {
         <Stylesheet id="accord" href="/pkg/accord.css" />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
@@ -94,6 +96,8 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=StaticSegment("profile") view=account::ProfilePage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("notifications") view=notices::NoticesPageView ssr=SsrMode::Async />
+                    <Route path=StaticSegment("unsubscribe") view=notices::UnsubscribePage ssr=SsrMode::Async />
                     <Route
                         path=(StaticSegment("groups"), ParamSegment("id"))
                         view=groups::GroupPageView
@@ -163,9 +167,22 @@ pub async fn whoami() -> Result<Option<domain::api::Me>, ServerFnError> {
 /// The bar at the top of every page.
 #[component]
 fn Top() -> impl IntoView {
-    // Asked again on every navigation, so that signing in or out shows at once.
+    // Asked again on every navigation, so that signing in or out shows at once, and every
+    // minute, so that the bell counts what arrived meanwhile.
     let location = leptos_router::hooks::use_location();
-    let me = Resource::new(move || location.pathname.get(), |_| whoami());
+    let minute = RwSignal::new(0u32);
+    let seen = expect_context::<notices::NoticesSeen>().0;
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = set_interval_with_handle(
+            move || minute.update(|m| *m = m.wrapping_add(1)),
+            std::time::Duration::from_secs(60),
+        );
+    }
+    let me = Resource::new(
+        move || (location.pathname.get(), minute.get(), seen.get()),
+        |_| whoami(),
+    );
     view! {
         <header class="topbar">
             <A href="/" attr:class="brand">
@@ -202,6 +219,7 @@ fn UserMenu(me: Resource<Result<Option<domain::api::Me>, ServerFnError>>) -> imp
                             {drafts.then(|| view! {
                                 <A href="/new" attr:class="button primary small">"New document"</A>
                             })}
+                            <Bell unread=me.unread />
                             <A href="/profile" attr:class="who" attr:title=me.login.clone()>{me.display_name.clone()}</A>
                             <ActionForm action=logout attr:class="inline-form">
                                 <button type="submit" class="link-button">"Sign out"</button>
@@ -216,6 +234,23 @@ fn UserMenu(me: Resource<Result<Option<domain::api::Me>, ServerFnError>>) -> imp
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The link to the notifications page, with the count of unread ones.
+#[component]
+fn Bell(unread: u32) -> impl IntoView {
+    let label = match unread {
+        0 => "Notifications, none unread".to_string(),
+        n => format!("Notifications, {n} unread"),
+    };
+    view! {
+        <A href="/notifications" attr:class="bell" attr:aria-label=label.clone() attr:title=label>
+            <svg class="bell-icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+                <path d="M12 3a6 6 0 0 0-6 6v4l-2 3h16l-2-3V9a6 6 0 0 0-6-6zm-2 15a2 2 0 0 0 4 0z" fill="currentColor" />
+            </svg>
+            {(unread > 0).then(|| view! { <span class="count" aria-hidden="true">{unread}</span> })}
+        </A>
     }
 }
 

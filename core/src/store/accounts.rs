@@ -51,6 +51,8 @@ struct MeRow {
     gender: Option<String>,
     age_band: Option<String>,
     is_admin: bool,
+    unread: u32,
+    mail_notices: bool,
 }
 
 impl MeRow {
@@ -67,6 +69,8 @@ impl MeRow {
             age_band: self.age_band.as_deref().and_then(AgeBand::parse),
             admin: self.is_admin,
             memberships,
+            unread: self.unread,
+            mail_notices: self.mail_notices,
         }
     }
 }
@@ -472,7 +476,9 @@ impl Store {
     pub async fn me(&self, account: &str) -> Result<Option<Me>, StoreError> {
         let row: Option<MeRow> = sqlx::query_as(
             "SELECT id, login, display_name, affiliation, stakeholder_group, region, gender,
-                age_band, is_admin
+                age_band, is_admin, mail_notices,
+                (SELECT COUNT(*) FROM notices n WHERE n.account_id = accounts.id
+                 AND n.read_at IS NULL) AS unread
              FROM accounts WHERE id = ?",
         )
         .bind(account)

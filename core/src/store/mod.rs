@@ -35,6 +35,7 @@ pub mod bursts;
 pub mod documents;
 pub mod endorsements;
 pub mod feedback;
+pub mod notices;
 pub mod phases;
 pub mod record;
 pub mod stances;

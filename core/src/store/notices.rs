@@ -1,0 +1,213 @@
+//! Notices and the settings that say where they go.
+
+use domain::notice::{Notice, NoticeKind};
+
+use super::{Store, StoreError};
+
+/// A notice about to be stored, for each of its recipients.
+#[derive(Clone, Debug)]
+pub struct NewNotice {
+    pub kind: NoticeKind,
+    pub document: String,
+    pub place: String,
+    pub by: String,
+    pub link: String,
+    pub at: i64,
+}
+
+/// Where a recipient's notices also go.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Recipient {
+    pub id: String,
+    pub login: String,
+    pub display_name: String,
+    /// Mail only to a confirmed address whose owner has not turned it off.
+    pub mail: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct NoticeRow {
+    id: i64,
+    kind: String,
+    document_id: String,
+    title: String,
+    place: String,
+    by_name: String,
+    link: String,
+    created_at: i64,
+    read_at: Option<i64>,
+}
+
+impl NoticeRow {
+    fn view(self) -> Option<Notice> {
+        Some(Notice {
+            id: self.id,
+            kind: NoticeKind::parse(&self.kind)?,
+            document: self.document_id,
+            document_title: self.title,
+            place: self.place,
+            by: self.by_name,
+            link: self.link,
+            at: self.created_at,
+            read: self.read_at.is_some(),
+        })
+    }
+}
+
+impl Store {
+    /// Stores `notice` for each of `accounts`; returns where each also goes.
+    pub(crate) async fn insert_notices(
+        &self,
+        accounts: &[String],
+        notice: &NewNotice,
+    ) -> Result<Vec<Recipient>, StoreError> {
+        let mut tx = self.writer().begin().await?;
+        let mut recipients = Vec::new();
+        for account in accounts {
+            let recipient: Option<Recipient> = sqlx::query_as(
+                "SELECT id, login, display_name,
+                        (mail_notices = 1 AND confirmed_at IS NOT NULL) AS mail
+                 FROM accounts WHERE id = ?",
+            )
+            .bind(account)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(recipient) = recipient else {
+                continue;
+            };
+            sqlx::query(
+                "INSERT INTO notices (account_id, document_id, kind, place, by_name, link, created_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(account)
+            .bind(&notice.document)
+            .bind(notice.kind.key())
+            .bind(&notice.place)
+            .bind(&notice.by)
+            .bind(&notice.link)
+            .bind(notice.at)
+            .execute(&mut *tx)
+            .await?;
+            recipients.push(recipient);
+        }
+        tx.commit().await?;
+        Ok(recipients)
+    }
+
+    /// The latest `limit` notices of `account`, newest first.
+    pub async fn notices(&self, account: &str, limit: i64) -> Result<Vec<Notice>, StoreError> {
+        let rows: Vec<NoticeRow> = sqlx::query_as(
+            "SELECT n.id, n.kind, n.document_id, d.title, n.place, n.by_name, n.link,
+                    n.created_at, n.read_at
+             FROM notices n JOIN documents d ON d.id = n.document_id
+             WHERE n.account_id = ? ORDER BY n.id DESC LIMIT ?",
+        )
+        .bind(account)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows.into_iter().filter_map(NoticeRow::view).collect())
+    }
+
+    /// Marks every notice of `account` read.
+    pub(crate) async fn mark_notices_read(&self, account: &str, at: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE notices SET read_at = ? WHERE account_id = ? AND read_at IS NULL")
+            .bind(at)
+            .bind(account)
+            .execute(self.writer())
+            .await?;
+        Ok(())
+    }
+
+    /// The secret naming `account`'s feed and unsubscribe link, made the first time it is asked
+    /// for.
+    pub(crate) async fn notice_key(&self, account: &str) -> Result<String, StoreError> {
+        let fresh = hex::encode(rand::random::<[u8; 16]>());
+        sqlx::query("UPDATE accounts SET notice_key = ? WHERE id = ? AND notice_key IS NULL")
+            .bind(&fresh)
+            .bind(account)
+            .execute(self.writer())
+            .await?;
+        Ok(
+            sqlx::query_scalar("SELECT notice_key FROM accounts WHERE id = ?")
+                .bind(account)
+                .fetch_optional(self.writer())
+                .await?
+                .flatten()
+                .unwrap_or(fresh),
+        )
+    }
+
+    /// The account a notice key names.
+    pub(crate) async fn account_by_notice_key(
+        &self,
+        key: &str,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM accounts WHERE notice_key = ?")
+                .bind(key)
+                .fetch_optional(self.pool())
+                .await?,
+        )
+    }
+
+    /// Turns mailing notices to `account` on or off.
+    pub(crate) async fn set_mail_notices(&self, account: &str, on: bool) -> Result<(), StoreError> {
+        sqlx::query("UPDATE accounts SET mail_notices = ? WHERE id = ?")
+            .bind(on)
+            .bind(account)
+            .execute(self.writer())
+            .await?;
+        Ok(())
+    }
+
+    /// The name `account` goes by.
+    pub(crate) async fn display_name(&self, account: &str) -> Result<Option<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT display_name FROM accounts WHERE id = ?")
+                .bind(account)
+                .fetch_optional(self.pool())
+                .await?,
+        )
+    }
+
+    /// The chairs of the group `doc` belongs to.
+    pub(crate) async fn chairs_of(&self, doc: &str) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT m.account_id FROM memberships m JOIN documents d ON d.group_id = m.group_id
+             WHERE d.id = ? AND m.role = 'chair'",
+        )
+        .bind(doc)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Who stated the stance entry `id` of `doc`.
+    pub(crate) async fn stance_author(
+        &self,
+        doc: &str,
+        id: i64,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT account_id FROM stance_history WHERE id = ? AND document_id = ?",
+        )
+        .bind(id)
+        .bind(doc)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    /// Everyone with a part in `doc`: its group's members and whoever commented on it or
+    /// stated a stance.
+    pub(crate) async fn taking_part(&self, doc: &str) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT m.account_id FROM memberships m JOIN documents d ON d.group_id = m.group_id
+             WHERE d.id = ?1
+             UNION SELECT author_id FROM comments WHERE document_id = ?1
+             UNION SELECT account_id FROM stance_history WHERE document_id = ?1",
+        )
+        .bind(doc)
+        .fetch_all(self.pool())
+        .await?)
+    }
+}
