@@ -1,5 +1,6 @@
-// Drafters: live co-editing in two browsers, paragraph structure from the keyboard, and nothing
-// lost across a server crash.
+// Drafters: live co-editing in two browsers, paragraph structure from the keyboard, a caret that
+// follows its words through another drafter's restructuring, and nothing lost across a server
+// crash.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { eventually, openEditor, signIn, useServerAndBrowser } from './harness.js';
@@ -140,4 +141,71 @@ test('a new document imported from Markdown opens numbered and editable', async 
   assert.equal(await page.getByRole('textbox', { name: 'Paragraph 2', exact: true }).inputValue(), 'We write.');
   assert.equal(await page.getByRole('textbox', { name: 'Title' }).inputValue(), 'Charter of the coalition');
   await context.close();
+});
+
+test('your caret follows your words when another drafter splits, moves, re-kinds or merges your paragraph', async () => {
+  const sample = await env.server.sampleId();
+  const ana = await openEditor(env.browser, env.server, sample);
+  const response = await ana.request.post(`${env.server.url}/api/v1/documents`, {
+    headers: { 'content-type': 'application/json', origin: env.server.url },
+    data: { markdown: '# Carets\n\n1. Alpha beta gamma.\n\n2. Second.\n\n3. Third.\n' },
+  });
+  assert.equal(response.status(), 201);
+  const created = await response.json();
+  const ids = (await env.server.api(`/api/v1/documents/${created.id}`)).paragraphs.map((p) => p.id);
+  const [first, second] = ids;
+  await ana.goto(`${env.server.url}/documents/${created.id}`);
+  await ana.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+  const ben = await openEditor(env.browser, env.server, created.id, 'chair@example.org');
+  const box = (page, id) => page.locator(`#ta-${id}`);
+  const texts = async (page) => page.locator('textarea[id^="ta-"]').evaluateAll((all) => all.map((t) => t.value));
+
+  // Ana's caret is after "Alpha beta"; Ben splits the paragraph after "Alpha ".
+  await box(ana, first).click();
+  await box(ana, first).press('Control+Home');
+  for (let i = 0; i < 'Alpha beta'.length; i++) await box(ana, first).press('ArrowRight');
+  await box(ben, first).click();
+  await box(ben, first).press('Control+Home');
+  for (let i = 0; i < 'Alpha '.length; i++) await box(ben, first).press('ArrowRight');
+  await box(ben, first).press('Enter');
+  await eventually(async () => (await texts(ana)).includes('beta gamma.'), 5000, 'Ana to see the split');
+  // Her next keystrokes land after "beta", in the new paragraph.
+  await ana.keyboard.type('X');
+  await eventually(async () => (await texts(ana)).includes('betaX gamma.'), 5000, 'X after beta');
+  const moved = await eventually(async () => (await env.server.api(`/api/v1/documents/${created.id}`)).paragraphs.find((p) => p.text.startsWith('beta'))?.id, 5000, 'the split stored');
+
+  // Ben moves Ana's paragraph down: she keeps her place and her keystrokes.
+  await box(ben, moved).click();
+  await ben.getByRole('region').filter({ has: box(ben, moved) }).getByRole('button', { name: 'Move down' }).click();
+  await eventually(async () => (await texts(ana)).indexOf('betaX gamma.') > (await texts(ana)).indexOf('Second.'), 5000, 'Ana to see the move');
+  await ana.keyboard.type('Y');
+  await eventually(async () => (await texts(ana)).includes('betaXY gamma.'), 5000, 'Y after X');
+
+  // Ben makes it a heading: same.
+  await box(ben, moved).click();
+  await ben.getByRole('region').filter({ has: box(ben, moved) }).getByRole('combobox', { name: 'Kind of paragraph' }).selectOption('heading');
+  await eventually(async () => (await box(ana, moved).getAttribute('aria-label')) === 'Heading', 5000, 'Ana to see the heading');
+  await ana.keyboard.type('Z');
+  await eventually(async () => (await texts(ana)).includes('betaXYZ gamma.'), 5000, 'Z after Y');
+
+  // Ben merges it into the paragraph before it ("Second."), once he has her words: they, and
+  // her caret, go there.
+  await eventually(async () => (await texts(ben)).includes('betaXYZ gamma.'), 5000, 'Ben to see Z');
+  await box(ben, moved).click();
+  await box(ben, moved).press('Control+Home');
+  await box(ben, moved).press('Backspace');
+  await eventually(async () => (await texts(ana)).includes('Second.betaXYZ gamma.'), 5000, 'Ana to see the merge');
+  await ana.keyboard.type('W');
+  await eventually(async () => (await texts(ana)).includes('Second.betaXYZW gamma.'), 5000, 'W after Z');
+
+  // Her own kind change from the toolbar keeps her caret too.
+  await ana.getByRole('region').filter({ has: box(ana, second) }).getByRole('combobox', { name: 'Kind of paragraph' }).selectOption('plain');
+  await ana.keyboard.type('V');
+  await eventually(async () => (await texts(ana)).includes('Second.betaXYZWV gamma.'), 5000, 'V after W');
+  await eventually(async () => {
+    const stored = await env.server.api(`/api/v1/documents/${created.id}`);
+    return stored.paragraphs.some((p) => p.text === 'Second.betaXYZWV gamma.');
+  }, 5000, 'the server to agree');
+  await ana.context().close();
+  await ben.context().close();
 });

@@ -6,8 +6,9 @@
 //!
 //! Typing is diffed against the replica and applied as a splice; changes are committed and sent
 //! once per burst (every [`FLUSH_MS`]), not per keystroke, which keeps history small. Remote
-//! changes update textareas in place, with the caret carried across by automerge cursors. The
-//! replica is also saved to `localStorage`, so edits made offline survive a closed tab and merge
+//! changes update textareas in place, with the caret carried across by automerge cursors, and
+//! through another drafter's split, merge, move or change of kind to where its words went, still
+//! focused, so that the next keystroke lands there. The replica is also saved to `localStorage`, so edits made offline survive a closed tab and merge
 //! on the next connection.
 
 use std::{cell::RefCell, collections::HashMap};
@@ -408,8 +409,9 @@ impl Session {
         }
     }
 
-    /// The focused paragraph's selection as automerge cursors, to carry across a remote change.
-    fn capture_caret(&self) -> Option<(String, automerge::Cursor, automerge::Cursor, bool)> {
+    /// The focused paragraph's selection, held by automerge cursors, with what is needed to
+    /// follow its text if another drafter splits, merges or moves the paragraph.
+    fn capture_caret(&self) -> Option<Caret> {
         let active = window().document()?.active_element()?;
         let id = active.id().strip_prefix("ta-")?.to_string();
         let ta: HtmlTextAreaElement = active.dyn_into().ok()?;
@@ -425,27 +427,92 @@ impl Session {
                 self.doc.get_cursor(&obj, pos, None).ok()
             }
         };
-        let start = cursor_at(ta.selection_start().ok()??)?;
-        let end = cursor_at(ta.selection_end().ok()??)?;
-        Some((id, start, end, true))
+        let at = ta.selection_start().ok()??;
+        let to = ta.selection_end().ok()??;
+        let prev = self.ui.rows.with_untracked(|rows| {
+            let i = rows.iter().position(|r| r.id == id)?;
+            rows.get(i.checked_sub(1)?).map(|r| r.id.clone())
+        });
+        Some(Caret {
+            start: cursor_at(at)?,
+            end: cursor_at(to)?,
+            at,
+            width: to.saturating_sub(at),
+            text: self.doc.text(&obj).ok()?,
+            prev,
+            id,
+        })
     }
 
-    fn restore_caret(&self, caret: Option<(String, automerge::Cursor, automerge::Cursor, bool)>) {
-        let Some((id, start, end, _)) = caret else {
-            return;
-        };
-        let Ok(obj) = document::text_obj(&self.doc, &id) else {
-            return;
-        };
-        let (Ok(s), Ok(e)) = (
-            self.doc.get_cursor_position(&obj, &start, None),
-            self.doc.get_cursor_position(&obj, &end, None),
-        ) else {
-            return;
-        };
-        if let Some(ta) = textarea(&id) {
-            let _ = ta.set_selection_range(s as u32, e as u32);
+    /// Where the caret's text is now: in its paragraph, or, if a split took the words after it
+    /// into the next paragraph, there; if a merge took the paragraph into the one before, there.
+    fn carried(&self, c: &Caret) -> Option<(String, u32, u32)> {
+        let outline = document::read(&self.doc).ok()?;
+        let paragraphs = &outline.paragraphs;
+        match paragraphs.iter().position(|p| p.id == c.id) {
+            Some(i) => {
+                let obj = document::text_obj(&self.doc, &c.id).ok()?;
+                let start = self.doc.get_cursor_position(&obj, &c.start, None).ok()? as u32;
+                let end = self.doc.get_cursor_position(&obj, &c.end, None).ok()? as u32;
+                let now = &paragraphs[i].text;
+                let kept = utf16_len(now);
+                // Split before the caret: the paragraph kept the words before the split, and
+                // the next one starts with the rest, the caret's place among them.
+                let split = start == kept
+                    && c.at > kept
+                    && c.text.starts_with(now.as_str())
+                    && paragraphs
+                        .get(i + 1)
+                        .is_some_and(|next| next.text.starts_with(&c.text[now.len()..]));
+                match split {
+                    true => {
+                        let at = c.at - kept;
+                        Some((paragraphs[i + 1].id.clone(), at, at + c.width))
+                    }
+                    false => Some((c.id.clone(), start, end.max(start))),
+                }
+            }
+            // Merged into the paragraph before: that one now ends with this one's words.
+            None => {
+                let prev = paragraphs.iter().find(|p| Some(&p.id) == c.prev.as_ref())?;
+                let joined = prev.text.strip_suffix(c.text.as_str())?;
+                let at = utf16_len(joined) + c.at;
+                Some((prev.id.clone(), at, at + c.width))
+            }
         }
+    }
+
+    /// Puts the caret back where its text went after a remote change, focusing that paragraph
+    /// again if the change re-rendered or moved it (the next keystroke must land there, not
+    /// nowhere): now, once the page has re-rendered, and once more before it is painted.
+    fn restore_caret(&self, caret: Option<Caret>) {
+        let Some((id, start, end)) = caret.and_then(|c| self.carried(&c)) else {
+            return;
+        };
+        place_caret(&id, start, end);
+        // Later, only while the words are as the change left them: once the person has typed
+        // on, the caret is theirs again.
+        let Some(words) = document::text_obj(&self.doc, &id)
+            .ok()
+            .and_then(|obj| self.doc.text(&obj).ok())
+        else {
+            return;
+        };
+        let untouched = move |id: &str| textarea(id).is_some_and(|ta| ta.value() == words);
+        let (again, later) = (id.clone(), untouched.clone());
+        leptos::task::spawn_local(async move {
+            if later(&again) {
+                place_caret(&again, start, end);
+            }
+        });
+        let _ = window().request_animation_frame(
+            Closure::once_into_js(move || {
+                if untouched(&id) {
+                    place_caret(&id, start, end);
+                }
+            })
+            .unchecked_ref(),
+        );
     }
 
     /// Brings the page up to date with the replica: rows, numbers, kinds, texts and textareas.
@@ -507,6 +574,37 @@ impl Session {
             focus_later(id, pos);
         }
     }
+}
+
+/// A focused paragraph's selection before a remote change (see `Session::capture_caret`).
+struct Caret {
+    id: String,
+    start: automerge::Cursor,
+    end: automerge::Cursor,
+    /// The selection's start, and its width, in UTF-16 units as the textarea counts.
+    at: u32,
+    width: u32,
+    /// The paragraph's words then.
+    text: String,
+    /// The paragraph before it then, where a merge takes its words.
+    prev: Option<String>,
+}
+
+fn utf16_len(s: &str) -> u32 {
+    s.encode_utf16().count() as u32
+}
+
+/// Focuses paragraph `id` (if it is not focused already) with the selection `start..end`.
+fn place_caret(id: &str, start: u32, end: u32) {
+    let Some(ta) = textarea(id) else { return };
+    let focused = window()
+        .document()
+        .and_then(|d| d.active_element())
+        .is_some_and(|a| a.id() == ta.id());
+    if !focused {
+        let _ = ta.focus();
+    }
+    let _ = ta.set_selection_range(start, end);
 }
 
 fn hex_bytes(hex: &str) -> Option<Vec<u8>> {
@@ -652,15 +750,25 @@ pub fn caret(id: &str, ev: &web_sys::Event) {
     });
 }
 
+/// Where the caret was in paragraph `id` when a toolbar control took the focus (its start if
+/// it was elsewhere): the control gives it back there.
+fn caret_in(s: &Session, id: &str) -> u32 {
+    s.focus
+        .as_ref()
+        .filter(|(i, _)| i == id)
+        .map_or(0, |(_, at)| *at)
+}
+
 pub fn set_kind(id: &str, kind: &str) {
     let Some(kind) = ParagraphKind::parse(kind) else {
         return;
     };
     with(|s| {
+        let at = caret_in(s, id);
         s.structural(|doc| {
             document::set_kind(doc, id, kind)
                 .ok()
-                .map(|_| (id.to_string(), 0))
+                .map(|_| (id.to_string(), at))
         })
     });
 }
@@ -668,10 +776,11 @@ pub fn set_kind(id: &str, kind: &str) {
 pub fn move_paragraph(id: &str, up: bool) {
     let dir = if up { Direction::Up } else { Direction::Down };
     with(|s| {
+        let at = caret_in(s, id);
         s.structural(|doc| {
             document::move_paragraph(doc, id, dir)
                 .ok()
-                .map(|_| (id.to_string(), 0))
+                .map(|_| (id.to_string(), at))
         })
     });
 }
