@@ -108,10 +108,10 @@ export class AccordServer {
       .map((m) => m.text);
   }
 
-  /** The path of the last confirmation link mailed to `login`, once `atLeast` mails reached it. */
+  /** The path of the last confirmation link mailed to `login`, once `atLeast` such mails reached it. */
   async confirmationLink(login, atLeast = 1) {
     return eventually(() => {
-      const mails = this.mailsTo(login);
+      const mails = this.mailsTo(login).filter((m) => m.includes('/confirm/'));
       if (mails.length < atLeast) return null;
       const link = mails.at(-1)?.match(/https?:\/\/[^/\s]+(\/confirm\/[0-9a-f]+(\?next=[^\s]+)?)/);
       return link ? decodeURIComponent(link[1]) : null;
