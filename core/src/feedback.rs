@@ -14,7 +14,7 @@ use domain::{
     consensus,
     document::is_valid_paragraph_id,
     limits,
-    notice::NoticeKind,
+    notice::{self, NoticeKind},
     policy::{self, Action},
     refusal::{Field, Refusal, Thing},
     rules::{self, Lines},
@@ -293,11 +293,23 @@ pub async fn comment(
         .insert_comment(doc, paragraph, parent, author, &body, anchor, now)
         .await?;
     announce(state, doc, paragraph).await?;
-    if let Some(replied_to) = replied_to {
+    if let Some(replied_to) = &replied_to {
+        let to = vec![replied_to.clone()];
+        tell(state, NoticeKind::Reply, to, doc, paragraph, author).await?;
+    }
+    // Those mentioned, but for one told of the reply already.
+    let people = store.mentionable(doc).await?;
+    let names: Vec<String> = people.iter().map(|(_, name)| name.clone()).collect();
+    let mentioned: Vec<String> = notice::mentioned(&body, &names)
+        .into_iter()
+        .map(|i| people[i].0.clone())
+        .filter(|id| Some(id) != replied_to.as_ref())
+        .collect();
+    if !mentioned.is_empty() {
         tell(
             state,
-            NoticeKind::Reply,
-            vec![replied_to],
+            NoticeKind::Mention,
+            mentioned,
             doc,
             paragraph,
             author,
@@ -444,6 +456,25 @@ pub async fn respond(
     let author = author.into_iter().collect();
     tell(state, NoticeKind::Response, author, doc, &paragraph, chair).await?;
     announce(state, doc, &paragraph).await
+}
+
+/// The names a comment on `doc` may mention (`@` and the name), for one who may comment on it.
+pub async fn mention_names(
+    state: &Accord,
+    who: &Principal,
+    doc: &str,
+) -> Result<Vec<String>, Error> {
+    documents::require(state, who, doc, Action::Comment).await?;
+    let mut names: Vec<String> = state
+        .rooms
+        .store()
+        .mentionable(doc)
+        .await?
+        .into_iter()
+        .map(|(_, name)| name)
+        .collect();
+    names.dedup();
+    Ok(names)
 }
 
 /// Tells `to` that `by` did something of `kind` on `paragraph`, linking to its thread.

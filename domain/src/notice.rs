@@ -20,15 +20,18 @@ pub enum NoticeKind {
     Objection,
     /// A document you took part in moved to another phase.
     Phase,
+    /// Someone mentioned you (`@` and your name) in a comment.
+    Mention,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 5] = [
+    pub const ALL: [NoticeKind; 6] = [
         NoticeKind::Reply,
         NoticeKind::Response,
         NoticeKind::Decision,
         NoticeKind::Objection,
         NoticeKind::Phase,
+        NoticeKind::Mention,
     ];
 
     pub fn key(self) -> &'static str {
@@ -38,6 +41,7 @@ impl NoticeKind {
             NoticeKind::Decision => "decision",
             NoticeKind::Objection => "objection",
             NoticeKind::Phase => "phase",
+            NoticeKind::Mention => "mention",
         }
     }
 
@@ -77,6 +81,46 @@ impl Notice {
             NoticeKind::Decision => format!("{by} decided your {place} to “{title}”"),
             NoticeKind::Objection => format!("{by} objected to {place} of “{title}”"),
             NoticeKind::Phase => format!("“{title}” is now in {place}"),
+            NoticeKind::Mention => format!("{by} mentioned you on {place} of “{title}”"),
         }
+    }
+}
+
+/// Which of `names` the words `body` mention: `@` and the whole name, ignoring case, with no
+/// letter or digit right before the `@` (an address is no mention) or right after the name
+/// (`@Ann` does not mention Anna). Indexes into `names`.
+pub fn mentioned(body: &str, names: &[String]) -> Vec<usize> {
+    let body = body.to_lowercase();
+    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    names
+        .iter()
+        .enumerate()
+        .filter(|(_, name)| {
+            let needle = format!("@{}", name.trim().to_lowercase());
+            needle.len() > 1
+                && body.match_indices(&needle).any(|(at, m)| {
+                    !word(body[..at].chars().next_back())
+                        && !word(body[at + m.len()..].chars().next())
+                })
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mentioned;
+
+    #[test]
+    fn a_mention_is_the_at_sign_and_the_whole_name() {
+        let names = ["Amina Chair", "Ann", "Anna Lee"].map(String::from);
+        assert_eq!(
+            mentioned("Thanks @amina chair, and @Anna Lee.", &names),
+            [0, 2]
+        );
+        assert_eq!(mentioned("(@Ann) agrees", &names), [1]);
+        assert!(mentioned("mail ann@Ann.org", &names).is_empty());
+        assert!(mentioned("@Annabel says", &names).is_empty());
+        assert!(mentioned("no one", &names).is_empty());
     }
 }

@@ -90,6 +90,14 @@ test('in last call the page offers only an objection, and no comment or rewordin
   await mine.waitFor();
   assert.equal(await mine.getByText('Edit', { exact: true }).count(), 0);
   if (shots) await priya.page.screenshot({ path: `${shots}/last-call-phone.png`, fullPage: false });
+  // On the phone the consensus map scrolls inside its own box, never the page.
+  await priya.page.goto(`${env.server.url}/documents/${id}/consensus`);
+  const map = priya.page.locator('.map-scroll');
+  await map.locator('svg').waitFor();
+  const widths = await priya.page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+  assert.equal(widths[0], widths[1], 'the page does not scroll sideways');
+  assert.ok(await map.evaluate((m) => m.scrollWidth >= m.clientWidth && getComputedStyle(m).overflowX === 'auto'));
+  await priya.page.goto(`${env.server.url}/documents/${id}?p=${p3}`);
   await priya.page.getByLabel(/^Reason \(needed to oppose/).fill('It names no one to keep the record.');
   await priya.page.getByRole('button', { name: 'Save my stance' }).click();
   await priya.page.getByRole('button', { name: 'Change my stance' }).waitFor();

@@ -2,7 +2,8 @@
 // three ways: the bell in the top bar counts it (and the notifications page lists it), their
 // Atom feed has it, and a mail in the mail folder says it with an unsubscribe link, which stops
 // the next mail but not the bell. A reply to their comment and an objection where the chair
-// chairs are told too; the page works without JavaScript.
+// chairs are told too; the page works without JavaScript. Writing @ in a comment offers the
+// document's people to mention, from the keyboard, and the one picked is told.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { eventually, signedIn as signedInOnce, useServerAndBrowser } from './harness.js';
@@ -108,5 +109,30 @@ test('without JavaScript the page lists notifications and marks them read; chair
   await amina.page.getByRole('button', { name: 'Mark all as read' }).click();
   await amina.page.getByRole('link', { name: 'Notifications, none unread' }).waitFor();
   await amina.page.getByText('All read.').waitFor();
+  await amina.context.close();
+});
+
+test('@ in a comment offers the document’s people by keyboard, and the one picked is told', async () => {
+  const id = await env.server.sampleId();
+  const priya = await signedIn('participant@example.org');
+  await priya.page.goto(`${env.server.url}/documents/${id}?p=${await paragraph(id, 4)}`);
+  const box = priya.page.getByLabel('Your comment');
+  await box.click();
+  await box.pressSequentially('Please check the dates, @Ami');
+  const people = priya.page.getByRole('listbox', { name: 'People to mention' });
+  await people.getByRole('option', { name: 'Amina Chair' }).waitFor();
+  assert.equal(await box.getAttribute('aria-expanded'), 'true');
+  if (process.env.ACCORD_SHOTS) await priya.page.screenshot({ path: `${process.env.ACCORD_SHOTS}/mention.png` });
+  await box.press('Enter');
+  await box.pressSequentially('thank you.');
+  assert.equal(await box.inputValue(), 'Please check the dates, @Amina Chair thank you.');
+  assert.ok(await people.isHidden());
+  await priya.page.getByRole('button', { name: 'Post comment' }).click();
+  await priya.page.getByRole('paragraph').filter({ hasText: 'Please check the dates' }).waitFor();
+  await priya.context.close();
+
+  const amina = await signedIn('chair@example.org');
+  await amina.page.goto(`${env.server.url}/notifications`);
+  await amina.page.getByRole('link', { name: /^Priya Participant mentioned you on paragraph 4 of/ }).waitFor();
   await amina.context.close();
 });

@@ -249,3 +249,54 @@ async fn each_notice_is_mailed_with_a_link_that_stops_the_mail_and_names_the_fee
     );
     assert_eq!(w.notices(&w.participant).await.len(), 2);
 }
+
+#[tokio::test]
+async fn a_mention_tells_the_person_named_and_completion_offers_the_documents_people() {
+    let w = world().await;
+    let doc = w.fx.doc.clone();
+    // Whoever may comment is offered the names; an anonymous reader is asked to sign in.
+    let (status, names) = mention_names(&w.app, &doc, Some(&w.participant)).await;
+    assert_eq!(status, StatusCode::OK);
+    let names: Vec<String> = serde_json::from_slice(&names).expect("names");
+    assert!(names.contains(&"Amina Chair".to_string()), "{names:?}");
+    assert!(names.contains(&"Diego Drafter".to_string()), "{names:?}");
+    let (status, _) = mention_names(&w.app, &doc, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    w.comment(
+        &w.participant,
+        0,
+        json!({"body": "@amina chair and @Diego Drafter: see the date. Mail me@Diego Drafter."}),
+    )
+    .await;
+    for cookie in [&w.chair, &w.drafter] {
+        let told = w.notices(cookie).await;
+        assert_eq!(told.len(), 1, "one notice however often named");
+        assert_eq!(told[0].kind, NoticeKind::Mention);
+        assert!(told[0]
+            .words()
+            .starts_with("Priya Participant mentioned you on paragraph 1"));
+    }
+    // Naming oneself tells nobody.
+    w.comment(&w.chair, 0, json!({"body": "Noted, @Amina Chair."}))
+        .await;
+    assert_eq!(w.notices(&w.chair).await.len(), 1);
+}
+
+/// Asks the page's server function for the names a comment on `doc` may mention, as the
+/// comment box's script does.
+async fn mention_names(app: &Router, doc: &str, cookie: Option<&str>) -> (StatusCode, Vec<u8>) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let mut req = axum::http::Request::post("/_fn/mention_names")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from(format!("doc={doc}")))
+        .expect("request");
+    if let Some(c) = cookie {
+        common::same_site(&mut req, c);
+    }
+    let resp = app.clone().oneshot(req).await.expect("response");
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    (status, bytes.to_vec())
+}

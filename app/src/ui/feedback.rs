@@ -10,6 +10,7 @@
 // A server function's arguments are its form's fields.
 #![allow(clippy::too_many_arguments)]
 
+use super::mentions::MentionArea;
 use super::parts::format_time;
 use super::parts::thread_href;
 use super::parts::Linked;
@@ -360,6 +361,7 @@ fn comment_view(
     let is_reply = c.parent.is_some();
     let reply_form = (may_comment && !is_reply && c.hidden.is_none()).then(|| {
         let here = place(doc, paragraph);
+        let doc_id = doc.to_string();
         let typed = kept_text::<PostComment>(
             &[("paragraph", paragraph), ("parent", &id.to_string())],
             "body",
@@ -372,7 +374,7 @@ fn comment_view(
                     {here}
                     <input type="hidden" name="parent" value=id.to_string() />
                     <label for=format!("reply-{id}")>"Your reply"</label>
-                    <textarea id=format!("reply-{id}") name="body" rows="2" required maxlength="5000">{typed}</textarea>
+                    <MentionArea doc=doc_id id=format!("reply-{id}") name="body" rows=2 text=typed />
                     <button type="submit" class="button small">"Reply"</button>
                 </ActionForm>
             </details>
@@ -635,6 +637,7 @@ fn thread_body(
         let selection = selection.clone();
         let selection2 = selection.clone();
         let here = place(doc, paragraph);
+        let doc_id = doc.to_string();
         let typed = kept_text::<PostComment>(
             &[("paragraph", paragraph), ("parent", "")],
             "body",
@@ -656,8 +659,9 @@ fn thread_body(
                 <label for="new-comment">
                     {move || if selection2().is_some() { "Your comment on the selected words" } else { "Your comment" }}
                 </label>
-                <textarea id="new-comment" name="body" rows="3" required maxlength="5000"
-                    placeholder="Select words in the paragraph to comment on them">{typed}</textarea>
+                <MentionArea doc=doc_id id="new-comment".to_string() name="body" rows=3
+                    placeholder="Select words in the paragraph to comment on them (write @ and a name to tell someone)"
+                    text=typed />
                 {error_line(actions.comment.value())}
                 <button type="submit" class="button small primary">"Post comment"</button>
             </ActionForm>

@@ -21,6 +21,7 @@ mod feedback;
 mod groups;
 #[cfg(feature = "hydrate")]
 mod live;
+mod mentions;
 mod notices;
 mod parts;
 mod phase;

@@ -197,6 +197,21 @@ impl Store {
         .await?)
     }
 
+    /// The people a comment on `doc` may mention, with their names: its group's members and
+    /// whoever commented on it, by name.
+    pub(crate) async fn mentionable(&self, doc: &str) -> Result<Vec<(String, String)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT id, display_name FROM accounts WHERE id IN (
+                 SELECT m.account_id FROM memberships m JOIN documents d ON d.group_id = m.group_id
+                 WHERE d.id = ?1
+                 UNION SELECT author_id FROM comments WHERE document_id = ?1)
+             ORDER BY display_name",
+        )
+        .bind(doc)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
     /// Everyone with a part in `doc`: its group's members and whoever commented on it or
     /// stated a stance.
     pub(crate) async fn taking_part(&self, doc: &str) -> Result<Vec<String>, StoreError> {
