@@ -1,6 +1,6 @@
 // Paragraph feedback in the browser: participants comment and state stances, everyone sees it
 // without reloading, the chair's consensus map follows live, and the same paths work with
-// JavaScript turned off.
+// JavaScript turned off. Words selected while their thread is closed offer a comment on them.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { addParticipant, eventually, signedIn as signedInOnce, useServerAndBrowser } from './harness.js';
@@ -257,4 +257,34 @@ test('a chair resolves an amendment whose words were changed since, with modifie
   await chair.page.getByRole('button', { name: 'Show' }).click();
   await chair.page.getByText(/^1 shown: 1 accepted with modification$/).waitFor();
   for (const c of [priya.context, drafterCtx, chair.context]) await c.close();
+});
+
+test('words selected while their thread is closed offer a comment on them where they are', async () => {
+  const id = await env.server.sampleId();
+  const priya = await signedIn('participant@example.org');
+  await priya.page.goto(`${env.server.url}/documents/${id}`);
+  await priya.page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+  const section = priya.page.locator('section[aria-label="Paragraph 7"]');
+  await section.locator('.para-text').evaluate((p) => {
+    const node = document.createTreeWalker(p, NodeFilter.SHOW_TEXT).nextNode();
+    const range = document.createRange();
+    range.setStart(node, 0);
+    range.setEnd(node, Math.min(12, node.length));
+    const sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+    p.dispatchEvent(new MouseEvent('mouseup', { bubbles: true }));
+  });
+  await section.getByRole('link', { name: 'Comment on these words' }).click();
+  await priya.page.getByRole('heading', { name: 'Feedback on paragraph 7' }).waitFor();
+  await priya.page.getByText('On the words').waitFor();
+  const box = priya.page.getByLabel('Your comment on the selected words');
+  await eventually(async () => box.evaluate((b) => document.activeElement === b), 5000, 'the box focused');
+  await priya.page.keyboard.type('Which words exactly?');
+  await priya.page.getByRole('button', { name: 'Post comment' }).click();
+  await priya.page.getByRole('article', { name: 'Comment by Priya Participant' }).filter({ hasText: 'Which words exactly?' }).waitFor();
+  await section.locator('mark').first().waitFor();
+  // With the thread open, the offer is the form itself.
+  assert.equal(await section.getByRole('link', { name: 'Comment on these words' }).count(), 0);
+  await priya.context.close();
 });

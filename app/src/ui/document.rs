@@ -448,12 +448,43 @@ fn ParagraphRow(row: Row, ui: EditorUi, doc: String) -> impl IntoView {
             })
         }
     };
+    // Words selected here while another thread (or none) is open: offer to comment on them
+    // where they are; the link opens this paragraph's thread with them quoted, its box focused.
+    let offer = {
+        let (id, doc) = (id.clone(), doc.clone());
+        move || {
+            let here = ui
+                .selection
+                .with(|s| s.as_ref().is_some_and(|s| s.paragraph == id));
+            (here && !selected()).then(|| {
+                view! {
+                    <a class="button small on-words" href=super::parts::thread_href(&doc, &id)
+                        on:click=|_| {
+                            set_timeout(
+                                || {
+                                    use leptos::wasm_bindgen::JsCast;
+                                    if let Some(ta) = document()
+                                        .get_element_by_id("new-comment")
+                                        .and_then(|e| e.dyn_into::<leptos::web_sys::HtmlElement>().ok())
+                                    {
+                                        let _ = ta.focus();
+                                    }
+                                },
+                                std::time::Duration::from_millis(150),
+                            )
+                        }>
+                        "Comment on these words"
+                    </a>
+                }
+            })
+        }
+    };
     view! {
         <section class=class id=id.clone() aria-label=label>
             <a class="para-num" href=anchor title="Link to this paragraph">
                 {move || number.get().unwrap_or_default()}
             </a>
-            <div class="para-body">{body}</div>
+            <div class="para-body">{body} {offer}</div>
             <div class="para-fb">
                 {(kind.get_untracked() != ParagraphKind::Heading).then(|| {
                     view! { <FeedbackBadge doc=doc.clone() paragraph=id.clone() figures label /> }
