@@ -536,8 +536,8 @@ pub async fn decide(
     let event = notices::Event {
         kind: NoticeKind::Decision,
         document: doc,
-        place: format!("amendment {id}"),
-        by: Some(chair),
+        place: notices::Place::Named(format!("amendment {id}")),
+        by: who.account.as_ref(),
         link: format!("/documents/{doc}/amendments#amendment-{id}"),
     };
     notices::notify(state, vec![stored.proposer_id.clone()], event).await;

@@ -295,26 +295,18 @@ pub async fn comment(
     announce(state, doc, paragraph).await?;
     if let Some(replied_to) = &replied_to {
         let to = vec![replied_to.clone()];
-        tell(state, NoticeKind::Reply, to, doc, paragraph, author).await?;
+        tell(state, who, NoticeKind::Reply, to, doc, paragraph).await;
     }
     // Those mentioned, but for one told of the reply already.
-    let people = store.mentionable(doc).await?;
-    let names: Vec<String> = people.iter().map(|(_, name)| name.clone()).collect();
-    let mentioned: Vec<String> = notice::mentioned(&body, &names)
-        .into_iter()
-        .map(|i| people[i].0.clone())
-        .filter(|id| Some(id) != replied_to.as_ref())
-        .collect();
-    if !mentioned.is_empty() {
-        tell(
-            state,
-            NoticeKind::Mention,
-            mentioned,
-            doc,
-            paragraph,
-            author,
-        )
-        .await?;
+    if body.contains('@') {
+        let people = store.mentionable(doc).await?;
+        let names: Vec<String> = people.iter().map(|(_, name)| name.clone()).collect();
+        let mentioned: Vec<String> = notice::mentioned(&body, &names)
+            .into_iter()
+            .map(|i| people[i].0.clone())
+            .filter(|id| Some(id) != replied_to.as_ref())
+            .collect();
+        tell(state, who, NoticeKind::Mention, mentioned, doc, paragraph).await;
     }
     find_comment(state, who, doc, paragraph, id).await
 }
@@ -390,15 +382,7 @@ pub async fn set_stance(
         StanceChange::Stated(_) => {
             if s.stance == Stance::Oppose {
                 let chairs = state.rooms.store().chairs_of(doc).await?;
-                tell(
-                    state,
-                    NoticeKind::Objection,
-                    chairs,
-                    doc,
-                    paragraph,
-                    account,
-                )
-                .await?;
+                tell(state, who, NoticeKind::Objection, chairs, doc, paragraph).await;
             }
             announce(state, doc, paragraph).await
         }
@@ -422,15 +406,12 @@ pub async fn respond(
         Target::Comment(id) => store
             .comment_place(doc, id)
             .await?
-            .map(|(p, author, _)| (p, Some(author)))
+            .map(|(p, author, _)| (p, author))
             .ok_or_else(|| Error::unknown(Thing::Comment, &id.to_string()))?,
-        Target::Objection(id) => (
-            store
-                .objection_place(doc, id)
-                .await?
-                .ok_or(Refusal::NoCurrentObjection { id })?,
-            store.stance_author(doc, id).await?,
-        ),
+        Target::Objection(id) => store
+            .objection_place(doc, id)
+            .await?
+            .ok_or(Refusal::NoCurrentObjection { id })?,
     };
     store
         .respond(doc, target, r.disposition, &reason, chair, state.auth.now())
@@ -453,8 +434,15 @@ pub async fn respond(
         &reason,
     )
     .await?;
-    let author = author.into_iter().collect();
-    tell(state, NoticeKind::Response, author, doc, &paragraph, chair).await?;
+    tell(
+        state,
+        who,
+        NoticeKind::Response,
+        vec![author],
+        doc,
+        &paragraph,
+    )
+    .await;
     announce(state, doc, &paragraph).await
 }
 
@@ -477,25 +465,24 @@ pub async fn mention_names(
     Ok(names)
 }
 
-/// Tells `to` that `by` did something of `kind` on `paragraph`, linking to its thread.
+/// Tells `to` that the requester did something of `kind` on `paragraph`, linking to its
+/// thread.
 async fn tell(
     state: &Accord,
+    who: &Principal,
     kind: NoticeKind,
     to: Vec<String>,
     doc: &str,
     paragraph: &str,
-    by: &str,
-) -> Result<(), Error> {
-    let place = state.rooms.outline(doc).await?.0.called(paragraph);
+) {
     let event = notices::Event {
         kind,
         document: doc,
-        place,
-        by: Some(by),
+        place: notices::Place::Paragraph(paragraph),
+        by: who.account.as_ref(),
         link: notices::thread_link(doc, paragraph),
     };
     notices::notify(state, to, event).await;
-    Ok(())
 }
 
 /// A chair hides a comment; its place shows the reason.

@@ -7,7 +7,13 @@
 use atom_syndication::{Entry, Feed, FixedDateTime, Link, Person, Text};
 use domain::notice::{Notice, NoticeKind};
 
-use crate::{auth::Principal, error::Error, mail, store::notices::NewNotice, Accord};
+use crate::{
+    auth::Principal,
+    error::Error,
+    mail,
+    store::{notices::NewNotice, Account},
+    Accord,
+};
 
 /// How many notices a person's page and feed show.
 const SHOWN: i64 = 100;
@@ -16,10 +22,18 @@ const SHOWN: i64 = 100;
 pub struct Event<'a> {
     pub kind: NoticeKind,
     pub document: &'a str,
-    pub place: String,
+    pub place: Place<'a>,
     /// The account that did it: never told about its own doing.
-    pub by: Option<&'a str>,
+    pub by: Option<&'a Account>,
     pub link: String,
+}
+
+/// Where on the document something happened.
+pub enum Place<'a> {
+    /// A paragraph, named as the document calls it when the notice is made ("paragraph 3").
+    Paragraph(&'a str),
+    /// In words already ("amendment 4", "last call").
+    Named(String),
 }
 
 /// Tells `to` about `event`, each once, leaving out whoever did it.
@@ -32,21 +46,21 @@ pub async fn notify(state: &Accord, to: Vec<String>, event: Event<'_>) {
 async fn try_notify(state: &Accord, mut to: Vec<String>, event: Event<'_>) -> Result<(), Error> {
     to.sort();
     to.dedup();
-    to.retain(|a| Some(a.as_str()) != event.by);
+    to.retain(|a| Some(a.as_str()) != event.by.map(|b| b.id.as_str()));
     if to.is_empty() {
         return Ok(());
     }
     let store = state.rooms.store();
-    let by = match event.by {
-        Some(account) => store.display_name(account).await?.unwrap_or_default(),
-        None => String::new(),
+    let outline = state.rooms.outline(event.document).await?.0;
+    let place = match event.place {
+        Place::Paragraph(paragraph) => outline.called(paragraph),
+        Place::Named(words) => words,
     };
-    let title = state.rooms.outline(event.document).await?.0.title;
     let new = NewNotice {
         kind: event.kind,
         document: event.document.to_string(),
-        place: event.place,
-        by,
+        place,
+        by: event.by.map(|b| b.display_name.clone()).unwrap_or_default(),
         link: event.link,
         at: state.auth.now(),
     };
@@ -54,7 +68,7 @@ async fn try_notify(state: &Accord, mut to: Vec<String>, event: Event<'_>) -> Re
         id: 0,
         kind: new.kind,
         document: new.document.clone(),
-        document_title: title,
+        document_title: outline.title,
         place: new.place.clone(),
         by: new.by.clone(),
         link: new.link.clone(),

@@ -125,8 +125,8 @@ pub async fn set(
         let event = crate::notices::Event {
             kind: NoticeKind::Phase,
             document: doc,
-            place: to.phase.label().to_lowercase(),
-            by: who.account_id(),
+            place: crate::notices::Place::Named(to.phase.label().to_lowercase()),
+            by: who.account.as_ref(),
             link: format!("/documents/{doc}"),
         };
         let to = store.taking_part(doc).await?;

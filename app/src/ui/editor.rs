@@ -255,8 +255,10 @@ impl Session {
             return;
         }
         if self.doc.get_heads() != before {
-            self.refresh();
-            self.restore_caret(carets);
+            let outline = self.refresh();
+            if let (Some(caret), Some(outline)) = (carets, outline) {
+                self.restore_caret(caret, &outline);
+            }
             self.schedule_backup();
         }
         if !self.synced && document::read(&self.doc).is_ok() {
@@ -446,8 +448,7 @@ impl Session {
 
     /// Where the caret's text is now: in its paragraph, or, if a split took the words after it
     /// into the next paragraph, there; if a merge took the paragraph into the one before, there.
-    fn carried(&self, c: &Caret) -> Option<(String, u32, u32)> {
-        let outline = document::read(&self.doc).ok()?;
+    fn carried(&self, c: &Caret, outline: &document::Outline) -> Option<(String, u32, u32)> {
         let paragraphs = &outline.paragraphs;
         match paragraphs.iter().position(|p| p.id == c.id) {
             Some(i) => {
@@ -485,16 +486,18 @@ impl Session {
     /// Puts the caret back where its text went after a remote change, focusing that paragraph
     /// again if the change re-rendered or moved it (the next keystroke must land there, not
     /// nowhere): now, once the page has re-rendered, and once more before it is painted.
-    fn restore_caret(&self, caret: Option<Caret>) {
-        let Some((id, start, end)) = caret.and_then(|c| self.carried(&c)) else {
+    fn restore_caret(&self, caret: Caret, outline: &document::Outline) {
+        let Some((id, start, end)) = self.carried(&caret, outline) else {
             return;
         };
         place_caret(&id, start, end);
         // Later, only while the words are as the change left them: once the person has typed
         // on, the caret is theirs again.
-        let Some(words) = document::text_obj(&self.doc, &id)
-            .ok()
-            .and_then(|obj| self.doc.text(&obj).ok())
+        let Some(words) = outline
+            .paragraphs
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.text.clone())
         else {
             return;
         };
@@ -516,9 +519,10 @@ impl Session {
     }
 
     /// Brings the page up to date with the replica: rows, numbers, kinds, texts and textareas.
-    fn refresh(&mut self) {
+    /// Returns the outline it read, for what follows the same change.
+    fn refresh(&mut self) -> Option<document::Outline> {
         let Ok(outline) = document::read(&self.doc) else {
-            return;
+            return None;
         };
         if self.ui.title.get_untracked() != outline.title {
             self.ui.title.set(outline.title.clone());
@@ -563,6 +567,7 @@ impl Session {
         if ids.len() != current.len() || ids.iter().zip(&current).any(|(a, b)| *a != b) {
             self.ui.rows.set(next);
         }
+        Some(outline)
     }
 
     /// Runs a structural edit, then refreshes, sends, and puts the caret at `focus_after`.

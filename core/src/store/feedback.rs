@@ -485,11 +485,16 @@ impl Store {
         Ok(row.map(|r| (r.paragraph_id, r.author_id, r.parent_id)))
     }
 
-    /// The paragraph of an objection of `doc` that still counts (an oppose stance no newer
-    /// stance replaced).
-    pub async fn objection_place(&self, doc: &str, id: i64) -> Result<Option<String>, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT h.paragraph_id FROM stance_history h JOIN stances s ON s.entry_id = h.id
+    /// The paragraph and the author of an objection of `doc` that still counts (an oppose
+    /// stance no newer stance replaced).
+    pub async fn objection_place(
+        &self,
+        doc: &str,
+        id: i64,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT h.paragraph_id, h.account_id FROM stance_history h
+             JOIN stances s ON s.entry_id = h.id
              WHERE h.id = ? AND h.document_id = ? AND h.stance = 'oppose'",
         )
         .bind(id)

@@ -161,16 +161,6 @@ impl Store {
         Ok(())
     }
 
-    /// The name `account` goes by.
-    pub(crate) async fn display_name(&self, account: &str) -> Result<Option<String>, StoreError> {
-        Ok(
-            sqlx::query_scalar("SELECT display_name FROM accounts WHERE id = ?")
-                .bind(account)
-                .fetch_optional(self.pool())
-                .await?,
-        )
-    }
-
     /// The chairs of the group `doc` belongs to.
     pub(crate) async fn chairs_of(&self, doc: &str) -> Result<Vec<String>, StoreError> {
         Ok(sqlx::query_scalar(
@@ -179,21 +169,6 @@ impl Store {
         )
         .bind(doc)
         .fetch_all(self.pool())
-        .await?)
-    }
-
-    /// Who stated the stance entry `id` of `doc`.
-    pub(crate) async fn stance_author(
-        &self,
-        doc: &str,
-        id: i64,
-    ) -> Result<Option<String>, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT account_id FROM stance_history WHERE id = ? AND document_id = ?",
-        )
-        .bind(id)
-        .bind(doc)
-        .fetch_optional(self.pool())
         .await?)
     }
 
