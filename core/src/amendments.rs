@@ -163,9 +163,22 @@ async fn inspections(
     doc: &str,
     stored: &[Stored],
 ) -> Result<(Vec<String>, Vec<Result<Inspection, AmendmentError>>), Error> {
-    let inputs: Vec<(i64, Amendment, bool)> = stored
+    let inputs: Vec<(i64, Amendment, bool, Option<ActorId>)> = stored
         .iter()
-        .map(|s| (s.id, s.amendment.clone(), s.status == AmendmentStatus::Open))
+        .map(|s| {
+            let modifier = s
+                .modifier
+                .as_deref()
+                .filter(|_| s.status == AmendmentStatus::AcceptedWithModification)
+                .and_then(|hex| hex::decode(hex).ok())
+                .map(ActorId::from);
+            (
+                s.id,
+                s.amendment.clone(),
+                s.status == AmendmentStatus::Open,
+                modifier,
+            )
+        })
         .collect();
     let cache = state.inspections.clone();
     let key = doc.to_string();
@@ -178,7 +191,7 @@ async fn inspections(
             let mut bases: HashMap<&[ChangeHash], amendment::Base> = HashMap::new();
             let looked = inputs
                 .iter()
-                .map(|(id, a, open)| {
+                .map(|(id, a, open, modifier)| {
                     if let Some(hit) = cache.get(&key, *id, &at, *open) {
                         return Ok(hit);
                     }
@@ -190,7 +203,11 @@ async fn inspections(
                             Entry::Occupied(b) => b.into_mut(),
                             Entry::Vacant(v) => v.insert(amendment::Base::of(d, &a.base)?),
                         };
-                        amendment::inspect_from(d, base, a, *open)
+                        let mut i = amendment::inspect_from(d, base, a, *open)?;
+                        if let Some(modifier) = modifier {
+                            i.adopted = Some(amendment::adopted(d, modifier)?);
+                        }
+                        Ok(i)
                     };
                     let i = std::panic::catch_unwind(std::panic::AssertUnwindSafe(&mut inspect))
                         .unwrap_or_else(|_| {
@@ -230,6 +247,7 @@ async fn views(
                     changed,
                     fit,
                     preview,
+                    adopted,
                 },
                 unreadable,
             ) = match looked {
@@ -266,6 +284,17 @@ async fn views(
                 paragraphs: changed
                     .into_iter()
                     .map(|c| AmendedParagraph {
+                        adopted: match (s.status, &adopted) {
+                            (AmendmentStatus::Accepted, _) => Some(c.amended.clone()),
+                            (AmendmentStatus::AcceptedWithModification, Some(texts)) => Some(
+                                texts
+                                    .iter()
+                                    .find(|(p, _)| *p == c.paragraph)
+                                    .map(|(_, t)| t.clone())
+                                    .unwrap_or_default(),
+                            ),
+                            _ => None,
+                        },
                         now: now_for(&c.paragraph),
                         diff: diff::runs(&c.base, &c.amended),
                         follows: c.follows,

@@ -24,6 +24,7 @@ pub mod record;
 pub mod relay;
 pub mod report;
 pub mod rooms;
+pub mod search;
 pub mod seed;
 pub mod store;
 pub mod versions;

@@ -48,6 +48,8 @@ pub enum Limited {
     Login,
     Register,
     Write,
+    /// Searches, each of which reads every document.
+    Search,
 }
 
 impl Limited {
@@ -57,6 +59,7 @@ impl Limited {
             Limited::Login => "login",
             Limited::Register => "register",
             Limited::Write => "write",
+            Limited::Search => "search",
         }
     }
 
@@ -66,6 +69,7 @@ impl Limited {
             Limited::Login => per_minute(10, 10),
             Limited::Register => per_minute(5, 5),
             Limited::Write => per_minute(60, 120),
+            Limited::Search => per_minute(20, 30),
         }
     }
 }
@@ -152,6 +156,7 @@ struct Limiters {
     login: Keyed,
     register: Keyed,
     write: Keyed,
+    search: Keyed,
     /// Links mailed to confirm one account's address: 3 at once, then one every ten minutes.
     mail: Keyed,
     failures: Mutex<HashMap<String, Failures>>,
@@ -170,6 +175,7 @@ impl RateLimits {
             login: Keyed::new(Limited::Login.quota(), &clock),
             register: Keyed::new(Limited::Register.quota(), &clock),
             write: Keyed::new(Limited::Write.quota(), &clock),
+            search: Keyed::new(Limited::Search.quota(), &clock),
             mail: Keyed::new(mail, &clock),
             failures: Mutex::default(),
             clock,
@@ -182,6 +188,7 @@ impl RateLimits {
             Limited::Login => &self.0.login,
             Limited::Register => &self.0.register,
             Limited::Write => &self.0.write,
+            Limited::Search => &self.0.search,
         };
         keyed.allows(key)
     }

@@ -58,6 +58,30 @@ pub async fn advance_due(state: &Accord) -> Result<usize, Error> {
     Ok(due.len())
 }
 
+/// How long before a deadline those taking part are warned of it.
+pub const WARN_AHEAD: i64 = 86_400;
+
+/// Warns those taking part in each document whose phase ends within [`WARN_AHEAD`], once per
+/// deadline. Returns how many documents were warned of.
+pub async fn warn_due(state: &Accord) -> Result<usize, Error> {
+    let now = state.auth.now();
+    let store = state.rooms.store();
+    let near = store.deadlines_to_warn(now, now + WARN_AHEAD).await?;
+    for (doc, _) in &near {
+        let meta = crate::documents::meta(store, doc).await?;
+        let event = crate::notices::Event {
+            kind: NoticeKind::Deadline,
+            document: doc,
+            place: crate::notices::Place::Named(meta.schedule.phase.label().to_lowercase()),
+            by: None,
+            link: format!("/documents/{doc}"),
+        };
+        let to = store.taking_part(doc).await?;
+        crate::notices::notify(state, to, event).await;
+    }
+    Ok(near.len())
+}
+
 /// A chair moves the document to a phase (with a deadline where the phase has one), or sets a
 /// new deadline for the phase it is in, with a reason for the record.
 pub async fn set(

@@ -208,6 +208,13 @@ impl Room {
             role,
             paragraph: None,
             caret: None,
+            to: None,
+            hue: domain::api::hue_of(
+                info.account
+                    .as_deref()
+                    .or(info.session.as_deref())
+                    .unwrap_or(&format!("peer {peer}")),
+            ),
         };
         let mut out = Vec::with_capacity(self.peers.len() + 1);
         out.push((
@@ -216,6 +223,7 @@ impl Room {
                 peer,
                 role,
                 name: presence.name.clone(),
+                hue: presence.hue,
                 peers: self
                     .peers
                     .values()
@@ -445,7 +453,11 @@ impl Room {
             return Ok(Vec::new());
         };
         match frame {
-            ClientFrame::Presence { paragraph, caret } => {
+            ClientFrame::Presence {
+                paragraph,
+                caret,
+                to,
+            } => {
                 if let Some(id) = &paragraph {
                     if !document::is_valid_paragraph_id(id) {
                         return Err(Refusal::new(
@@ -458,7 +470,9 @@ impl Room {
                     return Ok(Vec::new());
                 }
                 p.presence.paragraph = paragraph;
-                p.presence.caret = caret.filter(|c| (*c as usize) <= limits::MAX_PARAGRAPH_LEN);
+                let within = |c: &u32| (*c as usize) <= limits::MAX_PARAGRAPH_LEN;
+                p.presence.caret = caret.filter(within);
+                p.presence.to = to.filter(within).filter(|_| p.presence.caret.is_some());
                 self.moved.insert(peer);
                 Ok(Vec::new())
             }

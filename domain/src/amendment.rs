@@ -332,6 +332,41 @@ pub struct Inspection {
     pub changed: Vec<Changed>,
     pub fit: Option<Fit>,
     pub preview: Vec<(String, String, String)>,
+    /// For one accepted with a chair's modification: each paragraph's text as the chair
+    /// adopted it (paragraph id, text).
+    pub adopted: Option<Vec<(String, String)>>,
+}
+
+/// The text a chair's modification adopted: the document at the tips of what `modifier`
+/// wrote (a modification is written by an actor of its own), read after the decision merged it.
+pub fn adopted(
+    doc: &Automerge,
+    modifier: &automerge::ActorId,
+) -> Result<Vec<(String, String)>, AmendmentError> {
+    let mine: Vec<automerge::Change> = doc
+        .get_changes(&[])
+        .into_iter()
+        .filter(|c| c.actor_id() == modifier)
+        .collect();
+    let depended: std::collections::HashSet<ChangeHash> =
+        mine.iter().flat_map(|c| c.deps().to_vec()).collect();
+    let tips: Vec<ChangeHash> = mine
+        .iter()
+        .map(|c| c.hash())
+        .filter(|h| !depended.contains(h))
+        .collect();
+    if tips.is_empty() {
+        return Err(AmendmentError::Empty);
+    }
+    let at = doc
+        .fork_at(&tips)
+        .map_err(|e| AmendmentError::Model(e.into()))?;
+    let outline = document::read(&at).map_err(ModelError::from)?;
+    Ok(outline
+        .paragraphs
+        .into_iter()
+        .map(|p| (p.id, p.text))
+        .collect())
 }
 
 pub fn inspect(doc: &Automerge, a: &Amendment, open: bool) -> Result<Inspection, AmendmentError> {
@@ -352,6 +387,7 @@ pub fn inspect_from(
             changed,
             fit: None,
             preview: Vec::new(),
+            adopted: None,
         });
     }
     let mut merged = doc.fork();
@@ -362,12 +398,14 @@ pub fn inspect_from(
             changed,
             fit: Some(Fit::Applied),
             preview: Vec::new(),
+            adopted: None,
         });
     }
     Ok(Inspection {
         fit: Some(fit_with(doc, &sides)?),
         preview: preview_with(doc, &merged, &changed)?,
         changed,
+        adopted: None,
     })
 }
 

@@ -251,6 +251,7 @@ fn one_inspection_says_what_the_separate_looks_say() {
                 changed: changed(&doc, a).expect("changed"),
                 fit: Some(fit(&doc, a).expect("fit")),
                 preview: preview(&doc, a).expect("preview"),
+                adopted: None,
             }
         );
     }

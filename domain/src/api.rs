@@ -25,6 +25,36 @@ pub struct DocumentSummary {
     pub schedule: crate::phase::Schedule,
 }
 
+/// What a search found: documents by title, paragraphs by their words, comments by theirs.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SearchResults {
+    pub query: String,
+    pub documents: Vec<DocumentSummary>,
+    pub paragraphs: Vec<SearchHit>,
+    pub comments: Vec<SearchHit>,
+    /// More matched than are listed.
+    pub more: bool,
+}
+
+/// A paragraph or comment that matched, with the words around the match.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SearchHit {
+    pub document: String,
+    pub title: String,
+    pub paragraph: String,
+    /// "Paragraph 3", "Heading".
+    pub label: String,
+    /// For a comment: its author's display name.
+    #[serde(default)]
+    pub author: Option<String>,
+    /// The words before the match, the match, and the words after it.
+    pub before: String,
+    pub matched: String,
+    pub after: String,
+}
+
 /// One document: metadata and numbered paragraphs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -136,6 +166,22 @@ pub struct PeerPresence {
     /// Caret offset in that paragraph, in UTF-16 code units.
     #[serde(default)]
     pub caret: Option<u32>,
+    /// The other end of their selection, if they have words selected.
+    #[serde(default)]
+    pub to: Option<u32>,
+    /// Their colour's hue (0–359): the same for a person wherever and whenever they appear.
+    #[serde(default)]
+    pub hue: u16,
+}
+
+/// The hue of a person's colour, from what identifies them (their account, or a guest's
+/// session): stable across connections and documents.
+pub fn hue_of(key: &str) -> u16 {
+    // FNV-1a: a few lines, stable across platforms and releases (unlike the std hasher).
+    let hash = key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    (hash % 360) as u16
 }
 
 /// JSON text frames the server sends on the sync WebSocket.
@@ -147,6 +193,9 @@ pub enum ServerFrame {
         peer: u64,
         role: Role,
         name: String,
+        /// Your colour's hue, as the others see it.
+        #[serde(default)]
+        hue: u16,
         peers: Vec<PeerPresence>,
         /// The automerge actor id (hex) this connection must write with; absent when the role
         /// may not edit. Changes by any other actor are refused.
@@ -202,6 +251,9 @@ pub enum ClientFrame {
         paragraph: Option<String>,
         #[serde(default)]
         caret: Option<u32>,
+        /// The other end of my selection, if I have words selected.
+        #[serde(default)]
+        to: Option<u32>,
     },
 }
 
@@ -789,6 +841,10 @@ pub struct AmendedParagraph {
     /// The paragraph before it in the amended text: where a new one goes.
     #[serde(default)]
     pub follows: Option<String>,
+    /// For an accepted amendment: the wording adopted (as proposed, or as the chair modified
+    /// it); empty when the paragraph was deleted.
+    #[serde(default)]
+    pub adopted: Option<String>,
 }
 
 /// Words an amendment changes that were changed since it was written.
@@ -980,6 +1036,15 @@ pub struct CompareQuery {
     pub from: String,
     /// A version's name, or `current`.
     pub to: String,
+}
+
+/// Query of `GET /api/v1/search`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema, utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct SearchQuery {
+    /// The words to find (2 to 100 characters), case ignored.
+    pub q: String,
 }
 
 /// Query of `GET /api/v1/documents/{id}/export`.

@@ -819,6 +819,103 @@ pub fn set_kind<T: Transactable + ReadDoc>(
     Ok(())
 }
 
+/// The paragraph before `id` in document order (`None` for the first), as undo puts a moved
+/// paragraph back after it.
+pub fn previous<D: ReadDoc>(doc: &D, id: &str) -> Result<Option<String>, ModelError> {
+    let list = entries(doc)?;
+    let i = list
+        .iter()
+        .position(|e| e.id == id)
+        .ok_or_else(|| ModelError::UnknownParagraph(id.to_string()))?;
+    Ok(i.checked_sub(1).map(|i| list[i].id.clone()))
+}
+
+/// A live paragraph's kind.
+pub fn kind<D: ReadDoc>(doc: &D, id: &str) -> Result<ParagraphKind, ModelError> {
+    Ok(live_entry(doc, id)?.kind)
+}
+
+/// Puts a paragraph right after `after` (first if `None`), wherever it is now.
+pub fn place_after<T: Transactable + ReadDoc>(
+    tx: &mut T,
+    id: &str,
+    after: Option<&str>,
+) -> Result<(), ModelError> {
+    let obj = paragraph_obj(tx, id)?;
+    let list: Vec<Entry> = entries(tx)?.into_iter().filter(|e| e.id != id).collect();
+    let idx = match after {
+        None => None,
+        Some(a) => Some(
+            list.iter()
+                .position(|e| e.id == a)
+                .ok_or_else(|| ModelError::UnknownParagraph(a.to_string()))?,
+        ),
+    };
+    let lo = idx.map(|i| list[i].order.as_str());
+    let hi = idx.map_or(list.first(), |i| list.get(i + 1));
+    let key = order::between(lo, hi.map(|e| e.order.as_str()));
+    tx.put(&obj, "order", key.as_str())?;
+    Ok(())
+}
+
+/// A deleted paragraph's entry (its tombstone), for undoing a deletion.
+fn deleted_entry<D: ReadDoc>(doc: &D, id: &str) -> Result<(ObjId, Entry), ModelError> {
+    let map = paragraphs_map(doc)?;
+    let unknown = || ModelError::UnknownParagraph(id.to_string());
+    let (_, obj) = doc.get(&map, id)?.ok_or_else(unknown)?;
+    let e = read_entry(doc, &map, id)?;
+    if !e.deleted {
+        return Err(unknown());
+    }
+    Ok((obj, e))
+}
+
+/// Brings a deleted paragraph back where its order key puts it.
+pub fn restore<T: Transactable + ReadDoc>(tx: &mut T, id: &str) -> Result<(), ModelError> {
+    let (obj, _) = deleted_entry(tx, id)?;
+    tx.put(&obj, "deleted", false)?;
+    Ok(())
+}
+
+/// Appends the words of `gone` to `kept` and deletes `gone`; returns where they meet in `kept`.
+pub fn join<T: Transactable + ReadDoc>(
+    tx: &mut T,
+    kept: &str,
+    gone: &str,
+) -> Result<usize, ModelError> {
+    let into = text_obj(tx, kept)?;
+    let from = text_obj(tx, gone)?;
+    let words = tx.text(&from)?;
+    let at = tx.length(&into);
+    tx.splice_text(&into, at, 0, &words)?;
+    delete(tx, gone)?;
+    Ok(at)
+}
+
+/// Undoes a [`join`]: the words of `kept` from `at` on go back into the deleted paragraph `gone`
+/// (keeping whatever of its old words still match, and with them what is anchored there), which
+/// comes back right after `kept`.
+pub fn separate<T: Transactable + ReadDoc>(
+    tx: &mut T,
+    kept: &str,
+    at: usize,
+    gone: &str,
+) -> Result<(), ModelError> {
+    let from = text_obj(tx, kept)?;
+    let (_, entry) = deleted_entry(tx, gone)?;
+    let words: Vec<u16> = tx.text(&from)?.encode_utf16().collect();
+    let at = at.min(words.len());
+    let tail = String::from_utf16_lossy(&words[at..]);
+    tx.splice_text(&from, at, (words.len() - at) as isize, "")?;
+    let old = tx.text(&entry.text_obj)?;
+    let (pos, del, insert) = utf16_diff(&old, &tail);
+    if del > 0 || !insert.is_empty() {
+        tx.splice_text(&entry.text_obj, pos, del as isize, &insert)?;
+    }
+    restore(tx, gone)?;
+    place_after(tx, gone, Some(kept))
+}
+
 #[cfg(test)]
 #[path = "document_tests.rs"]
 mod tests;

@@ -54,6 +54,8 @@ pub mod record;
 pub mod refusal;
 pub mod report;
 pub mod rules;
+pub mod search;
 pub mod time;
+pub mod undo;
 
 pub use document::{Outline, Paragraph, ParagraphKind};

@@ -22,16 +22,19 @@ pub enum NoticeKind {
     Phase,
     /// Someone mentioned you (`@` and your name) in a comment.
     Mention,
+    /// The phase of a document you take part in ends within a day.
+    Deadline,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 6] = [
+    pub const ALL: [NoticeKind; 7] = [
         NoticeKind::Reply,
         NoticeKind::Response,
         NoticeKind::Decision,
         NoticeKind::Objection,
         NoticeKind::Phase,
         NoticeKind::Mention,
+        NoticeKind::Deadline,
     ];
 
     pub fn key(self) -> &'static str {
@@ -42,6 +45,7 @@ impl NoticeKind {
             NoticeKind::Objection => "objection",
             NoticeKind::Phase => "phase",
             NoticeKind::Mention => "mention",
+            NoticeKind::Deadline => "deadline",
         }
     }
 
@@ -82,6 +86,7 @@ impl Notice {
             NoticeKind::Objection => format!("{by} objected to {place} of “{title}”"),
             NoticeKind::Phase => format!("“{title}” is now in {place}"),
             NoticeKind::Mention => format!("{by} mentioned you on {place} of “{title}”"),
+            NoticeKind::Deadline => format!("The {place} of “{title}” ends within a day"),
         }
     }
 }

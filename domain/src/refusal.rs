@@ -126,6 +126,11 @@ pub enum Refusal {
         id: i64,
     },
     NotEndorsed,
+    /// Search words too short or too long.
+    SearchWords {
+        min: usize,
+        max: usize,
+    },
     /// An unsubscribe link whose key names nobody.
     UnsubscribeLinkDead,
 
@@ -367,7 +372,8 @@ impl Refusal {
             | DeadlineTooFar { .. }
             | ArchiveRefused { .. }
             | BadBody { .. }
-            | BadQuery { .. } => 422,
+            | BadQuery { .. }
+            | SearchWords { .. } => 422,
         }
     }
 
@@ -420,6 +426,9 @@ impl Refusal {
             }
             NoCurrentObjection { id } => format!("no current objection {id}"),
             NotEndorsed => "you have not endorsed this text".into(),
+            SearchWords { min, max } => {
+                format!("search for between {min} and {max} characters")
+            }
             UnsubscribeLinkDead => "this link names no account: copy the whole link from the \
                 mail, or turn notification mail off on your notifications page"
                 .into(),

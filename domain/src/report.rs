@@ -539,6 +539,7 @@ mod tests {
                     diff: vec![],
                     now: None,
                     follows: None,
+                    adopted: None,
                 }],
                 applies_cleanly: true,
                 conflicts: vec![],

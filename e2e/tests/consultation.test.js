@@ -78,6 +78,7 @@ test('draft, consult, amend, decide, cut the final text, close, endorse, and pub
   await amendment.getByLabel(/^Reason \(shown/).fill('Agreed by the drafting group.');
   await amendment.getByRole('button', { name: 'Record decision' }).click();
   await amendment.getByText(/^Accepted — Agreed by the drafting group/).waitFor();
+  await amendment.locator('.adopted').filter({ hasText: 'Adopted wording' }).filter({ hasText: 'The secretariat keeps the record.' }).waitFor();
   await eventually(
     async () => (await p2.inputValue()).endsWith(' Drafted together.'),
     10000,

@@ -9,6 +9,18 @@ const env = useServerAndBrowser(before, after);
 
 const paragraph = (page, n) => page.getByRole('textbox', { name: `Paragraph ${n}`, exact: true });
 
+/** Creates a document from Markdown as the page's signed-in drafter; returns its id and paragraph ids. */
+async function newDocument(page, markdown) {
+  const response = await page.request.post(`${env.server.url}/api/v1/documents`, {
+    headers: { 'content-type': 'application/json', origin: env.server.url },
+    data: { markdown },
+  });
+  assert.equal(response.status(), 201);
+  const { id } = await response.json();
+  const ids = (await env.server.api(`/api/v1/documents/${id}`)).paragraphs.map((p) => p.id);
+  return { id, ids };
+}
+
 test('two drafters typing into the same paragraph at once converge, and see each other', async () => {
   const id = await env.server.sampleId();
   const ana = await openEditor(env.browser, env.server, id);
@@ -54,12 +66,7 @@ test('Enter splits a paragraph, Backspace at its start merges it back, and the t
   const sample = await env.server.sampleId();
   const page = await openEditor(env.browser, env.server, sample);
   // Create a small document as this signed-in drafter, through the page's own session.
-  const response = await page.request.post(`${env.server.url}/api/v1/documents`, {
-    headers: { 'content-type': 'application/json', origin: env.server.url },
-    data: { markdown: '# Keys\n\n1. First half. Second half.\n\n2. Other.\n' },
-  });
-  assert.equal(response.status(), 201);
-  const created = await response.json();
+  const created = await newDocument(page, '# Keys\n\n1. First half. Second half.\n\n2. Other.\n');
   await page.goto(`${env.server.url}/documents/${created.id}`);
   await paragraph(page, 1).waitFor();
   const first = paragraph(page, 1);
@@ -146,13 +153,8 @@ test('a new document imported from Markdown opens numbered and editable', async 
 test('your caret follows your words when another drafter splits, moves, re-kinds or merges your paragraph', async () => {
   const sample = await env.server.sampleId();
   const ana = await openEditor(env.browser, env.server, sample);
-  const response = await ana.request.post(`${env.server.url}/api/v1/documents`, {
-    headers: { 'content-type': 'application/json', origin: env.server.url },
-    data: { markdown: '# Carets\n\n1. Alpha beta gamma.\n\n2. Second.\n\n3. Third.\n' },
-  });
-  assert.equal(response.status(), 201);
-  const created = await response.json();
-  const ids = (await env.server.api(`/api/v1/documents/${created.id}`)).paragraphs.map((p) => p.id);
+  const created = await newDocument(ana, '# Carets\n\n1. Alpha beta gamma.\n\n2. Second.\n\n3. Third.\n');
+  const { ids } = created;
   const [first, second] = ids;
   await ana.goto(`${env.server.url}/documents/${created.id}`);
   await ana.getByRole('status').filter({ hasText: 'Live' }).waitFor();
@@ -206,6 +208,109 @@ test('your caret follows your words when another drafter splits, moves, re-kinds
     const stored = await env.server.api(`/api/v1/documents/${created.id}`);
     return stored.paragraphs.some((p) => p.text === 'Second.betaXYZWV gamma.');
   }, 5000, 'the server to agree');
+  await ana.context().close();
+  await ben.context().close();
+});
+
+test('undo and redo take back my own edits, structure included, and never what another drafter typed', async () => {
+  const sample = await env.server.sampleId();
+  const ana = await openEditor(env.browser, env.server, sample);
+  const created = await newDocument(ana, '# Undo\n\n1. One two.\n\n2. Second.\n\n3. Third.\n');
+  const [first, second, third] = created.ids;
+  await ana.goto(`${env.server.url}/documents/${created.id}`);
+  await ana.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+  const ben = await openEditor(env.browser, env.server, created.id, 'chair@example.org');
+  const box = (page, id) => page.locator(`#ta-${id}`);
+  const texts = async (page) => page.locator('textarea[id^="ta-"]').evaluateAll((all) => all.map((t) => t.value));
+  const stored = async () => (await env.server.api(`/api/v1/documents/${created.id}`)).paragraphs.map((p) => `${p.kind}:${p.text}`).join('|');
+
+  // Ana splits "One two." after "One"; Ben types into the second half.
+  await box(ana, first).click();
+  await box(ana, first).press('Control+Home');
+  for (let i = 0; i < 'One'.length; i++) await box(ana, first).press('ArrowRight');
+  await box(ana, first).press('Enter');
+  await eventually(async () => (await texts(ben)).includes(' two.'), 5000, 'Ben to see the split');
+  const half = await eventually(async () => (await env.server.api(`/api/v1/documents/${created.id}`)).paragraphs.find((p) => p.text === ' two.')?.id, 5000, 'the split stored');
+  await box(ben, half).click();
+  await box(ben, half).press('End');
+  await box(ben, half).pressSequentially(' Ben', { delay: 20 });
+  await eventually(async () => (await texts(ana)).includes(' two. Ben'), 5000, 'Ana to see Ben');
+
+  // Ctrl+Z undoes Ana's split, keeping Ben's words: one paragraph again.
+  await box(ana, half).click();
+  await ana.keyboard.press('Control+z');
+  await eventually(async () => (await stored()) === 'numbered:One two. Ben|numbered:Second.|numbered:Third.', 5000, 'the split undone');
+  await ana.getByRole('status').filter({ hasText: 'Undone.' }).waitFor();
+  // Ctrl+Shift+Z splits it again, into the same paragraph (its id, and what hangs on it, kept).
+  await ana.keyboard.press('Control+Shift+z');
+  await eventually(async () => (await stored()) === 'numbered:One|numbered: two. Ben|numbered:Second.|numbered:Third.', 5000, 'the split redone');
+  assert.ok((await env.server.api(`/api/v1/documents/${created.id}`)).paragraphs.some((p) => p.id === half));
+
+  // Ana types a word at the end of "Second."; Ben types at its start; her undo takes only hers.
+  await box(ana, second).click();
+  await box(ana, second).press('End');
+  await box(ana, second).pressSequentially(' Mine', { delay: 20 });
+  await box(ben, second).click();
+  await box(ben, second).press('Control+Home');
+  await box(ben, second).pressSequentially('His ', { delay: 20 });
+  await eventually(async () => (await texts(ana)).includes('His Second. Mine'), 5000, 'both words');
+  await box(ana, second).click();
+  await ana.keyboard.press('Control+z');
+  await eventually(async () => (await texts(ana)).includes('His Second.'), 5000, 'only Ana’s word undone');
+
+  // Kind, move and delete, from the toolbar, undo from the Undo button.
+  const undoButton = ana.getByRole('toolbar', { name: 'Undo and redo' }).getByRole('button', { name: 'Undo' });
+  await box(ana, third).click();
+  await ana.getByRole('region').filter({ has: box(ana, third) }).getByRole('combobox', { name: 'Kind of paragraph' }).selectOption('plain');
+  await eventually(async () => (await stored()).endsWith('plain:Third.'), 5000, 'the kind');
+  await undoButton.click();
+  await eventually(async () => (await stored()).endsWith('numbered:Third.'), 5000, 'the kind undone');
+  await box(ana, third).click();
+  await ana.getByRole('region').filter({ has: box(ana, third) }).getByRole('button', { name: 'Move up' }).click();
+  await eventually(async () => (await stored()).endsWith('numbered:Third.|numbered:His Second.'), 5000, 'the move');
+  await undoButton.click();
+  await eventually(async () => (await stored()).endsWith('numbered:His Second.|numbered:Third.'), 5000, 'the move undone');
+  await box(ana, third).click();
+  await ana.getByRole('region').filter({ has: box(ana, third) }).getByRole('button', { name: 'Delete paragraph' }).click();
+  // Deleting is said, with the way back.
+  await ana.getByRole('status').filter({ hasText: 'deleted. Undo brings it back.' }).waitFor();
+  await eventually(async () => !(await stored()).includes('Third.'), 5000, 'the deletion');
+  if (process.env.ACCORD_SHOTS) await ana.screenshot({ path: `${process.env.ACCORD_SHOTS}/undo.png` });
+  await undoButton.click();
+  await eventually(async () => (await stored()).endsWith('numbered:Third.'), 5000, 'the deletion undone');
+  assert.equal(await ana.getByRole('toolbar', { name: 'Undo and redo' }).getByRole('button', { name: 'Redo' }).isEnabled(), true);
+  await ana.context().close();
+  await ben.context().close();
+});
+
+test('each drafter sees the others’ carets and selections in their own colour, the same after reconnecting', async () => {
+  const id = await env.server.sampleId();
+  const ana = await openEditor(env.browser, env.server, id);
+  const ben = await openEditor(env.browser, env.server, id, 'chair@example.org');
+  const a = paragraph(ana, 2);
+  const b = paragraph(ben, 2);
+  // Ben selects the first word of paragraph 2.
+  await b.click();
+  await b.press('Control+Home');
+  await b.press('Shift+Control+ArrowRight');
+  const word = await b.evaluate((t) => t.value.slice(t.selectionStart, t.selectionEnd));
+  assert.ok(word.trim().length > 0);
+  const region = ana.getByRole('region', { name: 'Paragraph 2', exact: true });
+  const caret = region.locator('.peer-caret[data-name="Amina Chair"]');
+  await caret.waitFor({ state: 'attached' });
+  assert.equal((await region.locator('.peer-sel').textContent()).trim(), word.trim());
+  // The overlay is hidden from screen readers (the chip and Here now say who is where).
+  assert.equal(await region.locator('.carets').getAttribute('aria-hidden'), 'true');
+  const hue = await caret.evaluate((e) => e.style.getPropertyValue('--hue'));
+  if (process.env.ACCORD_SHOTS) await ana.screenshot({ path: `${process.env.ACCORD_SHOTS}/carets.png` });
+
+  // Ben's colour is his: after he reloads (a new connection), it is the same.
+  await ben.reload();
+  const again = paragraph(ben, 2);
+  await again.click();
+  await again.press('End');
+  await eventually(async () => (await region.locator('.peer-caret[data-name="Amina Chair"]').count()) === 1, 5000, 'Ben back');
+  assert.equal(await region.locator('.peer-caret[data-name="Amina Chair"]').evaluate((e) => e.style.getPropertyValue('--hue')), hue);
   await ana.context().close();
   await ben.context().close();
 });

@@ -242,6 +242,12 @@ test('a chair resolves an amendment whose words were changed since, with modifie
   await card.getByLabel(/^Reason \(shown/).fill('Both verbs describe the practice.');
   await card.getByRole('button', { name: 'Record decision' }).click();
   await card.getByText(/^Accepted with modification — Both verbs/).waitFor();
+  // The decided card shows the wording adopted, and what the chair changed in the proposal.
+  const adopted = card.locator('.adopted').filter({ hasText: 'Adopted wording — as the chair modified it' });
+  await adopted.waitFor();
+  assert.equal(await adopted.locator('p.amended-text').first().innerText(), resolved);
+  // Priya proposed "write"; the chair kept the drafter's "prepare" too.
+  await adopted.locator('ins').filter({ hasText: 'prepare and' }).waitFor();
 
   // Every replica has the chair's wording and the new paragraph.
   await eventually(async () => (await p3.inputValue()) === resolved, 10000, "the drafter's editor to have the wording");

@@ -1,7 +1,7 @@
 // Readers: the document is complete in server-rendered HTML, with and without JavaScript.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { useServerAndBrowser } from './harness.js';
+import { signIn, useServerAndBrowser } from './harness.js';
 
 const env = useServerAndBrowser(before, after);
 
@@ -33,4 +33,47 @@ test('the Markdown download is the text as it stands', async () => {
   assert.match(md, /^# Draft recommendations on written outputs of the Forum\n/);
   assert.match(md, /\n8\. Every comment received/);
   assert.match(md, /\n {3}\(b\) Comments that propose specific wording/);
+});
+
+test('search from the top bar finds paragraphs and comments, with and without JavaScript, on a phone too', async () => {
+  const id = await env.server.sampleId();
+  const doc = await env.server.api(`/api/v1/documents/${id}`);
+  const p3 = doc.paragraphs.find((p) => p.number === '3');
+  // A participant comments, in French, on paragraph 3.
+  const signedIn = await env.browser.newContext();
+  const writer = await signedIn.newPage();
+  await signIn(writer, env.server, 'participant@example.org');
+  const posted = await writer.request.post(`${env.server.url}/api/v1/documents/${id}/paragraphs/${p3.id}/comments`, {
+    headers: { 'content-type': 'application/json', origin: env.server.url },
+    data: { body: 'La PARTICIPATION des États est essentielle.' },
+  });
+  assert.equal(posted.status(), 201);
+  await signedIn.close();
+
+  for (const javaScriptEnabled of [false, true]) {
+    const context = await env.browser.newContext({ javaScriptEnabled, viewport: { width: 360, height: 740 } });
+    const page = await context.newPage();
+    await page.goto(env.server.url);
+    const box = page.getByRole('search').getByRole('searchbox', { name: 'Search documents and comments' });
+    await box.fill('participation des états');
+    await box.press('Enter');
+    await page.waitForURL(/\/search\?q=/);
+    const comments = page.getByRole('heading', { name: 'Comments' }).locator('xpath=following-sibling::ul[1]');
+    const hit = comments.getByRole('listitem').filter({ hasText: 'Priya Participant on paragraph 3' });
+    await hit.locator('mark').filter({ hasText: 'PARTICIPATION des États' }).waitFor();
+    // Nothing on the page is wider than the phone.
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), 'no sideways scrolling');
+    if (process.env.ACCORD_SHOTS) await page.screenshot({ path: `${process.env.ACCORD_SHOTS}/search-${javaScriptEnabled ? 'js' : 'nojs'}.png`, fullPage: true });
+    // The hit opens the paragraph's thread.
+    await hit.getByRole('link').click();
+    await page.waitForURL(new RegExp(`/documents/${id}\\?p=${p3.id}`));
+    await page.getByText('La PARTICIPATION des États est essentielle.').waitFor();
+
+    // A word of the text itself, and a refusal in words for a one-letter search.
+    await page.goto(`${env.server.url}/search?q=${encodeURIComponent(p3.text.split(' ').slice(1, 3).join(' '))}`);
+    await page.getByRole('heading', { name: 'Paragraphs' }).waitFor();
+    await page.goto(`${env.server.url}/search?q=a`);
+    await page.getByRole('alert').filter({ hasText: 'search for between 2 and 100 characters' }).waitFor();
+    await context.close();
+  }
 });

@@ -17,8 +17,8 @@ use domain::api::{
     DocumentFeedback, DocumentSummary, EditComment, Endorse, Endorsements, ErrorBody, ExportQuery,
     Group, Hide, Invitation, InvitationCreated, Login, Me, Member, NewAmendment, NewComment,
     NewVersion, ParagraphConsensus, ParagraphHistory, ProfileUpdate, RecordEntry, Register,
-    Registered, ReportQuery, Respond, Role, Schedule, SessionView, SetPhase, SetRole, SetStance,
-    SetStancesAside, Thread, Version, VersionSummary,
+    Registered, ReportQuery, Respond, Role, Schedule, SearchQuery, SearchResults, SessionView,
+    SetPhase, SetRole, SetStance, SetStancesAside, Thread, Version, VersionSummary,
 };
 use domain::{
     limits,
@@ -56,7 +56,7 @@ use crate::{
         title = "Accord API",
         description = "Draft texts together and show how far a community agrees with them."
     ),
-    components(schemas(AmendmentFilter, CompareQuery, ExportQuery, ReportQuery))
+    components(schemas(AmendmentFilter, CompareQuery, ExportQuery, ReportQuery, SearchQuery))
 )]
 pub struct ApiDoc;
 
@@ -76,6 +76,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(end_session))
         .routes(routes!(list_notices))
         .routes(routes!(read_notices))
+        .routes(routes!(search))
         .routes(routes!(list_groups, create_group))
         .routes(routes!(list_members))
         .routes(routes!(put_member, delete_member))
@@ -762,6 +763,18 @@ async fn read_notices(
 ) -> Result<StatusCode, ApiError> {
     notices::read_all(&state, &who).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Finds words in document titles, in every paragraph as it is now and in the comments
+/// everyone can read (case ignored), with the words around each match.
+#[utoipa::path(get, path = "/api/v1/search", params(SearchQuery),
+    responses((status = 200, body = SearchResults), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+async fn search(
+    State(state): State<AppState>,
+    who: Principal,
+    ApiQuery(q): ApiQuery<SearchQuery>,
+) -> Result<Json<SearchResults>, ApiError> {
+    Ok(Json(accord_core::search::search(&state, &who, &q.q).await?))
 }
 
 /// Ends one of the signed-in person's sessions: it is signed out and its editors close.

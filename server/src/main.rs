@@ -92,7 +92,8 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!("seeded demo reviewers' stances and comments on the sample draft");
         }
     }
-    // Phases end at their deadlines even when nobody is looking at the document.
+    // Phases end at their deadlines, and those taking part are warned a day ahead, even when
+    // nobody is looking at the document.
     let ticking = state.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(15));
@@ -100,6 +101,9 @@ async fn main() -> anyhow::Result<()> {
             tick.tick().await;
             if let Err(e) = accord_core::phases::advance_due(&ticking).await {
                 tracing::warn!("moving phases past their deadlines: {e}");
+            }
+            if let Err(e) = accord_core::phases::warn_due(&ticking).await {
+                tracing::warn!("warning of deadlines: {e}");
             }
         }
     });

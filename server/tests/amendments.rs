@@ -122,6 +122,11 @@ async fn an_accepted_amendment_merges_with_what_a_drafter_typed_since_in_every_r
     );
     let (status, body) = w.decide(&w.chair, a.id, "accept").await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    let decided: AmendmentView = serde_json::from_value(body).expect("amendment");
+    assert_eq!(
+        decided.paragraphs[0].adopted.as_deref(),
+        Some(amended.as_str())
+    );
     let (_, _, merged) = now(&w).await;
     assert!(
         merged.starts_with("The founding mandate of the Forum"),
@@ -565,6 +570,12 @@ async fn a_chair_resolves_a_conflict_by_accepting_with_modification_and_later_ty
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["status"], "accepted-with-modification");
+    // The decided amendment shows the wording the chair adopted, not only what was proposed.
+    let decided: AmendmentView = serde_json::from_value(body).expect("amendment");
+    assert_eq!(
+        decided.paragraphs[0].adopted.as_deref(),
+        Some(adopted.as_str())
+    );
     drafter.settle(Duration::from_millis(500)).await;
     let server = w.fx.server.detail(&w.fx.doc).await;
     let texts: Vec<&str> = server.paragraphs.iter().map(|q| q.text.as_str()).collect();

@@ -404,6 +404,12 @@ fn routes(w: &World) -> Vec<Route> {
         // Public, as the documents' list is.
         r(Method::GET, "/api/v1/groups", None, Action::ReadDocument),
         r(
+            Method::GET,
+            "/api/v1/search?q=forum",
+            None,
+            Action::ReadDocument,
+        ),
+        r(
             Method::POST,
             "/api/v1/groups",
             Some(r#"{"name":"Third","kind":"dc"}"#),

@@ -300,3 +300,34 @@ async fn mention_names(app: &Router, doc: &str, cookie: Option<&str>) -> (Status
     let bytes = resp.into_body().collect().await.expect("body").to_bytes();
     (status, bytes.to_vec())
 }
+
+#[tokio::test]
+async fn those_taking_part_are_warned_once_a_day_before_a_phase_ends() {
+    let w = world().await;
+    let doc = w.fx.doc.clone();
+    w.comment(&w.participant, 0, json!({"body": "Count me in."}))
+        .await;
+    let state = &w.fx.server.state;
+    let path = format!("/api/v1/documents/{doc}/phase");
+    // Ten days ahead: nobody is warned yet.
+    let in_ten_days = state.auth.now() + 10 * 86_400;
+    let open = json!({"phase": "consultation", "deadline": in_ten_days, "reason": "Open."});
+    w.ok(Method::POST, &path, &w.chair, Some(open)).await;
+    assert_eq!(accord_core::phases::warn_due(state).await.expect("warn"), 0);
+    // A new deadline within a day: warned, once.
+    let soon = state.auth.now() + 3_600;
+    let shorter = json!({"phase": "consultation", "deadline": soon, "reason": "Shortened."});
+    w.ok(Method::POST, &path, &w.chair, Some(shorter)).await;
+    assert_eq!(accord_core::phases::warn_due(state).await.expect("warn"), 1);
+    assert_eq!(accord_core::phases::warn_due(state).await.expect("warn"), 0);
+    let warned = &w.notices(&w.participant).await[0];
+    assert_eq!(warned.kind, NoticeKind::Deadline);
+    assert_eq!(
+        warned.words(),
+        format!(
+            "The public consultation of “{}” ends within a day",
+            warned.document_title
+        )
+    );
+    assert_eq!(warned.link, format!("/documents/{doc}"));
+}

@@ -26,6 +26,7 @@ use domain::api::AmendmentEdit;
 use domain::api::{
     AmendedParagraph, AmendmentStatus, AmendmentView, DocumentDetail, Involvement, Piece, Support,
 };
+use domain::diff;
 use domain::policy::{self, Action};
 
 /// Most consecutive paragraphs one proposal covers.
@@ -626,15 +627,43 @@ fn amendment_card(a: AmendmentView, card: &Card) -> AnyView {
                     <p class="amended-text">{diff_view(now)}</p>
                 }
             });
+            // Once accepted: the words adopted, and where the chair modified them, how.
+            let adopted = p.adopted.clone().map(|text| {
+                let proposed: String = p
+                    .diff
+                    .iter()
+                    .filter_map(|piece| match piece {
+                        Piece::Same(w) | Piece::Inserted(w) => Some(w.as_str()),
+                        Piece::Deleted(_) => None,
+                    })
+                    .collect();
+                let modified = proposed != text;
+                let words = match text.is_empty() {
+                    true => view! { <em>"(deleted)"</em> }.into_any(),
+                    false => view! { <bdi>{text.clone()}</bdi> }.into_any(),
+                };
+                view! {
+                    <div class="adopted">
+                        <p class="diff-label small"><strong>"Adopted wording"</strong>
+                            {modified.then_some(" — as the chair modified it")}</p>
+                        <p class="amended-text" dir="auto">{words}</p>
+                        {modified.then(|| view! {
+                            <p class="diff-label small muted">"What the chair changed in the proposal"</p>
+                            <p class="amended-text">{diff_view(diff::runs(&proposed, &text))}</p>
+                        })}
+                    </div>
+                }
+            });
             view! {
                 <div class="amended">
                     <p class="diff-label small muted">
                         {label}
                         {what}
-                        {now.is_some().then_some(" — as proposed")}
+                        {(now.is_some() || adopted.is_some()).then_some(" — as proposed")}
                     </p>
                     <p class="amended-text">{diff_view(p.diff.clone())}</p>
                     {now}
+                    {adopted}
                 </div>
             }
         })

@@ -56,11 +56,6 @@ pub fn DocumentPage() -> impl IntoView {
     }
 }
 
-/// A colour for a peer, stable for the life of its connection.
-pub fn peer_hue(peer: u64) -> u64 {
-    (peer * 137) % 360
-}
-
 #[component]
 fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl IntoView {
     let ui = EditorUi {
@@ -80,6 +75,8 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
         status: RwSignal::new(Status::Connecting),
         peers: RwSignal::new(Vec::new()),
         me: RwSignal::new(None),
+        undo: RwSignal::new((false, false)),
+        undo_note: RwSignal::new(None),
     };
     let doc_id = detail.id.clone();
     #[cfg(feature = "hydrate")]
@@ -190,6 +187,9 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
                     </p>
                 </header>
                 {notice}
+                <Show when=move || ui.editable.get()>
+                    <UndoBar ui />
+                </Show>
                 <div class="paragraphs">
                     <For each=move || ui.rows.get() key=|r| r.id.clone() let:row>
                         <ParagraphRow row ui doc=doc_id.clone() />
@@ -205,6 +205,30 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
                 {thread}
                 <PresencePanel ui />
             </aside>
+        </div>
+    }
+}
+
+/// Undo and redo for this drafter's own edits (typing, split, merge, move, kind, delete and
+/// add), with what the last one did. Ctrl+Z and Ctrl+Shift+Z (or Ctrl+Y) do the same in a
+/// paragraph.
+#[component]
+fn UndoBar(ui: EditorUi) -> impl IntoView {
+    view! {
+        <div class="undo-bar" role="toolbar" aria-label="Undo and redo">
+            <button type="button" class="small" aria-keyshortcuts="Control+Z"
+                disabled=move || !ui.undo.get().0
+                on:click=move |_ev| in_browser!(_ev => super::editor::undo(false))>
+                "↶ Undo"
+            </button>
+            <button type="button" class="small" aria-keyshortcuts="Control+Shift+Z Control+Y"
+                disabled=move || !ui.undo.get().1
+                on:click=move |_ev| in_browser!(_ev => super::editor::undo(true))>
+                "↷ Redo"
+            </button>
+            <span class="undo-note small" role="status" aria-live="polite">
+                {move || ui.undo_note.get()}
+            </span>
         </div>
     }
 }
@@ -258,7 +282,7 @@ fn PresencePanel(ui: EditorUi) -> impl IntoView {
                         .get()
                         .into_iter()
                         .map(|p| {
-                            let style = format!("--hue: {}", peer_hue(p.peer));
+                            let style = format!("--hue: {}", p.hue);
                             let mine = Some(p.peer) == me;
                             view! {
                                 <li class="peer" style=style>
@@ -346,7 +370,7 @@ fn ParagraphRow(row: Row, ui: EditorUi, doc: String) -> impl IntoView {
             here()
                 .into_iter()
                 .map(|p| {
-                    let style = format!("--hue: {}", peer_hue(p.peer));
+                    let style = format!("--hue: {}", p.hue);
                     let name = match p.role {
                         Role::Chair => format!("{} · chair", p.name),
                         _ => p.name,
@@ -357,7 +381,7 @@ fn ParagraphRow(row: Row, ui: EditorUi, doc: String) -> impl IntoView {
         }
     };
     let class = {
-        let selected = selected.clone();
+        let (selected, here) = (selected.clone(), here.clone());
         move || {
             let mut c = format!("para para-{}", kind.get().as_str());
             if !here().is_empty() {
@@ -381,7 +405,10 @@ fn ParagraphRow(row: Row, ui: EditorUi, doc: String) -> impl IntoView {
                     id.clone(),
                     id.clone(),
                 );
+                let here = here.clone();
+                let carets = move || super::carets::overlay(&text.get(), &here());
                 view! {
+                    <div class="para-edit">
                     <textarea
                         id=format!("ta-{id}")
                         class="para-input"
@@ -395,6 +422,8 @@ fn ParagraphRow(row: Row, ui: EditorUi, doc: String) -> impl IntoView {
                         on:click=move |ev| in_browser!(ev, i5 => super::editor::caret(&i5, &ev))
                         on:select=move |ev| in_browser!(ev, i6 => super::editor::select_in_textarea(&i6, &ev))
                     ></textarea>
+                    {carets}
+                    </div>
                 }
                 .into_any()
             } else if kind.get() == ParagraphKind::Heading {

@@ -27,6 +27,7 @@ use domain::{
     anchor,
     api::{ClientFrame, ErrorCode, Role, ServerFrame},
     document::{self, Direction},
+    undo::{self, Way},
     ParagraphKind,
 };
 
@@ -35,6 +36,8 @@ const FLUSH_MS: i32 = 60;
 /// How often, at most, the replica is written to localStorage.
 const BACKUP_MS: i32 = 1000;
 const MAX_BACKOFF_MS: u32 = 10_000;
+/// How often, at most, this drafter's caret is sent to the others.
+const PRESENCE_MS: i32 = 150;
 
 struct Socket {
     ws: WebSocket,
@@ -61,6 +64,13 @@ struct Session {
     phase: domain::phase::Phase,
     /// Whether the replica has everything the server had when it last told us its heads.
     synced: bool,
+    /// This drafter's own edits, to undo and redo.
+    history: undo::History,
+    /// The end of the selection in the focused paragraph, if words are selected.
+    focus_end: Option<u32>,
+    /// Whether a presence frame is waiting to be sent (caret moves are sent at most every
+    /// [`PRESENCE_MS`]).
+    presence_pending: bool,
 }
 
 thread_local! {
@@ -131,6 +141,9 @@ pub fn start(doc_id: String, ui: EditorUi) {
         role: Role::Reader,
         phase: domain::phase::Phase::Drafting,
         synced: false,
+        history: undo::History::default(),
+        focus_end: None,
+        presence_pending: false,
     };
     SESSION.with(|s| *s.borrow_mut() = Some(session));
     with(|s| {
@@ -296,6 +309,7 @@ impl Session {
                 peer,
                 peers,
                 name,
+                hue,
                 role,
                 actor,
                 phase,
@@ -316,6 +330,8 @@ impl Session {
                     role,
                     paragraph: None,
                     caret: None,
+                    to: None,
+                    hue,
                 });
                 self.ui.peers.set(all);
                 self.send_presence();
@@ -359,13 +375,15 @@ impl Session {
         }
     }
 
-    fn send_presence(&self) {
+    fn send_presence(&mut self) {
+        self.presence_pending = false;
         let Some(sock) = self.socket.as_ref().filter(|_| self.open) else {
             return;
         };
         let frame = ClientFrame::Presence {
             paragraph: self.focus.as_ref().map(|(id, _)| id.clone()),
             caret: self.focus.as_ref().map(|(_, c)| *c),
+            to: self.focus.as_ref().and(self.focus_end),
         };
         if let Ok(json) = serde_json::to_string(&frame) {
             let _ = sock.ws.send_with_str(&json);
@@ -381,6 +399,16 @@ impl Session {
         };
         if let Some(msg) = self.doc.sync().generate_sync_message(&mut self.sync) {
             let _ = sock.ws.send_with_u8_array(&msg.encode());
+        }
+    }
+
+    /// Sends where the caret is soon, once for any number of moves until then.
+    fn schedule_presence(&mut self) {
+        if !self.presence_pending {
+            self.presence_pending = true;
+            set_timeout(PRESENCE_MS, || {
+                with(|s| s.send_presence());
+            });
         }
     }
 
@@ -570,12 +598,55 @@ impl Session {
         Some(outline)
     }
 
-    /// Runs a structural edit, then refreshes, sends, and puts the caret at `focus_after`.
-    fn structural(&mut self, edit: impl FnOnce(&mut AutoCommit) -> Option<(String, u32)>) {
-        let focus_after = edit(&mut self.doc);
+    /// Runs a structural edit, which returns where the caret goes and the operations that undo
+    /// it; then records it, refreshes, sends, and puts the caret there.
+    fn structural(
+        &mut self,
+        edit: impl FnOnce(&mut AutoCommit) -> Option<((String, u32), Vec<undo::Op>)>,
+    ) {
+        let done = edit(&mut self.doc);
         self.refresh();
         self.schedule_flush();
-        if let Some((id, pos)) = focus_after {
+        if let Some(((id, pos), ops)) = done {
+            self.remember(ops, None);
+            focus_later(id, pos);
+        }
+    }
+
+    /// Records an edit of this drafter's on the undo stack.
+    fn remember(&mut self, ops: Vec<undo::Op>, typing: Option<&str>) {
+        let now = js_sys::Date::now();
+        self.history.done(ops, typing.map(|id| (id, now)));
+        self.show_history();
+    }
+
+    fn show_history(&self) {
+        let can = (self.history.can(Way::Undo), self.history.can(Way::Redo));
+        if self.ui.undo.get_untracked() != can {
+            self.ui.undo.set(can);
+        }
+    }
+
+    /// Undoes or redoes this drafter's latest step; one that others' edits have made impossible
+    /// is dropped, and the note says so.
+    fn step(&mut self, way: Way) {
+        self.doc.commit();
+        let Some(result) = self.history.step(&mut self.doc, way) else {
+            return;
+        };
+        let note = match (&result, way) {
+            (Ok(_), Way::Undo) => "Undone.".to_string(),
+            (Ok(_), Way::Redo) => "Redone.".to_string(),
+            (Err(why), _) => {
+                self.doc.rollback();
+                format!("That cannot be undone: {why}.")
+            }
+        };
+        self.refresh();
+        self.schedule_flush();
+        self.show_history();
+        self.ui.undo_note.set(Some(note));
+        if let Ok(Some((id, pos))) = result {
             focus_later(id, pos);
         }
     }
@@ -648,16 +719,19 @@ pub fn input(id: &str, ev: &web_sys::Event) {
         ta.set_value(&value);
     }
     with(|s| {
-        if document::set_text(&mut s.doc, id, &value).is_ok() {
+        if let Ok(ops) = undo::set_text(&mut s.doc, id, &value) {
             if let Some(row) = s.rows.get(id) {
                 row.text.set(value);
             }
+            s.remember(ops, Some(id));
             s.schedule_flush();
         }
         s.focus = Some((
             id.to_string(),
             ta.selection_start().ok().flatten().unwrap_or(0),
         ));
+        s.focus_end = None;
+        s.schedule_presence();
     });
 }
 
@@ -676,17 +750,30 @@ pub fn keydown(id: &str, ev: &web_sys::KeyboardEvent) {
     let end = ta.selection_end().ok().flatten().unwrap_or(0);
     let len = ta.value().encode_utf16().count() as u32;
     let id = id.to_string();
+    let command = ev.ctrl_key() || ev.meta_key();
     match ev.key().as_str() {
+        "z" | "Z" if command => {
+            ev.prevent_default();
+            undo(ev.shift_key());
+        }
+        "y" | "Y" if command => {
+            ev.prevent_default();
+            undo(true);
+        }
         "Enter" => {
             ev.prevent_default();
             with(|s| {
                 s.structural(|doc| {
+                    let mut ops = Vec::new();
                     if end > start {
-                        document::splice(doc, &id, start as usize, (end - start) as usize, "")
-                            .ok()?;
+                        let words: Vec<u16> = ta.value().encode_utf16().collect();
+                        let mut left = words[..start as usize].to_vec();
+                        left.extend_from_slice(&words[end as usize..]);
+                        ops = undo::set_text(doc, &id, &String::from_utf16_lossy(&left)).ok()?;
                     }
                     let new_id = document::split(doc, &id, start as usize).ok()?;
-                    Some((new_id, 0))
+                    ops.push(undo::unsplit(&id, &new_id));
+                    Some(((new_id, 0), ops))
                 })
             });
         }
@@ -699,7 +786,8 @@ pub fn keydown(id: &str, ev: &web_sys::KeyboardEvent) {
                     ev.prevent_default();
                     s.structural(|doc| {
                         let (prev, join) = document::merge_with_previous(doc, &id).ok()??;
-                        Some((prev, join as u32))
+                        let ops = vec![undo::unmerge(doc, &prev, join, &id).ok()?];
+                        Some(((prev, join as u32), ops))
                     });
                 }
             });
@@ -735,22 +823,17 @@ fn neighbour(id: &str, step: isize) -> Option<(String, u32)> {
     .flatten()
 }
 
-/// The caret moved (or the paragraph got focus): tell the others where we are.
+/// The caret or the selection moved (or the paragraph got focus): tell the others where we are.
 pub fn caret(id: &str, ev: &web_sys::Event) {
     let Some(ta) = target(ev) else { return };
     let pos = ta.selection_start().ok().flatten().unwrap_or(0);
+    let end = ta.selection_end().ok().flatten().filter(|e| *e > pos);
     with(|s| {
-        let changed = s
-            .focus
-            .as_ref()
-            .map(|(i, p)| i != id || *p != pos)
-            .unwrap_or(true);
-        if changed {
-            let paragraph_changed = s.focus.as_ref().map(|(i, _)| i != id).unwrap_or(true);
+        let changed = s.focus.as_ref().is_none_or(|(i, p)| i != id || *p != pos);
+        if changed || s.focus_end != end {
             s.focus = Some((id.to_string(), pos));
-            if paragraph_changed {
-                s.send_presence();
-            }
+            s.focus_end = end;
+            s.schedule_presence();
         }
     });
 }
@@ -764,6 +847,11 @@ fn caret_in(s: &Session, id: &str) -> u32 {
         .map_or(0, |(_, at)| *at)
 }
 
+/// Undoes (or, with `redo`, redoes) this drafter's latest step.
+pub fn undo(redo: bool) {
+    with(|s| s.step(if redo { Way::Redo } else { Way::Undo }));
+}
+
 pub fn set_kind(id: &str, kind: &str) {
     let Some(kind) = ParagraphKind::parse(kind) else {
         return;
@@ -771,9 +859,9 @@ pub fn set_kind(id: &str, kind: &str) {
     with(|s| {
         let at = caret_in(s, id);
         s.structural(|doc| {
-            document::set_kind(doc, id, kind)
-                .ok()
-                .map(|_| (id.to_string(), at))
+            let ops = vec![undo::unkind(doc, id).ok()?];
+            document::set_kind(doc, id, kind).ok()?;
+            Some(((id.to_string(), at), ops))
         })
     });
 }
@@ -783,9 +871,10 @@ pub fn move_paragraph(id: &str, up: bool) {
     with(|s| {
         let at = caret_in(s, id);
         s.structural(|doc| {
+            let ops = vec![undo::unmove(doc, id).ok()?];
             document::move_paragraph(doc, id, dir)
-                .ok()
-                .map(|_| (id.to_string(), at))
+                .ok()?
+                .then(|| ((id.to_string(), at), ops))
         })
     });
 }
@@ -797,10 +886,20 @@ pub fn delete_paragraph(id: &str) {
             rows.get(i.checked_sub(1).unwrap_or(i + 1))
                 .map(|r| r.id.clone())
         });
+        let label = s
+            .rows
+            .get(id)
+            .map(|r| untrack(|| super::state::row_label(r)));
         s.structural(|doc| {
             document::delete(doc, id).ok()?;
-            neighbour.map(|n| (n, 0))
-        })
+            let at = neighbour.unwrap_or_else(|| id.to_string());
+            Some(((at, 0), vec![undo::undelete(id, true)]))
+        });
+        // Deleting takes one click: it is said, with the way back beside it.
+        if let Some(label) = label {
+            s.ui.undo_note
+                .set(Some(format!("{label} deleted. Undo brings it back.")));
+        }
     });
 }
 
@@ -812,7 +911,8 @@ pub fn add_at_end() {
         s.structural(|doc| {
             let id =
                 document::insert_after(doc, last.as_deref(), ParagraphKind::Numbered, "").ok()?;
-            Some((id, 0))
+            let ops = vec![undo::undelete(&id, false)];
+            Some(((id, 0), ops))
         })
     });
 }

@@ -13,6 +13,7 @@ use domain::api::{Created, DocumentDetail, DocumentSummary};
 mod account;
 mod amendments;
 mod bursts;
+mod carets;
 mod consensus;
 mod document;
 #[cfg(feature = "hydrate")]
@@ -25,6 +26,7 @@ mod mentions;
 mod notices;
 mod parts;
 mod phase;
+mod search;
 mod state;
 mod versions;
 
@@ -98,6 +100,7 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=StaticSegment("profile") view=account::ProfilePage ssr=SsrMode::Async />
                     <Route path=StaticSegment("notifications") view=notices::NoticesPageView ssr=SsrMode::Async />
+                    <Route path=StaticSegment("search") view=search::SearchPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("unsubscribe") view=notices::UnsubscribePage ssr=SsrMode::Async />
                     <Route
                         path=(StaticSegment("groups"), ParamSegment("id"))
@@ -190,6 +193,7 @@ fn Top() -> impl IntoView {
                 <span class="brand-mark" aria-hidden="true">"§"</span>
                 "Accord"
             </A>
+            <search::SearchForm compact=true />
             <nav aria-label="Main">
                 <A href="/">"Documents"</A>
                 <UserMenu me />

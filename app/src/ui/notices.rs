@@ -121,7 +121,7 @@ fn notices_view(
     let unread = p.notices.iter().filter(|n| !n.read).count();
     let list = match p.notices.is_empty() {
         true => view! {
-            <p class="muted">"Nothing yet. You are told here when someone answers or mentions you, decides your amendments, objects where you chair, or moves a document you take part in to another phase."</p>
+            <p class="muted">"Nothing yet. You are told here when someone answers or mentions you, decides your amendments, objects where you chair, or moves a document you take part in to another phase, and a day before its phase ends."</p>
         }
         .into_any(),
         false => view! {

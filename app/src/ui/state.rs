@@ -71,6 +71,11 @@ pub struct EditorUi {
     pub status: RwSignal<Status>,
     pub peers: RwSignal<Vec<PeerPresence>>,
     pub me: RwSignal<Option<u64>>,
+    /// Whether this drafter has something to undo, and to redo.
+    pub undo: RwSignal<(bool, bool)>,
+    /// What the last undo, redo or deletion did, said to screen readers and shown by the undo
+    /// buttons (with an offer to undo a deletion).
+    pub undo_note: RwSignal<Option<String>>,
 }
 
 /// The text as the rows hold it now, each paragraph with its label: the copy an amendment is

@@ -32,6 +32,8 @@ pub(crate) struct StoredAmendment {
     pub status: AmendmentStatus,
     pub created_at: i64,
     pub decision: Option<DecisionView>,
+    /// The actor (hex) that wrote a chair's modification, when accepted with one.
+    pub modifier: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -48,6 +50,7 @@ struct AmendmentRow {
     decided_at: Option<i64>,
     decider: Option<String>,
     decision_reason: Option<String>,
+    modification_actor: Option<String>,
 }
 
 impl AmendmentRow {
@@ -76,6 +79,7 @@ impl AmendmentRow {
                 reason: self.decision_reason.unwrap_or_default(),
                 at,
             }),
+            modifier: self.modification_actor,
         })
     }
 }
@@ -135,7 +139,7 @@ impl Store {
     ) -> Result<Vec<StoredAmendment>, StoreError> {
         let rows: Vec<AmendmentRow> = sqlx::query_as(
             "SELECT m.id, m.proposer_id, m.rationale, m.base, m.changes, m.actor, m.status,
-                m.created_at, m.decided_at, m.decision_reason,
+                m.created_at, m.decided_at, m.decision_reason, m.modification_actor,
                 p.display_name AS proposer, d.display_name AS decider
              FROM amendments m JOIN accounts p ON p.id = m.proposer_id
              LEFT JOIN accounts d ON d.id = m.decided_by

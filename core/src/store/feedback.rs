@@ -270,7 +270,32 @@ impl From<CommentFactRow> for CommentFact {
     }
 }
 
+/// A comment everyone can read, as a search looks at it.
+#[derive(sqlx::FromRow)]
+pub(crate) struct CommentWords {
+    pub document: String,
+    pub paragraph: String,
+    pub body: String,
+    pub author: String,
+}
+
 impl Store {
+    /// The newest `limit` comments and replies that are not hidden.
+    pub(crate) async fn recent_comments(
+        &self,
+        limit: i64,
+    ) -> Result<Vec<CommentWords>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT c.document_id AS document, c.paragraph_id AS paragraph, c.body,
+                a.display_name AS author
+             FROM comments c JOIN accounts a ON a.id = c.author_id
+             WHERE c.hidden_at IS NULL ORDER BY c.id DESC LIMIT ?",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// Forgets the kept feedback facts of one document, or of all (`None`): after a write the
     /// store did not make itself, such as a profile change.
     pub fn forget_facts(&self, doc: Option<&str>) {

@@ -36,4 +36,40 @@ impl Store {
         .fetch_all(self.pool())
         .await?)
     }
+
+    /// Documents whose deadline falls in `now..=until` and that nobody was warned of yet,
+    /// marked warned now: each with its deadline.
+    pub(crate) async fn deadlines_to_warn(
+        &self,
+        now: i64,
+        until: i64,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        let near: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT d.id, d.deadline FROM documents d
+             WHERE d.deadline IS NOT NULL AND d.deadline > ? AND d.deadline <= ?
+               AND NOT EXISTS (SELECT 1 FROM deadline_warnings w
+                               WHERE w.document_id = d.id AND w.deadline = d.deadline)",
+        )
+        .bind(now)
+        .bind(until)
+        .fetch_all(self.pool())
+        .await?;
+        let mut claimed = Vec::with_capacity(near.len());
+        for (doc, deadline) in near {
+            // Claimed one by one: two processes ticking at once warn once.
+            let done = sqlx::query(
+                "INSERT INTO deadline_warnings (document_id, deadline, warned_at) VALUES (?, ?, ?)
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(&doc)
+            .bind(deadline)
+            .bind(now)
+            .execute(self.writer())
+            .await?;
+            if done.rows_affected() == 1 {
+                claimed.push((doc, deadline));
+            }
+        }
+        Ok(claimed)
+    }
 }
