@@ -624,7 +624,7 @@ fn amendment_card(a: AmendmentView, card: &Card) -> AnyView {
             let now = p.now.clone().filter(|now| *now != p.diff).map(|now| {
                 view! {
                     <p class="diff-label small muted">"Against the current text"</p>
-                    <p class="amended-text">{diff_view(now)}</p>
+                    <p class="amended-text" dir="auto">{diff_view(now)}</p>
                 }
             });
             // Once accepted: the words adopted, and where the chair modified them, how.
@@ -649,7 +649,7 @@ fn amendment_card(a: AmendmentView, card: &Card) -> AnyView {
                         <p class="amended-text" dir="auto">{words}</p>
                         {modified.then(|| view! {
                             <p class="diff-label small muted">"What the chair changed in the proposal"</p>
-                            <p class="amended-text">{diff_view(diff::runs(&proposed, &text))}</p>
+                            <p class="amended-text" dir="auto">{diff_view(diff::runs(&proposed, &text))}</p>
                         })}
                     </div>
                 }
@@ -661,7 +661,7 @@ fn amendment_card(a: AmendmentView, card: &Card) -> AnyView {
                         {what}
                         {(now.is_some() || adopted.is_some()).then_some(" — as proposed")}
                     </p>
-                    <p class="amended-text">{diff_view(p.diff.clone())}</p>
+                    <p class="amended-text" dir="auto">{diff_view(p.diff.clone())}</p>
                     {now}
                     {adopted}
                 </div>

@@ -148,7 +148,7 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
                         if ui.editable.get() {
                             view! {
                                 <textarea
-                                    id="doc-title"
+                                    id="doc-title" dir="auto"
                                     class="doc-title-input"
                                     aria-label="Title"
                                     rows="1"
@@ -159,7 +159,7 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
                             }
                                 .into_any()
                         } else {
-                            view! { <h1 id="doc-title" class="doc-title">{title_text}</h1> }.into_any()
+                            view! { <h1 id="doc-title" class="doc-title" dir="auto">{title_text}</h1> }.into_any()
                         }
                     }}
                     <div class="doc-actions">
@@ -411,7 +411,7 @@ fn ParagraphRow(row: Row, ui: EditorUi, doc: String) -> impl IntoView {
                     <div class="para-edit">
                     <textarea
                         id=format!("ta-{id}")
-                        class="para-input"
+                        class="para-input" dir="auto"
                         rows="1"
                         aria-label=label
                         prop:value=text.get_untracked()
@@ -427,13 +427,13 @@ fn ParagraphRow(row: Row, ui: EditorUi, doc: String) -> impl IntoView {
                 }
                 .into_any()
             } else if kind.get() == ParagraphKind::Heading {
-                view! { <h2 class="para-text">{move || text.get()}</h2> }.into_any()
+                view! { <h2 class="para-text" dir="auto">{move || text.get()}</h2> }.into_any()
             } else {
                 let (i1, i2) = (id.clone(), id.clone());
                 let runs = runs.clone();
                 view! {
                     <p
-                        class="para-text"
+                        class="para-text" dir="auto"
                         on:mouseup=move |ev| in_browser!(ev, i1 => super::editor::select_in_text(&i1, &ev))
                         on:keyup=move |ev| in_browser!(ev, i2 => super::editor::select_in_text(&i2, &ev))
                     >

@@ -340,7 +340,8 @@ fn comment_view(
             view! { <p class="quote gone">"The words commented on have since been deleted."</p> }
                 .into_any()
         } else {
-            view! { <blockquote class="quote">{format!("“{q}”")}</blockquote> }.into_any()
+            view! { <blockquote class="quote" dir="auto">{format!("“{q}”")}</blockquote> }
+                .into_any()
         }
     });
     let hidden = c.hidden.clone().map(|h| {
@@ -356,7 +357,7 @@ fn comment_view(
         } else {
             "comment-body"
         };
-        view! { <p class=class><Linked text=b /></p> }
+        view! { <p class=class dir="auto"><Linked text=b /></p> }
     });
     let is_reply = c.parent.is_some();
     let reply_form = (may_comment && !is_reply && c.hidden.is_none()).then(|| {

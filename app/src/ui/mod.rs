@@ -8,7 +8,9 @@ use leptos_router::{
     ParamSegment, SsrMode, StaticSegment,
 };
 
+use accord_i18n::{t, t_string, td_string, use_i18n, I18nContextProvider, Locale};
 use domain::api::{Created, DocumentDetail, DocumentSummary};
+use leptos_i18n::Locale as _;
 
 mod account;
 mod amendments;
@@ -52,7 +54,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        // The language and its direction come from the i18n context (`<html lang dir>`).
+        <html>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -81,6 +84,59 @@ fn tab_title(title: String) -> String {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(notices::NoticesSeen::default());
+    view! {
+        <I18nContextProvider ssr_lang_header_getter=language_asked()>
+            <Pages />
+        </I18nContextProvider>
+    }
+}
+
+/// What the server renders in: on the server, the language the request asks for (see
+/// `accord_i18n::negotiate`), handed to the i18n context as if the browser had asked for it
+/// first; a `?lang=` is also kept in the language cookie. In the browser the context reads the
+/// language back from `<html lang>`.
+fn language_asked() -> accord_i18n::UseLocalesOptions {
+    #[cfg(feature = "ssr")]
+    if let Some(parts) = use_context::<http::request::Parts>() {
+        let header = |name: http::header::HeaderName| {
+            parts
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let query = parts.uri.query().and_then(|q| {
+            q.split('&')
+                .find_map(|kv| kv.strip_prefix("lang="))
+                .map(str::to_string)
+        });
+        let cookies = header(http::header::COOKIE).unwrap_or_default();
+        let locale = accord_i18n::negotiate(
+            query.as_deref(),
+            accord_i18n::from_cookie_header(&cookies),
+            header(http::header::ACCEPT_LANGUAGE).as_deref(),
+        );
+        if query.is_some_and(|q| q == locale.as_str()) {
+            if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+                let cookie = format!(
+                    "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+                    accord_i18n::COOKIE,
+                    locale.as_str()
+                );
+                if let Ok(value) = http::HeaderValue::from_str(&cookie) {
+                    resp.append_header(http::header::SET_COOKIE, value);
+                }
+            }
+        }
+        let tag = locale.as_str().to_string();
+        return accord_i18n::UseLocalesOptions::default()
+            .ssr_lang_header_getter(move || Some(tag.clone()));
+    }
+    accord_i18n::UseLocalesOptions::default()
+}
+
+#[component]
+fn Pages() -> impl IntoView {
     view! {
         <Stylesheet id="accord" href="/pkg/accord.css" />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
@@ -149,12 +205,17 @@ fn NotFound(what: String) -> impl IntoView {
     if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
         resp.set_status(http::StatusCode::NOT_FOUND);
     }
+    let i18n = use_i18n();
+    let words = move || match what.as_str() {
+        "document" => t_string!(i18n, common.not_found_document),
+        _ => t_string!(i18n, common.not_found_page),
+    };
     view! {
-        <Title text="Not found" />
+        <Title text=move || t_string!(i18n, common.not_found_title).to_string() />
         <section class="empty">
-            <h1>"Not found"</h1>
-            <p>{format!("There is no such {what} here.")}</p>
-            <p><A href="/">"Back to the documents"</A></p>
+            <h1>{t!(i18n, common.not_found_title)}</h1>
+            <p>{words}</p>
+            <p><A href="/">{t!(i18n, common.back_to_documents)}</A></p>
         </section>
     }
 }
@@ -187,24 +248,73 @@ fn Top() -> impl IntoView {
         move || (location.pathname.get(), minute.get(), seen.get()),
         |_| whoami(),
     );
+    let i18n = use_i18n();
     view! {
         <header class="topbar">
             <A href="/" attr:class="brand">
                 <span class="brand-mark" aria-hidden="true">"§"</span>
-                "Accord"
+                {t!(i18n, common.brand)}
             </A>
             <search::SearchForm compact=true />
-            <nav aria-label="Main">
-                <A href="/">"Documents"</A>
+            <nav aria-label=move || t_string!(i18n, common.nav_main)>
+                <A href="/">{t!(i18n, common.nav_documents)}</A>
                 <UserMenu me />
+                <LanguageMenu />
             </nav>
         </header>
+    }
+}
+
+/// The languages, each named in itself: plain links to this page with `?lang=` (the server
+/// renders the page in it and keeps the choice in a cookie), so the menu works without
+/// JavaScript; with it they load the page anew too (`rel="external"`), as the whole page changes.
+#[component]
+fn LanguageMenu() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = leptos_router::hooks::use_location();
+    let href = move |l: Locale| {
+        let kept: Vec<String> = location
+            .search
+            .get()
+            .trim_start_matches('?')
+            .split('&')
+            .filter(|kv| !kv.is_empty() && !kv.starts_with("lang="))
+            .map(str::to_string)
+            .chain([format!("lang={}", l.as_str())])
+            .collect();
+        format!("{}?{}", location.pathname.get(), kept.join("&"))
+    };
+    view! {
+        <details class="languages">
+            <summary>
+                <span class="visually-hidden">{t!(i18n, common.language)} ": "</span>
+                {t!(i18n, common.language_name)}
+            </summary>
+            <ul>
+                {Locale::get_all()
+                    .iter()
+                    .map(|l| {
+                        let l = *l;
+                        let here = move || i18n.get_locale() == l;
+                        view! {
+                            <li>
+                                <a href=move || href(l) rel="external" lang=l.as_str() hreflang=l.as_str()
+                                    aria-current=move || here().then_some("true")>
+                                    {td_string!(l, common.language_name)}
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </details>
     }
 }
 
 #[component]
 fn UserMenu(me: Resource<Result<Option<domain::api::Me>, ServerFnError>>) -> impl IntoView {
     let logout = ServerAction::<account::Logout>::new();
+    let i18n = use_i18n();
     let location = leptos_router::hooks::use_location();
     // Signing in or registering from a page comes back to it.
     let here = move || {
@@ -222,19 +332,19 @@ fn UserMenu(me: Resource<Result<Option<domain::api::Me>, ServerFnError>>) -> imp
                         let drafts = me.drafting_groups().next().is_some();
                         view! {
                             {drafts.then(|| view! {
-                                <A href="/new" attr:class="button primary small">"New document"</A>
+                                <A href="/new" attr:class="button primary small">{t!(i18n, common.new_document)}</A>
                             })}
                             <Bell unread=me.unread />
                             <A href="/profile" attr:class="who" attr:title=me.login.clone()>{me.display_name.clone()}</A>
                             <ActionForm action=logout attr:class="inline-form">
-                                <button type="submit" class="link-button">"Sign out"</button>
+                                <button type="submit" class="link-button">{t!(i18n, common.sign_out)}</button>
                             </ActionForm>
                         }
                         .into_any()
                     }
                     _ => view! {
-                        <a href=move || format!("/login{}", here())>"Sign in"</a>
-                        <a href=move || format!("/register{}", here()) class="button primary small">"Register"</a>
+                        <a href=move || format!("/login{}", here())>{t!(i18n, common.sign_in)}</a>
+                        <a href=move || format!("/register{}", here()) class="button primary small">{t!(i18n, common.register)}</a>
                     }.into_any(),
                 }
             })}
@@ -245,9 +355,10 @@ fn UserMenu(me: Resource<Result<Option<domain::api::Me>, ServerFnError>>) -> imp
 /// The link to the notifications page, with the count of unread ones.
 #[component]
 fn Bell(unread: u32) -> impl IntoView {
+    let i18n = use_i18n();
     let label = match unread {
-        0 => "Notifications, none unread".to_string(),
-        n => format!("Notifications, {n} unread"),
+        0 => t_string!(i18n, common.notifications_none).to_string(),
+        n => t_string!(i18n, common.notifications_unread, count = n).to_string(),
     };
     view! {
         <A href="/notifications" attr:class="bell" attr:aria-label=label.clone() attr:title=label>
@@ -302,30 +413,29 @@ pub async fn create_document_form(
 fn HomePage() -> impl IntoView {
     let docs = Resource::new(|| (), |_| list_documents());
     let me = Resource::new(|| (), |_| whoami());
+    let i18n = use_i18n();
     view! {
         <Title text="" />
         <section class="hero">
-            <h1>"Draft together. Show how far you agree."</h1>
-            <p class="lede">
-                "Accord is where a multi-stakeholder group co-writes a text, reviews it paragraph by paragraph and records what became of every comment."
-            </p>
+            <h1>{t!(i18n, common.hero_title)}</h1>
+            <p class="lede">{t!(i18n, common.hero_lede)}</p>
         </section>
         <YourGroups me />
         <section class="doc-list" aria-labelledby="docs-heading">
             <div class="section-head">
-                <h2 id="docs-heading">"Documents"</h2>
+                <h2 id="docs-heading">{t!(i18n, common.documents_heading)}</h2>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         let drafts = matches!(me.await, Ok(Some(me)) if me.drafting_groups().next().is_some());
-                        drafts.then(|| view! { <A href="/new" attr:class="button">"New document"</A> })
+                        drafts.then(|| view! { <A href="/new" attr:class="button">{t!(i18n, common.new_document)}</A> })
                     })}
                 </Suspense>
             </div>
-            <Suspense fallback=|| view! { <p class="muted">"Loading documents…"</p> }>
+            <Suspense fallback=move || view! { <p class="muted">{t!(i18n, common.loading_documents)}</p> }>
                 {move || Suspend::new(async move {
                     match docs.await {
                         Ok(list) if list.is_empty() => view! {
-                            <p class="muted">"No documents yet. Create the first one."</p>
+                            <p class="muted">{t!(i18n, common.no_documents)}</p>
                         }.into_any(),
                         Ok(list) => view! {
                             <ul class="cards">
@@ -344,20 +454,21 @@ fn HomePage() -> impl IntoView {
 /// that create a group and restore a document from an archive.
 #[component]
 fn YourGroups(me: Resource<Result<Option<domain::api::Me>, ServerFnError>>) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match me.await {
                     Ok(Some(me)) => view! {
                         <section class="your-groups" aria-labelledby="groups-heading">
-                            <h2 id="groups-heading" class="section-title">"Your groups"</h2>
+                            <h2 id="groups-heading" class="section-title">{t!(i18n, common.your_groups)}</h2>
                             {me.memberships.is_empty().then(|| view! {
-                                <p class="muted">"You are in no group yet. A chair can send you an invitation link."</p>
+                                <p class="muted">{t!(i18n, common.in_no_group)}</p>
                             })}
                             <ul class="group-chips">
                                 {me.memberships.iter().map(|m| view! {
-                                    <li><a href=format!("/groups/{}", m.group)>{m.group_name.clone()}</a>
-                                    <span class="muted small">{format!(" · {}", m.role.as_str())}</span></li>
+                                    <li><a href=format!("/groups/{}", m.group)><bdi>{m.group_name.clone()}</bdi></a>
+                                    <span class="muted small">" · " {role_word(i18n, m.role)}</span></li>
                                 }).collect_view()}
                             </ul>
                             {me.admin.then(|| view! {
@@ -376,27 +487,25 @@ fn YourGroups(me: Resource<Result<Option<domain::api::Me>, ServerFnError>>) -> i
 
 #[component]
 fn DocumentCard(doc: DocumentSummary) -> impl IntoView {
+    let i18n = use_i18n();
     let href = format!("/documents/{}", doc.id);
-    let count = match doc.paragraphs {
-        1 => "1 paragraph".to_string(),
-        n => format!("{n} paragraphs"),
-    };
+    let count = t_string!(i18n, common.paragraphs, count = doc.paragraphs).to_string();
     let date = doc.updated_at.get(..10).unwrap_or_default().to_string();
     let phase = doc.schedule.phase;
     let until = doc
         .schedule
         .deadline
-        .map(|at| view! { " · until " <parts::LocalTime at /> });
+        .map(|at| view! { " · " {t!(i18n, common.until)} " " <parts::LocalTime at /> });
     view! {
         <li class="card">
             <a href=href class="card-link">
-                <span class="card-group">{doc.group}</span>
-                <span class="card-title">{doc.title}</span>
+                <span class="card-group"><bdi>{doc.group}</bdi></span>
+                <span class="card-title" dir="auto">{doc.title}</span>
                 <span class="card-phase">
-                    <span class=format!("badge phase-badge phase-{}", phase.key())>{phase.label()}</span>
+                    <span class=format!("badge phase-badge phase-{}", phase.key())>{phase_word(i18n, phase)}</span>
                     {until}
                 </span>
-                <span class="card-meta">{count} " · updated " <time datetime=doc.updated_at.clone()>{date}</time></span>
+                <span class="card-meta">{count} " · " {t!(i18n, common.updated)} " " <time datetime=doc.updated_at.clone()>{date}</time></span>
             </a>
         </li>
     }
@@ -405,31 +514,28 @@ fn DocumentCard(doc: DocumentSummary) -> impl IntoView {
 #[component]
 fn NewDocumentPage() -> impl IntoView {
     let me = Resource::new(|| (), |_| whoami());
+    let i18n = use_i18n();
     view! {
-        <Title text="New document" />
+        <Title text=move || t_string!(i18n, common.new_document_title).to_string() />
         <section class="form-page">
-            <h1>"New document"</h1>
-            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <h1>{t!(i18n, common.new_document_title)}</h1>
+            <Suspense fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     let groups: Vec<domain::api::MembershipView> = match me.await {
                         Ok(Some(me)) => me.drafting_groups().cloned().collect(),
                         _ => {
                             return view! {
                                 <p>
-                                    "Documents are started by their group's drafters. "
-                                    <a href="/login?next=/new">"Sign in"</a>
-                                    " to start one."
+                                    {t!(i18n, common.new_document_sign_in_first)} " "
+                                    <a href="/login?next=/new">{t!(i18n, common.new_document_sign_in_link)}</a>
                                 </p>
                             }.into_any();
                         }
                     };
                     match groups.is_empty() {
                         true => view! {
-                            <p>
-                                "Documents are started by their group's drafters, and you draft in no group yet. "
-                                "A chair can invite you as a drafter; until then you can comment on the documents open for comment."
-                            </p>
-                            <p><A href="/">"Back to the documents"</A></p>
+                            <p>{t!(i18n, common.new_document_no_group)}</p>
+                            <p><A href="/">{t!(i18n, common.back_to_documents)}</A></p>
                         }.into_any(),
                         false => view! { <NewDocumentForm groups /> }.into_any(),
                     }
@@ -443,6 +549,7 @@ fn NewDocumentPage() -> impl IntoView {
 #[component]
 fn NewDocumentForm(groups: Vec<domain::api::MembershipView>) -> impl IntoView {
     let create = ServerAction::<CreateDocumentForm>::new();
+    let i18n = use_i18n();
     let error = move || {
         create.value().get().and_then(|r| r.err()).map(|e| {
             e.to_string()
@@ -453,7 +560,7 @@ fn NewDocumentForm(groups: Vec<domain::api::MembershipView>) -> impl IntoView {
     let group = match groups.as_slice() {
         [one] => view! { <input type="hidden" name="group" value=one.group.clone() /> }.into_any(),
         _ => view! {
-            <label for="new-group">"Group"</label>
+            <label for="new-group">{t!(i18n, common.group)}</label>
             <select id="new-group" name="group">
                 {groups.iter().map(|g| view! {
                     <option value=g.group.clone()>{g.group_name.clone()}</option>
@@ -467,25 +574,49 @@ fn NewDocumentForm(groups: Vec<domain::api::MembershipView>) -> impl IntoView {
     let kept_markdown = parts::kept_text::<CreateDocumentForm>(&[], "markdown", String::new());
     view! {
         <p class="muted">
-            "Start blank, or paste a draft in Markdown: "
-            <code>"## Heading"</code> ", " <code>"1. Numbered paragraph"</code> ", "
-            <code>"(a) Sub-paragraph"</code> "."
+            {t!(i18n, common.new_document_intro)} " "
+            <code>{t!(i18n, common.markdown_heading)}</code> ", " <code>{t!(i18n, common.markdown_numbered)}</code> ", "
+            <code>{t!(i18n, common.markdown_sub)}</code>
         </p>
         <ActionForm action=create attr:class="stack">
             {group}
-            <label for="new-title">"Title"</label>
-            <input id="new-title" name="title" type="text" maxlength="300"
-                placeholder="Draft recommendations on …" value=kept_title />
-            <label for="new-markdown">"Markdown to import (optional)"</label>
-            <textarea id="new-markdown" name="markdown" rows="14"
+            <label for="new-title">{t!(i18n, common.title)}</label>
+            <input id="new-title" name="title" type="text" maxlength="300" dir="auto"
+                placeholder=move || t_string!(i18n, common.title_placeholder).to_string() value=kept_title />
+            <label for="new-markdown">{t!(i18n, common.markdown_to_import)}</label>
+            <textarea id="new-markdown" name="markdown" rows="14" dir="auto"
                 placeholder="# Title\n\n## I. Background\n\n1. The first paragraph …">
                 {kept_markdown}
             </textarea>
             {move || error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             <div class="actions">
-                <button type="submit" class="button primary">"Create document"</button>
-                <A href="/">"Cancel"</A>
+                <button type="submit" class="button primary">{t!(i18n, common.create_document)}</button>
+                <A href="/">{t!(i18n, common.cancel)}</A>
             </div>
         </ActionForm>
     }
+}
+
+/// A phase's name in the reader's language.
+fn phase_word(i18n: leptos_i18n::I18nContext<Locale>, phase: domain::phase::Phase) -> String {
+    use domain::phase::Phase;
+    match phase {
+        Phase::Drafting => t_string!(i18n, common.phase_drafting),
+        Phase::Consultation => t_string!(i18n, common.phase_consultation),
+        Phase::LastCall => t_string!(i18n, common.phase_last_call),
+        Phase::Closed => t_string!(i18n, common.phase_closed),
+    }
+    .to_string()
+}
+
+/// A role's name in the reader's language (lower case, as badges show it).
+fn role_word(i18n: leptos_i18n::I18nContext<Locale>, role: domain::api::Role) -> String {
+    use domain::api::Role;
+    match role {
+        Role::Reader => t_string!(i18n, common.role_reader),
+        Role::Participant => t_string!(i18n, common.role_participant),
+        Role::Drafter => t_string!(i18n, common.role_drafter),
+        Role::Chair => t_string!(i18n, common.role_chair),
+    }
+    .to_string()
 }

@@ -191,7 +191,7 @@ pub fn PhaseBanner(
     let phase = schedule.phase;
     let when = schedule.deadline.map(|d| {
         view! {
-            <span class="phase-left">
+            <span class="phase-remaining">
                 {format!(" · {} (until ", time_left(seconds_left.unwrap_or(0)))}
                 <LocalTime at=d />
                 ")"

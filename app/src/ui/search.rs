@@ -23,13 +23,15 @@ pub fn SearchForm(
     #[prop(optional)] compact: bool,
     #[prop(optional)] value: String,
 ) -> impl IntoView {
+    use accord_i18n::{t, t_string, use_i18n};
+    let i18n = use_i18n();
     let id = if compact { "search-top" } else { "search-page" };
     view! {
         <form role="search" action="/search" method="get" class=if compact { "search top-search" } else { "search" }>
-            <label for=id class=if compact { "visually-hidden" } else { "" }>"Search documents and comments"</label>
+            <label for=id class=if compact { "visually-hidden" } else { "" }>{t!(i18n, common.search_label)}</label>
             <input id=id type="search" name="q" value=value minlength="2" maxlength="100" required
-                placeholder=if compact { "Search" } else { "" } />
-            <button type="submit" class="button small">"Search"</button>
+                placeholder=move || if compact { t_string!(i18n, common.search_placeholder).to_string() } else { String::new() } />
+            <button type="submit" class="button small">{t!(i18n, common.search_button)}</button>
         </form>
     }
 }
