@@ -67,7 +67,7 @@ pub async fn warn_due(state: &Accord) -> Result<usize, Error> {
     let now = state.auth.now();
     let store = state.rooms.store();
     let near = store.deadlines_to_warn(now, now + WARN_AHEAD).await?;
-    for (doc, _) in &near {
+    for doc in &near {
         let meta = crate::documents::meta(store, doc).await?;
         let event = crate::notices::Event {
             kind: NoticeKind::Deadline,

@@ -643,12 +643,36 @@ pub fn set_text<T: Transactable + ReadDoc>(
     new_text: &str,
 ) -> Result<(), ModelError> {
     let obj = text_obj(tx, id)?;
-    let old = tx.text(&obj)?;
-    let (pos, del, insert) = utf16_diff(&old, new_text);
-    if del > 0 || !insert.is_empty() {
-        tx.splice_text(&obj, pos, del as isize, &insert)?;
-    }
+    splice_to(tx, &obj, new_text)?;
     Ok(())
+}
+
+/// What [`splice_to`] did: where, the words it removed and those it inserted.
+pub struct Spliced {
+    pub pos: usize,
+    pub removed: String,
+    pub inserted: String,
+}
+
+/// Brings the text object `obj` to `new_text` by one splice of the part that differs; `None`
+/// when nothing did.
+pub fn splice_to<T: Transactable + ReadDoc>(
+    tx: &mut T,
+    obj: &ObjId,
+    new_text: &str,
+) -> Result<Option<Spliced>, ModelError> {
+    let old = tx.text(obj)?;
+    let (pos, del, inserted) = utf16_diff(&old, new_text);
+    if del == 0 && inserted.is_empty() {
+        return Ok(None);
+    }
+    let removed: Vec<u16> = old.encode_utf16().skip(pos).take(del).collect();
+    tx.splice_text(obj, pos, del as isize, &inserted)?;
+    Ok(Some(Spliced {
+        pos,
+        removed: String::from_utf16_lossy(&removed),
+        inserted,
+    }))
 }
 
 /// The single splice (position, deleted count, inserted text), in UTF-16 code units, that turns
@@ -679,11 +703,7 @@ pub fn utf16_diff(old: &str, new: &str) -> (usize, usize, String) {
 /// Sets the document title (by difference, like [`set_text`]).
 pub fn set_title<T: Transactable + ReadDoc>(tx: &mut T, new_title: &str) -> Result<(), ModelError> {
     let obj = title_obj(tx)?;
-    let old = tx.text(&obj)?;
-    let (pos, del, insert) = utf16_diff(&old, new_title);
-    if del > 0 || !insert.is_empty() {
-        tx.splice_text(&obj, pos, del as isize, &insert)?;
-    }
+    splice_to(tx, &obj, new_title)?;
     Ok(())
 }
 
@@ -907,11 +927,7 @@ pub fn separate<T: Transactable + ReadDoc>(
     let at = at.min(words.len());
     let tail = String::from_utf16_lossy(&words[at..]);
     tx.splice_text(&from, at, (words.len() - at) as isize, "")?;
-    let old = tx.text(&entry.text_obj)?;
-    let (pos, del, insert) = utf16_diff(&old, &tail);
-    if del > 0 || !insert.is_empty() {
-        tx.splice_text(&entry.text_obj, pos, del as isize, &insert)?;
-    }
+    splice_to(tx, &entry.text_obj, &tail)?;
     restore(tx, gone)?;
     place_after(tx, gone, Some(kept))
 }

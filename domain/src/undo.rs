@@ -91,12 +91,16 @@ fn position<D: ReadDoc>(doc: &D, obj: &ObjId, c: &Option<Cursor>) -> Result<usiz
     }
 }
 
+/// How many UTF-16 units the last character of `text` takes (where its cursor stands).
+fn last_width(text: &str) -> usize {
+    text.chars().last().map_or(1, char::len_utf16)
+}
+
 /// The operation that removes `text`, just inserted at `pos` in paragraph `id`.
 fn cut_of<D: ReadDoc>(doc: &D, id: &str, obj: &ObjId, pos: usize, text: &str) -> Result<Op, Stale> {
-    let last_width = text.chars().last().map_or(1, char::len_utf16);
     let len = text.encode_utf16().count();
     let first = cursor_at(doc, obj, pos)?.ok_or(Stale::Changed)?;
-    let last = cursor_at(doc, obj, pos + len - last_width)?.ok_or(Stale::Changed)?;
+    let last = cursor_at(doc, obj, pos + len - last_width(text))?.ok_or(Stale::Changed)?;
     Ok(Op::Cut {
         paragraph: id.to_string(),
         first,
@@ -113,24 +117,20 @@ pub fn set_text<T: Transactable + ReadDoc>(
     new_text: &str,
 ) -> Result<Vec<Op>, ModelError> {
     let obj = document::text_obj(tx, id)?;
-    let old = tx.text(&obj)?;
-    let (pos, del, insert) = document::utf16_diff(&old, new_text);
     let mut ops = Vec::new();
-    if del == 0 && insert.is_empty() {
+    let Some(s) = document::splice_to(tx, &obj, new_text)? else {
         return Ok(ops);
-    }
-    let removed: Vec<u16> = old.encode_utf16().skip(pos).take(del).collect();
-    tx.splice_text(&obj, pos, del as isize, &insert)?;
-    let inserted = insert.encode_utf16().count();
-    if del > 0 {
+    };
+    if !s.removed.is_empty() {
+        let after = s.pos + s.inserted.encode_utf16().count();
         ops.push(Op::Put {
             paragraph: id.to_string(),
-            before: cursor_at(tx, &obj, pos + inserted).unwrap_or(None),
-            text: String::from_utf16_lossy(&removed),
+            before: cursor_at(tx, &obj, after).unwrap_or(None),
+            text: s.removed,
         });
     }
-    if !insert.is_empty() {
-        if let Ok(cut) = cut_of(tx, id, &obj, pos, &insert) {
+    if !s.inserted.is_empty() {
+        if let Ok(cut) = cut_of(tx, id, &obj, s.pos, &s.inserted) {
             ops.push(cut);
         }
     }
@@ -214,7 +214,7 @@ pub fn apply<T: Transactable + ReadDoc>(tx: &mut T, op: &Op) -> Result<(Op, Care
                 return Err(Stale::Changed);
             }
             let words: Vec<u16> = tx.text(&obj)?.encode_utf16().collect();
-            let end = to + text.chars().last().map_or(1, char::len_utf16);
+            let end = to + last_width(text);
             if end > words.len() || String::from_utf16_lossy(&words[from..end]) != *text {
                 return Err(Stale::Changed);
             }

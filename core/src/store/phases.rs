@@ -38,12 +38,12 @@ impl Store {
     }
 
     /// Documents whose deadline falls in `now..=until` and that nobody was warned of yet,
-    /// marked warned now: each with its deadline.
+    /// marked warned now.
     pub(crate) async fn deadlines_to_warn(
         &self,
         now: i64,
         until: i64,
-    ) -> Result<Vec<(String, i64)>, StoreError> {
+    ) -> Result<Vec<String>, StoreError> {
         let near: Vec<(String, i64)> = sqlx::query_as(
             "SELECT d.id, d.deadline FROM documents d
              WHERE d.deadline IS NOT NULL AND d.deadline > ? AND d.deadline <= ?
@@ -67,7 +67,7 @@ impl Store {
             .execute(self.writer())
             .await?;
             if done.rows_affected() == 1 {
-                claimed.push((doc, deadline));
+                claimed.push(doc);
             }
         }
         Ok(claimed)
