@@ -8,7 +8,20 @@ use std::{
 
 pub const DEFAULT: &str = "en";
 pub const OTHERS: [&str; 5] = ["ar", "es", "fr", "ru", "zh"];
-pub const NAMESPACES: [&str; 1] = ["common"];
+pub const NAMESPACES: [&str; 12] = [
+    "account",
+    "amendments",
+    "common",
+    "consensus",
+    "document",
+    "feedback",
+    "groups",
+    "notices",
+    "phase",
+    "profile",
+    "refusals",
+    "versions",
+];
 /// Plural categories a message may be split into (`key_one`, `key_few`, …).
 const PLURALS: [&str; 6] = ["_zero", "_one", "_two", "_few", "_many", "_other"];
 

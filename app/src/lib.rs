@@ -4,6 +4,7 @@
 // The document page's view type is deep; Leptos's typed views need more than the default.
 #![recursion_limit = "256"]
 
+pub mod refusals;
 #[cfg(feature = "ssr")]
 pub mod serve;
 pub mod ui;

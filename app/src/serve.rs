@@ -45,8 +45,33 @@ pub fn page_error(e: Error) -> ServerFnError {
             tracing::error!("page: {cause}");
             ServerFnError::new("something went wrong")
         }
-        Error::Refused(r) => ServerFnError::new(r.message()),
+        Error::Refused(r) => ServerFnError::new(match use_context::<http::request::Parts>() {
+            Some(parts) => crate::refusals::words(locale(&parts), &r),
+            None => r.message(),
+        }),
     }
+}
+
+/// The language a request is answered in: `?lang=`, else the language cookie, else
+/// `Accept-Language`, else English (see [`accord_i18n::negotiate`]).
+pub fn locale(parts: &http::request::Parts) -> accord_i18n::Locale {
+    let header = |name: http::header::HeaderName| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    };
+    accord_i18n::negotiate(
+        asked_language(parts.uri.query()),
+        accord_i18n::from_cookie_header(header(http::header::COOKIE)),
+        Some(header(http::header::ACCEPT_LANGUAGE)),
+    )
+}
+
+/// The `lang` of a query string, if any.
+pub fn asked_language(query: Option<&str>) -> Option<&str> {
+    query?.split('&').find_map(|kv| kv.strip_prefix("lang="))
 }
 
 /// A refusal the page itself makes (a form's choice missing, an id that names nothing).

@@ -11,6 +11,7 @@ use argon2::{
 use domain::{
     phase::Phase,
     policy::{self, Action, Role, Standing},
+    profile::Language,
     refusal::Refusal,
 };
 use http::{header, request::Parts, HeaderMap};
@@ -20,6 +21,8 @@ pub use crate::limits::{Limited, RateLimits};
 use crate::{error::Error, store::Account, Accord};
 
 pub const SESSION_COOKIE: &str = "accord_session";
+/// The cookie that keeps the language chosen, signed in or not (the pages read it too).
+pub const LANGUAGE_COOKIE: &str = "accord-lang";
 
 /// A clock in unix seconds; tests inject their own.
 pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
@@ -74,6 +77,16 @@ impl Auth {
         format!(
             "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
             self.idle
+        )
+    }
+
+    /// The cookie that keeps the language a person reads Accord in (readable by the page, a
+    /// year long: it says nothing about who they are).
+    pub fn language_cookie(&self, language: Language) -> String {
+        let secure = if self.secure_cookies { "; Secure" } else { "" };
+        format!(
+            "{LANGUAGE_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000{secure}",
+            language.key()
         )
     }
 

@@ -5,6 +5,7 @@ use domain::{
     document, limits, markdown,
     phase::Schedule,
     policy::{self, Action},
+    profile::Language,
     refusal::{Field, Refusal, Thing},
     rules::{self, Lines},
     ParagraphKind,
@@ -152,6 +153,24 @@ pub async fn detail_for(
     Ok(d)
 }
 
+/// Says which language document `id` is written in (its chair's call): its exports and report
+/// carry it, and an Arabic text opens right to left.
+pub async fn set_language(
+    state: &Accord,
+    who: &Principal,
+    id: &str,
+    language: Language,
+) -> Result<(), Error> {
+    require(state, who, id, Action::RunConsultation).await?;
+    rate_limit(state, Limited::Write, who)?;
+    state
+        .rooms
+        .store()
+        .set_document_language(id, language)
+        .await?;
+    Ok(())
+}
+
 /// A document as it is now, including edits not yet in the listing mirrors.
 pub async fn detail(rooms: &Rooms, id: &str) -> Result<DocumentDetail, Error> {
     detail_of(rooms, meta(rooms.store(), id).await?).await
@@ -172,6 +191,7 @@ async fn detail_of(rooms: &Rooms, meta: DocumentMeta) -> Result<DocumentDetail, 
         schedule: meta.schedule,
         seconds_left: None,
         endorsements: Default::default(),
+        language: meta.language,
     })
 }
 

@@ -9,7 +9,7 @@ use docx_rs::{
     LineSpacing, NumberFormat, Numbering, NumberingId, Paragraph, Run, RunFonts, SpecialIndentType,
     Start, Style, StyleType, Table, TableCell, TableRow,
 };
-use domain::export::Block;
+use domain::{export::Block, profile::Language};
 
 use crate::error::Error;
 
@@ -84,25 +84,48 @@ fn styles(doc: Docx) -> Docx {
     .add_numbering(Numbering::new(BULLETS, BULLETS))
 }
 
-fn cell(text: &str, bold: bool) -> TableCell {
-    let r = run(text).size(18);
-    TableCell::new().add_paragraph(Paragraph::new().add_run(if bold { r.bold() } else { r }))
+/// `p`, marked right to left when `rtl`.
+fn directed(p: Paragraph, rtl: bool) -> Paragraph {
+    let mut p = p;
+    if rtl {
+        p.property = p.property.bidi(true);
+    }
+    p
 }
 
-/// The blocks as a DOCX file.
-pub fn render(title: &str, blocks: &[Block]) -> Result<Vec<u8>, Error> {
+fn cell(text: &str, bold: bool, rtl: bool) -> TableCell {
+    let r = run(text).size(18);
+    TableCell::new().add_paragraph(directed(
+        Paragraph::new().add_run(if bold { r.bold() } else { r }),
+        rtl,
+    ))
+}
+
+/// The blocks as a DOCX file, in `language`: every paragraph of a right-to-left language is
+/// marked right to left (`w:bidi`), so that Word and LibreOffice open it so, numbers hanging
+/// on the right.
+pub fn render(title: &str, blocks: &[Block], language: Language) -> Result<Vec<u8>, Error> {
+    let rtl = language.right_to_left();
     let mut doc = styles(Docx::new())
-        .default_fonts(RunFonts::new().ascii("Georgia").hi_ansi("Georgia"))
+        .default_fonts(
+            RunFonts::new()
+                .ascii("Georgia")
+                .hi_ansi("Georgia")
+                .cs("Arial")
+                .east_asia("SimSun"),
+        )
         .default_size(22)
         .default_line_spacing(LineSpacing::new().after(120))
         .custom_property("title", title);
+    let add = |doc: Docx, p: Paragraph| doc.add_paragraph(directed(p, rtl));
     for b in blocks {
         doc = match b {
-            Block::Meta(t) => doc.add_paragraph(Paragraph::new().style("Meta").add_run(run(t))),
-            Block::Title(t) => doc.add_paragraph(Paragraph::new().style("Title").add_run(run(t))),
+            Block::Meta(t) => add(doc, Paragraph::new().style("Meta").add_run(run(t))),
+            Block::Title(t) => add(doc, Paragraph::new().style("Title").add_run(run(t))),
             Block::Heading { level, text } => {
                 let style = if *level <= 2 { "Heading2" } else { "Heading3" };
-                doc.add_paragraph(
+                add(
+                    doc,
                     Paragraph::new()
                         .style(style)
                         .keep_next(true)
@@ -111,39 +134,44 @@ pub fn render(title: &str, blocks: &[Block]) -> Result<Vec<u8>, Error> {
             }
             Block::Numbered { number, text, sub } => {
                 let left = HANG + if *sub { SUB } else { 0 };
-                let mut p = Paragraph::new()
-                    .indent(
-                        Some(left),
-                        Some(SpecialIndentType::Hanging(HANG)),
-                        None,
-                        None,
-                    )
-                    .align(AlignmentType::Left);
+                let mut p = Paragraph::new().indent(
+                    Some(left),
+                    Some(SpecialIndentType::Hanging(HANG)),
+                    None,
+                    None,
+                );
+                // A right-to-left paragraph keeps its natural start (the right).
+                if !rtl {
+                    p = p.align(AlignmentType::Left);
+                }
                 if !number.is_empty() {
                     p = p.add_run(Run::new().add_text(number.as_str()).add_tab());
                 }
-                doc.add_paragraph(p.add_run(run(text)))
+                add(doc, p.add_run(run(text)))
             }
-            Block::Para(t) => doc.add_paragraph(Paragraph::new().add_run(run(t))),
-            Block::Quote(t) => doc.add_paragraph(
+            Block::Para(t) => add(doc, Paragraph::new().add_run(run(t))),
+            Block::Quote(t) => add(
+                doc,
                 Paragraph::new()
                     .style("Quote")
                     .indent(Some(HANG), None, None, None)
                     .add_run(run(t)),
             ),
-            Block::Item(t) => doc.add_paragraph(
+            Block::Item(t) => add(
+                doc,
                 Paragraph::new()
                     .numbering(NumberingId::new(BULLETS), IndentLevel::new(0))
                     .add_run(run(t)),
             ),
             Block::Table { head, rows } => {
-                let mut all = vec![TableRow::new(head.iter().map(|h| cell(h, true)).collect())];
+                let mut all = vec![TableRow::new(
+                    head.iter().map(|h| cell(h, true, rtl)).collect(),
+                )];
                 all.extend(
                     rows.iter()
-                        .map(|r| TableRow::new(r.iter().map(|c| cell(c, false)).collect())),
+                        .map(|r| TableRow::new(r.iter().map(|c| cell(c, false, rtl)).collect())),
                 );
-                doc.add_table(Table::new(all))
-                    .add_paragraph(Paragraph::new())
+                add(doc.add_table(Table::new(all)), Paragraph::new())
             }
         };
     }

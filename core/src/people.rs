@@ -325,6 +325,7 @@ pub async fn update_profile(
     me.region = u.region.unwrap_or(me.region);
     me.gender = u.gender.unwrap_or(me.gender);
     me.age_band = u.age_band.unwrap_or(me.age_band);
+    me.language = u.language.or(me.language);
     let store = state.rooms.store();
     store.update_profile(&me.id, &me).await?;
     // Others know a person by this name: a change of it is on the audit log.

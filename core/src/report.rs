@@ -77,6 +77,8 @@ pub async fn gather(state: &Accord, who: &Principal, doc: &str) -> Result<Report
             group: meta.group_name.clone(),
             version: "Consultation report".into(),
             date: format!("drawn up {}", time::format(state.auth.now())),
+            language: meta.language,
+            endorsed_by: "Endorsed by".into(),
         },
         phase: schedule.phase.label().to_string(),
         balance: consensus::balance(stances, comments),
@@ -100,8 +102,8 @@ pub async fn export(
     let title = format!("Consultation report: {}", report.title.trim());
     let blocks = report::blocks(&report);
     let body = match ext {
-        "html" => export::page(&title, &blocks).into_bytes(),
-        _ => docx::render(&title, &blocks)?,
+        "html" => export::page(&title, &blocks, report.about.language).into_bytes(),
+        _ => docx::render(&title, &blocks, report.about.language)?,
     };
     Ok(Exported {
         content_type,

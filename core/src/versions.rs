@@ -233,6 +233,8 @@ pub async fn export(
                 group: meta.group_name.clone(),
                 version: format!("Version {}", v.about.name),
                 date: time::format(v.about.at),
+                language: meta.language,
+                endorsed_by: "Endorsed by".into(),
             };
             let outline = Outline {
                 title: v.title,
@@ -245,6 +247,8 @@ pub async fn export(
                 group: meta.group_name.clone(),
                 version: "Current text (not a version)".into(),
                 date: time::format(state.auth.now()),
+                language: meta.language,
+                endorsed_by: "Endorsed by".into(),
             };
             (state.rooms.outline(doc).await?.0, about)
         }
@@ -263,7 +267,11 @@ pub async fn export(
         }
         "html" => export::html(&outline, &about, &endorsed).into_bytes(),
         "txt" => export::text(&outline, &about, &endorsed).into_bytes(),
-        _ => docx::render(&outline.title, &export::blocks(&outline, &about, &endorsed))?,
+        _ => docx::render(
+            &outline.title,
+            &export::blocks(&outline, &about, &endorsed),
+            about.language,
+        )?,
     };
     Ok(Exported {
         content_type,

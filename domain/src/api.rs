@@ -84,9 +84,20 @@ pub struct DocumentDetail {
     /// Who endorsed the final text (once closed), and whether the caller may.
     #[serde(default)]
     pub endorsements: Endorsements,
+    /// The language the text is written in (its chair says; else its group's).
+    #[serde(default)]
+    pub language: Language,
 }
 
 pub use crate::phase::{Phase, Schedule};
+
+/// The language a document is written in, as its chair sets it.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SetLanguage {
+    pub language: Language,
+}
 pub use crate::record::Entry as RecordEntry;
 
 /// Body of `POST /api/v1/documents/{id}/phase`: a chair moves the document.
@@ -257,7 +268,7 @@ pub enum ClientFrame {
     },
 }
 
-pub use crate::profile::{AgeBand, Gender, Region, StakeholderGroup};
+pub use crate::profile::{AgeBand, Gender, Language, Region, StakeholderGroup};
 
 /// Body of `POST /api/v1/auth/register`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -334,6 +345,8 @@ pub struct Me {
     pub unread: u32,
     /// Whether notices are also mailed.
     pub mail_notices: bool,
+    /// The language this person reads Accord in, once chosen (else the browser's).
+    pub language: Option<Language>,
 }
 
 impl Me {
@@ -363,6 +376,9 @@ pub struct ProfileUpdate {
     pub gender: Option<Option<Gender>>,
     #[serde(default)]
     pub age_band: Option<Option<AgeBand>>,
+    /// The language to read Accord in.
+    #[serde(default)]
+    pub language: Option<Language>,
 }
 
 /// Kinds of group.

@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use super::consensus::{ParagraphConsensus, Tally};
+use super::consensus::{Flag, ParagraphConsensus, Tally};
 use super::profile::{Region, StakeholderGroup};
 
 /// Escapes text for SVG/HTML content and attribute values.
@@ -37,27 +37,26 @@ pub struct MapRow<'a> {
     pub figures: &'a ParagraphConsensus,
 }
 
-/// Short column heads for the stakeholder groups; the full name is in each head's tooltip.
-fn group_short(g: StakeholderGroup) -> &'static str {
-    match g {
-        StakeholderGroup::Government => "Gov",
-        StakeholderGroup::PrivateSector => "Private",
-        StakeholderGroup::CivilSociety => "Civil",
-        StakeholderGroup::TechnicalCommunity => "Tech",
-        StakeholderGroup::Academia => "Acad",
-        StakeholderGroup::Intergovernmental => "IGO",
-        StakeholderGroup::Other => "Other",
-    }
-}
-
-fn region_short(r: Region) -> &'static str {
-    match r {
-        Region::African => "Africa",
-        Region::AsiaPacific => "AsiaPac",
-        Region::EasternEuropean => "E.Eur",
-        Region::LatinAmericanCaribbean => "LatAm",
-        Region::WesternEuropeanOther => "WEOG",
-    }
+/// The words the map is drawn with, in the reader's language (the pages supply them from
+/// the message catalogue); the map itself only lays them out.
+pub trait MapWords {
+    /// The map's accessible name.
+    fn name(&self) -> String;
+    /// The heads of its bands: paragraph, stances, the stance bar's key, by stakeholder group,
+    /// by region.
+    fn heads(&self) -> [String; 5];
+    /// What a paragraph nobody has stated a stance on shows beside its empty bar.
+    fn no_stances(&self) -> String;
+    /// A paragraph's accessible name: its figures and flags in words.
+    fn row_label(&self, number: &str, f: &ParagraphConsensus) -> String;
+    /// A flag in words.
+    fn flag(&self, flag: &Flag) -> String;
+    /// A group's or region's square's tooltip: its name and stances.
+    fn cell(&self, name: &str, t: &Tally) -> String;
+    /// A stakeholder group's full and short name (the short one heads its column).
+    fn group(&self, g: StakeholderGroup) -> (String, String);
+    /// A region's full and short name.
+    fn region(&self, r: Region) -> (String, String);
 }
 
 /// How a group stands, as a colour class: from all support to all objection.
@@ -86,36 +85,20 @@ const X_BAR: f64 = 300.0;
 const BAR_W: f64 = 130.0;
 const X_GROUPS: f64 = 530.0;
 
-/// A paragraph's accessible name on the map: its figures and flags in words.
-pub fn row_label(number: &str, f: &ParagraphConsensus) -> String {
-    let flags: Vec<String> = f.flags.iter().map(|x| x.describe()).collect();
-    format!(
-        "Paragraph {number}: {}; {} {}{}",
-        f.tally.describe(),
-        f.comments,
-        if f.comments == 1 {
-            "comment"
-        } else {
-            "comments"
-        },
-        if flags.is_empty() {
-            String::new()
-        } else {
-            format!("; {}", flags.join("; "))
-        }
-    )
-}
-
-fn cells(out: &mut String, at: f64, tallies: impl Iterator<Item = (&'static str, Tally)>) {
+fn cells(
+    out: &mut String,
+    at: f64,
+    words: &impl MapWords,
+    tallies: impl Iterator<Item = (String, Tally)>,
+) {
     for (i, (name, t)) in tallies.enumerate() {
         let cx = at + CELL * i as f64;
         let n = t.total();
         let _ = write!(
             out,
-            r#"<g class="cell {}"><title>{}: {}</title><rect x="{:.1}" y="3" width="{:.1}" height="20" rx="3"/><text x="{:.1}" y="17.5" text-anchor="middle">{}</text></g>"#,
+            r#"<g class="cell {}"><title>{}</title><rect x="{:.1}" y="3" width="{:.1}" height="20" rx="3"/><text x="{:.1}" y="17.5" text-anchor="middle">{}</text></g>"#,
             lean(&t),
-            esc(name),
-            t.describe(),
+            esc(&words.cell(&name, &t)),
             cx + 1.0,
             CELL - 3.0,
             cx + CELL / 2.0,
@@ -131,16 +114,16 @@ fn cells(out: &mut String, at: f64, tallies: impl Iterator<Item = (&'static str,
 /// The consensus map: a row per paragraph with its stance bar and figures, a square per
 /// stakeholder group and per region (number of stances, coloured by how they lean), and its
 /// flags in words under it. Each row links to the paragraph's thread.
-pub fn consensus_map(rows: &[MapRow]) -> String {
+pub fn consensus_map(rows: &[MapRow], words: &impl MapWords) -> String {
     let x_regions = X_GROUPS + CELL * StakeholderGroup::ALL.len() as f64 + 18.0;
     let width = x_regions + CELL * Region::ALL.len() as f64 + 4.0;
     let mut body = String::new();
     let mut y = 48.0;
     for row in rows {
         let f = row.figures;
-        let flags: Vec<String> = f.flags.iter().map(|x| x.describe()).collect();
+        let flags: Vec<String> = f.flags.iter().map(|x| words.flag(x)).collect();
         let height = ROW + if flags.is_empty() { 0.0 } else { FLAG_LINE };
-        let label = esc(&row_label(row.number, f));
+        let label = esc(&words.row_label(row.number, f));
         let _ = write!(
             body,
             r#"<a href="{}" aria-label="{label}" class="map-row level-{}"><g transform="translate(0 {y})"><title>{label}</title><rect class="row-bg" x="0" y="0" width="{width:.0}" height="{:.0}" rx="4"/><text class="num" x="40" y="17.5" text-anchor="end">{}</text><circle class="level-dot" cx="48" cy="13" r="3.5"/><text class="excerpt" x="{X_TEXT}" y="17.5">{}</text><rect class="seg-empty" x="{X_BAR}" y="6" width="{BAR_W}" height="14" rx="2"/>"#,
@@ -166,8 +149,8 @@ pub fn consensus_map(rows: &[MapRow]) -> String {
                 x += w;
             }
         }
-        let words = if total == 0 {
-            "no stances".to_string()
+        let figures = if total == 0 {
+            esc(&words.no_stances())
         } else {
             format!(
                 "{} · {} · {}",
@@ -176,22 +159,24 @@ pub fn consensus_map(rows: &[MapRow]) -> String {
         };
         let _ = write!(
             body,
-            r#"<text class="bar-figures" x="{:.0}" y="17.5">{words}</text>"#,
+            r#"<text class="bar-figures" x="{:.0}" y="17.5">{figures}</text>"#,
             X_BAR + BAR_W + 8.0
         );
         cells(
             &mut body,
             X_GROUPS,
+            words,
             f.by_group
                 .iter()
-                .filter_map(|g| Some((g.group?.label(), g.tally))),
+                .filter_map(|g| Some((words.group(g.group?).0, g.tally))),
         );
         cells(
             &mut body,
             x_regions,
+            words,
             f.by_region
                 .iter()
-                .filter_map(|r| Some((r.region?.label(), r.tally))),
+                .filter_map(|r| Some((words.region(r.region?).0, r.tally))),
         );
         if !flags.is_empty() {
             let _ = write!(
@@ -205,24 +190,28 @@ pub fn consensus_map(rows: &[MapRow]) -> String {
         y += height;
     }
     let height = y + 4.0;
+    let [paragraph, stances, key, by_group, by_region] = words.heads().map(|h| esc(&h));
     let mut out = format!(
-        r#"<svg class="map" role="group" aria-label="Consensus map: one row per paragraph" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" xmlns="http://www.w3.org/2000/svg"><text class="band-head" x="{X_TEXT}" y="18">Paragraph</text><text class="band-head" x="{X_BAR}" y="18">Stances</text><text class="col-head" x="{X_BAR}" y="40">support · live with · oppose</text><text class="band-head" x="{X_GROUPS}" y="18">By stakeholder group</text><text class="band-head" x="{x_regions}" y="18">By region</text>"#
+        r#"<svg class="map" role="group" aria-label="{}" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" xmlns="http://www.w3.org/2000/svg"><text class="band-head" x="{X_TEXT}" y="18">{paragraph}</text><text class="band-head" x="{X_BAR}" y="18">{stances}</text><text class="col-head" x="{X_BAR}" y="40">{key}</text><text class="band-head" x="{X_GROUPS}" y="18">{by_group}</text><text class="band-head" x="{x_regions}" y="18">{by_region}</text>"#,
+        esc(&words.name())
     );
     let heads = StakeholderGroup::ALL
         .iter()
-        .map(|g| (X_GROUPS, group_short(*g), g.label()))
+        .map(|g| (X_GROUPS, words.group(*g)))
         .enumerate()
         .chain(
             Region::ALL
                 .iter()
-                .map(|r| (x_regions, region_short(*r), r.label()))
+                .map(|r| (x_regions, words.region(*r)))
                 .enumerate(),
         );
-    for (i, (at, short, full)) in heads {
+    for (i, (at, (full, short))) in heads {
         let _ = write!(
             out,
-            r#"<text class="col-head" x="{:.1}" y="40" text-anchor="middle"><title>{full}</title>{short}</text>"#,
-            at + CELL * i as f64 + CELL / 2.0
+            r#"<text class="col-head" x="{:.1}" y="40" text-anchor="middle"><title>{}</title>{}</text>"#,
+            at + CELL * i as f64 + CELL / 2.0,
+            esc(&full),
+            esc(&short)
         );
     }
     out.push_str(&body);
@@ -259,6 +248,52 @@ pub fn bar_chart(title: &str, rows: &[(String, u32)]) -> String {
 mod tests {
     use super::*;
     use crate::consensus::{consensus, CommentFact, Profile, Stance, StanceFact};
+
+    /// The map's words in English, as the domain's own descriptions put them.
+    struct English;
+
+    impl MapWords for English {
+        fn name(&self) -> String {
+            "Consensus map: one row per paragraph".into()
+        }
+        fn heads(&self) -> [String; 5] {
+            [
+                "Paragraph",
+                "Stances",
+                "support · live with · oppose",
+                "By stakeholder group",
+                "By region",
+            ]
+            .map(String::from)
+        }
+        fn no_stances(&self) -> String {
+            "no stances".into()
+        }
+        fn row_label(&self, number: &str, f: &ParagraphConsensus) -> String {
+            let flags: String = f
+                .flags
+                .iter()
+                .map(|x| format!("; {}", x.describe()))
+                .collect();
+            format!(
+                "Paragraph {number}: {}; {} comments{flags}",
+                f.tally.describe(),
+                f.comments
+            )
+        }
+        fn flag(&self, flag: &Flag) -> String {
+            flag.describe()
+        }
+        fn cell(&self, name: &str, t: &Tally) -> String {
+            format!("{name}: {}", t.describe())
+        }
+        fn group(&self, g: StakeholderGroup) -> (String, String) {
+            (g.label().into(), g.label().chars().take(3).collect())
+        }
+        fn region(&self, r: Region) -> (String, String) {
+            (r.label().into(), r.key().chars().take(4).collect())
+        }
+    }
 
     fn figures() -> Vec<ParagraphConsensus> {
         let who = |g| Profile {
@@ -302,7 +337,7 @@ mod tests {
                 figures,
             })
             .collect();
-        let svg = consensus_map(&rows);
+        let svg = consensus_map(&rows, &English);
         assert_eq!(svg.matches("<a href=").count(), 2);
         assert!(svg.contains(r#"<a href="/documents/d1?p=p1#p1""#));
         assert!(svg.contains("Paragraph 1: 1 support · 0 can live with · 1 opposes; 0 comments; 1 objection not yet answered"));
@@ -310,6 +345,11 @@ mod tests {
         assert!(svg.contains("Paragraph 2: no stances yet; 0 comments"));
         assert!(svg.contains("Government: 0 support · 0 can live with · 1 opposes"));
         assert!(svg.contains("Text &lt;b&gt;with&lt;/b&gt; &quot;quotes&quot; &amp; more"));
+        assert!(
+            svg.contains("<title>Government</title>Gov</text>"),
+            "column heads"
+        );
+        assert!(svg.contains(">no stances</text>"));
         assert!(!svg.contains("<b>"), "text is escaped");
         assert!(svg.ends_with("</svg>"));
     }

@@ -2,7 +2,7 @@
 //! paragraphs in the style of an RFC. (Markdown is [`super::markdown::export`]; DOCX is made by
 //! the server.) Pure functions of the outline and a few facts about the version.
 
-use super::{charts::esc, Outline, ParagraphKind};
+use super::{charts::esc, profile::Language, Outline, ParagraphKind};
 
 /// What the header of an exported text says besides the title.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -13,14 +13,18 @@ pub struct About {
     pub version: String,
     /// When the version was cut (or the text read), as shown.
     pub date: String,
+    /// The language the text is written in: the page's `lang` and direction.
+    pub language: Language,
+    /// The heading over who endorsed the text, in that language.
+    pub endorsed_by: String,
 }
 
 const PRINT_CSS: &str = "body{font-family:Georgia,'Times New Roman',serif;max-width:42rem;margin:2rem auto;padding:0 1rem;line-height:1.55;color:#1b1f24}\
 .meta{margin:.2rem 0;color:#555;font-family:system-ui,sans-serif;font-size:.9rem}h1+.meta{border-bottom:1px solid #ccd;padding-bottom:1rem;margin-bottom:1.5rem}\
 h1{font-size:1.6rem;line-height:1.25}h2{font-size:1.15rem;margin:1.6rem 0 .6rem;font-family:system-ui,sans-serif}\
-.p{display:grid;grid-template-columns:3rem 1fr;gap:.4rem;margin:.6rem 0}.n{color:#555;text-align:right}.p p{margin:0;white-space:pre-wrap}\
-.sub{margin-left:2rem}blockquote{margin:.4rem 0 .6rem;padding:.1rem 0 .1rem 1rem;border-left:3px solid #ccd;white-space:pre-wrap}h3{font-size:1rem;margin:1.2rem 0 .4rem;font-family:system-ui,sans-serif}\
-table{border-collapse:collapse;margin:.6rem 0;font-family:system-ui,sans-serif;font-size:.9rem}th,td{border:1px solid #ccd;padding:.25rem .5rem;text-align:left;vertical-align:top}th{background:#f2f3f6}\
+.p{display:grid;grid-template-columns:3rem 1fr;gap:.4rem;margin:.6rem 0}.n{color:#555;text-align:end}.p p{margin:0;white-space:pre-wrap}\
+.sub{margin-inline-start:2rem}blockquote{margin:.4rem 0 .6rem;padding-block:.1rem;padding-inline:1rem 0;border-inline-start:3px solid #ccd;white-space:pre-wrap}h3{font-size:1rem;margin:1.2rem 0 .4rem;font-family:system-ui,sans-serif}\
+table{border-collapse:collapse;margin:.6rem 0;font-family:system-ui,sans-serif;font-size:.9rem}th,td{border:1px solid #ccd;padding:.25rem .5rem;text-align:start;vertical-align:top}th{background:#f2f3f6}\
 @media print{body{margin:0;max-width:none}a{color:inherit}h2,h3{break-after:avoid}.p,tr{break-inside:avoid}}";
 
 /// One piece of a printable document, whatever it is printed to: the standalone HTML page here
@@ -80,7 +84,7 @@ pub fn blocks(outline: &Outline, about: &About, endorsements: &[String]) -> Vec<
     if !endorsements.is_empty() {
         out.push(Block::Heading {
             level: 2,
-            text: "Endorsed by".into(),
+            text: about.endorsed_by.clone(),
         });
         out.extend(endorsements.iter().cloned().map(Block::Item));
     }
@@ -89,9 +93,17 @@ pub fn blocks(outline: &Outline, about: &About, endorsements: &[String]) -> Vec<
 
 /// A standalone HTML page of `blocks`: every piece of text escaped, the styles inline, fit to
 /// print, nothing loaded from elsewhere.
-pub fn page(title: &str, blocks: &[Block]) -> String {
+pub fn page(title: &str, blocks: &[Block], language: Language) -> String {
     let mut out = String::new();
-    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    out.push_str(&format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\" dir=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n",
+        language.key(),
+        if language.right_to_left() {
+            "rtl"
+        } else {
+            "ltr"
+        }
+    ));
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     out.push_str(&format!("<title>{}</title>\n", esc(title.trim())));
     out.push_str(&format!(
@@ -149,7 +161,11 @@ pub fn page(title: &str, blocks: &[Block]) -> String {
 
 /// A text as a standalone HTML page.
 pub fn html(outline: &Outline, about: &About, endorsements: &[String]) -> String {
-    page(&outline.title, &blocks(outline, about, endorsements))
+    page(
+        &outline.title,
+        &blocks(outline, about, endorsements),
+        about.language,
+    )
 }
 
 /// Width of a line of plain text, as in an RFC.
@@ -218,7 +234,7 @@ pub fn text(outline: &Outline, about: &About, endorsements: &[String]) -> String
         out.push('\n');
     }
     if !endorsements.is_empty() {
-        out.push_str("\nEndorsed by\n\n");
+        out.push_str(&format!("\n{}\n\n", about.endorsed_by));
         for e in endorsements {
             out.push_str(&wrap("   - ", e));
         }
@@ -254,6 +270,8 @@ mod tests {
                 group: "Best Practice Forum".into(),
                 version: "draft-01".into(),
                 date: "26 Nov 2026, 18:04 UTC".into(),
+                language: Language::English,
+                endorsed_by: "Endorsed by".into(),
             },
         )
     }
@@ -298,5 +316,16 @@ mod tests {
         assert!(page.contains("<h2>Endorsed by</h2>\n<ul>\n<li>Ana &lt;Org&gt;</li>\n</ul>"));
         assert!(page.contains("@media print"));
         assert!(!page.contains("http"), "nothing is loaded from elsewhere");
+        assert!(page.contains("<html lang=\"en\" dir=\"ltr\">"));
+    }
+
+    #[test]
+    fn an_arabic_text_is_marked_right_to_left() {
+        let (o, mut a) = sample();
+        a.language = Language::Arabic;
+        let page = html(&o, &a, &[]);
+        assert!(page.contains("<html lang=\"ar\" dir=\"rtl\">"));
+        // The print styles mirror with the page: no physical sides.
+        assert!(!PRINT_CSS.contains("left") && !PRINT_CSS.contains("right"));
     }
 }

@@ -45,6 +45,33 @@ choice!(
     }
 );
 
+choice!(
+    /// The six UN languages Accord speaks, by their BCP 47 tags; each named in itself.
+    Language {
+        Arabic = "ar" / "العربية",
+        Chinese = "zh" / "中文",
+        English = "en" / "English",
+        French = "fr" / "Français",
+        Russian = "ru" / "Русский",
+        Spanish = "es" / "Español",
+    }
+);
+
+// `choice!` writes the enum, so `#[derive(Default)]` with `#[default]` cannot be used.
+#[allow(clippy::derivable_impls)]
+impl Default for Language {
+    fn default() -> Self {
+        Language::English
+    }
+}
+
+impl Language {
+    /// Whether the language is written right to left.
+    pub fn right_to_left(self) -> bool {
+        self == Language::Arabic
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -82,6 +82,7 @@ pub enum Choice {
     GroupKind,
     Role,
     Accounts,
+    Language,
 }
 
 /// Why a request was refused. Parameters that quote what a client sent are cut short when the
@@ -456,6 +457,7 @@ impl Refusal {
                 Choice::GroupKind => "choose a kind of group",
                 Choice::Role => "choose a role",
                 Choice::Accounts => "choose at least one account",
+                Choice::Language => "choose one of the six languages",
             }
             .into(),
             NotAPhase { phase } => format!("'{phase}' is not a phase"),

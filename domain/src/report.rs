@@ -488,6 +488,8 @@ mod tests {
                 group: "BPF Cybersecurity".into(),
                 version: "Consultation report".into(),
                 date: "26 Nov 2026, 18:04 UTC".into(),
+                language: crate::profile::Language::English,
+                endorsed_by: "Endorsed by".into(),
             },
             phase: "Closed".into(),
             balance: consensus::balance(&stances, &comments),
@@ -616,7 +618,11 @@ mod tests {
 
     #[test]
     fn the_html_report_escapes_what_people_wrote() {
-        let html = page("Consultation report", &blocks(&sample()));
+        let html = page(
+            "Consultation report",
+            &blocks(&sample()),
+            crate::profile::Language::English,
+        );
         assert!(html.contains("“Say &lt;who&gt;.”"));
         assert!(!html.contains("<who>"));
         assert!(html.contains("<h3>Paragraph 1</h3>"));

@@ -32,15 +32,20 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
-        let (error, code) = match self.0 {
+        let (error, code, refusal) = match self.0 {
             Error::Internal(cause) => {
                 tracing::error!("internal error: {cause}");
-                ("something went wrong".to_string(), "internal")
+                ("something went wrong".to_string(), "internal", None)
             }
-            Error::Refused(r) => (r.message(), r.code()),
+            Error::Refused(r) => (r.message(), r.code(), Some(r)),
         };
         let code = code.to_string();
-        (status, Json(ErrorBody { error, code })).into_response()
+        let mut resp = (status, Json(ErrorBody { error, code })).into_response();
+        // The language layer (`crate::language`) says it again in the asker's language.
+        if let Some(r) = refusal {
+            resp.extensions_mut().insert(r);
+        }
+        resp
     }
 }
 

@@ -6,7 +6,7 @@
 
 use axum::{
     extract::{DefaultBodyLimit, FromRequest, State, WebSocketUpgrade},
-    http::{header, HeaderMap, StatusCode},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
     routing::get,
     Json, Router,
@@ -18,7 +18,7 @@ use domain::api::{
     Group, Hide, Invitation, InvitationCreated, Login, Me, Member, NewAmendment, NewComment,
     NewVersion, ParagraphConsensus, ParagraphHistory, ProfileUpdate, RecordEntry, Register,
     Registered, ReportQuery, Respond, Role, Schedule, SearchQuery, SearchResults, SessionView,
-    SetPhase, SetRole, SetStance, SetStancesAside, Thread, Version, VersionSummary,
+    SetLanguage, SetPhase, SetRole, SetStance, SetStancesAside, Thread, Version, VersionSummary,
 };
 use domain::{
     limits,
@@ -100,6 +100,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(sponsor_amendment))
         .routes(routes!(put_amendment_stance))
         .routes(routes!(post_phase))
+        .routes(routes!(put_language))
         .routes(routes!(list_versions, post_version))
         .routes(routes!(get_version))
         .routes(routes!(get_comparison))
@@ -256,6 +257,21 @@ async fn post_phase(
     ApiJson(s): ApiJson<SetPhase>,
 ) -> Result<Json<Schedule>, ApiError> {
     Ok(Json(phases::set(&state, &who, &id, s).await?))
+}
+
+/// A chair says which language the document is written in: `204`.
+#[utoipa::path(put, path = "/api/v1/documents/{id}/language", params(("id" = String, Path)),
+    request_body = SetLanguage,
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn put_language(
+    State(state): State<AppState>,
+    who: Principal,
+    DocumentId(id): DocumentId,
+    ApiJson(s): ApiJson<SetLanguage>,
+) -> Result<StatusCode, ApiError> {
+    documents::set_language(&state, &who, &id, s.language).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The document's decision record, oldest first: every chair action with its time, actor,
@@ -701,7 +717,15 @@ async fn login(
 ) -> Result<Response, ApiError> {
     let (account, cookie) = people::login(&state, &who, l).await?;
     let me = state.rooms.store().me(&account.id).await?;
-    Ok(with_cookie(cookie, StatusCode::OK, Json(me)))
+    let mut resp = with_cookie(cookie, StatusCode::OK, Json(me));
+    // The language chosen on another browser comes along.
+    if let Some(value) = account
+        .language()
+        .and_then(|l| HeaderValue::from_str(&state.auth.language_cookie(l)).ok())
+    {
+        resp.headers_mut().append(header::SET_COOKIE, value);
+    }
+    Ok(resp)
 }
 
 /// Signs out: the session ends on the server, the cookie is cleared.

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod error;
 pub mod http;
 pub mod kept;
+pub mod language;
 pub mod listen;
 pub mod params;
 pub mod ws;
@@ -83,6 +84,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             kept::keep_refused_forms,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            language::speak_their_language,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

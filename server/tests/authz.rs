@@ -556,6 +556,12 @@ fn routes(w: &World) -> Vec<Route> {
             Action::RunConsultation,
         ),
         r(
+            Method::PUT,
+            "/api/v1/documents/{id}/language",
+            Some(r#"{"language":"ar"}"#),
+            Action::RunConsultation,
+        ),
+        r(
             Method::GET,
             "/api/v1/documents/{id}/record",
             None,

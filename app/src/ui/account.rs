@@ -5,30 +5,42 @@
 #![allow(clippy::too_many_arguments)]
 
 use super::parts::{error_text, kept};
+use super::words;
+use accord_i18n::{t, t_string, use_i18n, Locale};
 use leptos::prelude::*;
+use leptos_i18n::Locale as _;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use domain::profile::{AgeBand, Gender, Region, StakeholderGroup};
+use domain::profile::{AgeBand, Gender, Language, Region, StakeholderGroup};
 
 #[cfg(feature = "ssr")]
-fn set_cookie_and_go(cookie: &str, to: &str) {
+fn set_cookie(cookie: &str) {
     if let (Some(resp), Ok(value)) = (
         use_context::<leptos_axum::ResponseOptions>(),
         http::HeaderValue::from_str(cookie),
     ) {
         resp.append_header(http::header::SET_COOKIE, value);
     }
+}
+
+#[cfg(feature = "ssr")]
+fn set_cookie_and_go(cookie: &str, to: &str) {
+    set_cookie(cookie);
     crate::serve::go(to);
 }
 
 #[server(prefix = "/_fn", endpoint = "login")]
 pub async fn login(login: String, password: String, next: String) -> Result<(), ServerFnError> {
     let (core, who) = crate::serve::requester().await?;
-    let cookie = accord_core::people::login(&core, &who, domain::api::Login { login, password })
-        .await
-        .map(|(_, cookie)| cookie)
-        .map_err(crate::serve::page_error)?;
+    let (account, cookie) =
+        accord_core::people::login(&core, &who, domain::api::Login { login, password })
+            .await
+            .map_err(crate::serve::page_error)?;
+    // The language chosen on another browser comes along.
+    if let Some(language) = account.language() {
+        set_cookie(&core.auth.language_cookie(language));
+    }
     set_cookie_and_go(&cookie, &next);
     Ok(())
 }
@@ -116,17 +128,18 @@ pub fn ConfirmPage() -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
     let token = move || params.read().get("token").unwrap_or_default();
     let next = move || query.read().get("next").unwrap_or_else(|| "/".into());
+    let i18n = use_i18n();
     view! {
-        <Title text="Confirm your e-mail address" />
+        <Title text=move || t_string!(i18n, account.confirm_title).to_string() />
         <section class="form-page narrow">
-            <h1>"Confirm your e-mail address"</h1>
-            <p>"Confirming says this address is yours. From then on your stances count in the figures."</p>
+            <h1>{t!(i18n, account.confirm_title)}</h1>
+            <p>{t!(i18n, account.confirm_intro)}</p>
             <ActionForm action attr:class="stack">
                 <input type="hidden" name="token" value=token />
                 <input type="hidden" name="next" value=next />
                 {move || error_text(action.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
                 <div class="actions">
-                    <button type="submit" class="button primary">"Confirm and sign in"</button>
+                    <button type="submit" class="button primary">{t!(i18n, account.confirm_submit)}</button>
                 </div>
             </ActionForm>
         </section>
@@ -138,36 +151,39 @@ pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<Login>::new();
     let query = leptos_router::hooks::use_query_map();
     let next = move || query.read().get("next").unwrap_or_else(|| "/".into());
+    let i18n = use_i18n();
     view! {
-        <Title text="Sign in" />
+        <Title text=move || t_string!(i18n, account.login_title).to_string() />
         <section class="form-page narrow">
-            <h1>"Sign in"</h1>
+            <h1>{t!(i18n, account.login_title)}</h1>
             <ActionForm action attr:class="stack">
                 <input type="hidden" name="next" value=next />
-                <label for="login">"Login (email)"</label>
+                <label for="login">{t!(i18n, account.login_email_label)}</label>
                 <input id="login" name="login" type="email" autocomplete="username" required maxlength="254" />
-                <label for="password">"Password"</label>
+                <label for="password">{t!(i18n, account.login_password_label)}</label>
                 <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1024" />
                 {move || error_text(action.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
                 <div class="actions">
-                    <button type="submit" class="button primary">"Sign in"</button>
+                    <button type="submit" class="button primary">{t!(i18n, account.login_submit)}</button>
                     <a href=move || match query.read().get("next") {
                         Some(next) => format!("/register?next={next}"),
                         None => "/register".to_string(),
-                    }>"Create an account"</a>
+                    }>{t!(i18n, account.login_create_account)}</a>
                 </div>
             </ActionForm>
         </section>
     }
 }
 
+/// One `<option>` for each of a choice's values, named in the reader's language.
 fn options<T: Copy + 'static>(
+    i18n: words::I18n,
     all: &'static [T],
     key: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
+    label: fn(words::I18n, T) -> String,
 ) -> impl IntoView {
     all.iter()
-        .map(|v| view! { <option value=key(*v)>{label(*v)}</option> })
+        .map(|v| view! { <option value=key(*v)>{label(i18n, *v)}</option> })
         .collect_view()
 }
 
@@ -181,57 +197,56 @@ pub fn RegisterPage() -> impl IntoView {
     };
     // After a refusal without JavaScript, what was typed comes back (never the password).
     let typed = |name: &str| kept::<Register>(&[], name);
+    let i18n = use_i18n();
     view! {
-        <Title text="Register" />
+        <Title text=move || t_string!(i18n, account.register_page_title).to_string() />
         <section class="form-page">
-            <h1>"Create an account"</h1>
+            <h1>{t!(i18n, account.register_title)}</h1>
             <Show when=sent>
                 <div role="status" class="sent">
-                    <h2>"Check your mail"</h2>
-                    <p>"We mailed a link to the address you gave. Open it to confirm the address and sign in; it works for two days."</p>
-                    <p>"If the address has an account already, the mail says how to sign in instead."</p>
+                    <h2>{t!(i18n, account.register_sent_title)}</h2>
+                    <p>{t!(i18n, account.register_sent_body)}</p>
+                    <p>{t!(i18n, account.register_sent_existing)}</p>
                 </div>
             </Show>
-            <p class="muted">
-                "Your stakeholder group and region are how Accord shows whether support for a text is balanced. They are shown only in aggregate; gender and age band are optional."
-            </p>
+            <p class="muted">{t!(i18n, account.register_intro)}</p>
             <ActionForm action attr:class="stack">
                 <input type="hidden" name="next" value=next />
-                <label for="r-login">"Login (email)"</label>
+                <label for="r-login">{t!(i18n, account.register_email_label)}</label>
                 <input id="r-login" name="login" type="email" autocomplete="username" required maxlength="254"
                     value=typed("login") />
-                <label for="r-password">"Password (at least 10 characters)"</label>
+                <label for="r-password">{t!(i18n, account.register_password_label)}</label>
                 <input id="r-password" name="password" type="password" autocomplete="new-password" required minlength="10" maxlength="1024" />
-                <label for="r-name">"Display name"</label>
+                <label for="r-name">{t!(i18n, account.register_display_name_label)}</label>
                 <input id="r-name" name="display_name" type="text" required maxlength="64"
                     value=typed("display_name") />
-                <label for="r-affiliation">"Affiliation"</label>
+                <label for="r-affiliation">{t!(i18n, account.register_affiliation_label)}</label>
                 <input id="r-affiliation" name="affiliation" type="text" maxlength="200"
                     value=typed("affiliation") />
-                <label for="r-group">"Stakeholder group"</label>
+                <label for="r-group">{t!(i18n, account.register_stakeholder_group_label)}</label>
                 <select id="r-group" name="stakeholder_group" required>
-                    <option value="">"Choose…"</option>
-                    {options(StakeholderGroup::ALL, StakeholderGroup::key, StakeholderGroup::label)}
+                    <option value="">{t!(i18n, account.register_choose)}</option>
+                    {options(i18n, StakeholderGroup::ALL, StakeholderGroup::key, words::group)}
                 </select>
-                <label for="r-region">"Region"</label>
+                <label for="r-region">{t!(i18n, account.register_region_label)}</label>
                 <select id="r-region" name="region" required>
-                    <option value="">"Choose…"</option>
-                    {options(Region::ALL, Region::key, Region::label)}
+                    <option value="">{t!(i18n, account.register_choose)}</option>
+                    {options(i18n, Region::ALL, Region::key, words::region)}
                 </select>
-                <label for="r-gender">"Gender (optional)"</label>
+                <label for="r-gender">{t!(i18n, account.register_gender_label)}</label>
                 <select id="r-gender" name="gender">
-                    <option value="">"Prefer not to say"</option>
-                    {options(Gender::ALL, Gender::key, Gender::label)}
+                    <option value="">{t!(i18n, account.register_prefer_not_to_say)}</option>
+                    {options(i18n, Gender::ALL, Gender::key, words::gender)}
                 </select>
-                <label for="r-age">"Age band (optional)"</label>
+                <label for="r-age">{t!(i18n, account.register_age_band_label)}</label>
                 <select id="r-age" name="age_band">
-                    <option value="">"Prefer not to say"</option>
-                    {options(AgeBand::ALL, AgeBand::key, AgeBand::label)}
+                    <option value="">{t!(i18n, account.register_prefer_not_to_say)}</option>
+                    {options(i18n, AgeBand::ALL, AgeBand::key, words::age)}
                 </select>
                 {move || error_text(action.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
                 <div class="actions">
-                    <button type="submit" class="button primary">"Create account"</button>
-                    <A href="/login">"I have an account"</A>
+                    <button type="submit" class="button primary">{t!(i18n, account.register_submit)}</button>
+                    <A href="/login">{t!(i18n, account.register_have_account)}</A>
                 </div>
             </ActionForm>
         </section>
@@ -246,8 +261,13 @@ pub async fn update_profile(
     region: String,
     gender: String,
     age_band: String,
+    #[server(default)] language: Option<String>,
 ) -> Result<(), ServerFnError> {
     let (stakeholder_group, region) = profile_choices(&stakeholder_group, &region)?;
+    // Absent (an older form): the language kept stays.
+    let language = language
+        .as_deref()
+        .and_then(domain::profile::Language::parse);
     let update = domain::api::ProfileUpdate {
         display_name: Some(display_name),
         affiliation: Some(affiliation),
@@ -255,11 +275,15 @@ pub async fn update_profile(
         region: Some(region),
         gender: Some(Gender::parse(&gender)),
         age_band: Some(AgeBand::parse(&age_band)),
+        language,
     };
     let (core, who) = crate::serve::requester().await?;
     accord_core::people::update_profile(&core, &who, update)
         .await
         .map_err(crate::serve::page_error)?;
+    if let Some(language) = language {
+        set_cookie(&core.auth.language_cookie(language));
+    }
     crate::serve::go("/profile?saved=1");
     Ok(())
 }
@@ -285,26 +309,29 @@ pub async fn end_session(session: String) -> Result<(), ServerFnError> {
 /// The person's sessions, each but this one with a button that signs it out.
 #[component]
 fn Sessions(list: Vec<domain::api::SessionView>, end: ServerAction<EndSession>) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <section class="stack" id="sessions" aria-labelledby="sessions-h">
-            <h2 id="sessions-h">"Where you are signed in"</h2>
+            <h2 id="sessions-h">{t!(i18n, account.sessions_title)}</h2>
             <ul class="sessions">
                 {list.into_iter().map(|s| {
-                    let when = format!(
-                        "Signed in {}, last used {}",
-                        super::parts::format_time(s.created_at),
-                        super::parts::format_time(s.last_seen)
-                    );
+                    let when = t_string!(
+                        i18n,
+                        account.sessions_entry,
+                        signed_in = super::parts::format_time(s.created_at),
+                        last_used = super::parts::format_time(s.last_seen),
+                    )
+                    .to_string();
                     view! {
                         <li>
                             <span>{when}</span>
                             {if s.current {
-                                view! { <strong>" (this browser)"</strong> }.into_any()
+                                view! { <strong>" " {t!(i18n, account.sessions_this_browser)}</strong> }.into_any()
                             } else {
                                 view! {
                                     <ActionForm action=end attr:class="inline-form">
                                         <input type="hidden" name="session" value=s.id.clone() />
-                                        <button type="submit" class="button small">"Sign out there"</button>
+                                        <button type="submit" class="button small">{t!(i18n, account.sessions_sign_out_there)}</button>
                                     </ActionForm>
                                 }.into_any()
                             }}
@@ -317,14 +344,16 @@ fn Sessions(list: Vec<domain::api::SessionView>, end: ServerAction<EndSession>) 
     }
 }
 
+/// Like [`options`], with `current` selected.
 fn selected_options<T: Copy + PartialEq + 'static>(
+    i18n: words::I18n,
     all: &'static [T],
     current: Option<T>,
     key: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
+    label: fn(words::I18n, T) -> String,
 ) -> impl IntoView {
     all.iter()
-        .map(|v| view! { <option value=key(*v) selected=Some(*v) == current>{label(*v)}</option> })
+        .map(|v| view! { <option value=key(*v) selected=Some(*v) == current>{label(i18n, *v)}</option> })
         .collect_view()
 }
 
@@ -338,46 +367,74 @@ pub fn ProfilePage() -> impl IntoView {
     let saved = move || {
         query.read().get("saved").is_some() || action.value().get().is_some_and(|r| r.is_ok())
     };
+    let i18n = use_i18n();
+    // The language being read now, offered until one is chosen.
+    let reading = Language::parse(i18n.get_locale_untracked().as_str()).unwrap_or_default();
+    let language = NodeRef::<leptos::html::Select>::new();
+    // Saved with JavaScript, the page changes language at once (without, the next page does).
+    Effect::new(move |_| {
+        if action.value().get().is_some_and(|r| r.is_ok()) {
+            let chosen = language
+                .get_untracked()
+                .map(|s| s.value())
+                .unwrap_or_default();
+            if let Ok(locale) = chosen.parse::<Locale>() {
+                i18n.set_locale(locale);
+            }
+        }
+    });
     view! {
-        <Title text="Your profile" />
+        <Title text=move || t_string!(i18n, account.profile_title).to_string() />
         <section class="form-page">
-            <h1>"Your profile"</h1>
+            <h1>{t!(i18n, account.profile_title)}</h1>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let signed_in_at = sessions.await.unwrap_or_default();
                     match me.await {
                         Ok(Some(me)) => view! {
-                            <p class="muted">{format!("Signed in as {}.", me.login)}</p>
+                            <p class="muted">{t_string!(i18n, account.profile_signed_in_as, login = me.login.clone()).to_string()}</p>
                             <ActionForm action attr:class="stack">
-                                <label for="p-name">"Display name"</label>
+                                <label for="p-name">{t!(i18n, account.profile_display_name_label)}</label>
                                 <input id="p-name" name="display_name" type="text" required maxlength="64" value=me.display_name.clone() />
-                                <label for="p-affiliation">"Affiliation"</label>
+                                <label for="p-affiliation">{t!(i18n, account.profile_affiliation_label)}</label>
                                 <input id="p-affiliation" name="affiliation" type="text" maxlength="200" value=me.affiliation.clone() />
-                                <label for="p-group">"Stakeholder group"</label>
+                                <label for="p-group">{t!(i18n, account.profile_stakeholder_group_label)}</label>
                                 <select id="p-group" name="stakeholder_group">
-                                    {selected_options(StakeholderGroup::ALL, Some(me.stakeholder_group), StakeholderGroup::key, StakeholderGroup::label)}
+                                    {selected_options(i18n, StakeholderGroup::ALL, Some(me.stakeholder_group), StakeholderGroup::key, words::group)}
                                 </select>
-                                <label for="p-region">"Region"</label>
+                                <label for="p-region">{t!(i18n, account.profile_region_label)}</label>
                                 <select id="p-region" name="region">
-                                    {selected_options(Region::ALL, Some(me.region), Region::key, Region::label)}
+                                    {selected_options(i18n, Region::ALL, Some(me.region), Region::key, words::region)}
                                 </select>
-                                <label for="p-gender">"Gender (optional, shown only in aggregate)"</label>
+                                <label for="p-gender">{t!(i18n, account.profile_gender_label)}</label>
                                 <select id="p-gender" name="gender">
-                                    <option value="">"Prefer not to say"</option>
-                                    {selected_options(Gender::ALL, me.gender, Gender::key, Gender::label)}
+                                    <option value="">{t!(i18n, account.profile_prefer_not_to_say)}</option>
+                                    {selected_options(i18n, Gender::ALL, me.gender, Gender::key, words::gender)}
                                 </select>
-                                <label for="p-age">"Age band (optional, shown only in aggregate)"</label>
+                                <label for="p-age">{t!(i18n, account.profile_age_band_label)}</label>
                                 <select id="p-age" name="age_band">
-                                    <option value="">"Prefer not to say"</option>
-                                    {selected_options(AgeBand::ALL, me.age_band, AgeBand::key, AgeBand::label)}
+                                    <option value="">{t!(i18n, account.profile_prefer_not_to_say)}</option>
+                                    {selected_options(i18n, AgeBand::ALL, me.age_band, AgeBand::key, words::age)}
+                                </select>
+                                <label for="p-language">{t!(i18n, common.language)}</label>
+                                <select id="p-language" name="language" node_ref=language>
+                                    {Language::ALL.iter().map(|l| {
+                                        let chosen = me.language.unwrap_or(reading) == *l;
+                                        view! { <option value=l.key() lang=l.key() selected=chosen>{l.label()}</option> }
+                                    }).collect_view()}
                                 </select>
                                 {move || error_text(action.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
-                                {move || saved().then(|| view! { <p class="saved" role="status">"Saved."</p> })}
-                                <div class="actions"><button type="submit" class="button primary">"Save"</button></div>
+                                {move || saved().then(|| view! { <p class="saved" role="status">{t!(i18n, account.profile_saved)}</p> })}
+                                <div class="actions"><button type="submit" class="button primary">{t!(i18n, account.profile_save)}</button></div>
                             </ActionForm>
                             <Sessions list=signed_in_at end />
                         }.into_any(),
-                        _ => view! { <p>"Sign in to see your profile. " <A href="/login?next=/profile">"Sign in"</A></p> }.into_any(),
+                        _ => view! {
+                            <p>
+                                {t!(i18n, account.profile_signed_out_before_link)} " "
+                                <A href="/login?next=/profile">{t!(i18n, account.profile_signed_out_link)}</A>
+                            </p>
+                        }.into_any(),
                     }
                 })}
             </Suspense>

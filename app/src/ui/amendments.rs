@@ -20,11 +20,13 @@ use super::parts::excerpt;
 use super::parts::{
     cleared_on_success, format_time, kept_text, stance_options, thread_href, StanceBar,
 };
-use super::{get_document, NotFound};
+use super::{get_document, words, NotFound};
+use accord_i18n::{t, t_string, use_i18n};
 #[cfg(any(feature = "ssr", test))]
 use domain::api::AmendmentEdit;
 use domain::api::{
-    AmendedParagraph, AmendmentStatus, AmendmentView, DocumentDetail, Involvement, Piece, Support,
+    AmendedParagraph, AmendmentStatus, AmendmentView, DocumentDetail, Flag, Involvement, Piece,
+    Support, Tally,
 };
 use domain::diff;
 use domain::policy::{self, Action};
@@ -299,6 +301,7 @@ impl AmendmentState {
 /// What a card needs besides its amendment: where it is shown and what the viewer may do.
 #[derive(Clone)]
 struct Card {
+    i18n: words::I18n,
     doc: String,
     /// The thread's paragraph; none on the amendments page.
     paragraph: Option<String>,
@@ -322,6 +325,7 @@ pub fn Amendments(
     may_decide: bool,
     state: AmendmentState,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let labels: Arc<HashMap<String, String>> = Arc::new(
         paragraphs
             .iter()
@@ -329,6 +333,7 @@ pub fn Amendments(
             .collect(),
     );
     let card = Card {
+        i18n,
         doc: doc.clone(),
         paragraph: Some(paragraph.clone()),
         labels,
@@ -337,11 +342,12 @@ pub fn Amendments(
         may_decide,
         state,
     };
-    let proposal = may_propose.then(|| proposal_form(&doc, &paragraph, paragraphs, base, state));
+    let proposal =
+        may_propose.then(|| proposal_form(i18n, &doc, &paragraph, paragraphs, base, state));
     let all_href = format!("/documents/{doc}/amendments");
     let para = paragraph.clone();
     view! {
-        <h3 class="subhead">"Amendments"</h3>
+        <h3 class="subhead">{t!(i18n, amendments.thread_heading)}</h3>
         <Transition fallback=|| ()>
             {move || {
                 let (para, card) = (para.clone(), card.clone());
@@ -352,7 +358,7 @@ pub fn Amendments(
                         .filter(|a| a.paragraphs.iter().any(|x| x.paragraph == para))
                         .collect();
                     if mine.is_empty() {
-                        return view! { <p class="muted small">"No amendments to this paragraph."</p> }.into_any();
+                        return view! { <p class="muted small">{t!(i18n, amendments.thread_none)}</p> }.into_any();
                     }
                     mine.into_iter().map(|a| amendment_card(a, &card)).collect_view().into_any()
                 })
@@ -360,7 +366,7 @@ pub fn Amendments(
         </Transition>
         {state.errors()}
         {proposal}
-        <p class="small"><a href=all_href>"All amendments to this document"</a></p>
+        <p class="small"><a href=all_href>{t!(i18n, amendments.thread_all_link)}</a></p>
     }
 }
 
@@ -368,6 +374,7 @@ pub fn Amendments(
 /// be added one by one (the link works without JavaScript too), each with room to insert a
 /// new paragraph after it; emptying one proposes to delete it.
 fn proposal_form(
+    i18n: words::I18n,
     doc: &str,
     paragraph: &str,
     paragraphs: Vec<Para>,
@@ -434,7 +441,7 @@ fn proposal_form(
                     <a class="link-button small" href=href on:click=move |ev| {
                         ev.prevent_default();
                         span.update(|s| *s = (*s + 1).min(room));
-                    }>"＋ Include the next paragraph"</a>
+                    }>{t!(i18n, amendments.propose_more)}</a>
                 }
             })
         }
@@ -442,61 +449,106 @@ fn proposal_form(
     let rationale = kept("rationale", String::new());
     view! {
         <details class="tool propose" id="propose" open=opened>
-            <summary>"Propose an amendment"</summary>
+            <summary>{t!(i18n, amendments.propose_title)}</summary>
             <ActionForm action=state.propose node_ref=cleared_on_success(state.propose) attr:class="stack small-form">
                 <input type="hidden" name="doc" value=doc.clone() />
                 <input type="hidden" name="paragraph" value=paragraph.clone() />
                 <input type="hidden" name="base" value=base.join(",") />
                 <input type="hidden" name="order" value=order />
-                <p class="small muted">"Edit the copy below. Empty a paragraph to propose deleting it."</p>
+                <p class="small muted">{t!(i18n, amendments.propose_hint)}</p>
                 <For each=shown key=|p| p.id.clone() let(p)>
                     <div class="amend-paragraph">
-                        <label for=format!("amend-{}", p.id)>{format!("{} as you propose it", p.label)}</label>
+                        <label for=format!("amend-{}", p.id)>{t_string!(i18n, amendments.propose_paragraph_label, paragraph = &p.label).to_string()}</label>
                         <textarea id=format!("amend-{}", p.id) name=format!("texts[{}]", p.id) rows="5" maxlength="20000">{kept(&format!("texts[{}]", p.id), p.text.clone())}</textarea>
                         <details class="insert">
-                            <summary class="small">{format!("Insert a new paragraph after {}", p.label.to_lowercase())}</summary>
-                            <label class="visually-hidden" for=format!("insert-{}", p.id)>{format!("New paragraph after {}", p.label.to_lowercase())}</label>
+                            <summary class="small">{t_string!(i18n, amendments.propose_insert_summary, paragraph = &p.label).to_string()}</summary>
+                            <label class="visually-hidden" for=format!("insert-{}", p.id)>{t_string!(i18n, amendments.propose_insert_label, paragraph = &p.label).to_string()}</label>
                             <textarea id=format!("insert-{}", p.id) name=format!("inserts[{}]", p.id) rows="3" maxlength="20000">{kept(&format!("inserts[{}]", p.id), String::new())}</textarea>
                         </details>
                     </div>
                 </For>
                 {more}
                 {move || error_text(state.propose.value().get()).map(|e| view! { <p class="error" id="amend-error" role="alert">{e}</p> })}
-                <label for="amend-why">"Rationale"</label>
+                <label for="amend-why">{t!(i18n, amendments.propose_rationale)}</label>
                 // After a refusal without JavaScript the page comes back at its top: focusing
                 // the form's last field brings the refusal above it into view.
                 <textarea id="amend-why" name="rationale" rows="2" required maxlength="2000"
                     autofocus=move || state.propose.value().with(|v| matches!(v, Some(Err(_))))>{rationale}</textarea>
-                <button type="submit" class="button small primary">"Propose amendment"</button>
+                <button type="submit" class="button small primary">{t!(i18n, amendments.propose_submit)}</button>
             </ActionForm>
         </details>
     }
     .into_any()
 }
 
+/// "5 support · 2 can live with · 1 opposes": the figures in words.
+fn tally_words(i18n: words::I18n, tally: &Tally) -> String {
+    if tally.total() == 0 {
+        return t_string!(i18n, amendments.tally_none).to_string();
+    }
+    [
+        t_string!(i18n, amendments.tally_support, count = tally.support).to_string(),
+        t_string!(
+            i18n,
+            amendments.tally_can_live_with,
+            count = tally.can_live_with
+        )
+        .to_string(),
+        t_string!(i18n, amendments.tally_oppose, count = tally.oppose).to_string(),
+    ]
+    .join(" · ")
+}
+
+/// Something a chair should look at, in words.
+fn flag_words(i18n: words::I18n, flag: &Flag) -> String {
+    match flag {
+        Flag::UnansweredObjections { count } => {
+            t_string!(i18n, amendments.flag_unanswered_objections, count = *count).to_string()
+        }
+        Flag::ConcentratedObjections {
+            group,
+            objections,
+            of,
+        } => t_string!(
+            i18n,
+            amendments.flag_concentrated_objections,
+            objections = objections,
+            group = words::group(i18n, *group),
+            count = *of
+        )
+        .to_string(),
+        Flag::NarrowSupport { groups } => {
+            t_string!(i18n, amendments.flag_narrow_support, count = *groups).to_string()
+        }
+    }
+}
+
 /// How participants stand on an amendment, by stakeholder group.
-fn support_view(s: Support) -> AnyView {
+fn support_view(i18n: words::I18n, s: Support) -> AnyView {
     if s.tally.total() == 0 {
-        return view! { <p class="small muted">"No stances on it yet."</p> }.into_any();
+        return view! { <p class="small muted">{t!(i18n, amendments.support_none)}</p> }.into_any();
     }
     let groups = s
         .by_group
         .into_iter()
         .filter(|g| g.tally.total() > 0)
         .map(|g| {
-            let name = g.group.map(|g| g.label()).unwrap_or("Not stated");
-            view! { <li><span class="group-name">{name}</span> " " <span class="muted">{g.tally.describe()}</span></li> }
+            let name = match g.group {
+                Some(group) => words::group(i18n, group),
+                None => t_string!(i18n, amendments.support_not_stated).to_string(),
+            };
+            view! { <li><span class="group-name">{name}</span> " " <span class="muted">{tally_words(i18n, &g.tally)}</span></li> }
         })
         .collect_view();
     view! {
         <div class="support">
             <div class="support-line">
                 <StanceBar tally=s.tally width=140 />
-                <span class="small">{s.tally.describe()}</span>
+                <span class="small">{tally_words(i18n, &s.tally)}</span>
             </div>
-            <ul class="breakdown small" aria-label="By stakeholder group">{groups}</ul>
+            <ul class="breakdown small" aria-label=move || t_string!(i18n, amendments.support_by_group).to_string()>{groups}</ul>
             {(!s.flags.is_empty()).then(|| view! {
-                <ul class="flags">{s.flags.iter().map(|f| view! { <li class="flag">{f.describe()}</li> }).collect_view()}</ul>
+                <ul class="flags">{s.flags.iter().map(|f| view! { <li class="flag">{flag_words(i18n, f)}</li> }).collect_view()}</ul>
             })}
         </div>
     }
@@ -522,19 +574,24 @@ fn stance_form(card: &Card, a: &AmendmentView) -> AnyView {
         .as_ref()
         .and_then(|s| s.reason.clone())
         .unwrap_or_default();
-    let (action, fields) = (card.state.stance, card_fields(card, id));
+    let (i18n, action, fields) = (card.i18n, card.state.stance, card_fields(card, id));
+    let summary = match current {
+        Some(_) => t_string!(i18n, amendments.stance_change),
+        None => t_string!(i18n, amendments.stance_yours),
+    }
+    .to_string();
     view! {
         <details class="tool">
-            <summary>{if current.is_some() { "Change your stance" } else { "Your stance" }}</summary>
+            <summary>{summary}</summary>
             <ActionForm action attr:class="stance-form">
                 {fields}
                 <fieldset>
-                    <legend class="visually-hidden">{format!("Your stance on amendment {id}")}</legend>
+                    <legend class="visually-hidden">{t_string!(i18n, amendments.stance_legend, number = id).to_string()}</legend>
                     {stance_options(current, domain::api::Stance::ALL)}
                 </fieldset>
-                <label for=format!("am-reason-{id}") class="small">"Reason (needed to oppose)"</label>
+                <label for=format!("am-reason-{id}") class="small">{t!(i18n, amendments.stance_reason)}</label>
                 <textarea id=format!("am-reason-{id}") name="reason" rows="2" maxlength="2000">{super::parts::textarea_text(reason)}</textarea>
-                <button type="submit" class="button small">"Save stance"</button>
+                <button type="submit" class="button small">{t!(i18n, amendments.stance_save)}</button>
             </ActionForm>
         </details>
     }
@@ -555,21 +612,28 @@ fn decide_form(card: &Card, a: &AmendmentView) -> AnyView {
             (!text.is_empty()).then(|| (p.paragraph.clone(), label, text))
         })
         .collect();
+    let i18n = card.i18n;
     let choices = [
-        ("accept", "Accept: merge it into the text"),
-        ("modify", "Accept with modification"),
-        ("reject", "Reject"),
-        ("supersede", "Mark superseded"),
-    ];
+        ("accept", t_string!(i18n, amendments.decide_accept)),
+        ("modify", t_string!(i18n, amendments.decide_modify)),
+        ("reject", t_string!(i18n, amendments.decide_reject)),
+        ("supersede", t_string!(i18n, amendments.decide_supersede)),
+    ]
+    .map(|(key, label)| (key, label.to_string()));
     let chosen = if conflicted { "modify" } else { "accept" };
+    let summary = match conflicted {
+        true => t_string!(i18n, amendments.decide_resolve_title),
+        false => t_string!(i18n, amendments.decide_title),
+    }
+    .to_string();
     let (action, fields, heads) = (card.state.decide, card_fields(card, id), a.heads.join(","));
     view! {
         <details class="tool decide" open=conflicted>
-            <summary>{if conflicted { "Resolve and decide" } else { "Decide" }}</summary>
+            <summary>{summary}</summary>
             <ActionForm action attr:class="stack small-form">
                 {fields}
                 <fieldset class="choices">
-                    <legend class="small">"Decision"</legend>
+                    <legend class="small">{t!(i18n, amendments.decide_legend)}</legend>
                     {choices.into_iter().map(|(key, label)| view! {
                         <label class="choice small">
                             <input type="radio" name="decision" value=key checked=key == chosen />
@@ -580,16 +644,16 @@ fn decide_form(card: &Card, a: &AmendmentView) -> AnyView {
                 // Shown while "Accept with modification" is chosen (a CSS rule on the checked
                 // choice, so it works without JavaScript too).
                 <div class="wording">
-                    <p class="small"><strong>"Wording to adopt"</strong>" (prefilled with what accepting now would give)"</p>
+                    <p class="small"><strong>{t!(i18n, amendments.decide_wording_title)}</strong>" "{t!(i18n, amendments.decide_wording_hint)}</p>
                     <input type="hidden" name="wording_base" value=heads />
                     {wording.into_iter().map(|(p, label, text)| view! {
                         <label for=format!("wording-{id}-{p}") class="small">{label}</label>
                         <textarea id=format!("wording-{id}-{p}") name=format!("wording[{p}]") rows="4" maxlength="20000">{kept_text::<DecideAmendment>(&[("amendment", &id.to_string())], &format!("wording[{p}]"), text)}</textarea>
                     }).collect_view()}
                 </div>
-                <label for=format!("decide-why-{id}")>"Reason (shown to everyone)"</label>
+                <label for=format!("decide-why-{id}")>{t!(i18n, amendments.decide_reason)}</label>
                 <textarea id=format!("decide-why-{id}") name="reason" rows="2" required maxlength="2000">{kept_text::<DecideAmendment>(&[("amendment", &id.to_string())], "reason", String::new())}</textarea>
-                <button type="submit" class="button small primary">"Record decision"</button>
+                <button type="submit" class="button small primary">{t!(i18n, amendments.decide_submit)}</button>
             </ActionForm>
         </details>
     }
@@ -604,13 +668,20 @@ fn paragraph_name(card: &Card, p: &AmendedParagraph) -> String {
             .follows
             .as_ref()
             .and_then(|f| card.labels.get(f))
-            .map(|l| format!("New paragraph after {}", l.to_lowercase()))
-            .unwrap_or_else(|| "New paragraph".into()),
+            .map(|l| {
+                t_string!(
+                    card.i18n,
+                    amendments.card_new_paragraph_after,
+                    paragraph = l
+                )
+                .to_string()
+            })
+            .unwrap_or_else(|| t_string!(card.i18n, amendments.card_new_paragraph).to_string()),
     }
 }
 
 fn amendment_card(a: AmendmentView, card: &Card) -> AnyView {
-    let id = a.id;
+    let (i18n, id) = (card.i18n, a.id);
     let open = a.status == AmendmentStatus::Open;
     let changes = a
         .paragraphs
@@ -620,10 +691,11 @@ fn amendment_card(a: AmendmentView, card: &Card) -> AnyView {
                 true => view! { <a href=thread_href(&card.doc, &p.paragraph)>{paragraph_name(card, p)}</a> }.into_any(),
                 false => paragraph_name(card, p).into_any(),
             };
-            let what = if only_deletes(&p.diff) { " (deleted)" } else { "" };
+            let what = only_deletes(&p.diff)
+                .then(|| format!(" {}", t_string!(i18n, amendments.card_paragraph_deleted)));
             let now = p.now.clone().filter(|now| *now != p.diff).map(|now| {
                 view! {
-                    <p class="diff-label small muted">"Against the current text"</p>
+                    <p class="diff-label small muted">{t!(i18n, amendments.card_against_current)}</p>
                     <p class="amended-text" dir="auto">{diff_view(now)}</p>
                 }
             });
@@ -639,16 +711,16 @@ fn amendment_card(a: AmendmentView, card: &Card) -> AnyView {
                     .collect();
                 let modified = proposed != text;
                 let words = match text.is_empty() {
-                    true => view! { <em>"(deleted)"</em> }.into_any(),
+                    true => view! { <em>{t!(i18n, amendments.card_adopted_deleted)}</em> }.into_any(),
                     false => view! { <bdi>{text.clone()}</bdi> }.into_any(),
                 };
                 view! {
                     <div class="adopted">
-                        <p class="diff-label small"><strong>"Adopted wording"</strong>
-                            {modified.then_some(" — as the chair modified it")}</p>
+                        <p class="diff-label small"><strong>{t!(i18n, amendments.card_adopted_wording)}</strong>
+                            {modified.then(|| format!(" {}", t_string!(i18n, amendments.card_adopted_modified)))}</p>
                         <p class="amended-text" dir="auto">{words}</p>
                         {modified.then(|| view! {
-                            <p class="diff-label small muted">"What the chair changed in the proposal"</p>
+                            <p class="diff-label small muted">{t!(i18n, amendments.card_chair_changes)}</p>
                             <p class="amended-text" dir="auto">{diff_view(diff::runs(&proposed, &text))}</p>
                         })}
                     </div>
@@ -659,7 +731,7 @@ fn amendment_card(a: AmendmentView, card: &Card) -> AnyView {
                     <p class="diff-label small muted">
                         {label}
                         {what}
-                        {(now.is_some() || adopted.is_some()).then_some(" — as proposed")}
+                        {(now.is_some() || adopted.is_some()).then(|| format!(" {}", t_string!(i18n, amendments.card_as_proposed)))}
                     </p>
                     <p class="amended-text" dir="auto">{diff_view(p.diff.clone())}</p>
                     {now}
@@ -670,19 +742,20 @@ fn amendment_card(a: AmendmentView, card: &Card) -> AnyView {
         .collect_view();
     let fit = open.then(|| {
         if a.applies_cleanly {
-            view! { <p class="fit clean small">"Applies cleanly to the current text."</p> }.into_any()
+            view! { <p class="fit clean small">{t!(i18n, amendments.card_applies_cleanly)}</p> }.into_any()
         } else {
             view! {
                 <div class="fit conflict small" role="note">
-                    <p><strong>"The words it changes were changed since it was proposed:"</strong></p>
+                    <p><strong>{t!(i18n, amendments.conflict_title)}</strong></p>
                     {a.conflicts.iter().cloned().map(|c| view! {
                         <dl class="conflict-words">
-                            <dt>"When proposed"</dt><dd>{c.base}</dd>
-                            <dt>"Amendment"</dt><dd>{c.amended}</dd>
-                            <dt>"Now"</dt><dd>{if c.current.is_empty() { "(deleted)".to_string() } else { c.current }}</dd>
+                            <dt>{t!(i18n, amendments.conflict_when_proposed)}</dt><dd>{c.base}</dd>
+                            <dt>{t!(i18n, amendments.conflict_amendment)}</dt><dd>{c.amended}</dd>
+                            <dt>{t!(i18n, amendments.conflict_now)}</dt>
+                            <dd>{if c.current.is_empty() { t_string!(i18n, amendments.conflict_now_deleted).to_string() } else { c.current }}</dd>
                         </dl>
                     }).collect_view()}
-                    <p>"A chair decides what the text should say: accepting with modification adopts wording written against the current text."</p>
+                    <p>{t!(i18n, amendments.conflict_hint)}</p>
                 </div>
             }
             .into_any()
@@ -691,39 +764,39 @@ fn amendment_card(a: AmendmentView, card: &Card) -> AnyView {
     let decision = a.decision.clone().map(|d| {
         view! {
             <p class="response small">
-                <strong>{a.status.label()}</strong> " — " {d.reason}
-                <span class="muted">{format!(" ({}, {})", d.by, format_time(d.at))}</span>
+                <strong>{words::amendment_status(i18n, a.status)}</strong> " — " {d.reason}
+                <span class="muted">{format!(" {}", t_string!(i18n, amendments.card_decision_by, chair = d.by, time = format_time(d.at)))}</span>
             </p>
         }
     });
     let sponsors = (!a.sponsors.is_empty())
-        .then(|| view! { <p class="small muted">{format!("Co-sponsored by {}", a.sponsors.join(", "))}</p> });
+        .then(|| view! { <p class="small muted">{t_string!(i18n, amendments.card_cosponsored_by, names = a.sponsors.join(", ")).to_string()}</p> });
     let tools = open.then(|| {
         let stance = card.may_state.then(|| stance_form(card, &a));
         let sponsor = match a.you {
             Some(Involvement::Proposer) => {
                 let (action, fields) = (card.state.withdraw, card_fields(card, id));
                 Some(view! {
-                    <p class="small you-involved">"You proposed this."</p>
+                    <p class="small you-involved">{t!(i18n, amendments.card_you_proposed)}</p>
                     <details class="withdraw">
-                        <summary class="link-button small">"Withdraw…"</summary>
+                        <summary class="link-button small">{t!(i18n, amendments.card_withdraw_summary)}</summary>
                         <ActionForm action attr:class="inline-form">
                             {fields}
-                            <p class="small">"Withdrawing ends this amendment for good: it stays listed, marked withdrawn. To change it, withdraw it and propose the new wording."</p>
-                            <button type="submit" class="button small">{format!("Withdraw amendment {id}")}</button>
+                            <p class="small">{t!(i18n, amendments.card_withdraw_hint)}</p>
+                            <button type="submit" class="button small">{t_string!(i18n, amendments.card_withdraw_submit, number = id).to_string()}</button>
                         </ActionForm>
                     </details>
                 }.into_any())
             }
             Some(Involvement::Sponsor) => {
-                Some(view! { <p class="small you-involved">"You co-sponsor this."</p> }.into_any())
+                Some(view! { <p class="small you-involved">{t!(i18n, amendments.card_you_cosponsor)}</p> }.into_any())
             }
             None => card.may_comment.then(|| {
                 let (action, fields) = (card.state.sponsor, card_fields(card, id));
                 view! {
                     <ActionForm action attr:class="inline-form">
                         {fields}
-                        <button type="submit" class="link-button small">"Co-sponsor"</button>
+                        <button type="submit" class="link-button small">{t!(i18n, amendments.card_cosponsor)}</button>
                     </ActionForm>
                 }
                 .into_any()
@@ -733,20 +806,21 @@ fn amendment_card(a: AmendmentView, card: &Card) -> AnyView {
         view! { <div class="tools">{stance} {sponsor}</div> {decide} }
     });
     view! {
-        <article id=format!("amendment-{id}") class=format!("amendment status-{}", a.status.key()) aria-label=format!("Amendment {id} by {}", a.proposer)>
+        <article id=format!("amendment-{id}") class=format!("amendment status-{}", a.status.key())
+            aria-label=t_string!(i18n, amendments.card_aria_label, number = id, proposer = &a.proposer).to_string()>
             <header class="comment-head">
-                <strong>{format!("Amendment {id}")}</strong>
-                <span class="muted small">{format!("by {}", a.proposer)}</span>
-                <span class=format!("badge status-{}", a.status.key())>{a.status.label()}</span>
+                <strong>{t_string!(i18n, amendments.card_title, number = id).to_string()}</strong>
+                <span class="muted small">{t_string!(i18n, amendments.card_by, proposer = &a.proposer).to_string()}</span>
+                <span class=format!("badge status-{}", a.status.key())>{words::amendment_status(i18n, a.status)}</span>
                 <span class="muted small">{format_time(a.created_at)}</span>
             </header>
             {a.unreadable.then(|| view! {
-                <p class="error">"What this amendment changes cannot be read any more; it is kept, and nothing can be decided on it."</p>
+                <p class="error">{t!(i18n, amendments.card_unreadable)}</p>
             })}
             {changes}
             <p class="small rationale"><em>{a.rationale.clone()}</em></p>
             {sponsors}
-            {support_view(a.support.clone())}
+            {support_view(i18n, a.support.clone())}
             {fit}
             {decision}
             {tools}
@@ -758,6 +832,7 @@ fn amendment_card(a: AmendmentView, card: &Card) -> AnyView {
 /// Every amendment of a document, filtered by status and paragraph: `/documents/{id}/amendments`.
 #[component]
 pub fn AmendmentsPage() -> impl IntoView {
+    let i18n = use_i18n();
     let params = use_params_map();
     let query = use_query_map();
     let id = move || params.read().get("id").unwrap_or_default();
@@ -769,7 +844,7 @@ pub fn AmendmentsPage() -> impl IntoView {
     let doc = Resource::new(id, get_document);
     let state = AmendmentState::new(id, filter, Signal::stored(0));
     view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading the amendments…"</p> }>
+        <Suspense fallback=move || view! { <p class="muted">{t!(i18n, amendments.page_loading)}</p> }>
             {move || Suspend::new(async move {
                 match doc.await {
                     Ok(Some(detail)) => view! { <AmendmentList detail state filter=filter() /> }.into_any(),
@@ -781,12 +856,38 @@ pub fn AmendmentsPage() -> impl IntoView {
     }
 }
 
-fn paragraph_label(p: &domain::api::Paragraph) -> String {
+fn paragraph_label(i18n: words::I18n, p: &domain::api::Paragraph) -> String {
     match (p.kind, &p.number) {
-        (domain::api::ParagraphKind::Heading, _) => format!("Heading: {}", excerpt(&p.text, 40)),
-        (_, Some(n)) => format!("Paragraph {n}"),
-        (_, None) => format!("Unnumbered: {}", excerpt(&p.text, 40)),
+        (domain::api::ParagraphKind::Heading, _) => t_string!(
+            i18n,
+            amendments.paragraph_heading,
+            excerpt = excerpt(&p.text, 40)
+        )
+        .to_string(),
+        (_, Some(n)) => t_string!(i18n, amendments.paragraph_numbered, number = n).to_string(),
+        (_, None) => t_string!(
+            i18n,
+            amendments.paragraph_unnumbered,
+            excerpt = excerpt(&p.text, 40)
+        )
+        .to_string(),
     }
+}
+
+/// "2 accepted": how many of the amendments shown have `status`.
+fn status_count(i18n: words::I18n, status: AmendmentStatus, n: usize) -> String {
+    use AmendmentStatus::*;
+    match status {
+        Open => t_string!(i18n, amendments.count_open, count = n),
+        Accepted => t_string!(i18n, amendments.count_accepted, count = n),
+        AcceptedWithModification => {
+            t_string!(i18n, amendments.count_accepted_with_modification, count = n)
+        }
+        Rejected => t_string!(i18n, amendments.count_rejected, count = n),
+        Withdrawn => t_string!(i18n, amendments.count_withdrawn, count = n),
+        Superseded => t_string!(i18n, amendments.count_superseded, count = n),
+    }
+    .to_string()
 }
 
 #[component]
@@ -795,12 +896,13 @@ fn AmendmentList(
     state: AmendmentState,
     filter: (Option<String>, Option<String>),
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let doc = detail.id.clone();
     let labels: Arc<HashMap<String, String>> = Arc::new(
         detail
             .paragraphs
             .iter()
-            .map(|p| (p.id.clone(), paragraph_label(p)))
+            .map(|p| (p.id.clone(), paragraph_label(i18n, p)))
             .collect(),
     );
     // What the page offers; the server decides again on every write.
@@ -810,6 +912,7 @@ fn AmendmentList(
         role: detail.your_role,
     };
     let card = Card {
+        i18n,
         doc: doc.clone(),
         paragraph: None,
         labels,
@@ -823,7 +926,7 @@ fn AmendmentList(
         .iter()
         .map(|s| {
             let selected = status.as_deref() == Some(s.key());
-            view! { <option value=s.key() selected=selected>{s.label()}</option> }
+            view! { <option value=s.key() selected=selected>{words::amendment_status(i18n, *s)}</option> }
         })
         .collect_view();
     let paragraph_options = detail
@@ -831,48 +934,48 @@ fn AmendmentList(
         .iter()
         .map(|p| {
             let selected = paragraph.as_deref() == Some(p.id.as_str());
-            view! { <option value=p.id.clone() selected=selected>{paragraph_label(p)}</option> }
+            view! { <option value=p.id.clone() selected=selected>{paragraph_label(i18n, p)}</option> }
         })
         .collect_view();
     let title = detail.title.clone();
     let doc_href = format!("/documents/{doc}");
     view! {
-        <Title text=format!("Amendments · {title}") />
+        <Title text=t_string!(i18n, amendments.page_title, title = &title).to_string() />
         <section class="page amendments-page">
-            <p class="small"><a href=doc_href>{format!("← {title}")}</a></p>
-            <h1>"Amendments"</h1>
+            <p class="small"><a href=doc_href>{t_string!(i18n, amendments.page_back, title = &title).to_string()}</a></p>
+            <h1>{t!(i18n, amendments.page_heading)}</h1>
             <form method="get" class="filters" action=format!("/documents/{doc}/amendments")>
-                <label class="small">"Status"
+                <label class="small">{t!(i18n, amendments.filter_status)}
                     <select name="status">
-                        <option value="">"Any status"</option>
+                        <option value="">{t!(i18n, amendments.filter_any_status)}</option>
                         {status_options}
                     </select>
                 </label>
-                <label class="small">"Paragraph"
+                <label class="small">{t!(i18n, amendments.filter_paragraph)}
                     <select name="paragraph">
-                        <option value="">"Any paragraph"</option>
+                        <option value="">{t!(i18n, amendments.filter_any_paragraph)}</option>
                         {paragraph_options}
                     </select>
                 </label>
-                <button type="submit" class="button small">"Show"</button>
+                <button type="submit" class="button small">{t!(i18n, amendments.filter_show)}</button>
             </form>
-            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
                 {move || {
                     let card = card.clone();
                     Suspend::new(async move {
                         match state.list.await {
-                            Ok(list) if list.is_empty() => view! { <p class="muted">"No amendments match."</p> }.into_any(),
+                            Ok(list) if list.is_empty() => view! { <p class="muted">{t!(i18n, amendments.page_none_match)}</p> }.into_any(),
                             Ok(list) => {
                                 let counts = AmendmentStatus::ALL
                                     .iter()
                                     .filter_map(|s| {
                                         let n = list.iter().filter(|a| a.status == *s).count();
-                                        (n > 0).then(|| format!("{n} {}", s.label().to_lowercase()))
+                                        (n > 0).then(|| status_count(i18n, *s, n))
                                     })
                                     .collect::<Vec<_>>()
                                     .join(" · ");
                                 view! {
-                                    <p class="muted small" role="status">{format!("{} shown: {counts}", list.len())}</p>
+                                    <p class="muted small" role="status">{t_string!(i18n, amendments.page_shown, counts, count = list.len()).to_string()}</p>
                                     <div class="amendment-list">{list.into_iter().map(|a| amendment_card(a, &card)).collect_view()}</div>
                                 }
                                 .into_any()

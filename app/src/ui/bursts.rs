@@ -3,6 +3,7 @@
 //! accounts' stances aside, or counts them again, for a reason the decision record keeps. Plain
 //! forms: it works without JavaScript.
 
+use accord_i18n::{t, t_string, use_i18n};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -40,6 +41,7 @@ pub async fn set_stances_aside(
 
 #[component]
 pub fn BurstsPage() -> impl IntoView {
+    let i18n = use_i18n();
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let action = ServerAction::<SetStancesAside>::new();
@@ -48,19 +50,17 @@ pub fn BurstsPage() -> impl IntoView {
         |(id, _)| get_bursts(id),
     );
     view! {
-        <Title text="Accounts registered together" />
+        <Title text=move || t_string!(i18n, versions.bursts_title).to_string() />
         <section class="form-page wide">
-            <p class="crumbs"><a href=move || format!("/documents/{}/consensus", id())>"← Back to the consensus map"</a></p>
-            <h1>"Accounts registered together"</h1>
-            <p>
-                "These accounts took stances on this document and were registered from one address, three or more, each within ten minutes of the one before. That can be a workshop in one room; it can be one person with many accounts. Setting their stances aside leaves them out of every figure; the decision record keeps your reason, and you can count them again."
-            </p>
+            <p class="crumbs"><a href=move || format!("/documents/{}/consensus", id())>{t!(i18n, versions.bursts_back)}</a></p>
+            <h1>{t!(i18n, versions.bursts_title)}</h1>
+            <p>{t!(i18n, versions.bursts_intro)}</p>
             {move || error_text(action.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
-            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <Suspense fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match bursts.await {
                         Ok(list) if list.is_empty() => view! {
-                            <p class="muted">"No accounts with stances on this document were registered in bursts."</p>
+                            <p class="muted">{t!(i18n, versions.bursts_none)}</p>
                         }.into_any(),
                         Ok(list) => list
                             .into_iter()
@@ -77,6 +77,7 @@ pub fn BurstsPage() -> impl IntoView {
 
 #[component]
 fn BurstForm(doc: String, burst: Burst, action: ServerAction<SetStancesAside>) -> impl IntoView {
+    let i18n = use_i18n();
     let first = burst
         .accounts
         .first()
@@ -87,13 +88,21 @@ fn BurstForm(doc: String, burst: Burst, action: ServerAction<SetStancesAside>) -
         .last()
         .map(|a| a.registered_at)
         .unwrap_or_default();
-    let heading = format!(
-        "Address {}: {} accounts, registered {} to {}",
-        burst.address,
-        burst.accounts.len(),
-        format_time(first),
-        format_time(last)
-    );
+    let heading = t_string!(
+        i18n,
+        versions.burst_heading,
+        address = burst.address.clone(),
+        count = burst.accounts.len(),
+        from = format_time(first),
+        to = format_time(last)
+    )
+    .to_string();
+    let caption = t_string!(
+        i18n,
+        versions.burst_caption,
+        address = burst.address.clone()
+    )
+    .to_string();
     let h_id = format!("burst-{}", burst.address);
     let labelled_by = h_id.clone();
     let reason_id = format!("reason-{}", burst.address);
@@ -105,23 +114,26 @@ fn BurstForm(doc: String, burst: Burst, action: ServerAction<SetStancesAside>) -
                 <input type="hidden" name="doc" value=doc />
                 <div class="table-scroll">
                     <table>
-                        <caption>{format!("Accounts from address {}", burst.address)}</caption>
+                        <caption>{caption}</caption>
                         <thead>
                             <tr>
-                                <th scope="col">"Choose"</th>
-                                <th scope="col">"Account"</th>
-                                <th scope="col">"Registered"</th>
-                                <th scope="col">"Counted"</th>
+                                <th scope="col">{t!(i18n, versions.burst_col_choose)}</th>
+                                <th scope="col">{t!(i18n, versions.burst_col_account)}</th>
+                                <th scope="col">{t!(i18n, versions.burst_col_registered)}</th>
+                                <th scope="col">{t!(i18n, versions.burst_col_counted)}</th>
                             </tr>
                         </thead>
                         <tbody>
                             {burst.accounts.into_iter().map(|a| {
                                 let box_id = format!("pick-{}", a.id);
                                 let label_for = box_id.clone();
-                                let about = match a.stances {
-                                    1 => "1 stance on this document".to_string(),
-                                    n => format!("{n} stances on this document"),
-                                };
+                                let about = t_string!(i18n, versions.burst_stances, count = a.stances).to_string();
+                                let counted = if a.set_aside {
+                                    t_string!(i18n, versions.burst_set_aside)
+                                } else {
+                                    t_string!(i18n, versions.burst_counted)
+                                }
+                                .to_string();
                                 view! {
                                     <tr>
                                         <td><input type="checkbox" id=box_id name="accounts[]" value=a.id.clone() /></td>
@@ -130,7 +142,7 @@ fn BurstForm(doc: String, burst: Burst, action: ServerAction<SetStancesAside>) -
                                             <span class="muted small who-line">{about}</span>
                                         </td>
                                         <td>{format_time(a.registered_at)}</td>
-                                        <td>{if a.set_aside { "set aside" } else { "counted" }}</td>
+                                        <td>{counted}</td>
                                     </tr>
                                 }
                             }).collect_view()}
@@ -138,13 +150,13 @@ fn BurstForm(doc: String, burst: Burst, action: ServerAction<SetStancesAside>) -
                     </table>
                 </div>
                 <fieldset>
-                    <legend>"What to do with the chosen accounts' stances"</legend>
-                    <label><input type="radio" name="what" value="aside" checked=true />" Set them aside"</label>
-                    <label><input type="radio" name="what" value="again" />" Count them again"</label>
+                    <legend>{t!(i18n, versions.burst_what_legend)}</legend>
+                    <label><input type="radio" name="what" value="aside" checked=true />" "{t!(i18n, versions.burst_aside)}</label>
+                    <label><input type="radio" name="what" value="again" />" "{t!(i18n, versions.burst_again)}</label>
                 </fieldset>
-                <label for=reason_for>"Reason (for the decision record)"</label>
+                <label for=reason_for>{t!(i18n, versions.burst_reason)}</label>
                 <textarea id=reason_id name="reason" required maxlength="2000" rows="2"></textarea>
-                <div class="actions"><button type="submit" class="button primary">"Apply"</button></div>
+                <div class="actions"><button type="submit" class="button primary">{t!(i18n, versions.burst_apply)}</button></div>
             </ActionForm>
         </section>
     }

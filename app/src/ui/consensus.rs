@@ -4,30 +4,33 @@
 //!
 //! Everything is SVG and text rendered on the server, so the map reads without JavaScript; in
 //! the browser it listens on the document's WebSocket and redraws a paragraph as soon as its
-//! feedback changes.
+//! feedback changes. Every word, in the pictures too, is in the reader's language.
 
-use super::parts::excerpt;
+use accord_i18n::{t, t_string, use_i18n};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::feedback::get_feedback;
-use super::parts::thread_href;
+use super::parts::{excerpt, thread_href};
+use super::words::{self, I18n};
 use super::{get_document, NotFound};
 use domain::api::{Balance, DocumentDetail, DocumentFeedback, ParagraphConsensus, ParagraphKind};
 use domain::{
-    charts::{self, MapRow},
-    profile::Gender,
+    charts,
+    consensus::{Flag, Tally},
+    profile::{Region, StakeholderGroup},
 };
 
 #[component]
 pub fn ConsensusPage() -> impl IntoView {
+    let i18n = use_i18n();
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let doc = Resource::new(id, get_document);
     let feedback = Resource::new(id, |id| get_feedback(id, false));
     view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading the consensus map…"</p> }>
+        <Suspense fallback=move || view! { <p class="muted">{t!(i18n, consensus.map_loading)}</p> }>
             {move || Suspend::new(async move {
                 match (doc.await, feedback.await) {
                     (Ok(Some(detail)), Ok(feedback)) => view! { <MapView detail feedback /> }.into_any(),
@@ -43,6 +46,7 @@ pub fn ConsensusPage() -> impl IntoView {
 
 #[component]
 fn MapView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl IntoView {
+    let i18n = use_i18n();
     let doc_id = detail.id.clone();
     let figures = RwSignal::new(feedback.paragraphs);
     let balance = RwSignal::new(feedback.balance);
@@ -92,64 +96,186 @@ fn MapView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl IntoView 
         })
     };
     view! {
-        <Title text=format!("Consensus map — {title}") />
+        <Title text=move || t_string!(i18n, consensus.map_page_title, title = title.clone()).to_string() />
         <section class="map-page">
-            <p class="crumbs"><a href=back>"← Back to the text"</a></p>
-            <h1 class="map-title">"Consensus map"</h1>
-            <p class="map-doc">{detail.title.clone()} <span class="muted">{format!(" · {}", detail.group)}</span></p>
+            <p class="crumbs"><a href=back>{t!(i18n, consensus.map_back)}</a></p>
+            <h1 class="map-title">{t!(i18n, consensus.map_title)}</h1>
+            <p class="map-doc"><bdi>{detail.title.clone()}</bdi> <span class="muted">" · " <bdi>{detail.group.clone()}</bdi></span></p>
             {(detail.your_role == domain::api::Role::Chair).then(|| view! {
-                <p><a href=format!("/documents/{doc_id}/bursts")>"Accounts registered together"</a>" — stances from accounts made in bursts, which you can set aside"</p>
+                <p>
+                    <a href=format!("/documents/{doc_id}/bursts")>{t!(i18n, consensus.map_bursts_link)}</a>
+                    " " {t!(i18n, consensus.map_bursts_hint)}
+                </p>
             })}
-            <ul class="map-summary" aria-label="Summary">
+            <ul class="map-summary" aria-label=move || t_string!(i18n, consensus.map_summary_aria).to_string()>
                 {move || {
                     let (with, unanswered, flagged, open) = summary();
                     let total = figures.with(Vec::len);
+                    let participants = balance.with(|b| b.participants.total);
+                    // The figure stands out first; the words after it agree with it.
                     view! {
-                        <li><strong>{with}</strong>{format!(" of {total} paragraphs have stances")}</li>
-                        <li class={if flagged > 0 { "attention" } else { "" }}><strong>{flagged}</strong>" need a look (⚑)"</li>
-                        <li class={if unanswered > 0 { "attention" } else { "" }}><strong>{unanswered}</strong>" objections not yet answered"</li>
-                        <li><strong>{open}</strong>" comments without a response"</li>
-                        <li><strong>{balance.with(|b| b.participants.total)}</strong>" participants"</li>
+                        <li><strong>{with}</strong>" "{t!(i18n, consensus.map_summary_with_stances, count = move || with, total = move || total)}</li>
+                        <li class={if flagged > 0 { "attention" } else { "" }}><strong>{flagged}</strong>" "{t!(i18n, consensus.map_summary_flagged, count = move || flagged)}</li>
+                        <li class={if unanswered > 0 { "attention" } else { "" }}><strong>{unanswered}</strong>" "{t!(i18n, consensus.map_summary_unanswered, count = move || unanswered)}</li>
+                        <li><strong>{open}</strong>" "{t!(i18n, consensus.map_summary_open_comments, count = move || open)}</li>
+                        <li><strong>{participants}</strong>" "{t!(i18n, consensus.map_summary_participants, count = move || participants)}</li>
                     }
                 }}
             </ul>
             <p class="map-help">
-                "Each row is a paragraph; select one to open its comments. The bar shows support "
-                <span class="key key-support">"green"</span>", can live with "<span class="key key-live">"amber"</span>
-                " and objections "<span class="key key-oppose">"red"</span>
-                ". Each square is one stakeholder group or region: its number is how many of them stated a stance, its colour how they lean, from "
-                <span class="key cell-for2">"all support"</span>" to "<span class="key cell-against2">"all oppose"</span>"."
+                {t!(i18n, consensus.map_help_intro)} " "
+                <span class="key key-support">{t!(i18n, consensus.map_help_green)}</span>
+                {t!(i18n, consensus.map_help_can_live_with)} " "
+                <span class="key key-live">{t!(i18n, consensus.map_help_amber)}</span> " "
+                {t!(i18n, consensus.map_help_objections)} " "
+                <span class="key key-oppose">{t!(i18n, consensus.map_help_red)}</span>
+                {t!(i18n, consensus.map_help_squares)} " "
+                <span class="key cell-for2">{t!(i18n, consensus.map_help_all_support)}</span> " "
+                {t!(i18n, consensus.map_help_to)} " "
+                <span class="key cell-against2">{t!(i18n, consensus.map_help_all_oppose)}</span>
+                {t!(i18n, consensus.map_help_end)}
             </p>
-            <div class="map-scroll" inner_html=move || figures.with(|f| map_svg(&doc_id, &rows, f))></div>
+            <div class="map-scroll" inner_html=move || figures.with(|f| map_svg(i18n, &doc_id, &rows, f))></div>
             <details class="map-table">
-                <summary>"The same figures as a table"</summary>
-                {move || figures_table(&figures.get(), &detail.paragraphs)}
+                <summary>{t!(i18n, consensus.map_table_summary)}</summary>
+                {move || figures_table(i18n, &figures.get(), &detail.paragraphs)}
             </details>
-            <h2 class="section-title">"Participation balance"</h2>
-            <p class="muted small">"Who took part, as they declared it in their profiles; shown in aggregate only. Hidden comments are not counted."</p>
-            {move || balance_view(&balance.get())}
+            <h2 class="section-title">{t!(i18n, consensus.participation_title)}</h2>
+            <p class="muted small">{t!(i18n, consensus.participation_hint)}</p>
+            {move || balance_view(i18n, &balance.get())}
         </section>
     }
 }
 
-/// The map as SVG text (see `model::charts`): hundreds of shapes are cheaper to ship to the
-/// browser as one string than as a view tree.
-fn map_svg(doc: &str, rows: &[(String, String, String)], figures: &[ParagraphConsensus]) -> String {
-    let rows: Vec<MapRow> = rows
+/// How one stakeholder group or region stands: "Government: 1 support · …".
+fn group_stances(i18n: I18n, name: &str, t: &Tally) -> String {
+    t_string!(
+        i18n,
+        consensus.group_stances,
+        name = name,
+        stances = words::tally(i18n, t)
+    )
+    .to_string()
+}
+
+/// Short column heads for the stakeholder groups; the full name is in each head's tooltip.
+fn group_short(i18n: I18n, g: StakeholderGroup) -> String {
+    use StakeholderGroup::*;
+    match g {
+        Government => t_string!(i18n, consensus.map_group_short_government),
+        PrivateSector => t_string!(i18n, consensus.map_group_short_private_sector),
+        CivilSociety => t_string!(i18n, consensus.map_group_short_civil_society),
+        TechnicalCommunity => t_string!(i18n, consensus.map_group_short_technical_community),
+        Academia => t_string!(i18n, consensus.map_group_short_academia),
+        Intergovernmental => t_string!(i18n, consensus.map_group_short_intergovernmental),
+        Other => t_string!(i18n, consensus.map_group_short_other_group),
+    }
+    .to_string()
+}
+
+fn region_short(i18n: I18n, r: Region) -> String {
+    use Region::*;
+    match r {
+        African => t_string!(i18n, consensus.map_region_short_african),
+        AsiaPacific => t_string!(i18n, consensus.map_region_short_asia_pacific),
+        EasternEuropean => t_string!(i18n, consensus.map_region_short_eastern_european),
+        LatinAmericanCaribbean => {
+            t_string!(i18n, consensus.map_region_short_latin_american_caribbean)
+        }
+        WesternEuropeanOther => {
+            t_string!(
+                i18n,
+                consensus.map_region_short_western_european_other_states
+            )
+        }
+    }
+    .to_string()
+}
+
+/// A paragraph's accessible name on the map: its figures and flags in words.
+fn row_label(i18n: I18n, number: &str, f: &ParagraphConsensus) -> String {
+    let mut label = t_string!(
+        i18n,
+        consensus.map_row_label,
+        number = number,
+        stances = words::tally(i18n, &f.tally),
+        count = f.comments
+    )
+    .to_string();
+    for flag in &f.flags {
+        label.push_str("; ");
+        label.push_str(&words::flag(i18n, flag));
+    }
+    label
+}
+
+/// The map's words in the reader's language; `domain::charts` lays them out.
+struct MapWords(I18n);
+
+impl charts::MapWords for MapWords {
+    fn name(&self) -> String {
+        t_string!(self.0, consensus.map_aria).to_string()
+    }
+    fn heads(&self) -> [String; 5] {
+        let i18n = self.0;
+        [
+            t_string!(i18n, consensus.map_head_paragraph).to_string(),
+            t_string!(i18n, consensus.map_head_stances).to_string(),
+            t_string!(i18n, consensus.map_head_bar).to_string(),
+            t_string!(i18n, consensus.map_head_by_group).to_string(),
+            t_string!(i18n, consensus.map_head_by_region).to_string(),
+        ]
+    }
+    fn no_stances(&self) -> String {
+        t_string!(self.0, consensus.map_no_stances).to_string()
+    }
+    fn row_label(&self, number: &str, f: &ParagraphConsensus) -> String {
+        row_label(self.0, number, f)
+    }
+    fn flag(&self, flag: &Flag) -> String {
+        words::flag(self.0, flag)
+    }
+    fn cell(&self, name: &str, t: &Tally) -> String {
+        group_stances(self.0, name, t)
+    }
+    fn group(&self, g: StakeholderGroup) -> (String, String) {
+        (words::group(self.0, g), group_short(self.0, g))
+    }
+    fn region(&self, r: Region) -> (String, String) {
+        (words::region(self.0, r), region_short(self.0, r))
+    }
+}
+
+/// The map as SVG text (hundreds of shapes are cheaper to ship as one string than as a view
+/// tree): a row per paragraph, each linking to its thread.
+fn map_svg(
+    i18n: I18n,
+    doc: &str,
+    rows: &[(String, String, String)],
+    figures: &[ParagraphConsensus],
+) -> String {
+    let hrefs: Vec<String> = rows.iter().map(|(id, ..)| thread_href(doc, id)).collect();
+    let rows: Vec<charts::MapRow> = rows
         .iter()
-        .filter_map(|(id, number, excerpt)| {
-            Some(MapRow {
+        .zip(hrefs)
+        .filter_map(|((id, number, excerpt), href)| {
+            Some(charts::MapRow {
                 number,
                 excerpt,
-                href: thread_href(doc, id),
+                href,
                 figures: figures.iter().find(|f| &f.paragraph == id)?,
             })
         })
         .collect();
-    charts::consensus_map(&rows)
+    charts::consensus_map(&rows, &MapWords(i18n))
 }
 
-fn figures_table(figures: &[ParagraphConsensus], paragraphs: &[domain::api::Paragraph]) -> AnyView {
+fn figures_table(
+    i18n: I18n,
+    figures: &[ParagraphConsensus],
+    paragraphs: &[domain::api::Paragraph],
+) -> AnyView {
+    let not_stated = t_string!(i18n, consensus.not_stated).to_string();
     let rows = figures
         .iter()
         .map(|f| {
@@ -163,12 +289,18 @@ fn figures_table(figures: &[ParagraphConsensus], paragraphs: &[domain::api::Para
                 .iter()
                 .filter(|g| g.tally.total() > 0)
                 .map(|g| {
-                    format!(
-                        "{}: {}",
-                        g.group.map(|x| x.label()).unwrap_or("Not stated"),
-                        g.tally.describe()
-                    )
+                    let name = g
+                        .group
+                        .map(|x| words::group(i18n, x))
+                        .unwrap_or_else(|| not_stated.clone());
+                    group_stances(i18n, &name, &g.tally)
                 })
+                .collect::<Vec<_>>()
+                .join("; ");
+            let flags = f
+                .flags
+                .iter()
+                .map(|x| words::flag(i18n, x))
                 .collect::<Vec<_>>()
                 .join("; ");
             view! {
@@ -178,8 +310,8 @@ fn figures_table(figures: &[ParagraphConsensus], paragraphs: &[domain::api::Para
                     <td>{f.tally.can_live_with}</td>
                     <td>{f.tally.oppose}</td>
                     <td>{f.comments}</td>
-                    <td>{f.level.label()}</td>
-                    <td>{f.flags.iter().map(|x| x.describe()).collect::<Vec<_>>().join("; ")}</td>
+                    <td>{words::level(i18n, f.level)}</td>
+                    <td>{flags}</td>
                     <td class="small">{groups}</td>
                 </tr>
             }
@@ -189,9 +321,14 @@ fn figures_table(figures: &[ParagraphConsensus], paragraphs: &[domain::api::Para
         <table class="figures-table">
             <thead>
                 <tr>
-                    <th scope="col">"¶"</th><th scope="col">"Support"</th><th scope="col">"Can live with"</th>
-                    <th scope="col">"Oppose"</th><th scope="col">"Comments"</th><th scope="col">"Standing"</th>
-                    <th scope="col">"Needs a look"</th><th scope="col">"By stakeholder group"</th>
+                    <th scope="col">"¶"</th>
+                    <th scope="col">{t!(i18n, consensus.table_support)}</th>
+                    <th scope="col">{t!(i18n, consensus.table_can_live_with)}</th>
+                    <th scope="col">{t!(i18n, consensus.table_oppose)}</th>
+                    <th scope="col">{t!(i18n, consensus.table_comments)}</th>
+                    <th scope="col">{t!(i18n, consensus.table_standing)}</th>
+                    <th scope="col">{t!(i18n, consensus.table_needs_look)}</th>
+                    <th scope="col">{t!(i18n, consensus.table_by_group)}</th>
                 </tr>
             </thead>
             <tbody>{rows}</tbody>
@@ -210,57 +347,38 @@ fn chart(title: String, rows: Vec<(String, u32)>) -> AnyView {
     .into_any()
 }
 
-fn balance_view(b: &Balance) -> AnyView {
+fn balance_view(i18n: I18n, b: &Balance) -> AnyView {
+    let not_stated = t_string!(i18n, consensus.not_stated).to_string();
+    let named =
+        |name: Option<String>, count: u32| (name.unwrap_or_else(|| not_stated.clone()), count);
     let by_group = |bd: &domain::api::Breakdown| {
         bd.by_group
             .iter()
-            .map(|g| {
-                (
-                    g.group
-                        .map(|x| x.label())
-                        .unwrap_or("Not stated")
-                        .to_string(),
-                    g.count,
-                )
-            })
+            .map(|g| named(g.group.map(|x| words::group(i18n, x)), g.count))
             .collect::<Vec<_>>()
     };
     let by_region = |bd: &domain::api::Breakdown| {
         bd.by_region
             .iter()
-            .map(|r| {
-                (
-                    r.region
-                        .map(|x| x.label())
-                        .unwrap_or("Not stated")
-                        .to_string(),
-                    r.count,
-                )
-            })
+            .map(|r| named(r.region.map(|x| words::region(i18n, x)), r.count))
             .collect::<Vec<_>>()
     };
     let by_gender = b
         .participants
         .by_gender
         .iter()
-        .map(|g| {
-            (
-                g.gender
-                    .map(Gender::label)
-                    .unwrap_or("Not stated")
-                    .to_string(),
-                g.count,
-            )
-        })
+        .map(|g| named(g.gender.map(|x| words::gender(i18n, x)), g.count))
         .collect::<Vec<_>>();
+    let (participants, stances, comments) =
+        (b.participants.total, b.stances.total, b.comments.total);
     view! {
         <div class="charts">
-            {chart(format!("Participants by stakeholder group ({})", b.participants.total), by_group(&b.participants))}
-            {chart(format!("Participants by region ({})", b.participants.total), by_region(&b.participants))}
-            {chart(format!("Participants by gender ({})", b.participants.total), by_gender)}
-            {chart(format!("Stances by stakeholder group ({})", b.stances.total), by_group(&b.stances))}
-            {chart(format!("Comments by stakeholder group ({})", b.comments.total), by_group(&b.comments))}
-            {chart(format!("Stances by region ({})", b.stances.total), by_region(&b.stances))}
+            {chart(t_string!(i18n, consensus.chart_participants_by_group, total = participants).to_string(), by_group(&b.participants))}
+            {chart(t_string!(i18n, consensus.chart_participants_by_region, total = participants).to_string(), by_region(&b.participants))}
+            {chart(t_string!(i18n, consensus.chart_participants_by_gender, total = participants).to_string(), by_gender)}
+            {chart(t_string!(i18n, consensus.chart_stances_by_group, total = stances).to_string(), by_group(&b.stances))}
+            {chart(t_string!(i18n, consensus.chart_comments_by_group, total = comments).to_string(), by_group(&b.comments))}
+            {chart(t_string!(i18n, consensus.chart_stances_by_region, total = stances).to_string(), by_region(&b.stances))}
         </div>
     }
     .into_any()

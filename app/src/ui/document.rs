@@ -8,6 +8,8 @@
 use super::state::Row;
 use super::state::Status;
 use super::state::{row_label, EditorUi};
+use super::words;
+use accord_i18n::{t, t_string, use_i18n};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -39,8 +41,9 @@ pub fn DocumentPage() -> impl IntoView {
     let id = move || params.read().get("id").unwrap_or_default();
     let doc = Resource::new(id, get_document);
     let feedback = Resource::new(id, |id| get_feedback(id, true));
+    let i18n = use_i18n();
     view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading the document…"</p> }>
+        <Suspense fallback=move || view! { <p class="muted">{t!(i18n, document.loading_document)}</p> }>
             {move || Suspend::new(async move {
                 let (detail, feedback) = (doc.await, feedback.await);
                 match detail {
@@ -58,6 +61,7 @@ pub fn DocumentPage() -> impl IntoView {
 
 #[component]
 fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl IntoView {
+    let i18n = use_i18n();
     let ui = EditorUi {
         figures: RwSignal::new(
             feedback
@@ -77,6 +81,7 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
         me: RwSignal::new(None),
         undo: RwSignal::new((false, false)),
         undo_note: RwSignal::new(None),
+        i18n,
     };
     let doc_id = detail.id.clone();
     #[cfg(feature = "hydrate")]
@@ -106,7 +111,11 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
         move || {
             open().map(|p| {
                 let row = ui.rows.with(|r| r.iter().find(|x| x.id == p).cloned());
-                let label = Signal::derive(move || row.as_ref().map(row_label).unwrap_or_default());
+                let label = Signal::derive(move || {
+                    row.as_ref()
+                        .map(|r| row_label(i18n, r))
+                        .unwrap_or_default()
+                });
                 view! { <ThreadPanel doc=doc_id.clone() paragraph=p label ui heads=heads.clone() /> }
             })
         }
@@ -115,24 +124,23 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
         let login = format!("/login?next=/documents/{doc_id}");
         match detail.your_role {
             _ if detail.schedule.phase == domain::api::Phase::Closed => view! {
-                <p class="notice">"The consultation is closed: this is the text as it was settled."</p>
+                <p class="notice">{t!(i18n, document.notice_closed)}</p>
             }
             .into_any(),
             domain::api::Role::Reader if detail.signed_in => view! {
-                <p class="notice">
-                    "You are reading. Only the drafters and chairs of this group edit the text; a chair can invite you."
-                </p>
+                <p class="notice">{t!(i18n, document.notice_reader_signed_in)}</p>
             }
             .into_any(),
             domain::api::Role::Reader => view! {
                 <p class="notice">
-                    "You are reading. Drafters and chairs of this group edit the text: "
-                    <a href=login>"sign in"</a> " if you are one."
+                    {t!(i18n, document.notice_reader_before_link)} " "
+                    <a href=login>{t!(i18n, document.notice_reader_link)}</a> " "
+                    {t!(i18n, document.notice_reader_after_link)}
                 </p>
             }
             .into_any(),
             role => view! {
-                <p class="notice">{format!("You are a {} of this group: you read the text as it is drafted.", role.as_str())}</p>
+                <p class="notice">{t!(i18n, document.notice_role, role = move || words::role(i18n, role))}</p>
             }
             .into_any(),
         }
@@ -143,14 +151,14 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
         <div class=move || if open().is_some() { "doc-layout with-thread" } else { "doc-layout" }>
             <article class="document" aria-labelledby="doc-title">
                 <header class="doc-header">
-                    <p class="doc-group">{detail.group.clone()}</p>
+                    <p class="doc-group" dir="auto">{detail.group.clone()}</p>
                     {move || {
                         if ui.editable.get() {
                             view! {
                                 <textarea
                                     id="doc-title" dir="auto"
                                     class="doc-title-input"
-                                    aria-label="Title"
+                                    aria-label=move || t_string!(i18n, common.title).to_string()
                                     rows="1"
                                     maxlength="300"
                                     prop:value=ui.title.get_untracked()
@@ -164,15 +172,17 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
                     }}
                     <div class="doc-actions">
                         <a class=if chair { "button small primary" } else { "button small" } href=map_href>
-                            "Consensus map"
+                            {t!(i18n, document.actions_consensus_map)}
                             {move || {
                                 let n = flagged();
-                                (chair && n > 0).then(|| format!(" · {n} to look at"))
+                                (chair && n > 0).then(|| {
+                                    format!(" · {}", t_string!(i18n, document.actions_to_look_at, count = n))
+                                })
                             }}
                         </a>
-                        <a class="button small" href=amendments_href>"Amendments"</a>
-                        <a class="button small" href=format!("/documents/{doc_id}/versions")>"Versions"</a>
-                        <a class="button small" href=markdown_href download>"Download Markdown"</a>
+                        <a class="button small" href=amendments_href>{t!(i18n, document.actions_amendments)}</a>
+                        <a class="button small" href=format!("/documents/{doc_id}/versions")>{t!(i18n, document.actions_versions)}</a>
+                        <a class="button small" href=markdown_href download>{t!(i18n, document.actions_download_markdown)}</a>
                     </div>
                     <PhaseBanner doc=doc_id.clone() schedule=detail.schedule seconds_left=detail.seconds_left chair
                         endorsed=detail.endorsements.endorsements.len() />
@@ -180,10 +190,13 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
                         <Outcome doc=doc_id.clone() endorsements=detail.endorsements.clone() signed_in=detail.signed_in />
                     })}
                     <p class="fb-legend small muted">
-                        "Beside each paragraph: its comments, then how many "
-                        <span class="n-support">"support"</span> " · "
-                        <span class="n-live">"can live with"</span> " · "
-                        <span class="n-oppose">"oppose"</span> " it."
+                        {t!(
+                            i18n,
+                            document.legend,
+                            support = move || view! { <span class="n-support">{t!(i18n, document.legend_support)}</span> },
+                            can_live_with = move || view! { <span class="n-live">{t!(i18n, document.legend_can_live_with)}</span> },
+                            oppose = move || view! { <span class="n-oppose">{t!(i18n, document.legend_oppose)}</span> }
+                        )}
                     </p>
                 </header>
                 {notice}
@@ -197,11 +210,11 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
                 </div>
                 <Show when=move || ui.editable.get()>
                     <button class="add-paragraph" on:click=move |_ev| in_browser!(_ev => super::editor::add_at_end())>
-                        "+ Add paragraph"
+                        {t!(i18n, document.add_paragraph)}
                     </button>
                 </Show>
             </article>
-            <aside class="doc-side" aria-label="Feedback and who is here">
+            <aside class="doc-side" aria-label=move || t_string!(i18n, document.side_label).to_string()>
                 {thread}
                 <PresencePanel ui />
             </aside>
@@ -214,17 +227,18 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
 /// paragraph.
 #[component]
 fn UndoBar(ui: EditorUi) -> impl IntoView {
+    let i18n = ui.i18n;
     view! {
-        <div class="undo-bar" role="toolbar" aria-label="Undo and redo">
+        <div class="undo-bar" role="toolbar" aria-label=move || t_string!(i18n, document.undo_toolbar_label).to_string()>
             <button type="button" class="small" aria-keyshortcuts="Control+Z"
                 disabled=move || !ui.undo.get().0
                 on:click=move |_ev| in_browser!(_ev => super::editor::undo(false))>
-                "↶ Undo"
+                {t!(i18n, document.undo_button)}
             </button>
             <button type="button" class="small" aria-keyshortcuts="Control+Shift+Z Control+Y"
                 disabled=move || !ui.undo.get().1
                 on:click=move |_ev| in_browser!(_ev => super::editor::undo(true))>
-                "↷ Redo"
+                {t!(i18n, document.redo_button)}
             </button>
             <span class="undo-note small" role="status" aria-live="polite">
                 {move || ui.undo_note.get()}
@@ -235,23 +249,26 @@ fn UndoBar(ui: EditorUi) -> impl IntoView {
 
 /// What a person does in the group, beside their name where others see them: names come from
 /// accounts, and the badge says who chairs and who drafts.
-fn role_badge(role: Role) -> Option<impl IntoView> {
-    let word = match role {
-        Role::Chair => "chair",
-        Role::Drafter => "drafter",
-        _ => return None,
-    };
-    Some(view! { <span class=format!("badge role-badge role-{word}")>{word}</span> })
+fn role_badge(i18n: words::I18n, role: Role) -> Option<impl IntoView> {
+    matches!(role, Role::Chair | Role::Drafter).then(|| {
+        view! {
+            <span class=format!("badge role-badge role-{}", role.as_str())>{words::role(i18n, role)}</span>
+        }
+    })
 }
 
 #[component]
 fn PresencePanel(ui: EditorUi) -> impl IntoView {
+    let i18n = ui.i18n;
     let status_text = move || match ui.status.get() {
-        Status::Connecting => "Connecting…".to_string(),
-        Status::Live => "Live".to_string(),
-        Status::Offline(0) => "Offline — reconnecting…".to_string(),
-        Status::Offline(s) => format!("Offline — reconnecting in {s} s"),
-        Status::Refused(why) => format!("Disconnected: {why}"),
+        Status::Connecting => t_string!(i18n, document.status_connecting).to_string(),
+        Status::Live => t_string!(i18n, document.status_live).to_string(),
+        Status::Offline(0) => t_string!(i18n, document.status_offline_reconnecting).to_string(),
+        Status::Offline(s) => {
+            t_string!(i18n, document.status_offline_reconnecting_in, seconds = s).to_string()
+        }
+        // The reason is the server's, in its words.
+        Status::Refused(why) => t_string!(i18n, document.status_refused, reason = why).to_string(),
     };
     let status_class = move || match ui.status.get() {
         Status::Live => "status live",
@@ -261,7 +278,7 @@ fn PresencePanel(ui: EditorUi) -> impl IntoView {
     };
     let offline_note = move || {
         matches!(ui.status.get(), Status::Offline(_)).then(|| {
-            view! { <p class="muted small">"Keep typing: your edits are kept here and merge when the connection is back."</p> }
+            view! { <p class="muted small">{t!(i18n, document.offline_note)}</p> }
         })
     };
     view! {
@@ -272,10 +289,10 @@ fn PresencePanel(ui: EditorUi) -> impl IntoView {
             </p>
             {offline_note}
             <noscript>
-                <p class="muted small">"You are reading without JavaScript. Turn it on to edit."</p>
+                <p class="muted small">{t!(i18n, document.noscript_note)}</p>
             </noscript>
-            <h2 class="panel-title">"Here now"</h2>
-            <ul class="peers" aria-label="People here now">
+            <h2 class="panel-title">{t!(i18n, document.presence_title)}</h2>
+            <ul class="peers" aria-label=move || t_string!(i18n, document.presence_list_label).to_string()>
                 {move || {
                     let me = ui.me.get();
                     ui.peers
@@ -289,8 +306,8 @@ fn PresencePanel(ui: EditorUi) -> impl IntoView {
                                     <span class="avatar" aria-hidden="true">{p.name.chars().next().unwrap_or('?').to_string()}</span>
                                     <span class="peer-who">
                                         <span class="peer-name">{p.name.clone()}</span>
-                                        " " {role_badge(p.role)}
-                                        {mine.then(|| view! { <span class="muted small">" (you)"</span> })}
+                                        " " {role_badge(i18n, p.role)}
+                                        {mine.then(|| view! { <span class="muted small">" " {t!(i18n, document.presence_you)}</span> })}
                                     </span>
                                 </li>
                             }
@@ -304,6 +321,7 @@ fn PresencePanel(ui: EditorUi) -> impl IntoView {
 
 #[component]
 fn ParagraphRow(row: Row, ui: EditorUi, doc: String) -> impl IntoView {
+    let i18n = ui.i18n;
     let label_row = row.clone();
     let Row {
         id,
@@ -312,7 +330,7 @@ fn ParagraphRow(row: Row, ui: EditorUi, doc: String) -> impl IntoView {
         text,
     } = row;
     let anchor = format!("#{id}");
-    let label = Signal::derive(move || row_label(&label_row));
+    let label = Signal::derive(move || row_label(i18n, &label_row));
     let figures = {
         let id = id.clone();
         Signal::derive(move || ui.figures.with(|f| f.get(&id).cloned()))
@@ -372,7 +390,9 @@ fn ParagraphRow(row: Row, ui: EditorUi, doc: String) -> impl IntoView {
                 .map(|p| {
                     let style = format!("--hue: {}", p.hue);
                     let name = match p.role {
-                        Role::Chair => format!("{} · chair", p.name),
+                        Role::Chair => {
+                            t_string!(i18n, document.chip_chair, name = p.name).to_string()
+                        }
                         _ => p.name,
                     };
                     view! { <span class="chip" style=style>{name}</span> }
@@ -449,10 +469,13 @@ fn ParagraphRow(row: Row, ui: EditorUi, doc: String) -> impl IntoView {
         move || {
             ui.editable.get().then(|| {
                 let (up, down, del, k) = (id.clone(), id.clone(), id.clone(), id.clone());
+                let move_up = move || t_string!(i18n, document.para_move_up).to_string();
+                let move_down = move || t_string!(i18n, document.para_move_down).to_string();
+                let delete = move || t_string!(i18n, document.para_delete).to_string();
                 view! {
-                    <div class="para-tools" role="toolbar" aria-label="Paragraph tools">
+                    <div class="para-tools" role="toolbar" aria-label=move || t_string!(i18n, document.para_tools_label).to_string()>
                         <select
-                            aria-label="Kind of paragraph"
+                            aria-label=move || t_string!(i18n, document.para_kind_label).to_string()
                             on:change=move |ev| in_browser!(ev, k => super::editor::set_kind(&k, &event_target_value(&ev)))
                         >
                             {ParagraphKind::ALL
@@ -460,17 +483,17 @@ fn ParagraphRow(row: Row, ui: EditorUi, doc: String) -> impl IntoView {
                                 .map(|option| {
                                     view! {
                                         <option value=option.as_str() selected=move || kind.get() == option>
-                                            {option.label()}
+                                            {words::kind(i18n, option)}
                                         </option>
                                     }
                                 })
                                 .collect_view()}
                         </select>
-                        <button type="button" aria-label="Move up" title="Move up"
+                        <button type="button" aria-label=move_up title=move_up
                             on:click=move |_ev| in_browser!(_ev, up => super::editor::move_paragraph(&up, true))>"↑"</button>
-                        <button type="button" aria-label="Move down" title="Move down"
+                        <button type="button" aria-label=move_down title=move_down
                             on:click=move |_ev| in_browser!(_ev, down => super::editor::move_paragraph(&down, false))>"↓"</button>
-                        <button type="button" class="danger" aria-label="Delete paragraph" title="Delete paragraph"
+                        <button type="button" class="danger" aria-label=delete title=delete
                             on:click=move |_ev| in_browser!(_ev, del => super::editor::delete_paragraph(&del))>"✕"</button>
                     </div>
                 }
@@ -502,7 +525,7 @@ fn ParagraphRow(row: Row, ui: EditorUi, doc: String) -> impl IntoView {
                                 std::time::Duration::from_millis(150),
                             )
                         }>
-                        "Comment on these words"
+                        {t!(i18n, document.comment_on_words)}
                     </a>
                 }
             })
@@ -510,7 +533,7 @@ fn ParagraphRow(row: Row, ui: EditorUi, doc: String) -> impl IntoView {
     };
     view! {
         <section class=class id=id.clone() aria-label=label>
-            <a class="para-num" href=anchor title="Link to this paragraph">
+            <a class="para-num" href=anchor title=move || t_string!(i18n, document.para_link_title).to_string()>
                 {move || number.get().unwrap_or_default()}
             </a>
             <div class="para-body">{body} {offer}</div>

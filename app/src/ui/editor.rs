@@ -13,6 +13,7 @@
 
 use std::{cell::RefCell, collections::HashMap};
 
+use accord_i18n::t_string;
 use automerge::{
     sync::{self, SyncDoc},
     AutoCommit, ReadDoc,
@@ -634,12 +635,17 @@ impl Session {
         let Some(result) = self.history.step(&mut self.doc, way) else {
             return;
         };
+        let i18n = self.ui.i18n;
         let note = match (&result, way) {
-            (Ok(_), Way::Undo) => "Undone.".to_string(),
-            (Ok(_), Way::Redo) => "Redone.".to_string(),
+            (Ok(_), Way::Undo) => t_string!(i18n, document.undo_note_undone).to_string(),
+            (Ok(_), Way::Redo) => t_string!(i18n, document.undo_note_redone).to_string(),
             (Err(why), _) => {
                 self.doc.rollback();
-                format!("That cannot be undone: {why}.")
+                let reason = match why {
+                    undo::Stale::Gone => t_string!(i18n, document.undo_stale_gone),
+                    undo::Stale::Changed => t_string!(i18n, document.undo_stale_changed),
+                };
+                t_string!(i18n, document.undo_note_impossible, reason = reason).to_string()
             }
         };
         self.refresh();
@@ -889,7 +895,7 @@ pub fn delete_paragraph(id: &str) {
         let label = s
             .rows
             .get(id)
-            .map(|r| untrack(|| super::state::row_label(r)));
+            .map(|r| untrack(|| super::state::row_label(s.ui.i18n, r)));
         s.structural(|doc| {
             document::delete(doc, id).ok()?;
             let at = neighbour.unwrap_or_else(|| id.to_string());
@@ -897,8 +903,8 @@ pub fn delete_paragraph(id: &str) {
         });
         // Deleting takes one click: it is said, with the way back beside it.
         if let Some(label) = label {
-            s.ui.undo_note
-                .set(Some(format!("{label} deleted. Undo brings it back.")));
+            let note = t_string!(s.ui.i18n, document.undo_note_deleted, paragraph = label);
+            s.ui.undo_note.set(Some(note.to_string()));
         }
     });
 }

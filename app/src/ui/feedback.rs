@@ -16,6 +16,8 @@ use super::parts::thread_href;
 use super::parts::Linked;
 use super::parts::StanceBar;
 use super::parts::{cleared_on_success, kept_text, stance_options};
+use super::words;
+use accord_i18n::{t, t_string, use_i18n};
 use leptos::prelude::*;
 
 use super::amendments::{AmendmentState, Amendments};
@@ -180,18 +182,20 @@ pub fn FeedbackBadge(
     figures: Signal<Option<ParagraphConsensus>>,
     label: Signal<String>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let href = thread_href(&doc, &paragraph);
     let words = move || {
         let f = figures.get();
         let comments = f.as_ref().map(|f| f.comments).unwrap_or(0);
         let tally = f.map(|f| f.tally).unwrap_or_default();
-        format!(
-            "Discuss {}: {} {}, {}",
-            label.get().to_lowercase(),
-            comments,
-            if comments == 1 { "comment" } else { "comments" },
-            tally.describe()
+        t_string!(
+            i18n,
+            feedback.badge_discuss,
+            count = comments,
+            paragraph = label.get().to_lowercase(),
+            stances = words::tally(i18n, &tally)
         )
+        .to_string()
     };
     let class = move || {
         let flagged = figures.with(|f| f.as_ref().is_some_and(|f| !f.flags.is_empty()));
@@ -229,27 +233,35 @@ pub fn FeedbackBadge(
 /// A paragraph's figures in full: the bar, the words, the flags.
 #[component]
 pub fn Figures(figures: ParagraphConsensus) -> impl IntoView {
+    let i18n = use_i18n();
     let level = figures.level;
     view! {
         <div class="figures">
-            <p class=format!("level level-{}", level.key())>{level.label()}</p>
+            <p class=format!("level level-{}", level.key())>{words::level(i18n, level)}</p>
             <StanceBar tally=figures.tally width=220 />
-            <p class="small">{figures.tally.describe()}</p>
+            <p class="small">{words::tally(i18n, &figures.tally)}</p>
             {(!figures.flags.is_empty()).then(|| view! {
-                <ul class="flags" aria-label="Needs a look">
-                    {figures.flags.iter().map(|f| view! { <li class="flag">{f.describe()}</li> }).collect_view()}
+                <ul class="flags" aria-label=move || t_string!(i18n, feedback.figures_flags_label).to_string()>
+                    {figures.flags.iter().map(|f| view! { <li class="flag">{words::flag(i18n, f)}</li> }).collect_view()}
                 </ul>
             })}
         </div>
     }
 }
 
-fn response_view(r: Response) -> AnyView {
+fn response_view(i18n: words::I18n, r: Response) -> AnyView {
+    let by = t_string!(
+        i18n,
+        feedback.response_by,
+        name = r.by,
+        time = format_time(r.at)
+    )
+    .to_string();
     view! {
         <p class=format!("response response-{}", r.disposition.key())>
-            <strong>{r.disposition.label()}</strong>
+            <strong>{words::disposition(i18n, r.disposition)}</strong>
             " — " {r.reason}
-            <span class="muted small">{format!(" ({}, {})", r.by, format_time(r.at))}</span>
+            <span class="muted small">" " {by}</span>
         </p>
     }
     .into_any()
@@ -291,23 +303,29 @@ fn error_line(
 }
 
 /// A chair's response form for a comment or an objection.
-fn respond_form(actions: Actions, doc: &str, paragraph: &str, target: String) -> AnyView {
+fn respond_form(
+    i18n: words::I18n,
+    actions: Actions,
+    doc: &str,
+    paragraph: &str,
+    target: String,
+) -> AnyView {
     let (doc, paragraph) = (doc.to_string(), paragraph.to_string());
     let id = format!("respond-{target}");
     let reason = kept_text::<Respond>(&[("target", &target)], "reason", String::new());
     view! {
         <details class="tool">
-            <summary>"Respond"</summary>
+            <summary>{t!(i18n, feedback.respond_summary)}</summary>
             <ActionForm action=actions.respond attr:class="stack small-form">
                 {place(&doc, &paragraph)}
                 <input type="hidden" name="target" value=target />
-                <label for=format!("{id}-d")>"Disposition"</label>
+                <label for=format!("{id}-d")>{t!(i18n, feedback.respond_disposition)}</label>
                 <select id=format!("{id}-d") name="disposition">
-                    {Disposition::ALL.iter().map(|d| view! { <option value=d.key()>{d.label()}</option> }).collect_view()}
+                    {Disposition::ALL.iter().map(|d| view! { <option value=d.key()>{words::disposition(i18n, *d)}</option> }).collect_view()}
                 </select>
-                <label for=format!("{id}-r")>"Reason (shown to everyone)"</label>
+                <label for=format!("{id}-r")>{t!(i18n, feedback.respond_reason)}</label>
                 <textarea id=format!("{id}-r") name="reason" rows="2" required maxlength="2000">{reason}</textarea>
-                <button type="submit" class="button small">"Record response"</button>
+                <button type="submit" class="button small">{t!(i18n, feedback.respond_submit)}</button>
             </ActionForm>
         </details>
     }
@@ -315,6 +333,7 @@ fn respond_form(actions: Actions, doc: &str, paragraph: &str, target: String) ->
 }
 
 fn comment_view(
+    i18n: words::I18n,
     c: Comment,
     replies: Vec<Comment>,
     actions: Actions,
@@ -329,27 +348,29 @@ fn comment_view(
         if c.affiliation.is_empty() { "" } else { " · " },
         c.affiliation,
         format_time(c.created_at),
-        if c.edited_at.is_some() {
-            " (edited)"
-        } else {
-            ""
+        match c.edited_at {
+            Some(_) => format!(" {}", t_string!(i18n, feedback.comment_edited)),
+            None => String::new(),
         }
     );
     let quote = c.quote.clone().map(|q| {
         if q.is_empty() {
-            view! { <p class="quote gone">"The words commented on have since been deleted."</p> }
-                .into_any()
+            view! { <p class="quote gone">{t!(i18n, feedback.comment_quote_gone)}</p> }.into_any()
         } else {
-            view! { <blockquote class="quote" dir="auto">{format!("“{q}”")}</blockquote> }
-                .into_any()
+            let q = t_string!(i18n, feedback.comment_quote, quote = q).to_string();
+            view! { <blockquote class="quote" dir="auto">{q}</blockquote> }.into_any()
         }
     });
     let hidden = c.hidden.clone().map(|h| {
-        view! {
-            <p class="hidden-note">
-                {format!("Hidden by {} on {}: {}", h.by, format_time(h.at), h.reason)}
-            </p>
-        }
+        let note = t_string!(
+            i18n,
+            feedback.comment_hidden_by,
+            name = h.by,
+            time = format_time(h.at),
+            reason = h.reason
+        )
+        .to_string();
+        view! { <p class="hidden-note">{note}</p> }
     });
     let body = c.body.clone().map(|b| {
         let class = if c.hidden.is_some() {
@@ -370,13 +391,13 @@ fn comment_view(
         );
         view! {
             <details class="tool">
-                <summary>"Reply"</summary>
+                <summary>{t!(i18n, feedback.reply_summary)}</summary>
                 <ActionForm action=actions.comment node_ref=cleared_on_success(actions.comment) attr:class="stack small-form">
                     {here}
                     <input type="hidden" name="parent" value=id.to_string() />
-                    <label for=format!("reply-{id}")>"Your reply"</label>
+                    <label for=format!("reply-{id}")>{t!(i18n, feedback.reply_label)}</label>
                     <MentionArea doc=doc_id id=format!("reply-{id}") name="body" rows=2 text=typed />
-                    <button type="submit" class="button small">"Reply"</button>
+                    <button type="submit" class="button small">{t!(i18n, feedback.reply_submit)}</button>
                 </ActionForm>
             </details>
         }
@@ -390,15 +411,15 @@ fn comment_view(
         );
         view! {
             <details class="tool">
-                <summary>"Edit"</summary>
+                <summary>{t!(i18n, feedback.edit_summary)}</summary>
                 <ActionForm action=actions.edit attr:class="stack small-form">
                     {here}
                     <input type="hidden" name="comment" value=id.to_string() />
-                    <label for=format!("edit-{id}")>"Your comment, reworded"</label>
+                    <label for=format!("edit-{id}")>{t!(i18n, feedback.edit_label)}</label>
                     <textarea id=format!("edit-{id}") name="body" rows="3" required maxlength="5000">
                         {typed}
                     </textarea>
-                    <button type="submit" class="button small">"Save"</button>
+                    <button type="submit" class="button small">{t!(i18n, feedback.edit_submit)}</button>
                 </ActionForm>
             </details>
         }
@@ -406,15 +427,15 @@ fn comment_view(
     let chair_tools = (moderator && c.hidden.is_none()).then(|| {
         let here = place(doc, paragraph);
         view! {
-            {(!is_reply).then(|| respond_form(actions, doc, paragraph, format!("comment-{id}")))}
+            {(!is_reply).then(|| respond_form(i18n, actions, doc, paragraph, format!("comment-{id}")))}
             <details class="tool">
-                <summary>"Hide"</summary>
+                <summary>{t!(i18n, feedback.hide_summary)}</summary>
                 <ActionForm action=actions.hide attr:class="stack small-form">
                     {here}
                     <input type="hidden" name="comment" value=id.to_string() />
-                    <label for=format!("hide-{id}")>"Reason (shown in its place)"</label>
+                    <label for=format!("hide-{id}")>{t!(i18n, feedback.hide_reason)}</label>
                     <input id=format!("hide-{id}") name="reason" required maxlength="2000" />
-                    <button type="submit" class="button small danger">"Hide comment"</button>
+                    <button type="submit" class="button small danger">{t!(i18n, feedback.hide_submit)}</button>
                 </ActionForm>
             </details>
         }
@@ -426,14 +447,15 @@ fn comment_view(
             <div class="replies">
                 {replies
                     .into_iter()
-                    .map(|r| comment_view(r, Vec::new(), actions, &doc, &paragraph, may_comment, moderator))
+                    .map(|r| comment_view(i18n, r, Vec::new(), actions, &doc, &paragraph, may_comment, moderator))
                     .collect_view()}
             </div>
         }
     });
     let class = if is_reply { "comment reply" } else { "comment" };
+    let label = t_string!(i18n, feedback.comment_by, name = c.author.clone()).to_string();
     view! {
-        <article class=class id=format!("c-{id}") aria-label=format!("Comment by {}", c.author)>
+        <article class=class id=format!("c-{id}") aria-label=label>
             <header class="comment-head">
                 <strong>{c.author.clone()}</strong>
                 <span class="muted small">{meta}</span>
@@ -441,7 +463,7 @@ fn comment_view(
             {quote}
             {hidden}
             {body}
-            {c.response.clone().map(response_view)}
+            {c.response.clone().map(|r| response_view(i18n, r))}
             <div class="tools">{reply_form} {edit_form} {chair_tools}</div>
             {replies}
         </article>
@@ -450,6 +472,7 @@ fn comment_view(
 }
 
 fn objection_view(
+    i18n: words::I18n,
     o: Objection,
     actions: Actions,
     doc: &str,
@@ -462,16 +485,16 @@ fn objection_view(
         o.affiliation,
         format_time(o.at)
     );
-    let label = format!("Objection by {}", o.author);
+    let label = t_string!(i18n, feedback.objection_by, name = o.author.clone()).to_string();
     let aside = (!o.counted).then(|| {
-        view! { <span class="badge">"Set aside by the chairs: not counted"</span> }
+        view! { <span class="badge">{t!(i18n, feedback.objection_set_aside)}</span> }
     });
     view! {
         <li class="objection" aria-label=label>
             <p><strong>{o.author}</strong><span class="muted small">{meta}</span>" "{aside}</p>
             <p class="objection-reason"><Linked text=o.reason /></p>
-            {o.response.map(response_view)}
-            {moderator.then(|| respond_form(actions, doc, paragraph, format!("objection-{}", o.id)))}
+            {o.response.map(|r| response_view(i18n, r))}
+            {moderator.then(|| respond_form(i18n, actions, doc, paragraph, format!("objection-{}", o.id)))}
         </li>
     }
     .into_any()
@@ -488,6 +511,7 @@ pub fn ThreadPanel(
     /// proposed from (in the browser, the live replica's heads instead).
     heads: Vec<String>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let actions = Actions {
         comment: ServerAction::<PostComment>::new(),
         edit: ServerAction::<EditComment>::new(),
@@ -531,13 +555,15 @@ pub fn ThreadPanel(
     view! {
         <section class="panel thread" aria-labelledby="thread-title">
             <div class="thread-head">
-                <h2 id="thread-title" class="panel-title">{move || format!("Feedback on {}", label.get().to_lowercase())}</h2>
-                <a class="close" href=close aria-label="Close the feedback panel">"✕"</a>
+                <h2 id="thread-title" class="panel-title">
+                    {t!(i18n, feedback.thread_title, paragraph = move || label.get().to_lowercase())}
+                </h2>
+                <a class="close" href=close aria-label=move || t_string!(i18n, feedback.thread_close).to_string()>"✕"</a>
             </div>
             <p class="small thread-links">
-                <a href=format!("/documents/{doc}/versions?p={paragraph}")>"History through the versions"</a>
+                <a href=format!("/documents/{doc}/versions?p={paragraph}")>{t!(i18n, feedback.thread_history)}</a>
             </p>
-            <Transition fallback=|| view! { <p class="muted">"Loading the feedback…"</p> }>
+            <Transition fallback=move || view! { <p class="muted">{t!(i18n, feedback.thread_loading)}</p> }>
                 {move || {
                     let (d, p, heads) = (d.clone(), p.clone(), heads.clone());
                     Suspend::new(async move {
@@ -554,7 +580,7 @@ pub fn ThreadPanel(
                                 #[cfg(feature = "hydrate")]
                                 let heads = super::editor::heads().unwrap_or(heads);
                                 let copy = (heads, super::state::copy_of(ui));
-                                thread_body(t, actions, &d, &p, ui, copy, amendments)
+                                thread_body(i18n, t, actions, &d, &p, ui, copy, amendments)
                             }
                             Err(e) => view! { <p class="error" role="alert">{error_text(Some(Err::<(), _>(e)))}</p> }.into_any(),
                         }
@@ -566,6 +592,7 @@ pub fn ThreadPanel(
 }
 
 fn thread_body(
+    i18n: words::I18n,
     t: Thread,
     actions: Actions,
     doc: &str,
@@ -598,17 +625,20 @@ fn thread_body(
             <ActionForm action=actions.stance attr:class="stance-form">
                 {here}
                 <fieldset>
-                    <legend>"Your stance on this paragraph"</legend>
+                    <legend>{t!(i18n, feedback.stance_legend)}</legend>
                     {(stances_taken.len() == 1).then(|| view! {
-                        <p class="small muted">"In last call only objections are taken: oppose if the text cannot stand as it is."</p>
+                        <p class="small muted">{t!(i18n, feedback.stance_last_call_hint)}</p>
                     })}
                     {stance_options(current, &stances_taken)}
                 </fieldset>
-                <label for="stance-reason" class="small">"Reason (needed to oppose: say what would have to change)"</label>
+                <label for="stance-reason" class="small">{t!(i18n, feedback.stance_reason)}</label>
                 <textarea id="stance-reason" name="reason" rows="2" maxlength="2000">{reason}</textarea>
                 {error_line(actions.stance.value())}
                 <button type="submit" class="button small primary">
-                    {if current.is_some() { "Change my stance" } else { "Save my stance" }}
+                    {match current {
+                        Some(_) => t_string!(i18n, feedback.stance_change),
+                        None => t_string!(i18n, feedback.stance_save),
+                    }}
                 </button>
             </ActionForm>
         }
@@ -616,15 +646,14 @@ fn thread_body(
     } else {
         match signed_in {
             true => view! {
-                <p class="notice small">
-                    "In this phase only the group's members comment and state stances (see the phase above the text). A chair can invite you."
-                </p>
+                <p class="notice small">{t!(i18n, feedback.stance_members_only)}</p>
             }
             .into_any(),
             false => view! {
                 <p class="notice small">
-                    "To comment and state a stance, " <a href=login>"sign in"</a>
-                    ". Who may take part depends on the document's phase, shown above the text."
+                    {t!(i18n, feedback.stance_sign_in_before_link)} " "
+                    <a href=login>{t!(i18n, feedback.stance_sign_in_link)}</a>
+                    {t!(i18n, feedback.stance_sign_in_after_link)}
                 </p>
             }
             .into_any(),
@@ -651,20 +680,23 @@ fn thread_body(
                     <input type="hidden" name="anchor_first" value=s.first.clone() />
                     <input type="hidden" name="anchor_last" value=s.last.clone() />
                     <p class="on-selection small">
-                        "On the words " <q>{s.quote.clone()}</q> " "
+                        {t!(i18n, feedback.comment_on_words_before_quote)} " " <q>{s.quote.clone()}</q> " "
                         <button type="button" class="link-button" on:click=move |_| ui.selection.set(None)>
-                            "(comment on the whole paragraph instead)"
+                            {t!(i18n, feedback.comment_whole_paragraph)}
                         </button>
                     </p>
                 })}
                 <label for="new-comment">
-                    {move || if selection2().is_some() { "Your comment on the selected words" } else { "Your comment" }}
+                    {move || match selection2() {
+                        Some(_) => t_string!(i18n, feedback.comment_label_selected),
+                        None => t_string!(i18n, feedback.comment_label),
+                    }}
                 </label>
                 <MentionArea doc=doc_id id="new-comment".to_string() name="body" rows=3
-                    placeholder="Select words in the paragraph to comment on them (write @ and a name to tell someone)"
+                    placeholder=t_string!(i18n, feedback.comment_placeholder).to_string()
                     text=typed />
                 {error_line(actions.comment.value())}
-                <button type="submit" class="button small primary">"Post comment"</button>
+                <button type="submit" class="button small primary">{t!(i18n, feedback.comment_submit)}</button>
             </ActionForm>
         }
     });
@@ -683,6 +715,7 @@ fn thread_body(
                 .cloned()
                 .collect();
             comment_view(
+                i18n,
                 c,
                 replies,
                 actions,
@@ -695,9 +728,9 @@ fn thread_body(
         .collect_view();
     let objections_view = (!objections.is_empty()).then(|| {
         view! {
-            <h3 class="subhead">{format!("Objections ({})", objections.len())}</h3>
+            <h3 class="subhead">{t_string!(i18n, feedback.objections_heading, count = objections.len()).to_string()}</h3>
             <ul class="objections">
-                {objections.into_iter().map(|o| objection_view(o, actions, doc, paragraph, you_may_moderate)).collect_view()}
+                {objections.into_iter().map(|o| objection_view(i18n, o, actions, doc, paragraph, you_may_moderate)).collect_view()}
             </ul>
         }
     });
@@ -705,8 +738,8 @@ fn thread_body(
         <Figures figures=consensus />
         {stance_form}
         {objections_view}
-        <h3 class="subhead">{format!("Comments ({count})")}</h3>
-        {(count == 0).then(|| view! { <p class="muted small">"No comments yet."</p> })}
+        <h3 class="subhead">{t_string!(i18n, feedback.comments_heading, count = count).to_string()}</h3>
+        {(count == 0).then(|| view! { <p class="muted small">{t!(i18n, feedback.no_comments)}</p> })}
         <div class="comments">{thread}</div>
         {error_line(actions.edit.value())}
         {error_line(actions.respond.value())}

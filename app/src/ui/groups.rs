@@ -2,11 +2,12 @@
 //! group and appoint its chair, and the page an invitation link opens. Plain forms throughout,
 //! so they work without JavaScript; the server decides who may do what.
 
+use accord_i18n::{t, t_string, use_i18n};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::parts::error_text;
+use super::{parts::error_text, words, words::I18n};
 use domain::api::{GroupKind, GroupPage, InvitationCreated, Role};
 
 #[server(prefix = "/_fn", endpoint = "group_page")]
@@ -126,13 +127,14 @@ pub async fn all_groups() -> Result<Vec<domain::api::Group>, ServerFnError> {
 /// appointed).
 #[component]
 pub fn AllGroups() -> impl IntoView {
+    let i18n = use_i18n();
     let groups = Resource::new(|| (), |_| all_groups());
     view! {
-        <h3 class="subhead">"All groups"</h3>
+        <h3 class="subhead">{t!(i18n, groups.all_groups_title)}</h3>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match groups.await {
-                    Ok(list) if list.is_empty() => view! { <p class="muted">"No group yet: create the first one below."</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="muted">{t!(i18n, groups.all_groups_empty)}</p> }.into_any(),
                     Ok(list) => view! {
                         <ul class="group-chips">
                             {list.into_iter().map(|g| view! {
@@ -150,19 +152,21 @@ pub fn AllGroups() -> impl IntoView {
 /// The admin's form for a new group (shown on the home page).
 #[component]
 pub fn CreateGroupForm() -> impl IntoView {
+    let i18n = use_i18n();
     let action = ServerAction::<NewGroup>::new();
     view! {
         <ActionForm action attr:class="stack inline-stack">
-            <label for="g-name">"New group"</label>
-            <input id="g-name" name="name" type="text" required maxlength="200" placeholder="Dynamic Coalition on …" />
-            <label for="g-kind">"Kind"</label>
+            <label for="g-name">{t!(i18n, groups.create_group_name_label)}</label>
+            <input id="g-name" name="name" type="text" required maxlength="200"
+                placeholder=move || t_string!(i18n, groups.create_group_name_placeholder).to_string() />
+            <label for="g-kind">{t!(i18n, groups.create_group_kind_label)}</label>
             <select id="g-kind" name="kind">
-                <option value="bpf">"Best Practice Forum"</option>
-                <option value="dc">"Dynamic Coalition"</option>
-                <option value="other">"Other"</option>
+                <option value="bpf">{t!(i18n, groups.group_kind_bpf)}</option>
+                <option value="dc">{t!(i18n, groups.group_kind_dc)}</option>
+                <option value="other">{t!(i18n, groups.create_group_kind_other_option)}</option>
             </select>
             {move || error_text(action.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
-            <div class="actions"><button type="submit" class="button">"Create group"</button></div>
+            <div class="actions"><button type="submit" class="button">{t!(i18n, groups.create_group_submit)}</button></div>
         </ActionForm>
     }
 }
@@ -172,6 +176,7 @@ pub fn CreateGroupForm() -> impl IntoView {
 /// JavaScript; the API takes the same file without it.
 #[component]
 pub fn RestoreForm() -> impl IntoView {
+    let i18n = use_i18n();
     let file = NodeRef::<leptos::html::Input>::new();
     let outcome = RwSignal::new(None::<Result<String, String>>);
     let busy = RwSignal::new(false);
@@ -180,8 +185,10 @@ pub fn RestoreForm() -> impl IntoView {
         #[cfg(feature = "hydrate")]
         if let Some(chosen) = file.get().and_then(|i| i.files()).and_then(|f| f.get(0)) {
             busy.set(true);
+            // The words of a failure are chosen now, in the language the page is read in.
+            let locale = i18n.get_locale_untracked();
             leptos::task::spawn_local(async move {
-                outcome.set(Some(send_archive(chosen).await));
+                outcome.set(Some(send_archive(locale, chosen).await));
                 busy.set(false);
             });
         }
@@ -190,18 +197,21 @@ pub fn RestoreForm() -> impl IntoView {
     };
     view! {
         <form class="stack inline-stack restore-form" on:submit=submit>
-            <label for="archive-file">"Restore a document from an archive"</label>
+            <label for="archive-file">{t!(i18n, groups.restore_label)}</label>
             <input id="archive-file" type="file" accept=".json,application/json" required node_ref=file aria-describedby="archive-hint" />
-            <p id="archive-hint" class="small muted">"The JSON file a chair downloads from a document's versions page. Nothing is imported unless all of it checks out."</p>
+            <p id="archive-hint" class="small muted">{t!(i18n, groups.restore_hint)}</p>
             {move || match outcome.get() {
                 Some(Ok(url)) => Some(view! {
-                    <p class="notice" role="status">"Restored: " <a href=url.clone()>"open the document"</a></p>
+                    <p class="notice" role="status">
+                        {t!(i18n, groups.restore_done_before_link)} " "
+                        <a href=url.clone()>{t!(i18n, groups.restore_done_link)}</a>
+                    </p>
                 }.into_any()),
                 Some(Err(e)) => Some(view! { <p class="error" role="alert">{e}</p> }.into_any()),
                 None => None,
             }}
             <div class="actions">
-                <button type="submit" class="button" disabled=move || busy.get()>"Restore"</button>
+                <button type="submit" class="button" disabled=move || busy.get()>{t!(i18n, groups.restore_submit)}</button>
             </div>
         </form>
     }
@@ -209,10 +219,13 @@ pub fn RestoreForm() -> impl IntoView {
 
 /// Posts an archive file; the restored document's address, or the server's words.
 #[cfg(feature = "hydrate")]
-async fn send_archive(file: web_sys::File) -> Result<String, String> {
+async fn send_archive(locale: accord_i18n::Locale, file: web_sys::File) -> Result<String, String> {
+    use accord_i18n::td_string;
     use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_futures::JsFuture;
-    let failed = |e: JsValue| format!("the archive could not be sent: {e:?}");
+    let failed = |e: JsValue| {
+        td_string!(locale, groups.restore_send_failed, error = format!("{e:?}")).to_string()
+    };
     let text = JsFuture::from(file.text()).await.map_err(failed)?;
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
@@ -240,12 +253,20 @@ async fn send_archive(file: web_sys::File) -> Result<String, String> {
         Err(json["error"]
             .as_str()
             .map(str::to_string)
-            .unwrap_or_else(|| format!("the server answered {}", response.status())))
+            .unwrap_or_else(|| {
+                td_string!(
+                    locale,
+                    groups.restore_server_answered,
+                    status = response.status()
+                )
+                .to_string()
+            }))
     }
 }
 
 #[component]
 pub fn GroupPageView() -> impl IntoView {
+    let i18n = use_i18n();
     let params = use_params_map();
     let group = move || params.read().get("id").unwrap_or_default();
     let actions = GroupActions {
@@ -264,7 +285,7 @@ pub fn GroupPageView() -> impl IntoView {
         |(group, _)| load_group_page(group),
     );
     view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Suspense fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
                     Ok(p) => view! { <GroupAdmin page=p actions /> }.into_any(),
@@ -290,15 +311,12 @@ fn GroupAdmin(page: GroupPage, actions: GroupActions) -> impl IntoView {
         role: role_action,
         revoke: revoke_action,
     } = actions;
+    let i18n = use_i18n();
     let group = page.group.id.clone();
-    let roles: Vec<(&str, &str)> = if page.may_appoint {
-        vec![
-            ("participant", "Participant"),
-            ("drafter", "Drafter"),
-            ("chair", "Chair"),
-        ]
+    let roles: Vec<Role> = if page.may_appoint {
+        vec![Role::Participant, Role::Drafter, Role::Chair]
     } else {
-        vec![("participant", "Participant"), ("drafter", "Drafter")]
+        vec![Role::Participant, Role::Drafter]
     };
     let invite_roles = roles.clone();
     let manage = page.may_manage || page.may_appoint;
@@ -318,16 +336,18 @@ fn GroupAdmin(page: GroupPage, actions: GroupActions) -> impl IntoView {
                 #[cfg(not(feature = "hydrate"))]
                 let _ = &url;
             };
+            let days = ((expires - now_secs()).max(0) + 3_600) / 86_400;
             view! {
                 <div class="invite-link" role="status">
-                    <p>
-                        "Send this link to the person you invite. It works once, for "
-                        {format!("{} days", ((expires - now_secs()).max(0) + 3_600) / 86_400)} "."
-                    </p>
+                    <p>{t!(i18n, groups.invite_link_hint, count = move || days)}</p>
                     <div class="copy-row">
-                        <input type="text" readonly value=created.url.clone() aria-label="Invitation link" />
+                        <input type="text" readonly value=created.url.clone()
+                            aria-label=move || t_string!(i18n, groups.invite_link_label).to_string() />
                         <button type="button" class="button small" on:click=copy>
-                            {move || if copied.get() { "Copied" } else { "Copy link" }}
+                            {move || match copied.get() {
+                                true => t_string!(i18n, groups.invite_link_copied).to_string(),
+                                false => t_string!(i18n, groups.invite_link_copy).to_string(),
+                            }}
                         </button>
                     </div>
                 </div>
@@ -337,56 +357,63 @@ fn GroupAdmin(page: GroupPage, actions: GroupActions) -> impl IntoView {
     view! {
         <Title text=page.group.name.clone() />
         <section class="form-page wide">
-            <p class="doc-group">{match page.group.kind { GroupKind::Bpf => "Best Practice Forum", GroupKind::Dc => "Dynamic Coalition", GroupKind::Other => "Group" }}</p>
+            <p class="doc-group">{kind_name(i18n, page.group.kind)}</p>
             <h1>{page.group.name.clone()}</h1>
-            {(!manage).then(|| view! { <p class="muted">"Only the group's chairs see its members and invitations."</p> })}
+            {(!manage).then(|| view! { <p class="muted">{t!(i18n, groups.group_chairs_only)}</p> })}
             {manage.then(move || {
                 let g1 = group.clone();
                 let g2 = group.clone();
                 let g3 = group.clone();
                 view! {
-                    <h2>"Invite someone"</h2>
+                    <h2>{t!(i18n, groups.invite_title)}</h2>
                     <ActionForm action=invite_action attr:class="stack inline-stack">
                         <input type="hidden" name="group" value=g1 />
-                        <label for="i-role">"Role"</label>
+                        <label for="i-role">{t!(i18n, groups.invite_role_label)}</label>
                         <select id="i-role" name="role">
-                            {invite_roles.iter().map(|(k, l)| view! { <option value=*k>{*l}</option> }).collect_view()}
+                            {invite_roles.iter().map(|r| view! { <option value=r.as_str()>{role_option(i18n, *r)}</option> }).collect_view()}
                         </select>
-                        <label for="i-days">"Valid for (days)"</label>
+                        <label for="i-days">{t!(i18n, groups.invite_days_label)}</label>
                         <input id="i-days" name="days" type="number" min="1" max="90" value="14" />
                         {move || error_text(invite_action.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
-                        <div class="actions"><button type="submit" class="button primary">"Create invitation link"</button></div>
+                        <div class="actions"><button type="submit" class="button primary">{t!(i18n, groups.invite_submit)}</button></div>
                     </ActionForm>
                     {link}
-                    <h2>"Members"</h2>
+                    <h2>{t!(i18n, groups.members_title)}</h2>
                     {move || error_text(role_action.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
                     <table class="members">
-                        <thead><tr><th>"Name"</th><th>"Login"</th><th>"Role"</th><th>"Change"</th></tr></thead>
+                        <thead>
+                            <tr>
+                                <th>{t!(i18n, groups.members_col_name)}</th>
+                                <th>{t!(i18n, groups.members_col_login)}</th>
+                                <th>{t!(i18n, groups.members_col_role)}</th>
+                                <th>{t!(i18n, groups.members_col_change)}</th>
+                            </tr>
+                        </thead>
                         <tbody>
                             {members.into_iter().map(|m| {
                                 let roles = roles.clone();
-                                let current = m.role.as_str();
+                                let current = m.role;
                                 // A chair's role is the admin's to change.
-                                let can_change = roles.iter().any(|(k, _)| *k == current);
+                                let can_change = roles.contains(&current);
                                 let g = g2.clone();
-                                let label = format!("New role for {}", m.display_name);
+                                let label = t_string!(i18n, groups.members_new_role_for, name = &m.display_name).to_string();
                                 view! {
                                     <tr>
                                         <td>{m.display_name}</td>
                                         <td>{m.login}</td>
-                                        <td>{current}</td>
+                                        <td>{words::role(i18n, current)}</td>
                                         <td>
                                             {match can_change {
-                                                false => view! { <span class="muted small">"the admin appoints chairs"</span> }.into_any(),
+                                                false => view! { <span class="muted small">{t!(i18n, groups.members_admin_appoints_chairs)}</span> }.into_any(),
                                                 true => view! {
                                                     <ActionForm action=role_action attr:class="row-form">
                                                         <input type="hidden" name="group" value=g />
                                                         <input type="hidden" name="account" value=m.account />
                                                         <select name="role" aria-label=label>
-                                                            {roles.iter().map(|(k, l)| view! { <option value=*k selected=*k == current>{*l}</option> }).collect_view()}
-                                                            <option value="remove">"Remove from group"</option>
+                                                            {roles.iter().map(|r| view! { <option value=r.as_str() selected=*r == current>{role_option(i18n, *r)}</option> }).collect_view()}
+                                                            <option value="remove">{t!(i18n, groups.members_remove)}</option>
                                                         </select>
-                                                        <button type="submit" class="button small">"Apply"</button>
+                                                        <button type="submit" class="button small">{t!(i18n, groups.members_apply)}</button>
                                                     </ActionForm>
                                                 }.into_any(),
                                             }}
@@ -396,21 +423,28 @@ fn GroupAdmin(page: GroupPage, actions: GroupActions) -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
-                    <h2>"Invitations"</h2>
+                    <h2>{t!(i18n, groups.invitations_title)}</h2>
                     <ul class="invitations">
                         {invitations.into_iter().map(|i| {
-                            let state = if i.accepted { "used" } else if i.revoked { "revoked" } else { "open" };
+                            let state = if i.accepted {
+                                t_string!(i18n, groups.invitations_state_used).to_string()
+                            } else if i.revoked {
+                                t_string!(i18n, groups.invitations_state_revoked).to_string()
+                            } else {
+                                t_string!(i18n, groups.invitations_state_open).to_string()
+                            };
+                            let item = t_string!(i18n, groups.invitations_item, role = words::role(i18n, i.role), state = state).to_string();
                             let open = !i.accepted && !i.revoked;
                             let g = g3.clone();
                             let id = i.id.clone();
                             view! {
                                 <li>
-                                    {format!("{} — {state}", i.role.as_str())}
+                                    {item}
                                     {open.then(|| view! {
                                         <ActionForm action=revoke_action attr:class="row-form">
                                             <input type="hidden" name="group" value=g />
                                             <input type="hidden" name="invitation" value=id />
-                                            <button type="submit" class="button small">"Revoke"</button>
+                                            <button type="submit" class="button small">{t!(i18n, groups.invitations_revoke)}</button>
                                         </ActionForm>
                                     })}
                                 </li>
@@ -421,6 +455,26 @@ fn GroupAdmin(page: GroupPage, actions: GroupActions) -> impl IntoView {
             })}
         </section>
     }
+}
+
+/// A group kind's name, as the group page shows it above the group's name.
+fn kind_name(i18n: I18n, kind: GroupKind) -> String {
+    match kind {
+        GroupKind::Bpf => t_string!(i18n, groups.group_kind_bpf),
+        GroupKind::Dc => t_string!(i18n, groups.group_kind_dc),
+        GroupKind::Other => t_string!(i18n, groups.group_kind_generic),
+    }
+    .to_string()
+}
+
+/// A role's name as a menu offers it: capitalised, where the language has capitals.
+fn role_option(i18n: I18n, role: Role) -> String {
+    let name = words::role(i18n, role);
+    let mut chars = name.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 fn now_secs() -> i64 {
@@ -446,10 +500,11 @@ pub fn InvitationPage() -> impl IntoView {
     let action = ServerAction::<Accept>::new();
     let me = Resource::new(|| (), |_| super::whoami());
     let offer = Resource::new(token, invitation_offer);
+    let i18n = use_i18n();
     view! {
-        <Title text="Invitation" />
+        <Title text=move || t_string!(i18n, groups.invitation_page_title).to_string() />
         <section class="form-page narrow">
-            <h1>"You are invited"</h1>
+            <h1>{t!(i18n, groups.invitation_heading)}</h1>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let offer = match offer.await {
@@ -457,38 +512,45 @@ pub fn InvitationPage() -> impl IntoView {
                         Err(e) => {
                             return view! {
                                 <p class="error" role="alert">{error_text(Some(Err::<(), _>(e)))}</p>
-                                <p>"Ask the chair who sent it for a new link."</p>
+                                <p>{t!(i18n, groups.invitation_ask_new_link)}</p>
                             }
                             .into_any();
                         }
                     };
-                    let role = match offer.role {
-                        Role::Chair => "a chair",
-                        Role::Drafter => "a drafter",
-                        _ => "a participant",
-                    };
+                    // With its article, or in the case the sentence needs: not the bare role name.
+                    let as_role = match offer.role {
+                        Role::Chair => t_string!(i18n, groups.invitation_role_chair),
+                        Role::Drafter => t_string!(i18n, groups.invitation_role_drafter),
+                        _ => t_string!(i18n, groups.invitation_role_participant),
+                    }
+                    .to_string();
+                    let group_name = offer.group_name.clone();
                     let invited = view! {
                         <p>
-                            "This link makes you a member of " <strong>{offer.group_name.clone()}</strong>
-                            " as " <strong>{role}</strong> "."
+                            {t!(
+                                i18n,
+                                groups.invitation_offer,
+                                group = move || view! { <strong>{group_name.clone()}</strong> },
+                                role = move || view! { <strong>{as_role.clone()}</strong> }
+                            )}
                         </p>
                     };
                     let join = match me.await {
                         Ok(Some(me)) => view! {
                             <ActionForm action attr:class="stack">
                                 <input type="hidden" name="token" value=token />
-                                <p>{format!("You will join as {}.", me.display_name)}</p>
+                                <p>{t!(i18n, groups.invitation_join_as, name = me.display_name)}</p>
                                 {move || error_text(action.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
-                                <div class="actions"><button type="submit" class="button primary">"Join the group"</button></div>
+                                <div class="actions"><button type="submit" class="button primary">{t!(i18n, groups.invitation_join_submit)}</button></div>
                             </ActionForm>
                         }.into_any(),
                         _ => {
                             let here = format!("/invitations/{}", token());
                             view! {
-                                <p>"Sign in, or create an account: you come back here to join."</p>
+                                <p>{t!(i18n, groups.invitation_sign_in_or_register)}</p>
                                 <p class="actions">
-                                    <a class="button primary" href=format!("/login?next={here}")>"Sign in"</a>
-                                    <a href=format!("/register?next={here}")>"Create an account"</a>
+                                    <a class="button primary" href=format!("/login?next={here}")>{t!(i18n, common.sign_in)}</a>
+                                    <a href=format!("/register?next={here}")>{t!(i18n, groups.invitation_create_account)}</a>
                                 </p>
                             }.into_any()
                         }

@@ -5,6 +5,7 @@
 //! name mentions them the same way: the server finds mentions in the posted words
 //! (`domain::notice::mentioned`) and tells each person mentioned.
 
+use accord_i18n::{t, t_string, use_i18n};
 use leptos::{html, prelude::*};
 
 /// The names a comment on `doc` may mention, for the requester (who must be able to comment).
@@ -56,9 +57,12 @@ pub fn MentionArea(
     id: String,
     name: &'static str,
     rows: u32,
-    #[prop(optional)] placeholder: &'static str,
+    /// Words shown in the empty box, in the reader's language.
+    #[prop(optional, into)]
+    placeholder: MaybeProp<String>,
     #[prop(optional)] text: String,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let area = NodeRef::<html::Textarea>::new();
     let names = RwSignal::new(None::<Vec<String>>);
     let shown = RwSignal::new(Vec::<String>::new());
@@ -154,7 +158,7 @@ pub fn MentionArea(
     };
     view! {
         <div class="mention-wrap">
-            <textarea id=id.clone() name=name rows=rows.to_string() required maxlength="5000" placeholder=placeholder
+            <textarea id=id.clone() name=name rows=rows.to_string() required maxlength="5000" placeholder=move || placeholder.get()
                 node_ref=area
                 role="combobox" aria-autocomplete="list" aria-controls=list_id.clone()
                 aria-expanded=expanded aria-activedescendant=descendant
@@ -163,8 +167,9 @@ pub fn MentionArea(
                 on:keydown=keys
                 on:blur=move |_| shown.set(Vec::new())
             >{text}</textarea>
-            <p class="visually-hidden" id=format!("{id}-hint")>"Write @ and a name to tell someone of your comment."</p>
-            <ul class="mention-list" role="listbox" id=list_id aria-label="People to mention"
+            <p class="visually-hidden" id=format!("{id}-hint")>{t!(i18n, feedback.mention_hint)}</p>
+            <ul class="mention-list" role="listbox" id=list_id
+                aria-label=move || t_string!(i18n, feedback.mention_list_label).to_string()
                 hidden=move || shown.with(Vec::is_empty)>
                 {move || shown.get().into_iter().enumerate().map(|(i, name)| {
                     let picked = name.clone();

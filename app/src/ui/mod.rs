@@ -31,6 +31,7 @@ mod phase;
 mod search;
 mod state;
 mod versions;
+mod words;
 
 pub use document::DocumentPage;
 
@@ -98,31 +99,17 @@ pub fn App() -> impl IntoView {
 fn language_asked() -> accord_i18n::UseLocalesOptions {
     #[cfg(feature = "ssr")]
     if let Some(parts) = use_context::<http::request::Parts>() {
-        let header = |name: http::header::HeaderName| {
-            parts
-                .headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-        };
-        let query = parts.uri.query().and_then(|q| {
-            q.split('&')
-                .find_map(|kv| kv.strip_prefix("lang="))
-                .map(str::to_string)
-        });
-        let cookies = header(http::header::COOKIE).unwrap_or_default();
-        let locale = accord_i18n::negotiate(
-            query.as_deref(),
-            accord_i18n::from_cookie_header(&cookies),
-            header(http::header::ACCEPT_LANGUAGE).as_deref(),
-        );
-        if query.is_some_and(|q| q == locale.as_str()) {
-            if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
-                let cookie = format!(
-                    "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-                    accord_i18n::COOKIE,
-                    locale.as_str()
-                );
+        let locale = crate::serve::locale(&parts);
+        let asked = crate::serve::asked_language(parts.uri.query());
+        if let (Some(core), true) = (
+            use_context::<accord_core::Accord>(),
+            asked == Some(locale.as_str()),
+        ) {
+            if let (Some(resp), Some(language)) = (
+                use_context::<leptos_axum::ResponseOptions>(),
+                domain::profile::Language::parse(locale.as_str()),
+            ) {
+                let cookie = core.auth.language_cookie(language);
                 if let Ok(value) = http::HeaderValue::from_str(&cookie) {
                     resp.append_header(http::header::SET_COOKIE, value);
                 }
@@ -468,7 +455,7 @@ fn YourGroups(me: Resource<Result<Option<domain::api::Me>, ServerFnError>>) -> i
                             <ul class="group-chips">
                                 {me.memberships.iter().map(|m| view! {
                                     <li><a href=format!("/groups/{}", m.group)><bdi>{m.group_name.clone()}</bdi></a>
-                                    <span class="muted small">" · " {role_word(i18n, m.role)}</span></li>
+                                    <span class="muted small">" · " {words::role(i18n, m.role)}</span></li>
                                 }).collect_view()}
                             </ul>
                             {me.admin.then(|| view! {
@@ -502,7 +489,7 @@ fn DocumentCard(doc: DocumentSummary) -> impl IntoView {
                 <span class="card-group"><bdi>{doc.group}</bdi></span>
                 <span class="card-title" dir="auto">{doc.title}</span>
                 <span class="card-phase">
-                    <span class=format!("badge phase-badge phase-{}", phase.key())>{phase_word(i18n, phase)}</span>
+                    <span class=format!("badge phase-badge phase-{}", phase.key())>{words::phase(i18n, phase)}</span>
                     {until}
                 </span>
                 <span class="card-meta">{count} " · " {t!(i18n, common.updated)} " " <time datetime=doc.updated_at.clone()>{date}</time></span>
@@ -595,28 +582,4 @@ fn NewDocumentForm(groups: Vec<domain::api::MembershipView>) -> impl IntoView {
             </div>
         </ActionForm>
     }
-}
-
-/// A phase's name in the reader's language.
-fn phase_word(i18n: leptos_i18n::I18nContext<Locale>, phase: domain::phase::Phase) -> String {
-    use domain::phase::Phase;
-    match phase {
-        Phase::Drafting => t_string!(i18n, common.phase_drafting),
-        Phase::Consultation => t_string!(i18n, common.phase_consultation),
-        Phase::LastCall => t_string!(i18n, common.phase_last_call),
-        Phase::Closed => t_string!(i18n, common.phase_closed),
-    }
-    .to_string()
-}
-
-/// A role's name in the reader's language (lower case, as badges show it).
-fn role_word(i18n: leptos_i18n::I18nContext<Locale>, role: domain::api::Role) -> String {
-    use domain::api::Role;
-    match role {
-        Role::Reader => t_string!(i18n, common.role_reader),
-        Role::Participant => t_string!(i18n, common.role_participant),
-        Role::Drafter => t_string!(i18n, common.role_drafter),
-        Role::Chair => t_string!(i18n, common.role_chair),
-    }
-    .to_string()
 }

@@ -2,13 +2,20 @@
 //! unread ones marked, a button that marks them all read, their Atom feed's address and whether
 //! they are also mailed; and the page a mail's unsubscribe link opens (`/unsubscribe`).
 
-use domain::notice::Notice;
+use accord_i18n::{t, t_string, use_i18n};
+use domain::{
+    notice::{Notice, NoticeKind},
+    phase::Phase,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
 use serde::{Deserialize, Serialize};
 
-use super::parts::{error_text, LocalTime};
+use super::{
+    parts::{error_text, LocalTime},
+    words::{self, I18n},
+};
 
 /// Bumped when the notices page marks notices read, so that the bell asks again.
 #[derive(Clone, Copy, Default)]
@@ -89,21 +96,25 @@ pub fn NoticesPageView() -> impl IntoView {
         |_| get_notices(),
     );
     let seen = expect_context::<NoticesSeen>().0;
+    let i18n = use_i18n();
     Effect::new(move |_| {
         if read.value().with(|v| matches!(v, Some(Ok(())))) {
             seen.update(|n| *n = n.wrapping_add(1));
         }
     });
     view! {
-        <Title text="Notifications" />
+        <Title text=move || t_string!(i18n, notices.notices_title).to_string() />
         <section class="form-page notices">
-            <h1>"Notifications"</h1>
-            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <h1>{t!(i18n, notices.notices_title)}</h1>
+            <Suspense fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
-                        Ok(Some(p)) => notices_view(p, read, mail).into_any(),
+                        Ok(Some(p)) => notices_view(i18n, p, read, mail).into_any(),
                         Ok(None) => view! {
-                            <p>"Sign in to see your notifications. " <A href="/login?next=/notifications">"Sign in"</A></p>
+                            <p>
+                                {t!(i18n, notices.notices_signed_out_before_link)} " "
+                                <A href="/login?next=/notifications">{t!(i18n, common.sign_in)}</A>
+                            </p>
                         }.into_any(),
                         Err(e) => view! { <p class="error" role="alert">{error_text(Some(Err::<(), _>(e)))}</p> }.into_any(),
                     }
@@ -114,6 +125,7 @@ pub fn NoticesPageView() -> impl IntoView {
 }
 
 fn notices_view(
+    i18n: I18n,
     p: NoticesPage,
     read: ServerAction<ReadNotices>,
     mail: ServerAction<NoticeMail>,
@@ -121,7 +133,7 @@ fn notices_view(
     let unread = p.notices.iter().filter(|n| !n.read).count();
     let list = match p.notices.is_empty() {
         true => view! {
-            <p class="muted">"Nothing yet. You are told here when someone answers or mentions you, decides your amendments, objects where you chair, or moves a document you take part in to another phase, and a day before its phase ends."</p>
+            <p class="muted">{t!(i18n, notices.notices_empty)}</p>
         }
         .into_any(),
         false => view! {
@@ -130,8 +142,8 @@ fn notices_view(
                     let class = if n.read { "notice-item" } else { "notice-item unread" };
                     view! {
                         <li class=class>
-                            {(!n.read).then(|| view! { <span class="badge">"New"</span> " " })}
-                            <a href=n.link.clone()>{n.words()}</a>
+                            {(!n.read).then(|| view! { <span class="badge">{t!(i18n, notices.notices_new_badge)}</span> " " })}
+                            <a href=n.link.clone()>{notice_words(i18n, &n)}</a>
                             " · " <LocalTime at=n.at />
                         </li>
                     }
@@ -141,29 +153,28 @@ fn notices_view(
         .into_any(),
     };
     view! {
-        <p class="muted" role="status">{match unread {
-            0 => "All read.".to_string(),
-            1 => "1 unread.".to_string(),
-            n => format!("{n} unread."),
+        <p class="muted" role="status">{move || match unread {
+            0 => t_string!(i18n, notices.notices_all_read).to_string(),
+            n => t_string!(i18n, notices.notices_unread, count = n).to_string(),
         }}</p>
         {(unread > 0).then(|| view! {
             <ActionForm action=read attr:class="inline-form">
-                <button type="submit" class="button small">"Mark all as read"</button>
+                <button type="submit" class="button small">{t!(i18n, notices.notices_mark_all_read)}</button>
             </ActionForm>
         })}
         {list}
-        <h2>"Elsewhere"</h2>
+        <h2>{t!(i18n, notices.notices_elsewhere_title)}</h2>
         <ActionForm action=mail attr:class="stack small-form">
             <label class="choice">
                 <input type="checkbox" name="mail" value="on" checked=p.mail />
-                "Also mail me each notification"
+                {t!(i18n, notices.notices_mail_label)}
             </label>
             {move || error_text(mail.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
-            <div class="actions"><button type="submit" class="button small">"Save"</button></div>
+            <div class="actions"><button type="submit" class="button small">{t!(i18n, notices.notices_save)}</button></div>
         </ActionForm>
         <p class="small">
-            "Your Atom feed, for a feed reader (keep its address to yourself: whoever has it reads your notifications): "
-            <a href=p.feed.clone() type="application/atom+xml">"feed of your notifications"</a>
+            {t!(i18n, notices.notices_feed_before_link)} " "
+            <a href=p.feed.clone() type="application/atom+xml">{t!(i18n, notices.notices_feed_link)}</a>
         </p>
     }
 }
@@ -172,6 +183,7 @@ fn notices_view(
 /// changes nothing.
 #[component]
 pub fn UnsubscribePage() -> impl IntoView {
+    let i18n = use_i18n();
     let action = ServerAction::<Unsubscribe>::new();
     let query = use_query_map();
     let key = move || query.read().get("key").unwrap_or_default();
@@ -179,22 +191,196 @@ pub fn UnsubscribePage() -> impl IntoView {
         query.read().get("done").is_some() || action.value().get().is_some_and(|r| r.is_ok())
     };
     view! {
-        <Title text="Stop notification mail" />
+        <Title text=move || t_string!(i18n, notices.unsubscribe_title).to_string() />
         <section class="form-page">
-            <h1>"Stop notification mail"</h1>
+            <h1>{t!(i18n, notices.unsubscribe_title)}</h1>
             {move || match done() {
                 true => view! {
-                    <p role="status">"Done: no more notification mail. Your notifications stay on the site, under the bell; you can turn mail on again there."</p>
+                    <p role="status">{t!(i18n, notices.unsubscribe_done)}</p>
                 }.into_any(),
                 false => view! {
                     <ActionForm action attr:class="stack">
                         <input type="hidden" name="key" value=key />
-                        <p>"Stop mailing you notifications from Accord? They stay on the site, under the bell."</p>
+                        <p>{t!(i18n, notices.unsubscribe_question)}</p>
                         {move || error_text(action.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
-                        <div class="actions"><button type="submit" class="button primary">"Stop the mail"</button></div>
+                        <div class="actions"><button type="submit" class="button primary">{t!(i18n, notices.unsubscribe_submit)}</button></div>
                     </ActionForm>
                 }.into_any(),
             }}
         </section>
+    }
+}
+
+/// What happened, in a sentence in the reader's language ([`Notice::words`] is the English one,
+/// for mail and the feed).
+fn notice_words(i18n: I18n, n: &Notice) -> String {
+    let (person, document) = (n.by.as_str(), n.document_title.as_str());
+    let place = || place_words(i18n, &n.place);
+    match n.kind {
+        NoticeKind::Reply => t_string!(
+            i18n,
+            notices.notice_reply,
+            person = person,
+            place = place(),
+            document = document
+        )
+        .to_string(),
+        NoticeKind::Response => t_string!(
+            i18n,
+            notices.notice_response,
+            person = person,
+            place = place(),
+            document = document
+        )
+        .to_string(),
+        NoticeKind::Decision => {
+            let amendment = match n.place.strip_prefix("amendment ") {
+                Some(number) => {
+                    t_string!(i18n, notices.notice_amendment, number = number).to_string()
+                }
+                None => n.place.clone(),
+            };
+            t_string!(
+                i18n,
+                notices.notice_decision,
+                person = person,
+                amendment = amendment,
+                document = document
+            )
+            .to_string()
+        }
+        NoticeKind::Objection => t_string!(
+            i18n,
+            notices.notice_objection,
+            person = person,
+            place = place(),
+            document = document
+        )
+        .to_string(),
+        NoticeKind::Phase => t_string!(
+            i18n,
+            notices.notice_phase,
+            document = document,
+            phase = phase_words(i18n, &n.place)
+        )
+        .to_string(),
+        NoticeKind::Mention => t_string!(
+            i18n,
+            notices.notice_mention,
+            person = person,
+            place = place(),
+            document = document
+        )
+        .to_string(),
+        NoticeKind::Deadline => t_string!(
+            i18n,
+            notices.notice_deadline,
+            phase = phase_words(i18n, &n.place),
+            document = document
+        )
+        .to_string(),
+    }
+}
+
+/// A phase as a notice names it: its name in lower case, as the English sentence runs on
+/// ("is now in public consultation"). A name no phase has is shown as it is.
+fn phase_words(i18n: I18n, place: &str) -> String {
+    match Phase::ALL
+        .iter()
+        .find(|p| p.label().to_lowercase() == place)
+    {
+        Some(&phase) => words::phase(i18n, phase).to_lowercase(),
+        None => place.to_string(),
+    }
+}
+
+/// A paragraph as a notice names it, inside a sentence ("paragraph 8(a)").
+fn place_words(i18n: I18n, place: &str) -> String {
+    match Called::read(place) {
+        Called::Numbered(number) => {
+            t_string!(i18n, notices.notice_place_paragraph, number = number).to_string()
+        }
+        Called::Heading(excerpt) => {
+            t_string!(i18n, notices.notice_place_heading, excerpt = excerpt).to_string()
+        }
+        Called::Unnumbered(excerpt) => {
+            t_string!(i18n, notices.notice_place_unnumbered, excerpt = excerpt).to_string()
+        }
+        Called::Deleted(id) => t_string!(i18n, notices.notice_place_deleted, id = id).to_string(),
+        Called::Other(words) => words.to_string(),
+    }
+}
+
+/// How [`domain::document::Outline::called`] names a paragraph, read back from its English words
+/// (notices store them, search results carry them) so that a page can say it in the reader's
+/// language. Words in no known shape are kept as they are.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Called<'a> {
+    /// "paragraph 8(a)": the number.
+    Numbered(&'a str),
+    /// "the heading “Scope”": its first words.
+    Heading(&'a str),
+    /// "the paragraph “Recalling…”": its first words.
+    Unnumbered(&'a str),
+    /// "a deleted paragraph (p-17)": its id.
+    Deleted(&'a str),
+    Other(&'a str),
+}
+
+impl<'a> Called<'a> {
+    pub(super) fn read(words: &'a str) -> Self {
+        let quoted = |before: &str| {
+            words
+                .strip_prefix(before)
+                .and_then(|rest| rest.strip_prefix('“'))
+                .and_then(|rest| rest.strip_suffix('”'))
+        };
+        if let Some(number) = words.strip_prefix("paragraph ") {
+            Called::Numbered(number)
+        } else if let Some(excerpt) = quoted("the heading ") {
+            Called::Heading(excerpt)
+        } else if let Some(excerpt) = quoted("the paragraph ") {
+            Called::Unnumbered(excerpt)
+        } else if let Some(id) = words
+            .strip_prefix("a deleted paragraph (")
+            .and_then(|rest| rest.strip_suffix(')'))
+        {
+            Called::Deleted(id)
+        } else {
+            Called::Other(words)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use domain::document::{Outline, Paragraph, ParagraphKind};
+
+    use super::Called;
+
+    // Guards against the server's wording of a paragraph drifting away from what pages read
+    // back: a paragraph then would be named in English whatever the reader's language.
+    #[test]
+    fn every_way_a_paragraph_is_called_is_read_back() {
+        let paragraph = |id: &str, kind, number: Option<&str>, text: &str| Paragraph {
+            id: id.to_string(),
+            kind,
+            number: number.map(String::from),
+            text: text.to_string(),
+        };
+        let outline = Outline {
+            title: "Draft".to_string(),
+            paragraphs: vec![
+                paragraph("p-1", ParagraphKind::Heading, None, "Scope"),
+                paragraph("p-2", ParagraphKind::Sub, Some("8(a)"), "Recalling"),
+                paragraph("p-3", ParagraphKind::Plain, None, "Noting"),
+            ],
+        };
+        let called = |id| outline.called(id);
+        assert_eq!(Called::read(&called("p-1")), Called::Heading("Scope"));
+        assert_eq!(Called::read(&called("p-2")), Called::Numbered("8(a)"));
+        assert_eq!(Called::read(&called("p-3")), Called::Unnumbered("Noting"));
+        assert_eq!(Called::read(&called("p-9")), Called::Deleted("p-9"));
+        assert_eq!(Called::read("amendment 4"), Called::Other("amendment 4"));
     }
 }

@@ -2,8 +2,11 @@
 //! times, stance choices and bars, word diffs, excerpts. Pages import these and the shared
 //! state (`state`), never each other's helpers.
 
+use accord_i18n::use_i18n;
 use domain::api::{Piece, Stance, Tally};
 use leptos::prelude::*;
+
+use super::words;
 
 /// The words of a server function's error, without the framework's prefix.
 pub fn error_text<T>(r: Option<Result<T, ServerFnError>>) -> Option<String> {
@@ -88,15 +91,17 @@ pub fn thread_href(doc: &str, paragraph: &str) -> String {
 }
 
 /// The stances in `taken` (support, can live with and oppose, or in last call only oppose) as
-/// radio buttons, `current` checked.
+/// radio buttons, `current` checked, named in the reader's language. Called while a view is
+/// built (it reads the page's i18n context).
 pub fn stance_options(current: Option<Stance>, taken: &[Stance]) -> AnyView {
+    let i18n = use_i18n();
     let only = taken.len() == 1;
     view! {
         <div class="stance-options">
             {taken.iter().map(|s| view! {
                 <label class=format!("stance-option stance-{}", s.key())>
                     <input type="radio" name="stance" value=s.key() checked=only || current == Some(*s) />
-                    {s.label()}
+                    {words::stance(i18n, *s)}
                 </label>
             }).collect_view()}
         </div>
@@ -222,8 +227,8 @@ pub fn Linked(text: String) -> impl IntoView {
 #[component]
 pub fn StanceBar(tally: Tally, #[prop(default = 120)] width: u32) -> impl IntoView {
     let total = tally.total();
-    let label = tally.describe();
-    let aria = label.clone();
+    let i18n = use_i18n();
+    let label = move || words::tally(i18n, &tally);
     let mut x = 0.0;
     let segments: Vec<_> = [
         (tally.support, "seg-support"),
@@ -240,7 +245,7 @@ pub fn StanceBar(tally: Tally, #[prop(default = 120)] width: u32) -> impl IntoVi
     })
     .collect();
     view! {
-        <svg class="stance-bar" width=width height="10" viewBox=format!("0 0 {width} 10") role="img" aria-label=aria>
+        <svg class="stance-bar" width=width height="10" viewBox=format!("0 0 {width} 10") role="img" aria-label=label>
             <title>{label}</title>
             <rect class="seg-empty" x="0" y="0" width=width height="10" />
             {segments}

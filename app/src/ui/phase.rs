@@ -3,11 +3,13 @@
 //! without JavaScript). Once closed, the published outcome: the final text's downloads, the
 //! report, and who endorsed the text.
 
+use accord_i18n::{t, t_string, use_i18n};
 use leptos::prelude::*;
 
 use super::parts::{error_text, LocalTime};
-use domain::api::{Endorsements, Phase, Schedule};
-use domain::{phase::time_left, time};
+use super::words::{self, I18n};
+use domain::api::{Endorsement, Endorsements, Phase, Schedule};
+use domain::time;
 
 /// A chair moves the document to `phase`; `deadline` is a `datetime-local` value in the time
 /// zone `zone` minutes east of UTC (the chair's, which the page fills in; UTC without
@@ -90,9 +92,70 @@ pub async fn endorse_text(
     Ok(())
 }
 
+/// How an endorsement is listed: "Ana Silva, on behalf of ISOC" or "Ana Silva (ISOC),
+/// personally".
+fn endorsement_line(i18n: I18n, e: &Endorsement) -> String {
+    match (&e.on_behalf_of, e.affiliation.is_empty()) {
+        (Some(org), _) => t_string!(
+            i18n,
+            phase.endorsement_on_behalf,
+            name = e.name.clone(),
+            organisation = org.clone()
+        )
+        .to_string(),
+        (None, false) => t_string!(
+            i18n,
+            phase.endorsement_personally,
+            name = e.name.clone(),
+            affiliation = e.affiliation.clone()
+        )
+        .to_string(),
+        (None, true) => e.name.clone(),
+    }
+}
+
+/// The time left before a deadline, in words: "2 hours, 5 minutes left".
+fn time_left(i18n: I18n, seconds: i64) -> String {
+    let (days, hours, minutes) = (
+        seconds / 86_400,
+        seconds % 86_400 / 3_600,
+        seconds % 3_600 / 60,
+    );
+    match (days, hours, minutes) {
+        (0, 0, 0) => t_string!(i18n, phase.time_left_under_a_minute).to_string(),
+        (0, 0, m) => t_string!(i18n, phase.time_left_minutes, count = m).to_string(),
+        (0, h, m) => t_string!(
+            i18n,
+            phase.time_left_hours,
+            count = h,
+            minutes = t_string!(i18n, phase.time_unit_minutes, count = m).to_string()
+        )
+        .to_string(),
+        (d, h, _) => t_string!(
+            i18n,
+            phase.time_left_days,
+            count = d,
+            hours = t_string!(i18n, phase.time_unit_hours, count = h).to_string()
+        )
+        .to_string(),
+    }
+}
+
+/// What happens in a phase, in a sentence.
+fn rule(i18n: I18n, phase: Phase) -> String {
+    match phase {
+        Phase::Drafting => t_string!(i18n, phase.rule_drafting),
+        Phase::Consultation => t_string!(i18n, phase.rule_consultation),
+        Phase::LastCall => t_string!(i18n, phase.rule_last_call),
+        Phase::Closed => t_string!(i18n, phase.rule_closed),
+    }
+    .to_string()
+}
+
 /// A closed document's outcome: where to read it and who endorsed it.
 #[component]
 pub fn Outcome(doc: String, endorsements: Endorsements, signed_in: bool) -> impl IntoView {
+    let i18n = use_i18n();
     let action = ServerAction::<EndorseText>::new();
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
@@ -113,13 +176,14 @@ pub fn Outcome(doc: String, endorsements: Endorsements, signed_in: bool) -> impl
     };
     let downloads = move |name: String| {
         let link = |format: &str| format!("{api}/export?format={format}&version={name}");
+        let version = name.clone();
         view! {
             <p class="small final-downloads">
-                {format!("Download the final text ({name}): ")}
-                <a href=link("docx") download>"Word"</a> " · "
-                <a href=link("html") rel="external">"printable page"</a> " · "
-                <a href=link("text") download>"plain text"</a> " · "
-                <a href=link("markdown") download>"Markdown"</a>
+                {t!(i18n, phase.outcome_download_final, version = move || version.clone())} " "
+                <a href=link("docx") download>{t!(i18n, phase.format_word)}</a> " · "
+                <a href=link("html") rel="external">{t!(i18n, phase.format_printable)}</a> " · "
+                <a href=link("text") download>{t!(i18n, phase.format_plain_text)}</a> " · "
+                <a href=link("markdown") download>{t!(i18n, phase.format_markdown)}</a>
             </p>
         }
     };
@@ -127,36 +191,48 @@ pub fn Outcome(doc: String, endorsements: Endorsements, signed_in: bool) -> impl
     let list = endorsements
         .endorsements
         .iter()
-        .map(|e| view! { <li>{e.line()}</li> })
+        .map(|e| view! { <li>{endorsement_line(i18n, e)}</li> })
         .collect_view();
-    let form = match (endorsements.yours.map(|e| e.line()), endorsements.you_may_endorse) {
+    let form = match (
+        endorsements.yours.map(|e| endorsement_line(i18n, &e)),
+        endorsements.you_may_endorse,
+    ) {
         (Some(mine), _) => Some(view! {
             <ActionForm action attr:class="inline-form">
                 <input type="hidden" name="doc" value=doc.clone() />
                 <input type="hidden" name="withdraw" value="yes" />
-                <span class="small">{format!("You endorsed this text: {mine}. ")}</span>
-                <button type="submit" class="button small">"Withdraw my endorsement"</button>
+                <span class="small">{t!(i18n, phase.outcome_you_endorsed, endorsement = move || mine.clone())}</span> " "
+                <button type="submit" class="button small">{t!(i18n, phase.outcome_withdraw)}</button>
             </ActionForm>
         }.into_any()),
         (None, true) => Some(view! {
             <ActionForm action attr:class="stack small-form endorse-form">
                 <input type="hidden" name="doc" value=doc.clone() />
-                <label for="endorse-org">"On behalf of (leave empty to endorse personally)"</label>
-                <input id="endorse-org" name="on_behalf_of" maxlength="200" placeholder="Organisation" />
+                <label for="endorse-org">{t!(i18n, phase.outcome_on_behalf_label)}</label>
+                <input id="endorse-org" name="on_behalf_of" maxlength="200"
+                    placeholder=move || t_string!(i18n, phase.outcome_on_behalf_placeholder).to_string() />
                 {move || error_text(action.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
-                <button type="submit" class="button small primary">"Endorse the final text"</button>
+                <button type="submit" class="button small primary">{t!(i18n, phase.outcome_endorse_submit)}</button>
             </ActionForm>
         }.into_any()),
         (None, false) => (!signed_in).then(|| view! {
-            <p class="small muted"><a href="/login">"Sign in"</a>" to endorse the final text."</p>
+            <p class="small muted">
+                <a href="/login">{t!(i18n, phase.outcome_sign_in_link)}</a> " "
+                {t!(i18n, phase.outcome_sign_in_after_link)}
+            </p>
         }.into_any()),
     };
     view! {
-        <section class="outcome" aria-label="Outcome">
+        <section class="outcome" aria-label=move || t_string!(i18n, phase.outcome_label).to_string()>
             <p class="small">
-                "The consultation is over. Read the "
-                <a href=report("html") rel="external">"consultation report"</a>" ("<a href=report("docx") download>"Word"</a>"); "
-                "every version is on "<a href=versions>"the versions page"</a>"."
+                {t!(i18n, phase.outcome_over_before_report)} " "
+                <a href=report("html") rel="external">{t!(i18n, phase.outcome_report_link)}</a> " "
+                {t!(i18n, phase.outcome_before_word)}
+                <a href=report("docx") download>{t!(i18n, phase.format_word)}</a>
+                {t!(i18n, phase.outcome_after_word)} " "
+                {t!(i18n, phase.outcome_before_versions)} " "
+                <a href=versions>{t!(i18n, phase.outcome_versions_link)}</a>
+                {t!(i18n, phase.outcome_after_versions)}
             </p>
             <Suspense fallback=|| ()>
                 {move || {
@@ -165,13 +241,13 @@ pub fn Outcome(doc: String, endorsements: Endorsements, signed_in: bool) -> impl
                         match cut.await.ok().and_then(|list| list.last().map(|v| v.name.clone())) {
                             Some(name) => downloads(name).into_any(),
                             None => view! {
-                                <p class="small muted">"No version was cut before closing: the chairs cut the final text from the versions page."</p>
+                                <p class="small muted">{t!(i18n, phase.outcome_no_version)}</p>
                             }.into_any(),
                         }
                     })
                 }}
             </Suspense>
-            <h2 class="subhead">{format!("Endorsed by {count} {}", if count == 1 { "person or organisation" } else { "people and organisations" })}</h2>
+            <h2 class="subhead">{t!(i18n, phase.outcome_endorsed_by, count = move || count)}</h2>
             {(count > 0).then(|| view! { <ul class="endorsements">{list}</ul> })}
             {form}
         </section>
@@ -188,13 +264,17 @@ pub fn PhaseBanner(
     /// How many endorsed the closed text (reopening lets their endorsements lapse).
     endorsed: usize,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let phase = schedule.phase;
     let when = schedule.deadline.map(|d| {
+        let left = seconds_left.unwrap_or(0);
         view! {
             <span class="phase-remaining">
-                {format!(" · {} (until ", time_left(seconds_left.unwrap_or(0)))}
+                " · "
+                {t!(i18n, phase.banner_remaining_before, time_left = move || time_left(i18n, left))}
+                " "
                 <LocalTime at=d />
-                ")"
+                {t!(i18n, phase.banner_remaining_after)}
             </span>
         }
     });
@@ -230,18 +310,18 @@ pub fn PhaseBanner(
             }
         };
         let label = move || match zone_name.get() {
-            Some(name) => format!("Deadline (your time, {name}; consultation and last call)"),
-            None => "Deadline (UTC; consultation and last call)".to_string(),
+            Some(name) => t_string!(i18n, phase.form_deadline_local, zone = name).to_string(),
+            None => t_string!(i18n, phase.form_deadline_utc).to_string(),
         };
         view! {
             <details class="tool phase-tool">
-                <summary>"Change the phase"</summary>
+                <summary>{t!(i18n, phase.form_summary)}</summary>
                 <ActionForm action attr:class="stack small-form phase-form">
                     <input type="hidden" name="doc" value=doc.clone() />
-                    <label for="phase-to">"Move to"</label>
+                    <label for="phase-to">{t!(i18n, phase.form_move_to)}</label>
                     <select id="phase-to" name="phase">
                         {Phase::ALL.iter().map(|p| view! {
-                            <option value=p.key() selected=*p == phase>{p.label()}</option>
+                            <option value=p.key() selected=*p == phase>{words::phase(i18n, *p)}</option>
                         }).collect_view()}
                     </select>
                     <label for="phase-deadline">{label}</label>
@@ -250,28 +330,25 @@ pub fn PhaseBanner(
                     <input type="hidden" name="zone" value=move || east.get().to_string() />
                     {(phase == Phase::Closed && endorsed > 0).then(|| view! {
                         <p class="warning small" role="note">
-                            {match endorsed {
-                                1 => "Reopening lets the endorsement of the closed text lapse".to_string(),
-                                n => format!("Reopening lets the {n} endorsements of the closed text lapse"),
-                            }}
-                            ": the decision record names who had endorsed it, and the text must be endorsed afresh once it closes again."
+                            {t!(i18n, phase.form_reopen_warning, count = move || endorsed)}
                         </p>
                     })}
-                    <label for="phase-why">"Reason (for the decision record)"</label>
+                    <label for="phase-why">{t!(i18n, phase.form_reason)}</label>
                     <textarea id="phase-why" name="reason" rows="2" required maxlength="2000">{super::parts::kept_text::<SetPhase>(&[], "reason", String::new())}</textarea>
                     {move || error_text(action.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
-                    <button type="submit" class="button small primary">"Move the document"</button>
+                    <button type="submit" class="button small primary">{t!(i18n, phase.form_submit)}</button>
                 </ActionForm>
             </details>
         }
     });
     view! {
-        <section class=format!("phase-banner phase-{}", phase.key()) aria-label="Where the consultation stands">
+        <section class=format!("phase-banner phase-{}", phase.key())
+            aria-label=move || t_string!(i18n, phase.banner_label).to_string()>
             <p>
-                <strong class="phase-name">{phase.label()}</strong>
+                <strong class="phase-name">{words::phase(i18n, phase)}</strong>
                 {when}
             </p>
-            <p class="small phase-rule">{phase.describe()}</p>
+            <p class="small phase-rule">{rule(i18n, phase)}</p>
             {form}
         </section>
     }

@@ -2,12 +2,17 @@
 //! and comments, each with the words around the match and a link to where it is. A plain GET
 //! form, in the top bar and on the page, so that it works without JavaScript.
 
+use accord_i18n::{t, t_string, use_i18n};
 use domain::api::{SearchHit, SearchResults};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::parts::{error_text, thread_href};
+use super::{
+    notices::Called,
+    parts::{error_text, thread_href},
+    words::I18n,
+};
 
 #[server(prefix = "/_fn", endpoint = "search")]
 pub async fn search(q: String) -> Result<SearchResults, ServerFnError> {
@@ -23,7 +28,6 @@ pub fn SearchForm(
     #[prop(optional)] compact: bool,
     #[prop(optional)] value: String,
 ) -> impl IntoView {
-    use accord_i18n::{t, t_string, use_i18n};
     let i18n = use_i18n();
     let id = if compact { "search-top" } else { "search-page" };
     view! {
@@ -38,6 +42,7 @@ pub fn SearchForm(
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
+    let i18n = use_i18n();
     let query = use_query_map();
     let q = move || query.read().get("q").unwrap_or_default();
     let results = Resource::new(q, |q| async move {
@@ -47,15 +52,15 @@ pub fn SearchPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text="Search" />
+        <Title text=move || t_string!(i18n, common.search_title).to_string() />
         <section class="form-page search-page">
-            <h1>"Search"</h1>
+            <h1>{t!(i18n, common.search_title)}</h1>
             {move || view! { <SearchForm value=q() /> }}
-            <Suspense fallback=|| view! { <p class="muted">"Searching…"</p> }>
+            <Suspense fallback=move || view! { <p class="muted">{t!(i18n, common.search_searching)}</p> }>
                 {move || Suspend::new(async move {
                     match results.await {
-                        None => view! { <p class="muted">"Find words in every document’s title and text, and in the comments."</p> }.into_any(),
-                        Some(Ok(r)) => results_view(r).into_any(),
+                        None => view! { <p class="muted">{t!(i18n, common.search_intro)}</p> }.into_any(),
+                        Some(Ok(r)) => results_view(i18n, r).into_any(),
                         Some(Err(e)) => view! { <p class="error" role="alert">{error_text(Some(Err::<(), _>(e)))}</p> }.into_any(),
                     }
                 })}
@@ -64,36 +69,57 @@ pub fn SearchPage() -> impl IntoView {
     }
 }
 
-fn results_view(r: SearchResults) -> impl IntoView {
-    let counted = |n: usize, one: &str, many: &str| match n {
-        0 => None,
-        1 => Some(format!("1 {one}")),
-        n => Some(format!("{n} {many}")),
-    };
+fn results_view(i18n: I18n, r: SearchResults) -> impl IntoView {
+    let (documents, paragraphs, comments) =
+        (r.documents.len(), r.paragraphs.len(), r.comments.len());
     let found: Vec<String> = [
-        counted(
-            r.documents.len(),
-            "document by its title",
-            "documents by their titles",
-        ),
-        counted(r.paragraphs.len(), "paragraph", "paragraphs"),
-        counted(r.comments.len(), "comment", "comments"),
+        (documents > 0)
+            .then(|| t_string!(i18n, common.search_documents, count = documents).to_string()),
+        (paragraphs > 0)
+            .then(|| t_string!(i18n, common.search_paragraphs, count = paragraphs).to_string()),
+        (comments > 0)
+            .then(|| t_string!(i18n, common.search_comments, count = comments).to_string()),
     ]
     .into_iter()
     .flatten()
     .collect();
-    let more = if r.more {
-        " (the first of each are listed)"
-    } else {
-        ""
+    // A language joins a list its own way ("a, b et c", "a、b、c"), so each length has a message.
+    let found = match found.as_slice() {
+        [] => None,
+        [first] => Some(first.clone()),
+        [first, second] => Some(
+            t_string!(
+                i18n,
+                common.search_found_pair,
+                first = first,
+                second = second
+            )
+            .to_string(),
+        ),
+        [first, second, third, ..] => Some(
+            t_string!(
+                i18n,
+                common.search_found_triple,
+                first = first,
+                second = second,
+                third = third
+            )
+            .to_string(),
+        ),
     };
-    let summary = match found.is_empty() {
-        true => format!("Nothing found for “{}”.", r.query),
-        false => format!("Found for “{}”: {}{more}.", r.query, found.join(", ")),
+    let query = r.query.as_str();
+    let summary = match (found, r.more) {
+        (None, _) => t_string!(i18n, common.search_nothing_found, query = query).to_string(),
+        (Some(found), false) => {
+            t_string!(i18n, common.search_found, query = query, found = found).to_string()
+        }
+        (Some(found), true) => {
+            t_string!(i18n, common.search_found_more, query = query, found = found).to_string()
+        }
     };
     let documents = (!r.documents.is_empty()).then(|| {
         view! {
-            <h2>"Documents"</h2>
+            <h2>{t!(i18n, common.search_heading_documents)}</h2>
             <ul class="hits">
                 {r.documents.into_iter().map(|d| view! {
                     <li><a href=format!("/documents/{}", d.id)><bdi>{d.title}</bdi></a>
@@ -104,14 +130,14 @@ fn results_view(r: SearchResults) -> impl IntoView {
     });
     let paragraphs = (!r.paragraphs.is_empty()).then(|| {
         view! {
-            <h2>"Paragraphs"</h2>
-            <ul class="hits">{r.paragraphs.into_iter().map(|h| hit_view(h, false)).collect_view()}</ul>
+            <h2>{t!(i18n, common.search_heading_paragraphs)}</h2>
+            <ul class="hits">{r.paragraphs.into_iter().map(|h| hit_view(i18n, h, false)).collect_view()}</ul>
         }
     });
     let comments = (!r.comments.is_empty()).then(|| {
         view! {
-            <h2>"Comments"</h2>
-            <ul class="hits">{r.comments.into_iter().map(|h| hit_view(h, true)).collect_view()}</ul>
+            <h2>{t!(i18n, common.search_heading_comments)}</h2>
+            <ul class="hits">{r.comments.into_iter().map(|h| hit_view(i18n, h, true)).collect_view()}</ul>
         }
     });
     view! {
@@ -122,6 +148,64 @@ fn results_view(r: SearchResults) -> impl IntoView {
     }
 }
 
+/// Where a paragraph hit is, as a link's words ("Paragraph 8(a)").
+fn place(i18n: I18n, label: &str) -> String {
+    match Called::read(label) {
+        Called::Numbered(number) => {
+            t_string!(i18n, common.search_place_paragraph, number = number).to_string()
+        }
+        Called::Heading(excerpt) => {
+            t_string!(i18n, common.search_place_heading, excerpt = excerpt).to_string()
+        }
+        Called::Unnumbered(excerpt) => {
+            t_string!(i18n, common.search_place_unnumbered, excerpt = excerpt).to_string()
+        }
+        Called::Deleted(id) => t_string!(i18n, common.search_place_deleted, id = id).to_string(),
+        Called::Other(words) => capitalised(words),
+    }
+}
+
+/// Who commented where, as a link's words ("Amina on paragraph 8(a)").
+fn commented_place(i18n: I18n, author: &str, label: &str) -> String {
+    match Called::read(label) {
+        Called::Numbered(number) => t_string!(
+            i18n,
+            common.search_comment_paragraph,
+            author = author,
+            number = number
+        )
+        .to_string(),
+        Called::Heading(excerpt) => t_string!(
+            i18n,
+            common.search_comment_heading,
+            author = author,
+            excerpt = excerpt
+        )
+        .to_string(),
+        Called::Unnumbered(excerpt) => t_string!(
+            i18n,
+            common.search_comment_unnumbered,
+            author = author,
+            excerpt = excerpt
+        )
+        .to_string(),
+        Called::Deleted(id) => t_string!(
+            i18n,
+            common.search_comment_deleted,
+            author = author,
+            id = id
+        )
+        .to_string(),
+        Called::Other(words) => t_string!(
+            i18n,
+            common.search_comment_on,
+            author = author,
+            place = words
+        )
+        .to_string(),
+    }
+}
+
 fn capitalised(s: &str) -> String {
     let mut c = s.chars();
     c.next()
@@ -129,14 +213,14 @@ fn capitalised(s: &str) -> String {
         .unwrap_or_default()
 }
 
-fn hit_view(h: SearchHit, comment: bool) -> impl IntoView {
+fn hit_view(i18n: I18n, h: SearchHit, comment: bool) -> impl IntoView {
     let href = match comment {
         true => thread_href(&h.document, &h.paragraph),
         false => format!("/documents/{}#{}", h.document, h.paragraph),
     };
     let place = match &h.author {
-        Some(who) => format!("{who} on {}", h.label),
-        None => capitalised(&h.label),
+        Some(who) => commented_place(i18n, who, &h.label),
+        None => place(i18n, &h.label),
     };
     view! {
         <li class="hit">

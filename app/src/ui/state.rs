@@ -4,9 +4,12 @@
 
 use std::collections::HashMap;
 
+use accord_i18n::t_string;
 use domain::api::{Anchor, ParagraphConsensus, PeerPresence};
 use domain::ParagraphKind;
 use leptos::prelude::*;
+
+use super::words::I18n;
 
 /// A paragraph's reactive state; rows are keyed by paragraph id, so typing elsewhere or
 /// renumbering never recreates a textarea that has the caret.
@@ -76,29 +79,37 @@ pub struct EditorUi {
     /// What the last undo, redo or deletion did, said to screen readers and shown by the undo
     /// buttons (with an offer to undo a deletion).
     pub undo_note: RwSignal<Option<String>>,
+    /// The reader's language, for the words the editor writes into these signals.
+    pub i18n: I18n,
 }
 
-/// The text as the rows hold it now, each paragraph with its label: the copy an amendment is
-/// proposed from.
+/// The text as the rows hold it now, each paragraph with its label (in the reader's language):
+/// the copy an amendment is proposed from.
 pub fn copy_of(ui: EditorUi) -> Vec<Para> {
     ui.rows.with_untracked(|rows| {
         rows.iter()
             .map(|r| Para {
                 id: r.id.clone(),
-                label: row_label(r),
+                label: row_label(ui.i18n, r),
                 text: r.text.get_untracked(),
             })
             .collect()
     })
 }
 
-/// "Paragraph 8(a)", "Heading": what a paragraph is called in labels.
-pub fn row_label(row: &Row) -> String {
-    match (row.kind.get(), row.number.get()) {
-        (ParagraphKind::Heading, _) => "Heading".to_string(),
-        (_, Some(n)) => format!("Paragraph {n}"),
-        (_, None) => "Unnumbered paragraph".to_string(),
+/// "Paragraph 8(a)", "Heading": what a paragraph is called in labels, in the reader's language.
+pub fn paragraph_label(i18n: I18n, kind: ParagraphKind, number: Option<&str>) -> String {
+    match (kind, number) {
+        (ParagraphKind::Heading, _) => t_string!(i18n, document.label_heading).to_string(),
+        (_, Some(n)) => t_string!(i18n, document.label_paragraph, number = n).to_string(),
+        (_, None) => t_string!(i18n, document.label_unnumbered).to_string(),
     }
+}
+
+/// A row's [`paragraph_label`], following its kind and number.
+pub fn row_label(i18n: I18n, row: &Row) -> String {
+    let number = row.number.get();
+    paragraph_label(i18n, row.kind.get(), number.as_deref())
 }
 
 /// A paragraph as the proposal form copies it: id, label ("Paragraph 3") and text.

@@ -4,6 +4,7 @@
 //! version read on its own (`?v=draft-01`). Plain links and forms, so it reads without
 //! JavaScript.
 
+use accord_i18n::{t, t_string, use_i18n};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -11,10 +12,12 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::parts::diff_view;
 use super::parts::error_text;
 use super::parts::format_time;
+use super::words;
 use super::{get_document, NotFound};
 use domain::api::{
     Aligned, Change, Comparison, DocumentDetail, ParagraphHistory, Role, Version, VersionSummary,
 };
+use domain::profile::Language;
 
 #[server(prefix = "/_fn", endpoint = "get_versions")]
 pub async fn get_versions(doc: String) -> Result<Vec<VersionSummary>, ServerFnError> {
@@ -66,6 +69,20 @@ pub async fn cut_version(doc: String, name: String, summary: String) -> Result<(
     Ok(())
 }
 
+/// A chair says which language the text is written in: its exports and report carry it.
+#[server(prefix = "/_fn", endpoint = "set_text_language")]
+pub async fn set_text_language(doc: String, language: String) -> Result<(), ServerFnError> {
+    let language = domain::profile::Language::parse(&language).ok_or_else(|| {
+        crate::serve::refused(domain::refusal::Refusal::Choose {
+            what: domain::refusal::Choice::Language,
+        })
+    })?;
+    crate::serve::write(&format!("/documents/{doc}/versions"), async |core, who| {
+        accord_core::documents::set_language(core, who, &doc, language).await
+    })
+    .await
+}
+
 /// The name the next version would take: `draft-00`, then one more than the highest
 /// `draft-NN` so far.
 fn next_name(versions: &[VersionSummary]) -> String {
@@ -79,6 +96,7 @@ fn next_name(versions: &[VersionSummary]) -> String {
 
 #[component]
 pub fn VersionsPage() -> impl IntoView {
+    let i18n = use_i18n();
     let params = use_params_map();
     let query = use_query_map();
     let id = move || params.read().get("id").unwrap_or_default();
@@ -110,7 +128,7 @@ pub fn VersionsPage() -> impl IntoView {
         },
     );
     view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading the versions…"</p> }>
+        <Suspense fallback=move || view! { <p class="muted">{t!(i18n, versions.page_loading)}</p> }>
             {move || Suspend::new(async move {
                 match (doc.await, versions.await) {
                     (Ok(Some(detail)), Ok(list)) => {
@@ -135,27 +153,29 @@ pub enum Shown {
 
 /// A paragraph's history: each version's text as changed from the one before, then what
 /// shaped it.
-fn history_view(h: ParagraphHistory) -> AnyView {
-    let name = h
-        .steps
-        .iter()
-        .rev()
-        .find_map(|s| s.number.clone())
-        .map(|n| format!("paragraph {n}"))
-        .unwrap_or_else(|| "this paragraph".into());
+fn history_view(i18n: words::I18n, h: ParagraphHistory) -> AnyView {
+    let title = match h.steps.iter().rev().find_map(|s| s.number.clone()) {
+        Some(number) => t_string!(i18n, versions.history_title_numbered, number).to_string(),
+        None => t_string!(i18n, versions.history_title_unnumbered).to_string(),
+    };
     let steps = h
         .steps
         .into_iter()
         .map(|s| {
             let (label, class) = match s.change {
-                Change::Same => ("unchanged", "same"),
-                Change::Changed => ("changed", "changed"),
+                Change::Same => (t_string!(i18n, versions.change_unchanged), "same"),
+                Change::Changed => (t_string!(i18n, versions.change_changed), "changed"),
                 // In the first version cut there is nothing before to be new against.
-                Change::New if s.initial => ("first version", "new"),
-                Change::New => ("new", "new"),
-                Change::Deleted => ("deleted", "deleted"),
+                Change::New if s.initial => (t_string!(i18n, versions.change_first_version), "new"),
+                Change::New => (t_string!(i18n, versions.change_new), "new"),
+                Change::Deleted => (t_string!(i18n, versions.change_deleted), "deleted"),
             };
-            let version = if s.version == "current" { "now".to_string() } else { s.version };
+            let label = label.to_string();
+            let version = if s.version == "current" {
+                t_string!(i18n, versions.history_now).to_string()
+            } else {
+                s.version
+            };
             // The first version of all differs from nothing: its words are shown as they are.
             let diff = match (s.initial, s.text) {
                 (true, Some(text)) => vec![domain::api::Piece::Same(text)],
@@ -170,26 +190,45 @@ fn history_view(h: ParagraphHistory) -> AnyView {
             }
         })
         .collect_view();
-    let none = |empty: bool, what: &'static str| {
-        empty.then(|| view! { <p class="muted small">{what}</p> })
-    };
-    let no_amendments = none(h.amendments.is_empty(), "No amendment touched it.");
+    let none =
+        |empty: bool, what: String| empty.then(|| view! { <p class="muted small">{what}</p> });
+    let no_amendments = none(
+        h.amendments.is_empty(),
+        t_string!(i18n, versions.history_no_amendments).to_string(),
+    );
     let no_answers = none(
         h.answered.is_empty() && h.objections.is_empty(),
-        "No comment on it has had a response yet.",
+        t_string!(i18n, versions.history_no_responses).to_string(),
     );
     let amendments = h
         .amendments
         .into_iter()
         .map(|a| {
+            let status = words::amendment_status(i18n, a.status);
             let outcome = match a.decision {
-                Some(d) => format!("{} by {}: {}", a.status.label(), d.by, d.reason),
-                None => a.status.label().to_string(),
+                Some(d) => t_string!(
+                    i18n,
+                    versions.history_outcome,
+                    status,
+                    chair = d.by,
+                    reason = d.reason
+                )
+                .to_string(),
+                None => status,
             };
+            let link = t_string!(i18n, versions.history_amendment_link, number = a.id).to_string();
+            let line = t_string!(
+                i18n,
+                versions.history_amendment_line,
+                proposer = a.proposer,
+                rationale = a.rationale,
+                outcome
+            )
+            .to_string();
             view! {
                 <li>
-                    <a href=format!("amendments#amendment-{}", a.id)>{format!("Amendment {}", a.id)}</a>
-                    {format!(" by {}: “{}” — {outcome}", a.proposer, a.rationale)}
+                    <a href=format!("amendments#amendment-{}", a.id)>{link}</a>
+                    " "{line}
                 </li>
             }
         })
@@ -199,38 +238,57 @@ fn history_view(h: ParagraphHistory) -> AnyView {
         .into_iter()
         .filter_map(|c| {
             let r = c.response?;
-            let said = c.body.unwrap_or_else(|| "(hidden)".into());
-            Some(view! {
-                <li>{format!("{}: “{said}” — {} by {}: {}", c.author, r.disposition.label(), r.by, r.reason)}</li>
-            })
+            let comment = c
+                .body
+                .unwrap_or_else(|| t_string!(i18n, versions.history_hidden).to_string());
+            let line = t_string!(
+                i18n,
+                versions.history_comment_line,
+                author = c.author,
+                comment,
+                disposition = words::disposition(i18n, r.disposition),
+                chair = r.by,
+                reason = r.reason
+            )
+            .to_string();
+            Some(view! { <li>{line}</li> })
         })
         .chain(h.objections.into_iter().filter_map(|o| {
             let r = o.response?;
-            Some(view! {
-                <li>{format!("Objection by {}: “{}” — {} by {}: {}", o.author, o.reason, r.disposition.label(), r.by, r.reason)}</li>
-            })
+            let line = t_string!(
+                i18n,
+                versions.history_objection_line,
+                author = o.author,
+                objection = o.reason,
+                disposition = words::disposition(i18n, r.disposition),
+                chair = r.by,
+                reason = r.reason
+            )
+            .to_string();
+            Some(view! { <li>{line}</li> })
         }))
         .collect_view();
     view! {
-        <h2 class="subhead">{format!("History of {name}")}</h2>
-        <div class="comparison history" aria-label="Through the versions">{steps}</div>
-        <h3 class="subhead">"Amendments"</h3>
+        <h2 class="subhead">{title}</h2>
+        <div class="comparison history" aria-label=t_string!(i18n, versions.history_aria).to_string()>{steps}</div>
+        <h3 class="subhead">{t!(i18n, versions.history_amendments)}</h3>
         <ul class="history-list">{amendments}</ul>
         {no_amendments}
-        <h3 class="subhead">"Chair's responses"</h3>
+        <h3 class="subhead">{t!(i18n, versions.history_responses)}</h3>
         <ul class="history-list">{answers}</ul>
         {no_answers}
     }
     .into_any()
 }
 
-fn row_view(r: Aligned) -> AnyView {
+fn row_view(i18n: words::I18n, r: Aligned) -> AnyView {
     let (label, class) = match r.change {
-        Change::Same => ("", "same"),
-        Change::Changed => ("changed", "changed"),
-        Change::New => ("new", "new"),
-        Change::Deleted => ("deleted", "deleted"),
+        Change::Same => (None, "same"),
+        Change::Changed => (Some(t_string!(i18n, versions.change_changed)), "changed"),
+        Change::New => (Some(t_string!(i18n, versions.change_new)), "new"),
+        Change::Deleted => (Some(t_string!(i18n, versions.change_deleted)), "deleted"),
     };
+    let label = label.map(|l| l.to_string());
     let number = match (&r.old_number, &r.new_number) {
         (Some(a), Some(b)) if a != b => format!("{a} → {b}"),
         (_, Some(b)) => b.clone(),
@@ -243,8 +301,8 @@ fn row_view(r: Aligned) -> AnyView {
             <span class="cmp-number">{number}</span>
             <p class="cmp-text">{diff_view(r.diff)}</p>
             <span class="cmp-tags">
-                {(!label.is_empty()).then(|| view! { <span class=format!("badge change-{class}")>{label}</span> })}
-                {r.moved.then(|| view! { <span class="badge change-moved">"moved"</span> })}
+                {label.map(|label| view! { <span class=format!("badge change-{class}")>{label}</span> })}
+                {r.moved.then(|| view! { <span class="badge change-moved">{t!(i18n, versions.change_moved)}</span> })}
             </span>
         </div>
     }
@@ -258,6 +316,7 @@ fn VersionsView(
     shown: Result<Option<Shown>, ServerFnError>,
     cut: ServerAction<CutVersion>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let doc = detail.id.clone();
     let base = format!("/documents/{doc}/versions");
     let chair = detail.your_role == Role::Chair;
@@ -270,7 +329,7 @@ fn VersionsView(
         all.into_iter()
             .map(|n| {
                 let label = if n == "current" {
-                    "the text now".to_string()
+                    t_string!(i18n, versions.compare_text_now).to_string()
                 } else {
                     n.clone()
                 };
@@ -293,30 +352,55 @@ fn VersionsView(
                     <a href=href><strong>{v.name.clone()}</strong></a>
                     <span class="muted small">{format!(" · {} · {}", v.by, format_time(v.at))}</span>
                     <p class="small">{v.summary.clone()}</p>
-                    <p class="small exports" aria-label=format!("Download {}", v.name)>
-                        "Download: "
-                        <a href=export("html") download>"HTML (printable)"</a> " · "
-                        <a href=export("text") download>"Text"</a> " · "
-                        <a href=export("docx") download>"Word (DOCX)"</a> " · "
-                        <a href=export("markdown") download>"Markdown"</a>
+                    <p class="small exports" aria-label=t_string!(i18n, versions.version_download_aria, version = v.name.clone()).to_string()>
+                        {t!(i18n, versions.version_download)} " "
+                        <a href=export("html") download>{t!(i18n, versions.format_html_printable)}</a> " · "
+                        <a href=export("text") download>{t!(i18n, versions.format_text)}</a> " · "
+                        <a href=export("docx") download>{t!(i18n, versions.format_docx)}</a> " · "
+                        <a href=export("markdown") download>{t!(i18n, versions.format_markdown)}</a>
                     </p>
                 </li>
             }
         })
         .collect_view();
+    let language_form = chair.then(|| {
+        let set = ServerAction::<SetTextLanguage>::new();
+        let doc = doc.clone();
+        let current = detail.language;
+        view! {
+            <details class="tool">
+                <summary>{t!(i18n, versions.language_title)}</summary>
+                <ActionForm action=set attr:class="stack small-form">
+                    <input type="hidden" name="doc" value=doc />
+                    <p class="small muted">{t!(i18n, versions.language_hint)}</p>
+                    <label for="text-language">{t!(i18n, versions.language_label)}</label>
+                    <select id="text-language" name="language">
+                        {Language::ALL.iter().map(|l| view! {
+                            <option value=l.key() lang=l.key() selected=*l == current>{l.label()}</option>
+                        }).collect_view()}
+                    </select>
+                    {move || error_text(set.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                    {move || set.value().get().is_some_and(|r| r.is_ok()).then(|| view! {
+                        <p class="saved" role="status">{t!(i18n, versions.language_saved)}</p>
+                    })}
+                    <button type="submit" class="button small">{t!(i18n, versions.language_submit)}</button>
+                </ActionForm>
+            </details>
+        }
+    });
     let cut_form = chair.then(|| {
         let doc = doc.clone();
         view! {
             <details class="tool">
-                <summary>"Cut a version of the text as it is now"</summary>
+                <summary>{t!(i18n, versions.cut_title)}</summary>
                 <ActionForm action=cut node_ref=super::parts::cleared_on_success(cut) attr:class="stack small-form">
                     <input type="hidden" name="doc" value=doc.clone() />
-                    <label for="version-name">"Name"</label>
+                    <label for="version-name">{t!(i18n, versions.cut_name)}</label>
                     <input id="version-name" name="name" value=next required maxlength="40" pattern="[a-z0-9][a-z0-9.\\-]*" />
-                    <label for="version-summary">"What changed since the last version"</label>
+                    <label for="version-summary">{t!(i18n, versions.cut_summary)}</label>
                     <textarea id="version-summary" name="summary" rows="3" required maxlength="2000">{super::parts::kept_text::<CutVersion>(&[], "summary", String::new())}</textarea>
                     {move || error_text(cut.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
-                    <button type="submit" class="button small primary">"Cut version"</button>
+                    <button type="submit" class="button small primary">{t!(i18n, versions.cut_submit)}</button>
                 </ActionForm>
             </details>
         }
@@ -324,16 +408,23 @@ fn VersionsView(
     let below = match shown {
         Ok(Some(Shown::Comparison(c))) => {
             let changes = c.rows.iter().filter(|r| r.change != Change::Same || r.moved).count();
+            let to = if c.to == "current" {
+                t_string!(i18n, versions.compare_text_now).to_string()
+            } else {
+                c.to.clone()
+            };
+            let heading = t_string!(i18n, versions.compare_heading, from = c.from.clone(), to).to_string();
+            let summary = t_string!(i18n, versions.compare_summary, changes, count = c.rows.len()).to_string();
             view! {
-                <h2 class="subhead">{format!("From {} to {}", c.from, if c.to == "current" { "the text now".into() } else { c.to.clone() })}</h2>
-                <p class="muted small" role="status">{format!("{changes} of {} paragraphs changed, new, deleted or moved", c.rows.len())}</p>
-                <div class="comparison">{c.rows.into_iter().map(row_view).collect_view()}</div>
+                <h2 class="subhead">{heading}</h2>
+                <p class="muted small" role="status">{summary}</p>
+                <div class="comparison">{c.rows.into_iter().map(|r| row_view(i18n, r)).collect_view()}</div>
             }
             .into_any()
         }
         Ok(Some(Shown::Version(v))) => view! {
-            <h2 class="subhead">{format!("Version {}", v.about.name)}</h2>
-            <p class="muted small">{format!("Cut by {} on {}: {}", v.about.by, format_time(v.about.at), v.about.summary)}</p>
+            <h2 class="subhead">{t_string!(i18n, versions.version_heading, name = v.about.name).to_string()}</h2>
+            <p class="muted small">{t_string!(i18n, versions.version_cut_by, chair = v.about.by, time = format_time(v.about.at), summary = v.about.summary).to_string()}</p>
             <article class="version-text">
                 <h3 class="doc-title">{v.title}</h3>
                 {v.paragraphs.into_iter().map(|p| {
@@ -348,7 +439,7 @@ fn VersionsView(
             </article>
         }
         .into_any(),
-        Ok(Some(Shown::History(h))) => history_view(h),
+        Ok(Some(Shown::History(h))) => history_view(i18n, h),
         Ok(None) => ().into_any(),
         Err(e) => view! { <p class="error" role="alert">{error_text(Some(Err::<(), _>(e)))}</p> }.into_any(),
     };
@@ -359,23 +450,25 @@ fn VersionsView(
         let report = |format: &str| format!("{api}/report?format={format}");
         view! {
             <div class="tool-links small">
-                <p aria-label="Consultation report">
-                    <strong>"Consultation report"</strong>
-                    " (participation, every comment and amendment with its outcome, the decision record): "
-                    <a href=report("html") rel="external">"HTML"</a> " · "
-                    <a href=report("docx") download>"Word (DOCX)"</a>
+                <p aria-label=t_string!(i18n, versions.report_title).to_string()>
+                    <strong>{t!(i18n, versions.report_title)}</strong>
+                    " " {t!(i18n, versions.report_hint)} " "
+                    <a href=report("html") rel="external">{t!(i18n, versions.format_html)}</a> " · "
+                    <a href=report("docx") download>{t!(i18n, versions.format_docx)}</a>
                 </p>
                 {chair.then(|| view! {
-                    <p aria-label="The text now">
-                        <strong>"The text now"</strong>" (not a version; only chairs export it): "
-                        <a href=now("html") download>"HTML"</a> " · "
-                        <a href=now("text") download>"Text"</a> " · "
-                        <a href=now("docx") download>"Word (DOCX)"</a> " · "
-                        <a href=now("markdown") download>"Markdown"</a>
+                    <p aria-label=t_string!(i18n, versions.export_now_title).to_string()>
+                        <strong>{t!(i18n, versions.export_now_title)}</strong>
+                        " " {t!(i18n, versions.export_now_hint)} " "
+                        <a href=now("html") download>{t!(i18n, versions.format_html)}</a> " · "
+                        <a href=now("text") download>{t!(i18n, versions.format_text)}</a> " · "
+                        <a href=now("docx") download>{t!(i18n, versions.format_docx)}</a> " · "
+                        <a href=now("markdown") download>{t!(i18n, versions.format_markdown)}</a>
                     </p>
-                    <p aria-label="Archive">
-                        <strong>"Archive"</strong>" (the whole document with its feedback and decisions, to keep or restore elsewhere): "
-                        <a href=format!("{api}/archive") download>"JSON"</a>
+                    <p aria-label=t_string!(i18n, versions.archive_title).to_string()>
+                        <strong>{t!(i18n, versions.archive_title)}</strong>
+                        " " {t!(i18n, versions.archive_hint)} " "
+                        <a href=format!("{api}/archive") download>{t!(i18n, versions.format_json)}</a>
                     </p>
                 })}
             </div>
@@ -384,25 +477,26 @@ fn VersionsView(
     let title = detail.title.clone();
     let doc_href = format!("/documents/{doc}");
     view! {
-        <Title text=format!("Versions · {title}") />
+        <Title text=t_string!(i18n, versions.page_title, title = title.clone()).to_string() />
         <section class="page versions-page">
-            <p class="small"><a href=doc_href>{format!("← {title}")}</a></p>
-            <h1>"Versions"</h1>
+            <p class="small"><a href=doc_href>{t_string!(i18n, versions.page_back, title).to_string()}</a></p>
+            <h1>{t!(i18n, versions.page_heading)}</h1>
             {if list.is_empty() {
-                view! { <p class="muted">"No version has been cut yet."</p> }.into_any()
+                view! { <p class="muted">{t!(i18n, versions.page_none)}</p> }.into_any()
             } else {
                 view! { <ol class="versions">{rows}</ol> }.into_any()
             }}
             {cut_form}
+            {language_form}
             {reports}
             <form method="get" action=base.clone() class="filters">
-                <label class="small">"Compare"
+                <label class="small">{t!(i18n, versions.compare_label)}
                     <select name="from">{options(from_default)}</select>
                 </label>
-                <label class="small">"with"
+                <label class="small">{t!(i18n, versions.compare_with)}
                     <select name="to">{options(to_default)}</select>
                 </label>
-                <button type="submit" class="button small">"Compare"</button>
+                <button type="submit" class="button small">{t!(i18n, versions.compare_submit)}</button>
             </form>
             {below}
         </section>

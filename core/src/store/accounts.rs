@@ -7,7 +7,7 @@
 use domain::{
     api::{AuditEntry, Invitation, Me, Member, MembershipView, Register, Role},
     consensus::Profile,
-    profile::{AgeBand, Gender, Region, StakeholderGroup},
+    profile::{AgeBand, Gender, Language, Region, StakeholderGroup},
     refusal::{Refusal, Thing},
 };
 
@@ -23,6 +23,15 @@ pub struct Account {
     pub display_name: String,
     #[sqlx(rename = "is_admin")]
     pub admin: bool,
+    /// The language chosen for reading Accord (a tag; `None`: the browser's).
+    pub language: Option<String>,
+}
+
+impl Account {
+    /// The language chosen for reading Accord, if any.
+    pub fn language(&self) -> Option<Language> {
+        self.language.as_deref().and_then(Language::parse)
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -53,6 +62,7 @@ struct MeRow {
     is_admin: bool,
     unread: u32,
     mail_notices: bool,
+    language: Option<String>,
 }
 
 impl MeRow {
@@ -71,6 +81,7 @@ impl MeRow {
             memberships,
             unread: self.unread,
             mail_notices: self.mail_notices,
+            language: self.language.as_deref().and_then(Language::parse),
         }
     }
 }
@@ -259,7 +270,7 @@ impl Store {
                     stakeholder_group = ?6, region = ?7, gender = ?8, age_band = ?9,
                     registered_from = ?11, created_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
                  WHERE login = ?2 AND confirmed_at IS NULL
-                 RETURNING id, login, display_name, is_admin",
+                 RETURNING id, login, display_name, is_admin, language",
             ),
             "",
             r,
@@ -311,6 +322,7 @@ impl Store {
                 login: r.login.trim().to_string(),
                 display_name: r.display_name.trim().to_string(),
                 admin,
+                language: None,
             })),
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(None),
             Err(e) => Err(e.into()),
@@ -363,7 +375,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let row: LoginRow = sqlx::query_as(
-            "SELECT id, login, display_name, is_admin, password_hash FROM accounts WHERE id = ?",
+            "SELECT id, login, display_name, is_admin, language, password_hash FROM accounts WHERE id = ?",
         )
         .bind(&account)
         .fetch_one(&mut *tx)
@@ -390,7 +402,7 @@ impl Store {
         login: &str,
     ) -> Result<Option<(Account, String)>, StoreError> {
         let row: Option<LoginRow> = sqlx::query_as(
-            "SELECT id, login, display_name, is_admin, password_hash FROM accounts WHERE login = ?",
+            "SELECT id, login, display_name, is_admin, language, password_hash FROM accounts WHERE login = ?",
         )
         .bind(login.trim())
         .fetch_optional(self.pool())
@@ -424,7 +436,7 @@ impl Store {
         limits: domain::rules::SessionLimits,
     ) -> Result<Option<Account>, StoreError> {
         let row: Option<SessionRow> = sqlx::query_as(
-            "SELECT a.id, a.login, a.display_name, a.is_admin, s.created_at, s.last_seen
+            "SELECT a.id, a.login, a.display_name, a.is_admin, a.language, s.created_at, s.last_seen
              FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ?",
         )
         .bind(token_hash)
@@ -476,7 +488,7 @@ impl Store {
     pub async fn me(&self, account: &str) -> Result<Option<Me>, StoreError> {
         let row: Option<MeRow> = sqlx::query_as(
             "SELECT id, login, display_name, affiliation, stakeholder_group, region, gender,
-                age_band, is_admin, mail_notices,
+                age_band, is_admin, mail_notices, language,
                 (SELECT COUNT(*) FROM notices n WHERE n.account_id = accounts.id
                  AND n.read_at IS NULL) AS unread
              FROM accounts WHERE id = ?",
@@ -504,7 +516,7 @@ impl Store {
     pub async fn update_profile(&self, account: &str, me: &Me) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE accounts SET display_name = ?, affiliation = ?, stakeholder_group = ?, region = ?,
-             gender = ?, age_band = ? WHERE id = ?",
+             gender = ?, age_band = ?, language = ? WHERE id = ?",
         )
         .bind(&me.display_name)
         .bind(&me.affiliation)
@@ -512,11 +524,23 @@ impl Store {
         .bind(me.region.key())
         .bind(me.gender.map(Gender::key))
         .bind(me.age_band.map(AgeBand::key))
+        .bind(me.language.map(Language::key))
         .bind(account)
         .execute(self.writer())
         .await?;
         // Balance is measured on profiles: every document's kept figures are out of date.
         self.forget_facts(None);
+        Ok(())
+    }
+
+    /// Keeps the language `account` chose to read Accord in.
+    pub async fn set_language(&self, account: &str, language: Language) -> Result<(), StoreError> {
+        sqlx::query("UPDATE accounts SET language = ? WHERE id = ? AND language IS NOT ?")
+            .bind(language.key())
+            .bind(account)
+            .bind(language.key())
+            .execute(self.writer())
+            .await?;
         Ok(())
     }
 

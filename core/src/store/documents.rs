@@ -5,6 +5,7 @@ use automerge::Automerge;
 use domain::{
     api::{DocumentSummary, Group, GroupKind},
     phase::{Phase, Schedule},
+    profile::Language,
 };
 
 use super::{insert_chunks, Companion, Store, StoreError};
@@ -20,6 +21,8 @@ pub struct DocumentMeta {
     pub updated_at: String,
     /// The phase as stored; `phases::current` moves it on past its deadline.
     pub schedule: Schedule,
+    /// The language the text is written in: its own, else its group's.
+    pub language: Language,
 }
 
 #[derive(sqlx::FromRow)]
@@ -32,6 +35,7 @@ struct MetaRow {
     updated_at: String,
     phase: String,
     deadline: Option<i64>,
+    language: String,
 }
 
 impl From<MetaRow> for DocumentMeta {
@@ -47,6 +51,7 @@ impl From<MetaRow> for DocumentMeta {
                 phase: Phase::parse(&r.phase).unwrap_or(Phase::Drafting),
                 deadline: r.deadline,
             },
+            language: Language::parse(&r.language).unwrap_or(Language::English),
         }
     }
 }
@@ -188,13 +193,27 @@ impl Store {
     pub async fn document_meta(&self, id: &str) -> Result<Option<DocumentMeta>, StoreError> {
         let row: Option<MetaRow> = sqlx::query_as(
             "SELECT d.id, d.group_id, g.name AS group_name, d.title, d.paragraphs, d.updated_at,
-                d.phase, d.deadline
+                d.phase, d.deadline, COALESCE(d.language, g.language) AS language
              FROM documents d JOIN groups g ON g.id = d.group_id WHERE d.id = ?",
         )
         .bind(id)
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.map(DocumentMeta::from))
+    }
+
+    /// Says which language document `id` is written in.
+    pub async fn set_document_language(
+        &self,
+        id: &str,
+        language: Language,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE documents SET language = ? WHERE id = ?")
+            .bind(language.key())
+            .bind(id)
+            .execute(self.writer())
+            .await?;
+        Ok(())
     }
 
     /// Loads a document: its snapshot, then every chunk stored after it, in order. Returns the
