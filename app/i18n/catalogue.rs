@@ -8,7 +8,7 @@ use std::{
 
 pub const DEFAULT: &str = "en";
 pub const OTHERS: [&str; 5] = ["ar", "es", "fr", "ru", "zh"];
-pub const NAMESPACES: [&str; 12] = [
+pub const NAMESPACES: [&str; 14] = [
     "account",
     "amendments",
     "common",
@@ -16,10 +16,12 @@ pub const NAMESPACES: [&str; 12] = [
     "document",
     "feedback",
     "groups",
+    "mail",
     "notices",
     "phase",
     "profile",
     "refusals",
+    "report",
     "versions",
 ];
 /// Plural categories a message may be split into (`key_one`, `key_few`, …).

@@ -13,8 +13,12 @@ use domain::{
     phase::Phase,
     policy::{Action, Role},
     refusal::{Choice, Field, Refusal, Thing},
-    time,
 };
+
+/// "Something went wrong", in `locale`: all a person is told of a failure on the server.
+pub fn went_wrong(locale: Locale) -> String {
+    td_string!(locale, refusals.something_went_wrong).to_string()
+}
 
 /// What `r` says, in `locale`.
 pub fn words(locale: Locale, r: &Refusal) -> String {
@@ -170,9 +174,12 @@ pub fn words(locale: Locale, r: &Refusal) -> String {
             td_string!(locale, refusals.invalid_document, detail = detail).to_string()
         }
         NoDeadline { phase } => no_deadline(locale, *phase),
-        DeadlinePassed { at } => {
-            td_string!(locale, refusals.deadline_passed, at = time::format(*at)).to_string()
-        }
+        DeadlinePassed { at } => td_string!(
+            locale,
+            refusals.deadline_passed,
+            at = crate::ui::parts::format_time_in(locale, *at)
+        )
+        .to_string(),
         DeadlineTooFar { days } => {
             td_string!(locale, refusals.deadline_too_far, days = *days).to_string()
         }

@@ -43,7 +43,10 @@ pub fn page_error(e: Error) -> ServerFnError {
     match e {
         Error::Internal(cause) => {
             tracing::error!("page: {cause}");
-            ServerFnError::new("something went wrong")
+            ServerFnError::new(match use_context::<http::request::Parts>() {
+                Some(parts) => crate::refusals::went_wrong(locale(&parts)),
+                None => "something went wrong".to_string(),
+            })
         }
         Error::Refused(r) => ServerFnError::new(match use_context::<http::request::Parts>() {
             Some(parts) => crate::refusals::words(locale(&parts), &r),

@@ -28,6 +28,7 @@ pub mod search;
 pub mod seed;
 pub mod store;
 pub mod versions;
+pub mod words;
 
 pub use error::Error;
 

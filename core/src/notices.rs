@@ -1,9 +1,11 @@
 //! Notices: telling people what became of their feedback and what needs them. Each is stored
 //! for its person (the bell and `/notifications`), is an entry of their Atom feed, and is mailed
 //! to a confirmed address unless they turned mail off (every mail carries a link that does).
+//! Feed and mail speak the language the person chose in their profile (English if none).
 //! A notice never holds up or fails the write that caused it: a failure to store or mail one
 //! is logged.
 
+use accord_i18n::td_string;
 use atom_syndication::{Entry, Feed, FixedDateTime, Link, Person, Text};
 use domain::notice::{Notice, NoticeKind};
 
@@ -12,7 +14,7 @@ use crate::{
     error::Error,
     mail,
     store::{notices::NewNotice, Account},
-    Accord,
+    words, Accord,
 };
 
 /// How many notices a person's page and feed show.
@@ -78,10 +80,13 @@ async fn try_notify(state: &Accord, mut to: Vec<String>, event: Event<'_>) -> Re
     for recipient in store.insert_notices(&to, &new).await? {
         if recipient.mail {
             let key = store.notice_key(&recipient.id).await?;
+            // In the recipient's language, whoever caused the notice and whatever they read.
+            let l = words::locale_of(recipient.language());
             state.mail.send(mail::notice(
+                l,
                 &recipient.login,
                 &recipient.display_name,
-                &shown.words(),
+                &words::notice(l, &shown),
                 &format!("{}{}", state.origin, shown.link),
                 &format!("{}/unsubscribe?key={key}", state.origin),
             ));
@@ -125,6 +130,7 @@ pub async fn feed(state: &Accord, key: &str) -> Result<Option<String>, Error> {
         return Ok(None);
     };
     let notices = store.notices(&account, SHOWN).await?;
+    let l = words::locale_of(store.language_of(&account).await?);
     let origin = &state.origin;
     let at = |secs: i64| -> FixedDateTime {
         chrono::DateTime::from_timestamp(secs, 0)
@@ -135,7 +141,7 @@ pub async fn feed(state: &Accord, key: &str) -> Result<Option<String>, Error> {
         .iter()
         .map(|n| Entry {
             id: format!("{origin}/notices/{}", n.id),
-            title: Text::plain(n.words()),
+            title: Text::plain(words::notice(l, n)),
             updated: at(n.at),
             authors: vec![Person {
                 name: if n.by.is_empty() {
@@ -154,7 +160,7 @@ pub async fn feed(state: &Accord, key: &str) -> Result<Option<String>, Error> {
         .collect();
     let feed = Feed {
         id: format!("{origin}/feeds/{key}.atom"),
-        title: Text::plain("Your Accord notices"),
+        title: Text::plain(td_string!(l, mail.feed_title).to_string()),
         updated: at(notices.first().map_or(0, |n| n.at)),
         links: vec![Link {
             href: format!("{origin}/notifications"),

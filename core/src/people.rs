@@ -17,6 +17,7 @@ use crate::{
     error::Error,
     mail,
     store::Account,
+    words::{self, Locale},
     Accord,
 };
 
@@ -37,8 +38,14 @@ const CONFIRMATION_SECONDS: i64 = 2 * 24 * 3600;
 /// Registers an account, signed out: mails a link to confirm the address, and answers the same
 /// whether or not the login had an account already (an account's owner is mailed instead), so
 /// that registering tells nobody which addresses have accounts. The password is hashed either
-/// way, so the time taken does not tell either.
-pub async fn register(state: &Accord, who: &Principal, r: Register) -> Result<Registered, Error> {
+/// way, so the time taken does not tell either. The mail is in `language`, the one the
+/// registration page was read in.
+pub async fn register(
+    state: &Accord,
+    who: &Principal,
+    r: Register,
+    language: Locale,
+) -> Result<Registered, Error> {
     who.require(state, None, Action::Register).await?;
     rate_limit(state, Limited::Register, who)?;
     let mut r = r;
@@ -75,7 +82,7 @@ pub async fn register(state: &Accord, who: &Principal, r: Register) -> Result<Re
                     &account.login,
                 )
                 .await?;
-            send_confirmation(state, &account, next.as_deref()).await?;
+            send_confirmation(state, &account, next.as_deref(), language).await?;
         }
         None => {
             store
@@ -92,17 +99,19 @@ pub async fn register(state: &Accord, who: &Principal, r: Register) -> Result<Re
             };
             state
                 .mail
-                .send(mail::registered_already(&r.login, &sign_in));
+                .send(mail::registered_already(language, &r.login, &sign_in));
         }
     }
     Ok(Registered { login: r.login })
 }
 
-/// Mails `account` a new link that confirms its address (and then goes to `next`).
+/// Mails `account` a new link that confirms its address (and then goes to `next`), in
+/// `language`.
 async fn send_confirmation(
     state: &Accord,
     account: &Account,
     next: Option<&str>,
+    language: Locale,
 ) -> Result<(), Error> {
     let token = auth::new_token();
     state
@@ -119,6 +128,7 @@ async fn send_confirmation(
         None => format!("{}/confirm/{token}", state.origin),
     };
     state.mail.send(mail::confirm_address(
+        language,
         &account.login,
         &account.display_name,
         &link,
@@ -188,7 +198,10 @@ pub async fn login(state: &Accord, who: &Principal, l: Login) -> Result<(Account
         // and the answer is the one a wrong password gets, so that signing in with a password
         // of one's choosing tells nobody whether the address had an account before.
         if auth::may_mail_confirmation(state, &account.id) {
-            send_confirmation(state, account, None).await?;
+            // In the language the account chose, if it has (English otherwise): signing in
+            // says nothing of the page's.
+            let language = words::locale_of(account.language());
+            send_confirmation(state, account, None, language).await?;
         }
     }
     match (ok && confirmed, found) {
@@ -381,6 +394,9 @@ pub async fn create_group(state: &Accord, who: &Principal, g: CreateGroup) -> Re
     while !store.create_group(&id, &name, g.kind.as_str()).await? {
         n += 1;
         id = format!("{base}-{n}");
+    }
+    if let Some(language) = g.language {
+        store.set_group_language(&id, language).await?;
     }
     store
         .audit("group-created", who.account_id(), Some(&who.address), &id)

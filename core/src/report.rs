@@ -1,8 +1,11 @@
 //! The consultation report, gathered from the feedback, the amendments, the versions and the
 //! decision record, and printed as standalone HTML or DOCX. A chair reads it at any time; once a
-//! document is closed it is everyone's record of what became of every comment.
+//! document is closed it is everyone's record of what became of every comment. Its own words
+//! are in the document's language (what people wrote is as they wrote it).
 
 use std::collections::BTreeSet;
+
+use accord_i18n::td_string;
 
 use domain::{
     api::AmendmentFilter,
@@ -20,7 +23,7 @@ use crate::{
     error::Error,
     feedback, record,
     versions::{self, Exported},
-    Accord,
+    words, Accord,
 };
 
 /// Everything the report says about `doc`, as `who` may see it.
@@ -71,16 +74,18 @@ pub async fn gather(state: &Accord, who: &Principal, doc: &str) -> Result<Report
             objections,
         });
     }
+    // The report's small print is in the document's language, like its text.
+    let l = words::locale(meta.language);
     Ok(Report {
         title: outline.title.clone(),
         about: About {
             group: meta.group_name.clone(),
-            version: "Consultation report".into(),
-            date: format!("drawn up {}", time::format(state.auth.now())),
+            version: td_string!(l, report.about_report).to_string(),
+            date: td_string!(l, report.drawn_up, date = time::format(state.auth.now())).to_string(),
             language: meta.language,
-            endorsed_by: "Endorsed by".into(),
+            endorsed_by: td_string!(l, report.endorsed_by).to_string(),
         },
-        phase: schedule.phase.label().to_string(),
+        phase: words::phase(l, schedule.phase),
         balance: consensus::balance(stances, comments),
         paragraphs,
         amendments: amendments::list(state, who, doc, AmendmentFilter::default()).await?,
@@ -99,8 +104,9 @@ pub async fn export(
 ) -> Result<Exported, Error> {
     let (ext, content_type) = versions::format_of(format, &["html", "docx"])?;
     let report = gather(state, who, doc).await?;
-    let title = format!("Consultation report: {}", report.title.trim());
-    let blocks = report::blocks(&report);
+    let words = words::ReportWords(words::locale(report.about.language));
+    let title = report::title(&report, &words);
+    let blocks = report::blocks(&report, &words);
     let body = match ext {
         "html" => export::page(&title, &blocks, report.about.language).into_bytes(),
         _ => docx::render(&title, &blocks, report.about.language)?,

@@ -12,9 +12,11 @@ use domain::{
     rules, time,
 };
 
+use accord_i18n::td_string;
+
 use crate::{
     auth::Principal, documents, docx, endorsements, error::Error, feedback::required_text, record,
-    Accord,
+    words, Accord,
 };
 
 /// The name that stands for the text as it is now in a comparison.
@@ -226,15 +228,18 @@ pub async fn export(
     };
     let (meta, _) = documents::require(state, who, doc, action).await?;
     let (ext, content_type) = format_of(format, &["markdown", "html", "text", "docx"])?;
+    // The small print is in the document's language, like its text.
+    let l = words::locale(meta.language);
+    let endorsed_by = td_string!(l, report.endorsed_by).to_string();
     let (outline, about) = match version {
         Some(name) => {
             let v = open(state, doc, name).await?;
             let about = export::About {
                 group: meta.group_name.clone(),
-                version: format!("Version {}", v.about.name),
+                version: td_string!(l, report.about_version, name = &v.about.name).to_string(),
                 date: time::format(v.about.at),
                 language: meta.language,
-                endorsed_by: "Endorsed by".into(),
+                endorsed_by,
             };
             let outline = Outline {
                 title: v.title,
@@ -245,10 +250,10 @@ pub async fn export(
         None => {
             let about = export::About {
                 group: meta.group_name.clone(),
-                version: "Current text (not a version)".into(),
+                version: td_string!(l, report.about_current).to_string(),
                 date: time::format(state.auth.now()),
                 language: meta.language,
-                endorsed_by: "Endorsed by".into(),
+                endorsed_by,
             };
             (state.rooms.outline(doc).await?.0, about)
         }
@@ -258,7 +263,7 @@ pub async fn export(
         "md" => {
             let mut md = markdown::export(&outline);
             if !endorsed.is_empty() {
-                md.push_str("\n## Endorsed by\n\n");
+                md.push_str(&format!("\n## {}\n\n", about.endorsed_by));
                 for e in &endorsed {
                     md.push_str(&format!("- {e}\n"));
                 }

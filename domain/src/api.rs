@@ -424,6 +424,10 @@ pub struct Group {
 pub struct CreateGroup {
     pub name: String,
     pub kind: GroupKind,
+    /// The language its documents are written in unless their chair says otherwise (English
+    /// when not said).
+    #[serde(default)]
+    pub language: Option<Language>,
 }
 
 /// A member of a group, as its chairs see them.

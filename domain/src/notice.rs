@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::phase::Phase;
+
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
 
@@ -74,7 +76,8 @@ pub struct Notice {
 }
 
 impl Notice {
-    /// What happened, in a sentence.
+    /// What happened, in a sentence in English (mail and feeds say it in their reader's
+    /// language from the message catalogue, with [`Notice::place`]).
     pub fn words(&self) -> String {
         let (by, place, title) = (&self.by, &self.place, &self.document_title);
         match self.kind {
@@ -87,6 +90,66 @@ impl Notice {
             NoticeKind::Phase => format!("“{title}” is now in {place}"),
             NoticeKind::Mention => format!("{by} mentioned you on {place} of “{title}”"),
             NoticeKind::Deadline => format!("The {place} of “{title}” ends within a day"),
+        }
+    }
+}
+
+impl Notice {
+    /// Where it happened, read back from the words it was stored with.
+    pub fn place(&self) -> Place<'_> {
+        Place::read(&self.place)
+    }
+}
+
+/// Where a notice happened, read back from the English words it is stored with (a paragraph as
+/// [`crate::document::Outline::called`] names it, "amendment 4", a phase's name in lower case),
+/// so that mail and feeds can say it in their reader's language. Words in no known shape are
+/// kept as they are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place<'a> {
+    /// "paragraph 8(a)": the number.
+    Paragraph(&'a str),
+    /// "the heading “Scope”": its first words.
+    Heading(&'a str),
+    /// "the paragraph “Recalling…”": its first words.
+    Unnumbered(&'a str),
+    /// "a deleted paragraph (p-17)": its id.
+    Deleted(&'a str),
+    /// "amendment 4": the number.
+    Amendment(&'a str),
+    /// "public consultation".
+    Phase(Phase),
+    Other(&'a str),
+}
+
+impl<'a> Place<'a> {
+    pub fn read(words: &'a str) -> Self {
+        let quoted = |before: &str| {
+            words
+                .strip_prefix(before)
+                .and_then(|rest| rest.strip_prefix('“'))
+                .and_then(|rest| rest.strip_suffix('”'))
+        };
+        if let Some(number) = words.strip_prefix("paragraph ") {
+            Place::Paragraph(number)
+        } else if let Some(excerpt) = quoted("the heading ") {
+            Place::Heading(excerpt)
+        } else if let Some(excerpt) = quoted("the paragraph ") {
+            Place::Unnumbered(excerpt)
+        } else if let Some(id) = words
+            .strip_prefix("a deleted paragraph (")
+            .and_then(|rest| rest.strip_suffix(')'))
+        {
+            Place::Deleted(id)
+        } else if let Some(number) = words.strip_prefix("amendment ") {
+            Place::Amendment(number)
+        } else if let Some(&phase) = Phase::ALL
+            .iter()
+            .find(|p| p.label().to_lowercase() == words)
+        {
+            Place::Phase(phase)
+        } else {
+            Place::Other(words)
         }
     }
 }
@@ -114,7 +177,42 @@ pub fn mentioned(body: &str, names: &[String]) -> Vec<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::mentioned;
+    use super::{mentioned, Place};
+    use crate::{
+        document::{Outline, Paragraph, ParagraphKind},
+        phase::Phase,
+    };
+
+    // Guards against the wording of a place drifting away from what mail and feeds read back:
+    // the place would then be named in English whatever the reader's language.
+    #[test]
+    fn every_way_a_place_is_stored_is_read_back() {
+        let paragraph = |id: &str, kind, number: Option<&str>, text: &str| Paragraph {
+            id: id.to_string(),
+            kind,
+            number: number.map(String::from),
+            text: text.to_string(),
+        };
+        let outline = Outline {
+            title: "Draft".to_string(),
+            paragraphs: vec![
+                paragraph("p-1", ParagraphKind::Heading, None, "Scope"),
+                paragraph("p-2", ParagraphKind::Sub, Some("8(a)"), "Recalling"),
+                paragraph("p-3", ParagraphKind::Plain, None, "Noting"),
+            ],
+        };
+        let called = |id| outline.called(id);
+        assert_eq!(Place::read(&called("p-1")), Place::Heading("Scope"));
+        assert_eq!(Place::read(&called("p-2")), Place::Paragraph("8(a)"));
+        assert_eq!(Place::read(&called("p-3")), Place::Unnumbered("Noting"));
+        assert_eq!(Place::read(&called("p-9")), Place::Deleted("p-9"));
+        assert_eq!(Place::read("amendment 4"), Place::Amendment("4"));
+        for &phase in Phase::ALL {
+            let stored = phase.label().to_lowercase();
+            assert_eq!(Place::read(&stored), Place::Phase(phase));
+        }
+        assert_eq!(Place::read("elsewhere"), Place::Other("elsewhere"));
+    }
 
     #[test]
     fn a_mention_is_the_at_sign_and_the_whole_name() {

@@ -2,21 +2,23 @@
 //! objections and amendments, each with what became of it and why; then every amendment, the
 //! versions and the decision record. This is the disposition-of-comments annex chairs used to
 //! write by hand. [`blocks`] lays it out once for every printed form (HTML here, DOCX in the
-//! server).
+//! server), in the words of the document's language ([`ReportWords`], which the core fills from
+//! the message catalogue).
 
 use super::{
-    consensus::{Balance, Breakdown, ParagraphConsensus, Tally},
+    consensus::{Balance, Breakdown, Disposition, Level, ParagraphConsensus, Tally},
     export::{About, Block},
+    profile::{Region, StakeholderGroup},
     record::Entry,
     time, Paragraph, ParagraphKind,
 };
-use crate::api::{AmendmentView, Comment, Objection, Response, VersionSummary};
+use crate::api::{AmendmentStatus, AmendmentView, Comment, Objection, Response, VersionSummary};
 
 /// Everything a report says, gathered by the server.
 #[derive(Clone, Debug, Default)]
 pub struct Report {
     pub title: String,
-    /// The group, "Consultation report" and when it was drawn up.
+    /// The group, "Consultation report" and when it was drawn up, in the document's language.
     pub about: About,
     /// The phase the document is in, as shown.
     pub phase: String,
@@ -42,28 +44,123 @@ pub struct ParagraphReport {
     pub objections: Vec<Objection>,
 }
 
+/// The words a report is written in, in the document's language: the core supplies them from
+/// the message catalogue; [`blocks`] only lays them out. What people wrote (comments, reasons,
+/// names) is never translated.
+pub trait ReportWords {
+    /// A word or sentence that takes no values.
+    fn phrase(&self, p: Phrase) -> String;
+    /// The report's title for the document titled `title`.
+    fn title(&self, title: &str) -> String;
+    /// The line under the title: the version, the date and the phase (in lower case, as it runs
+    /// on in the line).
+    fn heading_line(&self, version: &str, date: &str, phase: &str) -> String;
+    /// How many took part: people, comments and stances.
+    fn took_part(&self, people: u32, comments: u32, stances: u32) -> String;
+    fn group(&self, g: StakeholderGroup) -> String;
+    fn region(&self, r: Region) -> String;
+    fn disposition(&self, d: Disposition) -> String;
+    fn status(&self, s: AmendmentStatus) -> String;
+    /// A paragraph's name, as its section heads it.
+    fn paragraph(&self, name: Named<'_>) -> String;
+    /// A paragraph's stances in a sentence, with how far it is agreed and by how many
+    /// stakeholder groups.
+    fn support(&self, t: &Tally, level: Level, groups: u32) -> String;
+    /// A person with the organisation they gave.
+    fn person(&self, name: &str, affiliation: &str) -> String;
+    /// A comment (or a reply) by `person`, made at `date`, saying `words`.
+    fn comment(&self, reply: bool, person: &str, date: &str, words: &str) -> String;
+    /// What a hidden comment shows instead of its words.
+    fn hidden(&self, by: &str, reason: &str) -> String;
+    /// What became of something (`outcome`: a disposition's or a status's name), by whom, when
+    /// and why.
+    fn decided(&self, outcome: &str, by: &str, date: &str, reason: &str) -> String;
+    /// An objection; `counted` is false when the chairs set its author's stances aside.
+    fn objection(&self, person: &str, date: &str, counted: bool, reason: &str) -> String;
+    /// An amendment to a paragraph, with its outcome.
+    fn amendment(&self, number: i64, proposer: &str, rationale: &str, outcome: &str) -> String;
+    /// The sentence over the decision record, naming its last hash.
+    fn record_chained(&self, hash: &str) -> String;
+}
+
+/// The words of a report that take no values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phrase {
+    // Sections.
+    Participation,
+    ParagraphByParagraph,
+    Amendments,
+    Versions,
+    DecisionRecord,
+    // Table columns.
+    StakeholderGroup,
+    Region,
+    Participants,
+    Comments,
+    Stances,
+    Support,
+    CanLiveWith,
+    Oppose,
+    /// "No." (a number).
+    Number,
+    ProposedBy,
+    Paragraphs,
+    Rationale,
+    Outcome,
+    Version,
+    /// When a version was cut.
+    Cut,
+    By,
+    Changes,
+    When,
+    Who,
+    What,
+    Why,
+    // Cells and sentences.
+    /// A group or region nobody gave.
+    NotStated,
+    /// A paragraph an amendment adds, in its list of paragraphs.
+    NewParagraph,
+    NotYetAnswered,
+    NoFeedback,
+    NoAmendments,
+    NoVersions,
+    NoRecord,
+}
+
+/// How a paragraph is named.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Named<'a> {
+    /// Deleted since: neither its number nor its words are known.
+    Deleted,
+    /// A heading, by its words.
+    Heading(&'a str),
+    /// By its number.
+    Numbered(&'a str),
+    /// Neither: by its first words (with "…" when there are more).
+    Unnumbered(&'a str),
+}
+
 /// How a paragraph is named in the report: its number, or its heading's words.
-fn name(p: &ParagraphReport) -> String {
+fn name(p: &ParagraphReport, w: &impl ReportWords) -> String {
     match (&p.paragraph.number, p.paragraph.kind) {
-        _ if p.deleted => "A paragraph since deleted".into(),
-        (_, ParagraphKind::Heading) => format!("Heading “{}”", p.paragraph.text.trim()),
-        (Some(n), _) => format!("Paragraph {n}"),
+        _ if p.deleted => w.paragraph(Named::Deleted),
+        (_, ParagraphKind::Heading) => w.paragraph(Named::Heading(p.paragraph.text.trim())),
+        (Some(n), _) => w.paragraph(Named::Numbered(n)),
         (None, _) => {
             let words: Vec<&str> = p.paragraph.text.split_whitespace().collect();
             let more = if words.len() > 8 { "…" } else { "" };
-            format!(
-                "Unnumbered paragraph “{}{more}”",
-                words[..words.len().min(8)].join(" ")
-            )
+            let excerpt = format!("{}{more}", words[..words.len().min(8)].join(" "));
+            w.paragraph(Named::Unnumbered(&excerpt))
         }
     }
 }
 
-fn count(n: u32, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-fn short_name(amendments: &AmendmentView, paragraphs: &[ParagraphReport]) -> String {
+fn short_name(
+    amendments: &AmendmentView,
+    paragraphs: &[ParagraphReport],
+    w: &impl ReportWords,
+) -> String {
     amendments
         .paragraphs
         .iter()
@@ -72,7 +169,7 @@ fn short_name(amendments: &AmendmentView, paragraphs: &[ParagraphReport]) -> Str
                 .iter()
                 .find(|p| p.paragraph.id == a.paragraph)
                 .and_then(|p| p.paragraph.number.clone())
-                .unwrap_or_else(|| "new".into())
+                .unwrap_or_else(|| w.phrase(Phrase::NewParagraph))
         })
         .collect::<Vec<_>>()
         .join(", ")
@@ -86,55 +183,52 @@ fn tally(t: &Tally) -> [String; 3] {
     ]
 }
 
-fn answer(r: &Option<Response>) -> String {
-    match r {
-        Some(r) => format!(
-            " — {} by {} ({}): {}",
-            r.disposition.label(),
-            r.by,
-            time::format(r.at),
-            r.reason
+/// A chair's answer, set after what it answers.
+fn answer(r: &Option<Response>, w: &impl ReportWords) -> String {
+    let said = match r {
+        Some(r) => w.decided(
+            &w.disposition(r.disposition),
+            &r.by,
+            &time::format(r.at),
+            &r.reason,
         ),
-        None => " — not yet answered".into(),
+        None => w.phrase(Phrase::NotYetAnswered),
+    };
+    format!(" — {said}")
+}
+
+fn person(name: &str, affiliation: &str, w: &impl ReportWords) -> String {
+    if affiliation.is_empty() {
+        name.to_string()
+    } else {
+        w.person(name, affiliation)
     }
 }
 
-fn comment_line(c: &Comment) -> String {
-    let who = if c.affiliation.is_empty() {
-        c.author.clone()
-    } else {
-        format!("{} ({})", c.author, c.affiliation)
-    };
-    let kind = if c.parent.is_some() {
-        "Reply"
-    } else {
-        "Comment"
-    };
+fn comment_line(c: &Comment, w: &impl ReportWords) -> String {
     let words = match &c.hidden {
-        Some(h) => format!("[hidden by {}: {}]", h.by, h.reason),
+        Some(h) => w.hidden(&h.by, &h.reason),
         None => c.body.clone().unwrap_or_default(),
     };
     let disposition = if c.parent.is_some() && c.response.is_none() {
         String::new()
     } else {
-        answer(&c.response)
+        answer(&c.response, w)
     };
-    format!(
-        "{kind} by {who}, {}: “{words}”{disposition}",
-        time::format(c.created_at)
-    )
+    let said = w.comment(
+        c.parent.is_some(),
+        &person(&c.author, &c.affiliation, w),
+        &time::format(c.created_at),
+        &words,
+    );
+    format!("{said}{disposition}")
 }
 
-fn amendment_outcome(a: &AmendmentView) -> String {
+fn amendment_outcome(a: &AmendmentView, w: &impl ReportWords) -> String {
+    let status = w.status(a.status);
     match &a.decision {
-        Some(d) => format!(
-            "{} by {} ({}): {}",
-            a.status.label(),
-            d.by,
-            time::format(d.at),
-            d.reason
-        ),
-        None => a.status.label().to_string(),
+        Some(d) => w.decided(&status, &d.by, &time::format(d.at), &d.reason),
+        None => status,
     }
 }
 
@@ -142,7 +236,8 @@ fn amendment_outcome(a: &AmendmentView) -> String {
 /// stances.
 fn participation<K: PartialEq + Copy>(
     balance: &Balance,
-    head: &str,
+    head: String,
+    w: &impl ReportWords,
     keys: impl Fn(&Breakdown) -> Vec<(K, u32)>,
     label: impl Fn(K) -> String,
 ) -> Block {
@@ -157,10 +252,10 @@ fn participation<K: PartialEq + Copy>(
     };
     Block::Table {
         head: vec![
-            head.into(),
-            "Participants".into(),
-            "Comments".into(),
-            "Stances".into(),
+            head,
+            w.phrase(Phrase::Participants),
+            w.phrase(Phrase::Comments),
+            w.phrase(Phrase::Stances),
         ],
         rows: people
             .iter()
@@ -176,49 +271,52 @@ fn participation<K: PartialEq + Copy>(
     }
 }
 
-fn not_stated<T: Copy>(f: impl Fn(T) -> &'static str) -> impl Fn(Option<T>) -> String {
-    move |k| k.map(&f).unwrap_or("Not stated").to_string()
+/// A group's (or region's) name, or that none was given.
+fn or_not_stated<'a, T: Copy>(
+    w: &'a impl ReportWords,
+    f: impl Fn(T) -> String + 'a,
+) -> impl Fn(Option<T>) -> String + 'a {
+    move |k| k.map(&f).unwrap_or_else(|| w.phrase(Phrase::NotStated))
 }
 
-/// The report laid out as printable blocks.
-pub fn blocks(r: &Report) -> Vec<Block> {
-    let h2 = |text: &str| Block::Heading {
-        level: 2,
-        text: text.into(),
-    };
+/// The report's title, in its words.
+pub fn title(r: &Report, w: &impl ReportWords) -> String {
+    w.title(r.title.trim())
+}
+
+/// The report laid out as printable blocks, in `w`'s words.
+pub fn blocks(r: &Report, w: &impl ReportWords) -> Vec<Block> {
+    let h2 = |text: String| Block::Heading { level: 2, text };
+    let head = |phrases: &[Phrase]| phrases.iter().map(|&p| w.phrase(p)).collect::<Vec<_>>();
     let mut out = vec![
         Block::Meta(r.about.group.clone()),
-        Block::Title(format!("Consultation report: {}", r.title.trim())),
-        Block::Meta(format!(
-            "{} · {} · phase: {}",
-            r.about.version,
-            r.about.date,
-            r.phase.to_lowercase()
-        )),
+        Block::Title(title(r, w)),
+        Block::Meta(w.heading_line(&r.about.version, &r.about.date, &r.phase.to_lowercase())),
     ];
 
-    out.push(h2("Participation"));
+    out.push(h2(w.phrase(Phrase::Participation)));
     let b = &r.balance;
-    out.push(Block::Para(format!(
-        "{} took part: {} and {} (hidden comments not counted).",
-        count(b.participants.total, "person", "people"),
-        count(b.comments.total, "comment", "comments"),
-        count(b.stances.total, "stance", "stances"),
+    out.push(Block::Para(w.took_part(
+        b.participants.total,
+        b.comments.total,
+        b.stances.total,
     )));
     out.push(participation(
         b,
-        "Stakeholder group",
+        w.phrase(Phrase::StakeholderGroup),
+        w,
         |x| x.by_group.iter().map(|g| (g.group, g.count)).collect(),
-        not_stated(|g: super::profile::StakeholderGroup| g.label()),
+        or_not_stated(w, |g: StakeholderGroup| w.group(g)),
     ));
     out.push(participation(
         b,
-        "Region",
+        w.phrase(Phrase::Region),
+        w,
         |x| x.by_region.iter().map(|g| (g.region, g.count)).collect(),
-        not_stated(|g: super::profile::Region| g.label()),
+        or_not_stated(w, |g: Region| w.region(g)),
     ));
 
-    out.push(h2("Paragraph by paragraph"));
+    out.push(h2(w.phrase(Phrase::ParagraphByParagraph)));
     for p in &r.paragraphs {
         let amendments: Vec<&AmendmentView> = r
             .amendments
@@ -234,91 +332,70 @@ pub fn blocks(r: &Report) -> Vec<Block> {
         }
         out.push(Block::Heading {
             level: 3,
-            text: name(p),
+            text: name(p, w),
         });
         if !p.deleted && p.paragraph.kind != ParagraphKind::Heading {
             out.push(Block::Quote(p.paragraph.text.trim().to_string()));
         }
         if quiet {
-            out.push(Block::Para("No feedback.".into()));
+            out.push(Block::Para(w.phrase(Phrase::NoFeedback)));
             continue;
         }
-        let t = &p.consensus.tally;
-        out.push(Block::Para(format!(
-            "Support: {} support, {} can live with, {} oppose. {}; {} stakeholder group(s) in support.",
-            t.support,
-            t.can_live_with,
-            t.oppose,
-            p.consensus.level.label(),
-            p.consensus.supporting_groups
+        out.push(Block::Para(w.support(
+            &p.consensus.tally,
+            p.consensus.level,
+            p.consensus.supporting_groups,
         )));
+        let group_name = or_not_stated(w, |g: StakeholderGroup| w.group(g));
         let rows: Vec<Vec<String>> = p
             .consensus
             .by_group
             .iter()
             .filter(|g| g.tally != Tally::default())
             .map(|g| {
-                let mut row = vec![not_stated(|g: super::profile::StakeholderGroup| g.label())(
-                    g.group,
-                )];
+                let mut row = vec![group_name(g.group)];
                 row.extend(tally(&g.tally));
                 row
             })
             .collect();
         if !rows.is_empty() {
             out.push(Block::Table {
-                head: vec![
-                    "Stakeholder group".into(),
-                    "Support".into(),
-                    "Can live with".into(),
-                    "Oppose".into(),
-                ],
+                head: head(&[
+                    Phrase::StakeholderGroup,
+                    Phrase::Support,
+                    Phrase::CanLiveWith,
+                    Phrase::Oppose,
+                ]),
                 rows,
             });
         }
-        out.extend(p.comments.iter().map(|c| Block::Item(comment_line(c))));
+        out.extend(p.comments.iter().map(|c| Block::Item(comment_line(c, w))));
         out.extend(p.objections.iter().map(|o| {
-            Block::Item(format!(
-                "Objection by {}{}, {}{}: “{}”{}",
-                o.author,
-                if o.affiliation.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", o.affiliation)
-                },
-                time::format(o.at),
-                if o.counted {
-                    ""
-                } else {
-                    " (set aside by the chairs: not counted)"
-                },
-                o.reason,
-                answer(&o.response)
-            ))
+            let said = w.objection(
+                &person(&o.author, &o.affiliation, w),
+                &time::format(o.at),
+                o.counted,
+                &o.reason,
+            );
+            Block::Item(format!("{said}{}", answer(&o.response, w)))
         }));
         out.extend(amendments.iter().map(|a| {
-            Block::Item(format!(
-                "Amendment {} by {}: “{}” — {}",
-                a.id,
-                a.proposer,
-                a.rationale,
-                amendment_outcome(a)
-            ))
+            Block::Item(w.amendment(a.id, &a.proposer, &a.rationale, &amendment_outcome(a, w)))
         }));
     }
 
-    out.push(h2("Amendments"));
+    out.push(h2(w.phrase(Phrase::Amendments)));
     if r.amendments.is_empty() {
-        out.push(Block::Para("No amendments were proposed.".into()));
+        out.push(Block::Para(w.phrase(Phrase::NoAmendments)));
     } else {
         out.push(Block::Table {
-            head: vec![
-                "No.".into(),
-                "Proposed by".into(),
-                "Paragraphs".into(),
-                "Rationale".into(),
-                "Outcome".into(),
-            ],
+            head: head(&[
+                Phrase::Number,
+                Phrase::ProposedBy,
+                Phrase::Paragraphs,
+                Phrase::Rationale,
+                Phrase::Outcome,
+            ]),
             rows: r
                 .amendments
                 .iter()
@@ -326,26 +403,21 @@ pub fn blocks(r: &Report) -> Vec<Block> {
                     vec![
                         a.id.to_string(),
                         a.proposer.clone(),
-                        short_name(a, &r.paragraphs),
+                        short_name(a, &r.paragraphs, w),
                         a.rationale.clone(),
-                        amendment_outcome(a),
+                        amendment_outcome(a, w),
                     ]
                 })
                 .collect(),
         });
     }
 
-    out.push(h2("Versions"));
+    out.push(h2(w.phrase(Phrase::Versions)));
     if r.versions.is_empty() {
-        out.push(Block::Para("No version has been cut yet.".into()));
+        out.push(Block::Para(w.phrase(Phrase::NoVersions)));
     } else {
         out.push(Block::Table {
-            head: vec![
-                "Version".into(),
-                "Cut".into(),
-                "By".into(),
-                "Changes".into(),
-            ],
+            head: head(&[Phrase::Version, Phrase::Cut, Phrase::By, Phrase::Changes]),
             rows: r
                 .versions
                 .iter()
@@ -361,20 +433,17 @@ pub fn blocks(r: &Report) -> Vec<Block> {
         });
     }
 
-    out.push(h2("Decision record"));
+    out.push(h2(w.phrase(Phrase::DecisionRecord)));
     if let Some(last) = r.record.last() {
-        out.push(Block::Para(format!(
-            "Each entry is hash-chained to the one before it and to the document's state; the last hash is {}. `accord verify-record` checks an exported record against it.",
-            last.hash
-        )));
+        out.push(Block::Para(w.record_chained(&last.hash)));
         out.push(Block::Table {
-            head: vec![
-                "No.".into(),
-                "When".into(),
-                "Who".into(),
-                "What".into(),
-                "Why".into(),
-            ],
+            head: head(&[
+                Phrase::Number,
+                Phrase::When,
+                Phrase::Who,
+                Phrase::What,
+                Phrase::Why,
+            ]),
             rows: r
                 .record
                 .iter()
@@ -390,11 +459,11 @@ pub fn blocks(r: &Report) -> Vec<Block> {
                 .collect(),
         });
     } else {
-        out.push(Block::Para("No chair action has been recorded yet.".into()));
+        out.push(Block::Para(w.phrase(Phrase::NoRecord)));
     }
 
     if !r.endorsements.is_empty() {
-        out.push(h2("Endorsed by"));
+        out.push(h2(r.about.endorsed_by.clone()));
         out.extend(r.endorsements.iter().cloned().map(Block::Item));
     }
     out
@@ -409,6 +478,123 @@ mod tests {
         export::page,
         profile::{Region, StakeholderGroup},
     };
+
+    /// The report's words as they were before the catalogue, which the English catalogue keeps.
+    struct English;
+
+    impl ReportWords for English {
+        fn phrase(&self, p: Phrase) -> String {
+            use Phrase::*;
+            match p {
+                Participation => "Participation",
+                ParagraphByParagraph => "Paragraph by paragraph",
+                Amendments => "Amendments",
+                Versions => "Versions",
+                DecisionRecord => "Decision record",
+                Phrase::StakeholderGroup => "Stakeholder group",
+                Phrase::Region => "Region",
+                Participants => "Participants",
+                Comments => "Comments",
+                Stances => "Stances",
+                Support => "Support",
+                CanLiveWith => "Can live with",
+                Oppose => "Oppose",
+                Number => "No.",
+                ProposedBy => "Proposed by",
+                Paragraphs => "Paragraphs",
+                Rationale => "Rationale",
+                Outcome => "Outcome",
+                Version => "Version",
+                Cut => "Cut",
+                By => "By",
+                Changes => "Changes",
+                When => "When",
+                Who => "Who",
+                What => "What",
+                Why => "Why",
+                NotStated => "Not stated",
+                NewParagraph => "new",
+                NotYetAnswered => "not yet answered",
+                NoFeedback => "No feedback.",
+                NoAmendments => "No amendments were proposed.",
+                NoVersions => "No version has been cut yet.",
+                NoRecord => "No chair action has been recorded yet.",
+            }
+            .into()
+        }
+        fn title(&self, title: &str) -> String {
+            format!("Consultation report: {title}")
+        }
+        fn heading_line(&self, version: &str, date: &str, phase: &str) -> String {
+            format!("{version} · {date} · phase: {phase}")
+        }
+        fn took_part(&self, people: u32, comments: u32, stances: u32) -> String {
+            let count =
+                |n: u32, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+            format!(
+                "{} took part: {} and {} (hidden comments not counted).",
+                count(people, "person", "people"),
+                count(comments, "comment", "comments"),
+                count(stances, "stance", "stances"),
+            )
+        }
+        fn group(&self, g: StakeholderGroup) -> String {
+            g.label().into()
+        }
+        fn region(&self, r: Region) -> String {
+            r.label().into()
+        }
+        fn disposition(&self, d: Disposition) -> String {
+            d.label().into()
+        }
+        fn status(&self, s: AmendmentStatus) -> String {
+            s.label().into()
+        }
+        fn paragraph(&self, name: Named<'_>) -> String {
+            match name {
+                Named::Deleted => "A paragraph since deleted".into(),
+                Named::Heading(text) => format!("Heading “{text}”"),
+                Named::Numbered(n) => format!("Paragraph {n}"),
+                Named::Unnumbered(excerpt) => format!("Unnumbered paragraph “{excerpt}”"),
+            }
+        }
+        fn support(&self, t: &Tally, level: Level, groups: u32) -> String {
+            format!(
+                "Support: {} support, {} can live with, {} oppose. {}; {groups} stakeholder group(s) in support.",
+                t.support,
+                t.can_live_with,
+                t.oppose,
+                level.label(),
+            )
+        }
+        fn person(&self, name: &str, affiliation: &str) -> String {
+            format!("{name} ({affiliation})")
+        }
+        fn comment(&self, reply: bool, person: &str, date: &str, words: &str) -> String {
+            let kind = if reply { "Reply" } else { "Comment" };
+            format!("{kind} by {person}, {date}: “{words}”")
+        }
+        fn hidden(&self, by: &str, reason: &str) -> String {
+            format!("[hidden by {by}: {reason}]")
+        }
+        fn decided(&self, outcome: &str, by: &str, date: &str, reason: &str) -> String {
+            format!("{outcome} by {by} ({date}): {reason}")
+        }
+        fn objection(&self, person: &str, date: &str, counted: bool, reason: &str) -> String {
+            let aside = if counted {
+                ""
+            } else {
+                " (set aside by the chairs: not counted)"
+            };
+            format!("Objection by {person}, {date}{aside}: “{reason}”")
+        }
+        fn amendment(&self, number: i64, proposer: &str, rationale: &str, outcome: &str) -> String {
+            format!("Amendment {number} by {proposer}: “{rationale}” — {outcome}")
+        }
+        fn record_chained(&self, hash: &str) -> String {
+            format!("Each entry is hash-chained to the one before it and to the document's state; the last hash is {hash}. `accord verify-record` checks an exported record against it.")
+        }
+    }
 
     fn para(id: &str, kind: ParagraphKind, number: Option<&str>, text: &str) -> Paragraph {
         Paragraph {
@@ -566,7 +752,7 @@ mod tests {
 
     #[test]
     fn every_comment_objection_and_amendment_has_its_outcome() {
-        let blocks = blocks(&sample());
+        let blocks = blocks(&sample(), &English);
         let items: Vec<&str> = blocks
             .iter()
             .filter_map(|b| match b {
@@ -598,7 +784,7 @@ mod tests {
 
     #[test]
     fn participation_is_broken_down_by_group_and_region() {
-        let blocks = blocks(&sample());
+        let blocks = blocks(&sample(), &English);
         let tables: Vec<&Vec<Vec<String>>> = blocks
             .iter()
             .filter_map(|b| match b {
@@ -620,7 +806,7 @@ mod tests {
     fn the_html_report_escapes_what_people_wrote() {
         let html = page(
             "Consultation report",
-            &blocks(&sample()),
+            &blocks(&sample(), &English),
             crate::profile::Language::English,
         );
         assert!(html.contains("“Say &lt;who&gt;.”"));

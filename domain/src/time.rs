@@ -1,5 +1,6 @@
 //! Dates as people read and type them, in UTC: "26 Nov 2026, 18:04 UTC", and the
-//! "2026-11-26T18:04" of a `datetime-local` field. Pure arithmetic on Unix seconds (the civil
+//! "2026-11-26T18:04" of a `datetime-local` field; pages take the parts (`civil_utc`) and name the
+//! month in the reader's language. Pure arithmetic on Unix seconds (the civil
 //! calendar conversions of Howard Hinnant's algorithms), so that server and browser agree.
 
 const MONTHS: [&str; 12] = [
@@ -30,27 +31,25 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// "26 Nov 2026, 18:04 UTC".
-pub fn format(secs: i64) -> String {
+/// Year, month (1–12), day of the month, hour and minute of unix seconds, in UTC: the pieces
+/// pages put into a date in the reader's language.
+pub fn civil_utc(secs: i64) -> (i64, i64, i64, i64, i64) {
     let (year, month, day) = civil(secs.div_euclid(86_400));
     let rem = secs.rem_euclid(86_400);
+    (year, month, day, rem / 3600, (rem % 3600) / 60)
+}
+
+/// "26 Nov 2026, 18:04 UTC", in English (logs, mails, exports).
+pub fn format(secs: i64) -> String {
+    let (year, month, day, hour, minute) = civil_utc(secs);
     let name = MONTHS[((month - 1).clamp(0, 11)) as usize];
-    format!(
-        "{day} {name} {year}, {:02}:{:02} UTC",
-        rem / 3600,
-        (rem % 3600) / 60
-    )
+    format!("{day} {name} {year}, {hour:02}:{minute:02} UTC")
 }
 
 /// "2026-11-26T18:04", the value of a `datetime-local` field, in UTC.
 pub fn to_field(secs: i64) -> String {
-    let (year, month, day) = civil(secs.div_euclid(86_400));
-    let rem = secs.rem_euclid(86_400);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}",
-        rem / 3600,
-        (rem % 3600) / 60
-    )
+    let (year, month, day, hour, minute) = civil_utc(secs);
+    format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}")
 }
 
 /// Unix seconds of a `datetime-local` value read as UTC ("2026-11-26T18:04", seconds allowed);
@@ -83,6 +82,12 @@ mod tests {
         assert_eq!(format(0), "1 Jan 1970, 00:00 UTC");
         assert_eq!(format(1_795_716_240), "26 Nov 2026, 18:04 UTC");
         assert_eq!(format(951_782_400), "29 Feb 2000, 00:00 UTC");
+    }
+
+    #[test]
+    fn a_moment_splits_into_its_civil_parts() {
+        assert_eq!(civil_utc(1_795_716_240), (2026, 11, 26, 18, 4));
+        assert_eq!(civil_utc(-1), (1969, 12, 31, 23, 59));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { DEMO_PASSWORD, useServerAndBrowser } from './harness.js';
+import { DEMO_PASSWORD, eventually, useServerAndBrowser } from './harness.js';
 
 const env = useServerAndBrowser(before, after);
 const catalogue = (lang, ns) => JSON.parse(readFileSync(new URL(`../../app/i18n/locales/${lang}/${ns}.json`, import.meta.url)));
@@ -230,5 +230,55 @@ test('a language chosen in the profile is kept, and a chair marks the text Arabi
   });
   assert.equal(r.status, 200);
   assert.match(await r.text(), /<html lang="ar" dir="rtl">/);
+  // The text on its page says its language too (a screen reader reads it in Arabic), while the
+  // page around it stays in the reader's.
+  await page2.goto(`${env.server.url}/documents/${id}`);
+  assert.equal(await page2.locator('html').getAttribute('lang'), 'en');
+  assert.equal(await page2.locator('#doc-title').getAttribute('lang'), 'ar');
+  assert.equal(await page2.locator('.para-text').first().getAttribute('lang'), 'ar');
   await chair.close();
+});
+
+test('an Arabic drafter writes Arabic with English in it: right to left, kept exactly, on a phone too', async () => {
+  const ar = catalogue('ar', 'document');
+  const account = catalogue('ar', 'account');
+  for (const viewport of [{ width: 1280, height: 900 }, { width: 360, height: 740 }]) {
+    const context = await env.browser.newContext({ locale: 'ar', viewport });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => console.error('page error:', e.message));
+    await page.goto(`${env.server.url}/login`);
+    // The chair drafts too (the drafter chose Spanish in the test before).
+    await page.getByLabel(account.login_email_label).fill('chair@example.org');
+    await page.getByLabel(account.login_password_label).fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: account.login_submit }).click();
+    await page.getByRole('button', { name: words('ar').sign_out }).waitFor();
+    const response = await page.request.post(`${env.server.url}/api/v1/documents`, {
+      headers: { 'content-type': 'application/json', origin: env.server.url },
+      data: { markdown: '# توصيات المنتدى\n\n1. تُعقد المشاورات في Geneva كل عام.\n\n2. Meetings are held online too.\n' },
+    });
+    assert.equal(response.status(), 201);
+    const { id } = await response.json();
+    await page.goto(`${env.server.url}/documents/${id}`);
+    await page.getByRole('status').filter({ hasText: ar.status_live }).waitFor();
+    const label = (n) => ar.label_paragraph.replace('{{ number }}', String(n));
+    const first = page.getByRole('textbox', { name: label(1), exact: true });
+    const second = page.getByRole('textbox', { name: label(2), exact: true });
+    const direction = (l) => l.evaluate((el) => getComputedStyle(el).direction);
+    assert.equal(await direction(first), 'rtl', 'an Arabic paragraph reads right to left');
+    assert.equal(await direction(second), 'ltr', 'an English one left to right, in the Arabic page');
+    await first.click();
+    await first.press('Control+End');
+    await first.pressSequentially(' ومشاركة عن بُعد عبر Zoom.', { delay: 20 });
+    const typed = 'تُعقد المشاورات في Geneva كل عام. ومشاركة عن بُعد عبر Zoom.';
+    await eventually(async () => {
+      const doc = await env.server.api(`/api/v1/documents/${id}`);
+      return doc.paragraphs.find((p) => p.number === '1').text === typed;
+    }, 10000, 'the Arabic words stored exactly');
+    if (process.env.ACCORD_SHOTS) await page.screenshot({ path: `${process.env.ACCORD_SHOTS}/editor-ar-${viewport.width}.png`, fullPage: true });
+    await page.reload();
+    await page.getByRole('status').filter({ hasText: ar.status_live }).waitFor();
+    assert.equal(await page.getByRole('textbox', { name: label(1), exact: true }).inputValue(), typed);
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scrolling');
+    await context.close();
+  }
 });

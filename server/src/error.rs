@@ -13,6 +13,14 @@ use axum::{
 };
 use domain::{api::ErrorBody, refusal::Refusal};
 
+/// What went wrong, left in an error response's extensions for the language layer.
+#[derive(Clone, Debug)]
+pub enum Failure {
+    Refused(Refusal),
+    /// Something went wrong on the server (its cause is in the log, never in the answer).
+    Internal,
+}
+
 /// Core's [`Error`] as an HTTP response.
 #[derive(Debug)]
 pub struct ApiError(pub Error);
@@ -32,19 +40,21 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
-        let (error, code, refusal) = match self.0 {
+        let (error, code, failure) = match self.0 {
             Error::Internal(cause) => {
                 tracing::error!("internal error: {cause}");
-                ("something went wrong".to_string(), "internal", None)
+                (
+                    "something went wrong".to_string(),
+                    "internal",
+                    Failure::Internal,
+                )
             }
-            Error::Refused(r) => (r.message(), r.code(), Some(r)),
+            Error::Refused(r) => (r.message(), r.code(), Failure::Refused(r)),
         };
         let code = code.to_string();
         let mut resp = (status, Json(ErrorBody { error, code })).into_response();
         // The language layer (`crate::language`) says it again in the asker's language.
-        if let Some(r) = refusal {
-            resp.extensions_mut().insert(r);
-        }
+        resp.extensions_mut().insert(failure);
         resp
     }
 }

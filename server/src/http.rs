@@ -687,9 +687,12 @@ fn with_cookie<T: IntoResponse>(cookie: String, status: StatusCode, body: T) -> 
 async fn register(
     State(state): State<AppState>,
     who: Principal,
+    parts: axum::http::request::Parts,
     ApiJson(r): ApiJson<Register>,
 ) -> Result<(StatusCode, Json<Registered>), ApiError> {
-    let registered = people::register(&state, &who, r).await?;
+    // The mail speaks the asker's language (`?lang=`, the language cookie, `Accept-Language`).
+    let language = app::serve::locale(&parts);
+    let registered = people::register(&state, &who, r, language).await?;
     Ok((StatusCode::ACCEPTED, Json(registered)))
 }
 

@@ -11,9 +11,9 @@ use axum::{
     middleware::Next,
     response::Response,
 };
-use domain::{api::ErrorBody, profile::Language, refusal::Refusal};
+use domain::{api::ErrorBody, profile::Language};
 
-use crate::AppState;
+use crate::{error::Failure, AppState};
 
 /// Passes every request on; answers its refusal in the asker's language and keeps a signed-in
 /// person's language choice.
@@ -31,15 +31,21 @@ pub async fn speak_their_language(
         remember(&state, &parts, language).await;
     }
     let resp = next.run(Request::from_parts(parts, body)).await;
-    let Some(r) = resp.extensions().get::<Refusal>().cloned() else {
+    let Some(failure) = resp.extensions().get::<Failure>().cloned() else {
         return resp;
     };
     if locale == accord_i18n::Locale::en {
         return resp;
     }
-    let body = ErrorBody {
-        error: app::refusals::words(locale, &r),
-        code: r.code().to_string(),
+    let body = match failure {
+        Failure::Refused(r) => ErrorBody {
+            error: app::refusals::words(locale, &r),
+            code: r.code().to_string(),
+        },
+        Failure::Internal => ErrorBody {
+            error: app::refusals::went_wrong(locale),
+            code: "internal".to_string(),
+        },
     };
     let Ok(json) = serde_json::to_vec(&body) else {
         return resp;

@@ -87,11 +87,12 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            language::speak_their_language,
+            auth::csrf_guard,
         ))
+        // Outside the guard, so that its refusal too is said in the asker's language.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            auth::csrf_guard,
+            language::speak_their_language,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

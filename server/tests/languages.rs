@@ -65,6 +65,23 @@ async fn a_refusal_keeps_its_code_and_speaks_the_askers_language() {
         assert!(!words.is_empty());
         said.push(words);
     }
+    // A request from another site is refused before anything else looks at it: in French too.
+    let mut req = Request::post("/api/v1/documents")
+        .header("content-type", "application/json")
+        .header("accept-language", "fr")
+        .body(Body::from(json!({ "title": "x" }).to_string()))
+        .expect("request");
+    common::same_site(&mut req, &participant);
+    req.headers_mut()
+        .insert("origin", "https://evil.example".parse().expect("header"));
+    let resp = app.clone().oneshot(req).await.expect("response");
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    let body: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
+    assert_eq!(body["code"], "cross-site");
+    let english = domain::refusal::Refusal::CrossSite.message();
+    assert_ne!(body["error"].as_str(), Some(english.as_str()), "{body}");
+
     let distinct: std::collections::BTreeSet<&String> = said.iter().collect();
     assert_eq!(distinct.len(), 6, "one wording per language: {said:?}");
     assert!(
@@ -248,4 +265,49 @@ async fn an_arabic_documents_exports_open_right_to_left() {
     assert_eq!(status, StatusCode::NO_CONTENT);
     let docx = common::read_export("docx", &export("docx").await);
     assert!(docx.iter().all(|b| b.get("rtl").is_none_or(|r| r == false)));
+}
+
+#[tokio::test]
+async fn a_groups_language_is_its_new_documents_and_a_bad_one_is_refused() {
+    let fx = Fixture::start().await;
+    let app = accord_server::router(fx.server.state.clone());
+    let admin = common::session(&app, "admin@example.org").await;
+    let (status, body) = common::call_json(
+        &app,
+        Method::POST,
+        "/api/v1/groups",
+        Some(&admin),
+        Some(json!({ "name": "Coalition on Access", "kind": "dc", "language": "xx" })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, group) = common::call_json(
+        &app,
+        Method::POST,
+        "/api/v1/groups",
+        Some(&admin),
+        Some(json!({ "name": "Coalition sur l'accès", "kind": "dc", "language": "fr" })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{group}");
+    let group = group["id"].as_str().expect("id").to_string();
+    common::add_member(
+        fx.server.state.rooms.store(),
+        "redactrice@example.org",
+        &group,
+        domain::api::Role::Drafter,
+    )
+    .await;
+    let drafter = common::session(&app, "redactrice@example.org").await;
+    let (status, created) = common::call_json(
+        &app,
+        Method::POST,
+        "/api/v1/documents",
+        Some(&drafter),
+        Some(json!({ "group": group, "markdown": "# Accès\n\n1. Pour tous.\n" })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let detail = fx.server.detail(created["id"].as_str().expect("id")).await;
+    assert_eq!(detail.language.key(), "fr");
 }

@@ -30,19 +30,26 @@ fn set_cookie_and_go(cookie: &str, to: &str) {
     crate::serve::go(to);
 }
 
+/// Signs in; answers the language the person chose to read Accord in, if any (the cookie is set
+/// too), so that a page signed in from with JavaScript switches to it at once.
 #[server(prefix = "/_fn", endpoint = "login")]
-pub async fn login(login: String, password: String, next: String) -> Result<(), ServerFnError> {
+pub async fn login(
+    login: String,
+    password: String,
+    next: String,
+) -> Result<Option<String>, ServerFnError> {
     let (core, who) = crate::serve::requester().await?;
     let (account, cookie) =
         accord_core::people::login(&core, &who, domain::api::Login { login, password })
             .await
             .map_err(crate::serve::page_error)?;
     // The language chosen on another browser comes along.
-    if let Some(language) = account.language() {
+    let language = account.language();
+    if let Some(language) = language {
         set_cookie(&core.auth.language_cookie(language));
     }
     set_cookie_and_go(&cookie, &next);
-    Ok(())
+    Ok(language.map(|l| l.key().to_string()))
 }
 
 #[server(prefix = "/_fn", endpoint = "logout")]
@@ -101,7 +108,11 @@ pub async fn register(
         next: Some(next),
     };
     let (core, who) = crate::serve::requester().await?;
-    accord_core::people::register(&core, &who, r)
+    // The mail speaks the language this page was read in.
+    let language = use_context::<http::request::Parts>()
+        .map(|parts| crate::serve::locale(&parts))
+        .unwrap_or_default();
+    accord_core::people::register(&core, &who, r, language)
         .await
         .map_err(crate::serve::page_error)?;
     crate::serve::go("/register?sent=1");
@@ -152,6 +163,13 @@ pub fn LoginPage() -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
     let next = move || query.read().get("next").unwrap_or_else(|| "/".into());
     let i18n = use_i18n();
+    Effect::new(move |_| {
+        if let Some(Ok(Some(tag))) = action.value().get() {
+            if let Ok(locale) = tag.parse::<Locale>() {
+                i18n.set_locale(locale);
+            }
+        }
+    });
     view! {
         <Title text=move || t_string!(i18n, account.login_title).to_string() />
         <section class="form-page narrow">
@@ -318,8 +336,8 @@ fn Sessions(list: Vec<domain::api::SessionView>, end: ServerAction<EndSession>) 
                     let when = t_string!(
                         i18n,
                         account.sessions_entry,
-                        signed_in = super::parts::format_time(s.created_at),
-                        last_used = super::parts::format_time(s.last_seen),
+                        signed_in = super::parts::format_time(i18n, s.created_at),
+                        last_used = super::parts::format_time(i18n, s.last_seen),
                     )
                     .to_string();
                     view! {
@@ -431,8 +449,8 @@ pub fn ProfilePage() -> impl IntoView {
                         }.into_any(),
                         _ => view! {
                             <p>
-                                {t!(i18n, account.profile_signed_out_before_link)} " "
-                                <A href="/login?next=/profile">{t!(i18n, account.profile_signed_out_link)}</A>
+                                {t!(i18n, account.profile_signed_out,
+                                    link = move || view! { <A href="/login?next=/profile">{t!(i18n, account.profile_signed_out_link)}</A> })}
                             </p>
                         }.into_any(),
                     }

@@ -765,7 +765,7 @@ fn amendment_card(a: AmendmentView, card: &Card) -> AnyView {
         view! {
             <p class="response small">
                 <strong>{words::amendment_status(i18n, a.status)}</strong> " — " {d.reason}
-                <span class="muted">{format!(" {}", t_string!(i18n, amendments.card_decision_by, chair = d.by, time = format_time(d.at)))}</span>
+                <span class="muted">{format!(" {}", t_string!(i18n, amendments.card_decision_by, chair = d.by, time = format_time(i18n, d.at)))}</span>
             </p>
         }
     });
@@ -812,7 +812,7 @@ fn amendment_card(a: AmendmentView, card: &Card) -> AnyView {
                 <strong>{t_string!(i18n, amendments.card_title, number = id).to_string()}</strong>
                 <span class="muted small">{t_string!(i18n, amendments.card_by, proposer = &a.proposer).to_string()}</span>
                 <span class=format!("badge status-{}", a.status.key())>{words::amendment_status(i18n, a.status)}</span>
-                <span class="muted small">{format_time(a.created_at)}</span>
+                <span class="muted small">{format_time(i18n, a.created_at)}</span>
             </header>
             {a.unreadable.then(|| view! {
                 <p class="error">{t!(i18n, amendments.card_unreadable)}</p>

@@ -93,8 +93,8 @@ fn BurstForm(doc: String, burst: Burst, action: ServerAction<SetStancesAside>) -
         versions.burst_heading,
         address = burst.address.clone(),
         count = burst.accounts.len(),
-        from = format_time(first),
-        to = format_time(last)
+        from = format_time(i18n, first),
+        to = format_time(i18n, last)
     )
     .to_string();
     let caption = t_string!(
@@ -141,7 +141,7 @@ fn BurstForm(doc: String, burst: Burst, action: ServerAction<SetStancesAside>) -
                                             <label for=label_for>{a.display_name}</label>
                                             <span class="muted small who-line">{about}</span>
                                         </td>
-                                        <td>{format_time(a.registered_at)}</td>
+                                        <td>{format_time(i18n, a.registered_at)}</td>
                                         <td>{counted}</td>
                                     </tr>
                                 }

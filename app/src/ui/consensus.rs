@@ -101,39 +101,36 @@ fn MapView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl IntoView 
             <p class="crumbs"><a href=back>{t!(i18n, consensus.map_back)}</a></p>
             <h1 class="map-title">{t!(i18n, consensus.map_title)}</h1>
             <p class="map-doc"><bdi>{detail.title.clone()}</bdi> <span class="muted">" · " <bdi>{detail.group.clone()}</bdi></span></p>
-            {(detail.your_role == domain::api::Role::Chair).then(|| view! {
+            {(detail.your_role == domain::api::Role::Chair).then(|| {
+                let bursts = format!("/documents/{doc_id}/bursts");
+                view! {
                 <p>
-                    <a href=format!("/documents/{doc_id}/bursts")>{t!(i18n, consensus.map_bursts_link)}</a>
-                    " " {t!(i18n, consensus.map_bursts_hint)}
+                    {t!(i18n, consensus.map_bursts,
+                        link = move || view! { <a href=bursts.clone()>{t!(i18n, consensus.map_bursts_link)}</a> })}
                 </p>
-            })}
+            }})}
             <ul class="map-summary" aria-label=move || t_string!(i18n, consensus.map_summary_aria).to_string()>
                 {move || {
                     let (with, unanswered, flagged, open) = summary();
                     let total = figures.with(Vec::len);
                     let participants = balance.with(|b| b.participants.total);
-                    // The figure stands out first; the words after it agree with it.
+                    // The figure stands out; the words around it agree with it.
                     view! {
-                        <li><strong>{with}</strong>" "{t!(i18n, consensus.map_summary_with_stances, count = move || with, total = move || total)}</li>
-                        <li class={if flagged > 0 { "attention" } else { "" }}><strong>{flagged}</strong>" "{t!(i18n, consensus.map_summary_flagged, count = move || flagged)}</li>
-                        <li class={if unanswered > 0 { "attention" } else { "" }}><strong>{unanswered}</strong>" "{t!(i18n, consensus.map_summary_unanswered, count = move || unanswered)}</li>
-                        <li><strong>{open}</strong>" "{t!(i18n, consensus.map_summary_open_comments, count = move || open)}</li>
-                        <li><strong>{participants}</strong>" "{t!(i18n, consensus.map_summary_participants, count = move || participants)}</li>
+                        <li>{t!(i18n, consensus.map_summary_with_stances, count = move || with, figure = move || view! { <strong>{with}</strong> }, total = move || total)}</li>
+                        <li class={if flagged > 0 { "attention" } else { "" }}>{t!(i18n, consensus.map_summary_flagged, count = move || flagged, figure = move || view! { <strong>{flagged}</strong> })}</li>
+                        <li class={if unanswered > 0 { "attention" } else { "" }}>{t!(i18n, consensus.map_summary_unanswered, count = move || unanswered, figure = move || view! { <strong>{unanswered}</strong> })}</li>
+                        <li>{t!(i18n, consensus.map_summary_open_comments, count = move || open, figure = move || view! { <strong>{open}</strong> })}</li>
+                        <li>{t!(i18n, consensus.map_summary_participants, count = move || participants, figure = move || view! { <strong>{participants}</strong> })}</li>
                     }
                 }}
             </ul>
             <p class="map-help">
-                {t!(i18n, consensus.map_help_intro)} " "
-                <span class="key key-support">{t!(i18n, consensus.map_help_green)}</span>
-                {t!(i18n, consensus.map_help_can_live_with)} " "
-                <span class="key key-live">{t!(i18n, consensus.map_help_amber)}</span> " "
-                {t!(i18n, consensus.map_help_objections)} " "
-                <span class="key key-oppose">{t!(i18n, consensus.map_help_red)}</span>
-                {t!(i18n, consensus.map_help_squares)} " "
-                <span class="key cell-for2">{t!(i18n, consensus.map_help_all_support)}</span> " "
-                {t!(i18n, consensus.map_help_to)} " "
-                <span class="key cell-against2">{t!(i18n, consensus.map_help_all_oppose)}</span>
-                {t!(i18n, consensus.map_help_end)}
+                {t!(i18n, consensus.map_help,
+                    green = move || view! { <span class="key key-support">{t!(i18n, consensus.map_help_green)}</span> },
+                    amber = move || view! { <span class="key key-live">{t!(i18n, consensus.map_help_amber)}</span> },
+                    red = move || view! { <span class="key key-oppose">{t!(i18n, consensus.map_help_red)}</span> },
+                    all_support = move || view! { <span class="key cell-for2">{t!(i18n, consensus.map_help_all_support)}</span> },
+                    all_oppose = move || view! { <span class="key cell-against2">{t!(i18n, consensus.map_help_all_oppose)}</span> })}
             </p>
             <div class="map-scroll" inner_html=move || figures.with(|f| map_svg(i18n, &doc_id, &rows, f))></div>
             <details class="map-table">

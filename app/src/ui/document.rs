@@ -82,6 +82,7 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
         undo: RwSignal::new((false, false)),
         undo_note: RwSignal::new(None),
         i18n,
+        text_language: detail.language.key(),
     };
     let doc_id = detail.id.clone();
     #[cfg(feature = "hydrate")]
@@ -133,9 +134,8 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
             .into_any(),
             domain::api::Role::Reader => view! {
                 <p class="notice">
-                    {t!(i18n, document.notice_reader_before_link)} " "
-                    <a href=login>{t!(i18n, document.notice_reader_link)}</a> " "
-                    {t!(i18n, document.notice_reader_after_link)}
+                    {t!(i18n, document.notice_reader,
+                        link = move || view! { <a href=login.clone()>{t!(i18n, document.notice_reader_link)}</a> })}
                 </p>
             }
             .into_any(),
@@ -156,7 +156,7 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
                         if ui.editable.get() {
                             view! {
                                 <textarea
-                                    id="doc-title" dir="auto"
+                                    id="doc-title" dir="auto" lang=ui.text_language
                                     class="doc-title-input"
                                     aria-label=move || t_string!(i18n, common.title).to_string()
                                     rows="1"
@@ -167,7 +167,7 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
                             }
                                 .into_any()
                         } else {
-                            view! { <h1 id="doc-title" class="doc-title" dir="auto">{title_text}</h1> }.into_any()
+                            view! { <h1 id="doc-title" class="doc-title" dir="auto" lang=ui.text_language>{title_text}</h1> }.into_any()
                         }
                     }}
                     <div class="doc-actions">
@@ -267,8 +267,19 @@ fn PresencePanel(ui: EditorUi) -> impl IntoView {
         Status::Offline(s) => {
             t_string!(i18n, document.status_offline_reconnecting_in, seconds = s).to_string()
         }
-        // The reason is the server's, in its words.
-        Status::Refused(why) => t_string!(i18n, document.status_refused, reason = why).to_string(),
+        Status::Refused(code) => {
+            use domain::api::ErrorCode::*;
+            let why = match code {
+                Forbidden => t_string!(i18n, document.refused_forbidden),
+                Schema => t_string!(i18n, document.refused_schema),
+                TooLarge => t_string!(i18n, document.refused_too_large),
+                BadMessage | BadControl => t_string!(i18n, document.refused_not_understood),
+                NotFound => t_string!(i18n, document.refused_not_found),
+                Overloaded | Internal => t_string!(i18n, document.refused_server),
+            }
+            .to_string();
+            t_string!(i18n, document.status_refused, reason = why).to_string()
+        }
     };
     let status_class = move || match ui.status.get() {
         Status::Live => "status live",
@@ -431,7 +442,7 @@ fn ParagraphRow(row: Row, ui: EditorUi, doc: String) -> impl IntoView {
                     <div class="para-edit">
                     <textarea
                         id=format!("ta-{id}")
-                        class="para-input" dir="auto"
+                        class="para-input" dir="auto" lang=ui.text_language
                         rows="1"
                         aria-label=label
                         prop:value=text.get_untracked()
@@ -447,13 +458,13 @@ fn ParagraphRow(row: Row, ui: EditorUi, doc: String) -> impl IntoView {
                 }
                 .into_any()
             } else if kind.get() == ParagraphKind::Heading {
-                view! { <h2 class="para-text" dir="auto">{move || text.get()}</h2> }.into_any()
+                view! { <h2 class="para-text" dir="auto" lang=ui.text_language>{move || text.get()}</h2> }.into_any()
             } else {
                 let (i1, i2) = (id.clone(), id.clone());
                 let runs = runs.clone();
                 view! {
                     <p
-                        class="para-text" dir="auto"
+                        class="para-text" dir="auto" lang=ui.text_language
                         on:mouseup=move |ev| in_browser!(ev, i1 => super::editor::select_in_text(&i1, &ev))
                         on:keyup=move |ev| in_browser!(ev, i2 => super::editor::select_in_text(&i2, &ev))
                     >

@@ -369,8 +369,10 @@ impl Session {
                 });
             }
             ServerFrame::Error { code, message } => {
+                // The page says why in the reader's language; the server's words go to the log.
+                leptos::logging::warn!("sync refused ({code:?}): {message}");
                 if !matches!(code, ErrorCode::Overloaded | ErrorCode::Internal) {
-                    self.ui.status.set(Status::Refused(message));
+                    self.ui.status.set(Status::Refused(code));
                 }
             }
         }

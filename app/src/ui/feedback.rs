@@ -254,7 +254,7 @@ fn response_view(i18n: words::I18n, r: Response) -> AnyView {
         i18n,
         feedback.response_by,
         name = r.by,
-        time = format_time(r.at)
+        time = format_time(i18n, r.at)
     )
     .to_string();
     view! {
@@ -347,7 +347,7 @@ fn comment_view(
         "{}{} · {}{}",
         if c.affiliation.is_empty() { "" } else { " · " },
         c.affiliation,
-        format_time(c.created_at),
+        format_time(i18n, c.created_at),
         match c.edited_at {
             Some(_) => format!(" {}", t_string!(i18n, feedback.comment_edited)),
             None => String::new(),
@@ -366,7 +366,7 @@ fn comment_view(
             i18n,
             feedback.comment_hidden_by,
             name = h.by,
-            time = format_time(h.at),
+            time = format_time(i18n, h.at),
             reason = h.reason
         )
         .to_string();
@@ -483,7 +483,7 @@ fn objection_view(
         "{}{} · {}",
         if o.affiliation.is_empty() { "" } else { " · " },
         o.affiliation,
-        format_time(o.at)
+        format_time(i18n, o.at)
     );
     let label = t_string!(i18n, feedback.objection_by, name = o.author.clone()).to_string();
     let aside = (!o.counted).then(|| {
@@ -651,9 +651,8 @@ fn thread_body(
             .into_any(),
             false => view! {
                 <p class="notice small">
-                    {t!(i18n, feedback.stance_sign_in_before_link)} " "
-                    <a href=login>{t!(i18n, feedback.stance_sign_in_link)}</a>
-                    {t!(i18n, feedback.stance_sign_in_after_link)}
+                    {t!(i18n, feedback.stance_sign_in,
+                        link = move || view! { <a href=login.clone()>{t!(i18n, feedback.stance_sign_in_link)}</a> })}
                 </p>
             }
             .into_any(),
@@ -676,16 +675,19 @@ fn thread_body(
         view! {
             <ActionForm action=actions.comment node_ref=cleared_on_success(actions.comment) attr:class="stack comment-form">
                 {here}
-                {move || selection().map(|s| view! {
+                {move || selection().map(|s| { let quote = s.quote.clone(); view! {
                     <input type="hidden" name="anchor_first" value=s.first.clone() />
                     <input type="hidden" name="anchor_last" value=s.last.clone() />
                     <p class="on-selection small">
-                        {t!(i18n, feedback.comment_on_words_before_quote)} " " <q>{s.quote.clone()}</q> " "
-                        <button type="button" class="link-button" on:click=move |_| ui.selection.set(None)>
-                            {t!(i18n, feedback.comment_whole_paragraph)}
-                        </button>
+                        {t!(i18n, feedback.comment_on_quote,
+                            quote = move || view! { <q>{quote.clone()}</q> },
+                            whole_paragraph = move || view! {
+                                <button type="button" class="link-button" on:click=move |_| ui.selection.set(None)>
+                                    {t!(i18n, feedback.comment_whole_paragraph)}
+                                </button>
+                            })}
                     </p>
-                })}
+                }})}
                 <label for="new-comment">
                     {move || match selection2() {
                         Some(_) => t_string!(i18n, feedback.comment_label_selected),

@@ -4,6 +4,7 @@
 
 use accord_i18n::{t, t_string, use_i18n};
 use leptos::prelude::*;
+use leptos_i18n::Locale as _;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
@@ -19,14 +20,31 @@ pub async fn load_group_page(group: String) -> Result<GroupPage, ServerFnError> 
 }
 
 #[server(prefix = "/_fn", endpoint = "create_group")]
-pub async fn new_group(name: String, kind: String) -> Result<(), ServerFnError> {
+pub async fn new_group(
+    name: String,
+    kind: String,
+    #[server(default)] language: Option<String>,
+) -> Result<(), ServerFnError> {
     let kind = GroupKind::parse(&kind).ok_or_else(|| {
         crate::serve::refused(domain::refusal::Refusal::Choose {
             what: domain::refusal::Choice::GroupKind,
         })
     })?;
+    let language = match language.as_deref() {
+        None => None,
+        Some(tag) => Some(domain::profile::Language::parse(tag).ok_or_else(|| {
+            crate::serve::refused(domain::refusal::Refusal::Choose {
+                what: domain::refusal::Choice::Language,
+            })
+        })?),
+    };
     let (core, who) = crate::serve::requester().await?;
-    let g = accord_core::people::create_group(&core, &who, domain::api::CreateGroup { name, kind })
+    let new = domain::api::CreateGroup {
+        name,
+        kind,
+        language,
+    };
+    let g = accord_core::people::create_group(&core, &who, new)
         .await
         .map_err(crate::serve::page_error)?;
     crate::serve::go(&format!("/groups/{}", g.id));
@@ -154,6 +172,8 @@ pub fn AllGroups() -> impl IntoView {
 pub fn CreateGroupForm() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<NewGroup>::new();
+    // Offered: the language being read now.
+    let reading = i18n.get_locale_untracked();
     view! {
         <ActionForm action attr:class="stack inline-stack">
             <label for="g-name">{t!(i18n, groups.create_group_name_label)}</label>
@@ -164,6 +184,12 @@ pub fn CreateGroupForm() -> impl IntoView {
                 <option value="bpf">{t!(i18n, groups.group_kind_bpf)}</option>
                 <option value="dc">{t!(i18n, groups.group_kind_dc)}</option>
                 <option value="other">{t!(i18n, groups.create_group_kind_other_option)}</option>
+            </select>
+            <label for="g-language">{t!(i18n, groups.create_group_language_label)}</label>
+            <select id="g-language" name="language">
+                {domain::profile::Language::ALL.iter().map(|l| view! {
+                    <option value=l.key() lang=l.key() selected=l.key() == reading.as_str()>{l.label()}</option>
+                }).collect_view()}
             </select>
             {move || error_text(action.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
             <div class="actions"><button type="submit" class="button">{t!(i18n, groups.create_group_submit)}</button></div>
@@ -203,8 +229,8 @@ pub fn RestoreForm() -> impl IntoView {
             {move || match outcome.get() {
                 Some(Ok(url)) => Some(view! {
                     <p class="notice" role="status">
-                        {t!(i18n, groups.restore_done_before_link)} " "
-                        <a href=url.clone()>{t!(i18n, groups.restore_done_link)}</a>
+                        {t!(i18n, groups.restore_done,
+                            link = move || view! { <a href=url.clone()>{t!(i18n, groups.restore_done_link)}</a> })}
                     </p>
                 }.into_any()),
                 Some(Err(e)) => Some(view! { <p class="error" role="alert">{e}</p> }.into_any()),

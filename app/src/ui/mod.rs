@@ -26,7 +26,7 @@ mod groups;
 mod live;
 mod mentions;
 mod notices;
-mod parts;
+pub(crate) mod parts;
 mod phase;
 mod search;
 mod state;
@@ -478,11 +478,12 @@ fn DocumentCard(doc: DocumentSummary) -> impl IntoView {
     let href = format!("/documents/{}", doc.id);
     let count = t_string!(i18n, common.paragraphs, count = doc.paragraphs).to_string();
     let date = doc.updated_at.get(..10).unwrap_or_default().to_string();
+    let updated_at = doc.updated_at.clone();
     let phase = doc.schedule.phase;
     let until = doc
         .schedule
         .deadline
-        .map(|at| view! { " · " {t!(i18n, common.until)} " " <parts::LocalTime at /> });
+        .map(|at| view! { " · " {t!(i18n, common.card_until, time = move || view! { <parts::LocalTime at /> })} });
     view! {
         <li class="card">
             <a href=href class="card-link">
@@ -492,7 +493,7 @@ fn DocumentCard(doc: DocumentSummary) -> impl IntoView {
                     <span class=format!("badge phase-badge phase-{}", phase.key())>{words::phase(i18n, phase)}</span>
                     {until}
                 </span>
-                <span class="card-meta">{count} " · " {t!(i18n, common.updated)} " " <time datetime=doc.updated_at.clone()>{date}</time></span>
+                <span class="card-meta">{count} " · " {t!(i18n, common.card_updated, date = move || view! { <time datetime=updated_at.clone()>{date.clone()}</time> })}</span>
             </a>
         </li>
     }
@@ -513,8 +514,8 @@ fn NewDocumentPage() -> impl IntoView {
                         _ => {
                             return view! {
                                 <p>
-                                    {t!(i18n, common.new_document_sign_in_first)} " "
-                                    <a href="/login?next=/new">{t!(i18n, common.new_document_sign_in_link)}</a>
+                                    {t!(i18n, common.new_document_sign_in,
+                                        link = move || view! { <a href="/login?next=/new">{t!(i18n, common.new_document_sign_in_link)}</a> })}
                                 </p>
                             }.into_any();
                         }
@@ -561,9 +562,10 @@ fn NewDocumentForm(groups: Vec<domain::api::MembershipView>) -> impl IntoView {
     let kept_markdown = parts::kept_text::<CreateDocumentForm>(&[], "markdown", String::new());
     view! {
         <p class="muted">
-            {t!(i18n, common.new_document_intro)} " "
-            <code>{t!(i18n, common.markdown_heading)}</code> ", " <code>{t!(i18n, common.markdown_numbered)}</code> ", "
-            <code>{t!(i18n, common.markdown_sub)}</code>
+            {t!(i18n, common.new_document_intro,
+                heading = move || view! { <code>{t!(i18n, common.markdown_heading)}</code> },
+                numbered = move || view! { <code>{t!(i18n, common.markdown_numbered)}</code> },
+                sub = move || view! { <code>{t!(i18n, common.markdown_sub)}</code> })}
         </p>
         <ActionForm action=create attr:class="stack">
             {group}

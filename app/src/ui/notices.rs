@@ -3,10 +3,7 @@
 //! they are also mailed; and the page a mail's unsubscribe link opens (`/unsubscribe`).
 
 use accord_i18n::{t, t_string, use_i18n};
-use domain::{
-    notice::{Notice, NoticeKind},
-    phase::Phase,
-};
+use domain::notice::{Notice, NoticeKind, Place};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
@@ -112,8 +109,8 @@ pub fn NoticesPageView() -> impl IntoView {
                         Ok(Some(p)) => notices_view(i18n, p, read, mail).into_any(),
                         Ok(None) => view! {
                             <p>
-                                {t!(i18n, notices.notices_signed_out_before_link)} " "
-                                <A href="/login?next=/notifications">{t!(i18n, common.sign_in)}</A>
+                                {t!(i18n, notices.notices_signed_out,
+                                    link = move || view! { <A href="/login?next=/notifications">{t!(i18n, common.sign_in)}</A> })}
                             </p>
                         }.into_any(),
                         Err(e) => view! { <p class="error" role="alert">{error_text(Some(Err::<(), _>(e)))}</p> }.into_any(),
@@ -173,8 +170,8 @@ fn notices_view(
             <div class="actions"><button type="submit" class="button small">{t!(i18n, notices.notices_save)}</button></div>
         </ActionForm>
         <p class="small">
-            {t!(i18n, notices.notices_feed_before_link)} " "
-            <a href=p.feed.clone() type="application/atom+xml">{t!(i18n, notices.notices_feed_link)}</a>
+            {t!(i18n, notices.notices_feed,
+                link = move || view! { <a href=p.feed.clone() type="application/atom+xml">{t!(i18n, notices.notices_feed_link)}</a> })}
         </p>
     }
 }
@@ -285,102 +282,25 @@ fn notice_words(i18n: I18n, n: &Notice) -> String {
 /// A phase as a notice names it: its name in lower case, as the English sentence runs on
 /// ("is now in public consultation"). A name no phase has is shown as it is.
 fn phase_words(i18n: I18n, place: &str) -> String {
-    match Phase::ALL
-        .iter()
-        .find(|p| p.label().to_lowercase() == place)
-    {
-        Some(&phase) => words::phase(i18n, phase).to_lowercase(),
-        None => place.to_string(),
+    match Place::read(place) {
+        Place::Phase(phase) => words::phase(i18n, phase).to_lowercase(),
+        _ => place.to_string(),
     }
 }
 
 /// A paragraph as a notice names it, inside a sentence ("paragraph 8(a)").
 fn place_words(i18n: I18n, place: &str) -> String {
-    match Called::read(place) {
-        Called::Numbered(number) => {
+    match Place::read(place) {
+        Place::Paragraph(number) => {
             t_string!(i18n, notices.notice_place_paragraph, number = number).to_string()
         }
-        Called::Heading(excerpt) => {
+        Place::Heading(excerpt) => {
             t_string!(i18n, notices.notice_place_heading, excerpt = excerpt).to_string()
         }
-        Called::Unnumbered(excerpt) => {
+        Place::Unnumbered(excerpt) => {
             t_string!(i18n, notices.notice_place_unnumbered, excerpt = excerpt).to_string()
         }
-        Called::Deleted(id) => t_string!(i18n, notices.notice_place_deleted, id = id).to_string(),
-        Called::Other(words) => words.to_string(),
-    }
-}
-
-/// How [`domain::document::Outline::called`] names a paragraph, read back from its English words
-/// (notices store them, search results carry them) so that a page can say it in the reader's
-/// language. Words in no known shape are kept as they are.
-#[derive(Debug, PartialEq, Eq)]
-pub(super) enum Called<'a> {
-    /// "paragraph 8(a)": the number.
-    Numbered(&'a str),
-    /// "the heading “Scope”": its first words.
-    Heading(&'a str),
-    /// "the paragraph “Recalling…”": its first words.
-    Unnumbered(&'a str),
-    /// "a deleted paragraph (p-17)": its id.
-    Deleted(&'a str),
-    Other(&'a str),
-}
-
-impl<'a> Called<'a> {
-    pub(super) fn read(words: &'a str) -> Self {
-        let quoted = |before: &str| {
-            words
-                .strip_prefix(before)
-                .and_then(|rest| rest.strip_prefix('“'))
-                .and_then(|rest| rest.strip_suffix('”'))
-        };
-        if let Some(number) = words.strip_prefix("paragraph ") {
-            Called::Numbered(number)
-        } else if let Some(excerpt) = quoted("the heading ") {
-            Called::Heading(excerpt)
-        } else if let Some(excerpt) = quoted("the paragraph ") {
-            Called::Unnumbered(excerpt)
-        } else if let Some(id) = words
-            .strip_prefix("a deleted paragraph (")
-            .and_then(|rest| rest.strip_suffix(')'))
-        {
-            Called::Deleted(id)
-        } else {
-            Called::Other(words)
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use domain::document::{Outline, Paragraph, ParagraphKind};
-
-    use super::Called;
-
-    // Guards against the server's wording of a paragraph drifting away from what pages read
-    // back: a paragraph then would be named in English whatever the reader's language.
-    #[test]
-    fn every_way_a_paragraph_is_called_is_read_back() {
-        let paragraph = |id: &str, kind, number: Option<&str>, text: &str| Paragraph {
-            id: id.to_string(),
-            kind,
-            number: number.map(String::from),
-            text: text.to_string(),
-        };
-        let outline = Outline {
-            title: "Draft".to_string(),
-            paragraphs: vec![
-                paragraph("p-1", ParagraphKind::Heading, None, "Scope"),
-                paragraph("p-2", ParagraphKind::Sub, Some("8(a)"), "Recalling"),
-                paragraph("p-3", ParagraphKind::Plain, None, "Noting"),
-            ],
-        };
-        let called = |id| outline.called(id);
-        assert_eq!(Called::read(&called("p-1")), Called::Heading("Scope"));
-        assert_eq!(Called::read(&called("p-2")), Called::Numbered("8(a)"));
-        assert_eq!(Called::read(&called("p-3")), Called::Unnumbered("Noting"));
-        assert_eq!(Called::read(&called("p-9")), Called::Deleted("p-9"));
-        assert_eq!(Called::read("amendment 4"), Called::Other("amendment 4"));
+        Place::Deleted(id) => t_string!(i18n, notices.notice_place_deleted, id = id).to_string(),
+        _ => place.to_string(),
     }
 }

@@ -2,7 +2,7 @@
 //! times, stance choices and bars, word diffs, excerpts. Pages import these and the shared
 //! state (`state`), never each other's helpers.
 
-use accord_i18n::use_i18n;
+use accord_i18n::{td_string, use_i18n, Locale};
 use domain::api::{Piece, Stance, Tally};
 use leptos::prelude::*;
 
@@ -119,24 +119,58 @@ pub fn chosen_stance(stance: Option<String>) -> Result<Stance, ServerFnError> {
     })
 }
 
-/// "26 Nov 2026, 18:04 UTC" from unix seconds (no clock or time-zone crate in the bundle).
-pub fn format_time(secs: i64) -> String {
-    domain::time::format(secs)
+/// A moment (unix seconds) in UTC, in the reader's language: "26 Nov 2026, 18:04 UTC",
+/// "2026年11月26日 18:04 UTC" (no clock or time-zone crate in the bundle).
+pub fn format_time(i18n: words::I18n, secs: i64) -> String {
+    format_time_in(i18n.get_locale(), secs)
 }
 
-/// A moment as the reader's clock shows it, with its zone named ("10 Dec 2026, 09:00 GMT+9").
-/// The server, which does not know the reader's zone, writes it in UTC; the browser rewrites
-/// it once the page is live.
+/// [`format_time`] in `locale`, where only a locale is at hand.
+pub fn format_time_in(locale: Locale, secs: i64) -> String {
+    let (year, month, day, hour, minute) = domain::time::civil_utc(secs);
+    let month = match month {
+        1 => td_string!(locale, common.month_1),
+        2 => td_string!(locale, common.month_2),
+        3 => td_string!(locale, common.month_3),
+        4 => td_string!(locale, common.month_4),
+        5 => td_string!(locale, common.month_5),
+        6 => td_string!(locale, common.month_6),
+        7 => td_string!(locale, common.month_7),
+        8 => td_string!(locale, common.month_8),
+        9 => td_string!(locale, common.month_9),
+        10 => td_string!(locale, common.month_10),
+        11 => td_string!(locale, common.month_11),
+        _ => td_string!(locale, common.month_12),
+    };
+    let time = format!("{hour:02}:{minute:02}");
+    td_string!(
+        locale,
+        common.date_time,
+        day = day,
+        month = month,
+        year = year,
+        time = time
+    )
+    .to_string()
+}
+
+/// A moment as the reader's clock shows it, in the page's language, with its zone named
+/// ("10 Dec 2026, 09:00 GMT+9"). The server, which does not know the reader's zone, writes it
+/// in UTC; the browser rewrites it once the page is live, and again when the language changes.
 #[component]
 pub fn LocalTime(at: i64) -> impl IntoView {
-    let text = RwSignal::new(format_time(at));
+    let i18n = use_i18n();
+    // The browser's form; until it is known (and on the server) the UTC one, so that hydration
+    // finds the text the server wrote.
+    let local = RwSignal::new(None::<String>);
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
-        if let Some(local) = zone::local_time(at) {
-            text.set(local);
-        }
+        use leptos_i18n::Locale as _;
+        let locale = i18n.get_locale();
+        local.set(zone::local_time(locale.as_str(), at));
     });
-    view! { <time datetime=format!("{}Z", domain::time::to_field(at))>{move || text.get()}</time> }
+    let text = move || local.get().unwrap_or_else(|| format_time(i18n, at));
+    view! { <time datetime=format!("{}Z", domain::time::to_field(at))>{text}</time> }
 }
 
 /// The reader's time zone, as the browser knows it.
@@ -144,25 +178,52 @@ pub fn LocalTime(at: i64) -> impl IntoView {
 pub mod zone {
     use wasm_bindgen::JsValue;
 
-    fn format(options: &[(&str, &str)]) -> js_sys::Intl::DateTimeFormat {
+    fn format(locales: &js_sys::Array, options: &[(&str, &str)]) -> js_sys::Intl::DateTimeFormat {
         let object = js_sys::Object::new();
         for (key, value) in options {
             let _ = js_sys::Reflect::set(&object, &(*key).into(), &(*value).into());
         }
-        js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &object)
+        js_sys::Intl::DateTimeFormat::new(locales, &object)
     }
 
-    /// `at` (unix seconds) in the reader's zone and language, with the zone's short name.
-    pub fn local_time(at: i64) -> Option<String> {
+    /// The languages to write dates in for a page in `language` ("fr"): the reader's own
+    /// variants of it first ("fr-CA", whose order of day and month they are used to), then the
+    /// language itself; English alone is British English ("1 Mar 2027, 12:00"), as the UN
+    /// writes it and as the server's form reads.
+    fn languages(language: &str) -> js_sys::Array {
+        let list = js_sys::Array::new();
+        let navigator = web_sys::window().map(|w| w.navigator().languages());
+        for tag in navigator.iter().flat_map(|a| a.iter()) {
+            if let Some(tag) = tag.as_string() {
+                let same = tag
+                    .split(['-', '_'])
+                    .next()
+                    .is_some_and(|primary| primary.eq_ignore_ascii_case(language));
+                if same {
+                    list.push(&JsValue::from_str(&tag));
+                }
+            }
+        }
+        let own = if language == "en" { "en-GB" } else { language };
+        list.push(&JsValue::from_str(own));
+        list
+    }
+
+    /// `at` (unix seconds) in the reader's zone and in `language` (the page's tag, "fr"), with
+    /// the zone's short name.
+    pub fn local_time(language: &str, at: i64) -> Option<String> {
         let date = js_sys::Date::new(&JsValue::from_f64(at as f64 * 1000.0));
-        format(&[
-            ("day", "numeric"),
-            ("month", "short"),
-            ("year", "numeric"),
-            ("hour", "2-digit"),
-            ("minute", "2-digit"),
-            ("timeZoneName", "short"),
-        ])
+        format(
+            &languages(language),
+            &[
+                ("day", "numeric"),
+                ("month", "short"),
+                ("year", "numeric"),
+                ("hour", "2-digit"),
+                ("minute", "2-digit"),
+                ("timeZoneName", "short"),
+            ],
+        )
         .format()
         .call1(&JsValue::NULL, &date)
         .ok()?
@@ -184,7 +245,7 @@ pub mod zone {
 
     /// The zone's name ("Asia/Tokyo").
     pub fn name() -> String {
-        let options = format(&[]).resolved_options();
+        let options = format(&js_sys::Array::new(), &[]).resolved_options();
         js_sys::Reflect::get(&options, &"timeZone".into())
             .ok()
             .and_then(|n| n.as_string())
@@ -274,4 +335,20 @@ pub(super) fn excerpt(text: &str, n: usize) -> String {
         out.push('…');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_time_writes_a_moment_in_utc_in_each_language() {
+        let at = 1_795_716_240;
+        // English must read as it did before the catalogue: browser tests look for it.
+        assert_eq!(format_time_in(Locale::en, at), "26 Nov 2026, 18:04 UTC");
+        assert_eq!(format_time_in(Locale::en, at), domain::time::format(at));
+        assert_eq!(format_time_in(Locale::fr, at), "26 nov. 2026, 18:04 UTC");
+        assert_eq!(format_time_in(Locale::zh, at), "2026年11月26日 18:04 UTC");
+        assert_eq!(format_time_in(Locale::ru, 0), "1 янв. 1970 г., 00:00 UTC");
+    }
 }

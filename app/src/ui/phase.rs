@@ -164,26 +164,30 @@ pub fn Outcome(doc: String, endorsements: Endorsements, signed_in: bool) -> impl
         }
     });
     let api = format!("/api/v1/documents/{doc}");
-    let report = {
-        let api = api.clone();
-        move |format: &str| format!("{api}/report?format={format}")
-    };
-    let versions = format!("/documents/{doc}/versions");
+    let report_html = format!("{api}/report?format=html");
+    let report_docx = format!("{api}/report?format=docx");
+    let versions_page = format!("/documents/{doc}/versions");
     // The last version cut is the final text: offered for download here, in every format.
     let cut = {
         let doc = doc.clone();
         Resource::new(|| (), move |_| super::versions::get_versions(doc.clone()))
     };
     let downloads = move |name: String| {
-        let link = |format: &str| format!("{api}/export?format={format}&version={name}");
+        let link = {
+            let (api, name) = (api.clone(), name.clone());
+            move |format: &str| format!("{api}/export?format={format}&version={name}")
+        };
         let version = name.clone();
         view! {
             <p class="small final-downloads">
-                {t!(i18n, phase.outcome_download_final, version = move || version.clone())} " "
-                <a href=link("docx") download>{t!(i18n, phase.format_word)}</a> " · "
-                <a href=link("html") rel="external">{t!(i18n, phase.format_printable)}</a> " · "
-                <a href=link("text") download>{t!(i18n, phase.format_plain_text)}</a> " · "
-                <a href=link("markdown") download>{t!(i18n, phase.format_markdown)}</a>
+                {t!(i18n, phase.outcome_download_final,
+                    version = move || version.clone(),
+                    formats = move || view! {
+                        <a href=link("docx") download>{t!(i18n, phase.format_word)}</a> " · "
+                        <a href=link("html") rel="external">{t!(i18n, phase.format_printable)}</a> " · "
+                        <a href=link("text") download>{t!(i18n, phase.format_plain_text)}</a> " · "
+                        <a href=link("markdown") download>{t!(i18n, phase.format_markdown)}</a>
+                    })}
             </p>
         }
     };
@@ -217,22 +221,18 @@ pub fn Outcome(doc: String, endorsements: Endorsements, signed_in: bool) -> impl
         }.into_any()),
         (None, false) => (!signed_in).then(|| view! {
             <p class="small muted">
-                <a href="/login">{t!(i18n, phase.outcome_sign_in_link)}</a> " "
-                {t!(i18n, phase.outcome_sign_in_after_link)}
+                {t!(i18n, phase.outcome_sign_in,
+                    link = move || view! { <a href="/login">{t!(i18n, phase.outcome_sign_in_link)}</a> })}
             </p>
         }.into_any()),
     };
     view! {
         <section class="outcome" aria-label=move || t_string!(i18n, phase.outcome_label).to_string()>
             <p class="small">
-                {t!(i18n, phase.outcome_over_before_report)} " "
-                <a href=report("html") rel="external">{t!(i18n, phase.outcome_report_link)}</a> " "
-                {t!(i18n, phase.outcome_before_word)}
-                <a href=report("docx") download>{t!(i18n, phase.format_word)}</a>
-                {t!(i18n, phase.outcome_after_word)} " "
-                {t!(i18n, phase.outcome_before_versions)} " "
-                <a href=versions>{t!(i18n, phase.outcome_versions_link)}</a>
-                {t!(i18n, phase.outcome_after_versions)}
+                {t!(i18n, phase.outcome_over,
+                    report = move || view! { <a href=report_html.clone() rel="external">{t!(i18n, phase.outcome_report_link)}</a> },
+                    word = move || view! { <a href=report_docx.clone() download>{t!(i18n, phase.format_word)}</a> },
+                    versions = move || view! { <a href=versions_page.clone()>{t!(i18n, phase.outcome_versions_link)}</a> })}
             </p>
             <Suspense fallback=|| ()>
                 {move || {
@@ -271,10 +271,9 @@ pub fn PhaseBanner(
         view! {
             <span class="phase-remaining">
                 " · "
-                {t!(i18n, phase.banner_remaining_before, time_left = move || time_left(i18n, left))}
-                " "
-                <LocalTime at=d />
-                {t!(i18n, phase.banner_remaining_after)}
+                {t!(i18n, phase.banner_remaining,
+                    time_left = move || time_left(i18n, left),
+                    deadline = move || view! { <LocalTime at=d /> })}
             </span>
         }
     });

@@ -4,12 +4,12 @@
 
 use accord_i18n::{t, t_string, use_i18n};
 use domain::api::{SearchHit, SearchResults};
+use domain::notice::Place;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::{
-    notices::Called,
     parts::{error_text, thread_href},
     words::I18n,
 };
@@ -150,57 +150,57 @@ fn results_view(i18n: I18n, r: SearchResults) -> impl IntoView {
 
 /// Where a paragraph hit is, as a link's words ("Paragraph 8(a)").
 fn place(i18n: I18n, label: &str) -> String {
-    match Called::read(label) {
-        Called::Numbered(number) => {
+    match Place::read(label) {
+        Place::Paragraph(number) => {
             t_string!(i18n, common.search_place_paragraph, number = number).to_string()
         }
-        Called::Heading(excerpt) => {
+        Place::Heading(excerpt) => {
             t_string!(i18n, common.search_place_heading, excerpt = excerpt).to_string()
         }
-        Called::Unnumbered(excerpt) => {
+        Place::Unnumbered(excerpt) => {
             t_string!(i18n, common.search_place_unnumbered, excerpt = excerpt).to_string()
         }
-        Called::Deleted(id) => t_string!(i18n, common.search_place_deleted, id = id).to_string(),
-        Called::Other(words) => capitalised(words),
+        Place::Deleted(id) => t_string!(i18n, common.search_place_deleted, id = id).to_string(),
+        _ => capitalised(label),
     }
 }
 
 /// Who commented where, as a link's words ("Amina on paragraph 8(a)").
 fn commented_place(i18n: I18n, author: &str, label: &str) -> String {
-    match Called::read(label) {
-        Called::Numbered(number) => t_string!(
+    match Place::read(label) {
+        Place::Paragraph(number) => t_string!(
             i18n,
             common.search_comment_paragraph,
             author = author,
             number = number
         )
         .to_string(),
-        Called::Heading(excerpt) => t_string!(
+        Place::Heading(excerpt) => t_string!(
             i18n,
             common.search_comment_heading,
             author = author,
             excerpt = excerpt
         )
         .to_string(),
-        Called::Unnumbered(excerpt) => t_string!(
+        Place::Unnumbered(excerpt) => t_string!(
             i18n,
             common.search_comment_unnumbered,
             author = author,
             excerpt = excerpt
         )
         .to_string(),
-        Called::Deleted(id) => t_string!(
+        Place::Deleted(id) => t_string!(
             i18n,
             common.search_comment_deleted,
             author = author,
             id = id
         )
         .to_string(),
-        Called::Other(words) => t_string!(
+        _ => t_string!(
             i18n,
             common.search_comment_on,
             author = author,
-            place = words
+            place = label
         )
         .to_string(),
     }

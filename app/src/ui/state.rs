@@ -40,8 +40,8 @@ pub enum Status {
     Live,
     /// Disconnected; the next attempt is in this many seconds.
     Offline(u32),
-    /// The server refused this client; the words say why.
-    Refused(String),
+    /// The server refused this client, for this reason (said in the reader's language).
+    Refused(domain::api::ErrorCode),
 }
 
 /// Words selected in a paragraph, held by automerge cursors: what a new comment is about.
@@ -81,6 +81,8 @@ pub struct EditorUi {
     pub undo_note: RwSignal<Option<String>>,
     /// The reader's language, for the words the editor writes into these signals.
     pub i18n: I18n,
+    /// The language the text is written in (its `lang`, for screen readers and hyphenation).
+    pub text_language: &'static str,
 }
 
 /// The text as the rows hold it now, each paragraph with its label (in the reader's language):

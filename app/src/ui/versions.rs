@@ -350,7 +350,7 @@ fn VersionsView(
             view! {
                 <li class="version">
                     <a href=href><strong>{v.name.clone()}</strong></a>
-                    <span class="muted small">{format!(" · {} · {}", v.by, format_time(v.at))}</span>
+                    <span class="muted small">{format!(" · {} · {}", v.by, format_time(i18n, v.at))}</span>
                     <p class="small">{v.summary.clone()}</p>
                     <p class="small exports" aria-label=t_string!(i18n, versions.version_download_aria, version = v.name.clone()).to_string()>
                         {t!(i18n, versions.version_download)} " "
@@ -424,7 +424,7 @@ fn VersionsView(
         }
         Ok(Some(Shown::Version(v))) => view! {
             <h2 class="subhead">{t_string!(i18n, versions.version_heading, name = v.about.name).to_string()}</h2>
-            <p class="muted small">{t_string!(i18n, versions.version_cut_by, chair = v.about.by, time = format_time(v.about.at), summary = v.about.summary).to_string()}</p>
+            <p class="muted small">{t_string!(i18n, versions.version_cut_by, chair = v.about.by, time = format_time(i18n, v.about.at), summary = v.about.summary).to_string()}</p>
             <article class="version-text">
                 <h3 class="doc-title">{v.title}</h3>
                 {v.paragraphs.into_iter().map(|p| {

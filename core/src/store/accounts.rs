@@ -544,6 +544,16 @@ impl Store {
         Ok(())
     }
 
+    /// The language `account` chose to read Accord in, if any.
+    pub async fn language_of(&self, account: &str) -> Result<Option<Language>, StoreError> {
+        let tag: Option<Option<String>> =
+            sqlx::query_scalar("SELECT language FROM accounts WHERE id = ?")
+                .bind(account)
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(tag.flatten().as_deref().and_then(Language::parse))
+    }
+
     /// The account's role in a group (`Reader` when not a member).
     pub async fn role_in(&self, account: &str, group: &str) -> Result<Role, StoreError> {
         let role: Option<String> = sqlx::query_scalar(

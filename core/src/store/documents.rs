@@ -135,6 +135,17 @@ impl Store {
         Ok(n == 1)
     }
 
+    /// Says which language group `id`'s documents are written in unless their chair says
+    /// otherwise.
+    pub async fn set_group_language(&self, id: &str, language: Language) -> Result<(), StoreError> {
+        sqlx::query("UPDATE groups SET language = ? WHERE id = ?")
+            .bind(language.key())
+            .bind(id)
+            .execute(self.writer())
+            .await?;
+        Ok(())
+    }
+
     pub async fn groups(&self) -> Result<Vec<Group>, StoreError> {
         let rows: Vec<GroupRow> = sqlx::query_as("SELECT id, name, kind FROM groups ORDER BY name")
             .fetch_all(&self.pool)

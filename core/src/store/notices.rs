@@ -23,6 +23,17 @@ pub struct Recipient {
     pub display_name: String,
     /// Mail only to a confirmed address whose owner has not turned it off.
     pub mail: bool,
+    /// The language chosen for reading Accord (a tag; `None`: not chosen), which mail speaks.
+    pub language: Option<String>,
+}
+
+impl Recipient {
+    /// The language mail to the recipient is written in, if they chose one.
+    pub fn language(&self) -> Option<domain::profile::Language> {
+        self.language
+            .as_deref()
+            .and_then(domain::profile::Language::parse)
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -66,7 +77,7 @@ impl Store {
         for account in accounts {
             let recipient: Option<Recipient> = sqlx::query_as(
                 "SELECT id, login, display_name,
-                        (mail_notices = 1 AND confirmed_at IS NOT NULL) AS mail
+                        (mail_notices = 1 AND confirmed_at IS NOT NULL) AS mail, language
                  FROM accounts WHERE id = ?",
             )
             .bind(account)

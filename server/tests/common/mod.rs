@@ -41,6 +41,16 @@ pub async fn state_with_clock(dir: &Path, clock: accord_core::auth::Clock) -> Ap
 /// The mail written to `login` into `dir`'s mail folder, oldest first, each with quoted-printable
 /// line breaks joined. Mail is sent in the background: this waits up to five seconds for `n`.
 pub async fn mail_to(dir: &Path, login: &str, n: usize) -> Vec<String> {
+    raw_mail_to(dir, login, n)
+        .await
+        .into_iter()
+        .map(|text| text.replace("=\r\n", "").replace("=3D", "="))
+        .collect()
+}
+
+/// The messages written to `login` into `dir`'s mail folder, oldest first, as written. Mail
+/// is sent in the background: this waits up to five seconds for `n`.
+pub async fn raw_mail_to(dir: &Path, login: &str, n: usize) -> Vec<String> {
     for _ in 0..100 {
         let mut found: Vec<(std::time::SystemTime, String)> = std::fs::read_dir(dir.join("mail"))
             .map(|entries| {
@@ -49,7 +59,6 @@ pub async fn mail_to(dir: &Path, login: &str, n: usize) -> Vec<String> {
                     .filter_map(|e| {
                         let text = std::fs::read_to_string(e.path()).ok()?;
                         let when = e.metadata().ok()?.modified().ok()?;
-                        let text = text.replace("=\r\n", "").replace("=3D", "=");
                         text.contains(&format!("To: {login}"))
                             .then_some((when, text))
                     })
