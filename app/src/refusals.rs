@@ -573,29 +573,6 @@ mod tests {
     #[test]
     fn every_name_a_refusal_quotes_reads_in_english_as_its_message() {
         use Refusal::*;
-        let actions = [
-            Action::ReadDocument,
-            Action::EditText,
-            Action::CreateDocument,
-            Action::Register,
-            Action::ManageOwnAccount,
-            Action::ManageMembers,
-            Action::AcceptInvitation,
-            Action::CreateGroup,
-            Action::AppointChair,
-            Action::ReadAudit,
-            Action::Comment,
-            Action::StateStance,
-            Action::Respond,
-            Action::Moderate,
-            Action::ProposeAmendment,
-            Action::DecideAmendment,
-            Action::RunConsultation,
-            Action::ReadReport,
-            Action::Endorse,
-            Action::RestoreArchive,
-            Action::ReviewStances,
-        ];
         let roles = [Role::Reader, Role::Participant, Role::Drafter, Role::Chair];
         let fields = [
             Field::Comment,
@@ -635,7 +612,7 @@ mod tests {
             Choice::Language,
         ];
         let mut all: Vec<Refusal> = Vec::new();
-        all.extend(actions.map(|action| RoleForbids { action }));
+        all.extend(Action::iter().map(|action| RoleForbids { action }));
         all.extend(roles.map(|role| RoleMayNotEditText { role }));
         for &phase in Phase::ALL {
             all.extend([
