@@ -17,14 +17,6 @@ fn texts(blocks: &[Value]) -> Vec<String> {
         .collect()
 }
 
-fn styled<'a>(blocks: &'a [Value], style: &str) -> Vec<&'a str> {
-    blocks
-        .iter()
-        .filter(|b| b["style"] == style)
-        .filter_map(|b| b["text"].as_str())
-        .collect()
-}
-
 fn list_items(blocks: &[Value]) -> Vec<&str> {
     blocks
         .iter()
@@ -90,7 +82,7 @@ async fn a_closed_texts_endorsements_version_docx_and_report_read_back_independe
         "{disposition}"
     );
     let read = common::read_export("docx", &docx);
-    assert_eq!(styled(&read, "Title"), vec![c.detail.title.trim()]);
+    assert_eq!(common::styled(&read, "Title"), vec![c.detail.title.trim()]);
     let headings: Vec<&str> = c
         .detail
         .paragraphs
@@ -99,7 +91,7 @@ async fn a_closed_texts_endorsements_version_docx_and_report_read_back_independe
         .map(|p| p.text.trim())
         .chain(["Endorsed by"])
         .collect();
-    assert_eq!(styled(&read, "Heading 2"), headings);
+    assert_eq!(common::styled(&read, "Heading 2"), headings);
     let numbered: Vec<String> = c
         .detail
         .paragraphs
@@ -127,9 +119,9 @@ async fn a_closed_texts_endorsements_version_docx_and_report_read_back_independe
     assert_eq!(status, StatusCode::OK);
     let read = common::read_export("docx", &docx);
     let title = format!("Consultation report: {}", c.detail.title.trim());
-    assert_eq!(styled(&read, "Title"), vec![title.as_str()]);
+    assert_eq!(common::styled(&read, "Title"), vec![title.as_str()]);
     assert_eq!(
-        styled(&read, "Heading 2"),
+        common::styled(&read, "Heading 2"),
         vec![
             "Participation",
             "Paragraph by paragraph",
@@ -199,7 +191,7 @@ async fn a_closed_texts_endorsements_version_docx_and_report_read_back_independe
     );
     assert!(!String::from_utf8_lossy(&html).contains("<b>bodies</b>"));
     let read = common::read_export("html", &html);
-    assert_eq!(styled(&read, "h2").len(), 6);
+    assert_eq!(common::styled(&read, "h2").len(), 6);
     assert!(list_items(&read)
         .iter()
         .any(|i| i.contains("Name the <b>bodies</b> & their mandates.")));

@@ -377,14 +377,6 @@ fn url_encoded(pairs: &[(&str, &str)]) -> String {
         .join("&")
 }
 
-fn styled<'a>(blocks: &'a [Value], style: &str) -> Vec<&'a str> {
-    blocks
-        .iter()
-        .filter(|b| b["style"] == style)
-        .filter_map(|b| b["text"].as_str())
-        .collect()
-}
-
 #[tokio::test]
 async fn an_arabic_documents_report_and_exports_speak_arabic() {
     let c = consultation().await;
@@ -406,9 +398,9 @@ async fn an_arabic_documents_report_and_exports_speak_arabic() {
     assert_eq!(status, StatusCode::OK);
     let read = common::read_export("docx", &docx);
     let title = format!("تقرير المشاورة: {}", c.detail.title.trim());
-    assert_eq!(styled(&read, "Title"), vec![title.as_str()]);
+    assert_eq!(common::styled(&read, "Title"), vec![title.as_str()]);
     assert_eq!(
-        styled(&read, "Heading 2"),
+        common::styled(&read, "Heading 2"),
         vec![
             "المشاركة",
             "فقرةً فقرة",

@@ -486,6 +486,15 @@ pub async fn call_raw(
     (status, headers, bytes.to_vec())
 }
 
+/// The texts of the blocks `read_export` found in `style` ("Title", "Heading 2", "h1" …).
+pub fn styled<'a>(blocks: &'a [serde_json::Value], style: &str) -> Vec<&'a str> {
+    blocks
+        .iter()
+        .filter(|b| b["style"] == style)
+        .filter_map(|b| b["text"].as_str())
+        .collect()
+}
+
 /// What an independent reader (python-docx, Python's HTML parser: `e2e/read-export.py`) finds
 /// in an exported file: one JSON value per paragraph or table. `scripts/setup` installs it.
 pub fn read_export(kind: &str, bytes: &[u8]) -> Vec<serde_json::Value> {
