@@ -100,3 +100,33 @@ pub async fn write<T>(
     go(back);
     Ok(())
 }
+
+/// Whether a page is sent without the app: to someone who is not signed in (no session cookie)
+/// the server-rendered page is everything they can use, so they are spared the browser bundle
+/// and get the few lines of `app/js/reader.js` that keep the page current.
+pub fn reads_without_app(parts: &http::request::Parts) -> bool {
+    accord_core::auth::cookie_token(&parts.headers).is_none()
+}
+
+/// The static files' names as built (`scripts/build` writes `hash.txt` beside the server binary,
+/// where Leptos looks for it): `accord.css`, or with `LEPTOS_HASH_FILES=true`
+/// `accord.<hash>.css`, so that the files can be cached for good.
+pub fn asset(options: &leptos::config::LeptosOptions, kind: &str, stem: &str, ext: &str) -> String {
+    static HASHES: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    let hashes = HASHES.get_or_init(|| {
+        let file = std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())));
+        file.and_then(|f| std::fs::read_to_string(f).ok())
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|line| line.split_once(':'))
+            .map(|(k, h)| (k.trim().to_string(), h.trim().to_string()))
+            .collect()
+    });
+    let pkg = &options.site_pkg_dir;
+    match hashes.iter().find(|(k, _)| k == kind) {
+        Some((_, hash)) if options.hash_files => format!("/{pkg}/{stem}.{hash}.{ext}"),
+        _ => format!("/{pkg}/{stem}.{ext}"),
+    }
+}

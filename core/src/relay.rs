@@ -86,6 +86,8 @@ impl Refusal {
 enum Mode {
     Handshake(sync::State),
     Live,
+    /// Holds no copy of the text: told that it changed (`ServerFrame::Edited`), never sent it.
+    Watch,
 }
 
 struct Peer {
@@ -115,6 +117,8 @@ pub struct PeerInfo {
     pub actors: Arc<HashSet<ActorId>>,
     /// The session this connection was opened in (its token's hash): signing out closes it.
     pub session: Option<String>,
+    /// Watches instead of syncing (see `domain::api::SyncQuery`).
+    pub watch: bool,
 }
 
 impl PeerInfo {
@@ -136,6 +140,7 @@ impl PeerInfo {
             actors: Arc::new(HashSet::from([actor.clone()])),
             actor: Some(actor),
             session: None,
+            watch: false,
         }
     }
 }
@@ -234,8 +239,12 @@ impl Room {
                 phase: self.phase,
             }),
         ));
+        let watch = info.watch;
         let joined = Peer {
-            mode: Mode::Handshake(sync::State::new()),
+            mode: match watch {
+                true => Mode::Watch,
+                false => Mode::Handshake(sync::State::new()),
+            },
             presence,
             info,
         };
@@ -244,7 +253,9 @@ impl Room {
             out.extend(self.peers.keys().map(|id| (*id, announce.clone())));
         }
         self.peers.insert(peer, joined);
-        self.dirty.insert(peer);
+        if !watch {
+            self.dirty.insert(peer);
+        }
         out
     }
 
@@ -301,6 +312,8 @@ impl Room {
 
         let mut state = match &p.mode {
             Mode::Handshake(state) => state.clone(),
+            // A watcher that syncs after all is served by the book from here on.
+            Mode::Watch => sync::State::new(),
             Mode::Live => {
                 let mut applied = Applied::default();
                 if !message.changes.is_empty() {
@@ -498,12 +511,14 @@ impl Room {
         let heads = self.doc.get_heads();
         if heads != self.broadcast_heads {
             let mut live = Vec::new();
+            let edited = Frame::control(&ServerFrame::Edited);
             for (id, p) in &self.peers {
                 match p.mode {
                     Mode::Live => live.push(*id),
                     Mode::Handshake(_) => {
                         self.dirty.insert(*id);
                     }
+                    Mode::Watch => out.push((*id, edited.clone())),
                 }
             }
             if !live.is_empty() {

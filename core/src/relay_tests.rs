@@ -394,6 +394,38 @@ fn anonymous_readers_are_not_announced_and_cost_the_others_nothing() {
 }
 
 #[test]
+fn a_watcher_is_told_of_each_change_but_never_sent_the_text() {
+    let mut room = Room::new(server_doc());
+    let mut clients = vec![join(&mut room, 1, Role::Drafter)];
+    let watcher = PeerInfo {
+        watch: true,
+        ..PeerInfo::with_role(Role::Reader)
+    };
+    assert_eq!(room.join(2, watcher).len(), 1, "a welcome and nothing else");
+    settle(&mut room, &mut clients);
+    assert!(room.flush().is_empty(), "a watcher is not sent the text");
+    let id = paragraph_id(&room);
+    document::splice(&mut clients[0].doc, &id, 5, 0, ", dear").expect("type");
+    document::splice(&mut clients[0].doc, &id, 0, 0, "Oh. ").expect("type");
+    match send(&mut room, &mut clients[0]) {
+        Some(Ok(_)) => {}
+        other => panic!("the edit is accepted: {other:?}"),
+    }
+    let out = room.flush();
+    let to_watcher: Vec<_> = out.iter().filter(|(to, _)| *to == 2).collect();
+    assert_eq!(to_watcher.len(), 1, "one frame for the batch");
+    let Frame::Text(json) = &to_watcher[0].1 else {
+        panic!("the watcher gets no sync message")
+    };
+    assert_eq!(
+        serde_json::from_slice::<ServerFrame>(json).expect("a server frame"),
+        ServerFrame::Edited
+    );
+    // Nothing more until the text changes again.
+    assert!(room.flush().iter().all(|(to, _)| *to != 2));
+}
+
+#[test]
 fn a_paragraphs_text_is_made_once_and_never_replaced() {
     let mut room = Room::new(server_doc());
     let mut clients = vec![join(&mut room, 1, Role::Drafter)];

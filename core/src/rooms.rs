@@ -54,6 +54,7 @@ impl PeerInfo {
                 actor: None,
                 actors: Default::default(),
                 session: None,
+                watch: false,
             });
         };
         let store = state.rooms.store();
@@ -78,6 +79,7 @@ impl PeerInfo {
             actor: Some(actor),
             actors,
             session: who.session.clone(),
+            watch: false,
         })
     }
 }

@@ -225,6 +225,9 @@ pub enum ServerFrame {
     /// Feedback on a paragraph changed (a comment, a stance, a response or a moderation): its
     /// figures now. Viewers showing that paragraph's thread fetch it again.
     Feedback { consensus: ParagraphConsensus },
+    /// The text changed. Sent only to watching connections (`?watch=true`), which hold no copy
+    /// of the document and fetch the page again when they want the new words.
+    Edited,
     /// The server refuses what this connection sent; it closes the connection after this frame.
     Error { code: ErrorCode, message: String },
 }
@@ -1065,6 +1068,18 @@ pub struct CompareQuery {
 pub struct SearchQuery {
     /// The words to find (2 to 100 characters), case ignored.
     pub q: String,
+}
+
+/// Query of `GET /api/v1/documents/{id}/sync`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema, utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct SyncQuery {
+    /// Watch instead of sync: the connection is sent no text, only news (`edited`, `feedback`,
+    /// `phase`, people coming and going), and sends no sync messages. What a page that shows
+    /// the text rendered by the server needs to stay current, at a few bytes per change.
+    #[serde(default)]
+    pub watch: bool,
 }
 
 /// Query of `GET /api/v1/documents/{id}/export`.

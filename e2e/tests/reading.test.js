@@ -1,7 +1,7 @@
 // Readers: the document is complete in server-rendered HTML, with and without JavaScript.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { signIn, useServerAndBrowser } from './harness.js';
+import { eventually, openEditor, signIn, useServerAndBrowser } from './harness.js';
 
 const env = useServerAndBrowser(before, after);
 
@@ -13,7 +13,7 @@ test('a reader without JavaScript finds the sample and reads it, numbered, with 
   await page.getByRole('heading', { level: 1, name: 'Draft recommendations on written outputs of the Forum' }).waitFor();
   await page.getByRole('heading', { name: 'III. How draft text is developed' }).waitFor();
 
-  const sub = page.getByRole('region', { name: 'Paragraph 8(a)' });
+  const sub = page.getByRole('group', { name: 'Paragraph 8(a)' });
   assert.match(await sub.innerText(), /A response may accept the comment/);
   // Each paragraph links to itself, and the link works without JavaScript.
   const anchor = sub.getByRole('link', { name: '8(a)', exact: true });
@@ -76,4 +76,49 @@ test('search from the top bar finds paragraphs and comments, with and without Ja
     await page.getByRole('alert').filter({ hasText: 'search for between 2 and 100 characters' }).waitFor();
     await context.close();
   }
+});
+
+test('a reader who is not signed in is sent no app, under 150 KB, and the page keeps up with comments and edits', async () => {
+  const id = await env.server.sampleId();
+  const doc = await env.server.api(`/api/v1/documents/${id}`);
+  const [p1, p3] = [doc.paragraphs.find((p) => p.number === '1'), doc.paragraphs.find((p) => p.number === '3')];
+  const context = await env.browser.newContext({ viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  let bytes = 0;
+  const urls = [];
+  cdp.on('Network.loadingFinished', (e) => {
+    bytes += e.encodedDataLength;
+  });
+  cdp.on('Network.requestWillBeSent', (e) => urls.push(e.request.url));
+  await page.goto(`${env.server.url}/documents/${id}`);
+  await page.locator(`#${p1.id} .para-text`).waitFor();
+  await page.waitForLoadState('networkidle');
+  assert.ok(!urls.some((u) => u.endsWith('.wasm')), `no app: ${urls.join(' ')}`);
+  assert.ok(bytes < 150 * 1024, `a first visit transfers ${bytes} bytes`);
+
+  // A participant comments on paragraph 3: its count goes up on the reader's screen.
+  const count = page.locator(`#${p3.id} .fb-count`);
+  const before = Number((await count.innerText()).match(/\d+/)[0]);
+  const writer = await env.browser.newContext();
+  const w = await writer.newPage();
+  await signIn(w, env.server, 'participant@example.org');
+  const posted = await w.request.post(`${env.server.url}/api/v1/documents/${id}/paragraphs/${p3.id}/comments`, {
+    headers: { 'content-type': 'application/json', origin: env.server.url },
+    data: { body: 'Seen by a reader, live.' },
+  });
+  assert.equal(posted.status(), 201);
+  await writer.close();
+  await eventually(async () => Number((await count.innerText()).match(/\d+/)[0]) === before + 1, 30000, 'the new count');
+
+  // A drafter types into paragraph 1: the reader sees the words.
+  const drafter = await openEditor(env.browser, env.server, id);
+  const box = drafter.getByRole('textbox', { name: 'Paragraph 1', exact: true });
+  await box.click();
+  await box.press('Control+End');
+  await box.pressSequentially(' Read live.');
+  await eventually(async () => (await page.locator(`#${p1.id} .para-text`).innerText()).endsWith('Read live.'), 30000, 'the new words');
+  await drafter.context().close();
+  await context.close();
 });

@@ -18,7 +18,8 @@ use domain::api::{
     Group, Hide, Invitation, InvitationCreated, Login, Me, Member, NewAmendment, NewComment,
     NewVersion, ParagraphConsensus, ParagraphHistory, ProfileUpdate, RecordEntry, Register,
     Registered, ReportQuery, Respond, Role, Schedule, SearchQuery, SearchResults, SessionView,
-    SetLanguage, SetPhase, SetRole, SetStance, SetStancesAside, Thread, Version, VersionSummary,
+    SetLanguage, SetPhase, SetRole, SetStance, SetStancesAside, SyncQuery, Thread, Version,
+    VersionSummary,
 };
 use domain::{
     limits,
@@ -56,7 +57,14 @@ use crate::{
         title = "Accord API",
         description = "Draft texts together and show how far a community agrees with them."
     ),
-    components(schemas(AmendmentFilter, CompareQuery, ExportQuery, ReportQuery, SearchQuery))
+    components(schemas(
+        AmendmentFilter,
+        CompareQuery,
+        ExportQuery,
+        ReportQuery,
+        SearchQuery,
+        SyncQuery
+    ))
 )]
 pub struct ApiDoc;
 
@@ -1014,13 +1022,14 @@ async fn get_markdown(
 
 /// The sync WebSocket. Binary frames: automerge sync messages (standard encoding), at most
 /// `MAX_SYNC_FRAME_BYTES`. Text frames: JSON control messages (`ServerFrame`, `ClientFrame`).
-#[utoipa::path(get, path = "/api/v1/documents/{id}/sync", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/documents/{id}/sync", params(("id" = String, Path), SyncQuery),
     responses((status = 101, description = "switching to the sync protocol"), (status = 404, body = ErrorBody)))]
 async fn sync(
     State(state): State<AppState>,
     who: Principal,
     headers: HeaderMap,
     DocumentId(id): DocumentId,
+    ApiQuery(q): ApiQuery<SyncQuery>,
     ws: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
     // A browser always names the page's origin; a page on another site may not connect with
@@ -1044,7 +1053,8 @@ async fn sync(
         .require(&state, Some(&meta.group_id), Action::ReadDocument)
         .await?;
     let admission = state.rooms.admit(&who)?;
-    let peer = accord_core::rooms::PeerInfo::for_principal(&state, &who, standing).await?;
+    let mut peer = accord_core::rooms::PeerInfo::for_principal(&state, &who, standing).await?;
+    peer.watch = q.watch;
     let rooms = state.rooms.clone();
     let limit = domain::limits::MAX_SYNC_FRAME_BYTES;
     Ok(ws

@@ -80,6 +80,7 @@ pub fn router(state: AppState) -> Router {
             },
             move || shell(options.clone()),
         )
+        .nest_service("/pkg", static_files(&state.leptos))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -106,6 +107,40 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
+}
+
+/// The built bundle, stylesheet and scripts (`/pkg`), served as built: brotli or gzip copies made
+/// at build time (no compressing per request). Their names carry their content's hash when
+/// `hash_files` is on, so a browser keeps them for a year without asking again; otherwise it
+/// asks each time whether they changed.
+fn static_files(options: &LeptosOptions) -> Router {
+    use axum::http::{header, HeaderValue};
+    let dir = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    let cache = HeaderValue::from_static(match options.hash_files {
+        true => "public, max-age=31536000, immutable",
+        false => "no-cache",
+    });
+    Router::new()
+        .fallback_service(
+            tower_http::services::ServeDir::new(dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
+        // Only what was found is kept: a missing file may exist after the next deployment.
+        .layer(axum::middleware::map_response(
+            move |mut resp: axum::response::Response| {
+                let cache = cache.clone();
+                async move {
+                    if resp.status().is_success() || resp.status().is_redirection() {
+                        let h = resp.headers_mut();
+                        h.insert(header::CACHE_CONTROL, cache);
+                        // Whichever copy was sent, a cache must ask by the encodings accepted.
+                        h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+                    }
+                    resp
+                }
+            },
+        ))
 }
 
 /// Headers every response carries. Pages also get a Content-Security-Policy with a per-request

@@ -36,6 +36,14 @@ async fn main() -> anyhow::Result<()> {
     let mut leptos = get_configuration(None)
         .context("reading the Leptos configuration")?
         .leptos_options;
+    // The static files carry their content's hash in their names when the build wrote the
+    // hashes beside this binary (`scripts/build`); LEPTOS_HASH_FILES says otherwise if set.
+    if std::env::var_os("LEPTOS_HASH_FILES").is_none() {
+        leptos.hash_files = std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(|dir| dir.join(leptos.hash_file.as_ref())))
+            .is_some_and(|manifest| manifest.exists());
+    }
     let addr: SocketAddr = match std::env::var("ACCORD_ADDR") {
         Ok(a) => a
             .parse()

@@ -399,3 +399,64 @@ async fn only_connections_that_may_edit_leave_an_actor_on_record() {
     let drafter_id = id_of("drafter@example.org").await;
     assert_eq!(store.actors_of(&drafter_id).await.expect("actors").len(), 1);
 }
+
+#[tokio::test]
+async fn a_watcher_is_told_of_edits_and_never_sent_the_text() {
+    use futures::StreamExt;
+    let fixture = Fixture::start().await;
+    let url = format!("{}?watch=true", fixture.server.sync_url(&fixture.doc));
+    let mut watcher = Peer::connect(&url).await;
+    let mut drafter = fixture.drafter_peer().await;
+    drafter.settle(QUIET).await;
+    let first = document::read(&drafter.doc).expect("outline").paragraphs[2]
+        .id
+        .clone();
+    document::splice(&mut drafter.doc, &first, 0, 0, "Watched. ").expect("type");
+    drafter.settle(QUIET).await;
+    let mut frames = Vec::new();
+    while let Ok(Some(Ok(m))) = tokio::time::timeout(QUIET, watcher.ws.next()).await {
+        frames.push(m);
+    }
+    assert!(
+        frames.iter().all(|m| !matches!(m, Message::Binary(_))),
+        "a watcher is sent no sync message"
+    );
+    let controls: Vec<ServerFrame> = frames
+        .iter()
+        .filter_map(|m| match m {
+            Message::Text(t) => serde_json::from_str(t).ok(),
+            _ => None,
+        })
+        .collect();
+    assert!(matches!(
+        controls.first(),
+        Some(ServerFrame::Welcome { .. })
+    ));
+    assert!(controls.contains(&ServerFrame::Edited), "{controls:?}");
+
+    // A query the server does not understand is refused in words before any upgrade.
+    let bad = format!("{}?watch=maybe", fixture.server.sync_url(&fixture.doc))
+        .replace("ws://", "http://");
+    let resp = plain_get(&bad).await;
+    assert!(resp.starts_with("HTTP/1.1 422"), "{resp}");
+    assert!(
+        resp.contains("watch"),
+        "the refusal names the field: {resp}"
+    );
+}
+
+/// A plain GET over TCP; returns the status line and what follows.
+async fn plain_get(url: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let rest = url.trim_start_matches("http://");
+    let (host, path) = rest.split_once('/').expect("path");
+    let mut s = tokio::net::TcpStream::connect(host).await.expect("connect");
+    s.write_all(
+        format!("GET /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+    .await
+    .expect("send");
+    let mut out = String::new();
+    s.read_to_string(&mut out).await.expect("read");
+    out
+}

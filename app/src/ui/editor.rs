@@ -368,6 +368,8 @@ impl Session {
                     *n += 1;
                 });
             }
+            // Sent only to watching connections; the editor syncs.
+            ServerFrame::Edited => {}
             ServerFrame::Error { code, message } => {
                 // The page says why in the reader's language; the server's words go to the log.
                 leptos::logging::warn!("sync refused ({code:?}): {message}");

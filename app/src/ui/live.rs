@@ -1,5 +1,5 @@
 //! A listener on a document's WebSocket for pages that show its feedback but not its text (the
-//! consensus map): it never sends a sync message, so the server sends it no text, only news.
+//! consensus map): it watches (`?watch=true`), so the server sends it no text, only news.
 //! Reconnects after a pause when the connection drops.
 
 use std::{cell::RefCell, collections::HashMap, rc::Rc};
@@ -73,7 +73,9 @@ fn connect(id: u32) {
         "ws"
     };
     let host = location.host().unwrap_or_default();
-    let Ok(ws) = WebSocket::new(&format!("{proto}://{host}/api/v1/documents/{doc_id}/sync")) else {
+    let Ok(ws) = WebSocket::new(&format!(
+        "{proto}://{host}/api/v1/documents/{doc_id}/sync?watch=true"
+    )) else {
         return;
     };
     let on_message = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {

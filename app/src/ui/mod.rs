@@ -2,7 +2,7 @@
 //! in the browser the document page hydrates into the live editor.
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, Link, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes, A},
     ParamSegment, SsrMode, StaticSegment,
@@ -53,6 +53,23 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             resp.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
         }
     }
+    // Someone not signed in gets the page without the app (see `serve::reads_without_app`).
+    #[cfg(feature = "ssr")]
+    let (app, stylesheet, reader) = {
+        let without_app = use_context::<http::request::Parts>()
+            .is_some_and(|parts| crate::serve::reads_without_app(&parts));
+        (
+            (!without_app).then(|| view! { <HydrationScripts options=options.clone() /> }),
+            crate::serve::asset(&options, "css", "accord", "css"),
+            without_app.then(|| crate::serve::asset(&options, "reader", "reader", "js")),
+        )
+    };
+    #[cfg(not(feature = "ssr"))]
+    let (app, stylesheet, reader) = (
+        Some(view! { <HydrationScripts options /> }),
+        String::new(),
+        None::<String>,
+    );
     view! {
         <!DOCTYPE html>
         // The language and its direction come from the i18n context (`<html lang dir>`).
@@ -60,7 +77,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <HydrationScripts options />
+                <link rel="stylesheet" id="accord" href=stylesheet />
+                {app}
+                {reader.map(|src| view! { <script type="module" src=src></script> })}
                 <MetaTags />
             </head>
             <body>
@@ -125,7 +144,6 @@ fn language_asked() -> accord_i18n::UseLocalesOptions {
 #[component]
 fn Pages() -> impl IntoView {
     view! {
-        <Stylesheet id="accord" href="/pkg/accord.css" />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
         <Title formatter=tab_title />
         <Router>

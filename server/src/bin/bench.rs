@@ -18,6 +18,11 @@
 //!   for another login (what a botnet stuffing credentials does; every attempt costs one argon2
 //!   check); prints keystroke latency in both and the sign-in rate.
 //!
+//! - `weight`: the document page in Chromium for a reader and a drafter, on a slow phone link
+//!   and unthrottled: bytes by kind, first paint, text readable, live, editable, a repeat
+//!   visit; and the server's CPU for 500 first visits against a peer that compresses per
+//!   request (see `bench/weight.rs`).
+//!
 //! Simulated editors are thin: each has its own fork of the document and sends real automerge
 //! changes and acknowledgements, but never applies the others' changes (that would make the
 //! driver, not the server, the bottleneck on two cores). Two observers are full peers.
@@ -47,6 +52,8 @@ use tokio_tungstenite::tungstenite::Message as WsMessage;
 mod amendments;
 #[path = "bench/feedback.rs"]
 mod feedback;
+#[path = "bench/weight.rs"]
+mod weight;
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -56,11 +63,47 @@ fn main() -> Result<()> {
         Some("feedback") => feedback::run(),
         Some("amendments") => amendments::run(),
         Some("signins") => signins(&args[1..]),
+        Some("weight") => weight::run(),
         _ => {
             trace()?;
             load(&[])?;
             feedback::run()?;
-            amendments::run()
+            amendments::run()?;
+            weight::run()
+        }
+    }
+}
+
+/// The runtime the benchmarks drive their clients on (two threads, as this machine has cores).
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?)
+}
+
+/// Runs a measuring script of `e2e/bench` in Node (with Chromium, when the browser tests' tools
+/// are installed); its JSON output, or `None` after printing why `what` was not measured.
+fn node_script(script: &str, args: &[String], what: &str) -> Option<Vec<serde_json::Value>> {
+    let e2e = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../e2e");
+    let out = Command::new("node")
+        .arg(e2e.join("bench").join(script))
+        .args(args)
+        .current_dir(&e2e)
+        .output();
+    match out {
+        Ok(o) if o.status.success() => Some(serde_json::from_slice(&o.stdout).unwrap_or_default()),
+        Ok(o) => {
+            let why = String::from_utf8_lossy(&o.stderr);
+            println!(
+                "({what} not measured: {})",
+                why.lines().last().unwrap_or("")
+            );
+            None
+        }
+        Err(e) => {
+            println!("({what} not measured: {e}; run ./scripts/test once to install Chromium and playwright-core)");
+            None
         }
     }
 }
@@ -750,10 +793,7 @@ fn load(args: &[String]) -> Result<()> {
     } else {
         args.iter().map(|a| a.parse()).collect::<Result<_, _>>()?
     };
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    let rt = runtime()?;
     println!("## (b) N editors, one keystroke per second each, into one 60-paragraph document");
     println!("Latency: keystroke sent by an editor → change received by a full observer (2 observers). 10 s window after 3 s warm-up.");
     println!();
@@ -790,10 +830,7 @@ fn signins(args: &[String]) -> Result<()> {
         Some(a) => a.parse()?,
         None => 20,
     };
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    let rt = runtime()?;
     println!("## (e) {n} editors typing while 16 connections sign in back to back");
     println!("Each attempt is for another login from another address (so no limit stops it, and each costs one argon2 check). Latency as in (b); 10 s windows, three rounds each, interleaved.");
     println!();

@@ -77,11 +77,7 @@ async fn first_after_restart(dir: &Path, path: &str, n: usize) -> Result<std::ti
 }
 
 pub fn run() -> Result<()> {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
-    rt.block_on(async {
+    super::runtime()?.block_on(async {
         let dir = std::env::temp_dir().join(format!("accord-bench-am-{}", std::process::id()));
         let _cleanup = super::tempdir::Dir(dir.clone());
         let (doc, tokens, chair) = build(&dir).await?;

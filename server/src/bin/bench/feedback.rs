@@ -392,29 +392,9 @@ async fn stance_load(
 /// The pages in Chromium (when the browser tests' tools are installed): time until the text is
 /// shown and until the editor is live, and the longest main-thread task, against the peer page.
 fn browser_load(addr: &str, doc: &str, peer_doc: &str) {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../e2e/bench/page-load.mjs");
     let urls = [doc, peer_doc].map(|d| format!("http://{addr}/documents/{d}"));
-    let out = std::process::Command::new("node")
-        .arg(&script)
-        .args(&urls)
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../e2e"))
-        .output();
-    let runs: Vec<serde_json::Value> = match out {
-        Ok(o) if o.status.success() => serde_json::from_slice(&o.stdout).unwrap_or_default(),
-        Ok(o) => {
-            println!(
-                "(Browser load not measured: {})",
-                String::from_utf8_lossy(&o.stderr)
-                    .lines()
-                    .next()
-                    .unwrap_or("")
-            );
-            return;
-        }
-        Err(e) => {
-            println!("(Browser load not measured: {e}; run ./scripts/test once to install Chromium and playwright-core)");
-            return;
-        }
+    let Some(runs) = super::node_script("page-load.mjs", &urls, "Browser load") else {
+        return;
     };
     let [page, peer] = [&runs.first(), &runs.get(1)].map(|r| r.cloned().unwrap_or_default());
     let n = |v: &serde_json::Value, k: &str| v[k].as_f64().unwrap_or(f64::NAN);
@@ -440,10 +420,7 @@ fn ms(d: Duration) -> String {
 }
 
 pub fn run() -> Result<()> {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    let rt = super::runtime()?;
     rt.block_on(async {
         let dir = std::env::temp_dir().join(format!("accord-bench-fb-{}", std::process::id()));
         let _cleanup = super::tempdir::Dir(dir.clone());

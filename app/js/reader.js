@@ -1,0 +1,104 @@
+// Keeps a page the server rendered current for someone who reads without the app (not signed
+// in): it watches the document's sync socket, which sends such a connection no text, only news
+// ("edited", "feedback", "phase"), and when something changed it fetches the page again and
+// patches what differs into the one on screen. A few hundred bytes instead of the app.
+const FIRST_WAIT = 1000; // lets a burst of news settle into one fetch
+const BETWEEN = 10000; // at most one fetch per ten seconds, whatever the drafters do
+const NEWS = new Set(['edited', 'feedback', 'phase']);
+
+const shown = location.pathname.match(/^\/documents\/([a-z0-9]+)(?:\/consensus)?\/?$/);
+if (shown) watch(shown[1]);
+
+function watch(id) {
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  let timer = null;
+  let last = 0;
+  let stale = false;
+  let retry = 1000;
+
+  const connect = () => {
+    const ws = new WebSocket(`${scheme}://${location.host}/api/v1/documents/${id}/sync?watch=true`);
+    ws.onopen = () => {
+      retry = 1000;
+    };
+    ws.onmessage = (e) => {
+      if (typeof e.data !== 'string') return;
+      try {
+        if (NEWS.has(JSON.parse(e.data).type)) soon();
+      } catch {
+        // Not news.
+      }
+    };
+    ws.onclose = () => {
+      setTimeout(connect, retry);
+      retry = Math.min(retry * 2, 60000);
+    };
+  };
+
+  const soon = () => {
+    // A hidden tab spends nothing: it catches up when it is looked at again.
+    if (document.hidden) {
+      stale = true;
+      return;
+    }
+    if (timer !== null) return;
+    timer = setTimeout(refresh, Math.max(FIRST_WAIT, last + BETWEEN - Date.now()));
+  };
+
+  const refresh = async () => {
+    last = Date.now();
+    try {
+      const r = await fetch(location.href, { headers: { accept: 'text/html' } });
+      if (!r.ok) return;
+      const fresh = new DOMParser().parseFromString(await r.text(), 'text/html');
+      patch(document.querySelector('main'), fresh.querySelector('main'));
+    } catch {
+      // Offline for a moment: the next news tries again.
+    } finally {
+      timer = null;
+    }
+  };
+
+  document.addEventListener('visibilitychange', () => {
+    if (!document.hidden && stale) {
+      stale = false;
+      soon();
+    }
+  });
+  connect();
+}
+
+// Makes `old` look like `now`, touching only what differs, so that unchanged paragraphs keep
+// their selection and the reader's place. Children with an id are matched by id.
+function patch(old, now) {
+  if (!old || !now || old.isEqualNode(now)) return;
+  if (old.nodeType !== now.nodeType || old.nodeName !== now.nodeName) {
+    old.replaceWith(document.importNode(now, true));
+    return;
+  }
+  if (old.nodeType !== Node.ELEMENT_NODE) {
+    old.data = now.data;
+    return;
+  }
+  for (const { name } of [...old.attributes]) {
+    if (!now.hasAttribute(name)) old.removeAttribute(name);
+  }
+  for (const { name, value } of now.attributes) {
+    if (old.getAttribute(name) !== value) old.setAttribute(name, value);
+  }
+  const wanted = [...now.childNodes];
+  for (let i = 0; i < wanted.length; i++) {
+    const want = wanted[i];
+    let have = old.childNodes[i];
+    if (want.id && (!have || have.id !== want.id)) {
+      const byId = [...old.children].find((c) => c.id === want.id);
+      if (byId) {
+        old.insertBefore(byId, have ?? null);
+        have = byId;
+      }
+    }
+    if (have) patch(have, want);
+    else old.appendChild(document.importNode(want, true));
+  }
+  while (old.childNodes.length > wanted.length) old.lastChild.remove();
+}
