@@ -6,6 +6,9 @@ const FIRST_WAIT = 1000; // lets a burst of news settle into one fetch
 const BETWEEN = 10000; // at most one fetch per ten seconds, whatever the drafters do
 const NEWS = new Set(['edited', 'feedback', 'phase']);
 
+// A page opened once can be read again offline (public/sw.js).
+navigator.serviceWorker?.register('/sw.js').catch(() => {});
+
 const shown = location.pathname.match(/^\/documents\/([a-z0-9]+)(?:\/consensus)?\/?$/);
 if (shown) watch(shown[1]);
 

@@ -14,5 +14,9 @@ pub mod ui;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    // A document opened once loads again offline (public/sw.js); the editor keeps what is typed.
+    if let Some(w) = web_sys::window() {
+        let _ = w.navigator().service_worker().register("/sw.js");
+    }
     leptos::mount::hydrate_body(ui::App);
 }

@@ -2,6 +2,7 @@
 // Debian's Chromium through playwright-core. Every test file gets fresh ones.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -128,10 +129,11 @@ export class AccordServer {
  * A fresh server and browser for one test file, torn down after it; returns an object whose
  * `server` and `browser` are set once `before` has run.
  */
-export function useServerAndBrowser(before, after) {
-  const env = { server: null, browser: null };
+export function useServerAndBrowser(before, after, options = {}) {
+  // `sessions`: signed-in browser states a test file keeps by login, to sign in once.
+  const env = { server: null, browser: null, sessions: new Map() };
   before(async () => {
-    env.server = await new AccordServer().start();
+    env.server = await new AccordServer(undefined, undefined, options).start();
     env.browser = await launchBrowser();
   });
   after(async () => {
@@ -142,6 +144,9 @@ export function useServerAndBrowser(before, after) {
   });
   return env;
 }
+
+/** axe-core's source, to inject with `page.evaluate` (the pages' CSP refuses a script tag). */
+export const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 export async function launchBrowser() {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });

@@ -90,10 +90,10 @@ test('in last call the page offers only an objection, and no comment or rewordin
   await mine.waitFor();
   assert.equal(await mine.getByText('Edit', { exact: true }).count(), 0);
   if (shots) await priya.page.screenshot({ path: `${shots}/last-call-phone.png`, fullPage: false });
-  // On the phone the consensus map scrolls inside its own box, never the page.
+  // On the phone the consensus map stacks into the phone's width: the page never scrolls sideways.
   await priya.page.goto(`${env.server.url}/documents/${id}/consensus`);
   const map = priya.page.locator('.map-scroll');
-  await map.locator('svg').waitFor();
+  await map.getByRole('group', { name: /^Consensus map/ }).waitFor();
   const widths = await priya.page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
   assert.equal(widths[0], widths[1], 'the page does not scroll sideways');
   assert.ok(await map.evaluate((m) => m.scrollWidth >= m.clientWidth && getComputedStyle(m).overflowX === 'auto'));

@@ -12,7 +12,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::feedback::get_feedback;
-use super::parts::{excerpt, thread_href};
+use super::parts::thread_href;
 use super::words::{self, I18n};
 use super::{get_document, NotFound};
 use domain::api::{Balance, DocumentDetail, DocumentFeedback, ParagraphConsensus, ParagraphKind};
@@ -80,7 +80,7 @@ fn MapView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl IntoView 
             (
                 p.id.clone(),
                 p.number.clone().unwrap_or_else(|| "·".into()),
-                excerpt(&p.text, 36),
+                charts::row_excerpt(&p.text),
             )
         })
         .collect();
@@ -124,18 +124,12 @@ fn MapView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl IntoView 
                     }
                 }}
             </ul>
-            <p class="map-help">
-                {t!(i18n, consensus.map_help,
-                    green = move || view! { <span class="key key-support">{t!(i18n, consensus.map_help_green)}</span> },
-                    amber = move || view! { <span class="key key-live">{t!(i18n, consensus.map_help_amber)}</span> },
-                    red = move || view! { <span class="key key-oppose">{t!(i18n, consensus.map_help_red)}</span> },
-                    all_support = move || view! { <span class="key cell-for2">{t!(i18n, consensus.map_help_all_support)}</span> },
-                    all_oppose = move || view! { <span class="key cell-against2">{t!(i18n, consensus.map_help_all_oppose)}</span> })}
-            </p>
+            <p class="map-help">{t!(i18n, consensus.map_help)}</p>
+            {legend(i18n)}
             <div class="map-scroll" inner_html=move || figures.with(|f| map_svg(i18n, &doc_id, &rows, f))></div>
             <details class="map-table">
                 <summary>{t!(i18n, consensus.map_table_summary)}</summary>
-                {move || figures_table(i18n, &figures.get(), &detail.paragraphs)}
+                {move || figures_tables(i18n, &figures.get(), &detail.paragraphs)}
             </details>
             <h2 class="section-title">{t!(i18n, consensus.participation_title)}</h2>
             <p class="muted small">{t!(i18n, consensus.participation_hint)}</p>
@@ -189,12 +183,14 @@ fn region_short(i18n: I18n, r: Region) -> String {
     .to_string()
 }
 
-/// A paragraph's accessible name on the map: its figures and flags in words.
-fn row_label(i18n: I18n, number: &str, f: &ParagraphConsensus) -> String {
+/// A paragraph's accessible name on the map: its number and first words as the row shows
+/// them, then its figures and flags in words.
+fn row_label(i18n: I18n, number: &str, excerpt: &str, f: &ParagraphConsensus) -> String {
     let mut label = t_string!(
         i18n,
         consensus.map_row_label,
         number = number,
+        excerpt = excerpt,
         stances = words::tally(i18n, &f.tally),
         count = f.comments
     )
@@ -226,8 +222,8 @@ impl charts::MapWords for MapWords {
     fn no_stances(&self) -> String {
         t_string!(self.0, consensus.map_no_stances).to_string()
     }
-    fn row_label(&self, number: &str, f: &ParagraphConsensus) -> String {
-        row_label(self.0, number, f)
+    fn row_label(&self, number: &str, excerpt: &str, f: &ParagraphConsensus) -> String {
+        row_label(self.0, number, excerpt, f)
     }
     fn flag(&self, flag: &Flag) -> String {
         words::flag(self.0, flag)
@@ -244,7 +240,9 @@ impl charts::MapWords for MapWords {
 }
 
 /// The map as SVG text (hundreds of shapes are cheaper to ship as one string than as a view
-/// tree): a row per paragraph, each linking to its thread.
+/// tree): a row per paragraph, each linking to its thread. Drawn twice, wide and stacked; the
+/// stylesheet shows the one that fits its box, so a phone never scrolls it sideways, with or
+/// without JavaScript.
 fn map_svg(
     i18n: I18n,
     doc: &str,
@@ -264,36 +262,95 @@ fn map_svg(
             })
         })
         .collect();
-    charts::consensus_map(&rows, &MapWords(i18n))
+    let words = MapWords(i18n);
+    [charts::Layout::Wide, charts::Layout::Stacked]
+        .map(|layout| charts::consensus_map(&rows, &words, layout))
+        .concat()
 }
 
-fn figures_table(
+/// How a lean reads in words.
+fn lean_words(i18n: I18n, lean: charts::Lean) -> String {
+    use charts::Lean::*;
+    match lean {
+        AllSupport => t_string!(i18n, consensus.lean_all_support),
+        MostlySupport => t_string!(i18n, consensus.lean_mostly_support),
+        Divided => t_string!(i18n, consensus.lean_divided),
+        MostlyOppose => t_string!(i18n, consensus.lean_mostly_oppose),
+        AllOppose => t_string!(i18n, consensus.lean_all_oppose),
+        None => t_string!(i18n, consensus.lean_none),
+    }
+    .to_string()
+}
+
+/// What the marks and colours mean, each beside its words: the paragraph's standing, the bar,
+/// and the squares' leans (colour and mark, so that no one needs to tell colours apart).
+fn legend(i18n: I18n) -> impl IntoView {
+    use domain::consensus::Level;
+    let standing = [
+        Level::BroadSupport,
+        Level::Accepted,
+        Level::Objections,
+        Level::Opposed,
+    ]
+    .map(|level| {
+        view! { <li><span inner_html=charts::level_swatch(level)></span>{words::level(i18n, level)}</li> }
+    });
+    let bar = [
+        (
+            "seg-support",
+            t_string!(i18n, consensus.table_support).to_string(),
+        ),
+        (
+            "seg-live",
+            t_string!(i18n, consensus.table_can_live_with).to_string(),
+        ),
+        (
+            "seg-oppose",
+            t_string!(i18n, consensus.table_oppose).to_string(),
+        ),
+    ]
+    .map(|(class, name)| {
+        view! { <li><span inner_html=charts::bar_swatch(class)></span>{name}</li> }
+    });
+    let squares = charts::Lean::ALL.map(|lean| {
+        view! { <li><span inner_html=charts::swatch(lean)></span>{lean_words(i18n, lean)}</li> }
+    });
+    view! {
+        <div class="map-legend">
+            <p id="legend-standing">{t!(i18n, consensus.map_legend_standing)}</p>
+            <ul aria-labelledby="legend-standing">{standing.to_vec()}</ul>
+            <p id="legend-bar">{t!(i18n, consensus.map_legend_bar)}</p>
+            <ul aria-labelledby="legend-bar">{bar.to_vec()}</ul>
+            <p id="legend-squares">{t!(i18n, consensus.map_legend_squares)}</p>
+            <ul aria-labelledby="legend-squares">{squares.to_vec()}</ul>
+        </div>
+    }
+}
+
+/// The map's figures as tables, every one the picture shows: each paragraph's stances,
+/// comments, standing and flags; then, for each paragraph, each stakeholder group's and each
+/// region's square (how many stated a stance, how they lean, and the three counts).
+fn figures_tables(
     i18n: I18n,
     figures: &[ParagraphConsensus],
     paragraphs: &[domain::api::Paragraph],
 ) -> AnyView {
-    let not_stated = t_string!(i18n, consensus.not_stated).to_string();
+    let number = |id: &str| {
+        paragraphs
+            .iter()
+            .find(|p| p.id == id)
+            .and_then(|p| p.number.clone())
+            .unwrap_or_else(|| "·".into())
+    };
+    // The paragraphs the map draws (headings have no stances), in the text's order.
+    let figures: Vec<&ParagraphConsensus> = paragraphs
+        .iter()
+        .filter(|p| p.kind != ParagraphKind::Heading)
+        .filter_map(|p| figures.iter().find(|f| f.paragraph == p.id))
+        .collect();
     let rows = figures
         .iter()
         .map(|f| {
-            let number = paragraphs
-                .iter()
-                .find(|p| p.id == f.paragraph)
-                .and_then(|p| p.number.clone())
-                .unwrap_or_else(|| "·".into());
-            let groups = f
-                .by_group
-                .iter()
-                .filter(|g| g.tally.total() > 0)
-                .map(|g| {
-                    let name = g
-                        .group
-                        .map(|x| words::group(i18n, x))
-                        .unwrap_or_else(|| not_stated.clone());
-                    group_stances(i18n, &name, &g.tally)
-                })
-                .collect::<Vec<_>>()
-                .join("; ");
             let flags = f
                 .flags
                 .iter()
@@ -302,36 +359,160 @@ fn figures_table(
                 .join("; ");
             view! {
                 <tr>
-                    <th scope="row">{number}</th>
+                    <th scope="row">{number(&f.paragraph)}</th>
                     <td>{f.tally.support}</td>
                     <td>{f.tally.can_live_with}</td>
                     <td>{f.tally.oppose}</td>
                     <td>{f.comments}</td>
-                    <td>{words::level(i18n, f.level)}</td>
+                    <td><span inner_html=charts::level_swatch(f.level)></span>" "{words::level(i18n, f.level)}</td>
                     <td>{flags}</td>
-                    <td class="small">{groups}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let groups: Vec<(String, String)> = StakeholderGroup::ALL
+        .iter()
+        .map(|g| (words::group(i18n, *g), group_short(i18n, *g)))
+        .collect();
+    let by_group: Vec<(String, Vec<Tally>)> = figures
+        .iter()
+        .map(|f| {
+            let tallies = StakeholderGroup::ALL
+                .iter()
+                .map(|g| {
+                    f.by_group
+                        .iter()
+                        .find(|b| b.group == Some(*g))
+                        .map(|b| b.tally)
+                        .unwrap_or_default()
+                })
+                .collect();
+            (number(&f.paragraph), tallies)
+        })
+        .collect();
+    let regions: Vec<(String, String)> = Region::ALL
+        .iter()
+        .map(|r| (words::region(i18n, *r), region_short(i18n, *r)))
+        .collect();
+    let by_region: Vec<(String, Vec<Tally>)> = figures
+        .iter()
+        .map(|f| {
+            let tallies = Region::ALL
+                .iter()
+                .map(|r| {
+                    f.by_region
+                        .iter()
+                        .find(|b| b.region == Some(*r))
+                        .map(|b| b.tally)
+                        .unwrap_or_default()
+                })
+                .collect();
+            (number(&f.paragraph), tallies)
+        })
+        .collect();
+    let head = t_string!(i18n, consensus.map_head_paragraph).to_string();
+    view! {
+        <div class="table-scroll" role="region" tabindex="0" aria-labelledby="figures-paragraphs">
+            <table class="figures-table">
+                <caption id="figures-paragraphs">{t!(i18n, consensus.table_caption_paragraphs)}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{head.clone()}</th>
+                        <th scope="col">{t!(i18n, consensus.table_support)}</th>
+                        <th scope="col">{t!(i18n, consensus.table_can_live_with)}</th>
+                        <th scope="col">{t!(i18n, consensus.table_oppose)}</th>
+                        <th scope="col">{t!(i18n, consensus.table_comments)}</th>
+                        <th scope="col">{t!(i18n, consensus.table_standing)}</th>
+                        <th scope="col">{t!(i18n, consensus.table_needs_look)}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        {breakdown_table(i18n, "figures-groups", t_string!(i18n, consensus.table_caption_groups).to_string(), &head, &groups, &by_group)}
+        {breakdown_table(i18n, "figures-regions", t_string!(i18n, consensus.table_caption_regions).to_string(), &head, &regions, &by_region)}
+    }
+    .into_any()
+}
+
+/// One square of the map as a table cell: its mark and colour, how many stated a stance and
+/// the three counts; in words for a screen reader, which reads the figures and the lean.
+fn lean_cell(i18n: I18n, t: &Tally) -> impl IntoView {
+    let lean = charts::Lean::of(t);
+    let total = t.total();
+    let said = if total == 0 {
+        lean_words(i18n, lean)
+    } else {
+        t_string!(
+            i18n,
+            consensus.table_lean_cell,
+            lean = lean_words(i18n, lean),
+            stances = words::tally(i18n, t)
+        )
+        .to_string()
+    };
+    // The three counts under the number, to keep the columns narrow on a phone.
+    let shown = if total == 0 {
+        view! { <span aria-hidden="true">"–"</span> }.into_any()
+    } else {
+        let counts = format!("({} · {} · {})", t.support, t.can_live_with, t.oppose);
+        view! { <span aria-hidden="true">{total}" "<small>{counts}</small></span> }.into_any()
+    };
+    view! {
+        <td class="lean-cell">
+            <span inner_html=charts::swatch(lean)></span>
+            {shown}
+            <span class="visually-hidden">{said}</span>
+        </td>
+    }
+}
+
+/// A table of the map's squares: a row per paragraph, a column per stakeholder group or region
+/// (headed by its short name, as on the map, and named in full).
+fn breakdown_table(
+    i18n: I18n,
+    id: &'static str,
+    caption: String,
+    head: &str,
+    columns: &[(String, String)],
+    rows: &[(String, Vec<Tally>)],
+) -> impl IntoView {
+    let heads = columns
+        .iter()
+        .map(|(full, short)| {
+            view! {
+                <th scope="col" title=full.clone()>
+                    <span aria-hidden="true">{short.clone()}</span>
+                    <span class="visually-hidden">{full.clone()}</span>
+                </th>
+            }
+        })
+        .collect_view();
+    let rows = rows
+        .iter()
+        .map(|(number, tallies)| {
+            view! {
+                <tr>
+                    <th scope="row">{number.clone()}</th>
+                    {tallies.iter().map(|t| lean_cell(i18n, t)).collect_view()}
                 </tr>
             }
         })
         .collect_view();
     view! {
-        <table class="figures-table">
-            <thead>
-                <tr>
-                    <th scope="col">"¶"</th>
-                    <th scope="col">{t!(i18n, consensus.table_support)}</th>
-                    <th scope="col">{t!(i18n, consensus.table_can_live_with)}</th>
-                    <th scope="col">{t!(i18n, consensus.table_oppose)}</th>
-                    <th scope="col">{t!(i18n, consensus.table_comments)}</th>
-                    <th scope="col">{t!(i18n, consensus.table_standing)}</th>
-                    <th scope="col">{t!(i18n, consensus.table_needs_look)}</th>
-                    <th scope="col">{t!(i18n, consensus.table_by_group)}</th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
+        <div class="table-scroll" role="region" tabindex="0" aria-labelledby=id>
+            <table class="figures-table breakdown">
+                <caption id=id>{caption}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{head.to_string()}</th>
+                        {heads}
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
     }
-    .into_any()
 }
 
 fn chart(title: String, rows: Vec<(String, u32)>) -> AnyView {

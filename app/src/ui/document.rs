@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::feedback::{get_feedback, FeedbackBadge, ThreadPanel};
+use super::feedback::{get_feedback, Announce, FeedbackBadge, FocusThread, ThreadPanel};
 use super::phase::{Outcome, PhaseBanner};
 use super::{get_document, NotFound};
 use domain::api::{DocumentDetail, DocumentFeedback, Phase, Role};
@@ -85,6 +85,9 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
         text_language: detail.language.key(),
     };
     let doc_id = detail.id.clone();
+    provide_context(FocusThread(RwSignal::new(false)));
+    let said = RwSignal::new(String::new());
+    provide_context(Announce(said));
     #[cfg(feature = "hydrate")]
     {
         let doc_id = doc_id.clone();
@@ -146,17 +149,26 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
         }
     });
     let title_text = move || ui.title.get();
+    announce_news(ui, said, open);
     view! {
         <Title text=title_text />
+        // What others do, said to screen readers as it happens (see `announce_news`).
+        <p class="visually-hidden" role="status" id="announcements">{move || said.get()}</p>
         <div class=move || if open().is_some() { "doc-layout with-thread" } else { "doc-layout" }>
             <article class="document" aria-labelledby="doc-title">
                 <header class="doc-header">
                     <p class="doc-group" dir="auto">{detail.group.clone()}</p>
+                    // The heading stays while the title is edited in its box (then unseen), so
+                    // that every view of the page has its one level-one heading.
+                    <h1 id="doc-title" dir="auto" lang=ui.text_language
+                        class=move || if ui.editable.get() { "doc-title visually-hidden" } else { "doc-title" }>
+                        {title_text}
+                    </h1>
                     {move || {
-                        if ui.editable.get() {
+                        ui.editable.get().then(|| {
                             view! {
                                 <textarea
-                                    id="doc-title" dir="auto" lang=ui.text_language
+                                    id="doc-title-input" dir="auto" lang=ui.text_language
                                     class="doc-title-input"
                                     aria-label=move || t_string!(i18n, common.title).to_string()
                                     rows="1"
@@ -165,10 +177,7 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
                                     on:input=move |ev| in_browser!(ev => super::editor::set_title(&event_target_value(&ev)))
                                 ></textarea>
                             }
-                                .into_any()
-                        } else {
-                            view! { <h1 id="doc-title" class="doc-title" dir="auto" lang=ui.text_language>{title_text}</h1> }.into_any()
-                        }
+                        })
                     }}
                     <div class="doc-actions">
                         <a class=if chair { "button small primary" } else { "button small" } href=map_href>
@@ -220,6 +229,84 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
             </aside>
         </div>
     }
+}
+
+/// Puts into the live region `said` who joined or left the document, who is editing which
+/// paragraph (once per paragraph they move to, not per keystroke), and comments arriving on
+/// paragraphs whose thread is not `open` (an open thread names their authors itself). What was
+/// there when the page connected is not news.
+fn announce_news(
+    ui: EditorUi,
+    said: RwSignal<String>,
+    open: impl Fn() -> Option<String> + Send + Sync + 'static,
+) {
+    let i18n = ui.i18n;
+    // Each connection: its number, name and the paragraph it is in.
+    type Here = Vec<(u64, String, Option<String>)>;
+    Effect::new(move |before: Option<Here>| {
+        let me = ui.me.get_untracked();
+        let now: Here = ui.peers.with(|peers| {
+            peers
+                .iter()
+                .map(|p| (p.peer, p.name.clone(), p.paragraph.clone()))
+                .collect()
+        });
+        // Empty before: the first list of a connection (or a reconnection), not arrivals.
+        if let Some(before) = before.filter(|b| !b.is_empty()) {
+            let came = now.iter().find(|p| !before.iter().any(|b| b.0 == p.0));
+            let went = before.iter().find(|b| !now.iter().any(|p| p.0 == b.0));
+            let moved = now.iter().find_map(|(peer, name, paragraph)| {
+                let was = before.iter().find(|b| b.0 == *peer)?;
+                let to = paragraph.as_ref().filter(|p| was.2.as_ref() != Some(*p))?;
+                (Some(*peer) != me).then_some((name, to))
+            });
+            if let Some((_, name, _)) = came {
+                said.set(
+                    t_string!(i18n, document.announce_joined, name = name.clone()).to_string(),
+                );
+            } else if let Some((_, name, _)) = went.filter(|_| !now.is_empty()) {
+                said.set(t_string!(i18n, document.announce_left, name = name.clone()).to_string());
+            } else if let Some((name, to)) = moved {
+                let row = ui
+                    .rows
+                    .with_untracked(|rows| rows.iter().find(|r| &r.id == to).cloned());
+                if let Some(row) = row {
+                    let paragraph = untrack(|| row_label(i18n, &row)).to_lowercase();
+                    said.set(
+                        t_string!(
+                            i18n,
+                            document.announce_editing,
+                            name = name.clone(),
+                            paragraph = paragraph
+                        )
+                        .to_string(),
+                    );
+                }
+            }
+        }
+        now
+    });
+    Effect::new(move |before: Option<Vec<(String, u32)>>| {
+        let now: Vec<(String, u32)> = ui
+            .figures
+            .with(|f| f.iter().map(|(p, c)| (p.clone(), c.comments)).collect());
+        if let Some(before) = before {
+            let more = now.iter().find(|(p, n)| {
+                before.iter().any(|(q, m)| q == p && n > m) && open().as_ref() != Some(p)
+            });
+            let row = more.and_then(|(p, _)| {
+                ui.rows
+                    .with_untracked(|rows| rows.iter().find(|r| &r.id == p).cloned())
+            });
+            if let Some(row) = row {
+                let paragraph = untrack(|| row_label(i18n, &row)).to_lowercase();
+                said.set(
+                    t_string!(i18n, document.announce_comment, paragraph = paragraph).to_string(),
+                );
+            }
+        }
+        now
+    });
 }
 
 /// Undo and redo for this drafter's own edits (typing, split, merge, move, kind, delete and
@@ -330,6 +417,19 @@ fn PresencePanel(ui: EditorUi) -> impl IntoView {
     }
 }
 
+/// "Heading 2": a heading has no number, so headings are counted, which gives each its own
+/// name in the editor and in the list of groups. `None` for a paragraph that is not a heading.
+fn heading_label(ui: EditorUi, id: &str) -> Option<String> {
+    let i18n = ui.i18n;
+    ui.rows.with(|rows| {
+        let mut headings = rows
+            .iter()
+            .filter(|r| r.kind.get() == ParagraphKind::Heading);
+        let at = headings.position(|r| r.id == id)?;
+        Some(t_string!(i18n, document.label_heading_numbered, number = at + 1).to_string())
+    })
+}
+
 #[component]
 fn ParagraphRow(row: Row, ui: EditorUi, doc: String) -> impl IntoView {
     let i18n = ui.i18n;
@@ -341,7 +441,12 @@ fn ParagraphRow(row: Row, ui: EditorUi, doc: String) -> impl IntoView {
         text,
     } = row;
     let anchor = format!("#{id}");
-    let label = Signal::derive(move || row_label(i18n, &label_row));
+    let label = {
+        let id = id.clone();
+        Signal::derive(move || {
+            heading_label(ui, &id).unwrap_or_else(|| row_label(i18n, &label_row))
+        })
+    };
     let figures = {
         let id = id.clone();
         Signal::derive(move || ui.figures.with(|f| f.get(&id).cloned()))
@@ -542,11 +647,22 @@ fn ParagraphRow(row: Row, ui: EditorUi, doc: String) -> impl IntoView {
             })
         }
     };
+    // Only a numbered paragraph links to itself: a link without a number would be a stop for
+    // the keyboard with nothing to read.
+    let link = move || {
+        let anchor = anchor.clone();
+        match (kind.get(), number.get()) {
+            (ParagraphKind::Heading, _) | (_, None) => view! { <span class="para-num"></span> }.into_any(),
+            (_, Some(n)) => view! {
+                <a class="para-num" href=anchor title=move || t_string!(i18n, document.para_link_title).to_string()>{n}</a>
+            }
+            .into_any(),
+        }
+    };
+    // A group, not a region: a landmark per paragraph would bury the page's own landmarks.
     view! {
-        <section class=class id=id.clone() aria-label=label>
-            <a class="para-num" href=anchor title=move || t_string!(i18n, document.para_link_title).to_string()>
-                {move || number.get().unwrap_or_default()}
-            </a>
+        <section class=class id=id.clone() role="group" aria-label=label>
+            {link}
             <div class="para-body">{body} {offer}</div>
             <div class="para-fb">
                 {(kind.get_untracked() != ParagraphKind::Heading).then(|| {

@@ -76,6 +76,11 @@ struct Session {
 
 thread_local! {
     static SESSION: RefCell<Option<Session>> = const { RefCell::new(None) };
+    /// Saves the replica as the page goes away (a reload, a closed tab), whenever the last
+    /// timed save was: the next load, perhaps without a network, starts from it.
+    static ON_PAGEHIDE: Closure<dyn FnMut()> = Closure::new(|| {
+        with(|s| s.save_backup());
+    });
 }
 
 /// Runs `f` on the session, if there is one and it is not already in use (a focus event fired
@@ -97,6 +102,20 @@ fn storage() -> Option<web_sys::Storage> {
 
 fn backup_key(doc_id: &str) -> String {
     format!("accord:doc:{doc_id}")
+}
+
+fn standing_key(doc_id: &str) -> String {
+    format!("accord:who:{doc_id}")
+}
+
+/// What the server last said about this browser's connection to a document: enough to go on
+/// editing the kept replica when the page was loaded without a network. The server judges the
+/// changes again when they arrive (the role, the phase, and that the actor is the account's).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct LastStanding {
+    role: Role,
+    phase: domain::phase::Phase,
+    actor: String,
 }
 
 fn set_timeout(ms: i32, f: impl FnOnce() + 'static) {
@@ -147,6 +166,10 @@ pub fn start(doc_id: String, ui: EditorUi) {
         presence_pending: false,
     };
     SESSION.with(|s| *s.borrow_mut() = Some(session));
+    // Adding the same listener again is a no-op, so one per page however many documents open.
+    ON_PAGEHIDE.with(|f| {
+        let _ = window().add_event_listener_with_callback("pagehide", f.as_ref().unchecked_ref());
+    });
     with(|s| {
         if restored {
             // Show what this browser kept; editing waits for the server to say who we are.
@@ -222,8 +245,30 @@ impl Session {
         self.socket = None;
         self.ui.peers.set(Vec::new());
         self.ui.me.set(None);
+        self.edit_offline();
         if !matches!(self.ui.status.get_untracked(), Status::Refused(_)) {
             self.schedule_reconnect();
+        }
+    }
+
+    /// A page loaded without a network (from the service worker's copy) with a kept replica:
+    /// editing goes on as the server last allowed, under the actor it assigned then; what is
+    /// typed is kept and sent when the connection comes back.
+    fn edit_offline(&mut self) {
+        if self.synced || document::read(&self.doc).is_err() {
+            return;
+        }
+        let Some(last) = storage()
+            .and_then(|s| s.get_item(&standing_key(&self.doc_id)).ok().flatten())
+            .and_then(|json| serde_json::from_str::<LastStanding>(&json).ok())
+        else {
+            return;
+        };
+        if let Some(bytes) = hex_bytes(&last.actor) {
+            self.doc.set_actor(automerge::ActorId::from(bytes));
+            (self.role, self.phase) = (last.role, last.phase);
+            self.synced = true;
+            self.update_editable();
         }
     }
 
@@ -318,10 +363,16 @@ impl Session {
                 // Changes are accepted only from the actor the server assigned; what was typed
                 // before is committed under the previous one (also this account's).
                 self.doc.commit();
-                if let Some(actor) = actor.and_then(|hex| hex_bytes(&hex)) {
-                    self.doc.set_actor(automerge::ActorId::from(actor));
+                if let Some(bytes) = actor.as_deref().and_then(hex_bytes) {
+                    self.doc.set_actor(automerge::ActorId::from(bytes));
                 }
                 (self.role, self.phase) = (role, phase);
+                if let (Some(st), Some(actor)) = (storage(), actor) {
+                    let last = LastStanding { role, phase, actor };
+                    if let Ok(json) = serde_json::to_string(&last) {
+                        let _ = st.set_item(&standing_key(&self.doc_id), &json);
+                    }
+                }
                 self.update_editable();
                 self.ui.me.set(Some(peer));
                 let mut all = peers;
@@ -561,7 +612,7 @@ impl Session {
             self.ui.title.set(outline.title.clone());
             if let Some(input) = window()
                 .document()
-                .and_then(|d| d.get_element_by_id("doc-title"))
+                .and_then(|d| d.get_element_by_id("doc-title-input"))
                 .and_then(|e| e.dyn_into::<HtmlTextAreaElement>().ok())
             {
                 if input.value() != outline.title {

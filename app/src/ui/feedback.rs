@@ -174,7 +174,25 @@ pub async fn hide_comment(
     .await
 }
 
-/// A paragraph's figures beside it: comments and stances, a link to its thread.
+/// Whether the next thread shown should take the focus: set when a badge is followed (a thread
+/// shown with the page leaves the focus where the browser puts it). Provided by the document page.
+#[derive(Clone, Copy)]
+pub struct FocusThread(pub RwSignal<bool>);
+
+/// What the document page's polite live region says next: others' comments and comings and
+/// goings, in the reader's language. Provided by the document page.
+#[derive(Clone, Copy)]
+pub struct Announce(pub RwSignal<String>);
+
+/// The id of a paragraph's badge, where the focus goes back when its thread closes.
+fn badge_id(paragraph: &str) -> String {
+    format!("fb-{paragraph}")
+}
+
+/// A paragraph's figures beside it: comments and stances, a link to its thread. The link shows
+/// the number of comments and its name says them all; the stance figures beside it are its
+/// picture (hidden from screen readers, which hear them in the name), and clicking them follows
+/// the link too.
 #[component]
 pub fn FeedbackBadge(
     doc: String,
@@ -205,14 +223,22 @@ pub fn FeedbackBadge(
             "fb-badge"
         }
     };
+    let focus = use_context::<FocusThread>();
     view! {
-        <a class=class href=href aria-label=words title=words>
-            <span class="fb-count" aria-hidden="true">
-                <svg class="icon" viewBox="0 0 16 16" width="12" height="12">
-                    <path d="M2.5 2.5h11v8h-6l-3 3v-3h-2z" />
-                </svg>
-                " " {move || figures.with(|f| f.as_ref().map(|f| f.comments).unwrap_or(0))}
-            </span>
+        <div class=class>
+            <a class="fb-link" id=badge_id(&paragraph) href=href aria-label=words title=words
+                on:click=move |_| {
+                    if let Some(FocusThread(wanted)) = focus {
+                        wanted.set(true);
+                    }
+                }>
+                <span class="fb-count">
+                    <svg class="icon" viewBox="0 0 16 16" width="12" height="12" aria-hidden="true" focusable="false">
+                        <path d="M2.5 2.5h11v8h-6l-3 3v-3h-2z" />
+                    </svg>
+                    " " {move || figures.with(|f| f.as_ref().map(|f| f.comments).unwrap_or(0))}
+                </span>
+            </a>
             {move || {
                 let tally = figures.with(|f| f.as_ref().map(|f| f.tally).unwrap_or_default());
                 (tally.total() > 0).then(|| view! {
@@ -226,7 +252,7 @@ pub fn FeedbackBadge(
                     </span>
                 })
             }}
-        </a>
+        </div>
     }
 }
 
@@ -551,14 +577,67 @@ pub fn ThreadPanel(
         AmendmentState::new(move || doc.clone(), || (None, None), news.into())
     };
     let close = format!("/documents/{doc}#{paragraph}");
+    // Followed from a badge, the thread takes the focus (its heading); Escape or the close
+    // button closes it and gives the focus back to the badge.
+    let heading = NodeRef::<leptos::html::H2>::new();
+    if let Some(FocusThread(wanted)) = use_context::<FocusThread>() {
+        Effect::new(move |_| {
+            if let Some(h) = heading.get() {
+                // Tracked: the badge of the thread already open brings the focus back too.
+                if wanted.get() {
+                    wanted.set(false);
+                    let _ = h.focus();
+                }
+            }
+        });
+    }
+    let closing = {
+        let (close, paragraph) = (close.clone(), paragraph.clone());
+        let navigate = leptos_router::hooks::use_navigate();
+        move || {
+            if let Some(badge) = document()
+                .get_element_by_id(&badge_id(&paragraph))
+                .and_then(|e| {
+                    leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlElement>(e).ok()
+                })
+            {
+                let _ = badge.focus();
+            }
+            navigate(&close, Default::default());
+        }
+    };
+    let on_escape = {
+        let closing = closing.clone();
+        move |ev: leptos::ev::KeyboardEvent| {
+            // A list that Escape closes first (the mention completion) has taken the key.
+            if ev.key() == "Escape" && !ev.default_prevented() {
+                ev.prevent_default();
+                closing();
+            }
+        }
+    };
+    let on_close = move |ev: leptos::ev::MouseEvent| {
+        ev.prevent_default();
+        closing();
+    };
+    let arrivals = Arrivals::new(label);
     let (d, p) = (doc.clone(), paragraph.clone());
     view! {
-        <section class="panel thread" aria-labelledby="thread-title">
+        <section class="panel thread" aria-labelledby="thread-title" on:keydown=on_escape
+            on:focusin=|_ev| {
+                #[cfg(feature = "hydrate")]
+                keep_focus::remember(&_ev);
+            }
+            on:focusout=|_ev| {
+                #[cfg(feature = "hydrate")]
+                set_timeout(keep_focus::forget_if_left, std::time::Duration::ZERO);
+            }>
             <div class="thread-head">
-                <h2 id="thread-title" class="panel-title">
+                <h2 id="thread-title" class="panel-title" tabindex="-1" node_ref=heading>
                     {t!(i18n, feedback.thread_title, paragraph = move || label.get().to_lowercase())}
                 </h2>
-                <a class="close" href=close aria-label=move || t_string!(i18n, feedback.thread_close).to_string()>"✕"</a>
+                <a class="close" href=close on:click=on_close
+                    aria-label=move || t_string!(i18n, feedback.thread_close).to_string()>"✕"</a>
             </div>
             <p class="small thread-links">
                 <a href=format!("/documents/{doc}/versions?p={paragraph}")>{t!(i18n, feedback.thread_history)}</a>
@@ -569,6 +648,11 @@ pub fn ThreadPanel(
                     Suspend::new(async move {
                         match thread.await {
                             Ok(t) => {
+                                arrivals.drawn(i18n, &t);
+                                // Drawn again (after a post, or news from others), the thread
+                                // gives the focus back to where it was, which this replaces.
+                                #[cfg(feature = "hydrate")]
+                                set_timeout(keep_focus::restore, std::time::Duration::ZERO);
                                 ui.marks.set((
                                     p.clone(),
                                     t.comments
@@ -588,6 +672,133 @@ pub fn ThreadPanel(
                 }}
             </Transition>
         </section>
+    }
+}
+
+/// Where the focus was in the open thread, so that it can be put back when the thread is drawn
+/// anew and the element that had it is gone.
+#[cfg(feature = "hydrate")]
+mod keep_focus {
+    use std::cell::RefCell;
+
+    use leptos::prelude::document;
+    use leptos::wasm_bindgen::JsCast;
+    use leptos::web_sys::{Element, FocusEvent, HtmlElement};
+
+    thread_local! {
+        /// The element that had the focus, and the id of the field to go back to: its own, or
+        /// for a button the first field of its form.
+        static HAD: RefCell<Option<(Element, String)>> = const { RefCell::new(None) };
+    }
+
+    pub fn remember(ev: &FocusEvent) {
+        let Some(el) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+            return;
+        };
+        let id = match el.id() {
+            id if !id.is_empty() => Some(id),
+            _ => el
+                .closest("form")
+                .ok()
+                .flatten()
+                .and_then(|form| form.query_selector("[id]").ok().flatten())
+                .map(|field| field.id()),
+        };
+        HAD.with(|had| *had.borrow_mut() = id.map(|id| (el, id)));
+    }
+
+    /// The focus left the thread for somewhere else the reader chose: nothing to put back.
+    pub fn forget_if_left() {
+        HAD.with(|had| {
+            let mut had = had.borrow_mut();
+            if had.as_ref().is_some_and(|(el, _)| el.is_connected()) && !in_thread() {
+                *had = None;
+            }
+        });
+    }
+
+    fn in_thread() -> bool {
+        document()
+            .active_element()
+            .and_then(|a| a.closest(".thread").ok().flatten())
+            .is_some()
+    }
+
+    pub fn restore() {
+        let lost = HAD.with(|had| {
+            had.borrow()
+                .as_ref()
+                .filter(|(el, _)| !el.is_connected())
+                .map(|(_, id)| id.clone())
+        });
+        let nowhere = document()
+            .active_element()
+            .is_none_or(|a| a.tag_name().eq_ignore_ascii_case("body"));
+        let (Some(id), true) = (lost, nowhere) else {
+            return;
+        };
+        // The field itself, else the summary of the closed tool it is in, else the heading.
+        let doc = document();
+        let field = doc.get_element_by_id(&id);
+        let summary = field
+            .as_ref()
+            .and_then(|f| f.closest("details").ok().flatten())
+            .and_then(|d| d.query_selector("summary").ok().flatten());
+        for el in [field, summary, doc.get_element_by_id("thread-title")]
+            .into_iter()
+            .flatten()
+        {
+            if let Ok(el) = el.dyn_into::<HtmlElement>() {
+                let _ = el.focus();
+                if doc.active_element().is_some_and(|a| a == *el) {
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// The comments of a thread seen so far: those that appear later are news, said in the page's
+/// live region with their authors' names (not the reader's own, nor those there at first).
+#[derive(Clone, Copy)]
+struct Arrivals {
+    seen: StoredValue<Option<Vec<i64>>>,
+    said: Option<RwSignal<String>>,
+    label: Signal<String>,
+}
+
+impl Arrivals {
+    fn new(label: Signal<String>) -> Self {
+        Self {
+            seen: StoredValue::new(None),
+            said: use_context::<Announce>().map(|Announce(said)| said),
+            label,
+        }
+    }
+
+    /// Called with the thread each time it is drawn.
+    fn drawn(&self, i18n: words::I18n, t: &Thread) {
+        let ids: Vec<i64> = t.comments.iter().map(|c| c.id).collect();
+        let before = self
+            .seen
+            .try_update_value(|seen| seen.replace(ids))
+            .flatten();
+        let arrived = before.and_then(|before| {
+            t.comments
+                .iter()
+                .find(|c| !c.editable && !before.contains(&c.id))
+        });
+        if let (Some(c), Some(said)) = (arrived, self.said) {
+            said.set(
+                t_string!(
+                    i18n,
+                    document.announce_comment_by,
+                    paragraph = self.label.get_untracked().to_lowercase(),
+                    name = c.author.clone()
+                )
+                .to_string(),
+            );
+        }
     }
 }
 

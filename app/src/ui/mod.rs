@@ -143,12 +143,16 @@ fn language_asked() -> accord_i18n::UseLocalesOptions {
 
 #[component]
 fn Pages() -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
         <Title formatter=tab_title />
         <Router>
+            // The first stop for the keyboard: past the top bar to the page's own content (a
+            // plain fragment link, left to the browser, which moves the focus to its target).
+            <a class="skip-link" href="#main" rel="external">{t!(i18n, common.skip_to_content)}</a>
             <Top />
-            <main id="main">
+            <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound what="page".to_string() /> }>
                     <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
                     <Route path=StaticSegment("new") view=NewDocumentPage ssr=SsrMode::Async />

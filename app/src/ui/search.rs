@@ -31,7 +31,10 @@ pub fn SearchForm(
     let i18n = use_i18n();
     let id = if compact { "search-top" } else { "search-page" };
     view! {
-        <form role="search" action="/search" method="get" class=if compact { "search top-search" } else { "search" }>
+        // Two searches on the search page: each named, so that their landmarks differ.
+        <form role="search" action="/search" method="get" class=if compact { "search top-search" } else { "search" }
+            aria-label=move || compact.then(|| t_string!(i18n, common.search_top_form).to_string())
+            aria-labelledby=(!compact).then_some("search-title")>
             <label for=id class=if compact { "visually-hidden" } else { "" }>{t!(i18n, common.search_label)}</label>
             <input id=id type="search" name="q" value=value minlength="2" maxlength="100" required
                 placeholder=move || if compact { t_string!(i18n, common.search_placeholder).to_string() } else { String::new() } />
@@ -54,7 +57,7 @@ pub fn SearchPage() -> impl IntoView {
     view! {
         <Title text=move || t_string!(i18n, common.search_title).to_string() />
         <section class="form-page search-page">
-            <h1>{t!(i18n, common.search_title)}</h1>
+            <h1 id="search-title">{t!(i18n, common.search_title)}</h1>
             {move || view! { <SearchForm value=q() /> }}
             <Suspense fallback=move || view! { <p class="muted">{t!(i18n, common.search_searching)}</p> }>
                 {move || Suspend::new(async move {

@@ -352,7 +352,7 @@ fn VersionsView(
                     <a href=href><strong>{v.name.clone()}</strong></a>
                     <span class="muted small">{format!(" · {} · {}", v.by, format_time(i18n, v.at))}</span>
                     <p class="small">{v.summary.clone()}</p>
-                    <p class="small exports" aria-label=t_string!(i18n, versions.version_download_aria, version = v.name.clone()).to_string()>
+                    <p class="small exports" role="group" aria-label=t_string!(i18n, versions.version_download_aria, version = v.name.clone()).to_string()>
                         {t!(i18n, versions.version_download)} " "
                         <a href=export("html") download>{t!(i18n, versions.format_html_printable)}</a> " · "
                         <a href=export("text") download>{t!(i18n, versions.format_text)}</a> " · "
@@ -450,14 +450,14 @@ fn VersionsView(
         let report = |format: &str| format!("{api}/report?format={format}");
         view! {
             <div class="tool-links small">
-                <p aria-label=t_string!(i18n, versions.report_title).to_string()>
+                <p>
                     <strong>{t!(i18n, versions.report_title)}</strong>
                     " " {t!(i18n, versions.report_hint)} " "
                     <a href=report("html") rel="external">{t!(i18n, versions.format_html)}</a> " · "
                     <a href=report("docx") download>{t!(i18n, versions.format_docx)}</a>
                 </p>
                 {chair.then(|| view! {
-                    <p aria-label=t_string!(i18n, versions.export_now_title).to_string()>
+                    <p>
                         <strong>{t!(i18n, versions.export_now_title)}</strong>
                         " " {t!(i18n, versions.export_now_hint)} " "
                         <a href=now("html") download>{t!(i18n, versions.format_html)}</a> " · "
@@ -465,7 +465,7 @@ fn VersionsView(
                         <a href=now("docx") download>{t!(i18n, versions.format_docx)}</a> " · "
                         <a href=now("markdown") download>{t!(i18n, versions.format_markdown)}</a>
                     </p>
-                    <p aria-label=t_string!(i18n, versions.archive_title).to_string()>
+                    <p>
                         <strong>{t!(i18n, versions.archive_title)}</strong>
                         " " {t!(i18n, versions.archive_hint)} " "
                         <a href=format!("{api}/archive") download>{t!(i18n, versions.format_json)}</a>
