@@ -23,6 +23,12 @@ function watch(id) {
     const ws = new WebSocket(`${scheme}://${location.host}/api/v1/documents/${id}/sync?watch=true`);
     ws.onopen = () => {
       retry = 1000;
+      // The panel's status, in the page's language (the server wrote the words).
+      const status = document.querySelector('[data-watching]');
+      if (status) {
+        status.className = 'status live';
+        status.querySelector('.status-words').textContent = status.dataset.watching;
+      }
     };
     ws.onmessage = (e) => {
       if (typeof e.data !== 'string') return;
@@ -75,6 +81,8 @@ function watch(id) {
 // their selection and the reader's place. Children with an id are matched by id.
 function patch(old, now) {
   if (!old || !now || old.isEqualNode(now)) return;
+  // The status is this script's to say, not the fetched page's.
+  if (old.nodeType === Node.ELEMENT_NODE && old.hasAttribute('data-watching')) return;
   if (old.nodeType !== now.nodeType || old.nodeName !== now.nodeName) {
     old.replaceWith(document.importNode(now, true));
     return;

@@ -97,6 +97,7 @@ test('a reader who is not signed in is sent no app, under 150 KB, and the page k
   await page.waitForLoadState('networkidle');
   assert.ok(!urls.some((u) => u.endsWith('.wasm')), `no app: ${urls.join(' ')}`);
   assert.ok(bytes < 150 * 1024, `a first visit transfers ${bytes} bytes`);
+  await page.getByRole('status').filter({ hasText: 'Live: this page follows the changes' }).waitFor();
 
   // A participant comments on paragraph 3: its count goes up on the reader's screen.
   const count = page.locator(`#${p3.id} .fb-count`);

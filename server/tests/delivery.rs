@@ -97,4 +97,10 @@ async fn only_the_signed_in_are_sent_the_app() {
     let page = String::from_utf8(page).expect("utf-8");
     assert!(page.contains("modulepreload"), "the app for the signed-in");
     assert!(!page.contains("reader.js"));
+    assert!(page.contains("Loading live updates…"));
+
+    // Until the app runs, a drafter is told that the editor is on its way.
+    let cookie = common::session(&app, "drafter@example.org").await;
+    let (_, _, page) = common::call_raw(&app, &path, Some(&cookie)).await;
+    assert!(String::from_utf8_lossy(&page).contains("Loading the editor…"));
 }

@@ -76,7 +76,7 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
         rows: RwSignal::new(detail.paragraphs.iter().map(Row::new).collect()),
         title: RwSignal::new(detail.title.clone()),
         editable: RwSignal::new(false),
-        status: RwSignal::new(Status::Connecting),
+        status: RwSignal::new(Status::Loading),
         peers: RwSignal::new(Vec::new()),
         me: RwSignal::new(None),
         undo: RwSignal::new((false, false)),
@@ -149,9 +149,15 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
         }
     });
     let title_text = move || ui.title.get();
+    // The tab follows the title as drafters edit it. On the server the title is plain words:
+    // the head is written after the page, when this view's signals may be gone already.
+    #[cfg(feature = "hydrate")]
+    let tab: leptos::prelude::TextProp = title_text.into();
+    #[cfg(not(feature = "hydrate"))]
+    let tab: leptos::prelude::TextProp = detail.title.clone().into();
     announce_news(ui, said, open);
     view! {
-        <Title text=title_text />
+        <Title text=tab />
         // What others do, said to screen readers as it happens (see `announce_news`).
         <p class="visually-hidden" role="status" id="announcements">{move || said.get()}</p>
         <div class=move || if open().is_some() { "doc-layout with-thread" } else { "doc-layout" }>
@@ -225,7 +231,7 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
             </article>
             <aside class="doc-side" aria-label=move || t_string!(i18n, document.side_label).to_string()>
                 {thread}
-                <PresencePanel ui />
+                <PresencePanel ui may_edit=detail.you_may_edit />
             </aside>
         </div>
     }
@@ -344,10 +350,13 @@ fn role_badge(i18n: words::I18n, role: Role) -> Option<impl IntoView> {
     })
 }
 
+/// The connection's state and who is here; `may_edit` says what is loading before the app runs.
 #[component]
-fn PresencePanel(ui: EditorUi) -> impl IntoView {
+fn PresencePanel(ui: EditorUi, may_edit: bool) -> impl IntoView {
     let i18n = ui.i18n;
     let status_text = move || match ui.status.get() {
+        Status::Loading if may_edit => t_string!(i18n, document.status_loading_editor).to_string(),
+        Status::Loading => t_string!(i18n, document.status_loading).to_string(),
         Status::Connecting => t_string!(i18n, document.status_connecting).to_string(),
         Status::Live => t_string!(i18n, document.status_live).to_string(),
         Status::Offline(0) => t_string!(i18n, document.status_offline_reconnecting).to_string(),
@@ -370,7 +379,7 @@ fn PresencePanel(ui: EditorUi) -> impl IntoView {
     };
     let status_class = move || match ui.status.get() {
         Status::Live => "status live",
-        Status::Connecting => "status connecting",
+        Status::Loading | Status::Connecting => "status connecting",
         Status::Offline(_) => "status offline",
         Status::Refused(_) => "status refused",
     };
@@ -381,9 +390,15 @@ fn PresencePanel(ui: EditorUi) -> impl IntoView {
     };
     view! {
         <div class="panel">
-            <p class=status_class role="status" aria-live="polite">
+            // Without the app (not signed in), app/js/reader.js says "watching" once it is.
+            <p
+                class=status_class
+                role="status"
+                aria-live="polite"
+                data-watching=t_string!(i18n, document.status_watching).to_string()
+            >
                 <span class="dot" aria-hidden="true"></span>
-                {status_text}
+                <span class="status-words">{status_text}</span>
             </p>
             {offline_note}
             <noscript>

@@ -32,10 +32,12 @@ impl Row {
     }
 }
 
-/// Where the connection to the server stands. Only the browser's editor leaves `Connecting`.
+/// Where the connection to the server stands. Only the browser's editor leaves `Loading`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 pub enum Status {
+    /// The page is shown; the app is on its way (what the server renders).
+    Loading,
     Connecting,
     Live,
     /// Disconnected; the next attempt is in this many seconds.
