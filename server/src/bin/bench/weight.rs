@@ -22,12 +22,7 @@ pub fn run() -> Result<()> {
         let site = std::env::var("LEPTOS_SITE_ROOT").context("LEPTOS_SITE_ROOT names the built site")?;
         let server = ServerProcess::start_with(&[]).await?;
         let addr = server.addr.clone();
-        let mut http = Http::connect(&addr).await?;
-        let (_, body) = http
-            .call(&format!("GET /api/v1/documents HTTP/1.1\r\nHost: {addr}\r\n"), "")
-            .await?;
-        let docs: serde_json::Value = serde_json::from_slice(&body)?;
-        let doc = docs[0]["id"].as_str().context("a document")?.to_string();
+        let doc = first_document(&addr).await?;
 
         browser(&addr, &doc);
 
@@ -43,7 +38,7 @@ pub fn run() -> Result<()> {
         let mut rows = Vec::new();
         for (who, signed_in) in [("reader", false), ("drafter (the app)", true)] {
             for (how, s) in [("precompressed at build", &server), ("peer: compressed per request", &peer)] {
-                let (cpu, bytes) = first_visits(s, &doc, signed_in).await?;
+                let (cpu, bytes) = first_visits(s, signed_in).await?;
                 rows.push((who, how, cpu, bytes));
                 println!(
                     "| {who}, {how} | {cpu:.2} | {:.1} | {bytes} |",
@@ -61,6 +56,19 @@ pub fn run() -> Result<()> {
         }
         anyhow::Ok(())
     })
+}
+
+/// The id of the first document a server lists (each server seeds its own sample).
+async fn first_document(addr: &str) -> Result<String> {
+    let mut http = Http::connect(addr).await?;
+    let (_, body) = http
+        .call(
+            &format!("GET /api/v1/documents HTTP/1.1\r\nHost: {addr}\r\n"),
+            "",
+        )
+        .await?;
+    let docs: serde_json::Value = serde_json::from_slice(&body)?;
+    Ok(docs[0]["id"].as_str().context("a document")?.to_string())
 }
 
 /// Copies the built site without its `.br` and `.gz` files.
@@ -81,10 +89,11 @@ fn copy_plain(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The server's CPU seconds for [`VISITS`] first visits of the document page, and the bytes
-/// one visit transfers.
-async fn first_visits(server: &ServerProcess, doc: &str, signed_in: bool) -> Result<(f64, usize)> {
+/// The server's CPU seconds for [`VISITS`] first visits of its sample document's page, and the
+/// bytes one visit transfers.
+async fn first_visits(server: &ServerProcess, signed_in: bool) -> Result<(f64, usize)> {
     let addr = server.addr.clone();
+    let doc = first_document(&addr).await?;
     let cookie = match signed_in {
         true => {
             let body = r#"{"login":"drafter@example.org","password":"accord-demo-password"}"#;
