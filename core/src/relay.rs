@@ -511,14 +511,19 @@ impl Room {
         let heads = self.doc.get_heads();
         if heads != self.broadcast_heads {
             let mut live = Vec::new();
-            let edited = Frame::control(&ServerFrame::Edited);
+            // Made once per batch, and only when someone watches.
+            let mut edited = None;
             for (id, p) in &self.peers {
                 match p.mode {
                     Mode::Live => live.push(*id),
                     Mode::Handshake(_) => {
                         self.dirty.insert(*id);
                     }
-                    Mode::Watch => out.push((*id, edited.clone())),
+                    Mode::Watch => {
+                        let frame =
+                            edited.get_or_insert_with(|| Frame::control(&ServerFrame::Edited));
+                        out.push((*id, frame.clone()));
+                    }
                 }
             }
             if !live.is_empty() {
