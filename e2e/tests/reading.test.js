@@ -5,6 +5,19 @@ import { eventually, openEditor, signIn, useServerAndBrowser } from './harness.j
 
 const env = useServerAndBrowser(before, after);
 
+/** The demo participant, signed in in a browser of their own, comments on a paragraph. */
+async function participantComments(id, paragraph, body) {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, env.server, 'participant@example.org');
+  const posted = await page.request.post(`${env.server.url}/api/v1/documents/${id}/paragraphs/${paragraph}/comments`, {
+    headers: { 'content-type': 'application/json', origin: env.server.url },
+    data: { body },
+  });
+  assert.equal(posted.status(), 201);
+  await context.close();
+}
+
 test('a reader without JavaScript finds the sample and reads it, numbered, with anchors', async () => {
   const context = await env.browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
@@ -40,15 +53,7 @@ test('search from the top bar finds paragraphs and comments, with and without Ja
   const doc = await env.server.api(`/api/v1/documents/${id}`);
   const p3 = doc.paragraphs.find((p) => p.number === '3');
   // A participant comments, in French, on paragraph 3.
-  const signedIn = await env.browser.newContext();
-  const writer = await signedIn.newPage();
-  await signIn(writer, env.server, 'participant@example.org');
-  const posted = await writer.request.post(`${env.server.url}/api/v1/documents/${id}/paragraphs/${p3.id}/comments`, {
-    headers: { 'content-type': 'application/json', origin: env.server.url },
-    data: { body: 'La PARTICIPATION des États est essentielle.' },
-  });
-  assert.equal(posted.status(), 201);
-  await signedIn.close();
+  await participantComments(id, p3.id, 'La PARTICIPATION des États est essentielle.');
 
   for (const javaScriptEnabled of [false, true]) {
     const context = await env.browser.newContext({ javaScriptEnabled, viewport: { width: 360, height: 740 } });
@@ -102,15 +107,7 @@ test('a reader who is not signed in is sent no app, under 150 KB, and the page k
   // A participant comments on paragraph 3: its count goes up on the reader's screen.
   const count = page.locator(`#${p3.id} .fb-count`);
   const before = Number((await count.innerText()).match(/\d+/)[0]);
-  const writer = await env.browser.newContext();
-  const w = await writer.newPage();
-  await signIn(w, env.server, 'participant@example.org');
-  const posted = await w.request.post(`${env.server.url}/api/v1/documents/${id}/paragraphs/${p3.id}/comments`, {
-    headers: { 'content-type': 'application/json', origin: env.server.url },
-    data: { body: 'Seen by a reader, live.' },
-  });
-  assert.equal(posted.status(), 201);
-  await writer.close();
+  await participantComments(id, p3.id, 'Seen by a reader, live.');
   await eventually(async () => Number((await count.innerText()).match(/\d+/)[0]) === before + 1, 30000, 'the new count');
 
   // A drafter types into paragraph 1: the reader sees the words.

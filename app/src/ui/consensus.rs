@@ -374,42 +374,32 @@ fn figures_tables(
         .iter()
         .map(|g| (words::group(i18n, *g), group_short(i18n, *g)))
         .collect();
-    let by_group: Vec<(String, Vec<Tally>)> = figures
-        .iter()
-        .map(|f| {
-            let tallies = StakeholderGroup::ALL
-                .iter()
-                .map(|g| {
-                    f.by_group
-                        .iter()
-                        .find(|b| b.group == Some(*g))
-                        .map(|b| b.tally)
-                        .unwrap_or_default()
-                })
-                .collect();
-            (number(&f.paragraph), tallies)
-        })
-        .collect();
     let regions: Vec<(String, String)> = Region::ALL
         .iter()
         .map(|r| (words::region(i18n, *r), region_short(i18n, *r)))
         .collect();
-    let by_region: Vec<(String, Vec<Tally>)> = figures
-        .iter()
-        .map(|f| {
-            let tallies = Region::ALL
-                .iter()
-                .map(|r| {
-                    f.by_region
-                        .iter()
-                        .find(|b| b.region == Some(*r))
-                        .map(|b| b.tally)
-                        .unwrap_or_default()
-                })
-                .collect();
-            (number(&f.paragraph), tallies)
-        })
-        .collect();
+    // Each paragraph's tallies per stated group and region, in the order of the columns
+    // (`ParagraphConsensus` lists every one of them, in the order of `ALL`, as the map reads them).
+    let tallies = |pick: fn(&ParagraphConsensus) -> Vec<Tally>| -> Vec<(String, Vec<Tally>)> {
+        figures
+            .iter()
+            .map(|f| (number(&f.paragraph), pick(f)))
+            .collect()
+    };
+    let by_group = tallies(|f| {
+        f.by_group
+            .iter()
+            .filter(|b| b.group.is_some())
+            .map(|b| b.tally)
+            .collect()
+    });
+    let by_region = tallies(|f| {
+        f.by_region
+            .iter()
+            .filter(|b| b.region.is_some())
+            .map(|b| b.tally)
+            .collect()
+    });
     let head = t_string!(i18n, consensus.map_head_paragraph).to_string();
     view! {
         <div class="table-scroll" role="region" tabindex="0" aria-labelledby="figures-paragraphs">
