@@ -9,6 +9,11 @@ const NEWS = new Set(['edited', 'feedback', 'phase']);
 // A page opened once can be read again offline (public/sw.js).
 navigator.serviceWorker?.register('/sw.js').catch(() => {});
 
+// On a phone the side panel follows the text, and who is here folds away (the app does the same).
+if (matchMedia('(max-width: 900px)').matches) {
+  for (const fold of document.querySelectorAll('details.presence')) fold.open = false;
+}
+
 const shown = location.pathname.match(/^\/documents\/([a-z0-9]+)(?:\/consensus)?\/?$/);
 if (shown) watch(shown[1]);
 
@@ -91,11 +96,13 @@ function patch(old, now) {
     old.data = now.data;
     return;
   }
+  // Whether a fold is open is the reader's choice, not the fetched page's.
+  const mine = (name) => name === 'open' && old.nodeName === 'DETAILS';
   for (const { name } of [...old.attributes]) {
-    if (!now.hasAttribute(name)) old.removeAttribute(name);
+    if (!now.hasAttribute(name) && !mine(name)) old.removeAttribute(name);
   }
   for (const { name, value } of now.attributes) {
-    if (old.getAttribute(name) !== value) old.setAttribute(name, value);
+    if (old.getAttribute(name) !== value && !mine(name)) old.setAttribute(name, value);
   }
   const wanted = [...now.childNodes];
   for (let i = 0; i < wanted.length; i++) {

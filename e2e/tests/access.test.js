@@ -208,6 +208,44 @@ async function tabTo(page, wanted, what, limit = 80) {
 
 const threadHeading = (page, n) => page.getByRole('heading', { name: `Feedback on paragraph ${n}` });
 
+test('on a phone the text comes first and uses the width, and who is here folds away below it', async () => {
+  const { id } = await ids();
+  for (const role of ['reader', 'drafter']) {
+    const { context, page } = await open(role, { viewport: { width: 360, height: 740 } });
+    await visit(page, `/documents/${id}`, role);
+    const layout = await page.evaluate(() => {
+      const box = (s) => document.querySelector(s).getBoundingClientRect();
+      return {
+        sideways: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        text: box('.document'),
+        side: box('.doc-side'),
+        bar: getComputedStyle(document.querySelector('.topbar')).position,
+      };
+    });
+    assert.equal(layout.sideways, 0, `${role}: the page scrolls sideways`);
+    assert.ok(layout.text.bottom <= layout.side.top, `${role}: the panel comes after the text`);
+    assert.ok(layout.text.width >= 320, `${role}: the text is ${layout.text.width} px wide`);
+    assert.equal(layout.bar, 'static', `${role}: the top bar should scroll away`);
+    const fold = page.locator('details.presence');
+    await eventually(() => fold.evaluate((d) => !d.open), 10000, 'the fold to close');
+    assert.equal(await page.locator('.peers').isVisible(), false);
+    if (role === 'drafter') {
+      // Its summary gives the count; opening it by keyboard shows who is here.
+      assert.equal(await fold.locator('summary .badge').textContent(), '1');
+      await fold.locator('summary').focus();
+      await page.keyboard.press('Enter');
+      await page.locator('.peers .peer-name', { hasText: 'Diego' }).waitFor();
+      if (shots) await page.screenshot({ path: `${shots}/phone-here-now.png` });
+    }
+    await context.close();
+  }
+  // On a wide screen it is open.
+  const { context, page } = await open('drafter');
+  await visit(page, `/documents/${id}`, 'drafter');
+  await page.locator('.peers .peer-name').first().waitFor();
+  await context.close();
+});
+
 test('by keyboard alone a participant skips to the text, opens a thread and closes it, states a stance and comments', async () => {
   const { id, p5 } = await ids();
   const { context, page } = await open('participant');

@@ -318,11 +318,11 @@ fn legend(i18n: I18n) -> impl IntoView {
     view! {
         <div class="map-legend">
             <p id="legend-standing">{t!(i18n, consensus.map_legend_standing)}</p>
-            <ul aria-labelledby="legend-standing">{standing.to_vec()}</ul>
+            <ul aria-labelledby="legend-standing">{standing.into_iter().collect_view()}</ul>
             <p id="legend-bar">{t!(i18n, consensus.map_legend_bar)}</p>
-            <ul aria-labelledby="legend-bar">{bar.to_vec()}</ul>
+            <ul aria-labelledby="legend-bar">{bar.into_iter().collect_view()}</ul>
             <p id="legend-squares">{t!(i18n, consensus.map_legend_squares)}</p>
-            <ul aria-labelledby="legend-squares">{squares.to_vec()}</ul>
+            <ul aria-labelledby="legend-squares">{squares.into_iter().collect_view()}</ul>
         </div>
     }
 }

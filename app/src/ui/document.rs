@@ -388,6 +388,17 @@ fn PresencePanel(ui: EditorUi, may_edit: bool) -> impl IntoView {
             view! { <p class="muted small">{t!(i18n, document.offline_note)}</p> }
         })
     };
+    // On a phone the panel comes after the text, and who is here folds away under a count
+    // (without the app it stays open: it is below the text anyway).
+    let here = NodeRef::<leptos::html::Details>::new();
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(details) = here.get() {
+            if narrow_screen() {
+                details.set_open(false);
+            }
+        }
+    });
     view! {
         <div class="panel">
             // Without the app (not signed in), app/js/reader.js says "watching" once it is.
@@ -404,7 +415,14 @@ fn PresencePanel(ui: EditorUi, may_edit: bool) -> impl IntoView {
             <noscript>
                 <p class="muted small">{t!(i18n, document.noscript_note)}</p>
             </noscript>
-            <h2 class="panel-title">{t!(i18n, document.presence_title)}</h2>
+            <details class="presence" open node_ref=here>
+            <summary>
+                <h2 class="panel-title">{t!(i18n, document.presence_title)}</h2>
+                {move || {
+                    let here = ui.peers.with(Vec::len);
+                    (here > 0).then(|| view! { <span class="badge">{here}</span> })
+                }}
+            </summary>
             <ul class="peers" aria-label=move || t_string!(i18n, document.presence_list_label).to_string()>
                 {move || {
                     let me = ui.me.get();
@@ -428,8 +446,17 @@ fn PresencePanel(ui: EditorUi, may_edit: bool) -> impl IntoView {
                         .collect_view()
                 }}
             </ul>
+            </details>
         </div>
     }
+}
+
+/// Whether the page is laid out for a phone: one column, as style/ lays it out below 900 px.
+#[cfg(feature = "hydrate")]
+fn narrow_screen() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(max-width: 900px)").ok().flatten())
+        .is_some_and(|query| query.matches())
 }
 
 /// "Heading 2": a heading has no number, so headings are counted, which gives each its own
