@@ -5,20 +5,23 @@
 // - /pkg files (their names carry their content's hash): from the cache once fetched; a file
 //   replaced by a newer build is dropped from the cache when its successor is stored.
 // - a document's page: from the network, its last copy kept; the copy is used only when the
-//   network fails.
+//   network fails. Signing in or out forgets every copy, so that on a shared computer the next
+//   person is never shown what the last one could read.
 const FILES = 'accord-files-1';
 const PAGES = 'accord-pages-1';
 const DOCUMENT = /^\/documents\/[a-z0-9]+\/?$/;
 const HASHED = /^\/pkg\/([^.]+)\.[^.]+\.([a-z]+)$/;
+const ACCOUNT = /^\/_fn\/(login|logout)$/;
 
 self.addEventListener('install', () => self.skipWaiting());
 self.addEventListener('activate', (e) => e.waitUntil(self.clients.claim()));
 
 self.addEventListener('fetch', (e) => {
   const req = e.request;
-  if (req.method !== 'GET') return;
   const url = new URL(req.url);
   if (url.origin !== location.origin) return;
+  if (req.method === 'POST' && ACCOUNT.test(url.pathname)) e.waitUntil(caches.delete(PAGES));
+  if (req.method !== 'GET') return;
   if (HASHED.test(url.pathname)) e.respondWith(kept(req, url));
   else if (req.mode === 'navigate' && DOCUMENT.test(url.pathname)) e.respondWith(fresh(req));
 });

@@ -52,3 +52,19 @@ test('a drafter\'s page loads offline, keeps what is typed, and sends it when ba
   }, 60000, 'the offline words on the server');
   await context.close();
 });
+
+test('signing out forgets the pages kept for offline reading', async () => {
+  const id = await env.server.sampleId();
+  const page = await openEditor(env.browser, env.server, id);
+  await underServiceWorker(page);
+  await page.reload();
+  await page.getByRole('textbox', { name: 'Paragraph 2', exact: true }).waitFor();
+  const kept = () => page.evaluate(async () => (await (await caches.open('accord-pages-1')).keys()).length);
+  assert.equal(await kept(), 1);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await eventually(async () => (await kept()) === 0, 10000, 'the kept page forgotten');
+  const context = page.context();
+  await context.setOffline(true);
+  await assert.rejects(page.goto(`${env.server.url}/documents/${id}`));
+  await context.close();
+});
