@@ -27,6 +27,7 @@
 use std::{
     collections::{BTreeMap, BTreeSet, HashSet},
     sync::Arc,
+    time::{Duration, Instant},
 };
 
 use automerge::{
@@ -169,7 +170,16 @@ pub struct Room {
     /// Peers whose presence changed since the last flush: however many updates a peer sends
     /// in a batch, the others get its latest once.
     moved: BTreeSet<PeerId>,
+    /// Whether watchers are owed an `edited` (the text changed since they were last told).
+    watchers_owed: bool,
+    /// When watchers were last told; they are told at most once per [`WATCH_NEWS_EVERY`].
+    watchers_told: Option<Instant>,
 }
+
+/// How often watchers are told at most that the text changed: a page without the app fetches
+/// itself again at most every ten seconds, so a crowd of them is not sent one frame per batch
+/// of every typist.
+pub const WATCH_NEWS_EVERY: Duration = Duration::from_secs(1);
 
 impl Room {
     pub fn new(doc: Automerge) -> Self {
@@ -181,7 +191,37 @@ impl Room {
             broadcast_heads,
             phase: Phase::Drafting,
             moved: BTreeSet::new(),
+            watchers_owed: false,
+            watchers_told: None,
         }
+    }
+
+    /// When [`Room::watch_news`] has news to send, if it is owed.
+    pub fn watch_news_due(&self) -> Option<Instant> {
+        self.watchers_owed.then(|| {
+            self.watchers_told
+                .map_or_else(Instant::now, |told| told + WATCH_NEWS_EVERY)
+        })
+    }
+
+    /// Tells the watchers that the text changed, if it did since they were last told and
+    /// that was [`WATCH_NEWS_EVERY`] ago by `now`.
+    pub fn watch_news(&mut self, now: Instant) -> Outbox {
+        if !self.watchers_owed
+            || self
+                .watchers_told
+                .is_some_and(|t| now < t + WATCH_NEWS_EVERY)
+        {
+            return Vec::new();
+        }
+        self.watchers_owed = false;
+        self.watchers_told = Some(now);
+        let edited = Frame::control(&ServerFrame::Edited);
+        self.peers
+            .iter()
+            .filter(|(_, p)| matches!(p.mode, Mode::Watch))
+            .map(|(id, _)| (*id, edited.clone()))
+            .collect()
     }
 
     /// The document moved to `phase`: writers are checked against it from their next message,
@@ -250,7 +290,7 @@ impl Room {
         };
         if joined.announced() {
             let announce = Frame::control(&ServerFrame::Presence(joined.presence.clone()));
-            out.extend(self.peers.keys().map(|id| (*id, announce.clone())));
+            out.extend(self.shown_people().map(|id| (id, announce.clone())));
         }
         self.peers.insert(peer, joined);
         if !watch {
@@ -276,7 +316,16 @@ impl Room {
             return Vec::new();
         }
         let frame = Frame::control(&ServerFrame::Left { peer });
-        self.peers.keys().map(|id| (*id, frame.clone())).collect()
+        self.shown_people().map(|id| (id, frame.clone())).collect()
+    }
+
+    /// The peers told who comes, moves and goes: all but watchers, who show no one (a page
+    /// read without the app, the map), so that a crowd of them costs nothing per caret move.
+    fn shown_people(&self) -> impl Iterator<Item = PeerId> + '_ {
+        self.peers
+            .iter()
+            .filter(|(_, p)| !matches!(p.mode, Mode::Watch))
+            .map(|(id, _)| *id)
     }
 
     /// The same frame for every peer (news that is not the text's, such as feedback).
@@ -502,28 +551,22 @@ impl Room {
             };
             let frame = Frame::control(&ServerFrame::Presence(p.presence.clone()));
             out.extend(
-                self.peers
-                    .keys()
-                    .filter(|to| **to != id)
-                    .map(|to| (*to, frame.clone())),
+                self.shown_people()
+                    .filter(|to| *to != id)
+                    .map(|to| (to, frame.clone())),
             );
         }
         let heads = self.doc.get_heads();
         if heads != self.broadcast_heads {
             let mut live = Vec::new();
-            // Made once per batch, and only when someone watches.
-            let mut edited = None;
             for (id, p) in &self.peers {
                 match p.mode {
                     Mode::Live => live.push(*id),
                     Mode::Handshake(_) => {
                         self.dirty.insert(*id);
                     }
-                    Mode::Watch => {
-                        let frame =
-                            edited.get_or_insert_with(|| Frame::control(&ServerFrame::Edited));
-                        out.push((*id, frame.clone()));
-                    }
+                    // Told by `watch_news`, at most once a second.
+                    Mode::Watch => self.watchers_owed = true,
                 }
             }
             if !live.is_empty() {

@@ -411,7 +411,11 @@ fn a_watcher_is_told_of_each_change_but_never_sent_the_text() {
         Some(Ok(_)) => {}
         other => panic!("the edit is accepted: {other:?}"),
     }
-    let out = room.flush();
+    assert!(room.flush().iter().all(|(to, _)| *to != 2));
+    let due = room.watch_news_due().expect("news owed");
+    let now = std::time::Instant::now();
+    assert!(due <= now, "news due at once");
+    let out = room.watch_news(now);
     let to_watcher: Vec<_> = out.iter().filter(|(to, _)| *to == 2).collect();
     assert_eq!(to_watcher.len(), 1, "one frame for the batch");
     let Frame::Text(json) = &to_watcher[0].1 else {
@@ -423,6 +427,25 @@ fn a_watcher_is_told_of_each_change_but_never_sent_the_text() {
     );
     // Nothing more until the text changes again.
     assert!(room.flush().iter().all(|(to, _)| *to != 2));
+    assert_eq!(room.watch_news_due(), None);
+    assert!(room.watch_news(now + WATCH_NEWS_EVERY).is_empty());
+    // A change within the second is told when the second is over, once.
+    document::splice(&mut clients[0].doc, &id, 0, 0, "So. ").expect("type");
+    send(&mut room, &mut clients[0]);
+    room.flush();
+    assert!(room.watch_news(now).is_empty(), "not twice in a second");
+    assert_eq!(room.watch_news_due(), Some(now + WATCH_NEWS_EVERY));
+    assert_eq!(room.watch_news(now + WATCH_NEWS_EVERY).len(), 1);
+    // Nor is it told who comes, moves or goes.
+    let moved = format!(r#"{{"type":"presence","paragraph":"{id}"}}"#);
+    let told = room.receive_control(1, &moved).expect("a caret move");
+    let joined = room.join(3, PeerInfo::with_role(Role::Drafter));
+    let flushed = room.flush();
+    let left = room.leave(3);
+    for (to, _) in told.iter().chain(&joined).chain(&flushed).chain(&left) {
+        assert_ne!(*to, 2, "a watcher is told of people");
+    }
+    assert!(left.iter().any(|(to, _)| *to == 1), "others are told");
 }
 
 #[test]

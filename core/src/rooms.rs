@@ -509,6 +509,17 @@ impl RoomTask {
                 tokio::time::timeout(IDLE, rx.recv_many(&mut batch, BATCH))
                     .await
                     .unwrap_or(0)
+            } else if let Some(due) = self.room.watch_news_due() {
+                let waited = rx.recv_many(&mut batch, BATCH);
+                match tokio::time::timeout_at(due.into(), waited).await {
+                    Ok(received) => received,
+                    Err(_) => {
+                        // Nothing arrived before the watchers' news was due.
+                        let news = self.room.watch_news(std::time::Instant::now());
+                        self.send(news);
+                        continue;
+                    }
+                }
             } else {
                 rx.recv_many(&mut batch, BATCH).await
             };
@@ -605,6 +616,7 @@ impl RoomTask {
             }
         }
         outbox.extend(self.room.flush());
+        outbox.extend(self.room.watch_news(std::time::Instant::now()));
         self.send(outbox);
         true
     }

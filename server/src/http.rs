@@ -1061,8 +1061,20 @@ async fn sync(
         // Twice our own limit, so that the room can refuse an oversize frame in words.
         .max_message_size(limit * 2)
         .max_frame_size(limit * 2)
+        // The socket library zero-fills its whole read buffer before every read and keeps it
+        // for the connection's life: at its default of 128 KiB that was most of what an idle
+        // reader cost, and a memset per acknowledgement. A sync message is a few hundred bytes;
+        // a larger frame grows the buffer as it arrives.
+        .read_buffer_size(SOCKET_READ_BUFFER)
+        // Frames are written as they are sent, never gathered; a peer that stops reading holds
+        // at most one frame here (its queue in the room is bounded, and then it is dropped).
+        .write_buffer_size(0)
+        .max_write_buffer_size(limit * 2)
         .on_upgrade(move |socket| crate::ws::serve(socket, rooms, id, peer, admission)))
 }
+
+/// Bytes a sync connection reads at a time (see `sync`).
+const SOCKET_READ_BUFFER: usize = 4 * 1024;
 
 /// A participant co-sponsors an open amendment (not their own).
 #[utoipa::path(post, path = "/api/v1/documents/{id}/amendments/{amendment}/sponsors",

@@ -13,6 +13,10 @@
 //!   one keystroke per second each into one document; prints keystroke-to-remote-peer latency
 //!   (measured by full automerge observers), server CPU and memory, and whether the load
 //!   driver, rather than the server, was the limit.
+//! - `readers [TYPISTS READERS]`: TYPISTS editors (100 by default) as in `load`, alone, then
+//!   beside READERS (1,000) connections that only read: once as the app reads (a full sync
+//!   peer acknowledging every broadcast), once as the page without the app does (`?watch=true`);
+//!   prints what the readers added to the server's CPU and memory, and the typists' latency.
 //! - `signins [N]`: N editors typing (20 by default) as in `load`, once alone and once while 16
 //!   connections sign in as fast as the server answers, each attempt from another address and
 //!   for another login (what a botnet stuffing credentials does; every attempt costs one argon2
@@ -60,6 +64,7 @@ fn main() -> Result<()> {
     match args.first().map(String::as_str) {
         Some("trace") => trace(),
         Some("load") => load(&args[1..]),
+        Some("readers") => readers(&args[1..]),
         Some("feedback") => feedback::run(),
         Some("amendments") => amendments::run(),
         Some("signins") => signins(&args[1..]),
@@ -465,6 +470,8 @@ struct Round {
     loop_lag_p99: Duration,
     /// Sign-in attempts answered per second during the window (0 without a burst).
     signins_per_second: f64,
+    /// What each reader added to the server's memory (0 without readers).
+    per_reader_kb: f64,
 }
 
 fn percentile(v: &mut [Duration], p: f64) -> Option<Duration> {
@@ -631,7 +638,40 @@ fn sign_in_burst(
 }
 
 async fn round(n: usize, warmup: Duration, window: Duration, signins: usize) -> Result<Round> {
-    round_with(n, warmup, window, signins, &[]).await
+    round_with(n, warmup, window, signins, &[], Readers::None).await
+}
+
+/// Connections that never type, beside the editors of a round.
+#[derive(Clone, Copy, PartialEq)]
+enum Readers {
+    None,
+    /// The app as someone signed in who does not type runs it: a full sync peer that
+    /// acknowledges each broadcast.
+    App(usize),
+    /// The page without the app (`reader.js`): `?watch=true`, told only that the text changed.
+    Watch(usize),
+}
+
+/// A connection that reads: acknowledges what it is sent, as the app does, until `until`.
+async fn idle_reader(mut ws: Ws, until: Instant) -> Result<()> {
+    while Instant::now() < until {
+        let Ok(frame) = tokio::time::timeout(Duration::from_millis(200), ws.next()).await else {
+            continue;
+        };
+        match frame {
+            Some(Ok(WsMessage::Binary(b))) => {
+                let m = sync::Message::decode(&b)?;
+                if !m.changes.is_empty() {
+                    ws.send(WsMessage::Binary(ack(m.heads).encode().into()))
+                        .await?;
+                }
+            }
+            Some(Ok(_)) => {}
+            Some(Err(e)) => return Err(e.into()),
+            None => bail!("server closed a reader's connection"),
+        }
+    }
+    Ok(())
 }
 
 /// [`round`] with extra environment variables for the server.
@@ -641,6 +681,7 @@ async fn round_with(
     window: Duration,
     signins: usize,
     env: &[(&str, &str)],
+    readers: Readers,
 ) -> Result<Round> {
     // A burst comes through a proxy of ours, which names each attempt's address.
     let mut env = env.to_vec();
@@ -699,10 +740,51 @@ async fn round_with(
         }
     }
 
+    // Then the readers, 50 at a time, and what they added to the server's memory.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let rss_before_readers = rss_kb(server.pid());
+    let mut reading = Vec::new();
+    let (count, watch) = match readers {
+        Readers::None => (0, false),
+        Readers::App(r) => (r, false),
+        Readers::Watch(r) => (r, true),
+    };
+    for chunk in (0..count).collect::<Vec<_>>().chunks(50) {
+        let mut set = Vec::new();
+        for _ in chunk {
+            let mut doc = base.fork();
+            let (url, cookie) = (url.clone(), cookie.clone());
+            set.push(tokio::spawn(async move {
+                if watch {
+                    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+                    let mut req = format!("{url}?watch=true").into_client_request()?;
+                    req.headers_mut().insert("cookie", cookie.parse()?);
+                    let (ws, _) = tokio_tungstenite::connect_async(req).await?;
+                    Ok::<_, anyhow::Error>(ws)
+                } else {
+                    Ok(handshake(&url, &cookie, &mut doc).await?.0)
+                }
+            }));
+        }
+        for h in set {
+            reading.push(h.await??);
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let per_reader_kb = match count {
+        0 => 0.0,
+        r => rss_kb(server.pid()).saturating_sub(rss_before_readers) as f64 / r as f64,
+    };
+
     let shared = Arc::new(Mutex::new(Shared::default()));
     let start = Instant::now();
     let until = start + warmup + window;
     let mut tasks = Vec::new();
+    tasks.extend(
+        reading
+            .into_iter()
+            .map(|ws| tokio::spawn(idle_reader(ws, until))),
+    );
     tasks.push(tokio::spawn(observer(
         ws0,
         base,
@@ -779,6 +861,7 @@ async fn round_with(
         schedule_lag_p99: percentile(&mut s.schedule_lag, 0.99).unwrap_or_default(),
         loop_lag_p99: percentile(&mut loop_lags, 0.99).unwrap_or_default(),
         signins_per_second: s.signins as f64 / seconds,
+        per_reader_kb,
     })
 }
 
@@ -823,6 +906,56 @@ fn load(args: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// What connected readers cost the server, against a round of the same typists without them.
+fn readers(args: &[String]) -> Result<()> {
+    let typists: usize = args.first().map(|a| a.parse()).transpose()?.unwrap_or(100);
+    let count: usize = args.get(1).map(|a| a.parse()).transpose()?.unwrap_or(1000);
+    let rt = runtime()?;
+    let (warmup, window) = (Duration::from_secs(3), Duration::from_secs(10));
+    println!("## Readers: {typists} typists, alone and beside {count} connections that only read");
+    println!();
+    println!("| round | p50 ms | p99 ms | server CPU | server RSS | RSS per reader | driver CPU | driver-limited |");
+    println!("|---|---|---|---|---|---|---|---|");
+    let mut alone = None;
+    for (name, readers) in [
+        ("typists alone (the peer)", Readers::None),
+        (
+            "+ readers with the app (full sync peers)",
+            Readers::App(count),
+        ),
+        (
+            "+ readers without the app (watching)",
+            Readers::Watch(count),
+        ),
+    ] {
+        let r = rt.block_on(round_with(typists, warmup, window, 0, &[], readers))?;
+        let driver_limited = r.schedule_lag_p99 > Duration::from_millis(50)
+            || r.loop_lag_p99 > Duration::from_millis(20);
+        println!(
+            "| {name} | {} | {} | {:.0}% | {:.1} MB | {} | {:.0}% | {} |",
+            ms(r.p50),
+            ms(r.p99),
+            r.server_cpu * 100.0,
+            r.server_rss_kb as f64 / 1024.0,
+            match readers {
+                Readers::None => "–".to_string(),
+                _ => format!("{:.1} KB", r.per_reader_kb),
+            },
+            r.driver_cpu * 100.0,
+            if driver_limited { "yes" } else { "no" },
+        );
+        match alone {
+            None => alone = Some((r.server_cpu, r.server_rss_kb)),
+            Some((cpu, rss)) => println!(
+                "|  … added by the readers | | | {:+.1} points | {:+.1} MB | | | |",
+                (r.server_cpu - cpu) * 100.0,
+                (r.server_rss_kb as f64 - rss as f64) / 1024.0
+            ),
+        }
+    }
+    Ok(())
+}
+
 /// Keystroke latency with and without a burst of sign-ins beside it, three rounds of each,
 /// interleaved.
 fn signins(args: &[String]) -> Result<()> {
@@ -849,6 +982,7 @@ fn signins(args: &[String]) -> Result<()> {
             window,
             16,
             &[("ACCORD_HASHING_AT_ONCE", &every_core)],
+            Readers::None,
         ))?);
     }
     let row = |name: &str, rounds: &[Round]| {
