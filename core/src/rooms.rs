@@ -45,6 +45,7 @@ impl PeerInfo {
         state: &Accord,
         who: &Principal,
         standing: domain::policy::Standing,
+        watch: bool,
     ) -> Result<Self, Error> {
         let Some(account) = &who.account else {
             return Ok(Self {
@@ -54,9 +55,23 @@ impl PeerInfo {
                 actor: None,
                 actors: Default::default(),
                 session: None,
-                watch: false,
+                watch,
             });
         };
+        // A watcher never syncs, so it writes as no one: it is spared the account's actors,
+        // which grow by one with every connection that may edit (a thousand watchers of one
+        // account each held the whole list: about 100 KB apiece).
+        if watch {
+            return Ok(Self {
+                account: Some(account.id.clone()),
+                name: account.display_name.clone(),
+                standing,
+                actor: None,
+                actors: Default::default(),
+                session: who.session.clone(),
+                watch,
+            });
+        }
         let store = state.rooms.store();
         let actor = automerge::ActorId::random();
         if domain::policy::allows(standing, domain::policy::Action::EditText) {
@@ -79,7 +94,7 @@ impl PeerInfo {
             actor: Some(actor),
             actors,
             session: who.session.clone(),
-            watch: false,
+            watch,
         })
     }
 }

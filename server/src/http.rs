@@ -1053,8 +1053,7 @@ async fn sync(
         .require(&state, Some(&meta.group_id), Action::ReadDocument)
         .await?;
     let admission = state.rooms.admit(&who)?;
-    let mut peer = accord_core::rooms::PeerInfo::for_principal(&state, &who, standing).await?;
-    peer.watch = q.watch;
+    let peer = accord_core::rooms::PeerInfo::for_principal(&state, &who, standing, q.watch).await?;
     let rooms = state.rooms.clone();
     let limit = domain::limits::MAX_SYNC_FRAME_BYTES;
     Ok(ws

@@ -434,6 +434,18 @@ async fn a_watcher_is_told_of_edits_and_never_sent_the_text() {
     ));
     assert!(controls.contains(&ServerFrame::Edited), "{controls:?}");
 
+    // A drafter's watching page writes as no one: it is given no actor, and none is recorded.
+    let mut drafter_watching = Peer::connect_as(&url, Some(&fixture.drafter)).await;
+    let Ok(Some(Ok(Message::Text(t)))) =
+        tokio::time::timeout(QUIET, drafter_watching.ws.next()).await
+    else {
+        panic!("a welcome")
+    };
+    match serde_json::from_str::<ServerFrame>(&t) {
+        Ok(ServerFrame::Welcome { actor, .. }) => assert_eq!(actor, None),
+        other => panic!("a welcome first: {other:?}"),
+    }
+
     // A query the server does not understand is refused in words before any upgrade.
     let bad = format!("{}?watch=maybe", fixture.server.sync_url(&fixture.doc))
         .replace("ws://", "http://");
