@@ -196,22 +196,21 @@ impl Room {
         }
     }
 
+    /// Until when watchers are not told again: [`WATCH_NEWS_EVERY`] after they last were.
+    fn watchers_quiet_until(&self) -> Option<Instant> {
+        self.watchers_told.map(|told| told + WATCH_NEWS_EVERY)
+    }
+
     /// When [`Room::watch_news`] has news to send, if it is owed.
     pub fn watch_news_due(&self) -> Option<Instant> {
-        self.watchers_owed.then(|| {
-            self.watchers_told
-                .map_or_else(Instant::now, |told| told + WATCH_NEWS_EVERY)
-        })
+        self.watchers_owed
+            .then(|| self.watchers_quiet_until().unwrap_or_else(Instant::now))
     }
 
     /// Tells the watchers that the text changed, if it did since they were last told and
     /// that was [`WATCH_NEWS_EVERY`] ago by `now`.
     pub fn watch_news(&mut self, now: Instant) -> Outbox {
-        if !self.watchers_owed
-            || self
-                .watchers_told
-                .is_some_and(|t| now < t + WATCH_NEWS_EVERY)
-        {
+        if !self.watchers_owed || self.watchers_quiet_until().is_some_and(|quiet| now < quiet) {
             return Vec::new();
         }
         self.watchers_owed = false;

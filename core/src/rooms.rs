@@ -58,19 +58,20 @@ impl PeerInfo {
                 watch,
             });
         };
+        let mut peer = Self {
+            account: Some(account.id.clone()),
+            name: account.display_name.clone(),
+            standing,
+            actor: None,
+            actors: Default::default(),
+            session: who.session.clone(),
+            watch,
+        };
         // A watcher never syncs, so it writes as no one: it is spared the account's actors,
         // which grow by one with every connection that may edit (a thousand watchers of one
         // account each held the whole list: about 100 KB apiece).
         if watch {
-            return Ok(Self {
-                account: Some(account.id.clone()),
-                name: account.display_name.clone(),
-                standing,
-                actor: None,
-                actors: Default::default(),
-                session: who.session.clone(),
-                watch,
-            });
+            return Ok(peer);
         }
         let store = state.rooms.store();
         let actor = automerge::ActorId::random();
@@ -86,16 +87,9 @@ impl PeerInfo {
             .filter_map(|hex| hex::decode(hex).ok().map(automerge::ActorId::from))
             .collect();
         actors.insert(actor.clone());
-        let actors = Arc::new(actors);
-        Ok(Self {
-            account: Some(account.id.clone()),
-            name: account.display_name.clone(),
-            standing,
-            actor: Some(actor),
-            actors,
-            session: who.session.clone(),
-            watch,
-        })
+        peer.actors = Arc::new(actors);
+        peer.actor = Some(actor);
+        Ok(peer)
     }
 }
 

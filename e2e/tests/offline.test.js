@@ -29,13 +29,19 @@ test('a reader reads a document opened before, offline', async () => {
   await context.close();
 });
 
-test('a drafter\'s page loads offline, keeps what is typed, and sends it when back online', async () => {
-  const id = await env.server.sampleId();
+/** The sample opened in a drafter's editor, and opened again so that the worker kept it. */
+async function keptEditor(id) {
   const page = await openEditor(env.browser, env.server, id);
   await underServiceWorker(page);
   await page.reload();
   const p2 = page.getByRole('textbox', { name: 'Paragraph 2', exact: true });
   await p2.waitFor();
+  return { page, p2 };
+}
+
+test('a drafter\'s page loads offline, keeps what is typed, and sends it when back online', async () => {
+  const id = await env.server.sampleId();
+  const { page, p2 } = await keptEditor(id);
   const context = page.context();
   await context.setOffline(true);
   await page.reload();
@@ -55,10 +61,7 @@ test('a drafter\'s page loads offline, keeps what is typed, and sends it when ba
 
 test('signing out forgets the pages kept for offline reading', async () => {
   const id = await env.server.sampleId();
-  const page = await openEditor(env.browser, env.server, id);
-  await underServiceWorker(page);
-  await page.reload();
-  await page.getByRole('textbox', { name: 'Paragraph 2', exact: true }).waitFor();
+  const { page } = await keptEditor(id);
   const kept = () => page.evaluate(async () => (await (await caches.open('accord-pages-1')).keys()).length);
   assert.equal(await kept(), 1);
   await page.getByRole('button', { name: 'Sign out' }).click();

@@ -408,10 +408,19 @@ type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<T
 
 /// Full sync of `doc` over a fresh connection signed in with `cookie`, until both sides have
 /// everything; the document then writes as the actor the server assigned to the connection.
-async fn handshake(url: &str, cookie: &str, doc: &mut AutoCommit) -> Result<(Ws, sync::State)> {
+/// A WebSocket request to `url` with the session `cookie`.
+fn signed_request(
+    url: &str,
+    cookie: &str,
+) -> Result<tokio_tungstenite::tungstenite::handshake::client::Request> {
     use tokio_tungstenite::tungstenite::client::IntoClientRequest;
     let mut req = url.into_client_request()?;
     req.headers_mut().insert("cookie", cookie.parse()?);
+    Ok(req)
+}
+
+async fn handshake(url: &str, cookie: &str, doc: &mut AutoCommit) -> Result<(Ws, sync::State)> {
+    let req = signed_request(url, cookie)?;
     let (mut ws, _) = tokio_tungstenite::connect_async_with_config(req, None, true).await?;
     let mut state = sync::State::new();
     if let Some(m) = doc.sync().generate_sync_message(&mut state) {
@@ -472,6 +481,15 @@ struct Round {
     signins_per_second: f64,
     /// What each reader added to the server's memory (0 without readers).
     per_reader_kb: f64,
+}
+
+impl Round {
+    /// Whether the driver, not the server, was the limit: its editors fell behind schedule or
+    /// its event loop lagged.
+    fn driver_limited(&self) -> bool {
+        self.schedule_lag_p99 > Duration::from_millis(50)
+            || self.loop_lag_p99 > Duration::from_millis(20)
+    }
 }
 
 fn percentile(v: &mut [Duration], p: f64) -> Option<Duration> {
@@ -756,9 +774,7 @@ async fn round_with(
             let (url, cookie) = (url.clone(), cookie.clone());
             set.push(tokio::spawn(async move {
                 if watch {
-                    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-                    let mut req = format!("{url}?watch=true").into_client_request()?;
-                    req.headers_mut().insert("cookie", cookie.parse()?);
+                    let req = signed_request(&format!("{url}?watch=true"), &cookie)?;
                     let (ws, _) = tokio_tungstenite::connect_async(req).await?;
                     Ok::<_, anyhow::Error>(ws)
                 } else {
@@ -884,9 +900,6 @@ fn load(args: &[String]) -> Result<()> {
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for n in ns {
         let r = rt.block_on(round(n, Duration::from_secs(3), Duration::from_secs(10), 0))?;
-        // The driver is the limit when its editors fall behind schedule or its event loop lags.
-        let driver_limited = r.schedule_lag_p99 > Duration::from_millis(50)
-            || r.loop_lag_p99 > Duration::from_millis(20);
         println!(
             "| {} | {:.0} | {} | {} | {} | {:.0}% | {:.1} MB | {:.0} KB | {:.0}% | {:.0} ms | {:.0} ms | {} |",
             r.n,
@@ -900,7 +913,7 @@ fn load(args: &[String]) -> Result<()> {
             r.driver_cpu * 100.0,
             r.schedule_lag_p99.as_secs_f64() * 1000.0,
             r.loop_lag_p99.as_secs_f64() * 1000.0,
-            if driver_limited { "yes" } else { "no" },
+            if r.driver_limited() { "yes" } else { "no" },
         );
     }
     Ok(())
@@ -929,8 +942,6 @@ fn readers(args: &[String]) -> Result<()> {
         ),
     ] {
         let r = rt.block_on(round_with(typists, warmup, window, 0, &[], readers))?;
-        let driver_limited = r.schedule_lag_p99 > Duration::from_millis(50)
-            || r.loop_lag_p99 > Duration::from_millis(20);
         println!(
             "| {name} | {} | {} | {:.0}% | {:.1} MB | {} | {:.0}% | {} |",
             ms(r.p50),
@@ -942,7 +953,7 @@ fn readers(args: &[String]) -> Result<()> {
                 _ => format!("{:.1} KB", r.per_reader_kb),
             },
             r.driver_cpu * 100.0,
-            if driver_limited { "yes" } else { "no" },
+            if r.driver_limited() { "yes" } else { "no" },
         );
         match alone {
             None => alone = Some((r.server_cpu, r.server_rss_kb)),
