@@ -334,13 +334,104 @@ impl Room {
 
     /// Takes one binary frame from `peer`. On refusal the document is as it was before.
     pub fn receive_sync(&mut self, peer: PeerId, bytes: Bytes) -> Result<Applied, Refusal> {
-        check_size("sync", bytes.len(), limits::MAX_SYNC_FRAME_BYTES)?;
-        let mut message = sync::Message::decode(&bytes).map_err(|e| {
-            Refusal::new(
-                ErrorCode::BadMessage,
-                format!("not an automerge sync message: {e}"),
-            )
-        })?;
+        let message = decode_sync(&bytes)?;
+        self.receive_message(peer, message)
+    }
+
+    /// Takes a run of binary frames, in the order they arrived, with the same outcome for each
+    /// as [`Room::receive_sync`] one by one, but the keystrokes of live peers that follow one
+    /// another are applied to the document in one pass: automerge finds their places together,
+    /// where one by one it walks the paragraph once per keystroke (BENCHMARKS.md (h)). When the
+    /// pass is refused, each is applied alone, so that only the one at fault is refused.
+    pub fn receive_sync_run(
+        &mut self,
+        frames: Vec<(PeerId, Bytes)>,
+    ) -> Vec<(PeerId, Result<Applied, Refusal>)> {
+        let mut results = Vec::with_capacity(frames.len());
+        let mut group = Vec::new();
+        for (peer, bytes) in frames {
+            match decode_sync(&bytes) {
+                Ok(message) if self.joins_a_pass(peer, &message) => group.push((peer, message)),
+                decoded => {
+                    results.extend(self.apply_together(std::mem::take(&mut group)));
+                    results.push((peer, decoded.and_then(|m| self.receive_message(peer, m))));
+                }
+            }
+        }
+        results.extend(self.apply_together(group));
+        results
+    }
+
+    /// Whether a message may be applied with others: changes from a live peer that may write.
+    fn joins_a_pass(&self, peer: PeerId, message: &sync::Message) -> bool {
+        !message.changes.is_empty()
+            && self.peers.get(&peer).is_some_and(|p| {
+                matches!(p.mode, Mode::Live)
+                    && policy::allows_in(p.info.standing, self.phase, Action::EditText)
+            })
+    }
+
+    /// Applies the changes of `group` (live peers' messages, see [`Room::joins_a_pass`]) in one
+    /// pass; each change's actor is checked against its own sender's first.
+    fn apply_together(
+        &mut self,
+        group: Vec<(PeerId, sync::Message)>,
+    ) -> Vec<(PeerId, Result<Applied, Refusal>)> {
+        let one_by_one = |room: &mut Self, group: Vec<(PeerId, sync::Message)>| {
+            group
+                .into_iter()
+                .map(|(peer, m)| (peer, room.receive_message(peer, m)))
+                .collect()
+        };
+        if group.len() < 2 {
+            return one_by_one(self, group);
+        }
+        let mut joined = Vec::new();
+        let mut actors = HashSet::new();
+        let mut all_own = true;
+        for (peer, message) in &group {
+            let Some(p) = self.peers.get(peer) else {
+                all_own = false;
+                break;
+            };
+            all_own = message.changes.iter().all(|chunk| {
+                joined.extend_from_slice(chunk);
+                automerge::Change::from_bytes(chunk.to_vec())
+                    .is_ok_and(|c| p.info.actors.contains(c.actor_id()))
+            });
+            if !all_own {
+                break;
+            }
+            actors.extend(p.info.actors.iter().cloned());
+        }
+        if !all_own {
+            return one_by_one(self, group);
+        }
+        let applied = self.apply_checked(&actors, |doc, log| {
+            doc.load_incremental_log_patches(&joined, log).map(|_| ())
+        });
+        let Ok(applied) = applied else {
+            // Rolled back: find the one at fault.
+            return one_by_one(self, group);
+        };
+        let mut applied = Some(applied);
+        group
+            .into_iter()
+            .map(|(peer, mut message)| {
+                message.changes = sync::ChunkList::empty();
+                let result = self
+                    .answer_live(peer, message)
+                    .map(|()| applied.take().unwrap_or_default());
+                (peer, result)
+            })
+            .collect()
+    }
+
+    fn receive_message(
+        &mut self,
+        peer: PeerId,
+        mut message: sync::Message,
+    ) -> Result<Applied, Refusal> {
         let Some(p) = self.peers.get(&peer) else {
             return Ok(Applied::default());
         };
@@ -371,21 +462,7 @@ impl Room {
                     })?;
                     message.changes = sync::ChunkList::empty();
                 }
-                // Most acknowledgements name the heads of the last broadcast: known, no lookup.
-                let regular = message.need.is_empty()
-                    && (message.heads == self.broadcast_heads
-                        || self.doc.get_missing_deps(&message.heads).is_empty());
-                if regular {
-                    // An acknowledgement, or a keystroke whose heads we now have: nothing to
-                    // answer; the next broadcast carries the new heads to everyone.
-                    return Ok(applied);
-                }
-                // Irregular: serve this peer by the book again, from a fresh state.
-                let mut state = sync::State::new();
-                self.doc
-                    .receive_sync_message(&mut state, message)
-                    .map_err(refused_sync)?;
-                self.set_mode(peer, Mode::Handshake(state));
+                self.answer_live(peer, message)?;
                 return Ok(applied);
             }
         };
@@ -401,6 +478,27 @@ impl Room {
         };
         self.set_mode(peer, Mode::Handshake(state));
         Ok(applied)
+    }
+
+    /// What a live peer's message (its changes already applied) asks of us: most name heads
+    /// we have and need nothing; anything else sends the peer back to the handshake.
+    fn answer_live(&mut self, peer: PeerId, message: sync::Message) -> Result<(), Refusal> {
+        // Most acknowledgements name the heads of the last broadcast: known, no lookup.
+        let regular = message.need.is_empty()
+            && (message.heads == self.broadcast_heads
+                || self.doc.get_missing_deps(&message.heads).is_empty());
+        if regular {
+            // An acknowledgement, or a keystroke whose heads we now have: nothing to answer;
+            // the next broadcast carries the new heads to everyone.
+            return Ok(());
+        }
+        // Irregular: serve this peer by the book again, from a fresh state.
+        let mut state = sync::State::new();
+        self.doc
+            .receive_sync_message(&mut state, message)
+            .map_err(refused_sync)?;
+        self.set_mode(peer, Mode::Handshake(state));
+        Ok(())
     }
 
     fn set_mode(&mut self, peer: PeerId, mode: Mode) {
@@ -628,6 +726,17 @@ fn check_size(kind: &str, len: usize, max: usize) -> Result<(), Refusal> {
         ));
     }
     Ok(())
+}
+
+/// A binary frame as a sync message, within the size limit.
+fn decode_sync(bytes: &[u8]) -> Result<sync::Message, Refusal> {
+    check_size("sync", bytes.len(), limits::MAX_SYNC_FRAME_BYTES)?;
+    sync::Message::decode(bytes).map_err(|e| {
+        Refusal::new(
+            ErrorCode::BadMessage,
+            format!("not an automerge sync message: {e}"),
+        )
+    })
 }
 
 fn refused_sync(e: automerge::AutomergeError) -> Refusal {

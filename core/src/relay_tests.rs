@@ -88,6 +88,19 @@ fn refusal(room: &mut Room, clients: &mut [Client]) -> Option<Refusal> {
     None
 }
 
+/// Delivers `frames`, lets the protocol settle and checks that every client has the room's
+/// document.
+fn converge(room: &mut Room, clients: &mut [Client], frames: Outbox) {
+    deliver(clients, frames);
+    settle(room, clients);
+    for c in clients.iter() {
+        assert_eq!(
+            document::read(&c.doc).expect("outline"),
+            room.outline().expect("outline")
+        );
+    }
+}
+
 fn paragraph_id(room: &Room) -> String {
     room.outline().expect("outline").paragraphs[0].id.clone()
 }
@@ -246,14 +259,7 @@ fn caught_up_peers_share_one_encoded_message() {
     assert!(to_others
         .iter()
         .all(|b| b.as_ptr() == to_others[0].as_ptr()));
-    deliver(&mut clients, frames);
-    settle(&mut room, &mut clients);
-    for c in &clients {
-        assert_eq!(
-            document::read(&c.doc).expect("outline"),
-            room.outline().expect("outline")
-        );
-    }
+    converge(&mut room, &mut clients, frames);
 }
 
 #[test]
@@ -666,4 +672,93 @@ proptest::proptest! {
         let _ = room.receive_sync(1, Bytes::from(bytes));
         proptest::prop_assert!(room.outline().is_ok());
     }
+}
+
+/// What a typist that has everything sends after one local change: the change and its heads.
+fn keystroke(c: &mut Client) -> (PeerId, Bytes) {
+    let change = c.doc.get_last_local_change().expect("a change").clone();
+    let message = sync::Message {
+        heads: c.doc.get_heads(),
+        need: Vec::new(),
+        have: Vec::new(),
+        changes: sync::ChunkList::from(vec![change.raw_bytes().to_vec()]),
+        flags: None,
+        version: sync::MessageVersion::V1,
+    };
+    (c.peer, Bytes::from(message.encode()))
+}
+
+#[test]
+fn keystrokes_that_arrive_together_are_applied_in_one_pass() {
+    let mut room = Room::new(server_doc());
+    let mut clients: Vec<_> = (1..=4).map(|p| join(&mut room, p, Role::Drafter)).collect();
+    settle(&mut room, &mut clients);
+    let before = room.doc().get_heads();
+    let id = paragraph_id(&room);
+    let run: Vec<_> = clients
+        .iter_mut()
+        .map(|c| {
+            document::splice(&mut c.doc, &id, 0, 0, &format!("<{}>", c.peer)).expect("type");
+            c.doc.commit();
+            keystroke(c)
+        })
+        .collect();
+    let results = room.receive_sync_run(run);
+    assert!(results.iter().all(|(_, r)| r.is_ok()));
+    // One pass, one chunk to store, and it holds all four.
+    let chunks: Vec<Vec<u8>> = results
+        .into_iter()
+        .filter_map(|(_, r)| r.expect("accepted").chunk)
+        .collect();
+    assert_eq!(chunks.len(), 1);
+    let mut rebuilt = room.doc().fork_at(&before).expect("fork");
+    rebuilt.load_incremental(&chunks[0]).expect("chunk loads");
+    assert_eq!(rebuilt.get_heads(), room.doc().get_heads());
+    let text = room.outline().expect("outline").paragraphs[0].text.clone();
+    for p in 1..=4 {
+        assert!(text.contains(&format!("<{p}>")), "{text}");
+    }
+    let frames = room.flush();
+    converge(&mut room, &mut clients, frames);
+}
+
+#[test]
+fn in_a_run_only_the_faulty_keystrokes_are_refused() {
+    let mut room = Room::new(server_doc());
+    let mut clients: Vec<_> = (1..=4).map(|p| join(&mut room, p, Role::Drafter)).collect();
+    settle(&mut room, &mut clients);
+    let id = paragraph_id(&room);
+    let typed = |c: &mut Client, words: &str| {
+        document::splice(&mut c.doc, &id, 0, 0, words).expect("type");
+        c.doc.commit();
+        keystroke(c)
+    };
+    // A schema breaker among good typists: the pass is refused, then each is taken alone.
+    let good_1 = typed(&mut clients[0], "<one>");
+    clients[1].doc.put(ROOT, "paragraphs", "gone").expect("put");
+    clients[1].doc.commit();
+    let breaker = keystroke(&mut clients[1]);
+    let good_3 = typed(&mut clients[2], "<three>");
+    let results = room.receive_sync_run(vec![good_1, breaker, good_3]);
+    let codes: Vec<Option<ErrorCode>> = results
+        .iter()
+        .map(|(_, r)| r.as_ref().err().map(|e| e.code))
+        .collect();
+    assert_eq!(codes, vec![None, Some(ErrorCode::Schema), None]);
+    // A forger beside a good typist: its change is never applied, the other's is.
+    let good_1 = typed(&mut clients[0], "<again>");
+    clients[3].doc.set_actor(automerge::ActorId::random());
+    let forged = typed(&mut clients[3], "<forged>");
+    let results = room.receive_sync_run(vec![forged, good_1]);
+    assert_eq!(
+        results[0].1.as_ref().err().map(|e| e.code),
+        Some(ErrorCode::Forbidden)
+    );
+    assert!(results[1].1.is_ok());
+    let text = room.outline().expect("outline").paragraphs[0].text.clone();
+    for kept in ["<one>", "<three>", "<again>"] {
+        assert!(text.contains(kept), "{text}");
+    }
+    assert!(!text.contains("<forged>"), "{text}");
+    document::validate(room.doc()).expect("still valid");
 }

@@ -557,7 +557,26 @@ impl RoomTask {
         let mut outline_changed = false;
         let mut refused: Vec<(PeerId, Refusal)> = Vec::new();
         let mut merges = Vec::new();
+        // Binary frames that follow one another are taken as a run (keystrokes of live peers
+        // applied in one pass); anything else first takes the run before it, keeping the order.
+        let mut run: Vec<(PeerId, Bytes)> = Vec::new();
+        let mut take_run = |room: &mut Room,
+                            run: &mut Vec<(PeerId, Bytes)>,
+                            refused: &mut Vec<(PeerId, Refusal)>| {
+            for (peer, result) in room.receive_sync_run(std::mem::take(run)) {
+                match result {
+                    Ok(applied) => {
+                        outline_changed |= applied.outline_changed;
+                        chunks.extend(applied.chunk);
+                    }
+                    Err(r) => refused.push((peer, r)),
+                }
+            }
+        };
         for input in batch.drain(..) {
+            if !matches!(input, Input::Sync { .. }) {
+                take_run(&mut self.room, &mut run, &mut refused);
+            }
             match input {
                 Input::Join { peer, info, out } => {
                     if self.room.peer_count() >= limits::MAX_PEERS_PER_DOCUMENT {
@@ -584,13 +603,7 @@ impl RoomTask {
                         ));
                     }
                 }
-                Input::Sync { peer, bytes } => match self.room.receive_sync(peer, bytes) {
-                    Ok(applied) => {
-                        outline_changed |= applied.outline_changed;
-                        chunks.extend(applied.chunk);
-                    }
-                    Err(r) => refused.push((peer, r)),
-                },
+                Input::Sync { peer, bytes } => run.push((peer, bytes)),
                 Input::Control { peer, text } => match self.room.receive_control(peer, &text) {
                     Ok(frames) => outbox.extend(frames),
                     Err(r) => refused.push((peer, r)),
@@ -604,6 +617,7 @@ impl RoomTask {
                 Input::Merge(merge) => merges.push(merge),
             }
         }
+        take_run(&mut self.room, &mut run, &mut refused);
         for (peer, refusal) in refused {
             tracing::info!(doc = %self.id, peer, code = ?refusal.code, "refused: {}", refusal.message);
             if let Some(out) = self.outs.remove(&peer) {

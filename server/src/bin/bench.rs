@@ -17,6 +17,12 @@
 //!   beside READERS (1,000) connections that only read: once as the app reads (a full sync
 //!   peer acknowledging every broadcast), once as the page without the app does (`?watch=true`);
 //!   prints what the readers added to the server's CPU and memory, and the typists' latency.
+//! - `typists [N ...]`: N typists side by side against Yjs's reference server (y-websocket),
+//!   driven from here through `yrs`: all in one paragraph and each in their own (see
+//!   `bench/typists.rs`).
+//! - `saturate [OFFERED NORMAL]`: more typists than the server can serve, then a load it can;
+//!   checks the memory ceiling, convergence and that nothing was lost, also across kill -9
+//!   (see `bench/saturate.rs`).
 //! - `signins [N]`: N editors typing (20 by default) as in `load`, once alone and once while 16
 //!   connections sign in as fast as the server answers, each attempt from another address and
 //!   for another login (what a botnet stuffing credentials does; every attempt costs one argon2
@@ -56,6 +62,10 @@ use tokio_tungstenite::tungstenite::Message as WsMessage;
 mod amendments;
 #[path = "bench/feedback.rs"]
 mod feedback;
+#[path = "bench/saturate.rs"]
+mod saturate;
+#[path = "bench/typists.rs"]
+mod typists;
 #[path = "bench/weight.rs"]
 mod weight;
 
@@ -65,6 +75,8 @@ fn main() -> Result<()> {
         Some("trace") => trace(),
         Some("load") => load(&args[1..]),
         Some("readers") => readers(&args[1..]),
+        Some("typists") => typists::run(&args[1..]),
+        Some("saturate") => saturate::run(&args[1..]),
         Some("feedback") => feedback::run(),
         Some("amendments") => amendments::run(),
         Some("signins") => signins(&args[1..]),
@@ -454,14 +466,28 @@ async fn handshake(url: &str, cookie: &str, doc: &mut AutoCommit) -> Result<(Ws,
     }
 }
 
-#[derive(Default)]
-struct Shared {
-    sent_at: HashMap<ChangeHash, Instant>,
+/// What a round's tasks record, keyed by what names a keystroke (an automerge change's hash, or
+/// a Yjs client and clock).
+struct Shared<K = ChangeHash> {
+    sent_at: HashMap<K, Instant>,
     latencies: Vec<Duration>,
     schedule_lag: Vec<Duration>,
     measuring: bool,
     sent: u64,
     signins: u64,
+}
+
+impl<K> Default for Shared<K> {
+    fn default() -> Self {
+        Self {
+            sent_at: HashMap::new(),
+            latencies: Vec::new(),
+            schedule_lag: Vec::new(),
+            measuring: false,
+            sent: 0,
+            signins: 0,
+        }
+    }
 }
 
 struct Round {
@@ -517,28 +543,74 @@ fn ack(heads: Vec<ChangeHash>) -> sync::Message {
     }
 }
 
+/// How long the app waits to acknowledge the server's changes (`ACK_MS` in the editor).
+const ACK: Duration = Duration::from_millis(250);
+
+/// A thin editor's own state, kept across its connections.
+struct Typist {
+    doc: AutoCommit,
+    paragraph: String,
+    /// Where its next keystroke goes.
+    pos: usize,
+    /// When its next keystroke is due.
+    next: Instant,
+}
+
+/// How a thin editor's connection ended.
+enum Ended {
+    /// It typed until it was told to stop; the connection is still open.
+    Done(Box<Ws>),
+    /// The server closed it (or it broke); the words say how.
+    Closed(String),
+}
+
 /// One thin editor: types into its paragraph once a second, acknowledges what it receives.
 async fn thin_editor(
-    mut ws: Ws,
-    mut doc: AutoCommit,
+    ws: Ws,
+    doc: AutoCommit,
     paragraph: String,
+    pos: usize,
     phase: Duration,
     until: Instant,
     shared: Arc<Mutex<Shared>>,
 ) -> Result<()> {
-    let mut server_heads = doc.get_heads();
-    let mut next = Instant::now() + phase;
-    let mut pos = 0usize;
+    let mut typist = Typist {
+        doc,
+        paragraph,
+        pos,
+        next: Instant::now() + phase,
+    };
+    match type_until(ws, &mut typist, until, &shared).await? {
+        Ended::Done(_) => Ok(()),
+        Ended::Closed(how) => bail!("the server closed an editor's connection: {how}"),
+    }
+}
+
+/// Types over `ws` until `until` or until the connection ends.
+async fn type_until(
+    mut ws: Ws,
+    t: &mut Typist,
+    until: Instant,
+    shared: &Mutex<Shared>,
+) -> Result<Ended> {
+    let mut server_heads = t.doc.get_heads();
+    let mut ack_due: Option<Instant> = None;
     loop {
         tokio::select! {
-            _ = tokio::time::sleep_until(next.into()) => {
-                if Instant::now() >= until { return Ok(()); }
-                let lag = Instant::now() - next;
-                next += Duration::from_secs(1);
-                document::splice(&mut doc, &paragraph, pos, 0, "x")?;
-                pos += 1;
-                let Some(hash) = doc.commit() else { continue };
-                let change = doc.get_last_local_change().ok_or_else(|| anyhow!("no change"))?;
+            _ = tokio::time::sleep_until(ack_due.unwrap_or(until).into()), if ack_due.is_some() => {
+                ack_due = None;
+                if let Err(e) = ws.send(WsMessage::Binary(ack(server_heads.clone()).encode().into())).await {
+                    return Ok(Ended::Closed(e.to_string()));
+                }
+            }
+            _ = tokio::time::sleep_until(t.next.into()) => {
+                if Instant::now() >= until { return Ok(Ended::Done(Box::new(ws))); }
+                let lag = Instant::now() - t.next;
+                t.next += Duration::from_secs(1);
+                document::splice(&mut t.doc, &t.paragraph, t.pos, 0, "x")?;
+                t.pos += 1;
+                let Some(hash) = t.doc.commit() else { continue };
+                let change = t.doc.get_last_local_change().ok_or_else(|| anyhow!("no change"))?;
                 let deps = change.deps().to_vec();
                 let mut heads: Vec<ChangeHash> = server_heads.iter().copied().filter(|h| !deps.contains(h)).collect();
                 heads.push(hash);
@@ -551,21 +623,31 @@ async fn thin_editor(
                     s.sent_at.insert(hash, Instant::now());
                     if s.measuring { s.schedule_lag.push(lag); s.sent += 1; }
                 }
-                ws.send(WsMessage::Binary(message.encode().into())).await?;
+                // The keystroke names the heads it has: it acknowledges too.
+                ack_due = None;
+                if let Err(e) = ws.send(WsMessage::Binary(message.encode().into())).await {
+                    return Ok(Ended::Closed(e.to_string()));
+                }
             }
             frame = ws.next() => {
                 match frame {
                     Some(Ok(WsMessage::Binary(b))) => {
                         let m = sync::Message::decode(&b)?;
                         server_heads = m.heads.clone();
-                        // A full peer answers a message that brought changes; so does this one.
-                        if !m.changes.is_empty() {
-                            ws.send(WsMessage::Binary(ack(m.heads).encode().into())).await?;
+                        // The app answers a message that brought changes, once for all that
+                        // arrive within ACK_MS; so does this editor.
+                        if !m.changes.is_empty() && ack_due.is_none() {
+                            ack_due = Some(Instant::now() + ACK);
+                        }
+                    }
+                    Some(Ok(WsMessage::Text(t))) => {
+                        if let Ok(domain::api::ServerFrame::Error { code, .. }) = serde_json::from_str(&t) {
+                            return Ok(Ended::Closed(format!("{code:?}")));
                         }
                     }
                     Some(Ok(_)) => {}
-                    Some(Err(e)) => return Err(e.into()),
-                    None => bail!("server closed an editor's connection"),
+                    Some(Err(e)) => return Ok(Ended::Closed(e.to_string())),
+                    None => return Ok(Ended::Closed("closed".into())),
                 }
             }
         }
@@ -655,8 +737,57 @@ fn sign_in_burst(
         .collect()
 }
 
+/// The document a round's typists type into, and where each of them types.
+#[derive(Clone, Copy, PartialEq)]
+enum Layout {
+    /// 60 paragraphs of about 330 characters; typist `i` at the start of paragraph `i` mod 60
+    /// (the `load` workload).
+    Sixty,
+    /// One paragraph of 5,000 characters, the typists spread evenly along it.
+    OneParagraph,
+    /// The same 5,000 characters as one paragraph per typist.
+    OwnParagraphs,
+}
+
+/// The seed text of the side-by-side rounds, in characters.
+const SEED_CHARS: usize = 5_000;
+
+impl Layout {
+    fn markdown(self, n: usize) -> String {
+        let sentence = "Stakeholders agree that the text should be drafted in the open. ";
+        let text = |chars: usize| -> String { sentence.chars().cycle().take(chars).collect() };
+        let paragraphs: Vec<String> = match self {
+            Self::Sixty => std::iter::once("# Load".to_string())
+                .chain((1..=60).map(|i| format!("{i}. {}", sentence.repeat(5))))
+                .collect(),
+            Self::OneParagraph => vec![text(SEED_CHARS)],
+            Self::OwnParagraphs => (0..n.max(1)).map(|_| text(SEED_CHARS / n.max(1))).collect(),
+        };
+        format!("{}\n", paragraphs.join("\n\n"))
+    }
+
+    /// The paragraph (of the document's `ids`, in order) and the position where typist `i` of
+    /// `n` types.
+    fn place(self, i: usize, n: usize, ids: &[String]) -> (String, usize) {
+        match self {
+            Self::Sixty => (ids[i % ids.len()].clone(), 0),
+            Self::OneParagraph => (ids[ids.len() - 1].clone(), i * SEED_CHARS / n.max(1)),
+            Self::OwnParagraphs => (ids[ids.len() - n.max(1) + i].clone(), 0),
+        }
+    }
+}
+
 async fn round(n: usize, warmup: Duration, window: Duration, signins: usize) -> Result<Round> {
-    round_with(n, warmup, window, signins, &[], Readers::None).await
+    round_with(
+        n,
+        warmup,
+        window,
+        signins,
+        &[],
+        Readers::None,
+        Layout::Sixty,
+    )
+    .await
 }
 
 /// Connections that never type, beside the editors of a round.
@@ -670,18 +801,27 @@ enum Readers {
     Watch(usize),
 }
 
-/// A connection that reads: acknowledges what it is sent, as the app does, until `until`.
+/// A connection that reads: acknowledges what it is sent, as the app does (once for all that
+/// arrives within [`ACK`]), until `until`.
 async fn idle_reader(mut ws: Ws, until: Instant) -> Result<()> {
+    let mut owed: Option<(Instant, Vec<ChangeHash>)> = None;
     while Instant::now() < until {
-        let Ok(frame) = tokio::time::timeout(Duration::from_millis(200), ws.next()).await else {
+        let wake = owed
+            .as_ref()
+            .map_or(Instant::now() + Duration::from_millis(200), |o| o.0);
+        let Ok(frame) = tokio::time::timeout_at(wake.into(), ws.next()).await else {
+            if let Some((_, heads)) = owed.take() {
+                ws.send(WsMessage::Binary(ack(heads).encode().into()))
+                    .await?;
+            }
             continue;
         };
         match frame {
             Some(Ok(WsMessage::Binary(b))) => {
                 let m = sync::Message::decode(&b)?;
                 if !m.changes.is_empty() {
-                    ws.send(WsMessage::Binary(ack(m.heads).encode().into()))
-                        .await?;
+                    let due = owed.map_or(Instant::now() + ACK, |o| o.0);
+                    owed = Some((due, m.heads));
                 }
             }
             Some(Ok(_)) => {}
@@ -692,33 +832,11 @@ async fn idle_reader(mut ws: Ws, until: Instant) -> Result<()> {
     Ok(())
 }
 
-/// [`round`] with extra environment variables for the server.
-async fn round_with(
-    n: usize,
-    warmup: Duration,
-    window: Duration,
-    signins: usize,
-    env: &[(&str, &str)],
-    readers: Readers,
-) -> Result<Round> {
-    // A burst comes through a proxy of ours, which names each attempt's address.
-    let mut env = env.to_vec();
-    if signins > 0 {
-        env.push(("ACCORD_TRUST_PROXY", "1"));
-    }
-    let server = ServerProcess::start_with(&env).await?;
-    let paragraphs: String = (1..=60)
-        .map(|i| {
-            format!(
-                "{i}. {}\n\n",
-                "Stakeholders agree that the text should be drafted in the open. ".repeat(5)
-            )
-        })
-        .collect();
-    let body =
-        serde_json::json!({ "title": "Load", "markdown": format!("# Load\n\n{paragraphs}") })
-            .to_string();
-    // The editors are drafters of the demo group (every connection gets an actor of its own).
+/// Signs in as the demo group's drafter and creates a document of `markdown`; returns its sync
+/// address and the session cookie. The editors of a round share that account (every
+/// connection gets an actor of its own).
+async fn new_document(server: &ServerProcess, markdown: &str) -> Result<(String, String)> {
+    let body = serde_json::json!({ "title": "Load", "markdown": markdown }).to_string();
     let login = serde_json::json!({ "login": "drafter@example.org", "password": accord_core::seed::DEMO_PASSWORD }).to_string();
     let (_, cookie) = post_json(&server.addr, "/api/v1/auth/login", &login, None).await?;
     let cookie = cookie.ok_or_else(|| anyhow!("signing in gave no session cookie"))?;
@@ -727,7 +845,55 @@ async fn round_with(
         .as_str()
         .ok_or_else(|| anyhow!("no id: {created}"))?
         .to_string();
-    let url = format!("ws://{}/api/v1/documents/{doc_id}/sync", server.addr);
+    Ok((
+        format!("ws://{}/api/v1/documents/{doc_id}/sync", server.addr),
+        cookie,
+    ))
+}
+
+/// `n` editors, each a fork of `base` synced over a connection of its own, 50 connecting at a
+/// time.
+async fn connect_editors(
+    url: &str,
+    cookie: &str,
+    base: &mut AutoCommit,
+    n: usize,
+) -> Result<Vec<(usize, Ws, AutoCommit)>> {
+    let mut editors = Vec::with_capacity(n);
+    for chunk in (0..n).collect::<Vec<_>>().chunks(50) {
+        let mut set = Vec::new();
+        for &i in chunk {
+            let mut doc = base.fork();
+            let (url, cookie) = (url.to_string(), cookie.to_string());
+            set.push(tokio::spawn(async move {
+                let (ws, _) = handshake(&url, &cookie, &mut doc).await?;
+                Ok::<_, anyhow::Error>((i, ws, doc))
+            }));
+        }
+        for h in set {
+            editors.push(h.await??);
+        }
+    }
+    Ok(editors)
+}
+
+/// [`round`] with extra environment variables for the server.
+async fn round_with(
+    n: usize,
+    warmup: Duration,
+    window: Duration,
+    signins: usize,
+    env: &[(&str, &str)],
+    readers: Readers,
+    layout: Layout,
+) -> Result<Round> {
+    // A burst comes through a proxy of ours, which names each attempt's address.
+    let mut env = env.to_vec();
+    if signins > 0 {
+        env.push(("ACCORD_TRUST_PROXY", "1"));
+    }
+    let server = ServerProcess::start_with(&env).await?;
+    let (url, cookie) = new_document(&server, &layout.markdown(n)).await?;
 
     let mut base = document::empty_doc();
     let (ws0, st0) = handshake(&url, &cookie, &mut base).await?;
@@ -741,22 +907,7 @@ async fn round_with(
     tokio::time::sleep(Duration::from_millis(300)).await;
     let rss_base = rss_kb(server.pid());
 
-    // Connect the editors, 50 at a time.
-    let mut editors = Vec::with_capacity(n);
-    for chunk in (0..n).collect::<Vec<_>>().chunks(50) {
-        let mut set = Vec::new();
-        for &i in chunk {
-            let mut doc = base.fork();
-            let (url, cookie) = (url.clone(), cookie.clone());
-            set.push(tokio::spawn(async move {
-                let (ws, _) = handshake(&url, &cookie, &mut doc).await?;
-                Ok::<_, anyhow::Error>((i, ws, doc))
-            }));
-        }
-        for h in set {
-            editors.push(h.await??);
-        }
-    }
+    let editors = connect_editors(&url, &cookie, &mut base, n).await?;
 
     // Then the readers, 50 at a time, and what they added to the server's memory.
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -793,8 +944,7 @@ async fn round_with(
     };
 
     let shared = Arc::new(Mutex::new(Shared::default()));
-    let start = Instant::now();
-    let until = start + warmup + window;
+    let until = Instant::now() + warmup + window;
     let mut tasks = Vec::new();
     tasks.extend(
         reading
@@ -816,13 +966,13 @@ async fn round_with(
         shared.clone(),
     )));
     for (i, ws, doc) in editors {
-        let paragraph = ids[i % ids.len()].clone();
-        let phase = Duration::from_micros((i as u64 * 1_000_000 / n as u64) % 1_000_000);
+        let (paragraph, pos) = layout.place(i, n, &ids);
         tasks.push(tokio::spawn(thin_editor(
             ws,
             doc,
             paragraph,
-            phase,
+            pos,
+            phase(i, n),
             until,
             shared.clone(),
         )));
@@ -833,6 +983,29 @@ async fn round_with(
         until,
         shared.clone(),
     ));
+    let mut r = measure(server.pid(), rss_base, n, warmup, window, &shared, tasks).await?;
+    r.per_reader_kb = per_reader_kb;
+    Ok(r)
+}
+
+/// Where in its second typist `i` of `n` types: the typists' keystrokes spread evenly.
+fn phase(i: usize, n: usize) -> Duration {
+    Duration::from_micros((i as u64 * 1_000_000 / n as u64) % 1_000_000)
+}
+
+/// Waits out the warm-up, measures the window while `tasks` run to their end, and reads the
+/// figures of a round: the latencies the observers recorded in `shared`, the server's CPU and
+/// memory (`rss_base`: before the `n` typists connected), the driver's own CPU and lag.
+async fn measure<K>(
+    pid: u32,
+    rss_base: u64,
+    n: usize,
+    warmup: Duration,
+    window: Duration,
+    shared: &Mutex<Shared<K>>,
+    tasks: Vec<tokio::task::JoinHandle<Result<()>>>,
+) -> Result<Round> {
+    let until = Instant::now() + warmup + window;
     // Event-loop lag: how late a 10 ms tick fires.
     let loop_lag = tokio::spawn(async move {
         let mut lags = Vec::new();
@@ -846,13 +1019,13 @@ async fn round_with(
     });
 
     tokio::time::sleep(warmup).await;
-    let (cpu0, self0) = (cpu_seconds(server.pid()), cpu_seconds(std::process::id()));
+    let (cpu0, self0) = (cpu_seconds(pid), cpu_seconds(std::process::id()));
     let t0 = Instant::now();
     shared.lock().map_err(|_| anyhow!("poisoned"))?.measuring = true;
     tokio::time::sleep(window).await;
     let seconds = t0.elapsed().as_secs_f64();
-    let (cpu1, self1) = (cpu_seconds(server.pid()), cpu_seconds(std::process::id()));
-    let rss_end = rss_kb(server.pid());
+    let (cpu1, self1) = (cpu_seconds(pid), cpu_seconds(std::process::id()));
+    let rss_end = rss_kb(pid);
     shared.lock().map_err(|_| anyhow!("poisoned"))?.measuring = false;
     for t in tasks {
         t.await??;
@@ -877,7 +1050,7 @@ async fn round_with(
         schedule_lag_p99: percentile(&mut s.schedule_lag, 0.99).unwrap_or_default(),
         loop_lag_p99: percentile(&mut loop_lags, 0.99).unwrap_or_default(),
         signins_per_second: s.signins as f64 / seconds,
-        per_reader_kb,
+        per_reader_kb: 0.0,
     })
 }
 
@@ -941,7 +1114,15 @@ fn readers(args: &[String]) -> Result<()> {
             Readers::Watch(count),
         ),
     ] {
-        let r = rt.block_on(round_with(typists, warmup, window, 0, &[], readers))?;
+        let r = rt.block_on(round_with(
+            typists,
+            warmup,
+            window,
+            0,
+            &[],
+            readers,
+            Layout::Sixty,
+        ))?;
         println!(
             "| {name} | {} | {} | {:.0}% | {:.1} MB | {} | {:.0}% | {} |",
             ms(r.p50),
@@ -994,6 +1175,7 @@ fn signins(args: &[String]) -> Result<()> {
             16,
             &[("ACCORD_HASHING_AT_ONCE", &every_core)],
             Readers::None,
+            Layout::Sixty,
         ))?);
     }
     let row = |name: &str, rounds: &[Round]| {
