@@ -98,7 +98,7 @@ const BATCH: usize = 512;
 /// How long a room without peers stays loaded.
 const IDLE: Duration = Duration::from_secs(30);
 /// Chunks stored after a snapshot before the room compacts them into a new one.
-const COMPACT_AFTER: i64 = 1000;
+const COMPACT_AFTER: usize = 1000;
 /// Frames queued for one connection before it is dropped as too slow.
 pub const PEER_QUEUE: usize = 4096;
 
@@ -295,15 +295,12 @@ impl Rooms {
         if let Some(tx) = self.live(doc_id) {
             return Ok(tx);
         }
-        let (doc, last_seq) = self
+        let (doc, folded) = self
             .inner
             .store
             .load_document(doc_id)
             .await?
             .ok_or_else(|| RoomError::NotFound(doc_id.to_string()))?;
-        // Chunks stored since the last snapshot count toward the next compaction whichever
-        // room stored them: a document reloaded often is still compacted.
-        let pending = self.inner.store.pending_chunks(doc_id).await?;
         let (group, phase) = self
             .inner
             .store
@@ -335,8 +332,7 @@ impl Rooms {
             outs: HashMap::new(),
             rooms: self.clone(),
             generation,
-            last_seq,
-            stored_since_compaction: pending,
+            folded,
         };
         tokio::spawn(task.run(rx));
         Ok(tx)
@@ -503,8 +499,10 @@ struct RoomTask {
     outs: HashMap<PeerId, mpsc::Sender<Outgoing>>,
     rooms: Rooms,
     generation: u64,
-    last_seq: i64,
-    stored_since_compaction: i64,
+    /// The stored chunks this room's document holds: what its next compaction folds into a
+    /// snapshot and deletes. Chunks loaded count, whichever room stored them, so a document
+    /// reloaded often is still compacted; chunks another process stores are not among them.
+    folded: Vec<i64>,
 }
 
 impl RoomTask {
@@ -669,11 +667,8 @@ impl RoomTask {
             )
             .await;
         match stored {
-            Ok(Some(seq)) => {
-                if applied.chunk.is_some() {
-                    self.last_seq = seq;
-                    self.stored_since_compaction += 1;
-                }
+            Ok(Some(seqs)) => {
+                self.folded.extend(seqs);
                 let _ = m.reply.send(Ok(heads));
                 true
             }
@@ -715,10 +710,7 @@ impl RoomTask {
             )
             .await
         {
-            Ok(seq) => {
-                self.last_seq = seq;
-                self.stored_since_compaction += chunks.len() as i64;
-            }
+            Ok(seqs) => self.folded.extend(seqs),
             Err(e) => {
                 tracing::error!(doc = %self.id, "storing changes failed: {e}");
                 return false;
@@ -730,13 +722,13 @@ impl RoomTask {
 
     /// Folds the stored chunks into a new snapshot once [`COMPACT_AFTER`] have piled up.
     async fn compact_if_due(&mut self) {
-        if self.stored_since_compaction < COMPACT_AFTER {
+        if self.folded.len() < COMPACT_AFTER {
             return;
         }
         let bytes = self.room.doc().save();
         let store = self.rooms.store().clone();
-        match store.compact(&self.id, &bytes, self.last_seq).await {
-            Ok(()) => self.stored_since_compaction = 0,
+        match store.compact(&self.id, &bytes, &self.folded).await {
+            Ok(()) => self.folded.clear(),
             Err(e) => tracing::warn!(doc = %self.id, "compaction failed (chunks kept): {e}"),
         }
     }
@@ -860,7 +852,7 @@ mod tests {
         let text = rooms.outline("dmany").await.expect("outline").0.paragraphs[0]
             .text
             .clone();
-        assert_eq!(text.len(), 2 + COMPACT_AFTER as usize + 10);
+        assert_eq!(text.len(), 2 + COMPACT_AFTER + 10);
         assert_eq!(store.pending_chunks("dmany").await.expect("pending"), 0);
     }
 }

@@ -168,29 +168,47 @@ async fn compaction_keeps_every_change() {
     let server = Server::start(dir.path()).await;
     let doc = server.first_document().await;
     let store = server.state.rooms.store().clone();
-    let (mut loaded, last) = store.load_document(&doc).await.expect("load").expect("doc");
-    let id = document::read(&loaded).expect("outline").paragraphs[2]
-        .id
-        .clone();
-    let mut local = document::load_autocommit(&loaded.save()).expect("load");
-    document::splice(&mut local, &id, 0, 0, "Compacted. ").expect("type");
-    let chunk = local.save_incremental();
-    let seq = store
-        .append_changes(&doc, std::slice::from_ref(&chunk), None)
+    let (mut loaded, mut folded) = store.load_document(&doc).await.expect("load").expect("doc");
+    let typed = |words: &str| {
+        let id = document::read(&loaded).expect("outline").paragraphs[2]
+            .id
+            .clone();
+        let mut local = document::load_autocommit(&loaded.save()).expect("load");
+        document::splice(&mut local, &id, 0, 0, words).expect("type");
+        local.save_incremental()
+    };
+    let ours = typed("Compacted. ");
+    // Another process (a second store on the same file) stores a change this copy never loads.
+    let theirs = typed("Elsewhere. ");
+    let other = accord_core::store::Store::open(dir.path())
+        .await
+        .expect("second store");
+    let their_seqs = other
+        .append_changes(&doc, std::slice::from_ref(&theirs), None)
+        .await
+        .expect("append elsewhere");
+    let seqs = store
+        .append_changes(&doc, std::slice::from_ref(&ours), None)
         .await
         .expect("append");
-    assert!(seq > last);
-    loaded.load_incremental(&chunk).expect("chunk");
+    assert!(seqs[0] > their_seqs[0]);
+    folded.extend(&seqs);
+    loaded.load_incremental(&ours).expect("chunk");
     store
-        .compact(&doc, &loaded.save(), seq)
+        .compact(&doc, &loaded.save(), &folded)
         .await
         .expect("compact");
-    assert_eq!(store.pending_chunks(&doc).await.expect("count"), 0);
-    let (reloaded, _) = store.load_document(&doc).await.expect("load").expect("doc");
-    assert_eq!(reloaded.get_heads(), loaded.get_heads());
-    assert!(document::read(&reloaded).expect("outline").paragraphs[2]
+    // Only the other process's chunk is left, though it is numbered below ours.
+    assert_eq!(store.pending_chunks(&doc).await.expect("count"), 1);
+    let (reloaded, left) = store.load_document(&doc).await.expect("load").expect("doc");
+    assert_eq!(left, their_seqs);
+    let text = document::read(&reloaded).expect("outline").paragraphs[2]
         .text
-        .starts_with("Compacted. "));
+        .clone();
+    assert!(
+        text.contains("Compacted. ") && text.contains("Elsewhere. "),
+        "{text}"
+    );
 }
 
 #[tokio::test]

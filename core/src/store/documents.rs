@@ -103,7 +103,6 @@ impl From<GroupRow> for Group {
 #[derive(sqlx::FromRow)]
 struct SnapshotRow {
     bytes: Vec<u8>,
-    last_seq: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -227,47 +226,50 @@ impl Store {
         Ok(())
     }
 
-    /// Loads a document: its snapshot, then every chunk stored after it, in order. Returns the
-    /// document and the highest chunk number folded in.
-    pub async fn load_document(&self, id: &str) -> Result<Option<(Automerge, i64)>, StoreError> {
+    /// Loads a document: its snapshot, then every chunk stored beside it, in order. Returns the
+    /// document and the sequence numbers of the chunks folded in, which are the only ones a
+    /// compaction of this copy may delete (see [`Store::compact`]).
+    pub async fn load_document(
+        &self,
+        id: &str,
+    ) -> Result<Option<(Automerge, Vec<i64>)>, StoreError> {
         let snapshot: Option<SnapshotRow> =
-            sqlx::query_as("SELECT bytes, last_seq FROM document_snapshots WHERE document_id = ?")
+            sqlx::query_as("SELECT bytes FROM document_snapshots WHERE document_id = ?")
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?;
-        let Some(SnapshotRow {
-            bytes,
-            mut last_seq,
-        }) = snapshot
-        else {
+        let Some(SnapshotRow { bytes }) = snapshot else {
             return Ok(None);
         };
         let mut doc =
             domain::document::load(&bytes).map_err(|e| StoreError::Corrupt(id.into(), e))?;
+        // Every chunk still stored: a compaction deletes only what it folded in, so a chunk
+        // numbered below another process's snapshot may still be news to it (and loading a
+        // change twice is harmless).
         let chunks: Vec<ChunkRow> = sqlx::query_as(
-            "SELECT seq, bytes FROM document_changes WHERE document_id = ? AND seq > ? ORDER BY seq",
+            "SELECT seq, bytes FROM document_changes WHERE document_id = ? ORDER BY seq",
         )
         .bind(id)
-        .bind(last_seq)
         .fetch_all(&self.pool)
         .await?;
+        let mut folded = Vec::with_capacity(chunks.len());
         for chunk in chunks {
             doc.load_incremental(&chunk.bytes)
                 .map_err(|e| StoreError::Corrupt(id.into(), e))?;
-            last_seq = chunk.seq;
+            folded.push(chunk.seq);
         }
-        Ok(Some((doc, last_seq)))
+        Ok(Some((doc, folded)))
     }
 
     /// Appends the chunks of one batch in one transaction, bumps the document's time and, when
-    /// given, refreshes the listing mirrors (title, paragraph count). Returns the sequence number
-    /// of the last chunk.
+    /// given, refreshes the listing mirrors (title, paragraph count). Returns the chunks'
+    /// sequence numbers.
     pub async fn append_changes(
         &self,
         id: &str,
         chunks: &[Vec<u8>],
         mirrors: Option<(&str, usize)>,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<Vec<i64>, StoreError> {
         let mut tx = self.writer.begin().await?;
         let last = insert_chunks(&mut tx, id, chunks, mirrors).await?;
         tx.commit().await?;
@@ -276,7 +278,7 @@ impl Store {
 
     /// Stores a merge's chunk (if it changed anything) together with `rows`, in one
     /// transaction: both commit or neither does. `None` when `rows` declined (nothing was
-    /// written); else the chunk's sequence number (0 without a chunk).
+    /// written); else the chunk's sequence number (none without a chunk).
     pub async fn append_change_with(
         &self,
         id: &str,
@@ -284,48 +286,56 @@ impl Store {
         mirrors: Option<(&str, usize)>,
         heads: &[String],
         rows: &dyn Companion,
-    ) -> Result<Option<i64>, StoreError> {
+    ) -> Result<Option<Vec<i64>>, StoreError> {
         let mut tx = self.writer.begin().await?;
         if !rows.write(&mut tx, heads).await? {
             tx.rollback().await?;
             return Ok(None);
         }
-        let last = match chunk {
+        let seqs = match chunk {
             Some(chunk) => insert_chunks(&mut tx, id, &[chunk], mirrors).await?,
-            None => 0,
+            None => Vec::new(),
         };
         tx.commit().await?;
-        Ok(Some(last))
+        Ok(Some(seqs))
     }
 
-    /// Replaces the snapshot with `bytes`, which must contain every chunk up to `last_seq`, and
-    /// drops those chunks, in one transaction: at every instant either the old snapshot and its
-    /// chunks or the new snapshot is on disk.
-    pub async fn compact(&self, id: &str, bytes: &[u8], last_seq: i64) -> Result<(), StoreError> {
+    /// Replaces the snapshot with `bytes`, which must contain every chunk in `folded`, and
+    /// deletes exactly those chunks, in one transaction: at every instant either the old
+    /// snapshot and its chunks or the new snapshot is on disk. A chunk another process stored
+    /// meanwhile is not in `folded`, so it stays, and the next load folds it in: no process can
+    /// lose another's changes.
+    pub async fn compact(&self, id: &str, bytes: &[u8], folded: &[i64]) -> Result<(), StoreError> {
+        let numbers = serde_json::to_string(folded).unwrap_or_else(|_| "[]".into());
         let mut tx = self.writer.begin().await?;
-        sqlx::query("UPDATE document_snapshots SET bytes = ?, last_seq = ? WHERE document_id = ?")
-            .bind(bytes)
-            .bind(last_seq)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM document_changes WHERE document_id = ? AND seq <= ?")
-            .bind(id)
-            .bind(last_seq)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE document_snapshots SET bytes = ?, last_seq = MAX(last_seq, ?)
+             WHERE document_id = ?",
+        )
+        .bind(bytes)
+        .bind(folded.iter().copied().max().unwrap_or(0))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "DELETE FROM document_changes
+             WHERE document_id = ? AND seq IN (SELECT value FROM json_each(?))",
+        )
+        .bind(id)
+        .bind(numbers)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// How many chunks are stored after a document's snapshot (for tests and compaction).
+    /// How many chunks are stored beside a document's snapshot (for tests).
     pub async fn pending_chunks(&self, id: &str) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT COUNT(*) FROM document_changes c JOIN document_snapshots s
-             ON s.document_id = c.document_id WHERE c.document_id = ? AND c.seq > s.last_seq",
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM document_changes WHERE document_id = ?")
+                .bind(id)
+                .fetch_one(&self.pool)
+                .await?,
         )
-        .bind(id)
-        .fetch_one(&self.pool)
-        .await?)
     }
 }

@@ -69,22 +69,23 @@ pub fn split_heads(stored: &str) -> Vec<String> {
 }
 
 /// Appends `chunks` after a document's stored changes and updates the listing's mirrors (title
-/// and paragraph count, when given) inside the caller's transaction; the last chunk's sequence
-/// number.
+/// and paragraph count, when given) inside the caller's transaction; the chunks' sequence
+/// numbers.
 async fn insert_chunks(
     tx: &mut sqlx::SqliteConnection,
     id: &str,
     chunks: &[impl AsRef<[u8]>],
     mirrors: Option<(&str, usize)>,
-) -> Result<i64, StoreError> {
-    let mut last = 0;
+) -> Result<Vec<i64>, StoreError> {
+    let mut seqs = Vec::with_capacity(chunks.len());
     for chunk in chunks {
-        last = sqlx::query("INSERT INTO document_changes (document_id, bytes) VALUES (?, ?)")
+        let seq = sqlx::query("INSERT INTO document_changes (document_id, bytes) VALUES (?, ?)")
             .bind(id)
             .bind(chunk.as_ref())
             .execute(&mut *tx)
             .await?
             .last_insert_rowid();
+        seqs.push(seq);
     }
     sqlx::query(
         "UPDATE documents SET title = COALESCE(?, title), paragraphs = COALESCE(?, paragraphs),
@@ -95,7 +96,7 @@ async fn insert_chunks(
     .bind(id)
     .execute(&mut *tx)
     .await?;
-    Ok(last)
+    Ok(seqs)
 }
 
 /// Rows that must commit in the same transaction as a change the server merges itself (a
