@@ -8,6 +8,7 @@ pub mod amendments;
 pub mod archive;
 pub mod auth;
 pub mod bursts;
+pub mod cluster;
 pub mod documents;
 pub mod docx;
 pub mod endorsements;

@@ -19,16 +19,22 @@ use crate::{
 /// The schedule in force for a document now. A phase whose deadline has passed is moved on
 /// here, once: recorded, and told to the document's open room.
 pub async fn current(state: &Accord, meta: &DocumentMeta) -> Result<Schedule, Error> {
+    Ok(move_on(state, meta).await?.0)
+}
+
+/// [`current`], and whether this call moved the document on (another call, or another
+/// process, may have been first).
+async fn move_on(state: &Accord, meta: &DocumentMeta) -> Result<(Schedule, bool), Error> {
     let due = meta.schedule.at(state.auth.now());
     if due == meta.schedule {
-        return Ok(due);
+        return Ok((due, false));
     }
-    if state
+    let moved = state
         .rooms
         .store()
         .move_phase(&meta.id, meta.schedule, due)
-        .await?
-    {
+        .await?;
+    if moved {
         let summary = format!(
             "{} ended at its deadline: the document is in {}",
             meta.schedule.phase.label(),
@@ -45,17 +51,19 @@ pub async fn current(state: &Accord, meta: &DocumentMeta) -> Result<Schedule, Er
         .await?;
         state.rooms.phase_changed(&meta.id, due.phase).await;
     }
-    Ok(due)
+    Ok((due, moved))
 }
 
-/// Moves every document whose deadline has passed; run by a ticker.
+/// Moves every document whose deadline has passed; run by a ticker. Returns how many this call
+/// moved: with several processes ticking, each deadline is moved, recorded and told once.
 pub async fn advance_due(state: &Accord) -> Result<usize, Error> {
     let due = state.rooms.store().documents_due(state.auth.now()).await?;
+    let mut moved = 0;
     for doc in &due {
         let meta = crate::documents::meta(state.rooms.store(), doc).await?;
-        current(state, &meta).await?;
+        moved += usize::from(move_on(state, &meta).await?.1);
     }
-    Ok(due.len())
+    Ok(moved)
 }
 
 /// How long before a deadline those taking part are warned of it.

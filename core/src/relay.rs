@@ -566,6 +566,14 @@ impl Room {
         })
     }
 
+    /// Takes in changes another server process accepted, checked and stored (`cluster`): a
+    /// chunk or a whole saved document. Live peers get them at the next flush.
+    pub fn receive_stored(&mut self, bytes: &[u8]) {
+        if let Err(e) = self.doc.load_incremental(bytes) {
+            tracing::error!("changes stored by another process do not load: {e}");
+        }
+    }
+
     /// Takes back a merge of the server's own whose rows could not be stored.
     pub fn undo(&mut self, heads: &[ChangeHash]) {
         self.rollback(heads);

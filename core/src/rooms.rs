@@ -28,10 +28,11 @@ use tokio::sync::{mpsc, oneshot};
 pub use crate::relay::PeerInfo;
 use crate::{
     auth::Principal,
+    cluster,
     error::Error,
     places::{Place, Places},
     relay::{Frame, Outbox, PeerId, Refusal, Room},
-    store::{Companion, Store, StoreError},
+    store::{Companion, News, Store, StoreError},
     Accord,
 };
 
@@ -142,6 +143,11 @@ enum Input {
     /// Merges changes made by the server (written by `actors`) and stores them with `rows` in
     /// one transaction; the reply, with the new heads, comes once both are stored.
     Merge(Merge),
+    /// Another process stored these chunks of the document (see `cluster`).
+    StoredElsewhere(Vec<i64>),
+    /// News from the other processes may have been missed: reload from the database and take
+    /// in whatever this replica lacks.
+    CatchUp,
 }
 
 /// A merge the server makes itself, and the rows that commit with it.
@@ -223,7 +229,7 @@ pub struct Rooms {
     inner: Arc<Inner>,
 }
 
-struct Inner {
+pub(crate) struct Inner {
     store: Store,
     rooms: Mutex<HashMap<String, Handle>>,
     /// Live sync connections per account (`a:` id) or, for anonymous ones, per address (`ip:`).
@@ -233,6 +239,8 @@ struct Inner {
     per_account: std::sync::atomic::AtomicUsize,
     next_peer: AtomicU64,
     next_generation: AtomicU64,
+    /// Dropped with the rooms, which ends the task listening to the other processes.
+    _listening: tokio::sync::watch::Sender<()>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -248,8 +256,14 @@ pub enum RoomError {
 }
 
 impl Rooms {
+    /// The rooms of this process. On a database several processes share (PostgreSQL), a task
+    /// listens to the others for as long as the rooms live (`cluster`).
     pub fn new(store: Store) -> Self {
-        Self {
+        let shared = store
+            .shared_url()
+            .map(|url| (url.to_string(), store.node().to_string()));
+        let (listening, dropped) = tokio::sync::watch::channel(());
+        let rooms = Self {
             inner: Arc::new(Inner {
                 store,
                 rooms: Mutex::new(HashMap::new()),
@@ -257,8 +271,24 @@ impl Rooms {
                 per_account: limits::MAX_SOCKETS_PER_ACCOUNT.into(),
                 next_peer: AtomicU64::new(1),
                 next_generation: AtomicU64::new(1),
+                _listening: listening,
             }),
+        };
+        if let Some((url, node)) = shared {
+            let weak = Arc::downgrade(&rooms.inner);
+            tokio::spawn(async move {
+                let mut dropped = dropped;
+                tokio::select! {
+                    () = cluster::listen(url, node, weak) => {}
+                    _ = dropped.changed() => {}
+                }
+            });
         }
+        rooms
+    }
+
+    pub(crate) fn from_inner(inner: Arc<Inner>) -> Self {
+        Self { inner }
     }
 
     /// Sets how many sync connections one account may hold (`ACCORD_SOCKETS_PER_ACCOUNT`; the
@@ -323,6 +353,10 @@ impl Rooms {
                 group,
             },
         );
+        // What another process stored between our read and our registering went unheard.
+        if self.inner.store.shared_url().is_some() {
+            let _ = tx.try_send(Input::CatchUp);
+        }
         let mut room = Room::new(doc);
         // Nobody is connected yet: there is nobody to tell.
         let _ = room.set_phase(phase);
@@ -436,43 +470,66 @@ impl Rooms {
         rx.await.map_err(|_| RoomError::Gone)
     }
 
-    /// Sends `frame` to everyone connected to a document; nobody connected, nothing to do.
+    /// Sends `frame` to everyone connected to a document, through every process; nobody
+    /// connected, nothing to do.
     pub fn announce(&self, doc_id: &str, frame: &ServerFrame) {
+        self.announce_here(doc_id, frame);
+        self.inner.store.tell(News::Announce {
+            doc: doc_id.to_string(),
+            frame: frame.clone(),
+        });
+    }
+
+    /// [`Rooms::announce`] to this process's connections only.
+    pub(crate) fn announce_here(&self, doc_id: &str, frame: &ServerFrame) {
         if let Some(tx) = self.live(doc_id) {
             // A room too busy to take the news drops it; viewers catch up at their next fetch.
             let _ = tx.try_send(Input::Announce(Frame::control(frame)));
         }
     }
 
-    /// Tells a document's open room that it moved to `phase`.
+    /// Tells a document's open rooms, in every process, that it moved to `phase`.
     pub async fn phase_changed(&self, doc_id: &str, phase: Phase) {
+        self.phase_changed_here(doc_id, phase).await;
+        self.inner.store.tell(News::Phase {
+            doc: doc_id.to_string(),
+            phase,
+        });
+    }
+
+    pub(crate) async fn phase_changed_here(&self, doc_id: &str, phase: Phase) {
         if let Some(tx) = self.live(doc_id) {
             let _ = tx.send(Input::Phase(phase)).await;
         }
     }
 
-    /// Tells the open rooms of `group`'s documents that `account` now has `role`.
-    /// A session ended: every connection opened in it, in every room, closes.
+    /// A session ended: every connection opened in it, in every room of every process, closes.
     pub async fn session_ended(&self, session: &str) {
-        let senders: Vec<mpsc::Sender<Input>> = {
-            let rooms = self.inner.rooms.lock().unwrap_or_else(|e| e.into_inner());
-            rooms.values().map(|h| h.tx.clone()).collect()
-        };
-        for tx in senders {
+        self.session_ended_here(session).await;
+        self.inner.store.tell(News::SessionEnded {
+            session: session.to_string(),
+        });
+    }
+
+    pub(crate) async fn session_ended_here(&self, session: &str) {
+        for tx in self.senders(|_| true) {
             let _ = tx.send(Input::SessionEnded(session.to_string())).await;
         }
     }
 
+    /// Tells the open rooms of `group`'s documents, in every process, that `account` now has
+    /// `role`.
     pub async fn role_changed(&self, group: &str, account: &str, role: Role) {
-        let senders: Vec<mpsc::Sender<Input>> = {
-            let rooms = self.inner.rooms.lock().unwrap_or_else(|e| e.into_inner());
-            rooms
-                .values()
-                .filter(|h| h.group == group)
-                .map(|h| h.tx.clone())
-                .collect()
-        };
-        for tx in senders {
+        self.role_changed_here(group, account, role).await;
+        self.inner.store.tell(News::Role {
+            group: group.to_string(),
+            account: account.to_string(),
+            role,
+        });
+    }
+
+    pub(crate) async fn role_changed_here(&self, group: &str, account: &str, role: Role) {
+        for tx in self.senders(|h| h.group == group) {
             let _ = tx
                 .send(Input::Role {
                     account: account.to_string(),
@@ -480,6 +537,30 @@ impl Rooms {
                 })
                 .await;
         }
+    }
+
+    /// Another process stored chunks `seqs` of `doc_id`: its room here, if open, takes them in.
+    pub(crate) async fn stored_elsewhere(&self, doc_id: &str, seqs: Vec<i64>) {
+        if let Some(tx) = self.live(doc_id) {
+            let _ = tx.send(Input::StoredElsewhere(seqs)).await;
+        }
+    }
+
+    /// Every open room reloads from the database what it may have missed.
+    pub(crate) async fn catch_up_all(&self) {
+        for tx in self.senders(|_| true) {
+            let _ = tx.send(Input::CatchUp).await;
+        }
+    }
+
+    /// The open rooms' senders that `pick` picks, taken out of the lock.
+    fn senders(&self, pick: impl Fn(&Handle) -> bool) -> Vec<mpsc::Sender<Input>> {
+        let rooms = self.inner.rooms.lock().unwrap_or_else(|e| e.into_inner());
+        rooms
+            .values()
+            .filter(|h| pick(h))
+            .map(|h| h.tx.clone())
+            .collect()
     }
 
     fn unload(&self, doc_id: &str, generation: u64) {
@@ -555,6 +636,8 @@ impl RoomTask {
         let mut outline_changed = false;
         let mut refused: Vec<(PeerId, Refusal)> = Vec::new();
         let mut merges = Vec::new();
+        let mut elsewhere = Vec::new();
+        let mut catch_up = false;
         // Binary frames that follow one another are taken as a run (keystrokes of live peers
         // applied in one pass); anything else first takes the run before it, keeping the order.
         let mut run: Vec<(PeerId, Bytes)> = Vec::new();
@@ -613,6 +696,8 @@ impl RoomTask {
                 Input::Read(look) => look(self.room.doc()),
                 Input::Announce(frame) => outbox.extend(self.room.announce(&frame)),
                 Input::Merge(merge) => merges.push(merge),
+                Input::StoredElsewhere(seqs) => elsewhere.extend(seqs),
+                Input::CatchUp => catch_up = true,
             }
         }
         take_run(&mut self.room, &mut run, &mut refused);
@@ -627,6 +712,9 @@ impl RoomTask {
             // Nothing of this batch may be acknowledged: drop everyone and reload from disk.
             self.fail_all();
             return false;
+        }
+        if !elsewhere.is_empty() || catch_up {
+            self.take_in_stored(elsewhere, catch_up).await;
         }
         // The server's own merges go one at a time after the peers' changes are stored, each
         // in its own transaction with its rows.
@@ -684,6 +772,36 @@ impl RoomTask {
                 let _ = m.reply.send(Err(Unmerged::Failed));
                 false
             }
+        }
+    }
+
+    /// Takes in chunks another process stored (`seqs`), which were checked there; live peers
+    /// get them at the next flush. When some are gone (compacted into the snapshot meanwhile)
+    /// or news may have been missed (`catch_up`), the whole document is read again instead.
+    async fn take_in_stored(&mut self, seqs: Vec<i64>, catch_up: bool) {
+        let store = self.rooms.store().clone();
+        if !catch_up {
+            match store.chunks_numbered(&self.id, &seqs).await {
+                Ok(chunks) if chunks.len() == seqs.len() => {
+                    for (seq, bytes) in chunks {
+                        self.room.receive_stored(&bytes);
+                        self.folded.push(seq);
+                    }
+                    return;
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(doc = %self.id, "reading another process's changes: {e}"),
+            }
+        }
+        match store.load_document(&self.id).await {
+            Ok(Some((doc, folded))) => {
+                self.room.receive_stored(&doc.save());
+                // Everything stored now is in this replica; nothing else was, since a
+                // compaction may have deleted it.
+                self.folded = folded;
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(doc = %self.id, "catching up from the database: {e}"),
         }
     }
 

@@ -52,9 +52,24 @@ async fn main() -> anyhow::Result<()> {
     };
     leptos.site_addr = addr;
 
-    let store = Store::open(&data)
-        .await
-        .with_context(|| format!("opening the database in {}", data.display()))?;
+    // PostgreSQL when an address is given (several processes may share it), else SQLite in the
+    // data folder.
+    let store = match std::env::var("ACCORD_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => {
+            let connections = match std::env::var("ACCORD_DATABASE_CONNECTIONS") {
+                Ok(n) => n.parse().with_context(|| {
+                    format!("ACCORD_DATABASE_CONNECTIONS '{n}' is not a number")
+                })?,
+                Err(_) => accord_core::store::POSTGRES_CONNECTIONS,
+            };
+            Store::connect(&url, connections)
+                .await
+                .context("connecting to the database at ACCORD_DATABASE_URL")?
+        }
+        _ => Store::open(&data)
+            .await
+            .with_context(|| format!("opening the database in {}", data.display()))?,
+    };
     let mut state = AppState::new(store, leptos);
     state.auth.secure_cookies = flag("ACCORD_SECURE_COOKIES");
     state.auth.trust_proxy = match std::env::var("ACCORD_TRUST_PROXY").as_deref() {

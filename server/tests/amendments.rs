@@ -689,7 +689,7 @@ async fn an_amendment_that_cannot_be_read_is_marked_alone_and_the_list_still_ans
         assert_eq!(status, StatusCode::CREATED, "{body}");
         ids.push(body["id"].as_i64().expect("id"));
     }
-    sqlx::query("UPDATE amendments SET base = ? WHERE id = ?")
+    sqlx::query("UPDATE amendments SET base = $1 WHERE id = $2")
         .bind("ab".repeat(32))
         .bind(ids[0])
         .execute(w.fx.server.state.rooms.store().pool_for_tests())

@@ -2,7 +2,7 @@
 
 mod common;
 
-use accord_core::{seed, store::Store};
+use accord_core::seed;
 use accord_server::{router, AppState};
 use axum::{
     body::Body,
@@ -14,7 +14,7 @@ use http_body_util::BodyExt;
 use tower::ServiceExt;
 
 async fn app() -> Router {
-    let store = Store::memory().await.expect("store");
+    let store = common::private_store().await;
     let state = AppState::new(store, common::leptos_options());
     seed::seed_if_empty(&state.rooms).await.expect("seed");
     router(state)

@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use accord_core::{
     auth::{token_hash, Principal},
     seed,
-    store::{feedback::StanceChange, Store},
+    store::feedback::StanceChange,
     versions,
 };
 use accord_server::{router, AppState};
@@ -126,7 +126,7 @@ impl World {
 /// A fresh installation: the demo seed, a second group with its own chair, a plain member of
 /// the demo group to act on, an open invitation and a version.
 async fn world() -> World {
-    let store = Store::memory().await.expect("store");
+    let store = common::private_store().await;
     let state = AppState::new(store, common::leptos_options());
     seed::seed_if_empty(&state.rooms).await.expect("seed");
     let store = state.rooms.store();
@@ -643,7 +643,7 @@ fn routes(w: &World) -> Vec<Route> {
 async fn answers_as_the_policy_says(i: usize, caller: Caller, phase: Phase) {
     let w = world().await;
     if phase != Phase::Drafting {
-        sqlx::query("UPDATE documents SET phase = ? WHERE id = ?")
+        sqlx::query("UPDATE documents SET phase = $1 WHERE id = $2")
             .bind(phase.key())
             .bind(&w.doc)
             .execute(w.state.rooms.store().pool_for_tests())

@@ -10,7 +10,6 @@ use std::time::Duration;
 
 mod common;
 
-use accord_core::store::Store;
 use automerge::Automerge;
 use common::binary::{free_address, http, Server};
 use serde_json::{json, Value};
@@ -78,7 +77,7 @@ async fn a_decision_killed_midway_is_either_merged_and_recorded_or_not_made_at_a
     server.kill();
 
     // Read what is on disk, as the next start would.
-    let store = Store::open(dir.path()).await.expect("store");
+    let store = common::store_in(dir.path()).await;
     let (text, _) = store
         .load_document(&doc)
         .await
@@ -89,16 +88,11 @@ async fn a_decision_killed_midway_is_either_merged_and_recorded_or_not_made_at_a
         domain::record::verify(&record).is_ok(),
         "the record's chain still verifies"
     );
-    let db = sqlx::SqlitePool::connect(&format!(
-        "sqlite://{}?mode=ro",
-        dir.path().join("accord.db").display()
-    ))
-    .await
-    .expect("the database file");
+    let db = store.pool_for_tests();
     let rows: Vec<(i64, String, Vec<u8>)> =
-        sqlx::query_as("SELECT id, status, changes FROM amendments WHERE document_id = ?")
+        sqlx::query_as("SELECT id, status, changes FROM amendments WHERE document_id = $1")
             .bind(&doc)
-            .fetch_all(&db)
+            .fetch_all(db)
             .await
             .expect("amendments");
     let (mut decided, mut open) = (0, 0);

@@ -7,7 +7,7 @@ use std::sync::{
     Arc,
 };
 
-use accord_core::{seed, store::Store};
+use accord_core::seed;
 use accord_server::{router, AppState};
 use axum::{
     body::Body,
@@ -18,7 +18,7 @@ use http_body_util::BodyExt;
 use tower::ServiceExt;
 
 async fn app_with_clock(now: Arc<AtomicI64>) -> (Router, AppState) {
-    let store = Store::memory().await.expect("store");
+    let store = common::private_store().await;
     let clock = now.clone();
     let state = AppState::with_clock(
         store,

@@ -178,11 +178,9 @@ async fn compaction_keeps_every_change() {
         local.save_incremental()
     };
     let ours = typed("Compacted. ");
-    // Another process (a second store on the same file) stores a change this copy never loads.
+    // Another process (a second store on the same database) stores a change this copy never loads.
     let theirs = typed("Elsewhere. ");
-    let other = accord_core::store::Store::open(dir.path())
-        .await
-        .expect("second store");
+    let other = common::store_in(dir.path()).await;
     let their_seqs = other
         .append_changes(&doc, std::slice::from_ref(&theirs), None)
         .await

@@ -21,7 +21,7 @@ pub struct Account {
     pub id: String,
     pub login: String,
     pub display_name: String,
-    #[sqlx(rename = "is_admin")]
+    #[sqlx(rename = "is_admin", try_from = "super::Flag")]
     pub admin: bool,
     /// The language chosen for reading Accord (a tag; `None`: the browser's).
     pub language: Option<String>,
@@ -59,8 +59,11 @@ struct MeRow {
     region: String,
     gender: Option<String>,
     age_band: Option<String>,
+    #[sqlx(try_from = "super::Flag")]
     is_admin: bool,
+    #[sqlx(try_from = "i64")]
     unread: u32,
+    #[sqlx(try_from = "super::Flag")]
     mail_notices: bool,
     language: Option<String>,
 }
@@ -148,6 +151,7 @@ struct InvitationRow {
     group_id: String,
     role: String,
     expires_at: i64,
+    #[sqlx(try_from = "super::Flag")]
     revoked: bool,
     accepted_by: Option<String>,
 }
@@ -204,7 +208,7 @@ impl From<AuditRow> for AuditEntry {
     }
 }
 
-type Query<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
+type Query<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
 /// Binds an account's columns, in the order of the accounts INSERT, as `?1` to `?11`.
 fn account_row<'q>(
@@ -224,7 +228,7 @@ fn account_row<'q>(
         .bind(r.region.key())
         .bind(r.gender.map(Gender::key))
         .bind(r.age_band.map(AgeBand::key))
-        .bind(admin)
+        .bind(i64::from(admin))
         .bind(registered_from)
 }
 
@@ -266,10 +270,10 @@ impl Store {
         // The parameters are the INSERT's (`account_row`); the id and admin flag go unused.
         let row = account_row(
             sqlx::query(
-                "UPDATE accounts SET password_hash = ?3, display_name = ?4, affiliation = ?5,
-                    stakeholder_group = ?6, region = ?7, gender = ?8, age_band = ?9,
-                    registered_from = ?11, created_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
-                 WHERE login = ?2 AND confirmed_at IS NULL
+                "UPDATE accounts SET password_hash = $3, display_name = $4, affiliation = $5,
+                    stakeholder_group = $6, region = $7, gender = $8, age_band = $9,
+                    registered_from = $11, created_at = $12
+                 WHERE lower(login) = lower($2) AND confirmed_at IS NULL
                  RETURNING id, login, display_name, is_admin, language",
             ),
             "",
@@ -278,11 +282,12 @@ impl Store {
             false,
             Some(address),
         )
+        .bind(super::now_text())
         .fetch_optional(&mut *tx)
         .await?;
         let account = row.map(|row| Account::from_row(&row)).transpose()?;
         if let Some(account) = &account {
-            sqlx::query("DELETE FROM address_confirmations WHERE account_id = ?")
+            sqlx::query("DELETE FROM address_confirmations WHERE account_id = $1")
                 .bind(&account.id)
                 .execute(&mut *tx)
                 .await?;
@@ -305,8 +310,8 @@ impl Store {
                 "INSERT INTO accounts (id, login, password_hash, display_name, affiliation,
                  stakeholder_group, region, gender, age_band, is_admin, registered_from,
                  confirmed_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
-                         CASE WHEN ?11 IS NULL THEN CAST(strftime('%s', 'now') AS INTEGER) END)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+                         CASE WHEN $11 IS NULL THEN $12 END)",
             ),
             &id,
             r,
@@ -314,6 +319,7 @@ impl Store {
             admin,
             registered_from,
         )
+        .bind(super::now_secs())
         .execute(self.writer())
         .await;
         match result {
@@ -337,7 +343,7 @@ impl Store {
         expires_at: i64,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO address_confirmations (token_hash, account_id, expires_at) VALUES (?, ?, ?)",
+            "INSERT INTO address_confirmations (token_hash, account_id, expires_at) VALUES ($1, $2, $3)",
         )
         .bind(token_hash)
         .bind(account)
@@ -356,7 +362,7 @@ impl Store {
     ) -> Result<Option<Account>, StoreError> {
         let mut tx = self.writer().begin().await?;
         let account: Option<(String,)> = sqlx::query_as(
-            "SELECT account_id FROM address_confirmations WHERE token_hash = ? AND expires_at > ?",
+            "SELECT account_id FROM address_confirmations WHERE token_hash = $1 AND expires_at > $2",
         )
         .bind(token_hash)
         .bind(now)
@@ -365,31 +371,31 @@ impl Store {
         let Some((account,)) = account else {
             return Ok(None);
         };
-        sqlx::query("UPDATE accounts SET confirmed_at = ? WHERE id = ? AND confirmed_at IS NULL")
+        sqlx::query("UPDATE accounts SET confirmed_at = $1 WHERE id = $2 AND confirmed_at IS NULL")
             .bind(now)
             .bind(&account)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM address_confirmations WHERE account_id = ?")
+        sqlx::query("DELETE FROM address_confirmations WHERE account_id = $1")
             .bind(&account)
             .execute(&mut *tx)
             .await?;
         let row: LoginRow = sqlx::query_as(
-            "SELECT id, login, display_name, is_admin, language, password_hash FROM accounts WHERE id = ?",
+            "SELECT id, login, display_name, is_admin, language, password_hash FROM accounts WHERE id = $1",
         )
         .bind(&account)
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;
         // The account's stances count from now on, wherever it stated them.
-        self.facts.forget(None);
+        self.forget_facts(None);
         Ok(Some(row.account))
     }
 
     /// Whether `account` has confirmed its address.
     pub async fn confirmed(&self, account: &str) -> Result<bool, StoreError> {
         let row: Option<(Option<i64>,)> =
-            sqlx::query_as("SELECT confirmed_at FROM accounts WHERE id = ?")
+            sqlx::query_as("SELECT confirmed_at FROM accounts WHERE id = $1")
                 .bind(account)
                 .fetch_optional(self.pool())
                 .await?;
@@ -402,7 +408,7 @@ impl Store {
         login: &str,
     ) -> Result<Option<(Account, String)>, StoreError> {
         let row: Option<LoginRow> = sqlx::query_as(
-            "SELECT id, login, display_name, is_admin, language, password_hash FROM accounts WHERE login = ?",
+            "SELECT id, login, display_name, is_admin, language, password_hash FROM accounts WHERE lower(login) = lower($1)",
         )
         .bind(login.trim())
         .fetch_optional(self.pool())
@@ -417,7 +423,7 @@ impl Store {
         now: i64,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO sessions (token_hash, account_id, created_at, last_seen) VALUES (?, ?, ?, ?)",
+            "INSERT INTO sessions (token_hash, account_id, created_at, last_seen) VALUES ($1, $2, $3, $4)",
         )
         .bind(token_hash)
         .bind(account)
@@ -437,7 +443,7 @@ impl Store {
     ) -> Result<Option<Account>, StoreError> {
         let row: Option<SessionRow> = sqlx::query_as(
             "SELECT a.id, a.login, a.display_name, a.is_admin, a.language, s.created_at, s.last_seen
-             FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ?",
+             FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = $1",
         )
         .bind(token_hash)
         .fetch_optional(self.pool())
@@ -457,7 +463,7 @@ impl Store {
         // Writing on every request would serialise reads behind the WAL; a minute is precise
         // enough for an idle timeout counted in hours.
         if now - last_seen > 60 {
-            sqlx::query("UPDATE sessions SET last_seen = ? WHERE token_hash = ?")
+            sqlx::query("UPDATE sessions SET last_seen = $1 WHERE token_hash = $2")
                 .bind(now)
                 .bind(token_hash)
                 .execute(self.writer())
@@ -470,7 +476,7 @@ impl Store {
     pub async fn sessions_of(&self, account: &str) -> Result<Vec<(String, i64, i64)>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT token_hash, created_at, last_seen FROM sessions
-             WHERE account_id = ? ORDER BY last_seen DESC, created_at DESC",
+             WHERE account_id = $1 ORDER BY last_seen DESC, created_at DESC",
         )
         .bind(account)
         .fetch_all(self.pool())
@@ -478,7 +484,7 @@ impl Store {
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash)
             .execute(self.writer())
             .await?;
@@ -491,7 +497,7 @@ impl Store {
                 age_band, is_admin, mail_notices, language,
                 (SELECT COUNT(*) FROM notices n WHERE n.account_id = accounts.id
                  AND n.read_at IS NULL) AS unread
-             FROM accounts WHERE id = ?",
+             FROM accounts WHERE id = $1",
         )
         .bind(account)
         .fetch_optional(self.pool())
@@ -501,7 +507,7 @@ impl Store {
         };
         let memberships: Vec<MembershipRow> = sqlx::query_as(
             "SELECT m.group_id, g.name, m.role FROM memberships m JOIN groups g ON g.id = m.group_id
-             WHERE m.account_id = ? ORDER BY g.name",
+             WHERE m.account_id = $1 ORDER BY g.name",
         )
         .bind(account)
         .fetch_all(self.pool())
@@ -515,8 +521,8 @@ impl Store {
 
     pub async fn update_profile(&self, account: &str, me: &Me) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE accounts SET display_name = ?, affiliation = ?, stakeholder_group = ?, region = ?,
-             gender = ?, age_band = ?, language = ? WHERE id = ?",
+            "UPDATE accounts SET display_name = $1, affiliation = $2, stakeholder_group = $3, region = $4,
+             gender = $5, age_band = $6, language = $7 WHERE id = $8",
         )
         .bind(&me.display_name)
         .bind(&me.affiliation)
@@ -535,19 +541,21 @@ impl Store {
 
     /// Keeps the language `account` chose to read Accord in.
     pub async fn set_language(&self, account: &str, language: Language) -> Result<(), StoreError> {
-        sqlx::query("UPDATE accounts SET language = ? WHERE id = ? AND language IS NOT ?")
-            .bind(language.key())
-            .bind(account)
-            .bind(language.key())
-            .execute(self.writer())
-            .await?;
+        sqlx::query(
+            "UPDATE accounts SET language = $1 WHERE id = $2 AND language IS DISTINCT FROM $3",
+        )
+        .bind(language.key())
+        .bind(account)
+        .bind(language.key())
+        .execute(self.writer())
+        .await?;
         Ok(())
     }
 
     /// The language `account` chose to read Accord in, if any.
     pub async fn language_of(&self, account: &str) -> Result<Option<Language>, StoreError> {
         let tag: Option<Option<String>> =
-            sqlx::query_scalar("SELECT language FROM accounts WHERE id = ?")
+            sqlx::query_scalar("SELECT language FROM accounts WHERE id = $1")
                 .bind(account)
                 .fetch_optional(self.pool())
                 .await?;
@@ -557,7 +565,7 @@ impl Store {
     /// The account's role in a group (`Reader` when not a member).
     pub async fn role_in(&self, account: &str, group: &str) -> Result<Role, StoreError> {
         let role: Option<String> = sqlx::query_scalar(
-            "SELECT role FROM memberships WHERE account_id = ? AND group_id = ?",
+            "SELECT role FROM memberships WHERE account_id = $1 AND group_id = $2",
         )
         .bind(account)
         .bind(group)
@@ -572,14 +580,14 @@ impl Store {
     /// Sets a member's role (`Reader` removes the membership).
     pub async fn set_role(&self, group: &str, account: &str, role: Role) -> Result<(), StoreError> {
         if role == Role::Reader {
-            sqlx::query("DELETE FROM memberships WHERE group_id = ? AND account_id = ?")
+            sqlx::query("DELETE FROM memberships WHERE group_id = $1 AND account_id = $2")
                 .bind(group)
                 .bind(account)
                 .execute(self.writer())
                 .await?;
         } else {
             sqlx::query(
-                "INSERT INTO memberships (group_id, account_id, role) VALUES (?, ?, ?)
+                "INSERT INTO memberships (group_id, account_id, role) VALUES ($1, $2, $3)
                  ON CONFLICT (group_id, account_id) DO UPDATE SET role = excluded.role",
             )
             .bind(group)
@@ -592,7 +600,7 @@ impl Store {
     }
 
     pub async fn account_exists(&self, account: &str) -> Result<bool, StoreError> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE id = ?")
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE id = $1")
             .bind(account)
             .fetch_one(self.pool())
             .await?;
@@ -602,7 +610,7 @@ impl Store {
     pub async fn members(&self, group: &str) -> Result<Vec<Member>, StoreError> {
         let rows: Vec<MemberRow> = sqlx::query_as(
             "SELECT a.id, a.display_name, a.login, m.role FROM memberships m
-             JOIN accounts a ON a.id = m.account_id WHERE m.group_id = ? ORDER BY a.display_name",
+             JOIN accounts a ON a.id = m.account_id WHERE m.group_id = $1 ORDER BY a.display_name",
         )
         .bind(group)
         .fetch_all(self.pool())
@@ -613,7 +621,7 @@ impl Store {
     /// The first group in which the account may draft.
     pub async fn drafting_group(&self, account: &str) -> Result<Option<String>, StoreError> {
         Ok(sqlx::query_scalar(
-            "SELECT group_id FROM memberships WHERE account_id = ? AND role IN ('drafter', 'chair')
+            "SELECT group_id FROM memberships WHERE account_id = $1 AND role IN ('drafter', 'chair')
              ORDER BY group_id LIMIT 1",
         )
         .bind(account)
@@ -633,7 +641,7 @@ impl Store {
         let id = random_id("i");
         sqlx::query(
             "INSERT INTO invitations (id, token_hash, group_id, role, created_by, created_at, expires_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(&id)
         .bind(token_hash)
@@ -650,7 +658,7 @@ impl Store {
     pub async fn invitations(&self, group: &str) -> Result<Vec<Invitation>, StoreError> {
         let rows: Vec<InvitationRow> = sqlx::query_as(
             "SELECT id, group_id, role, expires_at, revoked, accepted_by FROM invitations
-             WHERE group_id = ? ORDER BY created_at DESC",
+             WHERE group_id = $1 ORDER BY created_at DESC",
         )
         .bind(group)
         .fetch_all(self.pool())
@@ -660,11 +668,12 @@ impl Store {
 
     /// Revokes an invitation of `group`; false when there is none with that id.
     pub async fn revoke_invitation(&self, group: &str, id: &str) -> Result<bool, StoreError> {
-        let done = sqlx::query("UPDATE invitations SET revoked = 1 WHERE id = ? AND group_id = ?")
-            .bind(id)
-            .bind(group)
-            .execute(self.writer())
-            .await?;
+        let done =
+            sqlx::query("UPDATE invitations SET revoked = 1 WHERE id = $1 AND group_id = $2")
+                .bind(id)
+                .bind(group)
+                .execute(self.writer())
+                .await?;
         Ok(done.rows_affected() > 0)
     }
 
@@ -677,7 +686,7 @@ impl Store {
     ) -> Result<Result<(String, String, Role), Refusal>, StoreError> {
         let row: Option<InvitationRow> = sqlx::query_as(
             "SELECT id, group_id, role, expires_at, revoked, accepted_by FROM invitations
-             WHERE token_hash = ?",
+             WHERE token_hash = $1",
         )
         .bind(token_hash)
         .fetch_optional(self.pool())
@@ -686,7 +695,7 @@ impl Store {
             Ok(r) => r,
             Err(why) => return Ok(Err(why)),
         };
-        let name: String = sqlx::query_scalar("SELECT name FROM groups WHERE id = ?")
+        let name: String = sqlx::query_scalar("SELECT name FROM groups WHERE id = $1")
             .bind(&r.group_id)
             .fetch_one(self.pool())
             .await?;
@@ -705,8 +714,8 @@ impl Store {
         // acceptances at once one claims it and the other finds it used, whichever connection
         // each runs on: the row decides, not a read before the write.
         let claimed: Option<InvitationRow> = sqlx::query_as(
-            "UPDATE invitations SET accepted_by = ?1, accepted_at = ?2
-             WHERE token_hash = ?3 AND revoked = 0 AND accepted_by IS NULL AND expires_at >= ?2
+            "UPDATE invitations SET accepted_by = $1, accepted_at = $2
+             WHERE token_hash = $3 AND revoked = 0 AND accepted_by IS NULL AND expires_at >= $2
              RETURNING id, group_id, role, expires_at, revoked, accepted_by",
         )
         .bind(account)
@@ -717,7 +726,7 @@ impl Store {
         let Some(r) = claimed else {
             let row: Option<InvitationRow> = sqlx::query_as(
                 "SELECT id, group_id, role, expires_at, revoked, accepted_by FROM invitations
-                 WHERE token_hash = ?",
+                 WHERE token_hash = $1",
             )
             .bind(token_hash)
             .fetch_optional(&mut *tx)
@@ -730,7 +739,7 @@ impl Store {
         let group = r.group_id;
         // Joining never lowers a role someone already has.
         sqlx::query(
-            "INSERT INTO memberships (group_id, account_id, role) VALUES (?, ?, ?)
+            "INSERT INTO memberships (group_id, account_id, role) VALUES ($1, $2, $3)
              ON CONFLICT (group_id, account_id) DO NOTHING",
         )
         .bind(&group)
@@ -745,7 +754,7 @@ impl Store {
     /// Assigns an automerge actor to an account; an actor assigned already keeps its account.
     pub async fn record_actor(&self, actor: &str, account: &str) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO account_actors (actor, account_id) VALUES (?, ?)
+            "INSERT INTO account_actors (actor, account_id) VALUES ($1, $2)
              ON CONFLICT (actor) DO NOTHING",
         )
         .bind(actor)
@@ -757,7 +766,7 @@ impl Store {
 
     pub async fn actors_of(&self, account: &str) -> Result<Vec<String>, StoreError> {
         Ok(
-            sqlx::query_scalar("SELECT actor FROM account_actors WHERE account_id = ?")
+            sqlx::query_scalar("SELECT actor FROM account_actors WHERE account_id = $1")
                 .bind(account)
                 .fetch_all(self.pool())
                 .await?,
@@ -771,7 +780,7 @@ impl Store {
         address: Option<&str>,
         detail: &str,
     ) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO audit_log (kind, actor, address, detail) VALUES (?, ?, ?, ?)")
+        sqlx::query("INSERT INTO audit_log (kind, actor, address, detail) VALUES ($1, $2, $3, $4)")
             .bind(kind)
             .bind(actor)
             .bind(address)
@@ -783,7 +792,7 @@ impl Store {
 
     pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
         let rows: Vec<AuditRow> = sqlx::query_as(
-            "SELECT seq, at, kind, actor, address, detail FROM audit_log ORDER BY seq DESC LIMIT ?",
+            "SELECT seq, at, kind, actor, address, detail FROM audit_log ORDER BY seq DESC LIMIT $1",
         )
         .bind(limit)
         .fetch_all(self.pool())
@@ -793,7 +802,7 @@ impl Store {
 
     /// Whether any account is an installation admin.
     pub async fn has_admin(&self) -> Result<bool, StoreError> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE is_admin")
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE is_admin = 1")
             .fetch_one(self.pool())
             .await?;
         Ok(n > 0)

@@ -100,6 +100,7 @@ struct AmendmentStanceRow {
     #[sqlx(flatten)]
     profile: ProfileRow,
     /// Whether the stance counts (`feedback::COUNTED`); one's own is shown to one either way.
+    #[sqlx(try_from = "super::Flag")]
     counted: bool,
 }
 
@@ -119,7 +120,7 @@ impl Store {
     ) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar(
             "INSERT INTO amendments (document_id, proposer_id, rationale, base, changes, actor, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(doc)
         .bind(proposer)
@@ -143,7 +144,7 @@ impl Store {
                 p.display_name AS proposer, d.display_name AS decider
              FROM amendments m JOIN accounts p ON p.id = m.proposer_id
              LEFT JOIN accounts d ON d.id = m.decided_by
-             WHERE m.document_id = ?1 AND (?2 IS NULL OR m.id = ?2) ORDER BY m.id",
+             WHERE m.document_id = $1 AND ($2 IS NULL OR m.id = $2) ORDER BY m.id",
         )
         .bind(doc)
         .bind(id)
@@ -173,7 +174,7 @@ impl Store {
         now: i64,
     ) -> Result<bool, StoreError> {
         let n = sqlx::query(
-            "INSERT INTO amendment_sponsors (amendment_id, account_id, created_at) VALUES (?, ?, ?)
+            "INSERT INTO amendment_sponsors (amendment_id, account_id, created_at) VALUES ($1, $2, $3)
              ON CONFLICT DO NOTHING",
         )
         .bind(id)
@@ -193,7 +194,7 @@ impl Store {
         let rows: Vec<SponsorRow> = sqlx::query_as(
             "SELECT s.amendment_id, s.account_id, a.display_name FROM amendment_sponsors s
              JOIN amendments m ON m.id = s.amendment_id JOIN accounts a ON a.id = s.account_id
-             WHERE m.document_id = ? ORDER BY s.created_at, a.display_name",
+             WHERE m.document_id = $1 ORDER BY s.created_at, a.display_name",
         )
         .bind(doc)
         .fetch_all(self.pool())
@@ -236,7 +237,7 @@ impl Store {
                 a.stakeholder_group, a.region, a.gender, {COUNTED} AS counted
              FROM amendment_stances s JOIN amendment_stance_history h ON h.id = s.entry_id
              JOIN amendments m ON m.id = s.amendment_id
-             JOIN accounts a ON a.id = s.account_id WHERE m.document_id = ?1"
+             JOIN accounts a ON a.id = s.account_id WHERE m.document_id = $1"
         ))
         .bind(doc)
         .fetch_all(self.pool())
@@ -269,7 +270,7 @@ impl Store {
 /// Moves an open amendment to `status`, with the chair's adjustment (its changes and actor) if
 /// any, inside the caller's connection or transaction; `false` if it was not open any more.
 async fn claim_in(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     id: i64,
     status: AmendmentStatus,
     by: &str,
@@ -279,9 +280,9 @@ async fn claim_in(
 ) -> Result<bool, StoreError> {
     let (changes, actor) = modification.unzip();
     let n = sqlx::query(
-        "UPDATE amendments SET status = ?, decided_by = ?, decision_reason = ?, decided_at = ?,
-            modification = ?, modification_actor = ?
-         WHERE id = ? AND status = 'open'",
+        "UPDATE amendments SET status = $1, decided_by = $2, decision_reason = $3, decided_at = $4,
+            modification = $5, modification_actor = $6
+         WHERE id = $7 AND status = 'open'",
     )
     .bind(status.key())
     .bind(by)
@@ -312,7 +313,7 @@ pub(crate) struct Decision {
 impl Companion for Decision {
     fn write<'a>(
         &'a self,
-        tx: &'a mut sqlx::SqliteConnection,
+        tx: &'a mut sqlx::AnyConnection,
         heads: &'a [String],
     ) -> BoxFuture<'a, Result<bool, StoreError>> {
         Box::pin(async move {

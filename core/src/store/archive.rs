@@ -47,19 +47,19 @@ pub struct Archived {
 /// sponsors, whoever cut a version, endorsers, and the members of the document's group (`?1`
 /// the document, `?2` its group).
 const NAMED: &str = "WITH named(id) AS (
-        SELECT author_id FROM comments WHERE document_id = ?1
-        UNION SELECT hidden_by FROM comments WHERE document_id = ?1
-        UNION SELECT chair_id FROM responses WHERE document_id = ?1
-        UNION SELECT account_id FROM stance_history WHERE document_id = ?1
-        UNION SELECT proposer_id FROM amendments WHERE document_id = ?1
-        UNION SELECT decided_by FROM amendments WHERE document_id = ?1
+        SELECT author_id FROM comments WHERE document_id = $1
+        UNION SELECT hidden_by FROM comments WHERE document_id = $1
+        UNION SELECT chair_id FROM responses WHERE document_id = $1
+        UNION SELECT account_id FROM stance_history WHERE document_id = $1
+        UNION SELECT proposer_id FROM amendments WHERE document_id = $1
+        UNION SELECT decided_by FROM amendments WHERE document_id = $1
         UNION SELECT s.account_id FROM amendment_sponsors s
-            JOIN amendments m ON m.id = s.amendment_id WHERE m.document_id = ?1
+            JOIN amendments m ON m.id = s.amendment_id WHERE m.document_id = $1
         UNION SELECT h.account_id FROM amendment_stance_history h
-            JOIN amendments m ON m.id = h.amendment_id WHERE m.document_id = ?1
-        UNION SELECT created_by FROM versions WHERE document_id = ?1
-        UNION SELECT account_id FROM endorsements WHERE document_id = ?1
-        UNION SELECT account_id FROM memberships WHERE group_id = ?2)";
+            JOIN amendments m ON m.id = h.amendment_id WHERE m.document_id = $1
+        UNION SELECT created_by FROM versions WHERE document_id = $1
+        UNION SELECT account_id FROM endorsements WHERE document_id = $1
+        UNION SELECT account_id FROM memberships WHERE group_id = $2)";
 
 #[derive(sqlx::FromRow)]
 struct DocumentRow {
@@ -80,6 +80,7 @@ struct PersonRow {
     stakeholder_group: String,
     region: String,
     role: Option<String>,
+    #[sqlx(try_from = "super::Flag")]
     confirmed: bool,
     set_by: Option<String>,
     set_aside_reason: Option<String>,
@@ -193,7 +194,7 @@ impl Store {
         let d: DocumentRow = sqlx::query_as(
             "SELECT d.created_at, d.updated_at, d.phase, d.deadline, g.id AS group_id,
                 g.name AS group_name, g.kind
-             FROM documents d JOIN groups g ON g.id = d.group_id WHERE d.id = ?",
+             FROM documents d JOIN groups g ON g.id = d.group_id WHERE d.id = $1",
         )
         .bind(doc)
         .fetch_one(&mut *tx)
@@ -204,8 +205,8 @@ impl Store {
                 m.role, a.confirmed_at IS NOT NULL AS confirmed, x.set_by,
                 x.reason AS set_aside_reason, x.at AS set_aside_at
              FROM accounts a JOIN named n ON n.id = a.id
-             LEFT JOIN memberships m ON m.account_id = a.id AND m.group_id = ?2
-             LEFT JOIN stances_set_aside x ON x.account_id = a.id AND x.document_id = ?1
+             LEFT JOIN memberships m ON m.account_id = a.id AND m.group_id = $2
+             LEFT JOIN stances_set_aside x ON x.account_id = a.id AND x.document_id = $1
              ORDER BY a.id"
         ))
         .bind(doc)
@@ -245,7 +246,7 @@ impl Store {
 
         let responses: Vec<ResponseRow> = sqlx::query_as(
             "SELECT comment_id, stance_id, disposition, reason, chair_id, created_at
-             FROM responses WHERE document_id = ? ORDER BY id",
+             FROM responses WHERE document_id = $1 ORDER BY id",
         )
         .bind(doc)
         .fetch_all(&mut *tx)
@@ -271,10 +272,11 @@ impl Store {
                 });
         }
 
-        let edits: Vec<EditRow> = sqlx::query_as(
+        let edits: Vec<EditRow> = sqlx::query_as(&format!(
             "SELECT e.comment_id, e.body, e.replaced_at FROM comment_edits e
-             JOIN comments c ON c.id = e.comment_id WHERE c.document_id = ? ORDER BY e.rowid",
-        )
+             JOIN comments c ON c.id = e.comment_id WHERE c.document_id = $1 ORDER BY e.{}",
+            self.backend.insertion_order()
+        ))
         .bind(doc)
         .fetch_all(&mut *tx)
         .await?;
@@ -291,7 +293,7 @@ impl Store {
         let comments: Vec<CommentRow> = sqlx::query_as(
             "SELECT id, paragraph_id, parent_id, author_id, body, anchor_first, anchor_last,
                 created_at, edited_at, hidden_reason, hidden_by, hidden_at
-             FROM comments WHERE document_id = ? ORDER BY id",
+             FROM comments WHERE document_id = $1 ORDER BY id",
         )
         .bind(doc)
         .fetch_all(&mut *tx)
@@ -323,7 +325,7 @@ impl Store {
 
         let stances: Vec<StanceRow> = sqlx::query_as(
             "SELECT id, paragraph_id, account_id, stance, reason, created_at
-             FROM stance_history WHERE document_id = ? ORDER BY id",
+             FROM stance_history WHERE document_id = $1 ORDER BY id",
         )
         .bind(doc)
         .fetch_all(&mut *tx)
@@ -347,7 +349,7 @@ impl Store {
 
         let sponsors: Vec<SponsorRow> = sqlx::query_as(
             "SELECT s.amendment_id, s.account_id, s.created_at FROM amendment_sponsors s
-             JOIN amendments m ON m.id = s.amendment_id WHERE m.document_id = ?
+             JOIN amendments m ON m.id = s.amendment_id WHERE m.document_id = $1
              ORDER BY s.created_at, s.account_id",
         )
         .bind(doc)
@@ -366,7 +368,7 @@ impl Store {
         let amendment_stances: Vec<AmendmentStanceRow> = sqlx::query_as(
             "SELECT h.amendment_id, h.account_id, h.stance, h.reason, h.created_at
              FROM amendment_stance_history h JOIN amendments m ON m.id = h.amendment_id
-             WHERE m.document_id = ? ORDER BY h.id",
+             WHERE m.document_id = $1 ORDER BY h.id",
         )
         .bind(doc)
         .fetch_all(&mut *tx)
@@ -389,7 +391,7 @@ impl Store {
         let amendments: Vec<AmendmentRow> = sqlx::query_as(
             "SELECT id, proposer_id, rationale, base, changes, actor, status, created_at,
                 decided_by, decided_at, decision_reason, modification, modification_actor
-             FROM amendments WHERE document_id = ? ORDER BY id",
+             FROM amendments WHERE document_id = $1 ORDER BY id",
         )
         .bind(doc)
         .fetch_all(&mut *tx)
@@ -429,7 +431,7 @@ impl Store {
 
         let versions: Vec<VersionRow> = sqlx::query_as(
             "SELECT name, summary, heads, outline, created_by, created_at FROM versions
-             WHERE document_id = ? ORDER BY created_at, name",
+             WHERE document_id = $1 ORDER BY created_at, name",
         )
         .bind(doc)
         .fetch_all(&mut *tx)
@@ -453,13 +455,13 @@ impl Store {
 
         let record: Vec<EntryRow> = sqlx::query_as(
             "SELECT seq, at, actor, kind, summary, reason, heads, prev, hash FROM decision_record
-             WHERE document_id = ? ORDER BY seq",
+             WHERE document_id = $1 ORDER BY seq",
         )
         .bind(doc)
         .fetch_all(&mut *tx)
         .await?;
         let endorsements: Vec<EndorsementRow> = sqlx::query_as(
-            "SELECT account_id, on_behalf_of, created_at FROM endorsements WHERE document_id = ?
+            "SELECT account_id, on_behalf_of, created_at FROM endorsements WHERE document_id = $1
              ORDER BY created_at, account_id",
         )
         .bind(doc)
@@ -533,7 +535,7 @@ pub(crate) struct RestoredDecision<'a> {
 /// (or accounts and memberships it creates itself); nothing here updates a row that was there
 /// before.
 pub(crate) struct Restoring {
-    tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: sqlx::Transaction<'static, sqlx::Any>,
     facts: Arc<FactsCache>,
     /// The document written, whose feedback facts are forgotten on commit.
     doc: Option<String>,
@@ -544,7 +546,7 @@ impl Restoring {
     /// created it.
     pub async fn group(&mut self, g: &ArchivedGroup) -> Result<bool, StoreError> {
         let n = sqlx::query(
-            "INSERT INTO groups (id, name, kind) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO groups (id, name, kind) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
         )
         .bind(&g.id)
         .bind(&g.name)
@@ -562,15 +564,15 @@ impl Restoring {
         sqlx::query(
             "INSERT INTO accounts (id, login, password_hash, display_name, affiliation,
                 stakeholder_group, region, confirmed_at)
-             VALUES (?1, 'archived-' || ?1 || '@restored.invalid', '!', ?2, ?3, ?4, ?5,
-                CASE WHEN ?6 THEN CAST(strftime('%s', 'now') AS INTEGER) END)",
+             VALUES ($1, 'archived-' || $1 || '@restored.invalid', '!', $2, $3, $4, $5,
+                $6)",
         )
         .bind(&id)
         .bind(&p.display_name)
         .bind(&p.affiliation)
         .bind(p.stakeholder_group.key())
         .bind(p.region.key())
-        .bind(p.confirmed)
+        .bind(p.confirmed.then(super::now_secs))
         .execute(&mut *self.tx)
         .await?;
         Ok(id)
@@ -586,7 +588,7 @@ impl Restoring {
     ) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO stances_set_aside (document_id, account_id, set_by, reason, at)
-             VALUES (?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(doc)
         .bind(account)
@@ -605,7 +607,7 @@ impl Restoring {
         account: &str,
         role: Role,
     ) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO memberships (group_id, account_id, role) VALUES (?, ?, ?)")
+        sqlx::query("INSERT INTO memberships (group_id, account_id, role) VALUES ($1, $2, $3)")
             .bind(group)
             .bind(account)
             .bind(role.as_str())
@@ -618,7 +620,7 @@ impl Restoring {
     /// here already (to whoever it is, it stays theirs).
     pub async fn actor(&mut self, actor: &str, account: &str) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO account_actors (actor, account_id) VALUES (?, ?)
+            "INSERT INTO account_actors (actor, account_id) VALUES ($1, $2)
              ON CONFLICT (actor) DO NOTHING",
         )
         .bind(actor)
@@ -640,7 +642,7 @@ impl Restoring {
         let n = sqlx::query(
             "INSERT INTO documents (id, group_id, title, paragraphs, created_at, updated_at,
                 phase, deadline)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING",
         )
         .bind(&d.id)
         .bind(group)
@@ -658,7 +660,7 @@ impl Restoring {
         }
         self.doc = Some(d.id.clone());
         sqlx::query(
-            "INSERT INTO document_snapshots (document_id, bytes, last_seq) VALUES (?, ?, 0)",
+            "INSERT INTO document_snapshots (document_id, bytes, last_seq) VALUES ($1, $2, 0)",
         )
         .bind(&d.id)
         .bind(bytes)
@@ -682,7 +684,7 @@ impl Restoring {
             "INSERT INTO comments (document_id, paragraph_id, parent_id, author_id, body,
                 anchor_first, anchor_last, created_at, edited_at, hidden_reason, hidden_by,
                 hidden_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
         )
         .bind(doc)
         .bind(&c.paragraph)
@@ -702,12 +704,14 @@ impl Restoring {
 
     /// A comment's wording before an edit.
     pub async fn comment_edit(&mut self, comment: i64, e: &ArchivedEdit) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO comment_edits (comment_id, body, replaced_at) VALUES (?, ?, ?)")
-            .bind(comment)
-            .bind(&e.body)
-            .bind(e.replaced_at)
-            .execute(&mut *self.tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO comment_edits (comment_id, body, replaced_at) VALUES ($1, $2, $3)",
+        )
+        .bind(comment)
+        .bind(&e.body)
+        .bind(e.replaced_at)
+        .execute(&mut *self.tx)
+        .await?;
         Ok(())
     }
 
@@ -726,7 +730,7 @@ impl Restoring {
         sqlx::query(
             "INSERT INTO responses (document_id, comment_id, stance_id, disposition, reason,
                 chair_id, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(doc)
         .bind(comment)
@@ -764,7 +768,7 @@ impl Restoring {
             "INSERT INTO amendments (document_id, proposer_id, rationale, base, changes, actor,
                 status, created_at, decided_by, decided_at, decision_reason, modification,
                 modification_actor)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
         )
         .bind(doc)
         .bind(a.proposer)
@@ -791,7 +795,7 @@ impl Restoring {
         at: i64,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO amendment_sponsors (amendment_id, account_id, created_at) VALUES (?, ?, ?)",
+            "INSERT INTO amendment_sponsors (amendment_id, account_id, created_at) VALUES ($1, $2, $3)",
         )
         .bind(amendment)
         .bind(account)
@@ -818,7 +822,7 @@ impl Restoring {
         sqlx::query(
             "INSERT INTO versions (document_id, name, summary, heads, outline, created_by,
                 created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(doc)
         .bind(&v.name)
@@ -841,7 +845,7 @@ impl Restoring {
     ) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO endorsements (document_id, account_id, on_behalf_of, created_at)
-             VALUES (?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4)",
         )
         .bind(doc)
         .bind(account)

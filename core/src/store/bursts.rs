@@ -8,7 +8,7 @@ use super::{
 };
 
 /// An account with at least one stance on the document, as the burst view needs it.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct StancerRow {
     pub id: String,
     pub display_name: String,
@@ -21,30 +21,56 @@ pub struct StancerRow {
     pub stances: i64,
 }
 
+/// A [`StancerRow`] as the database has it: the registration time as stored, in text.
+#[derive(sqlx::FromRow)]
+struct StancerDbRow {
+    id: String,
+    display_name: String,
+    created_at: String,
+    registered_from: Option<String>,
+    #[sqlx(try_from = "super::Flag")]
+    set_aside: bool,
+    stances: i64,
+}
+
+impl From<StancerDbRow> for StancerRow {
+    fn from(r: StancerDbRow) -> Self {
+        StancerRow {
+            registered_at: chrono::DateTime::parse_from_rfc3339(&r.created_at)
+                .map(|t| t.timestamp())
+                .unwrap_or(0),
+            id: r.id,
+            display_name: r.display_name,
+            registered_from: r.registered_from,
+            set_aside: r.set_aside,
+            stances: r.stances,
+        }
+    }
+}
+
 /// Paragraph and amendment stances of one document, with their account.
-const STANCES_OF_DOCUMENT: &str = "SELECT s.account_id FROM stances s WHERE s.document_id = ?1
+const STANCES_OF_DOCUMENT: &str = "SELECT s.account_id FROM stances s WHERE s.document_id = $1
      UNION ALL
      SELECT s.account_id FROM amendment_stances s JOIN amendments m ON m.id = s.amendment_id
-     WHERE m.document_id = ?1";
+     WHERE m.document_id = $1";
 
 impl Store {
     /// Every account with a current stance on `doc`, oldest registration first.
     pub async fn stancers(&self, doc: &str) -> Result<Vec<StancerRow>, StoreError> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT a.id, a.display_name,
-                CAST(strftime('%s', a.created_at) AS INTEGER) AS registered_at,
-                a.registered_from,
+        let rows: Vec<StancerDbRow> = sqlx::query_as(&format!(
+            "SELECT a.id, a.display_name, a.created_at, a.registered_from,
                 EXISTS (SELECT 1 FROM stances_set_aside x
-                        WHERE x.document_id = ?1 AND x.account_id = a.id) AS set_aside,
+                        WHERE x.document_id = $1 AND x.account_id = a.id) AS set_aside,
                 n.stances
-             FROM (SELECT account_id, COUNT(*) AS stances FROM ({STANCES_OF_DOCUMENT})
+             FROM (SELECT account_id, COUNT(*) AS stances FROM ({STANCES_OF_DOCUMENT}) s
                    GROUP BY account_id) n
              JOIN accounts a ON a.id = n.account_id
-             ORDER BY registered_at, a.id"
+             ORDER BY a.created_at, a.id"
         ))
         .bind(doc)
         .fetch_all(self.pool())
-        .await?)
+        .await?;
+        Ok(rows.into_iter().map(StancerRow::from).collect())
     }
 
     /// The paragraphs of `doc` on which any of `accounts` has a current stance.
@@ -56,7 +82,7 @@ impl Store {
         let mut paragraphs = Vec::new();
         for account in accounts {
             let rows: Vec<(String,)> = sqlx::query_as(
-                "SELECT paragraph_id FROM stances WHERE document_id = ? AND account_id = ?",
+                "SELECT paragraph_id FROM stances WHERE document_id = $1 AND account_id = $2",
             )
             .bind(doc)
             .bind(account)
@@ -86,7 +112,7 @@ impl Store {
             let q = match aside {
                 true => sqlx::query(
                     "INSERT INTO stances_set_aside (document_id, account_id, set_by, reason, at)
-                     VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
                 )
                 .bind(doc)
                 .bind(account)
@@ -94,7 +120,7 @@ impl Store {
                 .bind(&draft.reason)
                 .bind(draft.at),
                 false => sqlx::query(
-                    "DELETE FROM stances_set_aside WHERE document_id = ? AND account_id = ?",
+                    "DELETE FROM stances_set_aside WHERE document_id = $1 AND account_id = $2",
                 )
                 .bind(doc)
                 .bind(account),
@@ -106,7 +132,7 @@ impl Store {
         }
         append_in(&mut tx, doc, draft, heads).await?;
         tx.commit().await?;
-        self.facts.forget(Some(doc));
+        self.forget_facts(Some(doc));
         Ok(changed)
     }
 }

@@ -8,7 +8,7 @@ use domain::{
     profile::Language,
 };
 
-use super::{insert_chunks, Companion, Store, StoreError};
+use super::{Companion, Store, StoreError};
 
 /// A document's metadata.
 #[derive(Debug, Clone)]
@@ -101,11 +101,6 @@ impl From<GroupRow> for Group {
 }
 
 #[derive(sqlx::FromRow)]
-struct SnapshotRow {
-    bytes: Vec<u8>,
-}
-
-#[derive(sqlx::FromRow)]
 struct ChunkRow {
     seq: i64,
     bytes: Vec<u8>,
@@ -123,7 +118,7 @@ impl Store {
     /// naming the same id at once create one group, whichever connection each runs on.
     pub async fn create_group(&self, id: &str, name: &str, kind: &str) -> Result<bool, StoreError> {
         let n = sqlx::query(
-            "INSERT INTO groups (id, name, kind) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO groups (id, name, kind) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
         )
         .bind(id)
         .bind(name)
@@ -137,7 +132,7 @@ impl Store {
     /// Says which language group `id`'s documents are written in unless their chair says
     /// otherwise.
     pub async fn set_group_language(&self, id: &str, language: Language) -> Result<(), StoreError> {
-        sqlx::query("UPDATE groups SET language = ? WHERE id = ?")
+        sqlx::query("UPDATE groups SET language = $1 WHERE id = $2")
             .bind(language.key())
             .bind(id)
             .execute(self.writer())
@@ -153,7 +148,7 @@ impl Store {
     }
 
     pub async fn group_exists(&self, group: &str) -> Result<bool, StoreError> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM groups WHERE id = ?")
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM groups WHERE id = $1")
             .bind(group)
             .fetch_one(&self.pool)
             .await?;
@@ -170,15 +165,17 @@ impl Store {
         bytes: &[u8],
     ) -> Result<(), StoreError> {
         let mut tx = self.writer.begin().await?;
-        sqlx::query("INSERT INTO documents (id, group_id, title, paragraphs) VALUES (?, ?, ?, ?)")
-            .bind(id)
-            .bind(group_id)
-            .bind(title)
-            .bind(paragraphs as i64)
-            .execute(&mut *tx)
-            .await?;
         sqlx::query(
-            "INSERT INTO document_snapshots (document_id, bytes, last_seq) VALUES (?, ?, 0)",
+            "INSERT INTO documents (id, group_id, title, paragraphs) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(group_id)
+        .bind(title)
+        .bind(paragraphs as i64)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO document_snapshots (document_id, bytes, last_seq) VALUES ($1, $2, 0)",
         )
         .bind(id)
         .bind(bytes)
@@ -204,7 +201,7 @@ impl Store {
         let row: Option<MetaRow> = sqlx::query_as(
             "SELECT d.id, d.group_id, g.name AS group_name, d.title, d.paragraphs, d.updated_at,
                 d.phase, d.deadline, COALESCE(d.language, g.language) AS language
-             FROM documents d JOIN groups g ON g.id = d.group_id WHERE d.id = ?",
+             FROM documents d JOIN groups g ON g.id = d.group_id WHERE d.id = $1",
         )
         .bind(id)
         .fetch_optional(&self.pool)
@@ -218,7 +215,7 @@ impl Store {
         id: &str,
         language: Language,
     ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE documents SET language = ? WHERE id = ?")
+        sqlx::query("UPDATE documents SET language = $1 WHERE id = $2")
             .bind(language.key())
             .bind(id)
             .execute(self.writer())
@@ -229,36 +226,59 @@ impl Store {
     /// Loads a document: its snapshot, then every chunk stored beside it, in order. Returns the
     /// document and the sequence numbers of the chunks folded in, which are the only ones a
     /// compaction of this copy may delete (see [`Store::compact`]).
+    ///
+    /// One statement reads both, so both come from one moment of the database: a compaction
+    /// by another process cannot fall between reading the old snapshot and reading the chunks
+    /// it deleted.
     pub async fn load_document(
         &self,
         id: &str,
     ) -> Result<Option<(Automerge, Vec<i64>)>, StoreError> {
-        let snapshot: Option<SnapshotRow> =
-            sqlx::query_as("SELECT bytes FROM document_snapshots WHERE document_id = ?")
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
-        let Some(SnapshotRow { bytes }) = snapshot else {
-            return Ok(None);
-        };
-        let mut doc =
-            domain::document::load(&bytes).map_err(|e| StoreError::Corrupt(id.into(), e))?;
-        // Every chunk still stored: a compaction deletes only what it folded in, so a chunk
-        // numbered below another process's snapshot may still be news to it (and loading a
-        // change twice is harmless).
-        let chunks: Vec<ChunkRow> = sqlx::query_as(
-            "SELECT seq, bytes FROM document_changes WHERE document_id = ? ORDER BY seq",
+        let rows: Vec<ChunkRow> = sqlx::query_as(
+            "SELECT 0 AS seq, bytes FROM document_snapshots WHERE document_id = $1
+             UNION ALL
+             SELECT seq, bytes FROM document_changes WHERE document_id = $1
+             ORDER BY seq",
         )
         .bind(id)
         .fetch_all(&self.pool)
         .await?;
-        let mut folded = Vec::with_capacity(chunks.len());
-        for chunk in chunks {
+        let mut rows = rows.into_iter();
+        let Some(snapshot) = rows.next().filter(|r| r.seq == 0) else {
+            return Ok(None);
+        };
+        let mut doc = domain::document::load(&snapshot.bytes)
+            .map_err(|e| StoreError::Corrupt(id.into(), e))?;
+        // Every chunk still stored: a compaction deletes only what it folded in, so a chunk
+        // numbered below another process's snapshot may still be news to it (and loading a
+        // change twice is harmless).
+        let mut folded = Vec::with_capacity(rows.len());
+        for chunk in rows {
             doc.load_incremental(&chunk.bytes)
                 .map_err(|e| StoreError::Corrupt(id.into(), e))?;
             folded.push(chunk.seq);
         }
         Ok(Some((doc, folded)))
+    }
+
+    /// The chunks numbered `seqs` of document `id` that are still stored (a compaction may
+    /// have folded some into the snapshot since), in order.
+    pub async fn chunks_numbered(
+        &self,
+        id: &str,
+        seqs: &[i64],
+    ) -> Result<Vec<(i64, Vec<u8>)>, StoreError> {
+        let numbers = serde_json::to_string(seqs).unwrap_or_else(|_| "[]".into());
+        let rows: Vec<ChunkRow> = sqlx::query_as(&format!(
+            "SELECT seq, bytes FROM document_changes WHERE document_id = $1 AND seq IN ({})
+             ORDER BY seq",
+            self.backend.json_integers("$2")
+        ))
+        .bind(id)
+        .bind(numbers)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|r| (r.seq, r.bytes)).collect())
     }
 
     /// Appends the chunks of one batch in one transaction, bumps the document's time and, when
@@ -271,7 +291,7 @@ impl Store {
         mirrors: Option<(&str, usize)>,
     ) -> Result<Vec<i64>, StoreError> {
         let mut tx = self.writer.begin().await?;
-        let last = insert_chunks(&mut tx, id, chunks, mirrors).await?;
+        let last = self.insert_chunks(&mut tx, id, chunks, mirrors).await?;
         tx.commit().await?;
         Ok(last)
     }
@@ -293,34 +313,54 @@ impl Store {
             return Ok(None);
         }
         let seqs = match chunk {
-            Some(chunk) => insert_chunks(&mut tx, id, &[chunk], mirrors).await?,
+            Some(chunk) => self.insert_chunks(&mut tx, id, &[chunk], mirrors).await?,
             None => Vec::new(),
         };
         tx.commit().await?;
         Ok(Some(seqs))
     }
 
-    /// Replaces the snapshot with `bytes`, which must contain every chunk in `folded`, and
-    /// deletes exactly those chunks, in one transaction: at every instant either the old
-    /// snapshot and its chunks or the new snapshot is on disk. A chunk another process stored
-    /// meanwhile is not in `folded`, so it stays, and the next load folds it in: no process can
-    /// lose another's changes.
+    /// Replaces the snapshot with `bytes`, which must contain every chunk in `folded`, merged
+    /// with the snapshot stored now, and deletes exactly those chunks, in one transaction: at
+    /// every instant either the old snapshot and its chunks or the new snapshot is on disk. A
+    /// chunk another process stored meanwhile is not in `folded`, so it stays, and the next
+    /// load folds it in; a snapshot another process wrote meanwhile is merged in, not
+    /// overwritten: no process can lose another's changes.
     pub async fn compact(&self, id: &str, bytes: &[u8], folded: &[i64]) -> Result<(), StoreError> {
         let numbers = serde_json::to_string(folded).unwrap_or_else(|_| "[]".into());
         let mut tx = self.writer.begin().await?;
+        let stored: Option<Vec<u8>> = sqlx::query_scalar(&format!(
+            "SELECT bytes FROM document_snapshots WHERE document_id = $1{}",
+            self.backend.for_update()
+        ))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let corrupt = |e| StoreError::Corrupt(id.into(), e);
+        let mut merged = domain::document::load(bytes).map_err(corrupt)?;
+        let before = merged.get_heads();
+        if let Some(stored) = stored {
+            merged.load_incremental(&stored).map_err(corrupt)?;
+        }
+        let bytes = if merged.get_heads() == before {
+            bytes.to_vec()
+        } else {
+            merged.save()
+        };
         sqlx::query(
-            "UPDATE document_snapshots SET bytes = ?, last_seq = MAX(last_seq, ?)
-             WHERE document_id = ?",
+            "UPDATE document_snapshots SET bytes = $1,
+                last_seq = CASE WHEN last_seq > $2 THEN last_seq ELSE $2 END
+             WHERE document_id = $3",
         )
         .bind(bytes)
         .bind(folded.iter().copied().max().unwrap_or(0))
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
-            "DELETE FROM document_changes
-             WHERE document_id = ? AND seq IN (SELECT value FROM json_each(?))",
-        )
+        sqlx::query(&format!(
+            "DELETE FROM document_changes WHERE document_id = $1 AND seq IN ({})",
+            self.backend.json_integers("$2")
+        ))
         .bind(id)
         .bind(numbers)
         .execute(&mut *tx)
@@ -332,7 +372,7 @@ impl Store {
     /// How many chunks are stored beside a document's snapshot (for tests).
     pub async fn pending_chunks(&self, id: &str) -> Result<i64, StoreError> {
         Ok(
-            sqlx::query_scalar("SELECT COUNT(*) FROM document_changes WHERE document_id = ?")
+            sqlx::query_scalar("SELECT COUNT(*) FROM document_changes WHERE document_id = $1")
                 .bind(id)
                 .fetch_one(&self.pool)
                 .await?,

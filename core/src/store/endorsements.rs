@@ -32,7 +32,7 @@ impl Store {
         let rows: Vec<EndorsementRow> = sqlx::query_as(
             "SELECT e.account_id, e.on_behalf_of, e.created_at, a.display_name, a.affiliation
              FROM endorsements e JOIN accounts a ON a.id = e.account_id
-             WHERE e.document_id = ? ORDER BY e.created_at, a.display_name",
+             WHERE e.document_id = $1 ORDER BY e.created_at, a.display_name",
         )
         .bind(doc)
         .fetch_all(self.pool())
@@ -50,7 +50,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let n = sqlx::query(
             "INSERT INTO endorsements (document_id, account_id, on_behalf_of, created_at)
-             VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+             VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
         )
         .bind(doc)
         .bind(account)
@@ -67,7 +67,7 @@ impl Store {
         doc: &str,
         account: &str,
     ) -> Result<bool, StoreError> {
-        let n = sqlx::query("DELETE FROM endorsements WHERE document_id = ? AND account_id = ?")
+        let n = sqlx::query("DELETE FROM endorsements WHERE document_id = $1 AND account_id = $2")
             .bind(doc)
             .bind(account)
             .execute(self.writer())
@@ -80,7 +80,7 @@ impl Store {
     /// were.
     pub(crate) async fn lapse_endorsements(&self, doc: &str) -> Result<u64, StoreError> {
         Ok(
-            sqlx::query("DELETE FROM endorsements WHERE document_id = ?")
+            sqlx::query("DELETE FROM endorsements WHERE document_id = $1")
                 .bind(doc)
                 .execute(self.writer())
                 .await?

@@ -157,6 +157,7 @@ struct ObjectionRow {
     affiliation: String,
     reason: Option<String>,
     created_at: i64,
+    #[sqlx(try_from = "super::Flag")]
     counted: bool,
 }
 
@@ -225,13 +226,14 @@ struct StanceFactRow {
     stance: String,
     #[sqlx(flatten)]
     profile: ProfileRow,
+    #[sqlx(try_from = "super::Flag")]
     answered: bool,
 }
 
 /// The condition under which the stance `s` of account `a` on document `?1` counts: its author
 /// has confirmed their address and the document's chairs have not set their stances aside.
 pub(super) const COUNTED: &str = "a.confirmed_at IS NOT NULL AND NOT EXISTS (
-    SELECT 1 FROM stances_set_aside x WHERE x.document_id = ?1 AND x.account_id = a.id)";
+    SELECT 1 FROM stances_set_aside x WHERE x.document_id = $1 AND x.account_id = a.id)";
 
 impl StanceFactRow {
     /// `None` for a stance this version does not know.
@@ -252,8 +254,11 @@ struct CommentFactRow {
     author_id: String,
     #[sqlx(flatten)]
     profile: ProfileRow,
+    #[sqlx(try_from = "super::Flag")]
     hidden: bool,
+    #[sqlx(try_from = "super::Flag")]
     reply: bool,
+    #[sqlx(try_from = "super::Flag")]
     answered: bool,
 }
 
@@ -289,16 +294,24 @@ impl Store {
             "SELECT c.document_id AS document, c.paragraph_id AS paragraph, c.body,
                 a.display_name AS author
              FROM comments c JOIN accounts a ON a.id = c.author_id
-             WHERE c.hidden_at IS NULL ORDER BY c.id DESC LIMIT ?",
+             WHERE c.hidden_at IS NULL ORDER BY c.id DESC LIMIT $1",
         )
         .bind(limit)
         .fetch_all(&self.pool)
         .await?)
     }
 
-    /// Forgets the kept feedback facts of one document, or of all (`None`): after a write the
-    /// store did not make itself, such as a profile change.
+    /// Forgets the kept feedback facts of one document, or of all (`None`), here and in every
+    /// other process sharing the database: after any write they are read from.
     pub fn forget_facts(&self, doc: Option<&str>) {
+        self.facts.forget(doc);
+        self.tell(super::News::Facts {
+            doc: doc.map(str::to_string),
+        });
+    }
+
+    /// Forgets kept feedback facts in this process only: another process said they changed.
+    pub fn forget_facts_here(&self, doc: Option<&str>) {
         self.facts.forget(doc);
     }
 
@@ -316,7 +329,7 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let id = sqlx::query_scalar(
             "INSERT INTO comments (document_id, paragraph_id, parent_id, author_id, body,
-                anchor_first, anchor_last, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                anchor_first, anchor_last, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(doc)
         .bind(paragraph)
@@ -328,7 +341,7 @@ impl Store {
         .bind(now)
         .fetch_one(self.writer())
         .await?;
-        self.facts.forget(Some(doc));
+        self.forget_facts(Some(doc));
         Ok(id)
     }
 
@@ -341,7 +354,7 @@ impl Store {
         body: &str,
         now: i64,
     ) -> Result<bool, StoreError> {
-        const EDITABLE: &str = "id = ? AND author_id = ? AND hidden_at IS NULL
+        const EDITABLE: &str = "id = $1 AND author_id = $2 AND hidden_at IS NULL
             AND NOT EXISTS (SELECT 1 FROM comments r WHERE r.parent_id = comments.id)";
         let mut tx = self.writer().begin().await?;
         // Writing first takes SQLite's write lock, so no reply can slip in between the two
@@ -349,11 +362,11 @@ impl Store {
         // that locks rows instead.
         let kept = sqlx::query(&format!(
             "INSERT INTO comment_edits (comment_id, body, replaced_at)
-             SELECT id, body, ? FROM comments WHERE {EDITABLE}"
+             SELECT id, body, $3 FROM comments WHERE {EDITABLE}"
         ))
-        .bind(now)
         .bind(id)
         .bind(author)
+        .bind(now)
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -361,12 +374,12 @@ impl Store {
             return Ok(false);
         }
         let changed = sqlx::query(&format!(
-            "UPDATE comments SET body = ?, edited_at = ? WHERE {EDITABLE}"
+            "UPDATE comments SET body = $3, edited_at = $4 WHERE {EDITABLE}"
         ))
-        .bind(body)
-        .bind(now)
         .bind(id)
         .bind(author)
+        .bind(body)
+        .bind(now)
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -388,8 +401,8 @@ impl Store {
         now: i64,
     ) -> Result<bool, StoreError> {
         let n = sqlx::query(
-            "UPDATE comments SET hidden_reason = ?, hidden_by = ?, hidden_at = ?
-             WHERE id = ? AND document_id = ? AND hidden_at IS NULL",
+            "UPDATE comments SET hidden_reason = $1, hidden_by = $2, hidden_at = $3
+             WHERE id = $4 AND document_id = $5 AND hidden_at IS NULL",
         )
         .bind(reason)
         .bind(by)
@@ -399,7 +412,7 @@ impl Store {
         .execute(self.writer())
         .await?
         .rows_affected();
-        self.facts.forget(Some(doc));
+        self.forget_facts(Some(doc));
         Ok(n == 1)
     }
 
@@ -420,7 +433,7 @@ impl Store {
         let change = state_in(&mut tx, subject, account, stance, reason, now).await?;
         tx.commit().await?;
         if let StanceChange::Stated(_) = change {
-            self.facts.forget(Some(doc));
+            self.forget_facts(Some(doc));
         }
         Ok(change)
     }
@@ -434,7 +447,7 @@ impl Store {
     ) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar(
             "SELECT COUNT(*) FROM stance_history
-             WHERE document_id = ? AND paragraph_id = ? AND account_id = ?",
+             WHERE document_id = $1 AND paragraph_id = $2 AND account_id = $3",
         )
         .bind(doc)
         .bind(paragraph)
@@ -452,7 +465,7 @@ impl Store {
     ) -> Result<Option<(Stance, Option<String>)>, StoreError> {
         let row: Option<StanceRow> = sqlx::query_as(
             "SELECT h.stance, h.reason FROM stances s JOIN stance_history h ON h.id = s.entry_id
-             WHERE s.document_id = ? AND s.paragraph_id = ? AND s.account_id = ?",
+             WHERE s.document_id = $1 AND s.paragraph_id = $2 AND s.account_id = $3",
         )
         .bind(doc)
         .bind(paragraph)
@@ -478,7 +491,7 @@ impl Store {
         };
         sqlx::query(
             "INSERT INTO responses (document_id, comment_id, stance_id, disposition, reason, chair_id, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(doc)
         .bind(comment)
@@ -489,7 +502,7 @@ impl Store {
         .bind(now)
         .execute(self.writer())
         .await?;
-        self.facts.forget(Some(doc));
+        self.forget_facts(Some(doc));
         Ok(())
     }
 
@@ -501,7 +514,7 @@ impl Store {
         id: i64,
     ) -> Result<Option<(String, String, Option<i64>)>, StoreError> {
         let row: Option<PlaceRow> = sqlx::query_as(
-            "SELECT paragraph_id, author_id, parent_id FROM comments WHERE id = ? AND document_id = ?",
+            "SELECT paragraph_id, author_id, parent_id FROM comments WHERE id = $1 AND document_id = $2",
         )
         .bind(id)
         .bind(doc)
@@ -520,7 +533,7 @@ impl Store {
         Ok(sqlx::query_as(
             "SELECT h.paragraph_id, h.account_id FROM stance_history h
              JOIN stances s ON s.entry_id = h.id
-             WHERE h.id = ? AND h.document_id = ? AND h.stance = 'oppose'",
+             WHERE h.id = $1 AND h.document_id = $2 AND h.stance = 'oppose'",
         )
         .bind(id)
         .bind(doc)
@@ -538,9 +551,9 @@ impl Store {
             "SELECT r.comment_id, r.stance_id, r.disposition, r.reason, r.created_at,
                     a.display_name AS chair
              FROM responses r JOIN accounts a ON a.id = r.chair_id
-             WHERE r.document_id = ?1 AND (
-                r.comment_id IN (SELECT id FROM comments WHERE document_id = ?1 AND paragraph_id = ?2)
-                OR r.stance_id IN (SELECT id FROM stance_history WHERE document_id = ?1 AND paragraph_id = ?2))
+             WHERE r.document_id = $1 AND (
+                r.comment_id IN (SELECT id FROM comments WHERE document_id = $1 AND paragraph_id = $2)
+                OR r.stance_id IN (SELECT id FROM stance_history WHERE document_id = $1 AND paragraph_id = $2))
              ORDER BY r.id",
         )
         .bind(doc)
@@ -572,7 +585,7 @@ impl Store {
                 (SELECT COUNT(*) FROM comments r WHERE r.parent_id = c.id) AS replies
              FROM comments c JOIN accounts a ON a.id = c.author_id
              LEFT JOIN accounts m ON m.id = c.hidden_by
-             WHERE c.document_id = ? AND c.paragraph_id = ? ORDER BY c.id",
+             WHERE c.document_id = $1 AND c.paragraph_id = $2 ORDER BY c.id",
         )
         .bind(doc)
         .bind(paragraph)
@@ -590,7 +603,7 @@ impl Store {
                 {COUNTED} AS counted
              FROM stances s JOIN stance_history h ON h.id = s.entry_id
              JOIN accounts a ON a.id = s.account_id
-             WHERE s.document_id = ?1 AND s.paragraph_id = ?2 AND h.stance = 'oppose'
+             WHERE s.document_id = $1 AND s.paragraph_id = $2 AND h.stance = 'oppose'
              ORDER BY h.id"
         ))
         .bind(doc)
@@ -630,15 +643,15 @@ impl Store {
         // Two spellings rather than `(?2 IS NULL OR s.paragraph_id = ?2)`, which kept SQLite
         // from using the paragraph index: one paragraph's figures scanned the whole document.
         let (one_stance, one_comment) = match paragraph {
-            Some(_) => ("AND s.paragraph_id = ?2", "AND c.paragraph_id = ?2"),
-            None => ("AND ?2 IS NULL", "AND ?2 IS NULL"),
+            Some(_) => ("AND s.paragraph_id = $2", "AND c.paragraph_id = $2"),
+            None => ("AND $2 IS NULL", "AND $2 IS NULL"),
         };
         let stances: Vec<StanceFactRow> = sqlx::query_as(&format!(
             "SELECT s.paragraph_id, s.account_id, h.stance, a.stakeholder_group, a.region, a.gender,
                 EXISTS (SELECT 1 FROM responses r WHERE r.stance_id = h.id) AS answered
              FROM stances s JOIN stance_history h ON h.id = s.entry_id
              JOIN accounts a ON a.id = s.account_id
-             WHERE s.document_id = ?1 {one_stance} AND {COUNTED}"
+             WHERE s.document_id = $1 {one_stance} AND {COUNTED}"
         ))
         .bind(doc)
         .bind(paragraph)
@@ -649,7 +662,7 @@ impl Store {
                 c.hidden_at IS NOT NULL AS hidden, c.parent_id IS NOT NULL AS reply,
                 EXISTS (SELECT 1 FROM responses r WHERE r.comment_id = c.id) AS answered
              FROM comments c JOIN accounts a ON a.id = c.author_id
-             WHERE c.document_id = ?1 {one_comment}"
+             WHERE c.document_id = $1 {one_comment}"
         ))
         .bind(doc)
         .bind(paragraph)

@@ -30,7 +30,7 @@ async fn state_as_0006(
 ) {
     sqlx::query(
         "INSERT INTO amendment_stances (amendment_id, account_id, stance, reason, stated_at)
-         VALUES (1, ?1, ?2, ?3, ?4)
+         VALUES (1, $1, $2, $3, $4)
          ON CONFLICT (amendment_id, account_id) DO UPDATE
          SET stance = excluded.stance, reason = excluded.reason, stated_at = excluded.stated_at
          WHERE stance IS NOT excluded.stance OR reason IS NOT excluded.reason",

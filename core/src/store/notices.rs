@@ -22,6 +22,7 @@ pub struct Recipient {
     pub login: String,
     pub display_name: String,
     /// Mail only to a confirmed address whose owner has not turned it off.
+    #[sqlx(try_from = "super::Flag")]
     pub mail: bool,
     /// The language chosen for reading Accord (a tag; `None`: not chosen), which mail speaks.
     pub language: Option<String>,
@@ -78,7 +79,7 @@ impl Store {
             let recipient: Option<Recipient> = sqlx::query_as(
                 "SELECT id, login, display_name,
                         (mail_notices = 1 AND confirmed_at IS NOT NULL) AS mail, language
-                 FROM accounts WHERE id = ?",
+                 FROM accounts WHERE id = $1",
             )
             .bind(account)
             .fetch_optional(&mut *tx)
@@ -88,7 +89,7 @@ impl Store {
             };
             sqlx::query(
                 "INSERT INTO notices (account_id, document_id, kind, place, by_name, link, created_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(account)
             .bind(&notice.document)
@@ -111,7 +112,7 @@ impl Store {
             "SELECT n.id, n.kind, n.document_id, d.title, n.place, n.by_name, n.link,
                     n.created_at, n.read_at
              FROM notices n JOIN documents d ON d.id = n.document_id
-             WHERE n.account_id = ? ORDER BY n.id DESC LIMIT ?",
+             WHERE n.account_id = $1 ORDER BY n.id DESC LIMIT $2",
         )
         .bind(account)
         .bind(limit)
@@ -122,7 +123,7 @@ impl Store {
 
     /// Marks every notice of `account` read.
     pub(crate) async fn mark_notices_read(&self, account: &str, at: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE notices SET read_at = ? WHERE account_id = ? AND read_at IS NULL")
+        sqlx::query("UPDATE notices SET read_at = $1 WHERE account_id = $2 AND read_at IS NULL")
             .bind(at)
             .bind(account)
             .execute(self.writer())
@@ -134,13 +135,13 @@ impl Store {
     /// for.
     pub(crate) async fn notice_key(&self, account: &str) -> Result<String, StoreError> {
         let fresh = hex::encode(rand::random::<[u8; 16]>());
-        sqlx::query("UPDATE accounts SET notice_key = ? WHERE id = ? AND notice_key IS NULL")
+        sqlx::query("UPDATE accounts SET notice_key = $1 WHERE id = $2 AND notice_key IS NULL")
             .bind(&fresh)
             .bind(account)
             .execute(self.writer())
             .await?;
         Ok(
-            sqlx::query_scalar("SELECT notice_key FROM accounts WHERE id = ?")
+            sqlx::query_scalar("SELECT notice_key FROM accounts WHERE id = $1")
                 .bind(account)
                 .fetch_optional(self.writer())
                 .await?
@@ -155,7 +156,7 @@ impl Store {
         key: &str,
     ) -> Result<Option<String>, StoreError> {
         Ok(
-            sqlx::query_scalar("SELECT id FROM accounts WHERE notice_key = ?")
+            sqlx::query_scalar("SELECT id FROM accounts WHERE notice_key = $1")
                 .bind(key)
                 .fetch_optional(self.pool())
                 .await?,
@@ -164,8 +165,8 @@ impl Store {
 
     /// Turns mailing notices to `account` on or off.
     pub(crate) async fn set_mail_notices(&self, account: &str, on: bool) -> Result<(), StoreError> {
-        sqlx::query("UPDATE accounts SET mail_notices = ? WHERE id = ?")
-            .bind(on)
+        sqlx::query("UPDATE accounts SET mail_notices = $1 WHERE id = $2")
+            .bind(i64::from(on))
             .bind(account)
             .execute(self.writer())
             .await?;
@@ -176,7 +177,7 @@ impl Store {
     pub(crate) async fn chairs_of(&self, doc: &str) -> Result<Vec<String>, StoreError> {
         Ok(sqlx::query_scalar(
             "SELECT m.account_id FROM memberships m JOIN documents d ON d.group_id = m.group_id
-             WHERE d.id = ? AND m.role = 'chair'",
+             WHERE d.id = $1 AND m.role = 'chair'",
         )
         .bind(doc)
         .fetch_all(self.pool())
@@ -189,8 +190,8 @@ impl Store {
         Ok(sqlx::query_as(
             "SELECT id, display_name FROM accounts WHERE id IN (
                  SELECT m.account_id FROM memberships m JOIN documents d ON d.group_id = m.group_id
-                 WHERE d.id = ?1
-                 UNION SELECT author_id FROM comments WHERE document_id = ?1)
+                 WHERE d.id = $1
+                 UNION SELECT author_id FROM comments WHERE document_id = $1)
              ORDER BY display_name",
         )
         .bind(doc)
@@ -203,9 +204,9 @@ impl Store {
     pub(crate) async fn taking_part(&self, doc: &str) -> Result<Vec<String>, StoreError> {
         Ok(sqlx::query_scalar(
             "SELECT m.account_id FROM memberships m JOIN documents d ON d.group_id = m.group_id
-             WHERE d.id = ?1
-             UNION SELECT author_id FROM comments WHERE document_id = ?1
-             UNION SELECT account_id FROM stance_history WHERE document_id = ?1",
+             WHERE d.id = $1
+             UNION SELECT author_id FROM comments WHERE document_id = $1
+             UNION SELECT account_id FROM stance_history WHERE document_id = $1",
         )
         .bind(doc)
         .fetch_all(self.pool())

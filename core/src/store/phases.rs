@@ -13,8 +13,8 @@ impl Store {
         to: Schedule,
     ) -> Result<bool, StoreError> {
         let n = sqlx::query(
-            "UPDATE documents SET phase = ?, deadline = ?
-             WHERE id = ? AND phase = ? AND deadline IS ?",
+            "UPDATE documents SET phase = $1, deadline = $2
+             WHERE id = $3 AND phase = $4 AND deadline IS NOT DISTINCT FROM $5",
         )
         .bind(to.phase.key())
         .bind(to.deadline)
@@ -30,7 +30,7 @@ impl Store {
     /// Documents whose phase deadline has passed.
     pub(crate) async fn documents_due(&self, now: i64) -> Result<Vec<String>, StoreError> {
         Ok(sqlx::query_scalar(
-            "SELECT id FROM documents WHERE deadline IS NOT NULL AND deadline <= ?",
+            "SELECT id FROM documents WHERE deadline IS NOT NULL AND deadline <= $1",
         )
         .bind(now)
         .fetch_all(self.pool())
@@ -46,7 +46,7 @@ impl Store {
     ) -> Result<Vec<String>, StoreError> {
         let near: Vec<(String, i64)> = sqlx::query_as(
             "SELECT d.id, d.deadline FROM documents d
-             WHERE d.deadline IS NOT NULL AND d.deadline > ? AND d.deadline <= ?
+             WHERE d.deadline IS NOT NULL AND d.deadline > $1 AND d.deadline <= $2
                AND NOT EXISTS (SELECT 1 FROM deadline_warnings w
                                WHERE w.document_id = d.id AND w.deadline = d.deadline)",
         )
@@ -58,7 +58,7 @@ impl Store {
         for (doc, deadline) in near {
             // Claimed one by one: two processes ticking at once warn once.
             let done = sqlx::query(
-                "INSERT INTO deadline_warnings (document_id, deadline, warned_at) VALUES (?, ?, ?)
+                "INSERT INTO deadline_warnings (document_id, deadline, warned_at) VALUES ($1, $2, $3)
                  ON CONFLICT DO NOTHING",
             )
             .bind(&doc)

@@ -18,14 +18,17 @@ pub struct Draft {
 /// Appends `draft` after the document's last entry inside the caller's transaction, so that it
 /// commits with whatever else the transaction writes.
 pub(crate) async fn append_in(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     doc: &str,
     draft: &Draft,
     heads: Vec<String>,
 ) -> Result<Entry, StoreError> {
+    // Appends to one document's record take turns: the second reads the first's entry
+    // instead of being refused by the key.
+    super::take_turn(conn, &format!("decision_record:{doc}")).await?;
     let last: Option<EntryRow> = sqlx::query_as(
         "SELECT seq, at, actor, kind, summary, reason, heads, prev, hash FROM decision_record
-         WHERE document_id = ? ORDER BY seq DESC LIMIT 1",
+         WHERE document_id = $1 ORDER BY seq DESC LIMIT 1",
     )
     .bind(doc)
     .fetch_optional(&mut *conn)
@@ -46,14 +49,14 @@ pub(crate) async fn append_in(
 /// Writes `e`, an entry already placed in `doc`'s chain, inside the caller's transaction: the
 /// one statement that stores an entry, for an append and for an archive's replay alike.
 pub(crate) async fn insert_in(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     doc: &str,
     e: &Entry,
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO decision_record
             (document_id, seq, at, actor, kind, summary, reason, heads, prev, hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(doc)
     .bind(e.seq)
@@ -90,7 +93,7 @@ impl Store {
     pub async fn record(&self, doc: &str) -> Result<Vec<Entry>, StoreError> {
         let rows: Vec<EntryRow> = sqlx::query_as(
             "SELECT seq, at, actor, kind, summary, reason, heads, prev, hash FROM decision_record
-             WHERE document_id = ? ORDER BY seq",
+             WHERE document_id = $1 ORDER BY seq",
         )
         .bind(doc)
         .fetch_all(self.pool())

@@ -25,9 +25,8 @@ pub enum StanceChange {
     Unchanged(i64),
 }
 
-type Query<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
-type Scalar<'q> =
-    sqlx::query::QueryScalar<'q, sqlx::Sqlite, i64, sqlx::sqlite::SqliteArguments<'q>>;
+type Query<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+type Scalar<'q> = sqlx::query::QueryScalar<'q, sqlx::Any, i64, sqlx::any::AnyArguments<'q>>;
 
 impl<'a> Subject<'a> {
     /// The history table, the current table, and the columns that name the subject in both.
@@ -51,7 +50,7 @@ impl<'a> Subject<'a> {
         let (_, _, keys) = self.tables();
         keys.iter()
             .enumerate()
-            .map(|(i, k)| format!("{alias}.{k} = ?{}", i + 1))
+            .map(|(i, k)| format!("{alias}.{k} = ${}", i + 1))
             .collect::<Vec<_>>()
             .join(" AND ")
     }
@@ -82,7 +81,7 @@ impl<'a> Subject<'a> {
 /// that repeated or concurrent identical requests leave one entry. Live stances and an archive's
 /// replay both come through here.
 pub(crate) async fn state_in(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     subject: Subject<'_>,
     account: &str,
     stance: Stance,
@@ -93,15 +92,17 @@ pub(crate) async fn state_in(
     let n = keys.len();
     let (a, s, r, t) = (n + 1, n + 2, n + 3, n + 4);
     let columns = keys.join(", ");
-    let values = (1..=n).map(|i| format!("?{i}")).collect::<Vec<_>>();
+    let values = (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>();
     let values = values.join(", ");
-    // An insert as the first statement takes the write lock before reading the current
-    // stance, so two identical requests cannot both see "different" and both append.
+    // One account's stances in this table take turns (on SQLite, an insert as the first
+    // statement takes the write lock before reading the current stance), so two identical
+    // requests cannot both see "different" and both append.
+    super::take_turn(tx, &format!("{current}:{account}")).await?;
     let append = format!(
         "INSERT INTO {history} ({columns}, account_id, stance, reason, created_at)
-         SELECT {values}, ?{a}, ?{s}, ?{r}, ?{t} WHERE NOT EXISTS (
+         SELECT {values}, ${a}, ${s}, ${r}, ${t} WHERE NOT EXISTS (
             SELECT 1 FROM {current} c JOIN {history} h ON h.id = c.entry_id
-            WHERE {} AND c.account_id = ?{a} AND h.stance = ?{s} AND h.reason IS ?{r})
+            WHERE {} AND c.account_id = ${a} AND h.stance = ${s} AND h.reason IS NOT DISTINCT FROM ${r})
          RETURNING id",
         subject.matches("c")
     );
@@ -115,7 +116,7 @@ pub(crate) async fn state_in(
         .await?;
     let Some(entry) = entry else {
         let read = format!(
-            "SELECT entry_id FROM {current} c WHERE {} AND c.account_id = ?{a}",
+            "SELECT entry_id FROM {current} c WHERE {} AND c.account_id = ${a}",
             subject.matches("c")
         );
         let current = subject
@@ -126,7 +127,7 @@ pub(crate) async fn state_in(
         return Ok(StanceChange::Unchanged(current));
     };
     let point = format!(
-        "INSERT INTO {current} ({columns}, account_id, entry_id) VALUES ({values}, ?{a}, ?{s})
+        "INSERT INTO {current} ({columns}, account_id, entry_id) VALUES ({values}, ${a}, ${s})
          ON CONFLICT ({columns}, account_id) DO UPDATE SET entry_id = excluded.entry_id"
     );
     subject

@@ -46,7 +46,7 @@ impl Store {
         let outline = serde_json::to_string(outline).unwrap_or_default();
         let n = sqlx::query(
             "INSERT INTO versions (document_id, name, summary, heads, outline, created_by, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
         )
         .bind(doc)
         .bind(&v.name)
@@ -69,7 +69,7 @@ impl Store {
         let rows: Vec<VersionRow> = sqlx::query_as(
             "SELECT v.name, v.summary, v.heads, v.outline, v.created_at, a.display_name
              FROM versions v JOIN accounts a ON a.id = v.created_by
-             WHERE v.document_id = ?1 AND (?2 IS NULL OR v.name = ?2) ORDER BY v.created_at, v.name",
+             WHERE v.document_id = $1 AND ($2 IS NULL OR v.name = $2) ORDER BY v.created_at, v.name",
         )
         .bind(doc)
         .bind(name)

@@ -45,7 +45,11 @@ pub struct Server {
 impl Server {
     /// Starts the binary on `data` at `addr`, with the demo accounts if `demo`.
     pub async fn start(data: &Path, addr: SocketAddr, demo: bool) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_accord"));
+        if let Some(url) = super::database_url(data).await {
+            command.env("ACCORD_DATABASE_URL", url);
+        }
+        let mut child = command
             .env("ACCORD_DEMO", if demo { "1" } else { "0" })
             .env("ACCORD_DATA", data)
             .env("ACCORD_ADDR", addr.to_string())

@@ -1,5 +1,11 @@
-//! Helpers for the server tests: a real server on a loopback port over a real SQLite file, and a
+//! Helpers for the server tests: a real server on a loopback port over a real database, and a
 //! minimal automerge client speaking the sync protocol over a real WebSocket.
+//!
+//! The database is a SQLite file in the test's folder or, when `ACCORD_TEST_DATABASE=postgres`
+//! (the test command's second pass), a database of its own, created for the test, in the
+//! PostgreSQL cluster `ACCORD_TEST_POSTGRES` names (`postgres://user@host:port`, which
+//! `scripts/postgres start` prints): the whole suite runs against both. Tests of several
+//! processes on one database need that cluster on either pass.
 #![allow(dead_code)]
 
 pub mod binary;
@@ -28,8 +34,78 @@ pub async fn state_in(dir: &Path) -> AppState {
     state_with_clock(dir, accord_core::auth::system_clock()).await
 }
 
+/// The PostgreSQL cluster the suite runs against, if this pass runs on PostgreSQL.
+pub fn postgres_cluster() -> Option<String> {
+    let chosen = std::env::var("ACCORD_TEST_DATABASE").is_ok_and(|d| d == "postgres");
+    chosen.then(required_cluster)
+}
+
+/// The PostgreSQL cluster the tests may create databases in; a test that needs one cannot
+/// run without it.
+pub fn required_cluster() -> String {
+    std::env::var("ACCORD_TEST_POSTGRES")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .map(|u| u.trim_end_matches('/').to_string())
+        .expect(
+            "ACCORD_TEST_POSTGRES names no PostgreSQL cluster: run ./scripts/test, or start one \
+             with `scripts/postgres start DIR` and export the address it prints",
+        )
+}
+
+/// A new, empty database in `cluster`; its address.
+pub async fn new_database(cluster: &str) -> String {
+    use sqlx::Connection;
+    static MADE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let n = MADE.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let name = format!("t{}_{n}_{nanos}", std::process::id());
+    let mut admin = sqlx::PgConnection::connect(&format!("{cluster}/postgres"))
+        .await
+        .expect("the test cluster");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("a database for the test");
+    format!("{cluster}/{name}")
+}
+
+/// The database address of the test folder `dir`: made once, so that a server restarted on
+/// the same folder, or a second process, finds the same database. `None` on SQLite.
+pub async fn database_url(dir: &Path) -> Option<String> {
+    let cluster = postgres_cluster()?;
+    let file = dir.join("database-url");
+    if let Ok(url) = std::fs::read_to_string(&file) {
+        return Some(url);
+    }
+    let url = new_database(&cluster).await;
+    std::fs::create_dir_all(dir).expect("test folder");
+    std::fs::write(&file, &url).expect("note the database");
+    Some(url)
+}
+
+/// The store of the test folder `dir`: SQLite in it, or its PostgreSQL database.
+pub async fn store_in(dir: &Path) -> Store {
+    match database_url(dir).await {
+        Some(url) => Store::connect(&url, 2).await.expect("store"),
+        None => Store::open(dir).await.expect("store"),
+    }
+}
+
+/// A store of its own for a test that needs no folder: in memory, or a new PostgreSQL database.
+pub async fn private_store() -> Store {
+    match postgres_cluster() {
+        Some(cluster) => Store::connect(&new_database(&cluster).await, 2)
+            .await
+            .expect("store"),
+        None => Store::memory().await.expect("store"),
+    }
+}
+
 pub async fn state_with_clock(dir: &Path, clock: accord_core::auth::Clock) -> AppState {
-    let store = Store::open(dir).await.expect("store");
+    let store = store_in(dir).await;
     let mut state = AppState::with_clock(store, leptos_options(), clock);
     state.mail = accord_core::mail::Mailer::folder(dir.join("mail"), "Accord <accord@accord.test>")
         .expect("mail folder");
@@ -148,7 +224,7 @@ impl Server {
         Self::serve(state_with_clock(dir, clock).await).await
     }
 
-    async fn serve(state: AppState) -> Self {
+    pub async fn serve(state: AppState) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");

@@ -99,7 +99,7 @@ async fn build(dir: &Path) -> Result<(String, String, Vec<String>)> {
         let stance = stances[rng.next(stances.len())];
         let entry: i64 = sqlx::query_scalar(
             "INSERT INTO stance_history (document_id, paragraph_id, account_id, stance, reason, created_at)
-             VALUES (?, ?, ?, ?, ?, 0) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, 0) RETURNING id",
         )
         .bind(&doc)
         .bind(&paragraphs[p])
@@ -109,7 +109,7 @@ async fn build(dir: &Path) -> Result<(String, String, Vec<String>)> {
         .fetch_one(&mut *tx)
         .await?;
         sqlx::query(
-            "INSERT INTO stances (document_id, paragraph_id, account_id, entry_id) VALUES (?, ?, ?, ?)",
+            "INSERT INTO stances (document_id, paragraph_id, account_id, entry_id) VALUES ($1, $2, $3, $4)",
         )
         .bind(&doc)
         .bind(&paragraphs[p])
@@ -122,7 +122,7 @@ async fn build(dir: &Path) -> Result<(String, String, Vec<String>)> {
         let p = rng.next(paragraphs.len());
         sqlx::query(
             "INSERT INTO comments (document_id, paragraph_id, author_id, body, created_at, hidden_reason)
-             VALUES (?, ?, ?, ?, 0, ?)",
+             VALUES ($1, $2, $3, $4, 0, $5)",
         )
         .bind(&doc)
         .bind(&paragraphs[p])
@@ -139,7 +139,7 @@ async fn build(dir: &Path) -> Result<(String, String, Vec<String>)> {
 /// `n` participants of the demo group (ids `{prefix}00000`…, in stakeholder groups and regions
 /// drawn from `rng`), each with a session that does not expire; returns their session tokens.
 pub(super) async fn participants(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     prefix: &str,
     n: usize,
     password_hash: &str,
@@ -152,7 +152,7 @@ pub(super) async fn participants(
         let id = format!("{prefix}{a:05}");
         sqlx::query(
             "INSERT INTO accounts (id, login, password_hash, display_name, affiliation,
-             stakeholder_group, region, is_admin) VALUES (?, ?, ?, ?, 'Bench', ?, ?, 0)",
+             stakeholder_group, region, is_admin) VALUES ($1, $2, $3, $4, 'Bench', $5, $6, 0)",
         )
         .bind(&id)
         .bind(format!("{prefix}{a}@example.org"))
@@ -163,7 +163,7 @@ pub(super) async fn participants(
         .execute(&mut *tx)
         .await?;
         sqlx::query(
-            "INSERT INTO memberships (group_id, account_id, role) VALUES (?, ?, 'participant')",
+            "INSERT INTO memberships (group_id, account_id, role) VALUES ($1, $2, 'participant')",
         )
         .bind(seed::DEMO_GROUP)
         .bind(&id)
@@ -175,10 +175,10 @@ pub(super) async fn participants(
 }
 
 /// A session for `account` that does not expire; returns its token.
-pub(super) async fn session(tx: &mut sqlx::SqliteConnection, account: &str) -> Result<String> {
+pub(super) async fn session(tx: &mut sqlx::AnyConnection, account: &str) -> Result<String> {
     let token = auth::new_token();
     sqlx::query(
-        "INSERT INTO sessions (token_hash, account_id, created_at, last_seen) VALUES (?, ?, ?, ?)",
+        "INSERT INTO sessions (token_hash, account_id, created_at, last_seen) VALUES ($1, $2, $3, $4)",
     )
     .bind(auth::token_hash(&token))
     .bind(account)
