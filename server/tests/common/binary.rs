@@ -45,8 +45,14 @@ pub struct Server {
 impl Server {
     /// Starts the binary on `data` at `addr`, with the demo accounts if `demo`.
     pub async fn start(data: &Path, addr: SocketAddr, demo: bool) -> Self {
+        let url = super::database_url(data).await;
+        Self::start_on(url.as_deref(), data, addr, demo).await
+    }
+
+    /// Starts the binary on the PostgreSQL database `url` (SQLite in `data` if `None`).
+    pub async fn start_on(url: Option<&str>, data: &Path, addr: SocketAddr, demo: bool) -> Self {
         let mut command = Command::new(env!("CARGO_BIN_EXE_accord"));
-        if let Some(url) = super::database_url(data).await {
+        if let Some(url) = url {
             command.env("ACCORD_DATABASE_URL", url);
         }
         let mut child = command
