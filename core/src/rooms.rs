@@ -109,6 +109,9 @@ pub enum Outgoing {
     Frame(Frame),
     /// Send this frame (if any), then close the connection.
     Close(Option<Frame>),
+    /// This process is stopping: close the connection as going away (WebSocket 1001), which
+    /// the client answers by reconnecting, to another process.
+    GoingAway,
 }
 
 enum Input {
@@ -148,6 +151,8 @@ enum Input {
     /// News from the other processes may have been missed: reload from the database and take
     /// in whatever this replica lacks.
     CatchUp,
+    /// The process is stopping: store what came in, then hand every connection back.
+    HandBack,
 }
 
 /// A merge the server makes itself, and the rows that commit with it.
@@ -546,6 +551,20 @@ impl Rooms {
         }
     }
 
+    /// The process is stopping (SIGTERM): every open room stores what it received, hands its
+    /// connections back (their clients reconnect, to another process behind the same
+    /// address) and stops. Returns once every room has stopped, or after `wait`.
+    pub async fn hand_back(&self, wait: Duration) {
+        let rooms = self.senders(|_| true);
+        for tx in &rooms {
+            let _ = tx.send(Input::HandBack).await;
+        }
+        let stopped = futures::future::join_all(rooms.iter().map(|tx| tx.closed()));
+        if tokio::time::timeout(wait, stopped).await.is_err() {
+            tracing::warn!("some rooms had not stopped after {wait:?}");
+        }
+    }
+
     /// Every open room reloads from the database what it may have missed.
     pub(crate) async fn catch_up_all(&self) {
         for tx in self.senders(|_| true) {
@@ -638,6 +657,7 @@ impl RoomTask {
         let mut merges = Vec::new();
         let mut elsewhere = Vec::new();
         let mut catch_up = false;
+        let mut handing_back = false;
         // Binary frames that follow one another are taken as a run (keystrokes of live peers
         // applied in one pass); anything else first takes the run before it, keeping the order.
         let mut run: Vec<(PeerId, Bytes)> = Vec::new();
@@ -698,6 +718,7 @@ impl RoomTask {
                 Input::Merge(merge) => merges.push(merge),
                 Input::StoredElsewhere(seqs) => elsewhere.extend(seqs),
                 Input::CatchUp => catch_up = true,
+                Input::HandBack => handing_back = true,
             }
         }
         take_run(&mut self.room, &mut run, &mut refused);
@@ -727,6 +748,13 @@ impl RoomTask {
         outbox.extend(self.room.flush());
         outbox.extend(self.room.watch_news(std::time::Instant::now()));
         self.send(outbox);
+        if handing_back {
+            // Everything acknowledged is stored (a chunk is stored before it is relayed).
+            for (_, out) in self.outs.drain() {
+                let _ = out.try_send(Outgoing::GoingAway);
+            }
+            return false;
+        }
         true
     }
 

@@ -140,8 +140,33 @@ async fn main() -> anyhow::Result<()> {
             .parse()
             .with_context(|| format!("ACCORD_CONNECTIONS_PER_ADDRESS '{n}' is not a number"))?;
     }
-    accord_server::listen::serve(listener, router(state), limits).await?;
+    let rooms = state.rooms.clone();
+    tokio::select! {
+        served = accord_server::listen::serve(listener, router(state), limits) => served?,
+        () = stop_asked() => {
+            // No new connections from here; the open ones are handed back once what they
+            // sent is stored, and their clients reconnect to another process.
+            tracing::info!("stopping: handing the connections back");
+            rooms.hand_back(std::time::Duration::from_secs(10)).await;
+        }
+    }
     Ok(())
+}
+
+/// Resolves at SIGTERM (a service manager's, a rolling restart's) or Ctrl-C.
+async fn stop_asked() {
+    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(term) => term,
+        Err(e) => {
+            tracing::warn!("SIGTERM cannot be heard: {e}");
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        }
+    };
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
 }
 
 /// Mail goes to `ACCORD_SMTP_URL`'s server, or, with none, into `mail/` in the data folder.

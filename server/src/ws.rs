@@ -77,6 +77,16 @@ pub async fn serve<S, E>(
                         return;
                     }
                 }
+                Outgoing::GoingAway => {
+                    let _ = sink
+                        .send(Message::Close(Some(CloseFrame {
+                            code: 1001,
+                            reason: Utf8Bytes::from_static("server restarting; reconnect"),
+                        })))
+                        .await;
+                    let _ = sink.close().await;
+                    return;
+                }
                 Outgoing::Close(last) => {
                     if let Some(f) = last {
                         let _ = sink.send(to_message(f)).await;

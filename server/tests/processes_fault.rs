@@ -1,6 +1,7 @@
-//! Three real server processes on one PostgreSQL database, one of them killed (SIGKILL) while
-//! editors type through all three: its editors reconnect to the others, and every change any
-//! process acknowledged ends up in every replica and in the database.
+//! Real server processes on one PostgreSQL database, one of them stopped while editors type:
+//! killed (SIGKILL), or stopped as in a rolling restart (SIGTERM). Its editors reconnect to the
+//! others, and every change any process acknowledged ends up in every replica and in the
+//! database.
 
 mod common;
 
@@ -142,4 +143,50 @@ async fn a_process_killed_during_typing_loses_nothing_any_process_acknowledged()
     for server in servers.into_iter().flatten() {
         server.kill();
     }
+}
+
+#[tokio::test]
+async fn a_process_stopped_for_a_rolling_restart_hands_its_editors_back_with_nothing_lost() {
+    let url = common::new_database(&common::required_cluster()).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let addrs = [free_address(), free_address()];
+    let first = Server::start_on(Some(&url), &dir.path().join("p0"), addrs[0], true).await;
+    let second = Server::start_on(Some(&url), &dir.path().join("p1"), addrs[1], false).await;
+    let store = Store::connect(&url, 1).await.expect("store");
+    let doc = store.list_documents().await.expect("list")[0].id.clone();
+    let cookie = common::login(addrs[0], "drafter@example.org").await;
+    let sync_url = |addr: std::net::SocketAddr| format!("ws://{addr}/api/v1/documents/{doc}/sync");
+    let mut peer = Peer::connect_as(&sync_url(addrs[0]), Some(&cookie)).await;
+    peer.settle(Duration::from_millis(300)).await;
+    let p = document::read(peer.doc.document())
+        .expect("outline")
+        .paragraphs[1]
+        .id
+        .clone();
+    for round in 0..10 {
+        document::splice(&mut peer.doc, &p, 0, 0, &format!("r{round} ")).expect("type");
+        peer.send_sync().await;
+    }
+    // The last keystrokes are on their way as the process is asked to stop.
+    let status = tokio::task::spawn_blocking(move || first.terminate())
+        .await
+        .expect("stopped");
+    assert!(status.success(), "{status}");
+    // The connection was handed back, not refused: no error frame, and it closed as going away.
+    assert_eq!(peer.close_code().await, (Some(1001), None));
+    // The editor's client reconnects to the other process, with its copy.
+    let mut moved = Peer::connect_as(&sync_url(addrs[1]), Some(&cookie)).await;
+    moved.doc = peer.doc;
+    moved.settle(Duration::from_millis(500)).await;
+    let (stored, _) = store.load_document(&doc).await.expect("load").expect("doc");
+    let text = document::read(&stored).expect("outline").paragraphs[1]
+        .text
+        .clone();
+    for round in 0..10 {
+        assert!(
+            text.contains(&format!("r{round} ")),
+            "r{round} lost: {text}"
+        );
+    }
+    second.kill();
 }

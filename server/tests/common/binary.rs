@@ -79,6 +79,24 @@ impl Server {
         panic!("the server did not answer on {addr}");
     }
 
+    /// SIGTERM, as a service manager stops a process; waits up to 20 s for it to exit and
+    /// returns how it exited.
+    pub fn terminate(mut self) -> std::process::ExitStatus {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill -TERM");
+        assert!(sent.success());
+        for _ in 0..200 {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.child.kill();
+        panic!("the server did not stop within 20 s of SIGTERM");
+    }
+
     /// SIGKILL: nothing is flushed, nothing runs on the way out.
     pub fn kill(mut self) {
         self.child.kill().expect("kill -9");

@@ -489,6 +489,27 @@ impl Peer {
         }
     }
 
+    /// Reads frames until the connection closes; returns the close frame's code, and the
+    /// error frame before it if any.
+    pub async fn close_code(&mut self) -> (Option<u16>, Option<ServerFrame>) {
+        let mut error = None;
+        while let Ok(Some(msg)) = tokio::time::timeout(Duration::from_secs(5), self.ws.next()).await
+        {
+            match msg {
+                Ok(Message::Text(t)) => {
+                    let f: ServerFrame = serde_json::from_str(&t).expect("control");
+                    if matches!(f, ServerFrame::Error { .. }) {
+                        error = Some(f);
+                    }
+                }
+                Ok(Message::Close(frame)) => return (frame.map(|f| u16::from(f.code)), error),
+                Err(_) => return (None, error),
+                Ok(_) => {}
+            }
+        }
+        (None, error)
+    }
+
     /// Reads frames until the connection closes; returns the error frame it closed with.
     pub async fn closed_with(&mut self) -> Option<ServerFrame> {
         let mut error = None;
