@@ -512,21 +512,7 @@ impl Peer {
 
     /// Reads frames until the connection closes; returns the error frame it closed with.
     pub async fn closed_with(&mut self) -> Option<ServerFrame> {
-        let mut error = None;
-        while let Ok(Some(msg)) = tokio::time::timeout(Duration::from_secs(5), self.ws.next()).await
-        {
-            match msg {
-                Ok(Message::Text(t)) => {
-                    let f: ServerFrame = serde_json::from_str(&t).expect("control");
-                    if matches!(f, ServerFrame::Error { .. }) {
-                        error = Some(f);
-                    }
-                }
-                Ok(Message::Close(_)) | Err(_) => return error,
-                Ok(_) => {}
-            }
-        }
-        error
+        self.close_code().await.1
     }
 }
 
