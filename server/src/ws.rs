@@ -19,6 +19,19 @@ use accord_core::{
 };
 use domain::limits;
 
+/// Sends a close frame with `code` and `reason`, then closes.
+async fn close<S>(sink: &mut S, code: u16, reason: &'static str)
+where
+    S: Sink<Message> + Unpin,
+{
+    let frame = CloseFrame {
+        code,
+        reason: Utf8Bytes::from_static(reason),
+    };
+    let _ = sink.send(Message::Close(Some(frame))).await;
+    let _ = sink.close().await;
+}
+
 fn to_message(frame: Frame) -> Message {
     match frame {
         Frame::Binary(b) => Message::Binary(b),
@@ -77,27 +90,16 @@ pub async fn serve<S, E>(
                         return;
                     }
                 }
+                // The client reconnects, to another process.
                 Outgoing::GoingAway => {
-                    let _ = sink
-                        .send(Message::Close(Some(CloseFrame {
-                            code: 1001,
-                            reason: Utf8Bytes::from_static("server restarting; reconnect"),
-                        })))
-                        .await;
-                    let _ = sink.close().await;
+                    close(&mut sink, 1001, "server restarting; reconnect").await;
                     return;
                 }
                 Outgoing::Close(last) => {
                     if let Some(f) = last {
                         let _ = sink.send(to_message(f)).await;
                     }
-                    let _ = sink
-                        .send(Message::Close(Some(CloseFrame {
-                            code: 1008,
-                            reason: Utf8Bytes::from_static("refused"),
-                        })))
-                        .await;
-                    let _ = sink.close().await;
+                    close(&mut sink, 1008, "refused").await;
                     return;
                 }
             }

@@ -129,17 +129,7 @@ async fn a_process_killed_during_typing_loses_nothing_any_process_acknowledged()
         assert_eq!(status, 200);
         assert_eq!(detail["paragraphs"][1]["text"], texts[0].as_str());
     }
-    let (stored, _) = Store::connect(&url, 1)
-        .await
-        .expect("store")
-        .load_document(&doc)
-        .await
-        .expect("load")
-        .expect("doc");
-    assert_eq!(
-        document::read(&stored).expect("outline").paragraphs[1].text,
-        texts[0]
-    );
+    assert_eq!(common::stored_paragraph(&url, &doc, 1).await, texts[0]);
     for server in servers.into_iter().flatten() {
         server.kill();
     }
@@ -178,10 +168,7 @@ async fn a_process_stopped_for_a_rolling_restart_hands_its_editors_back_with_not
     let mut moved = Peer::connect_as(&sync_url(addrs[1]), Some(&cookie)).await;
     moved.doc = peer.doc;
     moved.settle(Duration::from_millis(500)).await;
-    let (stored, _) = store.load_document(&doc).await.expect("load").expect("doc");
-    let text = document::read(&stored).expect("outline").paragraphs[1]
-        .text
-        .clone();
+    let text = common::stored_paragraph(&url, &doc, 1).await;
     for round in 0..10 {
         assert!(
             text.contains(&format!("r{round} ")),

@@ -268,7 +268,7 @@ impl Store {
         id: &str,
         seqs: &[i64],
     ) -> Result<Vec<(i64, Vec<u8>)>, StoreError> {
-        let numbers = serde_json::to_string(seqs).unwrap_or_else(|_| "[]".into());
+        let numbers = super::json_array(seqs);
         let rows: Vec<ChunkRow> = sqlx::query_as(&format!(
             "SELECT seq, bytes FROM document_changes WHERE document_id = $1 AND seq IN ({})
              ORDER BY seq",
@@ -327,7 +327,7 @@ impl Store {
     /// load folds it in; a snapshot another process wrote meanwhile is merged in, not
     /// overwritten: no process can lose another's changes.
     pub async fn compact(&self, id: &str, bytes: &[u8], folded: &[i64]) -> Result<(), StoreError> {
-        let numbers = serde_json::to_string(folded).unwrap_or_else(|_| "[]".into());
+        let numbers = super::json_array(folded);
         let mut tx = self.writer.begin().await?;
         let stored: Option<Vec<u8>> = sqlx::query_scalar(&format!(
             "SELECT bytes FROM document_snapshots WHERE document_id = $1{}",

@@ -230,7 +230,7 @@ struct StanceFactRow {
     answered: bool,
 }
 
-/// The condition under which the stance `s` of account `a` on document `?1` counts: its author
+/// The condition under which the stance `s` of account `a` on document `$1` counts: its author
 /// has confirmed their address and the document's chairs have not set their stances aside.
 pub(super) const COUNTED: &str = "a.confirmed_at IS NOT NULL AND NOT EXISTS (
     SELECT 1 FROM stances_set_aside x WHERE x.document_id = $1 AND x.account_id = a.id)";

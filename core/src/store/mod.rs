@@ -1,6 +1,6 @@
 //! Storage, in one place: every SQL statement of core is in this folder, one file per family of
 //! tables (`documents`, `accounts`, `feedback`, `stances`, `amendments`, `phases`, `record`,
-//! `versions`, `endorsements`, `bursts`), and `archive`, which reads a document's archive and writes a
+//! `versions`, `endorsements`, `bursts`, `limits`), and `archive`, which reads a document's archive and writes a
 //! restore's rows. In come ids, domain values and times; out come domain
 //! values, or the rows a rule needs. The store decides nothing about who may do what: the rules
 //! modules of core ask it.
@@ -23,7 +23,8 @@
 //! method of [`Backend`]. Each database has its migrations: `core/migrations/` for SQLite,
 //! `core/migrations-postgres/` for PostgreSQL, one schema kept in step.
 //!
-//! To add a table: a migration in `core/migrations/`, then its file here.
+//! To add a table: a migration in `core/migrations/`, its twin in `core/migrations-postgres/`,
+//! then its file here.
 
 use std::{path::Path, str::FromStr};
 
@@ -40,6 +41,7 @@ pub mod bursts;
 pub mod documents;
 pub mod endorsements;
 pub mod feedback;
+pub mod limits;
 pub mod news;
 pub mod notices;
 pub mod phases;
@@ -64,7 +66,7 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("stored document '{0}' does not load: {1}")]
     Corrupt(String, automerge::AutomergeError),
-    #[error("'{0}' is no database address this server knows (sqlite:// or postgres://)")]
+    #[error("'{0}' is no PostgreSQL address (postgres://…)")]
     Address(String),
 }
 
@@ -75,8 +77,14 @@ pub enum Backend {
     Postgres,
 }
 
+/// Integers as the JSON array [`Backend::json_integers`] reads back from one parameter.
+fn json_array(numbers: &[i64]) -> String {
+    serde_json::to_string(numbers).unwrap_or_else(|_| "[]".into())
+}
+
 impl Backend {
-    /// The rows of a JSON array of integers bound as `param`, as a one-column `value` table.
+    /// The rows of a JSON array of integers bound as `param` ([`json_array`]), as a one-column
+    /// `value` table.
     fn json_integers(self, param: &str) -> String {
         match self {
             Backend::Sqlite => format!("SELECT value FROM json_each({param})"),
