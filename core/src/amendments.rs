@@ -335,7 +335,7 @@ pub async fn propose(
     n: NewAmendment,
 ) -> Result<AmendmentView, Error> {
     documents::require(state, who, doc, Action::ProposeAmendment).await?;
-    rate_limit(state, Limited::Write, who)?;
+    rate_limit(state, Limited::Write, who).await?;
     let proposer = who.signed_in()?;
     let rationale = required_text(Field::Rationale, &n.rationale, limits::MAX_REASON_CHARS)?;
     let base = parse_heads(&n.base)?;
@@ -430,7 +430,7 @@ pub async fn set_stance(
     s: SetStance,
 ) -> Result<AmendmentView, Error> {
     let (_, schedule) = documents::require(state, who, doc, Action::StateStance).await?;
-    rate_limit(state, Limited::Write, who)?;
+    rate_limit(state, Limited::Write, who).await?;
     let me = who.signed_in()?;
     let reason = rules::stance_reason(&s, schedule.phase)?;
     let store = state.rooms.store();
@@ -602,7 +602,7 @@ pub async fn sponsor(
     id: i64,
 ) -> Result<AmendmentView, Error> {
     documents::require(state, who, doc, Action::ProposeAmendment).await?;
-    rate_limit(state, Limited::Write, who)?;
+    rate_limit(state, Limited::Write, who).await?;
     let me = who.signed_in()?;
     let store = state.rooms.store();
     let stored = stored(store, doc, id).await?;

@@ -380,8 +380,8 @@ pub fn from_another_site(headers: &HeaderMap, public_origin: Option<&str>) -> bo
 /// Sign-in attempts against one login, from wherever they come: past ten wrong passwords
 /// each further one doubles the wait before the next is checked, so a botnet guessing one
 /// account's password meets it whatever its addresses.
-pub fn limit_sign_in_to(state: &Accord, login: &str) -> Result<(), Error> {
-    match state.auth.limits.sign_in_waits(login) {
+pub async fn limit_sign_in_to(state: &Accord, login: &str) -> Result<(), Error> {
+    match state.auth.limits.sign_in_waits(login).await? {
         false => Ok(()),
         true => Err(Refusal::TooManyRequests {
             kind: Limited::Login.key(),
@@ -391,27 +391,29 @@ pub fn limit_sign_in_to(state: &Accord, login: &str) -> Result<(), Error> {
 }
 
 /// A wrong password for `login`.
-pub fn sign_in_failed(state: &Accord, login: &str) {
-    state.auth.limits.sign_in_failed(login);
+pub async fn sign_in_failed(state: &Accord, login: &str) {
+    state.auth.limits.sign_in_failed(login).await;
 }
 
 /// Whether `account` may be mailed another link to confirm its address now: 3 at once, then
 /// one every ten minutes, however often its registrant signs in.
-pub fn may_mail_confirmation(state: &Accord, account: &str) -> bool {
-    state.auth.limits.may_mail(account)
+pub async fn may_mail_confirmation(state: &Accord, account: &str) -> bool {
+    state.auth.limits.may_mail(account).await
 }
 
 /// A right one: the login's count starts again.
-pub fn signed_in(state: &Accord, login: &str) {
-    state.auth.limits.signed_in(login);
+pub async fn signed_in(state: &Accord, login: &str) {
+    state.auth.limits.signed_in(login).await;
 }
 
 /// Fails with 429 when the address (and the account, if any) has used up its allowance.
-pub fn rate_limit(state: &Accord, kind: Limited, principal: &Principal) -> Result<(), Error> {
+pub async fn rate_limit(state: &Accord, kind: Limited, principal: &Principal) -> Result<(), Error> {
     let limits = &state.auth.limits;
-    let mut ok = limits.allows(kind, &format!("ip:{}", principal.address));
+    let mut ok = limits
+        .allows(kind, &format!("ip:{}", principal.address))
+        .await?;
     if let Some(a) = principal.account_id() {
-        ok &= limits.allows(kind, &format!("acct:{a}"));
+        ok &= limits.allows(kind, &format!("acct:{a}")).await?;
     }
     if ok {
         Ok(())

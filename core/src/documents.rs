@@ -69,7 +69,7 @@ pub async fn create_as(
     people::require_group(state, &group).await?;
     who.require(state, Some(&group), Action::CreateDocument)
         .await?;
-    rate_limit(state, Limited::Write, who)?;
+    rate_limit(state, Limited::Write, who).await?;
     let created = create(&state.rooms, req, &group).await?;
     state
         .rooms
@@ -162,7 +162,7 @@ pub async fn set_language(
     language: Language,
 ) -> Result<(), Error> {
     require(state, who, id, Action::RunConsultation).await?;
-    rate_limit(state, Limited::Write, who)?;
+    rate_limit(state, Limited::Write, who).await?;
     state
         .rooms
         .store()

@@ -64,7 +64,7 @@ pub async fn endorse(
     req: Endorse,
 ) -> Result<Endorsements, Error> {
     documents::require(state, who, doc, Action::Endorse).await?;
-    rate_limit(state, Limited::Write, who)?;
+    rate_limit(state, Limited::Write, who).await?;
     let me = who.signed_in()?;
     let org = rules::clean(
         Field::Organisation,

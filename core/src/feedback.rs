@@ -252,7 +252,7 @@ pub async fn comment(
     c: NewComment,
 ) -> Result<Comment, Error> {
     documents::require(state, who, doc, Action::Comment).await?;
-    rate_limit(state, Limited::Write, who)?;
+    rate_limit(state, Limited::Write, who).await?;
     let author = who.signed_in()?;
     let body = required_text(Field::Comment, &c.body, limits::MAX_COMMENT_CHARS)?;
     let store = state.rooms.store();
@@ -335,7 +335,7 @@ pub async fn edit_comment(
     e: EditComment,
 ) -> Result<Comment, Error> {
     documents::require(state, who, doc, Action::Comment).await?;
-    rate_limit(state, Limited::Write, who)?;
+    rate_limit(state, Limited::Write, who).await?;
     let me = who.signed_in()?;
     let body = required_text(Field::Comment, &e.body, limits::MAX_COMMENT_CHARS)?;
     let store = state.rooms.store();
@@ -362,7 +362,7 @@ pub async fn set_stance(
     s: SetStance,
 ) -> Result<ParagraphConsensus, Error> {
     let (_, schedule) = documents::require(state, who, doc, Action::StateStance).await?;
-    rate_limit(state, Limited::Write, who)?;
+    rate_limit(state, Limited::Write, who).await?;
     let account = who.signed_in()?;
     let reason = rules::stance_reason(&s, schedule.phase)?;
     live_paragraph(state, doc, paragraph).await?;

@@ -60,9 +60,14 @@ impl Accord {
 
     /// A core whose notion of "now" is `clock` (tests move time by hand).
     pub fn with_clock(store: Store, clock: auth::Clock) -> Self {
+        let mut auth = auth::Auth::new(clock.clone());
+        if store.backend() == store::Backend::Postgres {
+            // Several processes may share the database: so do their rate limits.
+            auth.limits = auth::RateLimits::shared(clock, store.clone());
+        }
         Self {
             rooms: Rooms::new(store),
-            auth: auth::Auth::new(clock),
+            auth,
             mail: mail::Mailer::Nowhere,
             origin: "http://127.0.0.1:3000".into(),
             inspections: Default::default(),

@@ -47,7 +47,7 @@ pub async fn register(
     language: Locale,
 ) -> Result<Registered, Error> {
     who.require(state, None, Action::Register).await?;
-    rate_limit(state, Limited::Register, who)?;
+    rate_limit(state, Limited::Register, who).await?;
     let mut r = r;
     r.login = rules::login(&r.login)?;
     rules::password(&r.password)?;
@@ -148,7 +148,7 @@ pub async fn confirm_address(
     who: &Principal,
     token: &str,
 ) -> Result<(Account, String), Error> {
-    rate_limit(state, Limited::Login, who)?;
+    rate_limit(state, Limited::Login, who).await?;
     if token.len() > 128 {
         return Err(Refusal::ConfirmationLinkDead.into());
     }
@@ -174,12 +174,12 @@ pub async fn confirm_address(
 
 /// Checks a password and starts a new session (a fresh id, whatever cookie came in).
 pub async fn login(state: &Accord, who: &Principal, l: Login) -> Result<(Account, String), Error> {
-    rate_limit(state, Limited::Login, who)?;
+    rate_limit(state, Limited::Login, who).await?;
     if l.login.len() > limits::MAX_LOGIN_CHARS * 4 || l.password.len() > limits::MAX_PASSWORD_BYTES
     {
         return Err(Refusal::CredentialsTooLong.into());
     }
-    auth::limit_sign_in_to(state, &l.login)?;
+    auth::limit_sign_in_to(state, &l.login).await?;
     let store = state.rooms.store();
     let found = store.account_by_login(&l.login).await?;
     // An unknown login is checked against a dummy hash: the same time as a real check, so
@@ -197,7 +197,7 @@ pub async fn login(state: &Accord, who: &Principal, l: Login) -> Result<(Account
         // The registrant knows the password but has not opened the link: it is mailed again,
         // and the answer is the one a wrong password gets, so that signing in with a password
         // of one's choosing tells nobody whether the address had an account before.
-        if auth::may_mail_confirmation(state, &account.id) {
+        if auth::may_mail_confirmation(state, &account.id).await {
             // In the language the account chose, if it has (English otherwise): signing in
             // says nothing of the page's.
             let language = words::locale_of(account.language());
@@ -210,14 +210,14 @@ pub async fn login(state: &Accord, who: &Principal, l: Login) -> Result<(Account
                 store.delete_session(old).await?;
             }
             let cookie = start_session(state, &account).await?;
-            auth::signed_in(state, &l.login);
+            auth::signed_in(state, &l.login).await;
             store
                 .audit("login", Some(&account.id), Some(&who.address), "signed in")
                 .await?;
             Ok((account, cookie))
         }
         _ => {
-            auth::sign_in_failed(state, &l.login);
+            auth::sign_in_failed(state, &l.login).await;
             let name: String = l.login.trim().chars().take(100).collect();
             store
                 .audit("login-failed", None, Some(&who.address), &name)
@@ -268,7 +268,7 @@ pub async fn sessions(state: &Accord, who: &Principal) -> Result<Vec<SessionView
 /// signed out, and its open editors close.
 pub async fn end_session(state: &Accord, who: &Principal, id: &str) -> Result<(), Error> {
     let me = who.signed_in()?;
-    rate_limit(state, Limited::Write, who)?;
+    rate_limit(state, Limited::Write, who).await?;
     let store = state.rooms.store();
     let hash = store
         .sessions_of(me)
@@ -315,7 +315,7 @@ pub async fn update_profile(
     u: ProfileUpdate,
 ) -> Result<Me, Error> {
     let mut me = me(state, who).await?;
-    rate_limit(state, Limited::Write, who)?;
+    rate_limit(state, Limited::Write, who).await?;
     let was_called = me.display_name.clone();
     if let Some(name) = u.display_name {
         me.display_name = rules::required(
@@ -436,7 +436,7 @@ pub async fn set_role(
         Action::ManageMembers
     };
     who.require(state, Some(group), action).await?;
-    rate_limit(state, Limited::Write, who)?;
+    rate_limit(state, Limited::Write, who).await?;
     store.set_role(group, account, role).await?;
     store
         .audit(
@@ -472,7 +472,7 @@ pub async fn create_invitation(
         Action::ManageMembers
     };
     who.require(state, Some(group), action).await?;
-    rate_limit(state, Limited::Write, who)?;
+    rate_limit(state, Limited::Write, who).await?;
     let days = inv.days.unwrap_or(14);
     if !(1..=limits::MAX_INVITATION_DAYS).contains(&days) {
         return Err(Refusal::InvitationDays {
@@ -538,7 +538,7 @@ pub async fn accept_invitation(
     token: &str,
 ) -> Result<(String, Role), Error> {
     who.require(state, None, Action::AcceptInvitation).await?;
-    rate_limit(state, Limited::Write, who)?;
+    rate_limit(state, Limited::Write, who).await?;
     let account = who.account_id().unwrap_or_default();
     let store = state.rooms.store();
     match store

@@ -151,9 +151,13 @@ enum Input {
     /// News from the other processes may have been missed: reload from the database and take
     /// in whatever this replica lacks.
     CatchUp,
-    /// The process is stopping: store what came in, then hand every connection back.
-    HandBack,
+    /// The process is stopping: store what came in, then hand every connection back, and
+    /// put its sender where the stopping process waits for the connection to have closed.
+    HandBack(Handed),
 }
+
+/// The connections the rooms handed back, which the stopping process waits for.
+type Handed = Arc<Mutex<Vec<mpsc::Sender<Outgoing>>>>;
 
 /// A merge the server makes itself, and the rows that commit with it.
 pub struct Merge {
@@ -553,15 +557,22 @@ impl Rooms {
 
     /// The process is stopping (SIGTERM): every open room stores what it received, hands its
     /// connections back (their clients reconnect, to another process behind the same
-    /// address) and stops. Returns once every room has stopped, or after `wait`.
+    /// address) and stops. Returns once every room has stopped and every connection has sent
+    /// its close frame, or after `wait`.
     pub async fn hand_back(&self, wait: Duration) {
         let rooms = self.senders(|_| true);
+        let handed = Handed::default();
         for tx in &rooms {
-            let _ = tx.send(Input::HandBack).await;
+            let _ = tx.send(Input::HandBack(handed.clone())).await;
         }
-        let stopped = futures::future::join_all(rooms.iter().map(|tx| tx.closed()));
+        let stopped = async {
+            futures::future::join_all(rooms.iter().map(|tx| tx.closed())).await;
+            // A connection drops its end once its close frame is written.
+            let outs = std::mem::take(&mut *handed.lock().unwrap_or_else(|e| e.into_inner()));
+            futures::future::join_all(outs.iter().map(|out| out.closed())).await;
+        };
         if tokio::time::timeout(wait, stopped).await.is_err() {
-            tracing::warn!("some rooms had not stopped after {wait:?}");
+            tracing::warn!("some rooms or connections had not stopped after {wait:?}");
         }
     }
 
@@ -657,7 +668,7 @@ impl RoomTask {
         let mut merges = Vec::new();
         let mut elsewhere = Vec::new();
         let mut catch_up = false;
-        let mut handing_back = false;
+        let mut handing_back: Option<Handed> = None;
         // Binary frames that follow one another are taken as a run (keystrokes of live peers
         // applied in one pass); anything else first takes the run before it, keeping the order.
         let mut run: Vec<(PeerId, Bytes)> = Vec::new();
@@ -718,7 +729,7 @@ impl RoomTask {
                 Input::Merge(merge) => merges.push(merge),
                 Input::StoredElsewhere(seqs) => elsewhere.extend(seqs),
                 Input::CatchUp => catch_up = true,
-                Input::HandBack => handing_back = true,
+                Input::HandBack(handed) => handing_back = Some(handed),
             }
         }
         take_run(&mut self.room, &mut run, &mut refused);
@@ -748,10 +759,12 @@ impl RoomTask {
         outbox.extend(self.room.flush());
         outbox.extend(self.room.watch_news(std::time::Instant::now()));
         self.send(outbox);
-        if handing_back {
+        if let Some(handed) = handing_back {
             // Everything acknowledged is stored (a chunk is stored before it is relayed).
+            let mut handed = handed.lock().unwrap_or_else(|e| e.into_inner());
             for (_, out) in self.outs.drain() {
                 let _ = out.try_send(Outgoing::GoingAway);
+                handed.push(out);
             }
             return false;
         }

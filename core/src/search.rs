@@ -40,7 +40,7 @@ pub async fn search(state: &Accord, who: &Principal, query: &str) -> Result<Sear
         }
         .into());
     }
-    rate_limit(state, Limited::Search, who)?;
+    rate_limit(state, Limited::Search, who).await?;
     let store = state.rooms.store();
     let listed = store.list_documents().await?;
     let mut out = SearchResults {

@@ -149,16 +149,7 @@ async fn editors_on_three_processes_type_into_one_paragraph_and_converge() {
     for server in &w.servers {
         assert_eq!(server.detail(&w.doc).await.paragraphs[1].text, texts[0]);
     }
-    let fresh = Store::connect(&w.url, 1).await.expect("store");
-    let (stored, _) = fresh
-        .load_document(&w.doc)
-        .await
-        .expect("load")
-        .expect("doc");
-    assert_eq!(
-        document::read(&stored).expect("outline").paragraphs[1].text,
-        texts[0]
-    );
+    assert_eq!(common::stored_paragraph(&w.url, &w.doc, 1).await, texts[0]);
 }
 
 #[tokio::test]
@@ -297,5 +288,57 @@ async fn a_phase_deadline_ends_once_not_three_times() {
         heard(&mut watcher, |f| matches!(f, ServerFrame::Phase { .. })).await,
         "{:?}",
         watcher.controls
+    );
+}
+
+/// A sign-in attempt through the router of server `i`, from `address` (the servers trust one
+/// proxy, which names it).
+async fn sign_in(w: &Three, i: usize, address: &str, password: &str) -> StatusCode {
+    let mut state = w.servers[i].state.clone();
+    state.auth.trust_proxy = 1;
+    let req = axum::http::Request::post("/api/v1/auth/login")
+        .header("content-type", "application/json")
+        .header("x-forwarded-for", address)
+        .body(axum::body::Body::from(
+            json!({ "login": "chair@example.org", "password": password }).to_string(),
+        ))
+        .expect("request");
+    let app = accord_server::router(state);
+    tower::ServiceExt::oneshot(app, req)
+        .await
+        .expect("answer")
+        .status()
+}
+
+#[tokio::test]
+async fn an_allowance_spent_through_one_process_is_spent_on_all() {
+    let w = three().await;
+    // Ten sign-ins from one address, spread over the three: the eleventh is refused
+    // wherever it lands.
+    for n in 0..10 {
+        let status = sign_in(&w, n % 3, "198.51.100.7", "wrong password").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "attempt {n}");
+    }
+    for i in 0..3 {
+        assert_eq!(
+            sign_in(&w, i, "198.51.100.7", "wrong password").await,
+            StatusCode::TOO_MANY_REQUESTS,
+            "the address's allowance is spent on server {i} too"
+        );
+    }
+    // Those ten were wrong passwords for one login: from a fresh address, on any server, the
+    // login waits, as a botnet guessing it through three processes finds.
+    for i in 0..3 {
+        assert_eq!(
+            sign_in(&w, i, &format!("203.0.113.{i}"), "wrong password").await,
+            StatusCode::TOO_MANY_REQUESTS,
+            "the login waits on server {i}"
+        );
+    }
+    w.now.fetch_add(31, Ordering::SeqCst);
+    let status = sign_in(&w, 2, "203.0.113.9", accord_core::seed::DEMO_PASSWORD).await;
+    assert!(
+        status.is_success(),
+        "after the wait, the right password: {status}"
     );
 }

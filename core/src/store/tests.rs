@@ -127,3 +127,31 @@ async fn an_invitation_refused_says_why() {
         Role::Drafter
     );
 }
+
+#[tokio::test]
+async fn a_bucket_two_connections_take_from_at_once_counts_both() {
+    let (_dir, a, b) = two_stores().await;
+    let now = 1_000_000_000;
+    // Five at once, then one every twelve seconds; twenty asked for at the same instant.
+    let take = |store: Store| async move {
+        store
+            .take_allowance("register:ip:192.0.2.1", now, 12_000, 5)
+            .await
+            .expect("taken or refused")
+    };
+    let asked = (0..20).map(|i| take(if i % 2 == 0 { a.clone() } else { b.clone() }));
+    let allowed = futures::future::join_all(asked).await;
+    assert_eq!(allowed.iter().filter(|ok| **ok).count(), 5);
+
+    // The sweep forgets a bucket once it is whole again, not before.
+    assert!(!take(a.clone()).await, "spent");
+    a.take_allowance("register:ip:192.0.2.9", now, 12_000, 5)
+        .await
+        .expect("taken");
+    a.forget_whole_buckets(now + 30_000).await.expect("sweep");
+    let kept: Vec<(String,)> = sqlx::query_as("SELECT bucket FROM rate_buckets")
+        .fetch_all(a.pool())
+        .await
+        .expect("read");
+    assert_eq!(kept, [("register:ip:192.0.2.1".to_string(),)]);
+}

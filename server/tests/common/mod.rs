@@ -104,6 +104,21 @@ pub async fn private_store() -> Store {
     }
 }
 
+/// Paragraph `i` of `doc` as the PostgreSQL database at `url` has it, read by a connection of
+/// its own (no process's replica).
+pub async fn stored_paragraph(url: &str, doc: &str, i: usize) -> String {
+    let (stored, _) = Store::connect(url, 1)
+        .await
+        .expect("store")
+        .load_document(doc)
+        .await
+        .expect("load")
+        .expect("doc");
+    domain::document::read(&stored).expect("outline").paragraphs[i]
+        .text
+        .clone()
+}
+
 pub async fn state_with_clock(dir: &Path, clock: accord_core::auth::Clock) -> AppState {
     let store = store_in(dir).await;
     let mut state = AppState::with_clock(store, leptos_options(), clock);
@@ -503,6 +518,19 @@ impl Peer {
                     }
                 }
                 Ok(Message::Close(frame)) => return (frame.map(|f| u16::from(f.code)), error),
+                // Sync goes on meanwhile: a change may need a second round trip (the server
+                // asks for what it lacks) before the server sees, and refuses, it.
+                Ok(Message::Binary(b)) => {
+                    let m = sync::Message::decode(&b).expect("sync message");
+                    self.doc
+                        .sync()
+                        .receive_sync_message(&mut self.state, m)
+                        .expect("receive");
+                    if let Some(m) = self.doc.sync().generate_sync_message(&mut self.state) {
+                        // The server may be closing the connection already.
+                        let _ = self.ws.send(Message::Binary(m.encode().into())).await;
+                    }
+                }
                 Err(_) => return (None, error),
                 Ok(_) => {}
             }
