@@ -20,6 +20,9 @@
 //! - `typists [N ...]`: N typists side by side against Yjs's reference server (y-websocket),
 //!   driven from here through `yrs`: all in one paragraph and each in their own (see
 //!   `bench/typists.rs`).
+//! - `processes [N ...]`: N editors spread over 1, 2 and 3 server processes, on SQLite and on
+//!   a shared PostgreSQL: latency within and across processes, durable writes a second, the
+//!   servers' and the database's CPU (see `bench/processes.rs`).
 //! - `saturate [OFFERED NORMAL]`: more typists than the server can serve, then a load it can;
 //!   checks the memory ceiling, convergence and that nothing was lost, also across kill -9
 //!   (see `bench/saturate.rs`).
@@ -62,6 +65,8 @@ use tokio_tungstenite::tungstenite::Message as WsMessage;
 mod amendments;
 #[path = "bench/feedback.rs"]
 mod feedback;
+#[path = "bench/processes.rs"]
+mod processes;
 #[path = "bench/saturate.rs"]
 mod saturate;
 #[path = "bench/typists.rs"]
@@ -77,6 +82,7 @@ fn main() -> Result<()> {
         Some("readers") => readers(&args[1..]),
         Some("typists") => typists::run(&args[1..]),
         Some("saturate") => saturate::run(&args[1..]),
+        Some("processes") => processes::run(&args[1..]),
         Some("feedback") => feedback::run(),
         Some("amendments") => amendments::run(),
         Some("signins") => signins(&args[1..]),
