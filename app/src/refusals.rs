@@ -112,6 +112,15 @@ pub fn words(locale: Locale, r: &Refusal) -> String {
         )
         .to_string(),
         ObjectionNeedsReason => td_string!(locale, refusals.objection_needs_reason).to_string(),
+        AgendaSize { limit } => {
+            td_string!(locale, refusals.agenda_size, limit = limit.to_string()).to_string()
+        }
+        TooManyHands { limit } => {
+            td_string!(locale, refusals.too_many_hands, limit = limit.to_string()).to_string()
+        }
+        CheckClosed => td_string!(locale, refusals.check_closed).to_string(),
+        CheckOpen => td_string!(locale, refusals.check_open).to_string(),
+        NoCurrentItem => td_string!(locale, refusals.no_current_item).to_string(),
         Choose { what } => choose(locale, *what),
         NotAPhase { phase } => td_string!(locale, refusals.not_a_phase, phase = phase).to_string(),
         NotADateTime { value } => {
@@ -268,6 +277,9 @@ fn action(locale: Locale, action: Action) -> String {
         Endorse => td_string!(locale, refusals.action_endorse),
         RestoreArchive => td_string!(locale, refusals.action_restore_archive),
         ReviewStances => td_string!(locale, refusals.action_review_stances),
+        RunSession => td_string!(locale, refusals.action_run_session),
+        RecordForRoom => td_string!(locale, refusals.action_record_for_room),
+        TakePartInSession => td_string!(locale, refusals.action_take_part_in_session),
     }
     .to_string()
 }
@@ -330,6 +342,7 @@ fn field(locale: Locale, field: Field) -> String {
         DisplayName => td_string!(locale, refusals.field_display_name),
         Affiliation => td_string!(locale, refusals.field_affiliation),
         GroupName => td_string!(locale, refusals.field_group_name),
+        Question => td_string!(locale, refusals.field_question),
     }
     .to_string()
 }
@@ -350,6 +363,8 @@ fn thing(locale: Locale, thing: Thing) -> String {
         Version => td_string!(locale, refusals.thing_version),
         Feed => td_string!(locale, refusals.thing_feed),
         Target => td_string!(locale, refusals.thing_target),
+        Item => td_string!(locale, refusals.thing_item),
+        Check => td_string!(locale, refusals.thing_check),
     }
     .to_string()
 }
@@ -448,6 +463,11 @@ mod tests {
                 field: Field::DisplayName,
             },
             D::ObjectionNeedsReason => ObjectionNeedsReason,
+            D::AgendaSize => AgendaSize { limit: 100 },
+            D::TooManyHands => TooManyHands { limit: 10_000 },
+            D::CheckClosed => CheckClosed,
+            D::CheckOpen => CheckOpen,
+            D::NoCurrentItem => NoCurrentItem,
             D::Choose => Choose {
                 what: Choice::Verdict,
             },
@@ -585,6 +605,7 @@ mod tests {
             Field::DisplayName,
             Field::Affiliation,
             Field::GroupName,
+            Field::Question,
         ];
         let things = [
             Thing::Document,
@@ -599,6 +620,8 @@ mod tests {
             Thing::Version,
             Thing::Feed,
             Thing::Target,
+            Thing::Item,
+            Thing::Check,
         ];
         let choices = [
             Choice::Stance,

@@ -225,6 +225,16 @@ async fn inspections(
 
 /// What everyone sees of stored amendments: each one's differences, and for open ones whether
 /// they still apply cleanly to the live text.
+/// Amendment `id` of `doc` as anyone sees it (no viewer's involvement), if it exists.
+pub(crate) async fn views_of(
+    state: &Accord,
+    doc: &str,
+    id: i64,
+) -> Result<Vec<AmendmentView>, Error> {
+    let stored = state.rooms.store().stored_amendments(doc, Some(id)).await?;
+    views(state, doc, stored, None).await
+}
+
 async fn views(
     state: &Accord,
     doc: &str,

@@ -27,6 +27,7 @@ pub mod report;
 pub mod rooms;
 pub mod search;
 pub mod seed;
+pub mod sessions;
 pub mod store;
 pub mod versions;
 pub mod words;

@@ -1141,3 +1141,118 @@ pub struct SetStancesAside {
     #[serde(default)]
     pub count_again: bool,
 }
+
+/// One item of a new session's agenda.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewAgendaItem {
+    pub kind: crate::session::ItemKind,
+    /// The paragraph's or the amendment's id, or the question's words.
+    pub target: String,
+}
+
+/// Body of `POST /api/v1/documents/{id}/sessions`: a chair schedules a live session.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleSession {
+    pub title: String,
+    /// When it starts (seconds since the epoch); now when absent.
+    #[serde(default)]
+    pub starts_at: Option<i64>,
+    pub items: Vec<NewAgendaItem>,
+    /// The account that facilitates, besides the group's chairs.
+    #[serde(default)]
+    pub facilitator: Option<String>,
+    /// The account that records what the room says and shows without a device.
+    #[serde(default)]
+    pub rapporteur: Option<String>,
+}
+
+/// An agenda item as shown: what it is about, and its words now.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AgendaItem {
+    pub id: String,
+    pub kind: crate::session::ItemKind,
+    pub target: String,
+    /// The paragraph's text or the amendment's proposed text as they stand, or the question.
+    pub text: String,
+}
+
+/// A check of the sense of the room, open or closed, with its figures.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Check {
+    pub id: String,
+    pub item: String,
+    pub opened_at: i64,
+    pub closed_at: Option<i64>,
+    /// The item's text when the check closed.
+    pub item_text: Option<String>,
+    pub figures: crate::session::CheckFigures,
+}
+
+/// What the viewer is and may do in a session.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct YouInSession {
+    pub part: Option<crate::session::Part>,
+    pub may_run: bool,
+    pub may_record: bool,
+    pub may_take_part: bool,
+    /// The viewer's stance in the open check, if any.
+    pub stance: Option<crate::consensus::Stance>,
+}
+
+/// A live session: `GET /api/v1/sessions/{id}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct LiveSession {
+    pub id: String,
+    pub document: String,
+    pub title: String,
+    pub starts_at: i64,
+    pub items: Vec<AgendaItem>,
+    /// The id of the item on every screen.
+    pub current: Option<String>,
+    /// Oldest first; at most one open, the last.
+    pub checks: Vec<Check>,
+    pub you: YouInSession,
+}
+
+/// Body of `PUT /api/v1/sessions/{id}/current`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MoveToItem {
+    pub item: String,
+}
+
+/// Body of `PUT /api/v1/sessions/{id}/checks/{check}/stance`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CheckStanceBody {
+    pub stance: crate::consensus::Stance,
+    /// Why, for an objection.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// Given on a phone in the room rather than online.
+    #[serde(default)]
+    pub in_room: bool,
+}
+
+/// Body of `PUT /api/v1/sessions/{id}/checks/{check}/hands`: the rapporteur's count of one
+/// stakeholder group's hands (none: people who did not say).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct HandsBody {
+    #[serde(default)]
+    pub group: Option<crate::profile::StakeholderGroup>,
+    pub support: u32,
+    pub can_live_with: u32,
+    pub oppose: u32,
+}

@@ -116,6 +116,13 @@ pub enum Action {
     /// See the accounts registered in bursts that took stances on a document, and set their
     /// stances aside (or count them again).
     ReviewStances,
+    /// Schedule a live session on a document, name its facilitator and rapporteur, and run it
+    /// (a session's facilitator runs it too, whatever their role).
+    RunSession,
+    /// Record what the room says and shows without a device (a session's rapporteur does too).
+    RecordForRoom,
+    /// Take part in a live session's checks.
+    TakePartInSession,
 }
 
 /// What an action needs.
@@ -154,6 +161,9 @@ pub const TABLE: &[(Action, Need)] = &[
     (Action::Endorse, Need::Nobody),
     (Action::RestoreArchive, Need::Admin),
     (Action::ReviewStances, Need::AtLeast(Role::Chair)),
+    (Action::RunSession, Need::AtLeast(Role::Chair)),
+    (Action::RecordForRoom, Need::AtLeast(Role::Chair)),
+    (Action::TakePartInSession, Need::SignedIn),
 ];
 
 /// How a document's phase changes [`TABLE`]: in the phase, the action needs this instead.

@@ -26,6 +26,7 @@ pub enum Field {
     DisplayName,
     Affiliation,
     GroupName,
+    Question,
 }
 
 impl Field {
@@ -46,6 +47,7 @@ impl Field {
             Field::DisplayName => "display name",
             Field::Affiliation => "affiliation",
             Field::GroupName => "group name",
+            Field::Question => "the question",
         }
     }
 }
@@ -63,6 +65,10 @@ pub enum Thing {
     Account,
     Invitation,
     Session,
+    /// An item of a live session's agenda.
+    Item,
+    /// A check of the sense of the room.
+    Check,
     Version,
     /// A person's feed of notices, named by its secret key.
     Feed,
@@ -227,8 +233,18 @@ pub enum Refusal {
         limit: usize,
     },
 
+    AgendaSize {
+        limit: usize,
+    },
+    TooManyHands {
+        limit: u32,
+    },
+
     // What the state of things rules out.
     LastCallObjectionsOnly,
+    CheckClosed,
+    CheckOpen,
+    NoCurrentItem,
     ParagraphDeleted {
         id: String,
     },
@@ -318,6 +334,9 @@ impl Refusal {
             | CrossSite => 403,
             Unknown { .. } | NoCurrentObjection { .. } | NotEndorsed | UnsubscribeLinkDead => 404,
             LastCallObjectionsOnly
+            | CheckClosed
+            | CheckOpen
+            | NoCurrentItem
             | ParagraphDeleted { .. }
             | CommentSettled { .. }
             | HiddenAlready { .. }
@@ -343,6 +362,8 @@ impl Refusal {
             | TextTooLong { .. }
             | ControlCharacters { .. }
             | ObjectionNeedsReason
+            | AgendaSize { .. }
+            | TooManyHands { .. }
             | Choose { .. }
             | NotAPhase { .. }
             | NotADateTime { .. }
@@ -426,6 +447,13 @@ impl Refusal {
                 }
             }
             NoCurrentObjection { id } => format!("no current objection {id}"),
+            AgendaSize { limit } => format!("an agenda has between 1 and {limit} items"),
+            TooManyHands { limit } => {
+                format!("at most {limit} hands for one stakeholder group and stance")
+            }
+            CheckClosed => "this check is closed: its figures are final".into(),
+            CheckOpen => "a check is open already: close it first".into(),
+            NoCurrentItem => "no item is current: move to one first".into(),
             NotEndorsed => "you have not endorsed this text".into(),
             SearchWords { min, max } => {
                 format!("search for between {min} and {max} characters")

@@ -12,12 +12,13 @@ use axum::{
     Json, Router,
 };
 use domain::api::{
-    AmendmentFilter, AmendmentView, Archive, AuditEntry, Burst, Comment, CompareQuery, Comparison,
-    ConfirmAddress, CreateDocument, CreateGroup, CreateInvitation, Created, Decide, DocumentDetail,
-    DocumentFeedback, DocumentSummary, EditComment, Endorse, Endorsements, ErrorBody, ExportQuery,
-    Group, Hide, Invitation, InvitationCreated, Login, Me, Member, NewAmendment, NewComment,
-    NewVersion, ParagraphConsensus, ParagraphHistory, ProfileUpdate, RecordEntry, Register,
-    Registered, ReportQuery, Respond, Role, Schedule, SearchQuery, SearchResults, SessionView,
+    AmendmentFilter, AmendmentView, Archive, AuditEntry, Burst, CheckStanceBody, Comment,
+    CompareQuery, Comparison, ConfirmAddress, CreateDocument, CreateGroup, CreateInvitation,
+    Created, Decide, DocumentDetail, DocumentFeedback, DocumentSummary, EditComment, Endorse,
+    Endorsements, ErrorBody, ExportQuery, Group, HandsBody, Hide, Invitation, InvitationCreated,
+    LiveSession, Login, Me, Member, MoveToItem, NewAmendment, NewComment, NewVersion,
+    ParagraphConsensus, ParagraphHistory, ProfileUpdate, RecordEntry, Register, Registered,
+    ReportQuery, Respond, Role, Schedule, ScheduleSession, SearchQuery, SearchResults, SessionView,
     SetLanguage, SetPhase, SetRole, SetStance, SetStancesAside, SyncQuery, Thread, Version,
     VersionSummary,
 };
@@ -36,14 +37,14 @@ use utoipa_axum::{
 
 use accord_core::{
     amendments, archive, auth::Principal, bursts, documents, endorsements, feedback,
-    feedback::Target, notices, people, phases, record, report, versions,
+    feedback::Target, notices, people, phases, record, report, sessions, versions,
 };
 
 use crate::{
     error::{ApiError, ApiJson, ApiQuery},
     params::{
-        AccountId, AmendmentId, CommentId, DocumentId, GroupId, InvitationId, InvitationToken,
-        ObjectionId, ParagraphId, SessionId, VersionName,
+        AccountId, AmendmentId, CheckId, CommentId, DocumentId, GroupId, InvitationId,
+        InvitationToken, LiveSessionId, ObjectionId, ParagraphId, SessionId, VersionName,
     },
     AppState,
 };
@@ -123,6 +124,13 @@ fn api() -> OpenApiRouter<AppState> {
             delete_endorsement
         ))
         .routes(routes!(get_record))
+        .routes(routes!(post_live_session))
+        .routes(routes!(get_live_session))
+        .routes(routes!(put_current_item))
+        .routes(routes!(post_check))
+        .routes(routes!(post_check_close))
+        .routes(routes!(put_check_stance))
+        .routes(routes!(put_check_hands))
 }
 
 /// `routes` taking bodies of up to `max` bytes instead of axum's default 2 MB.
@@ -1088,5 +1096,118 @@ async fn sponsor_amendment(
 ) -> Result<Json<AmendmentView>, ApiError> {
     Ok(Json(
         amendments::sponsor(&state, &who, &id, amendment).await?,
+    ))
+}
+
+/// A chair schedules a live session on the document: its agenda (paragraphs, amendments,
+/// questions), and optionally a facilitator and a rapporteur.
+#[utoipa::path(post, path = "/api/v1/documents/{id}/sessions", params(("id" = String, Path)),
+    request_body = ScheduleSession,
+    responses((status = 201, body = LiveSession), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn post_live_session(
+    State(state): State<AppState>,
+    who: Principal,
+    DocumentId(id): DocumentId,
+    ApiJson(req): ApiJson<ScheduleSession>,
+) -> Result<(StatusCode, Json<LiveSession>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(sessions::schedule(&state, &who, &id, req).await?),
+    ))
+}
+
+/// A live session: its agenda, the current item, its checks with their figures, and what the
+/// viewer is and may do in it.
+#[utoipa::path(get, path = "/api/v1/live/{live}", params(("live" = String, Path)),
+    responses((status = 200, body = LiveSession), (status = 404, body = ErrorBody)))]
+async fn get_live_session(
+    State(state): State<AppState>,
+    who: Principal,
+    LiveSessionId(live): LiveSessionId,
+) -> Result<Json<LiveSession>, ApiError> {
+    Ok(Json(sessions::view(&state, &who, &live).await?))
+}
+
+/// Whoever runs the session puts an item of its agenda on every screen.
+#[utoipa::path(put, path = "/api/v1/live/{live}/current", params(("live" = String, Path)),
+    request_body = MoveToItem,
+    responses((status = 200, body = LiveSession), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+async fn put_current_item(
+    State(state): State<AppState>,
+    who: Principal,
+    LiveSessionId(live): LiveSessionId,
+    ApiJson(req): ApiJson<MoveToItem>,
+) -> Result<Json<LiveSession>, ApiError> {
+    Ok(Json(sessions::move_to(&state, &who, &live, req).await?))
+}
+
+/// Whoever runs the session opens a check of the sense of the room on the current item; one
+/// at a time (`409` while another is open).
+#[utoipa::path(post, path = "/api/v1/live/{live}/checks", params(("live" = String, Path)),
+    responses((status = 201, body = LiveSession), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn post_check(
+    State(state): State<AppState>,
+    who: Principal,
+    LiveSessionId(live): LiveSessionId,
+) -> Result<(StatusCode, Json<LiveSession>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(sessions::open_check(&state, &who, &live).await?),
+    ))
+}
+
+/// Whoever runs the session closes a check: its figures and the item's words are kept as
+/// they are now, and it takes nothing more.
+#[utoipa::path(post, path = "/api/v1/live/{live}/checks/{check}/close",
+    params(("live" = String, Path), ("check" = String, Path)),
+    responses((status = 200, body = LiveSession), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn post_check_close(
+    State(state): State<AppState>,
+    who: Principal,
+    LiveSessionId(live): LiveSessionId,
+    CheckId(check): CheckId,
+) -> Result<Json<LiveSession>, ApiError> {
+    Ok(Json(
+        sessions::close_check(&state, &who, &live, &check).await?,
+    ))
+}
+
+/// One's stance in an open check (the latest counts): support, can live with, or oppose with
+/// a reason; online or in the room.
+#[utoipa::path(put, path = "/api/v1/live/{live}/checks/{check}/stance",
+    params(("live" = String, Path), ("check" = String, Path)), request_body = CheckStanceBody,
+    responses((status = 200, body = LiveSession), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn put_check_stance(
+    State(state): State<AppState>,
+    who: Principal,
+    LiveSessionId(live): LiveSessionId,
+    CheckId(check): CheckId,
+    ApiJson(req): ApiJson<CheckStanceBody>,
+) -> Result<Json<LiveSession>, ApiError> {
+    Ok(Json(
+        sessions::take_stance(&state, &who, &live, &check, req).await?,
+    ))
+}
+
+/// The rapporteur's count of one stakeholder group's raised hands in an open check (the
+/// group's latest count replaces the one before); marked as recorded in every figure.
+#[utoipa::path(put, path = "/api/v1/live/{live}/checks/{check}/hands",
+    params(("live" = String, Path), ("check" = String, Path)), request_body = HandsBody,
+    responses((status = 200, body = LiveSession), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn put_check_hands(
+    State(state): State<AppState>,
+    who: Principal,
+    LiveSessionId(live): LiveSessionId,
+    CheckId(check): CheckId,
+    ApiJson(req): ApiJson<HandsBody>,
+) -> Result<Json<LiveSession>, ApiError> {
+    Ok(Json(
+        sessions::record_hands(&state, &who, &live, &check, req).await?,
     ))
 }

@@ -77,6 +77,15 @@ param!(
     SessionId(String) = "session", text
 );
 
+param!(
+    /// `{live}`: a live session on a document.
+    LiveSessionId(String) = "live", text
+);
+param!(
+    /// `{check}`: a check of the sense of the room in a live session.
+    CheckId(String) = "check", text
+);
+
 /// The text of parameter `name` of the route that matched.
 async fn raw<S: Send + Sync>(parts: &mut Parts, state: &S, name: &str) -> Result<String, ApiError> {
     let params = RawPathParams::from_request_parts(parts, state)

@@ -1,6 +1,6 @@
 //! Storage, in one place: every SQL statement of core is in this folder, one file per family of
 //! tables (`documents`, `accounts`, `feedback`, `stances`, `amendments`, `phases`, `record`,
-//! `versions`, `endorsements`, `bursts`, `limits`), and `archive`, which reads a document's archive and writes a
+//! `versions`, `endorsements`, `bursts`, `limits`, `sessions`), and `archive`, which reads a document's archive and writes a
 //! restore's rows. In come ids, domain values and times; out come domain
 //! values, or the rows a rule needs. The store decides nothing about who may do what: the rules
 //! modules of core ask it.
@@ -46,6 +46,7 @@ pub mod news;
 pub mod notices;
 pub mod phases;
 pub mod record;
+pub mod sessions;
 pub mod stances;
 pub mod versions;
 

@@ -1,0 +1,460 @@
+//! Live sessions: a chair schedules a facilitated session on a document (an agenda, a
+//! facilitator and a rapporteur); whoever runs it moves the current item and opens and closes
+//! checks of the sense of the room; everyone signed in takes one stance per check, online or
+//! on a phone in the room; the rapporteur counts the hands of people without a device. The
+//! rules of who may do what are `domain::session`'s and `domain::policy`'s; the figures are
+//! `domain::session::tally`'s. Closing a check keeps the item's words and the figures of that
+//! moment, and the decision record says so.
+
+use domain::{
+    api::{
+        AgendaItem, Check, CheckStanceBody, HandsBody, LiveSession, MoveToItem, ScheduleSession,
+        YouInSession,
+    },
+    consensus::Stance,
+    diff::Piece,
+    limits,
+    policy::{Action, Role},
+    profile::{Region, StakeholderGroup},
+    refusal::{Field, Refusal, Thing},
+    rules::{self, Lines},
+    session::{self, CheckFigures, CheckStance, Hands, ItemKind, Part, Source},
+};
+
+use crate::{
+    auth::{rate_limit, Limited, Principal},
+    documents,
+    error::Error,
+    record,
+    store::sessions::{CheckRow, ItemRow, NewSession, SessionRow},
+    Accord,
+};
+
+/// The session `id`, or a 404.
+async fn session_row(state: &Accord, id: &str) -> Result<SessionRow, Error> {
+    state
+        .rooms
+        .store()
+        .session(id)
+        .await?
+        .ok_or_else(|| Refusal::unknown(Thing::Session, id).into())
+}
+
+/// `who`'s role in the session's group and part in the session.
+async fn standing_in(
+    state: &Accord,
+    who: &Principal,
+    s: &SessionRow,
+) -> Result<(Role, Option<Part>), Error> {
+    let meta = documents::meta(state.rooms.store(), &s.document_id).await?;
+    let role = who.standing(state, Some(&meta.group_id)).await?.role;
+    let part = match who.account_id() {
+        Some(me) => state
+            .rooms
+            .store()
+            .session_part(&s.id, me)
+            .await?
+            .and_then(|p| Part::parse(&p)),
+        None => None,
+    };
+    Ok((role, part))
+}
+
+/// Reads the session as `who` may, and checks that they may do `action` in it: a chair (or
+/// the session's facilitator) runs it, its rapporteur records for the room, anyone signed in
+/// takes part.
+async fn require(
+    state: &Accord,
+    who: &Principal,
+    id: &str,
+    action: Action,
+) -> Result<SessionRow, Error> {
+    let s = session_row(state, id).await?;
+    documents::require(state, who, &s.document_id, Action::ReadDocument).await?;
+    let (role, part) = standing_in(state, who, &s).await?;
+    let allowed = match action {
+        Action::RunSession => session::may_run(role, part),
+        Action::RecordForRoom => session::may_record(role, part),
+        _ => who.account_id().is_some(),
+    };
+    if allowed {
+        return Ok(s);
+    }
+    if who.account_id().is_none() {
+        return Err(Refusal::SignIn.into());
+    }
+    Err(Refusal::RoleForbids { action }.into())
+}
+
+/// A chair schedules a session on `doc`.
+pub async fn schedule(
+    state: &Accord,
+    who: &Principal,
+    doc: &str,
+    req: ScheduleSession,
+) -> Result<LiveSession, Error> {
+    documents::require(state, who, doc, Action::RunSession).await?;
+    rate_limit(state, Limited::Write, who).await?;
+    let me = who.signed_in()?;
+    let title = rules::clean(Field::Title, &req.title, Lines::One, limits::MAX_TITLE_LEN)?.ok_or(
+        Refusal::TextEmpty {
+            field: Field::Title,
+        },
+    )?;
+    if req.items.is_empty() || req.items.len() > session::MAX_ITEMS {
+        return Err(Refusal::AgendaSize {
+            limit: session::MAX_ITEMS,
+        }
+        .into());
+    }
+    let (outline, _) = state.rooms.outline(doc).await?;
+    let amendments = state.rooms.store().stored_amendments(doc, None).await?;
+    let mut items = Vec::with_capacity(req.items.len());
+    for item in &req.items {
+        let target = match item.kind {
+            ItemKind::Paragraph => {
+                if !outline.paragraphs.iter().any(|p| p.id == item.target) {
+                    return Err(Refusal::unknown(Thing::Paragraph, &item.target).into());
+                }
+                item.target.clone()
+            }
+            ItemKind::Amendment => {
+                let known = item
+                    .target
+                    .parse::<i64>()
+                    .is_ok_and(|id| amendments.iter().any(|a| a.id == id));
+                if !known {
+                    return Err(Refusal::unknown(Thing::Amendment, &item.target).into());
+                }
+                item.target.clone()
+            }
+            ItemKind::Question => rules::clean(
+                Field::Question,
+                &item.target,
+                Lines::Many,
+                session::MAX_QUESTION_CHARS,
+            )?
+            .ok_or(Refusal::TextEmpty {
+                field: Field::Question,
+            })?,
+        };
+        items.push((item.kind.key(), target));
+    }
+    let mut parts = Vec::new();
+    for (account, part) in [
+        (&req.facilitator, Part::Facilitator),
+        (&req.rapporteur, Part::Rapporteur),
+    ] {
+        if let Some(account) = account {
+            if !state.rooms.store().account_exists(account).await? {
+                return Err(Refusal::unknown(Thing::Account, account).into());
+            }
+            parts.push((account.clone(), part.key()));
+        }
+    }
+    let now = state.auth.now();
+    let id = state
+        .rooms
+        .store()
+        .create_live_session(
+            &NewSession {
+                document_id: doc,
+                title: &title,
+                starts_at: req.starts_at.unwrap_or(now),
+                created_by: me,
+                items: &items,
+                parts: &parts,
+            },
+            now,
+        )
+        .await?;
+    view(state, who, &id).await
+}
+
+/// The words of an item now: the paragraph's text, the amendment's proposed wording, or the
+/// question.
+async fn item_text(state: &Accord, doc: &str, item: &ItemRow) -> Result<String, Error> {
+    Ok(match ItemKind::parse(&item.kind) {
+        Some(ItemKind::Paragraph) => {
+            let (outline, _) = state.rooms.outline(doc).await?;
+            outline
+                .paragraphs
+                .into_iter()
+                .find(|p| p.id == item.target)
+                .map(|p| p.text)
+                .unwrap_or_default()
+        }
+        Some(ItemKind::Amendment) => {
+            let id = item.target.parse::<i64>().unwrap_or_default();
+            let views = crate::amendments::views_of(state, doc, id).await?;
+            views
+                .iter()
+                .flat_map(|a| &a.paragraphs)
+                .map(|p| {
+                    p.diff
+                        .iter()
+                        .filter_map(|piece| match piece {
+                            Piece::Same(t) | Piece::Inserted(t) => Some(t.as_str()),
+                            Piece::Deleted(_) => None,
+                        })
+                        .collect::<String>()
+                })
+                .collect::<Vec<_>>()
+                .join("\n\n")
+        }
+        Some(ItemKind::Question) | None => item.target.clone(),
+    })
+}
+
+/// The figures of a check as its stances and hands stand.
+async fn figures(state: &Accord, check: &str) -> Result<CheckFigures, Error> {
+    let store = state.rooms.store();
+    let stances: Vec<CheckStance> = store
+        .check_stances(check)
+        .await?
+        .into_iter()
+        .filter_map(|r| {
+            Some(CheckStance {
+                stance: Stance::parse(&r.stance)?,
+                source: Source::parse(&r.source)?,
+                group: StakeholderGroup::parse(&r.stakeholder_group),
+                region: Region::parse(&r.region),
+                reason: r.reason,
+            })
+        })
+        .collect();
+    let hands: Vec<Hands> = store
+        .check_hands(check)
+        .await?
+        .into_iter()
+        .map(|h| Hands {
+            group: StakeholderGroup::parse(&h.stakeholder_group),
+            support: u32::try_from(h.support).unwrap_or(0),
+            can_live_with: u32::try_from(h.can_live_with).unwrap_or(0),
+            oppose: u32::try_from(h.oppose).unwrap_or(0),
+        })
+        .collect();
+    Ok(session::tally(&stances, &hands))
+}
+
+/// A check as shown: a closed one with the figures it closed with, an open one live.
+async fn check_view(state: &Accord, c: CheckRow) -> Result<Check, Error> {
+    let kept = c
+        .figures
+        .as_deref()
+        .and_then(|f| serde_json::from_str::<CheckFigures>(f).ok());
+    let figures = match kept {
+        Some(f) => f,
+        None => figures(state, &c.id).await?,
+    };
+    Ok(Check {
+        id: c.id,
+        item: c.item_id,
+        opened_at: c.opened_at,
+        closed_at: c.closed_at,
+        item_text: c.item_text,
+        figures,
+    })
+}
+
+/// The session as `who` sees it.
+pub async fn view(state: &Accord, who: &Principal, id: &str) -> Result<LiveSession, Error> {
+    let s = session_row(state, id).await?;
+    documents::require(state, who, &s.document_id, Action::ReadDocument).await?;
+    let store = state.rooms.store();
+    let mut items = Vec::new();
+    for item in store.session_items(id).await? {
+        let Some(kind) = ItemKind::parse(&item.kind) else {
+            continue;
+        };
+        items.push(AgendaItem {
+            text: item_text(state, &s.document_id, &item).await?,
+            id: item.id,
+            kind,
+            target: item.target,
+        });
+    }
+    let mut checks = Vec::new();
+    for c in store.checks_of(id).await? {
+        checks.push(check_view(state, c).await?);
+    }
+    let (role, part) = standing_in(state, who, &s).await?;
+    let open = checks.iter().find(|c| c.closed_at.is_none());
+    let stance = match (open, who.account_id()) {
+        (Some(open), Some(me)) => store
+            .check_stances(&open.id)
+            .await?
+            .into_iter()
+            .find(|r| r.account_id == me)
+            .and_then(|r| Stance::parse(&r.stance)),
+        _ => None,
+    };
+    Ok(LiveSession {
+        id: s.id,
+        document: s.document_id,
+        title: s.title,
+        starts_at: s.starts_at,
+        items,
+        current: s.current_item,
+        checks,
+        you: YouInSession {
+            part,
+            may_run: session::may_run(role, part),
+            may_record: session::may_record(role, part),
+            may_take_part: who.account_id().is_some(),
+            stance,
+        },
+    })
+}
+
+/// Whoever runs the session puts `req.item` on every screen.
+pub async fn move_to(
+    state: &Accord,
+    who: &Principal,
+    id: &str,
+    req: MoveToItem,
+) -> Result<LiveSession, Error> {
+    require(state, who, id, Action::RunSession).await?;
+    if !state.rooms.store().set_current_item(id, &req.item).await? {
+        return Err(Refusal::unknown(Thing::Item, &req.item).into());
+    }
+    view(state, who, id).await
+}
+
+/// Whoever runs the session opens a check on the current item.
+pub async fn open_check(state: &Accord, who: &Principal, id: &str) -> Result<LiveSession, Error> {
+    let s = require(state, who, id, Action::RunSession).await?;
+    let item = s.current_item.ok_or(Refusal::NoCurrentItem)?;
+    let opened = state
+        .rooms
+        .store()
+        .open_check(id, &item, state.auth.now())
+        .await?;
+    if opened.is_none() {
+        return Err(Refusal::CheckOpen.into());
+    }
+    view(state, who, id).await
+}
+
+/// The check `check` of session `id`, or a 404.
+async fn check_of(state: &Accord, id: &str, check: &str) -> Result<CheckRow, Error> {
+    match state.rooms.store().check(check).await? {
+        Some((session, row)) if session == id => Ok(row),
+        _ => Err(Refusal::unknown(Thing::Check, check).into()),
+    }
+}
+
+/// Whoever runs the session closes a check: from then on it takes nothing, and it keeps the
+/// item's words and its figures; the decision record notes it.
+pub async fn close_check(
+    state: &Accord,
+    who: &Principal,
+    id: &str,
+    check: &str,
+) -> Result<LiveSession, Error> {
+    let s = require(state, who, id, Action::RunSession).await?;
+    let row = check_of(state, id, check).await?;
+    let store = state.rooms.store();
+    if !store.close_check(check, state.auth.now()).await? {
+        return Err(Refusal::CheckClosed.into());
+    }
+    let item = store
+        .session_items(id)
+        .await?
+        .into_iter()
+        .find(|i| i.id == row.item_id);
+    let text = match &item {
+        Some(item) => item_text(state, &s.document_id, item).await?,
+        None => String::new(),
+    };
+    let f = figures(state, check).await?;
+    let kept = serde_json::to_string(&f).unwrap_or_default();
+    store.keep_check_result(check, &text, &kept).await?;
+    let me = who.signed_in()?;
+    record::append(
+        state,
+        &s.document_id,
+        me,
+        "session-check-closed",
+        &format!("{}: {}", s.title, f.tally.describe()),
+        &text,
+    )
+    .await?;
+    view(state, who, id).await
+}
+
+/// Someone signed in states their stance in the open check, online or in the room.
+pub async fn take_stance(
+    state: &Accord,
+    who: &Principal,
+    id: &str,
+    check: &str,
+    req: CheckStanceBody,
+) -> Result<LiveSession, Error> {
+    require(state, who, id, Action::TakePartInSession).await?;
+    let me = who.signed_in()?;
+    let reason = match req.reason.as_deref() {
+        Some(r) => rules::clean(Field::Reason, r, Lines::Many, session::MAX_REASON_CHARS)?,
+        None => None,
+    };
+    if req.stance == Stance::Oppose && reason.is_none() {
+        return Err(Refusal::ObjectionNeedsReason.into());
+    }
+    check_of(state, id, check).await?;
+    let source = if req.in_room {
+        Source::Room
+    } else {
+        Source::Online
+    };
+    let taken = state
+        .rooms
+        .store()
+        .state_check_stance(
+            check,
+            me,
+            req.stance.key(),
+            reason.as_deref(),
+            source.key(),
+            state.auth.now(),
+        )
+        .await?;
+    if !taken {
+        return Err(Refusal::CheckClosed.into());
+    }
+    view(state, who, id).await
+}
+
+/// The rapporteur records a show of hands by one stakeholder group in the open check.
+pub async fn record_hands(
+    state: &Accord,
+    who: &Principal,
+    id: &str,
+    check: &str,
+    req: HandsBody,
+) -> Result<LiveSession, Error> {
+    require(state, who, id, Action::RecordForRoom).await?;
+    let me = who.signed_in()?;
+    let counts = [req.support, req.can_live_with, req.oppose];
+    if counts.iter().any(|n| *n > session::MAX_HANDS) {
+        return Err(Refusal::TooManyHands {
+            limit: session::MAX_HANDS,
+        }
+        .into());
+    }
+    check_of(state, id, check).await?;
+    let recorded = state
+        .rooms
+        .store()
+        .record_hands(
+            check,
+            req.group.map_or("", StakeholderGroup::key),
+            counts.map(i64::from),
+            me,
+            state.auth.now(),
+        )
+        .await?;
+    if !recorded {
+        return Err(Refusal::CheckClosed.into());
+    }
+    view(state, who, id).await
+}

@@ -1,0 +1,379 @@
+//! Live sessions: the session and its agenda, who facilitates or reports, the checks of the
+//! sense of the room, the stances each took in (one per person) and the hands the rapporteur
+//! counted. A stance and the closing of its check take turns on the check, so a stance is
+//! either in the figures a check closed with or refused as too late, never lost in between.
+
+use super::{accounts::random_id, take_turn, Store, StoreError};
+
+/// A session as stored.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct SessionRow {
+    pub id: String,
+    pub document_id: String,
+    pub title: String,
+    pub starts_at: i64,
+    pub created_by: String,
+    pub current_item: Option<String>,
+    pub ended_at: Option<i64>,
+}
+
+/// An agenda item: its kind's key and its target (a paragraph's or an amendment's id, or a
+/// question's words).
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ItemRow {
+    pub id: String,
+    pub position: i64,
+    pub kind: String,
+    pub target: String,
+}
+
+/// A check: open while `closed_at` is `None`; once closed, the item's text and the figures
+/// (JSON) of that moment.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct CheckRow {
+    pub id: String,
+    pub item_id: String,
+    pub opened_at: i64,
+    pub closed_at: Option<i64>,
+    pub item_text: Option<String>,
+    pub figures: Option<String>,
+}
+
+/// A stance in a check, with its author's stakeholder group and region as the profile has
+/// them now.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct CheckStanceRow {
+    pub account_id: String,
+    pub stance: String,
+    pub reason: Option<String>,
+    pub source: String,
+    pub stakeholder_group: String,
+    pub region: String,
+}
+
+/// Hands counted for one stakeholder group (`''`: not stated).
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct HandsRow {
+    pub stakeholder_group: String,
+    pub support: i64,
+    pub can_live_with: i64,
+    pub oppose: i64,
+}
+
+/// A new session's agenda and parts, as the store takes them.
+pub struct NewSession<'a> {
+    pub document_id: &'a str,
+    pub title: &'a str,
+    pub starts_at: i64,
+    pub created_by: &'a str,
+    /// Each item's kind key and target, in order.
+    pub items: &'a [(&'a str, String)],
+    /// Accounts and the part's key each plays.
+    pub parts: &'a [(String, &'a str)],
+}
+
+/// The key a check's stances and its closing take turns on.
+fn check_turn(check: &str) -> String {
+    format!("check:{check}")
+}
+
+impl Store {
+    /// Stores a new session with its agenda and parts, in one transaction; its id.
+    pub async fn create_live_session(
+        &self,
+        s: &NewSession<'_>,
+        now: i64,
+    ) -> Result<String, StoreError> {
+        let id = random_id("s");
+        let mut tx = self.writer().begin().await?;
+        sqlx::query(
+            "INSERT INTO live_sessions (id, document_id, title, starts_at, created_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&id)
+        .bind(s.document_id)
+        .bind(s.title)
+        .bind(s.starts_at)
+        .bind(s.created_by)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        for (position, (kind, target)) in s.items.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO session_items (id, session_id, position, kind, target)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(random_id("i"))
+            .bind(&id)
+            .bind(i64::try_from(position).unwrap_or(i64::MAX))
+            .bind(*kind)
+            .bind(target)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for (account, part) in s.parts {
+            sqlx::query(
+                "INSERT INTO session_parts (session_id, account_id, part) VALUES ($1, $2, $3)
+                 ON CONFLICT (session_id, account_id) DO UPDATE SET part = excluded.part",
+            )
+            .bind(&id)
+            .bind(account)
+            .bind(*part)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn session(&self, id: &str) -> Result<Option<SessionRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT id, document_id, title, starts_at, created_by, current_item, ended_at
+             FROM live_sessions WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    /// The sessions on `doc`, soonest first.
+    pub async fn live_sessions_of(&self, doc: &str) -> Result<Vec<SessionRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT id, document_id, title, starts_at, created_by, current_item, ended_at
+             FROM live_sessions WHERE document_id = $1 ORDER BY starts_at, id",
+        )
+        .bind(doc)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// The session's agenda, in order.
+    pub async fn session_items(&self, session: &str) -> Result<Vec<ItemRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT id, position, kind, target FROM session_items
+             WHERE session_id = $1 ORDER BY position",
+        )
+        .bind(session)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// The part's key `account` plays in `session`, if any.
+    pub async fn session_part(
+        &self,
+        session: &str,
+        account: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let part: Option<(String,)> = sqlx::query_as(
+            "SELECT part FROM session_parts WHERE session_id = $1 AND account_id = $2",
+        )
+        .bind(session)
+        .bind(account)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(part.map(|(p,)| p))
+    }
+
+    /// Makes `item` (one of the session's) the current one; `false` if it is not on the
+    /// session's agenda or the session has ended.
+    pub async fn set_current_item(&self, session: &str, item: &str) -> Result<bool, StoreError> {
+        let n = sqlx::query(
+            "UPDATE live_sessions SET current_item = $2
+             WHERE id = $1 AND ended_at IS NULL
+               AND EXISTS (SELECT 1 FROM session_items WHERE id = $2 AND session_id = $1)",
+        )
+        .bind(session)
+        .bind(item)
+        .execute(self.writer())
+        .await?
+        .rows_affected();
+        Ok(n == 1)
+    }
+
+    /// Opens a check on `item`; its id, or `None` while another check of the session is open.
+    pub async fn open_check(
+        &self,
+        session: &str,
+        item: &str,
+        now: i64,
+    ) -> Result<Option<String>, StoreError> {
+        let id = random_id("c");
+        let n = sqlx::query(
+            "INSERT INTO session_checks (id, session_id, item_id, opened_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(&id)
+        .bind(session)
+        .bind(item)
+        .bind(now)
+        .execute(self.writer())
+        .await?
+        .rows_affected();
+        Ok((n == 1).then_some(id))
+    }
+
+    pub async fn check(&self, id: &str) -> Result<Option<(String, CheckRow)>, StoreError> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT session_id FROM session_checks WHERE id = $1")
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await?;
+        let Some((session,)) = row else {
+            return Ok(None);
+        };
+        let check = self
+            .checks_of(&session)
+            .await?
+            .into_iter()
+            .find(|c| c.id == id);
+        Ok(check.map(|c| (session, c)))
+    }
+
+    /// Every check of the session, oldest first.
+    pub async fn checks_of(&self, session: &str) -> Result<Vec<CheckRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT id, item_id, opened_at, closed_at, item_text, figures FROM session_checks
+             WHERE session_id = $1 ORDER BY opened_at, id",
+        )
+        .bind(session)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Closes the check at `now`; `false` if it was closed already. From here on it takes no
+    /// stance and no hands, so what it holds is final.
+    pub async fn close_check(&self, check: &str, now: i64) -> Result<bool, StoreError> {
+        let mut tx = self.writer().begin().await?;
+        take_turn(&mut tx, &check_turn(check)).await?;
+        let n = sqlx::query(
+            "UPDATE session_checks SET closed_at = $2 WHERE id = $1 AND closed_at IS NULL",
+        )
+        .bind(check)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(n == 1)
+    }
+
+    /// Keeps, with a closed check, the item's text and the figures (JSON) it closed with.
+    pub async fn keep_check_result(
+        &self,
+        check: &str,
+        item_text: &str,
+        figures: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE session_checks SET item_text = $2, figures = $3
+             WHERE id = $1 AND closed_at IS NOT NULL",
+        )
+        .bind(check)
+        .bind(item_text)
+        .bind(figures)
+        .execute(self.writer())
+        .await?;
+        Ok(())
+    }
+
+    /// Runs `write` in a transaction that holds the check's turn, if the check is open;
+    /// `false` (nothing written) if it is closed.
+    async fn while_open<'q>(
+        &self,
+        check: &str,
+        write: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.writer().begin().await?;
+        take_turn(&mut tx, &check_turn(check)).await?;
+        let open: Option<(i64,)> = sqlx::query_as(
+            "SELECT opened_at FROM session_checks WHERE id = $1 AND closed_at IS NULL",
+        )
+        .bind(check)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if open.is_none() {
+            return Ok(false);
+        }
+        write.execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// `account`'s stance in the open check (replacing any earlier one); `false` if the check
+    /// is closed.
+    pub async fn state_check_stance(
+        &self,
+        check: &str,
+        account: &str,
+        stance: &str,
+        reason: Option<&str>,
+        source: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let write = sqlx::query(
+            "INSERT INTO check_stances (check_id, account_id, stance, reason, source, at)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (check_id, account_id) DO UPDATE
+             SET stance = excluded.stance, reason = excluded.reason, source = excluded.source,
+                 at = excluded.at",
+        )
+        .bind(check.to_string())
+        .bind(account.to_string())
+        .bind(stance.to_string())
+        .bind(reason.map(str::to_string))
+        .bind(source.to_string())
+        .bind(now);
+        self.while_open(check, write).await
+    }
+
+    /// The rapporteur's count of hands for one stakeholder group (`''`: not stated) in the open
+    /// check, replacing the group's earlier count; `false` if the check is closed.
+    pub async fn record_hands(
+        &self,
+        check: &str,
+        group: &str,
+        counts: [i64; 3],
+        by: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let write = sqlx::query(
+            "INSERT INTO check_hands
+                 (check_id, stakeholder_group, support, can_live_with, oppose, recorded_by, at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (check_id, stakeholder_group) DO UPDATE
+             SET support = excluded.support, can_live_with = excluded.can_live_with,
+                 oppose = excluded.oppose, recorded_by = excluded.recorded_by, at = excluded.at",
+        )
+        .bind(check.to_string())
+        .bind(group.to_string())
+        .bind(counts[0])
+        .bind(counts[1])
+        .bind(counts[2])
+        .bind(by.to_string())
+        .bind(now);
+        self.while_open(check, write).await
+    }
+
+    /// The stances of a check, with their authors' groups and regions.
+    pub async fn check_stances(&self, check: &str) -> Result<Vec<CheckStanceRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT s.account_id, s.stance, s.reason, s.source, a.stakeholder_group, a.region
+             FROM check_stances s JOIN accounts a ON a.id = s.account_id
+             WHERE s.check_id = $1 ORDER BY s.at, s.account_id",
+        )
+        .bind(check)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// The hands counted in a check.
+    pub async fn check_hands(&self, check: &str) -> Result<Vec<HandsRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT stakeholder_group, support, can_live_with, oppose FROM check_hands
+             WHERE check_id = $1 ORDER BY stakeholder_group",
+        )
+        .bind(check)
+        .fetch_all(self.pool())
+        .await?)
+    }
+}

@@ -1,0 +1,433 @@
+//! Live sessions through the API: who may run one, one stance per person per check whatever
+//! arrives at once, closed checks that take nothing more, and the rapporteur's counts marked as
+//! recorded in every figure.
+
+mod common;
+
+use std::sync::{
+    atomic::{AtomicI64, Ordering},
+    Arc,
+};
+
+use accord_core::auth::{new_token, token_hash, SESSION_COOKIE};
+use axum::{
+    http::{Method, StatusCode},
+    Router,
+};
+use serde_json::{json, Value};
+
+const T0: i64 = 1_770_000_000;
+
+struct World {
+    app: Router,
+    state: accord_server::AppState,
+    doc: String,
+    paragraphs: Vec<String>,
+    chair: String,
+    participant: String,
+    _dir: tempfile::TempDir,
+}
+
+async fn world() -> World {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let now = Arc::new(AtomicI64::new(T0));
+    let state =
+        common::state_with_clock(dir.path(), Arc::new(move || now.load(Ordering::SeqCst))).await;
+    let app = accord_server::router(state.clone());
+    let doc = state.rooms.store().list_documents().await.expect("list")[0]
+        .id
+        .clone();
+    let (outline, _) = state.rooms.outline(&doc).await.expect("outline");
+    World {
+        chair: common::session(&app, "chair@example.org").await,
+        participant: common::session(&app, "participant@example.org").await,
+        paragraphs: outline.paragraphs.into_iter().map(|p| p.id).collect(),
+        app,
+        state,
+        doc,
+        _dir: dir,
+    }
+}
+
+impl World {
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        cookie: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        common::call_json(&self.app, method, path, Some(cookie), body).await
+    }
+
+    /// A new account (no role in the group) signed in; its cookie and id.
+    async fn person(&self, login: &str) -> (String, String) {
+        let store = self.state.rooms.store();
+        let register = domain::api::Register {
+            login: login.into(),
+            password: String::new(),
+            display_name: login.into(),
+            affiliation: String::new(),
+            stakeholder_group: domain::api::StakeholderGroup::Government,
+            region: domain::api::Region::AsiaPacific,
+            gender: None,
+            age_band: None,
+            next: None,
+        };
+        let account = store
+            .create_account(&register, "unused", false)
+            .await
+            .expect("db")
+            .expect("a new login");
+        let token = new_token();
+        store
+            .create_session(&token_hash(&token), &account.id, T0)
+            .await
+            .expect("session");
+        (format!("{SESSION_COOKIE}={token}"), account.id)
+    }
+
+    /// The chair schedules a session on two items (a paragraph and a question), with
+    /// `facilitator` and `rapporteur`; its id and item ids.
+    async fn schedule(
+        &self,
+        facilitator: Option<&str>,
+        rapporteur: Option<&str>,
+    ) -> (String, Vec<String>) {
+        let (status, body) = self
+            .call(
+                Method::POST,
+                &format!("/api/v1/documents/{}/sessions", self.doc),
+                &self.chair,
+                Some(json!({
+                    "title": "Main session",
+                    "items": [
+                        { "kind": "paragraph", "target": self.paragraphs[1] },
+                        { "kind": "question", "target": "Should section III recommend a review every two years?" }
+                    ],
+                    "facilitator": facilitator,
+                    "rapporteur": rapporteur,
+                })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let items = body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|i| i["id"].as_str().expect("id").to_string())
+            .collect();
+        (body["id"].as_str().expect("id").to_string(), items)
+    }
+
+    /// Makes `item` current and opens a check on it as `runner`; the check's id.
+    async fn open_check(&self, session: &str, item: &str, runner: &str) -> String {
+        let (status, body) = self
+            .call(
+                Method::PUT,
+                &format!("/api/v1/live/{session}/current"),
+                runner,
+                Some(json!({ "item": item })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (status, body) = self
+            .call(
+                Method::POST,
+                &format!("/api/v1/live/{session}/checks"),
+                runner,
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["checks"]
+            .as_array()
+            .and_then(|c| c.last())
+            .and_then(|c| c["id"].as_str())
+            .expect("a check")
+            .to_string()
+    }
+
+    async fn stance(&self, session: &str, check: &str, cookie: &str, body: Value) -> StatusCode {
+        let path = format!("/api/v1/live/{session}/checks/{check}/stance");
+        self.call(Method::PUT, &path, cookie, Some(body)).await.0
+    }
+
+    async fn session(&self, session: &str, cookie: &str) -> Value {
+        let (status, body) = self
+            .call(
+                Method::GET,
+                &format!("/api/v1/live/{session}"),
+                cookie,
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body
+    }
+}
+
+#[tokio::test]
+async fn one_stance_per_person_per_check_whatever_arrives_at_once() {
+    let w = world().await;
+    let (session, items) = w.schedule(None, None).await;
+    let check = w.open_check(&session, &items[0], &w.chair).await;
+
+    // One person, a hundred requests at once (changing their mind as they go).
+    let (me, _) = w.person("eager@example.org").await;
+    let stances = ["support", "can-live-with"];
+    let requests = (0..100).map(|i| {
+        let body = json!({ "stance": stances[i % 2], "in_room": i % 3 == 0 });
+        w.stance(&session, &check, &me, body)
+    });
+    for status in futures::future::join_all(requests).await {
+        assert_eq!(status, StatusCode::OK);
+    }
+    // A hundred people, one request each, all at once.
+    let mut people = Vec::new();
+    for i in 0..100 {
+        people.push(w.person(&format!("p{i}@example.org")).await.0);
+    }
+    let requests = people
+        .iter()
+        .map(|c| w.stance(&session, &check, c, json!({ "stance": "support" })));
+    for status in futures::future::join_all(requests).await {
+        assert_eq!(status, StatusCode::OK);
+    }
+    let pool = w.state.rooms.store().pool_for_tests();
+    let (rows,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM check_stances WHERE check_id = $1")
+        .bind(&check)
+        .fetch_one(pool)
+        .await
+        .expect("count");
+    assert_eq!(rows, 101, "one row per person");
+    let body = w.session(&session, &me).await;
+    let figures = &body["checks"][0]["figures"];
+    assert_eq!(
+        figures["tally"]["support"].as_u64().unwrap_or(0)
+            + figures["tally"]["can_live_with"].as_u64().unwrap_or(0),
+        101
+    );
+    assert!(body["you"]["stance"].is_string(), "{body}");
+    let by_group = figures["by_group"].as_array().expect("groups");
+    let government = by_group
+        .iter()
+        .find(|g| g["group"] == "government")
+        .expect("government");
+    assert_eq!(
+        government["tally"]["support"].as_u64().unwrap_or(0)
+            + government["tally"]["can_live_with"].as_u64().unwrap_or(0),
+        101
+    );
+}
+
+#[tokio::test]
+async fn a_closed_check_refuses_stances_and_keeps_its_figures_and_the_items_words() {
+    let w = world().await;
+    let (session, items) = w.schedule(None, None).await;
+    let check = w.open_check(&session, &items[0], &w.chair).await;
+    assert_eq!(
+        w.stance(
+            &session,
+            &check,
+            &w.participant,
+            json!({ "stance": "oppose" })
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an objection needs its reason"
+    );
+    let objection = json!({ "stance": "oppose", "reason": "Two years is too short for a review." });
+    assert_eq!(
+        w.stance(&session, &check, &w.participant, objection.clone())
+            .await,
+        StatusCode::OK
+    );
+    // A second check cannot open beside it.
+    let (status, body) = w
+        .call(
+            Method::POST,
+            &format!("/api/v1/live/{session}/checks"),
+            &w.chair,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["code"], "check-open");
+
+    let close = format!("/api/v1/live/{session}/checks/{check}/close");
+    let (status, body) = w.call(Method::POST, &close, &w.chair, None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let closed = &body["checks"][0];
+    assert_eq!(closed["figures"]["tally"]["oppose"], 1);
+    assert_eq!(
+        closed["figures"]["reasons"],
+        json!(["Two years is too short for a review."])
+    );
+    let words = closed["item_text"].as_str().expect("the item's words");
+    assert!(!words.is_empty());
+    assert_eq!(body["items"][0]["text"], words);
+
+    // Too late: refused, and nothing changes.
+    let (me, _) = w.person("late@example.org").await;
+    for cookie in [&me, &w.participant] {
+        assert_eq!(
+            w.stance(&session, &check, cookie, json!({ "stance": "support" }))
+                .await,
+            StatusCode::CONFLICT
+        );
+    }
+    let (status, body) = w.call(Method::POST, &close, &w.chair, None).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::CONFLICT, Some("check-closed"))
+    );
+    let after = w.session(&session, &w.chair).await;
+    assert_eq!(after["checks"][0]["figures"], closed["figures"]);
+    // The decision record says the check closed, with its figures.
+    let record = w.state.rooms.store().record(&w.doc).await.expect("record");
+    assert!(record
+        .iter()
+        .any(|e| e.kind == "session-check-closed" && e.summary.contains("1 oppose")));
+}
+
+#[tokio::test]
+async fn only_whoever_runs_the_session_moves_its_items_and_opens_checks() {
+    let w = world().await;
+    let (facilitator, facilitator_id) = w.person("facilitator@example.org").await;
+    let (session, items) = w.schedule(Some(&facilitator_id), None).await;
+    let current = format!("/api/v1/live/{session}/current");
+    let to = |i: usize| Some(json!({ "item": items[i] }));
+    // A participant and a drafter of the group may not; nor may a stranger without a session.
+    let drafter = common::session(&w.app, "drafter@example.org").await;
+    for cookie in [&w.participant, &drafter] {
+        let (status, body) = w.call(Method::PUT, &current, cookie, to(1)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    }
+    let (status, _) = common::call_json(&w.app, Method::PUT, &current, None, to(1)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // The facilitator the chair named may, though no member of the group; so may the chair.
+    let (status, body) = w.call(Method::PUT, &current, &facilitator, to(1)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["current"], items[1].as_str());
+    assert_eq!(body["you"]["part"], "facilitator");
+    assert_eq!(body["you"]["may_run"], true);
+    let (status, body) = w.call(Method::PUT, &current, &w.chair, to(0)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // An item of no agenda of this session is unknown.
+    let (status, body) = w
+        .call(
+            Method::PUT,
+            &current,
+            &w.chair,
+            Some(json!({ "item": "i-elsewhere" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    // Opening a check is theirs too.
+    let checks = format!("/api/v1/live/{session}/checks");
+    let (status, _) = w.call(Method::POST, &checks, &w.participant, None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = w.call(Method::POST, &checks, &facilitator, None).await;
+    assert_eq!(status, StatusCode::CREATED);
+    // Scheduling is a chair's: not the facilitator's, not a participant's.
+    for cookie in [&facilitator, &w.participant] {
+        let (status, _) = w
+            .call(
+                Method::POST,
+                &format!("/api/v1/documents/{}/sessions", w.doc),
+                cookie,
+                Some(
+                    json!({ "title": "Mine", "items": [{ "kind": "question", "target": "Why?" }] }),
+                ),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+}
+
+#[tokio::test]
+async fn the_rapporteurs_counts_are_marked_as_recorded() {
+    let w = world().await;
+    let (rapporteur, rapporteur_id) = w.person("rapporteur@example.org").await;
+    let (session, items) = w.schedule(None, Some(&rapporteur_id)).await;
+    let check = w.open_check(&session, &items[1], &w.chair).await;
+    let hands = format!("/api/v1/live/{session}/checks/{check}/hands");
+    let count = |group: &str, s: u32, c: u32, o: u32| {
+        Some(json!({ "group": group, "support": s, "can_live_with": c, "oppose": o }))
+    };
+    // Counted twice for one group: the latest count stands.
+    for body in [
+        count("civil-society", 3, 1, 0),
+        count("civil-society", 7, 2, 1),
+    ] {
+        let (status, body) = w.call(Method::PUT, &hands, &rapporteur, body).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    // The rapporteur cannot run the session; a participant cannot record.
+    let (status, _) = w
+        .call(
+            Method::POST,
+            &format!("/api/v1/live/{session}/checks"),
+            &rapporteur,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = w
+        .call(
+            Method::PUT,
+            &hands,
+            &w.participant,
+            count("government", 1, 0, 0),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, body) = w
+        .call(
+            Method::PUT,
+            &hands,
+            &rapporteur,
+            count("government", 10_001, 0, 0),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    // One person online, one in the room.
+    assert_eq!(
+        w.stance(
+            &session,
+            &check,
+            &w.participant,
+            json!({ "stance": "support" })
+        )
+        .await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        w.stance(
+            &session,
+            &check,
+            &w.chair,
+            json!({ "stance": "can-live-with", "in_room": true })
+        )
+        .await,
+        StatusCode::OK
+    );
+    let figures = &w.session(&session, &w.chair).await["checks"][0]["figures"];
+    assert_eq!(
+        figures["recorded"],
+        json!({ "support": 7, "can_live_with": 2, "oppose": 1 })
+    );
+    assert_eq!(
+        figures["online"],
+        json!({ "support": 1, "can_live_with": 0, "oppose": 0 })
+    );
+    assert_eq!(
+        figures["room"],
+        json!({ "support": 0, "can_live_with": 1, "oppose": 0 })
+    );
+    assert_eq!(
+        figures["tally"],
+        json!({ "support": 8, "can_live_with": 3, "oppose": 1 })
+    );
+}
