@@ -121,6 +121,7 @@ pub fn words(locale: Locale, r: &Refusal) -> String {
         CheckClosed => td_string!(locale, refusals.check_closed).to_string(),
         CheckOpen => td_string!(locale, refusals.check_open).to_string(),
         NoCurrentItem => td_string!(locale, refusals.no_current_item).to_string(),
+        HandUp => td_string!(locale, refusals.hand_up).to_string(),
         Choose { what } => choose(locale, *what),
         NotAPhase { phase } => td_string!(locale, refusals.not_a_phase, phase = phase).to_string(),
         NotADateTime { value } => {
@@ -365,6 +366,7 @@ fn thing(locale: Locale, thing: Thing) -> String {
         Target => td_string!(locale, refusals.thing_target),
         Item => td_string!(locale, refusals.thing_item),
         Check => td_string!(locale, refusals.thing_check),
+        Hand => td_string!(locale, refusals.thing_hand),
     }
     .to_string()
 }
@@ -468,6 +470,7 @@ mod tests {
             D::CheckClosed => CheckClosed,
             D::CheckOpen => CheckOpen,
             D::NoCurrentItem => NoCurrentItem,
+            D::HandUp => HandUp,
             D::Choose => Choose {
                 what: Choice::Verdict,
             },
@@ -622,6 +625,7 @@ mod tests {
             Thing::Target,
             Thing::Item,
             Thing::Check,
+            Thing::Hand,
         ];
         let choices = [
             Choice::Stance,

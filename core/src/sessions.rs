@@ -8,8 +8,9 @@
 
 use domain::{
     api::{
-        AgendaItem, Check, CheckStanceBody, HandsBody, LiveSession, MoveToItem, ScheduleSession,
-        YouInSession,
+        AgendaItem, Check, CheckStanceBody, ConsensusPoint, FloorComment, HandsBody, LiveSession,
+        MarkPoint, MoveToItem, NoteFloorComment, QueuedHand, RaiseHand, ScheduleSession,
+        SettleHand, YouInSession,
     },
     consensus::Stance,
     diff::Piece,
@@ -26,7 +27,7 @@ use crate::{
     documents,
     error::Error,
     record,
-    store::sessions::{CheckRow, ItemRow, NewSession, SessionRow},
+    store::sessions::{CheckRow, ItemRow, NewSession, Raising, SessionRow},
     Accord,
 };
 
@@ -278,6 +279,48 @@ pub async fn view(state: &Accord, who: &Principal, id: &str) -> Result<LiveSessi
     for c in store.checks_of(id).await? {
         checks.push(check_view(state, c).await?);
     }
+    let me = who.account_id();
+    let queue: Vec<QueuedHand> = store
+        .queue(id)
+        .await?
+        .into_iter()
+        .filter_map(|h| {
+            Some(QueuedHand {
+                yours: me.is_some() && h.account_id.as_deref() == me,
+                id: h.id,
+                name: h.name,
+                group: StakeholderGroup::parse(&h.stakeholder_group),
+                source: Source::parse(&h.source)?,
+                raised_at: h.raised_at,
+                called_at: h.called_at,
+                lowered_at: h.lowered_at,
+            })
+        })
+        .collect();
+    let suggested = suggested(&queue);
+    let floor = store
+        .floor_comments(id)
+        .await?
+        .into_iter()
+        .map(|f| FloorComment {
+            id: f.id,
+            item: f.item_id,
+            body: f.body,
+            speaker: f.speaker,
+            group: StakeholderGroup::parse(&f.stakeholder_group),
+            at: f.at,
+        })
+        .collect();
+    let points = store
+        .points(id)
+        .await?
+        .into_iter()
+        .map(|p| ConsensusPoint {
+            item: p.item_id,
+            reason: p.reason,
+            at: p.at,
+        })
+        .collect();
     let (role, part) = standing_in(state, who, &s).await?;
     let open = checks.iter().find(|c| c.closed_at.is_none());
     let stance = match (open, who.account_id()) {
@@ -297,6 +340,10 @@ pub async fn view(state: &Accord, who: &Principal, id: &str) -> Result<LiveSessi
         items,
         current: s.current_item,
         checks,
+        queue,
+        suggested,
+        floor,
+        points,
         you: YouInSession {
             part,
             may_run: session::may_run(role, part),
@@ -456,5 +503,209 @@ pub async fn record_hands(
     if !recorded {
         return Err(Refusal::CheckClosed.into());
     }
+    view(state, who, id).await
+}
+
+/// The waiting hand to suggest next: `domain::session::suggested_speaker` over the queue.
+fn suggested(queue: &[QueuedHand]) -> Option<String> {
+    let waiting: Vec<&QueuedHand> = queue
+        .iter()
+        .filter(|h| h.called_at.is_none() && h.lowered_at.is_none())
+        .collect();
+    let spoken: Vec<Option<StakeholderGroup>> = queue
+        .iter()
+        .filter(|h| h.called_at.is_some())
+        .map(|h| h.group)
+        .collect();
+    let raised: Vec<session::RaisedHand> = waiting
+        .iter()
+        .map(|h| session::RaisedHand {
+            group: h.group,
+            raised_at: h.raised_at,
+        })
+        .collect();
+    session::suggested_speaker(&raised, &spoken).map(|i| waiting[i].id.clone())
+}
+
+/// Raises a hand: one's own (online or in the room, with one's profile's stakeholder group),
+/// or, from the rapporteur, that of someone without a device, by name and group.
+pub async fn raise_hand(
+    state: &Accord,
+    who: &Principal,
+    id: &str,
+    req: RaiseHand,
+) -> Result<LiveSession, Error> {
+    let for_someone = req.name.is_some();
+    let action = match for_someone {
+        true => Action::RecordForRoom,
+        false => Action::TakePartInSession,
+    };
+    require(state, who, id, action).await?;
+    let me = who.signed_in()?;
+    let store = state.rooms.store();
+    let (account, name, group, source) = match req.name.as_deref() {
+        Some(name) => {
+            let name = rules::clean(Field::DisplayName, name, Lines::One, limits::MAX_NAME_CHARS)?
+                .ok_or(Refusal::TextEmpty {
+                    field: Field::DisplayName,
+                })?;
+            (None, name, req.group, Source::Recorded)
+        }
+        None => {
+            let profile = store
+                .me(me)
+                .await?
+                .ok_or_else(|| Refusal::unknown(Thing::Account, me))?;
+            let source = if req.in_room {
+                Source::Room
+            } else {
+                Source::Online
+            };
+            (
+                Some(me),
+                profile.display_name,
+                Some(profile.stakeholder_group),
+                source,
+            )
+        }
+    };
+    let raising = Raising {
+        account,
+        name: &name,
+        group: group.map_or("", StakeholderGroup::key),
+        source: source.key(),
+    };
+    if store
+        .raise_hand(id, &raising, state.auth.now())
+        .await?
+        .is_none()
+    {
+        return Err(Refusal::HandUp.into());
+    }
+    view(state, who, id).await
+}
+
+/// Whoever runs the session calls a waiting hand to speak or lowers it; anyone lowers their
+/// own.
+pub async fn settle_hand(
+    state: &Accord,
+    who: &Principal,
+    id: &str,
+    hand: &str,
+    req: SettleHand,
+) -> Result<LiveSession, Error> {
+    let store = state.rooms.store();
+    let own = match who.account_id() {
+        Some(me) => store
+            .queue(id)
+            .await?
+            .iter()
+            .any(|h| h.id == hand && h.account_id.as_deref() == Some(me)),
+        None => false,
+    };
+    let action = match (req.call, own) {
+        (false, true) => Action::TakePartInSession,
+        _ => Action::RunSession,
+    };
+    require(state, who, id, action).await?;
+    if !store
+        .settle_hand(id, hand, req.call, state.auth.now())
+        .await?
+    {
+        return Err(Refusal::unknown(Thing::Hand, hand).into());
+    }
+    view(state, who, id).await
+}
+
+/// The rapporteur notes what someone said from the floor on an item of the agenda.
+pub async fn note_floor_comment(
+    state: &Accord,
+    who: &Principal,
+    id: &str,
+    req: NoteFloorComment,
+) -> Result<LiveSession, Error> {
+    require(state, who, id, Action::RecordForRoom).await?;
+    let me = who.signed_in()?;
+    let body = rules::clean(
+        Field::Comment,
+        &req.body,
+        Lines::Many,
+        limits::MAX_COMMENT_CHARS,
+    )?
+    .ok_or(Refusal::TextEmpty {
+        field: Field::Comment,
+    })?;
+    let speaker = match req.speaker.as_deref() {
+        Some(s) => rules::clean(Field::DisplayName, s, Lines::One, limits::MAX_NAME_CHARS)?,
+        None => None,
+    };
+    let store = state.rooms.store();
+    if !store
+        .session_items(id)
+        .await?
+        .iter()
+        .any(|i| i.id == req.item)
+    {
+        return Err(Refusal::unknown(Thing::Item, &req.item).into());
+    }
+    store
+        .note_floor_comment(
+            id,
+            &req.item,
+            &body,
+            speaker.as_deref(),
+            req.group.map_or("", StakeholderGroup::key),
+            me,
+            state.auth.now(),
+        )
+        .await?;
+    view(state, who, id).await
+}
+
+/// A chair marks an item a point of consensus, with a reason citing the checks; the decision
+/// record keeps it.
+pub async fn mark_point(
+    state: &Accord,
+    who: &Principal,
+    id: &str,
+    req: MarkPoint,
+) -> Result<LiveSession, Error> {
+    let s = session_row(state, id).await?;
+    documents::require(state, who, &s.document_id, Action::RunConsultation).await?;
+    let me = who.signed_in()?;
+    let reason = rules::clean(
+        Field::Reason,
+        &req.reason,
+        Lines::Many,
+        limits::MAX_REASON_CHARS,
+    )?
+    .ok_or(Refusal::TextEmpty {
+        field: Field::Reason,
+    })?;
+    let store = state.rooms.store();
+    let Some(item) = store
+        .session_items(id)
+        .await?
+        .into_iter()
+        .find(|i| i.id == req.item)
+    else {
+        return Err(Refusal::unknown(Thing::Item, &req.item).into());
+    };
+    store
+        .mark_point(id, &item.id, &reason, me, state.auth.now())
+        .await?;
+    let words = item_text(state, &s.document_id, &item).await?;
+    record::append(
+        state,
+        &s.document_id,
+        me,
+        "session-point-of-consensus",
+        &format!(
+            "{}: rough consensus on {} {}",
+            s.title, item.kind, item.target
+        ),
+        &format!("{reason}\n\n{words}"),
+    )
+    .await?;
     view(state, who, id).await
 }

@@ -1219,7 +1219,98 @@ pub struct LiveSession {
     pub current: Option<String>,
     /// Oldest first; at most one open, the last.
     pub checks: Vec<Check>,
+    /// Every hand raised, in the order raised: waiting, called or lowered.
+    pub queue: Vec<QueuedHand>,
+    /// The waiting hand to call next for a balanced floor (its id): from the stakeholder
+    /// group heard least, raised first.
+    pub suggested: Option<String>,
+    /// Comments from the floor, as the rapporteur noted them.
+    pub floor: Vec<FloorComment>,
+    /// The items a chair marked as points of consensus, in agenda order.
+    pub points: Vec<ConsensusPoint>,
     pub you: YouInSession,
+}
+
+/// A hand in a session's speaking queue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct QueuedHand {
+    pub id: String,
+    pub name: String,
+    pub group: Option<crate::profile::StakeholderGroup>,
+    pub source: crate::session::Source,
+    pub raised_at: i64,
+    /// When the facilitator gave them the floor; their time runs from here.
+    pub called_at: Option<i64>,
+    pub lowered_at: Option<i64>,
+    /// Whether it is the viewer's own hand.
+    pub yours: bool,
+}
+
+/// A comment from the floor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct FloorComment {
+    pub id: String,
+    pub item: String,
+    pub body: String,
+    /// Who said it, as the rapporteur named them; none when anonymous.
+    pub speaker: Option<String>,
+    pub group: Option<crate::profile::StakeholderGroup>,
+    pub at: i64,
+}
+
+/// An item on which a chair found rough consensus.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ConsensusPoint {
+    pub item: String,
+    pub reason: String,
+    pub at: i64,
+}
+
+/// Body of `POST /api/v1/live/{id}/queue`: one's own hand (no fields but `in_room`), or, from
+/// the rapporteur, someone without a device by name and stakeholder group.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RaiseHand {
+    #[serde(default)]
+    pub in_room: bool,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub group: Option<crate::profile::StakeholderGroup>,
+}
+
+/// Body of `POST /api/v1/live/{id}/queue/{hand}`: call the hand to speak, or lower it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SettleHand {
+    pub call: bool,
+}
+
+/// Body of `POST /api/v1/live/{id}/floor`: the rapporteur notes a comment from the floor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NoteFloorComment {
+    pub item: String,
+    pub body: String,
+    #[serde(default)]
+    pub speaker: Option<String>,
+    #[serde(default)]
+    pub group: Option<crate::profile::StakeholderGroup>,
+}
+
+/// Body of `PUT /api/v1/live/{id}/points`: a chair marks an item a point of consensus.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MarkPoint {
+    pub item: String,
+    pub reason: String,
 }
 
 /// Body of `PUT /api/v1/sessions/{id}/current`.

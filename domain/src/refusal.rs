@@ -69,6 +69,8 @@ pub enum Thing {
     Item,
     /// A check of the sense of the room.
     Check,
+    /// A hand in a session's speaking queue.
+    Hand,
     Version,
     /// A person's feed of notices, named by its secret key.
     Feed,
@@ -245,6 +247,7 @@ pub enum Refusal {
     CheckClosed,
     CheckOpen,
     NoCurrentItem,
+    HandUp,
     ParagraphDeleted {
         id: String,
     },
@@ -337,6 +340,7 @@ impl Refusal {
             | CheckClosed
             | CheckOpen
             | NoCurrentItem
+            | HandUp
             | ParagraphDeleted { .. }
             | CommentSettled { .. }
             | HiddenAlready { .. }
@@ -454,6 +458,7 @@ impl Refusal {
             CheckClosed => "this check is closed: its figures are final".into(),
             CheckOpen => "a check is open already: close it first".into(),
             NoCurrentItem => "no item is current: move to one first".into(),
+            HandUp => "your hand is up already: wait to be called, or lower it".into(),
             NotEndorsed => "you have not endorsed this text".into(),
             SearchWords { min, max } => {
                 format!("search for between {min} and {max} characters")

@@ -16,11 +16,11 @@ use domain::api::{
     CompareQuery, Comparison, ConfirmAddress, CreateDocument, CreateGroup, CreateInvitation,
     Created, Decide, DocumentDetail, DocumentFeedback, DocumentSummary, EditComment, Endorse,
     Endorsements, ErrorBody, ExportQuery, Group, HandsBody, Hide, Invitation, InvitationCreated,
-    LiveSession, Login, Me, Member, MoveToItem, NewAmendment, NewComment, NewVersion,
-    ParagraphConsensus, ParagraphHistory, ProfileUpdate, RecordEntry, Register, Registered,
-    ReportQuery, Respond, Role, Schedule, ScheduleSession, SearchQuery, SearchResults, SessionView,
-    SetLanguage, SetPhase, SetRole, SetStance, SetStancesAside, SyncQuery, Thread, Version,
-    VersionSummary,
+    LiveSession, Login, MarkPoint, Me, Member, MoveToItem, NewAmendment, NewComment, NewVersion,
+    NoteFloorComment, ParagraphConsensus, ParagraphHistory, ProfileUpdate, RaiseHand, RecordEntry,
+    Register, Registered, ReportQuery, Respond, Role, Schedule, ScheduleSession, SearchQuery,
+    SearchResults, SessionView, SetLanguage, SetPhase, SetRole, SetStance, SetStancesAside,
+    SettleHand, SyncQuery, Thread, Version, VersionSummary,
 };
 use domain::{
     limits,
@@ -43,7 +43,7 @@ use accord_core::{
 use crate::{
     error::{ApiError, ApiJson, ApiQuery},
     params::{
-        AccountId, AmendmentId, CheckId, CommentId, DocumentId, GroupId, InvitationId,
+        AccountId, AmendmentId, CheckId, CommentId, DocumentId, GroupId, HandId, InvitationId,
         InvitationToken, LiveSessionId, ObjectionId, ParagraphId, SessionId, VersionName,
     },
     AppState,
@@ -131,6 +131,10 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(post_check_close))
         .routes(routes!(put_check_stance))
         .routes(routes!(put_check_hands))
+        .routes(routes!(post_hand))
+        .routes(routes!(post_hand_settled))
+        .routes(routes!(post_floor_comment))
+        .routes(routes!(put_point))
 }
 
 /// `routes` taking bodies of up to `max` bytes instead of axum's default 2 MB.
@@ -1210,4 +1214,72 @@ async fn put_check_hands(
     Ok(Json(
         sessions::record_hands(&state, &who, &live, &check, req).await?,
     ))
+}
+
+/// Raise a hand in the speaking queue: one's own, or (the rapporteur) someone's without a
+/// device, by `name` and `group`. One hand up per person: `409`.
+#[utoipa::path(post, path = "/api/v1/live/{live}/queue", params(("live" = String, Path)),
+    request_body = RaiseHand,
+    responses((status = 201, body = LiveSession), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn post_hand(
+    State(state): State<AppState>,
+    who: Principal,
+    LiveSessionId(live): LiveSessionId,
+    ApiJson(req): ApiJson<RaiseHand>,
+) -> Result<(StatusCode, Json<LiveSession>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(sessions::raise_hand(&state, &who, &live, req).await?),
+    ))
+}
+
+/// Whoever runs the session calls a waiting hand (`{"call": true}`) or lowers it; anyone
+/// lowers their own.
+#[utoipa::path(post, path = "/api/v1/live/{live}/queue/{hand}",
+    params(("live" = String, Path), ("hand" = String, Path)), request_body = SettleHand,
+    responses((status = 200, body = LiveSession), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+async fn post_hand_settled(
+    State(state): State<AppState>,
+    who: Principal,
+    LiveSessionId(live): LiveSessionId,
+    HandId(hand): HandId,
+    ApiJson(req): ApiJson<SettleHand>,
+) -> Result<Json<LiveSession>, ApiError> {
+    Ok(Json(
+        sessions::settle_hand(&state, &who, &live, &hand, req).await?,
+    ))
+}
+
+/// The rapporteur notes a comment from the floor on an agenda item, attributed or not.
+#[utoipa::path(post, path = "/api/v1/live/{live}/floor", params(("live" = String, Path)),
+    request_body = NoteFloorComment,
+    responses((status = 201, body = LiveSession), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn post_floor_comment(
+    State(state): State<AppState>,
+    who: Principal,
+    LiveSessionId(live): LiveSessionId,
+    ApiJson(req): ApiJson<NoteFloorComment>,
+) -> Result<(StatusCode, Json<LiveSession>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(sessions::note_floor_comment(&state, &who, &live, req).await?),
+    ))
+}
+
+/// A chair marks an agenda item a point of consensus, with a reason citing the checks; the
+/// decision record keeps it.
+#[utoipa::path(put, path = "/api/v1/live/{live}/points", params(("live" = String, Path)),
+    request_body = MarkPoint,
+    responses((status = 200, body = LiveSession), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn put_point(
+    State(state): State<AppState>,
+    who: Principal,
+    LiveSessionId(live): LiveSessionId,
+    ApiJson(req): ApiJson<MarkPoint>,
+) -> Result<Json<LiveSession>, ApiError> {
+    Ok(Json(sessions::mark_point(&state, &who, &live, req).await?))
 }

@@ -85,6 +85,10 @@ param!(
     /// `{check}`: a check of the sense of the room in a live session.
     CheckId(String) = "check", text
 );
+param!(
+    /// `{hand}`: a hand in a live session's speaking queue.
+    HandId(String) = "hand", text
+);
 
 /// The text of parameter `name` of the route that matched.
 async fn raw<S: Send + Sync>(parts: &mut Parts, state: &S, name: &str) -> Result<String, ApiError> {

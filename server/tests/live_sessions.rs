@@ -20,6 +20,7 @@ const T0: i64 = 1_770_000_000;
 
 struct World {
     app: Router,
+    now: Arc<AtomicI64>,
     state: accord_server::AppState,
     doc: String,
     paragraphs: Vec<String>,
@@ -31,8 +32,9 @@ struct World {
 async fn world() -> World {
     let dir = tempfile::tempdir().expect("tempdir");
     let now = Arc::new(AtomicI64::new(T0));
+    let clock = now.clone();
     let state =
-        common::state_with_clock(dir.path(), Arc::new(move || now.load(Ordering::SeqCst))).await;
+        common::state_with_clock(dir.path(), Arc::new(move || clock.load(Ordering::SeqCst))).await;
     let app = accord_server::router(state.clone());
     let doc = state.rooms.store().list_documents().await.expect("list")[0]
         .id
@@ -43,6 +45,7 @@ async fn world() -> World {
         participant: common::session(&app, "participant@example.org").await,
         paragraphs: outline.paragraphs.into_iter().map(|p| p.id).collect(),
         app,
+        now,
         state,
         doc,
         _dir: dir,
@@ -429,5 +432,185 @@ async fn the_rapporteurs_counts_are_marked_as_recorded() {
     assert_eq!(
         figures["tally"],
         json!({ "support": 8, "can_live_with": 3, "oppose": 1 })
+    );
+}
+
+#[tokio::test]
+async fn the_queue_suggests_the_group_heard_least_and_only_whoever_runs_it_calls() {
+    let w = world().await;
+    let (rapporteur, rapporteur_id) = w.person("rapporteur@example.org").await;
+    let (session, items) = w.schedule(None, Some(&rapporteur_id)).await;
+    let queue = format!("/api/v1/live/{session}/queue");
+    // The participant (a government's, by the seed) raises a hand online; a second time is
+    // refused.
+    let (status, body) = w
+        .call(Method::POST, &queue, &w.participant, Some(json!({})))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = w
+        .call(Method::POST, &queue, &w.participant, Some(json!({})))
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::CONFLICT, Some("hand-up"))
+    );
+    // Another government delegate, in the room, on their phone, a second later.
+    w.now.fetch_add(1, Ordering::SeqCst);
+    let (delegate, _) = w.person("delegate@example.org").await;
+    let (status, _) = w
+        .call(
+            Method::POST,
+            &queue,
+            &delegate,
+            Some(json!({ "in_room": true })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    // Someone without a device, put in the queue by the rapporteur; a participant may not.
+    let someone = json!({ "name": "Amina (floor microphone 2)", "group": "civil-society" });
+    let (status, _) = w
+        .call(Method::POST, &queue, &w.participant, Some(someone.clone()))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    w.now.fetch_add(1, Ordering::SeqCst);
+    let (status, body) = w
+        .call(Method::POST, &queue, &rapporteur, Some(someone))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let hands = body["queue"].as_array().expect("queue").clone();
+    assert_eq!(hands.len(), 3);
+    assert_eq!(
+        hands
+            .iter()
+            .map(|h| h["source"].as_str().unwrap_or(""))
+            .collect::<Vec<_>>(),
+        ["online", "room", "recorded"]
+    );
+    // Nobody spoke yet: the first hand raised is suggested. The chair calls it.
+    assert_eq!(body["suggested"], hands[0]["id"]);
+    let settle = |hand: &Value| format!("{queue}/{}", hand["id"].as_str().expect("id"));
+    let (status, _) = w
+        .call(
+            Method::POST,
+            &settle(&hands[1]),
+            &w.participant,
+            Some(json!({ "call": true })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a participant calls nobody");
+    let (status, body) = w
+        .call(
+            Method::POST,
+            &settle(&hands[0]),
+            &w.chair,
+            Some(json!({ "call": true })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body["queue"][0]["called_at"].is_number());
+    // Governments were heard; civil society was not: its hand is suggested, though the
+    // delegate's went up first. The delegate lowers their own hand; nobody else could but
+    // whoever runs the session.
+    assert_eq!(body["suggested"], hands[2]["id"]);
+    let lower = Some(json!({ "call": false }));
+    let (status, _) = w
+        .call(
+            Method::POST,
+            &settle(&hands[1]),
+            &w.participant,
+            lower.clone(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "not someone else's hand");
+    let (status, body) = w
+        .call(Method::POST, &settle(&hands[1]), &delegate, lower)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body["queue"][1]["lowered_at"].is_number());
+    assert_eq!(body["suggested"], hands[2]["id"]);
+    // A hand called or lowered is settled: calling it again finds no waiting hand.
+    let (status, _) = w
+        .call(
+            Method::POST,
+            &settle(&hands[1]),
+            &w.chair,
+            Some(json!({ "call": true })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // The participant may raise a hand again once called.
+    let (status, _) = w
+        .call(Method::POST, &queue, &w.participant, Some(json!({})))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    // The rapporteur notes a comment from the floor, anonymous; a participant may not.
+    let floor = format!("/api/v1/live/{session}/floor");
+    let said = json!({ "item": items[0], "body": "The review should include the regions.", "group": "government" });
+    let (status, _) = w
+        .call(Method::POST, &floor, &w.participant, Some(said.clone()))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, body) = w.call(Method::POST, &floor, &rapporteur, Some(said)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["floor"][0]["speaker"], Value::Null);
+    assert_eq!(body["floor"][0]["group"], "government");
+    let elsewhere = json!({ "item": "i-nowhere", "body": "Lost words." });
+    let (status, _) = w
+        .call(Method::POST, &floor, &rapporteur, Some(elsewhere))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_chair_marks_points_of_consensus_with_a_reason_the_record_keeps() {
+    let w = world().await;
+    let (facilitator, facilitator_id) = w.person("facilitator@example.org").await;
+    let (session, items) = w.schedule(Some(&facilitator_id), None).await;
+    let check = w.open_check(&session, &items[0], &facilitator).await;
+    assert_eq!(
+        w.stance(
+            &session,
+            &check,
+            &w.participant,
+            json!({ "stance": "support" })
+        )
+        .await,
+        StatusCode::OK
+    );
+    let close = format!("/api/v1/live/{session}/checks/{check}/close");
+    assert_eq!(
+        w.call(Method::POST, &close, &facilitator, None).await.0,
+        StatusCode::OK
+    );
+    let points = format!("/api/v1/live/{session}/points");
+    let point =
+        json!({ "item": items[0], "reason": "The check closed with support and no objection." });
+    // The facilitator runs the session but recognising consensus is the chair's.
+    let (status, _) = w
+        .call(Method::PUT, &points, &facilitator, Some(point.clone()))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, body) = w
+        .call(
+            Method::PUT,
+            &points,
+            &w.chair,
+            Some(json!({ "item": items[0], "reason": " " })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, body) = w.call(Method::PUT, &points, &w.chair, Some(point)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["points"][0]["item"], items[0].as_str());
+    let record = w.state.rooms.store().record(&w.doc).await.expect("record");
+    let entry = record
+        .iter()
+        .find(|e| e.kind == "session-point-of-consensus")
+        .expect("recorded");
+    assert!(
+        entry.reason.starts_with("The check closed with support"),
+        "{}",
+        entry.reason
     );
 }

@@ -377,3 +377,185 @@ impl Store {
         .await?)
     }
 }
+
+/// A hand in the speaking queue, raised, called or lowered.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct HandRow {
+    pub id: String,
+    pub account_id: Option<String>,
+    pub name: String,
+    pub stakeholder_group: String,
+    pub source: String,
+    pub raised_at: i64,
+    pub called_at: Option<i64>,
+    pub lowered_at: Option<i64>,
+}
+
+/// A comment from the floor as the rapporteur noted it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct FloorRow {
+    pub id: String,
+    pub item_id: String,
+    pub body: String,
+    pub speaker: Option<String>,
+    pub stakeholder_group: String,
+    pub at: i64,
+}
+
+/// A point of consensus.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PointRow {
+    pub item_id: String,
+    pub reason: String,
+    pub at: i64,
+}
+
+/// Who raises a hand: an account or a name the rapporteur gives, with their stakeholder
+/// group's key (`''`: not stated) and where the hand went up.
+pub struct Raising<'a> {
+    pub account: Option<&'a str>,
+    pub name: &'a str,
+    pub group: &'a str,
+    pub source: &'a str,
+}
+
+impl Store {
+    /// Raises a hand in the session's queue; `None` if the account has one up already.
+    pub async fn raise_hand(
+        &self,
+        session: &str,
+        who: &Raising<'_>,
+        now: i64,
+    ) -> Result<Option<String>, StoreError> {
+        let id = random_id("h");
+        let n = sqlx::query(
+            "INSERT INTO session_queue
+                 (id, session_id, account_id, name, stakeholder_group, source, raised_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+        )
+        .bind(&id)
+        .bind(session)
+        .bind(who.account)
+        .bind(who.name)
+        .bind(who.group)
+        .bind(who.source)
+        .bind(now)
+        .execute(self.writer())
+        .await?
+        .rows_affected();
+        Ok((n == 1).then_some(id))
+    }
+
+    /// Calls a waiting hand to speak (`called`) or lowers it; `false` if it is not waiting.
+    pub async fn settle_hand(
+        &self,
+        session: &str,
+        hand: &str,
+        called: bool,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let column = if called { "called_at" } else { "lowered_at" };
+        let n = sqlx::query(&format!(
+            "UPDATE session_queue SET {column} = $3
+             WHERE id = $1 AND session_id = $2 AND called_at IS NULL AND lowered_at IS NULL"
+        ))
+        .bind(hand)
+        .bind(session)
+        .bind(now)
+        .execute(self.writer())
+        .await?
+        .rows_affected();
+        Ok(n == 1)
+    }
+
+    /// The session's queue: every hand ever raised, in the order raised.
+    pub async fn queue(&self, session: &str) -> Result<Vec<HandRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT id, account_id, name, stakeholder_group, source, raised_at, called_at,
+                    lowered_at
+             FROM session_queue WHERE session_id = $1 ORDER BY raised_at, id",
+        )
+        .bind(session)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Notes a comment from the floor on `item`.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn note_floor_comment(
+        &self,
+        session: &str,
+        item: &str,
+        body: &str,
+        speaker: Option<&str>,
+        group: &str,
+        by: &str,
+        now: i64,
+    ) -> Result<String, StoreError> {
+        let id = random_id("f");
+        sqlx::query(
+            "INSERT INTO floor_comments
+                 (id, session_id, item_id, body, speaker, stakeholder_group, recorded_by, at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&id)
+        .bind(session)
+        .bind(item)
+        .bind(body)
+        .bind(speaker)
+        .bind(group)
+        .bind(by)
+        .bind(now)
+        .execute(self.writer())
+        .await?;
+        Ok(id)
+    }
+
+    /// The comments from the floor, in the order noted.
+    pub async fn floor_comments(&self, session: &str) -> Result<Vec<FloorRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT id, item_id, body, speaker, stakeholder_group, at FROM floor_comments
+             WHERE session_id = $1 ORDER BY at, id",
+        )
+        .bind(session)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Marks `item` a point of consensus (again: the latest reason stands).
+    pub async fn mark_point(
+        &self,
+        session: &str,
+        item: &str,
+        reason: &str,
+        by: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO session_points (session_id, item_id, reason, marked_by, at)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (session_id, item_id) DO UPDATE
+             SET reason = excluded.reason, marked_by = excluded.marked_by, at = excluded.at",
+        )
+        .bind(session)
+        .bind(item)
+        .bind(reason)
+        .bind(by)
+        .bind(now)
+        .execute(self.writer())
+        .await?;
+        Ok(())
+    }
+
+    /// The points of consensus, in agenda order.
+    pub async fn points(&self, session: &str) -> Result<Vec<PointRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT p.item_id, p.reason, p.at FROM session_points p
+             JOIN session_items i ON i.id = p.item_id
+             WHERE p.session_id = $1 ORDER BY i.position",
+        )
+        .bind(session)
+        .fetch_all(self.pool())
+        .await?)
+    }
+}
