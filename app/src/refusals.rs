@@ -122,6 +122,13 @@ pub fn words(locale: Locale, r: &Refusal) -> String {
         CheckOpen => td_string!(locale, refusals.check_open).to_string(),
         NoCurrentItem => td_string!(locale, refusals.no_current_item).to_string(),
         HandUp => td_string!(locale, refusals.hand_up).to_string(),
+        PollClosed => td_string!(locale, refusals.poll_closed).to_string(),
+        PollScale { max } => {
+            td_string!(locale, refusals.poll_scale, max = max.to_string()).to_string()
+        }
+        PollSize { limit } => {
+            td_string!(locale, refusals.poll_size, limit = limit.to_string()).to_string()
+        }
         Choose { what } => choose(locale, *what),
         NotAPhase { phase } => td_string!(locale, refusals.not_a_phase, phase = phase).to_string(),
         NotADateTime { value } => {
@@ -471,6 +478,9 @@ mod tests {
             D::CheckOpen => CheckOpen,
             D::NoCurrentItem => NoCurrentItem,
             D::HandUp => HandUp,
+            D::PollClosed => PollClosed,
+            D::PollScale => PollScale { max: 7 },
+            D::PollSize => PollSize { limit: 20 },
             D::Choose => Choose {
                 what: Choice::Verdict,
             },

@@ -8,9 +8,9 @@
 
 use domain::{
     api::{
-        AgendaItem, Check, CheckStanceBody, ConsensusPoint, FloorComment, HandsBody, LiveSession,
-        MarkPoint, MoveToItem, NoteFloorComment, QueuedHand, RaiseHand, ScheduleSession,
-        SettleHand, YouInSession,
+        AgendaItem, AnswerPoll, Check, CheckStanceBody, ConsensusPoint, FloorComment, HandsBody,
+        LiveSession, MarkPoint, MoveToItem, NoteFloorComment, Poll, PollQuestion, QueuedHand,
+        RaiseHand, ScheduleSession, SetPollRound, SettleHand, YouInSession,
     },
     consensus::Stance,
     diff::Piece,
@@ -19,7 +19,9 @@ use domain::{
     profile::{Region, StakeholderGroup},
     refusal::{Field, Refusal, Thing},
     rules::{self, Lines},
-    session::{self, CheckFigures, CheckStance, Hands, ItemKind, Part, Source},
+    session::{
+        self, CheckFigures, CheckStance, Hands, ItemKind, Part, PollAnswer, PollRound, Source,
+    },
 };
 
 use crate::{
@@ -141,6 +143,26 @@ pub async fn schedule(
         };
         items.push((item.kind.key(), target));
     }
+    if req.poll.len() > session::MAX_POLL_QUESTIONS {
+        return Err(Refusal::PollSize {
+            limit: session::MAX_POLL_QUESTIONS,
+        }
+        .into());
+    }
+    let mut poll = Vec::with_capacity(req.poll.len());
+    for question in &req.poll {
+        poll.push(
+            rules::clean(
+                Field::Question,
+                question,
+                Lines::Many,
+                session::MAX_QUESTION_CHARS,
+            )?
+            .ok_or(Refusal::TextEmpty {
+                field: Field::Question,
+            })?,
+        );
+    }
     let mut parts = Vec::new();
     for (account, part) in [
         (&req.facilitator, Part::Facilitator),
@@ -169,6 +191,9 @@ pub async fn schedule(
             now,
         )
         .await?;
+    if !poll.is_empty() {
+        state.rooms.store().add_poll_questions(&id, &poll).await?;
+    }
     view(state, who, &id).await
 }
 
@@ -321,6 +346,7 @@ pub async fn view(state: &Accord, who: &Principal, id: &str) -> Result<LiveSessi
             at: p.at,
         })
         .collect();
+    let poll = poll_view(state, id, me).await?;
     let (role, part) = standing_in(state, who, &s).await?;
     let open = checks.iter().find(|c| c.closed_at.is_none());
     let stance = match (open, who.account_id()) {
@@ -344,6 +370,7 @@ pub async fn view(state: &Accord, who: &Principal, id: &str) -> Result<LiveSessi
         suggested,
         floor,
         points,
+        poll,
         you: YouInSession {
             part,
             may_run: session::may_run(role, part),
@@ -707,5 +734,107 @@ pub async fn mark_point(
         &format!("{reason}\n\n{words}"),
     )
     .await?;
+    view(state, who, id).await
+}
+
+/// The session's poll: the round open, and per question how the answers moved and what the
+/// viewer (`me`) answered.
+async fn poll_view(state: &Accord, id: &str, me: Option<&str>) -> Result<Poll, Error> {
+    let store = state.rooms.store();
+    let questions = store.poll_questions(id).await?;
+    if questions.is_empty() {
+        return Ok(Poll::default());
+    }
+    let answers = store.poll_answers(id).await?;
+    let round = store
+        .poll_round(id)
+        .await?
+        .and_then(|r| PollRound::parse(&r));
+    let questions = questions
+        .into_iter()
+        .map(|q| {
+            let of: Vec<PollAnswer> = answers
+                .iter()
+                .filter(|a| a.question_id == q.id)
+                .filter_map(|a| {
+                    Some(PollAnswer {
+                        account: a.account_id.clone(),
+                        group: StakeholderGroup::parse(&a.stakeholder_group),
+                        round: PollRound::parse(&a.round)?,
+                        value: u8::try_from(a.value).ok()?,
+                    })
+                })
+                .collect();
+            let yours = |round: PollRound| {
+                of.iter()
+                    .find(|a| Some(a.account.as_str()) == me && a.round == round)
+                    .map(|a| a.value)
+            };
+            PollQuestion {
+                yours_before: yours(PollRound::Before),
+                yours_after: yours(PollRound::After),
+                movement: session::movement(&of),
+                id: q.id,
+                text: q.question,
+            }
+        })
+        .collect();
+    Ok(Poll { round, questions })
+}
+
+/// Whoever runs the session opens a round of the poll (before, after) or closes it.
+pub async fn set_poll_round(
+    state: &Accord,
+    who: &Principal,
+    id: &str,
+    req: SetPollRound,
+) -> Result<LiveSession, Error> {
+    require(state, who, id, Action::RunSession).await?;
+    state
+        .rooms
+        .store()
+        .set_poll_round(id, req.round.map(PollRound::key))
+        .await?;
+    view(state, who, id).await
+}
+
+/// Someone signed in answers the poll's questions in the round open now.
+pub async fn answer_poll(
+    state: &Accord,
+    who: &Principal,
+    id: &str,
+    req: AnswerPoll,
+) -> Result<LiveSession, Error> {
+    require(state, who, id, Action::TakePartInSession).await?;
+    let me = who.signed_in()?;
+    if req.answers.len() > session::MAX_POLL_QUESTIONS {
+        return Err(Refusal::PollSize {
+            limit: session::MAX_POLL_QUESTIONS,
+        }
+        .into());
+    }
+    if req
+        .answers
+        .iter()
+        .any(|a| a.value < 1 || a.value > session::POLL_SCALE)
+    {
+        return Err(Refusal::PollScale {
+            max: session::POLL_SCALE,
+        }
+        .into());
+    }
+    let answers: Vec<(String, i64)> = req
+        .answers
+        .into_iter()
+        .map(|a| (a.question, i64::from(a.value)))
+        .collect();
+    let taken = state
+        .rooms
+        .store()
+        .answer_poll(id, me, req.round.key(), &answers, state.auth.now())
+        .await?;
+    if !taken {
+        return Err(Refusal::PollClosed.into());
+    }
     view(state, who, id).await
 }

@@ -1168,6 +1168,9 @@ pub struct ScheduleSession {
     /// The account that records what the room says and shows without a device.
     #[serde(default)]
     pub rapporteur: Option<String>,
+    /// A deliberative poll's questions, asked before the session and again after it.
+    #[serde(default)]
+    pub poll: Vec<String>,
 }
 
 /// An agenda item as shown: what it is about, and its words now.
@@ -1206,8 +1209,8 @@ pub struct YouInSession {
     pub stance: Option<crate::consensus::Stance>,
 }
 
-/// A live session: `GET /api/v1/sessions/{id}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A live session: `GET /api/v1/live/{id}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct LiveSession {
     pub id: String,
@@ -1228,7 +1231,55 @@ pub struct LiveSession {
     pub floor: Vec<FloorComment>,
     /// The items a chair marked as points of consensus, in agenda order.
     pub points: Vec<ConsensusPoint>,
+    pub poll: Poll,
     pub you: YouInSession,
+}
+
+/// A session's deliberative poll: the round open now, and per question how the answers of
+/// those who answered both times moved (everyone, then each stakeholder group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Poll {
+    pub round: Option<crate::session::PollRound>,
+    pub questions: Vec<PollQuestion>,
+}
+
+/// One poll question with its movement and the viewer's answers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PollQuestion {
+    pub id: String,
+    pub text: String,
+    pub movement: Vec<crate::session::Movement>,
+    pub yours_before: Option<u8>,
+    pub yours_after: Option<u8>,
+}
+
+/// Body of `PUT /api/v1/live/{id}/poll`: whoever runs the session opens a round of the poll,
+/// or closes it (`null`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SetPollRound {
+    pub round: Option<crate::session::PollRound>,
+}
+
+/// One answer: a question's id and a value on the poll's scale.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PollAnswerBody {
+    pub question: String,
+    pub value: u8,
+}
+
+/// Body of `PUT /api/v1/live/{id}/poll/answers`: one's answers in the open round.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AnswerPoll {
+    pub round: crate::session::PollRound,
+    pub answers: Vec<PollAnswerBody>,
 }
 
 /// A hand in a session's speaking queue.

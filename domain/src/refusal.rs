@@ -241,6 +241,12 @@ pub enum Refusal {
     TooManyHands {
         limit: u32,
     },
+    PollScale {
+        max: u8,
+    },
+    PollSize {
+        limit: usize,
+    },
 
     // What the state of things rules out.
     LastCallObjectionsOnly,
@@ -248,6 +254,7 @@ pub enum Refusal {
     CheckOpen,
     NoCurrentItem,
     HandUp,
+    PollClosed,
     ParagraphDeleted {
         id: String,
     },
@@ -341,6 +348,7 @@ impl Refusal {
             | CheckOpen
             | NoCurrentItem
             | HandUp
+            | PollClosed
             | ParagraphDeleted { .. }
             | CommentSettled { .. }
             | HiddenAlready { .. }
@@ -368,6 +376,8 @@ impl Refusal {
             | ObjectionNeedsReason
             | AgendaSize { .. }
             | TooManyHands { .. }
+            | PollScale { .. }
+            | PollSize { .. }
             | Choose { .. }
             | NotAPhase { .. }
             | NotADateTime { .. }
@@ -459,6 +469,9 @@ impl Refusal {
             CheckOpen => "a check is open already: close it first".into(),
             NoCurrentItem => "no item is current: move to one first".into(),
             HandUp => "your hand is up already: wait to be called, or lower it".into(),
+            PollClosed => "this round of the poll is not open".into(),
+            PollScale { max } => format!("answer on the scale from 1 to {max}"),
+            PollSize { limit } => format!("a poll has at most {limit} questions"),
             NotEndorsed => "you have not endorsed this text".into(),
             SearchWords { min, max } => {
                 format!("search for between {min} and {max} characters")

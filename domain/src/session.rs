@@ -224,6 +224,25 @@ pub enum PollRound {
     After,
 }
 
+impl PollRound {
+    /// The stable key, on the wire and in storage.
+    pub fn key(self) -> &'static str {
+        match self {
+            PollRound::Before => "before",
+            PollRound::After => "after",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<Self> {
+        [PollRound::Before, PollRound::After]
+            .into_iter()
+            .find(|r| r.key() == key)
+    }
+}
+
+/// Most questions in one poll.
+pub const MAX_POLL_QUESTIONS: usize = 20;
+
 /// One person's answer to one poll question in one round.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PollAnswer {

@@ -12,15 +12,15 @@ use axum::{
     Json, Router,
 };
 use domain::api::{
-    AmendmentFilter, AmendmentView, Archive, AuditEntry, Burst, CheckStanceBody, Comment,
-    CompareQuery, Comparison, ConfirmAddress, CreateDocument, CreateGroup, CreateInvitation,
-    Created, Decide, DocumentDetail, DocumentFeedback, DocumentSummary, EditComment, Endorse,
-    Endorsements, ErrorBody, ExportQuery, Group, HandsBody, Hide, Invitation, InvitationCreated,
-    LiveSession, Login, MarkPoint, Me, Member, MoveToItem, NewAmendment, NewComment, NewVersion,
-    NoteFloorComment, ParagraphConsensus, ParagraphHistory, ProfileUpdate, RaiseHand, RecordEntry,
-    Register, Registered, ReportQuery, Respond, Role, Schedule, ScheduleSession, SearchQuery,
-    SearchResults, SessionView, SetLanguage, SetPhase, SetRole, SetStance, SetStancesAside,
-    SettleHand, SyncQuery, Thread, Version, VersionSummary,
+    AmendmentFilter, AmendmentView, AnswerPoll, Archive, AuditEntry, Burst, CheckStanceBody,
+    Comment, CompareQuery, Comparison, ConfirmAddress, CreateDocument, CreateGroup,
+    CreateInvitation, Created, Decide, DocumentDetail, DocumentFeedback, DocumentSummary,
+    EditComment, Endorse, Endorsements, ErrorBody, ExportQuery, Group, HandsBody, Hide, Invitation,
+    InvitationCreated, LiveSession, Login, MarkPoint, Me, Member, MoveToItem, NewAmendment,
+    NewComment, NewVersion, NoteFloorComment, ParagraphConsensus, ParagraphHistory, ProfileUpdate,
+    RaiseHand, RecordEntry, Register, Registered, ReportQuery, Respond, Role, Schedule,
+    ScheduleSession, SearchQuery, SearchResults, SessionView, SetLanguage, SetPhase, SetPollRound,
+    SetRole, SetStance, SetStancesAside, SettleHand, SyncQuery, Thread, Version, VersionSummary,
 };
 use domain::{
     limits,
@@ -135,6 +135,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(post_hand_settled))
         .routes(routes!(post_floor_comment))
         .routes(routes!(put_point))
+        .routes(routes!(put_poll_round))
+        .routes(routes!(put_poll_answers))
 }
 
 /// `routes` taking bodies of up to `max` bytes instead of axum's default 2 MB.
@@ -1282,4 +1284,35 @@ async fn put_point(
     ApiJson(req): ApiJson<MarkPoint>,
 ) -> Result<Json<LiveSession>, ApiError> {
     Ok(Json(sessions::mark_point(&state, &who, &live, req).await?))
+}
+
+/// Whoever runs the session opens the poll's round (`before`, `after`) or closes it (`null`).
+#[utoipa::path(put, path = "/api/v1/live/{live}/poll", params(("live" = String, Path)),
+    request_body = SetPollRound,
+    responses((status = 200, body = LiveSession), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+async fn put_poll_round(
+    State(state): State<AppState>,
+    who: Principal,
+    LiveSessionId(live): LiveSessionId,
+    ApiJson(req): ApiJson<SetPollRound>,
+) -> Result<Json<LiveSession>, ApiError> {
+    Ok(Json(
+        sessions::set_poll_round(&state, &who, &live, req).await?,
+    ))
+}
+
+/// One's answers to the poll in the round open now, each from 1 to 7; an answer given again
+/// in the same round replaces the first. `409` when that round is not open.
+#[utoipa::path(put, path = "/api/v1/live/{live}/poll/answers", params(("live" = String, Path)),
+    request_body = AnswerPoll,
+    responses((status = 200, body = LiveSession), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn put_poll_answers(
+    State(state): State<AppState>,
+    who: Principal,
+    LiveSessionId(live): LiveSessionId,
+    ApiJson(req): ApiJson<AnswerPoll>,
+) -> Result<Json<LiveSession>, ApiError> {
+    Ok(Json(sessions::answer_poll(&state, &who, &live, req).await?))
 }

@@ -614,3 +614,122 @@ async fn a_chair_marks_points_of_consensus_with_a_reason_the_record_keeps() {
         entry.reason
     );
 }
+
+#[tokio::test]
+async fn the_poll_asked_before_and_after_shows_how_opinions_moved() {
+    let w = world().await;
+    let (status, body) = w
+        .call(
+            Method::POST,
+            &format!("/api/v1/documents/{}/sessions", w.doc),
+            &w.chair,
+            Some(json!({
+                "title": "Main session",
+                "items": [{ "kind": "question", "target": "A review every two years?" }],
+                "poll": ["How far should reviews be regular?", "How far should regions lead them?"],
+            })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let session = body["id"].as_str().expect("id").to_string();
+    let questions: Vec<String> = body["poll"]["questions"]
+        .as_array()
+        .expect("questions")
+        .iter()
+        .map(|q| q["id"].as_str().expect("id").to_string())
+        .collect();
+    let answers = format!("/api/v1/live/{session}/poll/answers");
+    let answer = |round: &str, value: u8| {
+        Some(json!({ "round": round, "answers": [{ "question": questions[0], "value": value }] }))
+    };
+    // Not open yet.
+    let (status, body) = w
+        .call(Method::PUT, &answers, &w.participant, answer("before", 2))
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::CONFLICT, Some("poll-closed"))
+    );
+    let round = format!("/api/v1/live/{session}/poll");
+    let (status, _) = w
+        .call(
+            Method::PUT,
+            &round,
+            &w.participant,
+            Some(json!({ "round": "before" })),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "only whoever runs it opens a round"
+    );
+    let (status, _) = w
+        .call(
+            Method::PUT,
+            &round,
+            &w.chair,
+            Some(json!({ "round": "before" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (other, _) = w.person("other@example.org").await;
+    for (cookie, value) in [(&w.participant, 2), (&other, 6)] {
+        let (status, body) = w
+            .call(Method::PUT, &answers, cookie, answer("before", value))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let (status, body) = w
+        .call(Method::PUT, &answers, &w.participant, answer("before", 8))
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("poll-scale"))
+    );
+    // The "after" round, once the session has deliberated: the participant moved, the other
+    // did not answer again.
+    let (status, _) = w
+        .call(
+            Method::PUT,
+            &round,
+            &w.chair,
+            Some(json!({ "round": "after" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = w
+        .call(Method::PUT, &answers, &w.participant, answer("before", 3))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let (status, body) = w
+        .call(Method::PUT, &answers, &w.participant, answer("after", 5))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let poll = &body["poll"];
+    assert_eq!(poll["round"], "after");
+    let q = &poll["questions"][0];
+    assert_eq!(
+        (q["yours_before"].as_u64(), q["yours_after"].as_u64()),
+        (Some(2), Some(5))
+    );
+    let everyone = &q["movement"][0];
+    assert_eq!(everyone["everyone"], true);
+    assert_eq!(everyone["answered_both"], 1);
+    assert_eq!(everyone["answered_before_only"], 1);
+    assert_eq!(
+        (
+            everyone["mean_before"].as_f64(),
+            everyone["mean_after"].as_f64()
+        ),
+        (Some(2.0), Some(5.0))
+    );
+    let government = q["movement"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .find(|m| m["group"] == "government")
+        .expect("the government row");
+    assert_eq!(government["answered_both"], 1);
+    assert_eq!(poll["questions"][1]["movement"][0]["answered_both"], 0);
+}

@@ -72,6 +72,11 @@ pub struct NewSession<'a> {
     pub parts: &'a [(String, &'a str)],
 }
 
+/// The key a poll's answers and its rounds take turns on.
+fn poll_turn(session: &str) -> String {
+    format!("poll:{session}")
+}
+
 /// The key a check's stances and its closing take turns on.
 fn check_turn(check: &str) -> String {
     format!("check:{check}")
@@ -553,6 +558,140 @@ impl Store {
             "SELECT p.item_id, p.reason, p.at FROM session_points p
              JOIN session_items i ON i.id = p.item_id
              WHERE p.session_id = $1 ORDER BY i.position",
+        )
+        .bind(session)
+        .fetch_all(self.pool())
+        .await?)
+    }
+}
+
+/// A poll question.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct QuestionRow {
+    pub id: String,
+    pub question: String,
+}
+
+/// A poll answer, with its author's stakeholder group.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AnswerRow {
+    pub question_id: String,
+    pub account_id: String,
+    pub round: String,
+    pub value: i64,
+    pub stakeholder_group: String,
+}
+
+impl Store {
+    /// Stores the session's poll questions, in order.
+    pub async fn add_poll_questions(
+        &self,
+        session: &str,
+        questions: &[String],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.writer().begin().await?;
+        for (position, question) in questions.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO poll_questions (id, session_id, position, question)
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(random_id("q"))
+            .bind(session)
+            .bind(i64::try_from(position).unwrap_or(i64::MAX))
+            .bind(question)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn poll_questions(&self, session: &str) -> Result<Vec<QuestionRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT id, question FROM poll_questions WHERE session_id = $1 ORDER BY position",
+        )
+        .bind(session)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// The round open now (`before`, `after`), if any.
+    pub async fn poll_round(&self, session: &str) -> Result<Option<String>, StoreError> {
+        let row: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT poll_round FROM live_sessions WHERE id = $1")
+                .bind(session)
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(row.and_then(|(r,)| r))
+    }
+
+    /// Opens `round` of the poll, or closes it (`None`), taking turns with the answers: an
+    /// answer is stored in the round that was open when its turn came.
+    pub async fn set_poll_round(
+        &self,
+        session: &str,
+        round: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.writer().begin().await?;
+        take_turn(&mut tx, &poll_turn(session)).await?;
+        sqlx::query("UPDATE live_sessions SET poll_round = $2 WHERE id = $1")
+            .bind(session)
+            .bind(round)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// `account`'s answers in `round`, each replacing an earlier answer to its question in that
+    /// round, if the round is the one open; `false` (nothing written) otherwise. Questions of
+    /// other sessions are left out.
+    pub async fn answer_poll(
+        &self,
+        session: &str,
+        account: &str,
+        round: &str,
+        answers: &[(String, i64)],
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.writer().begin().await?;
+        take_turn(&mut tx, &poll_turn(session)).await?;
+        let open: Option<(i64,)> =
+            sqlx::query_as("SELECT starts_at FROM live_sessions WHERE id = $1 AND poll_round = $2")
+                .bind(session)
+                .bind(round)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if open.is_none() {
+            return Ok(false);
+        }
+        for (question, value) in answers {
+            sqlx::query(
+                "INSERT INTO poll_answers (question_id, account_id, round, value, at)
+                 SELECT id, $2, $3, $4, $5 FROM poll_questions WHERE id = $1 AND session_id = $6
+                 ON CONFLICT (question_id, account_id, round) DO UPDATE
+                 SET value = excluded.value, at = excluded.at",
+            )
+            .bind(question)
+            .bind(account)
+            .bind(round)
+            .bind(*value)
+            .bind(now)
+            .bind(session)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Every answer to the session's poll, with its author's stakeholder group.
+    pub async fn poll_answers(&self, session: &str) -> Result<Vec<AnswerRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT a.question_id, a.account_id, a.round, a.value, c.stakeholder_group
+             FROM poll_answers a JOIN poll_questions q ON q.id = a.question_id
+             JOIN accounts c ON c.id = a.account_id
+             WHERE q.session_id = $1",
         )
         .bind(session)
         .fetch_all(self.pool())
