@@ -13,6 +13,7 @@ use accord_core::{
     auth::{token_hash, Principal},
     seed,
     store::feedback::StanceChange,
+    store::sessions::{NewSession, Raising},
     versions,
 };
 use accord_server::{router, AppState};
@@ -90,6 +91,15 @@ struct World {
     /// An open amendment by `member`.
     amendment: i64,
     heads: Vec<String>,
+    /// A live session on `doc` with its first item current, an open check on it, `member`'s
+    /// hand up and the poll's first round open.
+    live: String,
+    check: String,
+    hand: String,
+    item: String,
+    question: String,
+    /// The PostgreSQL database of this world, dropped once a case is done with it.
+    database: Option<String>,
 }
 
 /// The secret of the open invitation's link.
@@ -111,6 +121,9 @@ impl World {
             ("{account}", self.member.clone()),
             ("{invitation}", self.invitation.clone()),
             ("{token}", INVITATION_TOKEN.to_string()),
+            ("{live}", self.live.clone()),
+            ("{check}", self.check.clone()),
+            ("{hand}", self.hand.clone()),
         ];
         let uri = values.iter().fold(path.to_string(), |uri, (name, value)| {
             uri.replace(name, value)
@@ -126,7 +139,7 @@ impl World {
 /// A fresh installation: the demo seed, a second group with its own chair, a plain member of
 /// the demo group to act on, an open invitation and a version.
 async fn world() -> World {
-    let store = common::private_store().await;
+    let (store, database) = common::private_store_at().await;
     let state = AppState::new(store, common::leptos_options());
     seed::seed_if_empty(&state.rooms).await.expect("seed");
     let store = state.rooms.store();
@@ -210,7 +223,60 @@ async fn world() -> World {
         assert_eq!(resp.status(), StatusCode::CREATED);
         1
     };
+    let live = store
+        .create_live_session(
+            &NewSession {
+                document_id: &doc,
+                title: "Main session",
+                starts_at: 0,
+                created_by: as_chair.account_id().expect("the chair"),
+                items: &[
+                    ("paragraph", paragraph.clone()),
+                    ("question", "Why?".to_string()),
+                ],
+                parts: &[],
+            },
+            0,
+        )
+        .await
+        .expect("session");
+    store
+        .add_poll_questions(&live, &["How far?".to_string()])
+        .await
+        .expect("poll");
+    store
+        .set_poll_round(&live, Some("before"))
+        .await
+        .expect("round");
+    let items = store.session_items(&live).await.expect("items");
+    let item = items[0].id.clone();
+    assert!(store.set_current_item(&live, &item).await.expect("current"));
+    let check = store
+        .open_check(&live, &item, 0)
+        .await
+        .expect("check")
+        .expect("opened");
+    let raising = Raising {
+        account: Some(&member),
+        name: "Member",
+        group: "academia",
+        source: "online",
+    };
+    let hand = store
+        .raise_hand(&live, &raising, 0)
+        .await
+        .expect("hand")
+        .expect("raised");
+    let question = store.poll_questions(&live).await.expect("poll")[0]
+        .id
+        .clone();
     World {
+        database,
+        live,
+        check,
+        hand,
+        item: items[1].id.clone(),
+        question,
         app,
         state,
         doc,
@@ -292,6 +358,12 @@ struct Route {
 /// Routes of the OpenAPI document the matrix does not ask, and why; each is asked elsewhere.
 const OUTSIDE: &[(&str, &str, &str)] = &[
     (
+        "POST",
+        "/api/v1/live/{live}/checks",
+        "opening a check needs none open; who may open one, and the 409 beside an open one, are \
+         live_sessions.rs's",
+    ),
+    (
         "DELETE",
         "/api/v1/me/sessions/{session}",
         "ends one of the caller's own sessions; another's is unknown whoever asks (security.rs)",
@@ -348,6 +420,18 @@ fn routes(w: &World) -> Vec<Route> {
     // Counting again stances never set aside changes nothing: the case can run in any order.
     let aside = serde_json::json!({
         "accounts": [w.member], "reason": "Registered together.", "count_again": true
+    })
+    .to_string();
+    let schedule = serde_json::json!({
+        "title": "Another session", "items": [{ "kind": "paragraph", "target": w.paragraph }]
+    })
+    .to_string();
+    let current = serde_json::json!({ "item": w.item }).to_string();
+    let floor = serde_json::json!({ "item": w.item, "body": "From the floor." }).to_string();
+    let point =
+        serde_json::json!({ "item": w.item, "reason": "Support, no objection." }).to_string();
+    let answers = serde_json::json!({
+        "round": "before", "answers": [{ "question": w.question, "value": 4 }]
     })
     .to_string();
     let r = |method: Method, path: &'static str, body: Option<&str>, action| Route {
@@ -629,6 +713,78 @@ fn routes(w: &World) -> Vec<Route> {
         ),
         r(
             Method::POST,
+            "/api/v1/documents/{id}/sessions",
+            Some(schedule.as_str()),
+            Action::RunSession,
+        ),
+        r(
+            Method::GET,
+            "/api/v1/live/{live}",
+            None,
+            Action::ReadDocument,
+        ),
+        r(
+            Method::PUT,
+            "/api/v1/live/{live}/current",
+            Some(current.as_str()),
+            Action::RunSession,
+        ),
+        r(
+            Method::POST,
+            "/api/v1/live/{live}/checks/{check}/close",
+            None,
+            Action::RunSession,
+        ),
+        r(
+            Method::PUT,
+            "/api/v1/live/{live}/checks/{check}/stance",
+            Some(r#"{"stance":"support"}"#),
+            Action::TakePartInSession,
+        ),
+        r(
+            Method::PUT,
+            "/api/v1/live/{live}/checks/{check}/hands",
+            Some(r#"{"group":"academia","support":3,"can_live_with":1,"oppose":0}"#),
+            Action::RecordForRoom,
+        ),
+        r(
+            Method::POST,
+            "/api/v1/live/{live}/queue",
+            Some(r#"{"in_room":true}"#),
+            Action::TakePartInSession,
+        ),
+        r(
+            Method::POST,
+            "/api/v1/live/{live}/queue/{hand}",
+            Some(r#"{"call":true}"#),
+            Action::RunSession,
+        ),
+        r(
+            Method::POST,
+            "/api/v1/live/{live}/floor",
+            Some(floor.as_str()),
+            Action::RecordForRoom,
+        ),
+        r(
+            Method::PUT,
+            "/api/v1/live/{live}/points",
+            Some(point.as_str()),
+            Action::RunConsultation,
+        ),
+        r(
+            Method::PUT,
+            "/api/v1/live/{live}/poll",
+            Some(r#"{"round":"after"}"#),
+            Action::RunSession,
+        ),
+        r(
+            Method::PUT,
+            "/api/v1/live/{live}/poll/answers",
+            Some(answers.as_str()),
+            Action::TakePartInSession,
+        ),
+        r(
+            Method::POST,
             "/api/v1/auth/register",
             Some(
                 r#"{"login":"new@example.org","password":"long enough password","display_name":"New","stakeholder_group":"academia","region":"african"}"#,
@@ -688,6 +844,11 @@ async fn answers_as_the_policy_says(i: usize, caller: Caller, phase: Phase) {
         };
         assert_eq!(status, expected, "{what}");
         assert_eq!(fingerprint(&w).await, before, "{what} changed something");
+    }
+    let database = w.database.clone();
+    drop(w);
+    if let Some(url) = database {
+        common::drop_database(&url).await;
     }
 }
 

@@ -96,12 +96,35 @@ pub async fn store_in(dir: &Path) -> Store {
 
 /// A store of its own for a test that needs no folder: in memory, or a new PostgreSQL database.
 pub async fn private_store() -> Store {
+    private_store_at().await.0
+}
+
+/// [`private_store`], with the PostgreSQL database's address (for [`drop_database`]).
+pub async fn private_store_at() -> (Store, Option<String>) {
     match postgres_cluster() {
-        Some(cluster) => Store::connect(&new_database(&cluster).await, 2)
-            .await
-            .expect("store"),
-        None => Store::memory().await.expect("store"),
+        Some(cluster) => {
+            let url = new_database(&cluster).await;
+            let store = Store::connect(&url, 2).await.expect("store");
+            (store, Some(url))
+        }
+        None => (Store::memory().await.expect("store"), None),
     }
+}
+
+/// Drops a database a test made and is done with, closing what still connects to it: a suite
+/// that makes thousands (the authorisation matrix) would otherwise fill the disk.
+pub async fn drop_database(url: &str) {
+    use sqlx::Connection;
+    let Some((cluster, name)) = url.rsplit_once('/') else {
+        return;
+    };
+    let mut admin = sqlx::PgConnection::connect(&format!("{cluster}/postgres"))
+        .await
+        .expect("the test cluster");
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .execute(&mut admin)
+        .await
+        .expect("drop the test's database");
 }
 
 /// Paragraph `i` of `doc` as the PostgreSQL database at `url` has it, read by a connection of
