@@ -223,8 +223,6 @@ async fn inspections(
     Ok((heads, looked))
 }
 
-/// What everyone sees of stored amendments: each one's differences, and for open ones whether
-/// they still apply cleanly to the live text.
 /// Amendment `id` of `doc` as anyone sees it (no viewer's involvement), if it exists.
 pub(crate) async fn views_of(
     state: &Accord,
@@ -235,6 +233,8 @@ pub(crate) async fn views_of(
     views(state, doc, stored, None).await
 }
 
+/// What everyone sees of stored amendments: each one's differences, and for open ones whether
+/// they still apply cleanly to the live text.
 async fn views(
     state: &Accord,
     doc: &str,

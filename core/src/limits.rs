@@ -276,7 +276,10 @@ impl RateLimits {
     pub async fn allows(&self, kind: Limited, key: &str) -> Result<bool, StoreError> {
         match &self.0 .1 {
             Kept::Here(here) => Ok(here.keyed(kind).allows(key)),
-            Kept::Shared { .. } => self.take(kind.key(), key, kind.allowance()).await,
+            Kept::Shared { store, checks } => {
+                self.take(store, checks, kind.key(), key, kind.allowance())
+                    .await
+            }
         }
     }
 
@@ -285,8 +288,8 @@ impl RateLimits {
     pub async fn may_mail(&self, account: &str) -> bool {
         match &self.0 .1 {
             Kept::Here(here) => here.mail.allows(account),
-            Kept::Shared { .. } => self
-                .take("mail", account, Allowance::MAIL)
+            Kept::Shared { store, checks } => self
+                .take(store, checks, "mail", account, Allowance::MAIL)
                 .await
                 .unwrap_or_else(|e| {
                     tracing::error!("the mail allowance: {e}");
@@ -297,10 +300,14 @@ impl RateLimits {
 
     /// One request's share of the shared bucket `kind`/`key`; sweeps the whole buckets and
     /// the forgiven counts every [`SWEEP_EVERY`] checks.
-    async fn take(&self, kind: &str, key: &str, allowance: Allowance) -> Result<bool, StoreError> {
-        let Kept::Shared { store, checks } = &self.0 .1 else {
-            return Ok(true);
-        };
+    async fn take(
+        &self,
+        store: &Store,
+        checks: &AtomicUsize,
+        kind: &str,
+        key: &str,
+        allowance: Allowance,
+    ) -> Result<bool, StoreError> {
         let now = self.now();
         let now_ms = now.saturating_mul(1000);
         if checks

@@ -14,6 +14,7 @@ use domain::{
     },
     consensus::Stance,
     diff::Piece,
+    document::Outline,
     limits,
     policy::{Action, Role},
     profile::{Region, StakeholderGroup},
@@ -29,7 +30,7 @@ use crate::{
     documents,
     error::Error,
     record,
-    store::sessions::{CheckRow, ItemRow, NewSession, Raising, SessionRow},
+    store::sessions::{CheckRow, CheckStanceRow, ItemRow, NewSession, Raising, SessionRow},
     Accord,
 };
 
@@ -43,14 +44,14 @@ async fn session_row(state: &Accord, id: &str) -> Result<SessionRow, Error> {
         .ok_or_else(|| Refusal::unknown(Thing::Session, id).into())
 }
 
-/// `who`'s role in the session's group and part in the session.
+/// `who`'s role in `group` (the session's document's) and part in the session.
 async fn standing_in(
     state: &Accord,
     who: &Principal,
     s: &SessionRow,
+    group: &str,
 ) -> Result<(Role, Option<Part>), Error> {
-    let meta = documents::meta(state.rooms.store(), &s.document_id).await?;
-    let role = who.standing(state, Some(&meta.group_id)).await?.role;
+    let role = who.standing(state, Some(group)).await?.role;
     let part = match who.account_id() {
         Some(me) => state
             .rooms
@@ -73,8 +74,8 @@ async fn require(
     action: Action,
 ) -> Result<SessionRow, Error> {
     let s = session_row(state, id).await?;
-    documents::require(state, who, &s.document_id, Action::ReadDocument).await?;
-    let (role, part) = standing_in(state, who, &s).await?;
+    let (meta, _) = documents::require(state, who, &s.document_id, Action::ReadDocument).await?;
+    let (role, part) = standing_in(state, who, &s, &meta.group_id).await?;
     let allowed = match action {
         Action::RunSession => session::may_run(role, part),
         Action::RecordForRoom => session::may_record(role, part),
@@ -197,19 +198,21 @@ pub async fn schedule(
     view(state, who, &id).await
 }
 
-/// The words of an item now: the paragraph's text, the amendment's proposed wording, or the
-/// question.
-async fn item_text(state: &Accord, doc: &str, item: &ItemRow) -> Result<String, Error> {
+/// The words of an item now: the paragraph's text (from `outline`, the document's now), the
+/// amendment's proposed wording, or the question.
+async fn item_text(
+    state: &Accord,
+    doc: &str,
+    outline: &Outline,
+    item: &ItemRow,
+) -> Result<String, Error> {
     Ok(match ItemKind::parse(&item.kind) {
-        Some(ItemKind::Paragraph) => {
-            let (outline, _) = state.rooms.outline(doc).await?;
-            outline
-                .paragraphs
-                .into_iter()
-                .find(|p| p.id == item.target)
-                .map(|p| p.text)
-                .unwrap_or_default()
-        }
+        Some(ItemKind::Paragraph) => outline
+            .paragraphs
+            .iter()
+            .find(|p| p.id == item.target)
+            .map(|p| p.text.clone())
+            .unwrap_or_default(),
         Some(ItemKind::Amendment) => {
             let id = item.target.parse::<i64>().unwrap_or_default();
             let views = crate::amendments::views_of(state, doc, id).await?;
@@ -232,20 +235,22 @@ async fn item_text(state: &Accord, doc: &str, item: &ItemRow) -> Result<String, 
     })
 }
 
-/// The figures of a check as its stances and hands stand.
-async fn figures(state: &Accord, check: &str) -> Result<CheckFigures, Error> {
+/// The figures of a check as its stances and hands stand, and its stances as stored.
+async fn figures(
+    state: &Accord,
+    check: &str,
+) -> Result<(CheckFigures, Vec<CheckStanceRow>), Error> {
     let store = state.rooms.store();
-    let stances: Vec<CheckStance> = store
-        .check_stances(check)
-        .await?
-        .into_iter()
+    let rows = store.check_stances(check).await?;
+    let stances: Vec<CheckStance> = rows
+        .iter()
         .filter_map(|r| {
             Some(CheckStance {
                 stance: Stance::parse(&r.stance)?,
                 source: Source::parse(&r.source)?,
                 group: StakeholderGroup::parse(&r.stakeholder_group),
                 region: Region::parse(&r.region),
-                reason: r.reason,
+                reason: r.reason.clone(),
             })
         })
         .collect();
@@ -260,51 +265,63 @@ async fn figures(state: &Accord, check: &str) -> Result<CheckFigures, Error> {
             oppose: u32::try_from(h.oppose).unwrap_or(0),
         })
         .collect();
-    Ok(session::tally(&stances, &hands))
+    Ok((session::tally(&stances, &hands), rows))
 }
 
-/// A check as shown: a closed one with the figures it closed with, an open one live.
-async fn check_view(state: &Accord, c: CheckRow) -> Result<Check, Error> {
+/// A check as shown: a closed one with the figures it closed with, an open one live, with its
+/// stances as stored (none for a closed one: its figures are kept).
+async fn check_view(state: &Accord, c: CheckRow) -> Result<(Check, Vec<CheckStanceRow>), Error> {
     let kept = c
         .figures
         .as_deref()
         .and_then(|f| serde_json::from_str::<CheckFigures>(f).ok());
-    let figures = match kept {
-        Some(f) => f,
+    let (figures, rows) = match kept {
+        Some(f) => (f, Vec::new()),
         None => figures(state, &c.id).await?,
     };
-    Ok(Check {
+    let check = Check {
         id: c.id,
         item: c.item_id,
         opened_at: c.opened_at,
         closed_at: c.closed_at,
         item_text: c.item_text,
         figures,
-    })
+    };
+    Ok((check, rows))
 }
 
 /// The session as `who` sees it.
 pub async fn view(state: &Accord, who: &Principal, id: &str) -> Result<LiveSession, Error> {
     let s = session_row(state, id).await?;
-    documents::require(state, who, &s.document_id, Action::ReadDocument).await?;
+    let (meta, _) = documents::require(state, who, &s.document_id, Action::ReadDocument).await?;
     let store = state.rooms.store();
+    let (outline, _) = state.rooms.outline(&s.document_id).await?;
     let mut items = Vec::new();
     for item in store.session_items(id).await? {
         let Some(kind) = ItemKind::parse(&item.kind) else {
             continue;
         };
         items.push(AgendaItem {
-            text: item_text(state, &s.document_id, &item).await?,
+            text: item_text(state, &s.document_id, &outline, &item).await?,
             id: item.id,
             kind,
             target: item.target,
         });
     }
-    let mut checks = Vec::new();
-    for c in store.checks_of(id).await? {
-        checks.push(check_view(state, c).await?);
-    }
     let me = who.account_id();
+    let mut checks = Vec::new();
+    // The viewer's stance in the open check, from the rows its live figures were read from.
+    let mut stance = None;
+    for c in store.checks_of(id).await? {
+        let (check, rows) = check_view(state, c).await?;
+        if check.closed_at.is_none() {
+            stance = rows
+                .iter()
+                .find(|r| Some(r.account_id.as_str()) == me)
+                .and_then(|r| Stance::parse(&r.stance));
+        }
+        checks.push(check);
+    }
     let queue: Vec<QueuedHand> = store
         .queue(id)
         .await?
@@ -347,17 +364,7 @@ pub async fn view(state: &Accord, who: &Principal, id: &str) -> Result<LiveSessi
         })
         .collect();
     let poll = poll_view(state, id, me).await?;
-    let (role, part) = standing_in(state, who, &s).await?;
-    let open = checks.iter().find(|c| c.closed_at.is_none());
-    let stance = match (open, who.account_id()) {
-        (Some(open), Some(me)) => store
-            .check_stances(&open.id)
-            .await?
-            .into_iter()
-            .find(|r| r.account_id == me)
-            .and_then(|r| Stance::parse(&r.stance)),
-        _ => None,
-    };
+    let (role, part) = standing_in(state, who, &s, &meta.group_id).await?;
     Ok(LiveSession {
         id: s.id,
         document: s.document_id,
@@ -438,10 +445,13 @@ pub async fn close_check(
         .into_iter()
         .find(|i| i.id == row.item_id);
     let text = match &item {
-        Some(item) => item_text(state, &s.document_id, item).await?,
+        Some(item) => {
+            let (outline, _) = state.rooms.outline(&s.document_id).await?;
+            item_text(state, &s.document_id, &outline, item).await?
+        }
         None => String::new(),
     };
-    let f = figures(state, check).await?;
+    let (f, _) = figures(state, check).await?;
     let kept = serde_json::to_string(&f).unwrap_or_default();
     store.keep_check_result(check, &text, &kept).await?;
     let me = who.signed_in()?;
@@ -721,7 +731,8 @@ pub async fn mark_point(
     store
         .mark_point(id, &item.id, &reason, me, state.auth.now())
         .await?;
-    let words = item_text(state, &s.document_id, &item).await?;
+    let (outline, _) = state.rooms.outline(&s.document_id).await?;
+    let words = item_text(state, &s.document_id, &outline, &item).await?;
     record::append(
         state,
         &s.document_id,

@@ -217,21 +217,22 @@ impl Store {
         Ok((n == 1).then_some(id))
     }
 
+    /// The check `id`, with the session it belongs to.
     pub async fn check(&self, id: &str) -> Result<Option<(String, CheckRow)>, StoreError> {
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT session_id FROM session_checks WHERE id = $1")
-                .bind(id)
-                .fetch_optional(self.pool())
-                .await?;
-        let Some((session,)) = row else {
-            return Ok(None);
-        };
-        let check = self
-            .checks_of(&session)
-            .await?
-            .into_iter()
-            .find(|c| c.id == id);
-        Ok(check.map(|c| (session, c)))
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            session_id: String,
+            #[sqlx(flatten)]
+            check: CheckRow,
+        }
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT session_id, id, item_id, opened_at, closed_at, item_text, figures
+             FROM session_checks WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.map(|r| (r.session_id, r.check)))
     }
 
     /// Every check of the session, oldest first.
