@@ -78,9 +78,9 @@ impl Caller {
     }
 }
 
-struct World {
-    app: Router,
-    state: AppState,
+/// The things of the world every case acts on, named the same in every copy.
+#[derive(Clone)]
+struct Ids {
     doc: String,
     member: String,
     invitation: String,
@@ -98,8 +98,140 @@ struct World {
     hand: String,
     item: String,
     question: String,
-    /// The PostgreSQL database of this world, dropped once a case is done with it.
+    /// A signed-in session of every caller but the anonymous one: `(login, cookie)`.
+    cookies: Vec<(&'static str, String)>,
+}
+
+/// A fresh copy of the template world, served by a server of its own.
+struct World {
+    app: Router,
+    state: AppState,
+    ids: Ids,
+    /// Where the copy lives: its SQLite folder, or its PostgreSQL database (dropped once the
+    /// case is done with it).
+    _dir: Option<tempfile::TempDir>,
     database: Option<String>,
+}
+
+impl std::ops::Deref for World {
+    type Target = Ids;
+    fn deref(&self) -> &Ids {
+        &self.ids
+    }
+}
+
+impl World {
+    /// Drops the copy's PostgreSQL database: a matrix of thousands would fill the disk.
+    async fn drop(self) {
+        let database = self.database.clone();
+        drop(self);
+        if let Some(url) = database {
+            common::drop_database(&url).await;
+        }
+    }
+
+    fn cookie(&self, login: &str) -> &str {
+        self.cookies
+            .iter()
+            .find(|(l, _)| *l == login)
+            .map(|(_, c)| c.as_str())
+            .expect("a signed-in caller")
+    }
+}
+
+/// The world, made once per test (seeding, hashing passwords and signing everyone in are most
+/// of a case's cost) and copied for each case: by `VACUUM INTO` on SQLite, as a template
+/// database on PostgreSQL.
+struct Template {
+    ids: Ids,
+    /// SQLite: the template's store, copied from, and its folder.
+    store: Option<(accord_core::store::Store, tempfile::TempDir)>,
+    /// PostgreSQL: the cluster and the template database's name.
+    postgres: Option<(String, String)>,
+}
+
+impl Template {
+    async fn new() -> Self {
+        let Some(cluster) = common::postgres_cluster() else {
+            // A file: an in-memory database cannot be copied by `VACUUM INTO`.
+            let dir = tempfile::tempdir().expect("folder");
+            let store = accord_core::store::Store::open(dir.path())
+                .await
+                .expect("store");
+            let ids = make_world(&AppState::new(store.clone(), common::leptos_options())).await;
+            return Template {
+                ids,
+                store: Some((store, dir)),
+                postgres: None,
+            };
+        };
+        let url = common::new_database(&cluster).await;
+        let store = accord_core::store::Store::connect(&url, 2)
+            .await
+            .expect("store");
+        let state = AppState::new(store.clone(), common::leptos_options());
+        let ids = make_world(&state).await;
+        // Nobody may be connected to a database copied as a template.
+        drop(state);
+        store.pool_for_tests().close().await;
+        let (cluster, name) = url.rsplit_once('/').expect("a database address");
+        let mut admin = common::postgres_admin(cluster).await;
+        for sql in [
+            format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false"),
+            format!(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+            ),
+        ] {
+            sqlx::query(&sql)
+                .execute(&mut admin)
+                .await
+                .expect("template");
+        }
+        Template {
+            ids,
+            store: None,
+            postgres: Some((cluster.to_string(), name.to_string())),
+        }
+    }
+
+    async fn world(&self) -> World {
+        let (store, dir, database) = match (&self.store, &self.postgres) {
+            (Some((template, _)), _) => {
+                let dir = tempfile::tempdir().expect("folder");
+                let file = dir.path().join("accord.db");
+                sqlx::query(&format!("VACUUM INTO '{}'", file.display()))
+                    .execute(template.pool_for_tests())
+                    .await
+                    .expect("copy the world");
+                let store = accord_core::store::Store::open(dir.path())
+                    .await
+                    .expect("store");
+                (store, Some(dir), None)
+            }
+            (None, Some((cluster, template))) => {
+                let url = common::new_database_from(cluster, Some(template)).await;
+                let store = accord_core::store::Store::connect(&url, 2)
+                    .await
+                    .expect("store");
+                (store, None, Some(url))
+            }
+            (None, None) => unreachable!("a template is on one database or the other"),
+        };
+        let state = AppState::new(store, common::leptos_options());
+        World {
+            app: router(state.clone()),
+            state,
+            ids: self.ids.clone(),
+            _dir: dir,
+            database,
+        }
+    }
+
+    async fn drop(self) {
+        if let Some((cluster, name)) = self.postgres {
+            common::drop_database(&format!("{cluster}/{name}")).await;
+        }
+    }
 }
 
 /// The secret of the open invitation's link.
@@ -137,10 +269,8 @@ impl World {
 }
 
 /// A fresh installation: the demo seed, a second group with its own chair, a plain member of
-/// the demo group to act on, an open invitation and a version.
-async fn world() -> World {
-    let (store, database) = common::private_store_at().await;
-    let state = AppState::new(store, common::leptos_options());
+/// the demo group to act on, an open invitation and a version; everyone signed in.
+async fn make_world(state: &AppState) -> Ids {
     seed::seed_if_empty(&state.rooms).await.expect("seed");
     let store = state.rooms.store();
     store
@@ -202,7 +332,7 @@ async fn world() -> World {
         name: VERSION.into(),
         summary: "First cut.".into(),
     };
-    versions::cut(&state, &as_chair, &doc, version)
+    versions::cut(state, &as_chair, &doc, version)
         .await
         .expect("version");
     let app = router(state.clone());
@@ -270,15 +400,16 @@ async fn world() -> World {
     let question = store.poll_questions(&live).await.expect("poll")[0]
         .id
         .clone();
-    World {
-        database,
+    let mut cookies = Vec::new();
+    for login in CALLERS.iter().filter_map(|c| c.login()) {
+        cookies.push((login, common::session(&app, login).await));
+    }
+    Ids {
         live,
         check,
         hand,
         item: items[1].id.clone(),
         question,
-        app,
-        state,
         doc,
         member,
         invitation,
@@ -287,6 +418,7 @@ async fn world() -> World {
         objection,
         amendment,
         heads,
+        cookies,
     }
 }
 
@@ -410,7 +542,7 @@ const OUTSIDE: &[(&str, &str, &str)] = &[
     ),
 ];
 
-fn routes(w: &World) -> Vec<Route> {
+fn routes(w: &Ids) -> Vec<Route> {
     let amend = serde_json::json!({
         "base": w.heads,
         "edits": [{ "kind": "replace", "paragraph": w.paragraph, "text": "Other words." }],
@@ -796,8 +928,8 @@ fn routes(w: &World) -> Vec<Route> {
 
 /// Asks route `i` as `caller` on the demo document in `phase`, in a fresh world (so that one
 /// allowed change cannot hide another's refusal), and checks the answer against the policy.
-async fn answers_as_the_policy_says(i: usize, caller: Caller, phase: Phase) {
-    let w = world().await;
+async fn answers_as_the_policy_says(t: &Template, i: usize, caller: Caller, phase: Phase) {
+    let w = t.world().await;
     if phase != Phase::Drafting {
         sqlx::query("UPDATE documents SET phase = $1 WHERE id = $2")
             .bind(phase.key())
@@ -823,8 +955,7 @@ async fn answers_as_the_policy_says(i: usize, caller: Caller, phase: Phase) {
         )
         .expect("request");
     if let Some(login) = caller.login() {
-        let cookie = common::session(&w.app, login).await;
-        common::same_site(&mut req, &cookie);
+        common::same_site(&mut req, w.cookie(login));
     }
     let before = fingerprint(&w).await;
     let resp = w.app.clone().oneshot(req).await.expect("response");
@@ -845,21 +976,28 @@ async fn answers_as_the_policy_says(i: usize, caller: Caller, phase: Phase) {
         assert_eq!(status, expected, "{what}");
         assert_eq!(fingerprint(&w).await, before, "{what} changed something");
     }
-    let database = w.database.clone();
-    drop(w);
-    if let Some(url) = database {
-        common::drop_database(&url).await;
-    }
+    w.drop().await;
 }
 
 #[tokio::test]
 async fn every_route_answers_every_caller_as_the_policy_table_says() {
-    let count = routes(&world().await).len();
-    for i in 0..count {
-        for caller in CALLERS {
-            answers_as_the_policy_says(i, caller, Phase::Drafting).await;
-        }
-    }
+    let t = Template::new().await;
+    let cases = (0..routes(&t.ids).len())
+        .flat_map(|i| CALLERS.map(|caller| (i, caller, Phase::Drafting)))
+        .collect();
+    ask(&t, cases).await;
+    t.drop().await;
+}
+
+/// Asks every case, a few at a time, each of its own copy of the world (on PostgreSQL most of
+/// a case is waiting for its database to be made and dropped).
+async fn ask(t: &Template, cases: Vec<(usize, Caller, Phase)>) {
+    use futures::StreamExt;
+    futures::stream::iter(cases)
+        .for_each_concurrent(4, |(i, caller, phase)| {
+            answers_as_the_policy_says(t, i, caller, phase)
+        })
+        .await;
 }
 
 #[tokio::test]
@@ -879,7 +1017,8 @@ async fn every_route_of_the_openapi_document_is_in_the_matrix_or_said_to_be_outs
                 .map(|m| (m.to_uppercase(), path.clone()))
         })
         .collect();
-    let asked: BTreeSet<(String, String)> = routes(&world().await)
+    let t = Template::new().await;
+    let asked: BTreeSet<(String, String)> = routes(&t.ids)
         .iter()
         .map(|r| {
             let path = r.path.split_once('?').map_or(r.path, |(path, _)| path);
@@ -909,50 +1048,53 @@ async fn every_route_of_the_openapi_document_is_in_the_matrix_or_said_to_be_outs
     );
     let both: Vec<_> = asked.intersection(&outside).collect();
     assert!(both.is_empty(), "asked, yet said to be outside: {both:?}");
+    t.drop().await;
 }
 
 #[tokio::test]
 async fn in_every_phase_the_routes_it_changes_answer_as_the_phase_table_says() {
-    let template = routes(&world().await);
-    let mut checked = 0;
+    let t = Template::new().await;
+    let mut cases = Vec::new();
     for phase in [Phase::Consultation, Phase::LastCall, Phase::Closed] {
-        for (i, route) in template.iter().enumerate() {
-            if !policy::PHASES
+        for (i, route) in routes(&t.ids).iter().enumerate() {
+            if policy::PHASES
                 .iter()
                 .any(|(p, a, _)| *p == phase && *a == route.action)
             {
-                continue;
-            }
-            for caller in CALLERS {
-                answers_as_the_policy_says(i, caller, phase).await;
-                checked += 1;
+                cases.extend(CALLERS.map(|caller| (i, caller, phase)));
             }
         }
     }
     // Comments, stances on paragraphs and amendments, proposals, co-sponsorships and decisions,
     // the report and endorsements, in three phases.
-    assert!(checked >= 18 * CALLERS.len(), "{checked}");
+    assert!(cases.len() >= 18 * CALLERS.len(), "{}", cases.len());
+    ask(&t, cases).await;
+    t.drop().await;
 }
 
 #[tokio::test]
 async fn another_groups_private_data_cannot_be_read_by_id() {
-    let w = world().await;
-    let cookie = common::session(&w.app, "other-chair@example.org").await;
+    let t = Template::new().await;
+    let w = t.world().await;
+    let cookie = w.cookie("other-chair@example.org");
     for path in [
         "/api/v1/groups/bpf-outcomes/members",
         "/api/v1/groups/bpf-outcomes/invitations",
     ] {
         let mut req = Request::get(path).body(Body::empty()).expect("request");
-        common::same_site(&mut req, &cookie);
+        common::same_site(&mut req, cookie);
         let resp = w.app.clone().oneshot(req).await.expect("response");
         assert_eq!(resp.status(), StatusCode::FORBIDDEN, "{path}");
     }
+    w.drop().await;
+    t.drop().await;
 }
 
 #[tokio::test]
 async fn a_state_changing_request_from_another_site_is_refused() {
-    let w = world().await;
-    let cookie = common::session(&w.app, "drafter@example.org").await;
+    let t = Template::new().await;
+    let w = t.world().await;
+    let cookie = w.cookie("drafter@example.org").to_string();
     let before = fingerprint(&w).await;
     let mut req = Request::post("/api/v1/documents")
         .header("content-type", "application/json")
@@ -964,4 +1106,6 @@ async fn a_state_changing_request_from_another_site_is_refused() {
     let resp = w.app.clone().oneshot(req).await.expect("response");
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
     assert_eq!(fingerprint(&w).await, before);
+    w.drop().await;
+    t.drop().await;
 }

@@ -55,21 +55,32 @@ pub fn required_cluster() -> String {
 
 /// A new, empty database in `cluster`; its address.
 pub async fn new_database(cluster: &str) -> String {
-    use sqlx::Connection;
+    new_database_from(cluster, None).await
+}
+
+/// A new database in `cluster`, a copy of `template` if one is named (nobody may be connected
+/// to it); its address.
+pub async fn new_database_from(cluster: &str, template: Option<&str>) -> String {
     static MADE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
     let n = MADE.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let name = format!("t{}_{n}_{nanos}", std::process::id());
-    let mut admin = sqlx::PgConnection::connect(&format!("{cluster}/postgres"))
-        .await
-        .expect("the test cluster");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
+    let copy = template.map_or(String::new(), |t| format!(" TEMPLATE {t}"));
+    sqlx::query(&format!("CREATE DATABASE {name}{copy}"))
+        .execute(&mut postgres_admin(cluster).await)
         .await
         .expect("a database for the test");
     format!("{cluster}/{name}")
+}
+
+/// A connection to `cluster`'s maintenance database, to make and drop databases.
+pub async fn postgres_admin(cluster: &str) -> sqlx::PgConnection {
+    use sqlx::Connection;
+    sqlx::PgConnection::connect(&format!("{cluster}/postgres"))
+        .await
+        .expect("the test cluster")
 }
 
 /// The database address of the test folder `dir`: made once, so that a server restarted on
@@ -114,15 +125,11 @@ pub async fn private_store_at() -> (Store, Option<String>) {
 /// Drops a database a test made and is done with, closing what still connects to it: a suite
 /// that makes thousands (the authorisation matrix) would otherwise fill the disk.
 pub async fn drop_database(url: &str) {
-    use sqlx::Connection;
     let Some((cluster, name)) = url.rsplit_once('/') else {
         return;
     };
-    let mut admin = sqlx::PgConnection::connect(&format!("{cluster}/postgres"))
-        .await
-        .expect("the test cluster");
     sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .execute(&mut admin)
+        .execute(&mut postgres_admin(cluster).await)
         .await
         .expect("drop the test's database");
 }
