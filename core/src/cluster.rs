@@ -95,5 +95,6 @@ async fn hear(rooms: &Rooms, node: &str, channel: &str, payload: &str) {
         } => rooms.role_changed_here(&group, &account, role).await,
         News::SessionEnded { session } => rooms.session_ended_here(&session).await,
         News::Facts { doc } => rooms.store().forget_facts_here(doc.as_deref()),
+        News::Live { live } => rooms.live_changed_here(&live),
     }
 }

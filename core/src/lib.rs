@@ -7,6 +7,7 @@
 pub mod amendments;
 pub mod archive;
 pub mod auth;
+pub mod boards;
 pub mod bursts;
 pub mod cluster;
 pub mod documents;

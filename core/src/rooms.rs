@@ -248,6 +248,8 @@ pub(crate) struct Inner {
     per_account: std::sync::atomic::AtomicUsize,
     next_peer: AtomicU64,
     next_generation: AtomicU64,
+    /// The live sessions screens follow here.
+    boards: crate::boards::Boards,
     /// Dropped with the rooms, which ends the task listening to the other processes.
     _listening: tokio::sync::watch::Sender<()>,
 }
@@ -280,6 +282,7 @@ impl Rooms {
                 per_account: limits::MAX_SOCKETS_PER_ACCOUNT.into(),
                 next_peer: AtomicU64::new(1),
                 next_generation: AtomicU64::new(1),
+                boards: Default::default(),
                 _listening: listening,
             }),
         };
@@ -518,6 +521,23 @@ impl Rooms {
         self.inner.store.tell(News::SessionEnded {
             session: session.to_string(),
         });
+    }
+
+    /// The board screens following live session `id` watch.
+    pub fn live_board(&self, id: &str) -> Arc<crate::boards::Board> {
+        self.inner.boards.board(id)
+    }
+
+    /// Live session `id` changed: every screen following it, in every process, is sent it again.
+    pub fn live_changed(&self, id: &str) {
+        self.live_changed_here(id);
+        self.inner.store.tell(News::Live {
+            live: id.to_string(),
+        });
+    }
+
+    pub(crate) fn live_changed_here(&self, id: &str) {
+        self.inner.boards.changed(id);
     }
 
     pub(crate) async fn session_ended_here(&self, session: &str) {

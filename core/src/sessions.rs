@@ -294,6 +294,55 @@ async fn check_view(state: &Accord, c: CheckRow) -> Result<(Check, Vec<CheckStan
 pub async fn view(state: &Accord, who: &Principal, id: &str) -> Result<LiveSession, Error> {
     let s = session_row(state, id).await?;
     let (meta, _) = documents::require(state, who, &s.document_id, Action::ReadDocument).await?;
+    let (role, part) = standing_in(state, who, &s, &meta.group_id).await?;
+    let mut v = build(state, s, who.account_id()).await?;
+    v.you = YouInSession {
+        part,
+        may_run: session::may_run(role, part),
+        may_record: session::may_record(role, part),
+        may_take_part: who.account_id().is_some(),
+        stance: v.you.stance,
+    };
+    Ok(v)
+}
+
+/// A write to session `id` is done: every screen following it is sent it again, and the
+/// writer gets their own view.
+async fn changed(state: &Accord, who: &Principal, id: &str) -> Result<LiveSession, Error> {
+    state.rooms.live_changed(id);
+    view(state, who, id).await
+}
+
+/// The board of session `id` for `who` to follow, if they may read it (see [`crate::boards`]).
+pub async fn follow(
+    state: &Accord,
+    who: &Principal,
+    id: &str,
+) -> Result<std::sync::Arc<crate::boards::Board>, Error> {
+    let s = session_row(state, id).await?;
+    documents::require(state, who, &s.document_id, Action::ReadDocument).await?;
+    Ok(state.rooms.live_board(id))
+}
+
+/// Session `id` at `revision` of its board as everyone sees it (nobody's own stance, hand or
+/// answers, no powers), as JSON: built once per revision for every screen that follows it.
+pub async fn shown(
+    state: &Accord,
+    board: &crate::boards::Board,
+    id: &str,
+    revision: u64,
+) -> Result<std::sync::Arc<str>, Error> {
+    board
+        .shown(revision, async || {
+            let v = build(state, session_row(state, id).await?, None).await?;
+            serde_json::to_string(&v).map_err(|e| Error::Internal(e.to_string()))
+        })
+        .await
+}
+
+/// Session `s` as `me` sees it, but for their powers (left at none).
+async fn build(state: &Accord, s: SessionRow, me: Option<&str>) -> Result<LiveSession, Error> {
+    let id = s.id.as_str();
     let store = state.rooms.store();
     let (outline, _) = state.rooms.outline(&s.document_id).await?;
     let mut items = Vec::new();
@@ -308,7 +357,6 @@ pub async fn view(state: &Accord, who: &Principal, id: &str) -> Result<LiveSessi
             target: item.target,
         });
     }
-    let me = who.account_id();
     let mut checks = Vec::new();
     // The viewer's stance in the open check, from the rows its live figures were read from.
     let mut stance = None;
@@ -364,7 +412,6 @@ pub async fn view(state: &Accord, who: &Principal, id: &str) -> Result<LiveSessi
         })
         .collect();
     let poll = poll_view(state, id, me).await?;
-    let (role, part) = standing_in(state, who, &s, &meta.group_id).await?;
     Ok(LiveSession {
         id: s.id,
         document: s.document_id,
@@ -379,11 +426,8 @@ pub async fn view(state: &Accord, who: &Principal, id: &str) -> Result<LiveSessi
         points,
         poll,
         you: YouInSession {
-            part,
-            may_run: session::may_run(role, part),
-            may_record: session::may_record(role, part),
-            may_take_part: who.account_id().is_some(),
             stance,
+            ..Default::default()
         },
     })
 }
@@ -399,7 +443,7 @@ pub async fn move_to(
     if !state.rooms.store().set_current_item(id, &req.item).await? {
         return Err(Refusal::unknown(Thing::Item, &req.item).into());
     }
-    view(state, who, id).await
+    changed(state, who, id).await
 }
 
 /// Whoever runs the session opens a check on the current item.
@@ -414,7 +458,7 @@ pub async fn open_check(state: &Accord, who: &Principal, id: &str) -> Result<Liv
     if opened.is_none() {
         return Err(Refusal::CheckOpen.into());
     }
-    view(state, who, id).await
+    changed(state, who, id).await
 }
 
 /// The check `check` of session `id`, or a 404.
@@ -464,7 +508,7 @@ pub async fn close_check(
         &text,
     )
     .await?;
-    view(state, who, id).await
+    changed(state, who, id).await
 }
 
 /// Someone signed in states their stance in the open check, online or in the room.
@@ -505,7 +549,7 @@ pub async fn take_stance(
     if !taken {
         return Err(Refusal::CheckClosed.into());
     }
-    view(state, who, id).await
+    changed(state, who, id).await
 }
 
 /// The rapporteur records a show of hands by one stakeholder group in the open check.
@@ -540,7 +584,7 @@ pub async fn record_hands(
     if !recorded {
         return Err(Refusal::CheckClosed.into());
     }
-    view(state, who, id).await
+    changed(state, who, id).await
 }
 
 /// The waiting hand to suggest next: `domain::session::suggested_speaker` over the queue.
@@ -619,7 +663,7 @@ pub async fn raise_hand(
     {
         return Err(Refusal::HandUp.into());
     }
-    view(state, who, id).await
+    changed(state, who, id).await
 }
 
 /// Whoever runs the session calls a waiting hand to speak or lowers it; anyone lowers their
@@ -651,7 +695,7 @@ pub async fn settle_hand(
     {
         return Err(Refusal::unknown(Thing::Hand, hand).into());
     }
-    view(state, who, id).await
+    changed(state, who, id).await
 }
 
 /// The rapporteur notes what someone said from the floor on an item of the agenda.
@@ -696,7 +740,7 @@ pub async fn note_floor_comment(
             state.auth.now(),
         )
         .await?;
-    view(state, who, id).await
+    changed(state, who, id).await
 }
 
 /// A chair marks an item a point of consensus, with a reason citing the checks; the decision
@@ -745,7 +789,7 @@ pub async fn mark_point(
         &format!("{reason}\n\n{words}"),
     )
     .await?;
-    view(state, who, id).await
+    changed(state, who, id).await
 }
 
 /// The session's poll: the round open, and per question how the answers moved and what the
@@ -806,7 +850,7 @@ pub async fn set_poll_round(
         .store()
         .set_poll_round(id, req.round.map(PollRound::key))
         .await?;
-    view(state, who, id).await
+    changed(state, who, id).await
 }
 
 /// Someone signed in answers the poll's questions in the round open now.
@@ -847,5 +891,5 @@ pub async fn answer_poll(
     if !taken {
         return Err(Refusal::PollClosed.into());
     }
-    view(state, who, id).await
+    changed(state, who, id).await
 }

@@ -126,6 +126,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(get_record))
         .routes(routes!(post_live_session))
         .routes(routes!(get_live_session))
+        .routes(routes!(follow_live_session))
         .routes(routes!(put_current_item))
         .routes(routes!(post_check))
         .routes(routes!(post_check_close))
@@ -1134,6 +1135,52 @@ async fn get_live_session(
 ) -> Result<Json<LiveSession>, ApiError> {
     Ok(Json(sessions::view(&state, &who, &live).await?))
 }
+
+/// The session as everyone sees it, sent again at every change (Server-Sent Events, each a
+/// `session` event whose data is a `LiveSession` without the viewer's own part): what the
+/// participant, facilitator and projector pages follow. Changes that come close together are
+/// sent as one, at most one every [`FOLLOW_PAUSE`].
+#[utoipa::path(get, path = "/api/v1/live/{live}/events", params(("live" = String, Path)),
+    responses((status = 200, content_type = "text/event-stream", body = String), (status = 404, body = ErrorBody)))]
+async fn follow_live_session(
+    State(state): State<AppState>,
+    who: Principal,
+    LiveSessionId(live): LiveSessionId,
+) -> Result<
+    axum::response::sse::Sse<
+        impl futures::Stream<Item = Result<axum::response::sse::Event, std::convert::Infallible>>,
+    >,
+    ApiError,
+> {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    let board = sessions::follow(&state, &who, &live).await?;
+    let followed = board.follow();
+    // The first event is the session now: it may have changed since the page was made.
+    let events = futures::stream::unfold((followed, true), move |(mut followed, first)| {
+        let (state, board, live) = (state.clone(), board.clone(), live.clone());
+        async move {
+            if !first {
+                followed.changed().await.ok()?;
+                tokio::time::sleep(FOLLOW_PAUSE).await;
+            }
+            let revision = *followed.borrow_and_update();
+            let shown = match sessions::shown(&state, &board, &live, revision).await {
+                Ok(shown) => shown,
+                Err(e) => {
+                    // The screen reconnects and asks again.
+                    tracing::warn!("following session {live}: {e}");
+                    return None;
+                }
+            };
+            let event = Event::default().event("session").data(&*shown);
+            Some((Ok(event), (followed, false)))
+        }
+    });
+    Ok(Sse::new(events).keep_alive(KeepAlive::default()))
+}
+
+/// How long a session's followers wait after a change for others to join it.
+const FOLLOW_PAUSE: std::time::Duration = std::time::Duration::from_millis(200);
 
 /// Whoever runs the session puts an item of its agenda on every screen.
 #[utoipa::path(put, path = "/api/v1/live/{live}/current", params(("live" = String, Path)),

@@ -856,6 +856,12 @@ fn routes(w: &Ids) -> Vec<Route> {
             Action::ReadDocument,
         ),
         r(
+            Method::GET,
+            "/api/v1/live/{live}/events",
+            None,
+            Action::ReadDocument,
+        ),
+        r(
             Method::PUT,
             "/api/v1/live/{live}/current",
             Some(current.as_str()),

@@ -733,3 +733,103 @@ async fn the_poll_asked_before_and_after_shows_how_opinions_moved() {
     assert_eq!(government["answered_both"], 1);
     assert_eq!(poll["questions"][1]["movement"][0]["answered_both"], 0);
 }
+
+/// The next `session` event of a followed session's stream: its data as JSON.
+async fn next_event(body: &mut axum::body::Body) -> Value {
+    use http_body_util::BodyExt;
+    let mut text = String::new();
+    loop {
+        let frame = body
+            .frame()
+            .await
+            .expect("the stream goes on")
+            .expect("a frame");
+        let Ok(bytes) = frame.into_data() else {
+            continue;
+        };
+        text.push_str(std::str::from_utf8(&bytes).expect("text"));
+        // An event ends at a blank line; keep-alive comments carry no data.
+        while let Some((event, rest)) = text.split_once("\n\n") {
+            let data: String = event
+                .lines()
+                .filter_map(|l| l.strip_prefix("data: ").or(l.strip_prefix("data:")))
+                .collect();
+            let rest = rest.to_string();
+            if event.lines().any(|l| l == "event: session") {
+                return serde_json::from_str(&data).expect("a session");
+            }
+            text = rest;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_followed_session_is_sent_to_every_screen_at_each_change_without_anyones_own_part() {
+    use tower::ServiceExt;
+    let w = world().await;
+    let (session, items) = w.schedule(None, None).await;
+    let check = w.open_check(&session, &items[0], &w.chair).await;
+    let follow = |cookie: Option<&str>| {
+        let mut req = axum::http::Request::get(format!("/api/v1/live/{session}/events"));
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        w.app
+            .clone()
+            .oneshot(req.body(axum::body::Body::empty()).expect("request"))
+    };
+    // A projector nobody signed in on, and the chair's laptop.
+    let projector = follow(None).await.expect("response");
+    assert_eq!(projector.status(), StatusCode::OK);
+    assert_eq!(
+        projector.headers()["content-type"],
+        "text/event-stream",
+        "an event stream"
+    );
+    let mut projector = projector.into_body();
+    let mut laptop = follow(Some(&w.chair)).await.expect("response").into_body();
+    let now = next_event(&mut projector).await;
+    assert_eq!(now["current"], items[0]);
+    assert_eq!(now["checks"][0]["id"], check);
+    next_event(&mut laptop).await;
+
+    let status = w
+        .stance(
+            &session,
+            &check,
+            &w.participant,
+            json!({ "stance": "oppose", "reason": "Too vague." }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    for screen in [&mut projector, &mut laptop] {
+        let after = next_event(screen).await;
+        let figures = &after["checks"][0]["figures"];
+        assert_eq!(figures["tally"]["oppose"], 1, "{after}");
+        assert_eq!(figures["reasons"][0], "Too vague.", "{after}");
+        // Everyone's view: nobody's stance, nobody's powers.
+        assert_eq!(after["you"]["may_run"], false);
+        assert!(after["you"]["stance"].is_null());
+    }
+    w.call(
+        Method::PUT,
+        &format!("/api/v1/live/{session}/current"),
+        &w.chair,
+        Some(json!({ "item": items[1] })),
+    )
+    .await;
+    assert_eq!(next_event(&mut projector).await["current"], items[1]);
+
+    // A session nobody may see is not followed.
+    let missing = w
+        .app
+        .clone()
+        .oneshot(
+            axum::http::Request::get("/api/v1/live/nothing/events")
+                .body(axum::body::Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("response");
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}

@@ -39,6 +39,8 @@ pub enum News {
     SessionEnded { session: String },
     /// Feedback on a document (all documents: `None`) changed: cached figures are stale.
     Facts { doc: Option<String> },
+    /// A live session changed: the screens following it are sent it again.
+    Live { live: String },
 }
 
 /// [`News`] with the process that sent it.
