@@ -8,7 +8,7 @@ use std::{
 
 pub const DEFAULT: &str = "en";
 pub const OTHERS: [&str; 5] = ["ar", "es", "fr", "ru", "zh"];
-pub const NAMESPACES: [&str; 14] = [
+pub const NAMESPACES: [&str; 15] = [
     "account",
     "amendments",
     "common",
@@ -22,6 +22,7 @@ pub const NAMESPACES: [&str; 14] = [
     "profile",
     "refusals",
     "report",
+    "session",
     "versions",
 ];
 /// Plural categories a message may be split into (`key_one`, `key_few`, …).

@@ -9,7 +9,7 @@
 use domain::{
     api::{
         AgendaItem, AnswerPoll, Check, CheckStanceBody, ConsensusPoint, FloorComment, HandsBody,
-        LiveSession, MarkPoint, MoveToItem, NoteFloorComment, Poll, PollQuestion, QueuedHand,
+        LiveSession, LiveSessionSummary, MarkPoint, Member, MoveToItem, NoteFloorComment, Poll, PollQuestion, QueuedHand,
         RaiseHand, ScheduleSession, SetPollRound, SettleHand, YouInSession,
     },
     consensus::Stance,
@@ -304,6 +304,34 @@ pub async fn view(state: &Accord, who: &Principal, id: &str) -> Result<LiveSessi
         stance: v.you.stance,
     };
     Ok(v)
+}
+
+/// The live sessions on document `doc`, soonest first.
+pub async fn list(
+    state: &Accord,
+    who: &Principal,
+    doc: &str,
+) -> Result<Vec<LiveSessionSummary>, Error> {
+    documents::require(state, who, doc, Action::ReadDocument).await?;
+    Ok(state
+        .rooms
+        .store()
+        .live_sessions_of(doc)
+        .await?
+        .into_iter()
+        .map(|s| LiveSessionSummary {
+            id: s.id,
+            title: s.title,
+            starts_at: s.starts_at,
+        })
+        .collect())
+}
+
+/// Whom a chair scheduling a session on `doc` may name facilitator or rapporteur: the members
+/// of its group.
+pub async fn people(state: &Accord, who: &Principal, doc: &str) -> Result<Vec<Member>, Error> {
+    let (meta, _) = documents::require(state, who, doc, Action::RunSession).await?;
+    Ok(state.rooms.store().members(&meta.group_id).await?)
 }
 
 /// A write to session `id` is done: every screen following it is sent it again, and the

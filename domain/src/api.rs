@@ -1209,6 +1209,15 @@ pub struct YouInSession {
     pub stance: Option<crate::consensus::Stance>,
 }
 
+/// A live session as a document lists it: `GET /api/v1/documents/{id}/sessions`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct LiveSessionSummary {
+    pub id: String,
+    pub title: String,
+    pub starts_at: i64,
+}
+
 /// A live session: `GET /api/v1/live/{id}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -1233,6 +1242,35 @@ pub struct LiveSession {
     pub points: Vec<ConsensusPoint>,
     pub poll: Poll,
     pub you: YouInSession,
+}
+
+impl LiveSession {
+    /// The session as everyone sees it now (`self`, from the stream all screens follow) with
+    /// what only the viewer sees, from `mine`, their own last view: their powers, their hand,
+    /// their poll answers, and their stance if the open check is still the one they took it in.
+    pub fn seen_by(mut self, mine: &LiveSession) -> LiveSession {
+        let open = |s: &LiveSession| {
+            s.checks
+                .iter()
+                .find(|c| c.closed_at.is_none())
+                .map(|c| c.id.clone())
+        };
+        let same_check = open(&self).is_some() && open(&self) == open(mine);
+        self.you = YouInSession {
+            stance: mine.you.stance.filter(|_| same_check),
+            ..mine.you.clone()
+        };
+        for hand in &mut self.queue {
+            hand.yours = mine.queue.iter().any(|h| h.id == hand.id && h.yours);
+        }
+        for q in &mut self.poll.questions {
+            if let Some(m) = mine.poll.questions.iter().find(|m| m.id == q.id) {
+                q.yours_before = m.yours_before;
+                q.yours_after = m.yours_after;
+            }
+        }
+        self
+    }
 }
 
 /// A session's deliberative poll: the round open now, and per question how the answers of

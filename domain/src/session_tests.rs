@@ -131,3 +131,78 @@ fn the_poll_shows_movement_among_those_who_answered_both_times() {
     assert_eq!(civil.shift(), None, "nobody to compare");
     assert_eq!(m.len(), 3, "only the groups that answered");
 }
+
+#[test]
+fn the_stream_everyone_follows_keeps_the_viewers_own_part() {
+    use crate::api::{Check, LiveSession, Poll, PollQuestion, QueuedHand, YouInSession};
+    let check = |id: &str, closed: bool| Check {
+        id: id.into(),
+        item: "i1".into(),
+        opened_at: 0,
+        closed_at: closed.then_some(1),
+        item_text: None,
+        figures: CheckFigures::default(),
+    };
+    let hand = |id: &str, yours: bool| QueuedHand {
+        id: id.into(),
+        name: "Ana".into(),
+        group: None,
+        source: Source::Online,
+        raised_at: 0,
+        called_at: None,
+        lowered_at: None,
+        yours,
+    };
+    let question = |before: Option<u8>| PollQuestion {
+        id: "q1".into(),
+        text: "How far?".into(),
+        movement: Vec::new(),
+        yours_before: before,
+        yours_after: None,
+    };
+    let session = |checks: Vec<Check>, queue: Vec<QueuedHand>, you: YouInSession, q| LiveSession {
+        id: "s".into(),
+        document: "d".into(),
+        title: "Main".into(),
+        starts_at: 0,
+        items: Vec::new(),
+        current: None,
+        checks,
+        queue,
+        suggested: None,
+        floor: Vec::new(),
+        points: Vec::new(),
+        poll: Poll {
+            round: None,
+            questions: vec![q],
+        },
+        you,
+    };
+    let mine = session(
+        vec![check("c1", false)],
+        vec![hand("h1", true)],
+        YouInSession {
+            may_run: true,
+            stance: Some(Stance::Oppose),
+            ..Default::default()
+        },
+        question(Some(3)),
+    );
+    let everyone = || {
+        session(
+            vec![check("c1", false)],
+            vec![hand("h1", false), hand("h2", false)],
+            YouInSession::default(),
+            question(None),
+        )
+    };
+    let seen = everyone().seen_by(&mine);
+    assert!(seen.you.may_run);
+    assert_eq!(seen.you.stance, Some(Stance::Oppose));
+    assert!(seen.queue[0].yours && !seen.queue[1].yours);
+    assert_eq!(seen.poll.questions[0].yours_before, Some(3));
+    // A new check opened since: the stance was given in the old one.
+    let mut later = everyone();
+    later.checks = vec![check("c1", true), check("c2", false)];
+    assert_eq!(later.seen_by(&mine).you.stance, None);
+}

@@ -16,7 +16,7 @@ use domain::api::{
     Comment, CompareQuery, Comparison, ConfirmAddress, CreateDocument, CreateGroup,
     CreateInvitation, Created, Decide, DocumentDetail, DocumentFeedback, DocumentSummary,
     EditComment, Endorse, Endorsements, ErrorBody, ExportQuery, Group, HandsBody, Hide, Invitation,
-    InvitationCreated, LiveSession, Login, MarkPoint, Me, Member, MoveToItem, NewAmendment,
+    InvitationCreated, LiveSession, LiveSessionSummary, Login, MarkPoint, Me, Member, MoveToItem, NewAmendment,
     NewComment, NewVersion, NoteFloorComment, ParagraphConsensus, ParagraphHistory, ProfileUpdate,
     RaiseHand, RecordEntry, Register, Registered, ReportQuery, Respond, Role, Schedule,
     ScheduleSession, SearchQuery, SearchResults, SessionView, SetLanguage, SetPhase, SetPollRound,
@@ -124,7 +124,7 @@ fn api() -> OpenApiRouter<AppState> {
             delete_endorsement
         ))
         .routes(routes!(get_record))
-        .routes(routes!(post_live_session))
+        .routes(routes!(post_live_session, list_live_sessions))
         .routes(routes!(get_live_session))
         .routes(routes!(follow_live_session))
         .routes(routes!(put_current_item))
@@ -1134,6 +1134,17 @@ async fn get_live_session(
     LiveSessionId(live): LiveSessionId,
 ) -> Result<Json<LiveSession>, ApiError> {
     Ok(Json(sessions::view(&state, &who, &live).await?))
+}
+
+/// The live sessions on a document, soonest first.
+#[utoipa::path(get, path = "/api/v1/documents/{id}/sessions", params(("id" = String, Path)),
+    responses((status = 200, body = [LiveSessionSummary]), (status = 404, body = ErrorBody)))]
+async fn list_live_sessions(
+    State(state): State<AppState>,
+    who: Principal,
+    DocumentId(id): DocumentId,
+) -> Result<Json<Vec<LiveSessionSummary>>, ApiError> {
+    Ok(Json(sessions::list(&state, &who, &id).await?))
 }
 
 /// The session as everyone sees it, sent again at every change (Server-Sent Events, each a

@@ -857,6 +857,12 @@ fn routes(w: &Ids) -> Vec<Route> {
         ),
         r(
             Method::GET,
+            "/api/v1/documents/{id}/sessions",
+            None,
+            Action::ReadDocument,
+        ),
+        r(
+            Method::GET,
             "/api/v1/live/{live}/events",
             None,
             Action::ReadDocument,

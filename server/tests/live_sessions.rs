@@ -769,6 +769,16 @@ async fn a_followed_session_is_sent_to_every_screen_at_each_change_without_anyon
     let w = world().await;
     let (session, items) = w.schedule(None, None).await;
     let check = w.open_check(&session, &items[0], &w.chair).await;
+    let (status, listed) = common::call_json(
+        &w.app,
+        Method::GET,
+        &format!("/api/v1/documents/{}/sessions", w.doc),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(listed[0]["id"], session, "{listed}");
     let follow = |cookie: Option<&str>| {
         let mut req = axum::http::Request::get(format!("/api/v1/live/{session}/events"));
         if let Some(c) = cookie {

@@ -197,6 +197,7 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
                         </a>
                         <a class="button small" href=amendments_href>{t!(i18n, document.actions_amendments)}</a>
                         <a class="button small" href=format!("/documents/{doc_id}/versions")>{t!(i18n, document.actions_versions)}</a>
+                        <a class="button small" href=format!("/documents/{doc_id}/sessions")>{t!(i18n, session.list_heading)}</a>
                         <a class="button small" href=markdown_href download>{t!(i18n, document.actions_download_markdown)}</a>
                     </div>
                     <PhaseBanner doc=doc_id.clone() schedule=detail.schedule seconds_left=detail.seconds_left chair

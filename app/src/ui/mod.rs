@@ -29,6 +29,7 @@ mod notices;
 pub(crate) mod parts;
 mod phase;
 mod search;
+mod session;
 mod state;
 mod versions;
 mod words;
@@ -200,6 +201,21 @@ fn Pages() -> impl IntoView {
                     <Route
                         path=(StaticSegment("documents"), ParamSegment("id"), StaticSegment("versions"))
                         view=versions::VersionsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("documents"), ParamSegment("id"), StaticSegment("sessions"))
+                        view=session::SessionsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("live"), ParamSegment("id"))
+                        view=session::LiveSessionPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("live"), ParamSegment("id"), StaticSegment("projector"))
+                        view=session::ProjectorPage
                         ssr=SsrMode::Async
                     />
                 </Routes>
