@@ -16,6 +16,47 @@ if (matchMedia('(max-width: 900px)').matches) {
 
 const shown = location.pathname.match(/^\/documents\/([a-z0-9]+)(?:\/consensus)?\/?$/);
 if (shown) watch(shown[1]);
+const live = location.pathname.match(/^\/live\/([a-z0-9]+)(?:\/projector)?\/?$/);
+if (live) follow(live[1]);
+
+// A live session's page (the projector, mostly) follows the session's event stream, and fetches
+// the page again at most once a second while anything changes.
+function follow(id) {
+  let busy = false;
+  let again = false;
+  const refresh = async () => {
+    if (busy) {
+      again = true;
+      return;
+    }
+    busy = true;
+    try {
+      const r = await fetch(location.href, { headers: { accept: 'text/html' } });
+      if (r.ok) {
+        const fresh = new DOMParser().parseFromString(await r.text(), 'text/html');
+        patch(document.querySelector('main'), fresh.querySelector('main'));
+      }
+    } catch {
+      // Offline for a moment: the next change tries again.
+    }
+    setTimeout(() => {
+      busy = false;
+      if (again) {
+        again = false;
+        refresh();
+      }
+    }, 1000);
+  };
+  // The browser reconnects by itself when the stream drops.
+  new EventSource(`/api/v1/live/${id}/events`).addEventListener('session', refresh);
+  // The timers: "m:ss" since the moment each names.
+  setInterval(() => {
+    for (const t of document.querySelectorAll('[data-since]')) {
+      const s = Math.max(0, Math.floor(Date.now() / 1000) - Number(t.dataset.since));
+      t.textContent = `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+    }
+  }, 1000);
+}
 
 function watch(id) {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';

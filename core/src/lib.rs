@@ -29,6 +29,7 @@ pub mod rooms;
 pub mod search;
 pub mod seed;
 pub mod sessions;
+pub mod sessions_report;
 pub mod store;
 pub mod versions;
 pub mod words;

@@ -106,7 +106,12 @@ pub async fn export(
     let report = gather(state, who, doc).await?;
     let words = words::ReportWords(words::locale(report.about.language));
     let title = report::title(&report, &words);
-    let blocks = report::blocks(&report, &words);
+    let mut blocks = report::blocks(&report, &words);
+    // The live sessions held on the text, each with its own report.
+    blocks.extend(
+        crate::sessions_report::sections(state, who, doc, words::locale(report.about.language))
+            .await?,
+    );
     let body = match ext {
         "html" => export::page(&title, &blocks, report.about.language).into_bytes(),
         _ => docx::render(&title, &blocks, report.about.language)?,

@@ -9,8 +9,9 @@
 use domain::{
     api::{
         AgendaItem, AnswerPoll, Check, CheckStanceBody, ConsensusPoint, FloorComment, HandsBody,
-        LiveSession, LiveSessionSummary, MarkPoint, Member, MoveToItem, NoteFloorComment, Poll, PollQuestion, QueuedHand,
-        RaiseHand, ScheduleSession, SetPollRound, SettleHand, YouInSession,
+        LiveSession, LiveSessionSummary, MarkPoint, Member, MoveToItem, NoteFloorComment, Poll,
+        PollQuestion, QueuedHand, RaiseHand, ScheduleSession, SetPollRound, SettleHand,
+        YouInSession,
     },
     consensus::Stance,
     diff::Piece,

@@ -16,11 +16,12 @@ use domain::api::{
     Comment, CompareQuery, Comparison, ConfirmAddress, CreateDocument, CreateGroup,
     CreateInvitation, Created, Decide, DocumentDetail, DocumentFeedback, DocumentSummary,
     EditComment, Endorse, Endorsements, ErrorBody, ExportQuery, Group, HandsBody, Hide, Invitation,
-    InvitationCreated, LiveSession, LiveSessionSummary, Login, MarkPoint, Me, Member, MoveToItem, NewAmendment,
-    NewComment, NewVersion, NoteFloorComment, ParagraphConsensus, ParagraphHistory, ProfileUpdate,
-    RaiseHand, RecordEntry, Register, Registered, ReportQuery, Respond, Role, Schedule,
-    ScheduleSession, SearchQuery, SearchResults, SessionView, SetLanguage, SetPhase, SetPollRound,
-    SetRole, SetStance, SetStancesAside, SettleHand, SyncQuery, Thread, Version, VersionSummary,
+    InvitationCreated, LiveSession, LiveSessionSummary, Login, MarkPoint, Me, Member, MoveToItem,
+    NewAmendment, NewComment, NewVersion, NoteFloorComment, ParagraphConsensus, ParagraphHistory,
+    ProfileUpdate, RaiseHand, RecordEntry, Register, Registered, ReportQuery, Respond, Role,
+    Schedule, ScheduleSession, SearchQuery, SearchResults, SessionView, SetLanguage, SetPhase,
+    SetPollRound, SetRole, SetStance, SetStancesAside, SettleHand, SyncQuery, Thread, Version,
+    VersionSummary,
 };
 use domain::{
     limits,
@@ -127,6 +128,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(post_live_session, list_live_sessions))
         .routes(routes!(get_live_session))
         .routes(routes!(follow_live_session))
+        .routes(routes!(get_session_report))
         .routes(routes!(put_current_item))
         .routes(routes!(post_check))
         .routes(routes!(post_check_close))
@@ -1188,6 +1190,23 @@ async fn follow_live_session(
         }
     });
     Ok(Sse::new(events).keep_alive(KeepAlive::default()))
+}
+
+/// The session report (agenda, attendance by stakeholder group, where the stances came from,
+/// every check with its figures and the item's words, the queue, the poll's movement, the
+/// points of consensus) as standalone HTML or DOCX; also a section of the consultation report.
+#[utoipa::path(get, path = "/api/v1/live/{live}/report", params(("live" = String, Path), ReportQuery),
+    responses((status = 200, content_type = "text/html", body = String), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+async fn get_session_report(
+    State(state): State<AppState>,
+    who: Principal,
+    LiveSessionId(live): LiveSessionId,
+    ApiQuery(q): ApiQuery<ReportQuery>,
+) -> Result<Response, ApiError> {
+    Ok(download(
+        accord_core::sessions_report::export(&state, &who, &live, &q.format).await?,
+    ))
 }
 
 /// How long a session's followers wait after a change for others to join it.

@@ -863,6 +863,12 @@ fn routes(w: &Ids) -> Vec<Route> {
         ),
         r(
             Method::GET,
+            "/api/v1/live/{live}/report?format=html",
+            None,
+            Action::ReadDocument,
+        ),
+        r(
+            Method::GET,
             "/api/v1/live/{live}/events",
             None,
             Action::ReadDocument,

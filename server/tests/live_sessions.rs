@@ -843,3 +843,108 @@ async fn a_followed_session_is_sent_to_every_screen_at_each_change_without_anyon
         .expect("response");
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_session_report_is_read_back_from_docx_and_html_and_joins_the_consultation_report() {
+    let w = world().await;
+    let (session, items) = w.schedule(None, None).await;
+    let check = w.open_check(&session, &items[0], &w.chair).await;
+    let (someone, _) = w.person("someone@example.org").await;
+    let status = w
+        .stance(
+            &session,
+            &check,
+            &someone,
+            json!({ "stance": "support", "in_room": true }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let status = w
+        .stance(
+            &session,
+            &check,
+            &w.participant,
+            json!({ "stance": "oppose", "reason": "Too vague." }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let live = format!("/api/v1/live/{session}");
+    let (status, _) = w
+        .call(
+            Method::POST,
+            &format!("{live}/checks/{check}/close"),
+            &w.chair,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = w
+        .call(
+            Method::PUT,
+            &format!("{live}/points"),
+            &w.chair,
+            Some(json!({ "item": items[0], "reason": "Two stakeholder groups, one objection answered." })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    let (status, headers, docx) = common::call_raw(
+        &w.app,
+        &format!("{live}/report?format=docx"),
+        Some(&w.chair),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers["content-disposition"]
+        .to_str()
+        .expect("header")
+        .contains("session-report.docx"));
+    let blocks = common::read_export("docx", &docx);
+    assert_eq!(
+        common::styled(&blocks, "Title"),
+        ["Main session: session report"]
+    );
+    let headings = common::styled(&blocks, "Heading 2");
+    for h in [
+        "Agenda",
+        "Attendance by stakeholder group",
+        "Where the stances came from",
+        "Checks of the sense of the room",
+        "Speaking queue",
+        "Points of consensus",
+    ] {
+        assert!(headings.contains(&h), "{h} in {headings:?}");
+    }
+    let tables: Vec<&Vec<Value>> = blocks
+        .iter()
+        .filter_map(|b| b["table"].as_array())
+        .collect();
+    // Where the stances came from: one in the room supports, one online opposes.
+    let split = tables
+        .iter()
+        .find(|t| t[0][0] == "Source")
+        .expect("the split");
+    assert_eq!(split[1], json!(["online", "0", "0", "1"]));
+    assert_eq!(split[2], json!(["in the room", "1", "0", "0"]));
+    let text: Vec<&str> = blocks.iter().filter_map(|b| b["text"].as_str()).collect();
+    assert!(text.contains(&"Too vague."), "{text:?}");
+    assert!(
+        text.iter()
+            .any(|t| t.starts_with("Item 1: Two stakeholder groups")),
+        "{text:?}"
+    );
+
+    // The consultation report has a section for it.
+    let (status, _, html) = common::call_raw(
+        &w.app,
+        &format!("/api/v1/documents/{}/report?format=html", w.doc),
+        Some(&w.chair),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let blocks = common::read_export("html", &html);
+    assert!(common::styled(&blocks, "h2").contains(&"Live sessions"));
+    assert!(common::styled(&blocks, "h3")
+        .iter()
+        .any(|h| h.starts_with("Main session · ")));
+}

@@ -9,9 +9,7 @@
 
 use accord_i18n::{t, t_string, use_i18n};
 use domain::{
-    api::{
-        Check, DocumentDetail, LiveSession, LiveSessionSummary, Member, QueuedHand, Role,
-    },
+    api::{Check, DocumentDetail, LiveSession, LiveSessionSummary, Member, QueuedHand, Role},
     consensus::{Stance, Tally},
     profile::StakeholderGroup,
     session::{ItemKind, PollRound, Source, POLL_SCALE},
@@ -288,9 +286,10 @@ pub async fn live_poll_round(
 ) -> Result<LiveSession, ServerFnError> {
     let round = match round.as_str() {
         "" => None,
-        r => Some(PollRound::parse(r).ok_or_else(|| {
-            crate::serve::refused(domain::refusal::Refusal::PollClosed)
-        })?),
+        r => Some(
+            PollRound::parse(r)
+                .ok_or_else(|| crate::serve::refused(domain::refusal::Refusal::PollClosed))?,
+        ),
     };
     let req = domain::api::SetPollRound { round };
     write_live(&live, async |core, who| {
@@ -342,10 +341,15 @@ pub fn SessionsPage() -> impl IntoView {
     }
 }
 
-fn sessions_view(i18n: I18n, detail: DocumentDetail, list: Vec<LiveSessionSummary>) -> impl IntoView {
+fn sessions_view(
+    i18n: I18n,
+    detail: DocumentDetail,
+    list: Vec<LiveSessionSummary>,
+) -> impl IntoView {
     let back = format!("/documents/{}", detail.id);
     let title = detail.title.clone();
-    let schedule = (detail.your_role == Role::Chair).then(|| view! { <ScheduleForm detail=detail.clone() /> });
+    let schedule =
+        (detail.your_role == Role::Chair).then(|| view! { <ScheduleForm detail=detail.clone() /> });
     view! {
         <Title text=move || t_string!(i18n, session.list_heading).to_string() />
         <section class="form-page sessions-page">
@@ -566,8 +570,15 @@ fn SessionScreen(first: LiveSession, projector: bool) -> impl IntoView {
             mine.set(s);
         }
     });
-    // Seconds since the epoch, ticking in the browser (the timers); the server's moment there.
-    let now = RwSignal::new(first.starts_at);
+    // Seconds since the epoch, ticking in the browser (the timers).
+    #[cfg(feature = "ssr")]
+    let now = RwSignal::new(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64),
+    );
+    #[cfg(not(feature = "ssr"))]
+    let now = RwSignal::new(0i64);
     #[cfg(feature = "hydrate")]
     {
         now.set((js_sys::Date::now() / 1000.0) as i64);
@@ -652,7 +663,11 @@ fn item_view(
     let number = number_of(s, &item.id).unwrap_or(0);
     let elsewhere = reading.is_some() && s.current.as_deref() != Some(item.id.as_str());
     let back = elsewhere.then(|| {
-        let current = s.current.as_deref().and_then(|c| number_of(s, c)).unwrap_or(0);
+        let current = s
+            .current
+            .as_deref()
+            .and_then(|c| number_of(s, c))
+            .unwrap_or(0);
         view! {
             <p class="notice">
                 {t!(i18n, session.reading_elsewhere, number = current)} " "
@@ -740,7 +755,7 @@ fn check_view(
             view! {
                 <p class="small muted">
                     {t!(i18n, session.check_open_since, time = move || view! { <LocalTime at=opened /> })}
-                    " " <span class="timer">{move || clock(now.get() - opened)}</span>
+                    " " <span class="timer" data-since=opened>{move || clock(now.get() - opened)}</span>
                 </p>
             }
             .into_any()
@@ -804,19 +819,32 @@ fn figures_view(i18n: I18n, check: &Check, large: bool) -> impl IntoView {
     let sources = [
         (t_string!(i18n, session.source_online).to_string(), f.online),
         (t_string!(i18n, session.source_room).to_string(), f.room),
-        (t_string!(i18n, session.source_recorded).to_string(), f.recorded),
+        (
+            t_string!(i18n, session.source_recorded).to_string(),
+            f.recorded,
+        ),
     ];
     let groups: Vec<_> = f
         .by_group
         .iter()
         .filter(|g| g.tally.total() > 0)
-        .map(|g| (g.group.map_or_else(not_stated, |x| words::group(i18n, x)), g.tally))
+        .map(|g| {
+            (
+                g.group.map_or_else(not_stated, |x| words::group(i18n, x)),
+                g.tally,
+            )
+        })
         .collect();
     let regions: Vec<_> = f
         .by_region
         .iter()
         .filter(|r| r.tally.total() > 0)
-        .map(|r| (r.region.map_or_else(not_stated, |x| words::region(i18n, x)), r.tally))
+        .map(|r| {
+            (
+                r.region.map_or_else(not_stated, |x| words::region(i18n, x)),
+                r.tally,
+            )
+        })
         .collect();
     let reasons = f.reasons.clone();
     view! {
@@ -908,8 +936,14 @@ fn queue_view(i18n: I18n, s: &LiveSession, actions: Actions, now: RwSignal<i64>)
         .collect();
     let runs = s.you.may_run;
     let live = s.id.clone();
-    let settle = move |hand: &QueuedHand, call: bool| settle_form(i18n, actions, live.clone(), hand.id.clone(), call);
-    let mine = s.queue.iter().find(|h| h.yours && h.lowered_at.is_none()).cloned();
+    let settle = move |hand: &QueuedHand, call: bool| {
+        settle_form(i18n, actions, live.clone(), hand.id.clone(), call)
+    };
+    let mine = s
+        .queue
+        .iter()
+        .find(|h| h.yours && h.lowered_at.is_none())
+        .cloned();
     let own_live = s.id.clone();
     let own = match (&mine, s.you.may_take_part) {
         (Some(h), _) if h.called_at.is_none() => Some(settle(h, false).into_any()),
@@ -934,7 +968,7 @@ fn queue_view(i18n: I18n, s: &LiveSession, actions: Actions, now: RwSignal<i64>)
                 view! {
                     <p class="speaking">
                         <strong>{t!(i18n, session.queue_speaking)}</strong> " " <bdi>{hand_words(i18n, &h)}</bdi> " "
-                        <span class="timer">{move || clock(now.get() - called)}</span>
+                        <span class="timer" data-since=called>{move || clock(now.get() - called)}</span>
                         {runs.then(|| settle(&h, false))}
                     </p>
                 }
@@ -1035,7 +1069,8 @@ fn agenda_view(
             None => view! {
                 {round("before", t_string!(i18n, session.run_poll_before).to_string())}
                 {round("after", t_string!(i18n, session.run_poll_after).to_string())}
-            }.into_any(),
+            }
+            .into_any(),
             Some(_) => round("", t_string!(i18n, session.run_poll_close).to_string()).into_any(),
         });
         view! {
@@ -1314,7 +1349,7 @@ fn Projector(shown: RwSignal<LiveSession>, now: RwSignal<i64>) -> impl IntoView 
                         view! {
                             {open.then(|| view! {
                                 <p class="projector-timer">{t!(i18n, session.projector_open_for)} " "
-                                    <span class="timer">{move || clock(now.get() - opened)}</span></p>
+                                    <span class="timer" data-since=opened>{move || clock(now.get() - opened)}</span></p>
                             })}
                             {figures_view(i18n, &c, true)}
                         }
@@ -1323,7 +1358,7 @@ fn Projector(shown: RwSignal<LiveSession>, now: RwSignal<i64>) -> impl IntoView 
                         let called = h.called_at.unwrap_or_default();
                         view! {
                             <p class="projector-speaking">{t!(i18n, session.projector_speaking)} ": " <bdi>{hand_words(i18n, &h)}</bdi> " "
-                                <span class="timer">{move || clock(now.get() - called)}</span></p>
+                                <span class="timer" data-since=called>{move || clock(now.get() - called)}</span></p>
                         }
                     })}
                 }
@@ -1371,7 +1406,8 @@ fn follow(
         });
         source.set_onopen(Some(opened.as_ref().unchecked_ref()));
         source.set_onerror(Some(failed.as_ref().unchecked_ref()));
-        let _ = source.add_event_listener_with_callback("session", message.as_ref().unchecked_ref());
+        let _ =
+            source.add_event_listener_with_callback("session", message.as_ref().unchecked_ref());
         FOLLOWING.with(|f| {
             f.borrow_mut()
                 .insert(key, (source, vec![opened, failed, message]))

@@ -152,6 +152,28 @@ impl Store {
         .await?)
     }
 
+    /// How many people took part in session `session` (a stance in a check, a hand raised, an
+    /// answer to the poll), per stakeholder group's key as their profile gives it.
+    pub async fn session_attendance(
+        &self,
+        session: &str,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT a.stakeholder_group, COUNT(*) FROM (
+                 SELECT s.account_id FROM check_stances s
+                     JOIN session_checks c ON c.id = s.check_id WHERE c.session_id = $1
+                 UNION SELECT q.account_id FROM session_queue q
+                     WHERE q.session_id = $1 AND q.account_id IS NOT NULL
+                 UNION SELECT p.account_id FROM poll_answers p
+                     JOIN poll_questions q ON q.id = p.question_id WHERE q.session_id = $1
+             ) took_part JOIN accounts a ON a.id = took_part.account_id
+             GROUP BY a.stakeholder_group ORDER BY a.stakeholder_group",
+        )
+        .bind(session)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
     /// The session's agenda, in order.
     pub async fn session_items(&self, session: &str) -> Result<Vec<ItemRow>, StoreError> {
         Ok(sqlx::query_as(
