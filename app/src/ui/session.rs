@@ -452,21 +452,36 @@ impl Actions {
         }
     }
 
-    /// The latest answer of any form (the writer's own view of the session).
-    fn answered(self) -> Option<LiveSession> {
-        fn ok<T: Clone>(v: Option<Result<T, ServerFnError>>) -> Option<T> {
-            v.and_then(Result::ok)
+    /// Each form's answer (the writer's own view of the session), as it comes, goes on screen.
+    fn shown_in(self, shown: RwSignal<LiveSession>, mine: RwSignal<LiveSession>) {
+        fn take<T>(
+            action: ServerAction<T>,
+            shown: RwSignal<LiveSession>,
+            mine: RwSignal<LiveSession>,
+        ) where
+            T: leptos::server_fn::ServerFn<Output = LiveSession, Error = ServerFnError>
+                + Clone
+                + Send
+                + Sync
+                + 'static,
+        {
+            Effect::new(move |_| {
+                if let Some(Ok(s)) = action.value().get() {
+                    shown.set(s.clone());
+                    mine.set(s);
+                }
+            });
         }
-        ok(self.stance.value().get())
-            .or_else(|| ok(self.moved.value().get()))
-            .or_else(|| ok(self.check.value().get()))
-            .or_else(|| ok(self.raise.value().get()))
-            .or_else(|| ok(self.settle.value().get()))
-            .or_else(|| ok(self.hands.value().get()))
-            .or_else(|| ok(self.floor.value().get()))
-            .or_else(|| ok(self.point.value().get()))
-            .or_else(|| ok(self.round.value().get()))
-            .or_else(|| ok(self.answer.value().get()))
+        take(self.stance, shown, mine);
+        take(self.moved, shown, mine);
+        take(self.check, shown, mine);
+        take(self.raise, shown, mine);
+        take(self.settle, shown, mine);
+        take(self.hands, shown, mine);
+        take(self.floor, shown, mine);
+        take(self.point, shown, mine);
+        take(self.round, shown, mine);
+        take(self.answer, shown, mine);
     }
 }
 
@@ -544,15 +559,19 @@ pub fn ProjectorPage() -> impl IntoView {
     }
 }
 
-/// Without JavaScript the page reloads itself; with it, the event stream keeps it current.
+/// Without JavaScript the page reloads itself; with it, the event stream keeps it current. The
+/// browser reads a `<noscript>` as text when scripts run, so its content is written as markup,
+/// which hydration does not walk.
 #[component]
 fn Refresh(i18n: I18n) -> impl IntoView {
-    view! {
-        <noscript>
-            <meta http-equiv="refresh" content="15" />
-            <p class="small muted">{t!(i18n, session.refreshes)}</p>
-        </noscript>
-    }
+    let words = t_string!(i18n, session.refreshes)
+        .to_string()
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    let markup =
+        format!(r#"<meta http-equiv="refresh" content="15"><p class="small muted">{words}</p>"#);
+    view! { <noscript inner_html=markup></noscript> }
 }
 
 /// The session's view, kept current: the stream everyone follows, with the viewer's own part
@@ -564,12 +583,7 @@ fn SessionScreen(first: LiveSession, projector: bool) -> impl IntoView {
     let shown = RwSignal::new(first.clone());
     let connected = RwSignal::new(false);
     let actions = Actions::new();
-    Effect::new(move |_| {
-        if let Some(s) = actions.answered() {
-            shown.set(s.clone());
-            mine.set(s);
-        }
-    });
+    actions.shown_in(shown, mine);
     // Seconds since the epoch, ticking in the browser (the timers).
     #[cfg(feature = "ssr")]
     let now = RwSignal::new(
