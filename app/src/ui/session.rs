@@ -797,10 +797,12 @@ fn clock(seconds: i64) -> String {
     format!("{}:{:02}", s / 60, s % 60)
 }
 
-/// One tally as a bar in three parts, with its figures.
+/// One tally as a bar in three parts (an SVG: the same drawn by the server and in the browser),
+/// with its figures.
 fn bar(i18n: I18n, label: String, t: Tally) -> impl IntoView {
     let total = t.total().max(1) as f64;
-    let width = |n: u32| format!("width: {:.1}%", n as f64 * 100.0 / total);
+    let share = |n: u32| n as f64 * 100.0 / total;
+    let (support, live_with, oppose) = (share(t.support), share(t.can_live_with), share(t.oppose));
     let words = format!(
         "{}: {} {}, {} {}, {} {}",
         label,
@@ -814,11 +816,11 @@ fn bar(i18n: I18n, label: String, t: Tally) -> impl IntoView {
     view! {
         <li class="tally-row">
             <span class="tally-label"><bdi>{label}</bdi></span>
-            <span class="tally-bar" role="img" aria-label=words>
-                <span class="part support" style=width(t.support)></span>
-                <span class="part can-live-with" style=width(t.can_live_with)></span>
-                <span class="part oppose" style=width(t.oppose)></span>
-            </span>
+            <svg class="tally-bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" aria-label=words>
+                <rect class="part support" x="0" y="0" height="10" width=format!("{support:.2}") />
+                <rect class="part can-live-with" x=format!("{support:.2}") y="0" height="10" width=format!("{live_with:.2}") />
+                <rect class="part oppose" x=format!("{:.2}", support + live_with) y="0" height="10" width=format!("{oppose:.2}") />
+            </svg>
             <span class="tally-figures" aria-hidden="true">{t.support} " · " {t.can_live_with} " · " {t.oppose}</span>
         </li>
     }
@@ -1034,7 +1036,10 @@ fn agenda_view(
         let current = s.current.as_deref() == Some(item.id.as_str());
         let point = s.points.iter().any(|p| p.item == item.id);
         let read = reading.as_deref() == Some(item.id.as_str());
-        let excerpt: String = item.text.chars().take(80).collect();
+        let excerpt: String = match item.text.chars().count() > 80 {
+            true => item.text.chars().take(79).chain(['…']).collect(),
+            false => item.text.clone(),
+        };
         let move_form = (runs && !current).then(|| {
             button_form!(
                 actions.moved,

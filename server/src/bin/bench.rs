@@ -23,6 +23,11 @@
 //! - `processes [N ...]`: N editors spread over 1, 2 and 3 server processes, on SQLite and on
 //!   a shared PostgreSQL: latency within and across processes, durable writes a second, the
 //!   servers' and the database's CPU (see `bench/processes.rs`).
+//! - `session [PEOPLE STANCES]`: a live session with PEOPLE (1,000) screens following its event
+//!   stream while STANCES (200) of them take a stance on one check within 10 seconds: stance to
+//!   figure on a screen and on every screen, CPU and memory; beside the same load on the
+//!   paragraph stance path with the screens watching the document's socket (see
+//!   `bench/session.rs`).
 //! - `saturate [OFFERED NORMAL]`: more typists than the server can serve, then a load it can;
 //!   checks the memory ceiling, convergence and that nothing was lost, also across kill -9
 //!   (see `bench/saturate.rs`).
@@ -69,6 +74,8 @@ mod feedback;
 mod processes;
 #[path = "bench/saturate.rs"]
 mod saturate;
+#[path = "bench/session.rs"]
+mod session;
 #[path = "bench/typists.rs"]
 mod typists;
 #[path = "bench/weight.rs"]
@@ -83,6 +90,7 @@ fn main() -> Result<()> {
         Some("typists") => typists::run(&args[1..]),
         Some("saturate") => saturate::run(&args[1..]),
         Some("processes") => processes::run(&args[1..]),
+        Some("session") => session::run_all(&args[1..]),
         Some("feedback") => feedback::run(),
         Some("amendments") => amendments::run(),
         Some("signins") => signins(&args[1..]),
