@@ -14,9 +14,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use accord_core::{
-    auth, documents, rooms::Rooms, seed, store::sessions::NewSession, store::Store,
-};
+use accord_core::{auth, documents, rooms::Rooms, seed, store::sessions::NewSession, store::Store};
 use anyhow::{anyhow, Result};
 use domain::api::CreateDocument;
 use futures::StreamExt;
@@ -70,6 +68,10 @@ async fn build(dir: &Path, people: usize) -> Result<Built> {
     let hash = auth::hash_password(seed::DEMO_PASSWORD).map_err(|e| anyhow!("{e}"))?;
     let mut tx = store.pool_for_tests().begin().await?;
     let tokens = participants(&mut tx, "live", people, &hash, &mut Lcg(11)).await?;
+    // Confirmed addresses: a paragraph's figures count only those.
+    sqlx::query("UPDATE accounts SET confirmed_at = 0 WHERE id LIKE 'live%'")
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     let chair = store
         .account_by_login("chair@example.org")
@@ -161,11 +163,15 @@ async fn screen(addr: String, live: String, token: String, seen: Seen) -> Result
     }
 }
 
-/// Watches the document's socket as a reader without the app; records the paragraph's tally
-/// total at every feedback news.
-async fn watcher(addr: String, doc: String, seen: Seen) -> Result<()> {
+/// Watches the document's socket as the consensus map does (signed in, `?watch=true`: news, no
+/// text); records the paragraph's tally total at every feedback news.
+async fn watcher(addr: String, doc: String, token: String, seen: Seen) -> Result<()> {
     let url = format!("ws://{addr}/api/v1/documents/{doc}/sync?watch=true");
-    let (mut ws, _) = tokio_tungstenite::connect_async(url).await?;
+    let cookie = format!("{}={token}", auth::SESSION_COOKIE);
+    let mut req = super::signed_request(&url, &cookie)?;
+    req.headers_mut()
+        .insert("origin", format!("http://{addr}").parse()?);
+    let (mut ws, _) = tokio_tungstenite::connect_async(req).await?;
     while let Some(m) = ws.next().await {
         let Ok(tokio_tungstenite::tungstenite::Message::Text(text)) = m else {
             continue;
@@ -219,7 +225,12 @@ async fn run(
     for token in b.tokens.iter().take(people) {
         let seen: Seen = Arc::default();
         let task = match paragraph {
-            true => tokio::spawn(watcher(addr.clone(), b.doc.clone(), seen.clone())),
+            true => tokio::spawn(watcher(
+                addr.clone(),
+                b.doc.clone(),
+                token.clone(),
+                seen.clone(),
+            )),
             false => tokio::spawn(screen(
                 addr.clone(),
                 b.live.clone(),
@@ -233,7 +244,9 @@ async fn run(
     let deadline = Instant::now() + Duration::from_secs(60);
     while !paragraph
         && Instant::now() < deadline
-        && screens.iter().any(|(s, _)| s.lock().expect("lock").is_empty())
+        && screens
+            .iter()
+            .any(|(s, _)| s.lock().expect("lock").is_empty())
     {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -319,8 +332,19 @@ async fn run(
         }
         every.push(slowest);
     }
+    let mut failed = 0;
     for (_, task) in screens {
-        task.abort();
+        if task.is_finished() {
+            failed += 1;
+            if let Ok(Err(e)) = task.await {
+                eprintln!("a screen stopped: {e}");
+            }
+        } else {
+            task.abort();
+        }
+    }
+    if failed > 0 {
+        eprintln!("{failed} screens stopped before the end");
     }
     Ok(Run {
         each,
