@@ -8,7 +8,7 @@ use std::{
 
 pub const DEFAULT: &str = "en";
 pub const OTHERS: [&str; 5] = ["ar", "es", "fr", "ru", "zh"];
-pub const NAMESPACES: [&str; 15] = [
+pub const NAMESPACES: [&str; 16] = [
     "account",
     "amendments",
     "common",
@@ -18,6 +18,7 @@ pub const NAMESPACES: [&str; 15] = [
     "groups",
     "mail",
     "notices",
+    "outputs",
     "phase",
     "profile",
     "refusals",

@@ -129,6 +129,26 @@ pub fn words(locale: Locale, r: &Refusal) -> String {
         PollSize { limit } => {
             td_string!(locale, refusals.poll_size, limit = limit.to_string()).to_string()
         }
+        ConditionTooHigh { condition, limit } => td_string!(
+            locale,
+            refusals.condition_too_high,
+            condition = self::condition(locale, condition),
+            limit = limit.to_string()
+        )
+        .to_string(),
+        NotAPrefix { prefix } => {
+            td_string!(locale, refusals.not_a_prefix, prefix = prefix).to_string()
+        }
+        StatusCount { limit } => {
+            td_string!(locale, refusals.status_count, limit = limit.to_string()).to_string()
+        }
+        LinkCount { limit } => {
+            td_string!(locale, refusals.link_count, limit = limit.to_string()).to_string()
+        }
+        ThresholdNotMet => td_string!(locale, refusals.threshold_not_met).to_string(),
+        PublishedAlready { label } => {
+            td_string!(locale, refusals.published_already, label = label).to_string()
+        }
         Choose { what } => choose(locale, *what),
         NotAPhase { phase } => td_string!(locale, refusals.not_a_phase, phase = phase).to_string(),
         NotADateTime { value } => {
@@ -288,6 +308,9 @@ fn action(locale: Locale, action: Action) -> String {
         RunSession => td_string!(locale, refusals.action_run_session),
         RecordForRoom => td_string!(locale, refusals.action_record_for_room),
         TakePartInSession => td_string!(locale, refusals.action_take_part_in_session),
+        Publish => td_string!(locale, refusals.action_publish),
+        SetThreshold => td_string!(locale, refusals.action_set_threshold),
+        SetSeries => td_string!(locale, refusals.action_set_series),
     }
     .to_string()
 }
@@ -351,6 +374,8 @@ fn field(locale: Locale, field: Field) -> String {
         Affiliation => td_string!(locale, refusals.field_affiliation),
         GroupName => td_string!(locale, refusals.field_group_name),
         Question => td_string!(locale, refusals.field_question),
+        SeriesName => td_string!(locale, refusals.field_series_name),
+        Status => td_string!(locale, refusals.field_status),
     }
     .to_string()
 }
@@ -374,8 +399,26 @@ fn thing(locale: Locale, thing: Thing) -> String {
         Item => td_string!(locale, refusals.thing_item),
         Check => td_string!(locale, refusals.thing_check),
         Hand => td_string!(locale, refusals.thing_hand),
+        Output => td_string!(locale, refusals.thing_output),
     }
     .to_string()
+}
+
+/// A condition of a threshold rule, by its key (`domain::series::Condition`).
+fn condition(locale: Locale, key: &str) -> String {
+    use domain::series::Condition::*;
+    match domain::series::Condition::parse(key) {
+        Some(NoUnansweredObjections) => {
+            td_string!(locale, refusals.condition_no_unanswered_objections).to_string()
+        }
+        Some(GroupsWithText) => td_string!(locale, refusals.condition_groups_with_text).to_string(),
+        Some(Participants) => td_string!(locale, refusals.condition_participants).to_string(),
+        Some(Regions) => td_string!(locale, refusals.condition_regions).to_string(),
+        Some(ConsultationDays) => {
+            td_string!(locale, refusals.condition_consultation_days).to_string()
+        }
+        None => key.to_string(),
+    }
 }
 
 /// The choice a form asks for.
@@ -390,6 +433,7 @@ fn choose(locale: Locale, what: Choice) -> String {
         Choice::Role => td_string!(locale, refusals.choose_role),
         Choice::Accounts => td_string!(locale, refusals.choose_accounts),
         Choice::Language => td_string!(locale, refusals.choose_language),
+        Choice::Links => td_string!(locale, refusals.choose_links),
     }
     .to_string()
 }
@@ -481,6 +525,17 @@ mod tests {
             D::PollClosed => PollClosed,
             D::PollScale => PollScale { max: 7 },
             D::PollSize => PollSize { limit: 20 },
+            D::ConditionTooHigh => ConditionTooHigh {
+                condition: "regions",
+                limit: 5,
+            },
+            D::NotAPrefix => NotAPrefix { prefix: s("9 X") },
+            D::StatusCount => StatusCount { limit: 12 },
+            D::LinkCount => LinkCount { limit: 20 },
+            D::ThresholdNotMet => ThresholdNotMet,
+            D::PublishedAlready => PublishedAlready {
+                label: s("IGF-O 12"),
+            },
             D::Choose => Choose {
                 what: Choice::Verdict,
             },

@@ -131,6 +131,10 @@ pub async fn set_aside(
         for paragraph in store.paragraphs_stanced_by(doc, &req.accounts).await? {
             feedback::announce(state, doc, &paragraph).await?;
         }
+        // So do the rooms of its live sessions, whose open checks count by the same rule.
+        for live in store.live_sessions_of(doc).await? {
+            state.rooms.live_changed(&live.id);
+        }
     }
     Ok(view(&store.stancers(doc).await?))
 }

@@ -19,6 +19,7 @@ pub mod kept;
 pub mod limits;
 pub mod mail;
 pub mod notices;
+pub mod outputs;
 pub mod people;
 pub mod phases;
 pub mod places;

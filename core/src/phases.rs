@@ -32,7 +32,13 @@ async fn move_on(state: &Accord, meta: &DocumentMeta) -> Result<(Schedule, bool)
     let moved = state
         .rooms
         .store()
-        .move_phase(&meta.id, meta.schedule, due)
+        // It moved when its deadline passed, however late anyone asks.
+        .move_phase(
+            &meta.id,
+            meta.schedule,
+            due,
+            meta.schedule.deadline.unwrap_or(state.auth.now()),
+        )
         .await?;
     if moved {
         let summary = format!(
@@ -112,7 +118,7 @@ pub async fn set(
         true => store.endorsements(doc).await?,
         false => Vec::new(),
     };
-    if !store.move_phase(doc, now_in, to).await? {
+    if !store.move_phase(doc, now_in, to, now).await? {
         return Err(Refusal::PhaseChanged.into());
     }
     // An endorsement is of the closed text: once the text may change again, it lapses.

@@ -239,10 +239,11 @@ async fn item_text(
 /// The figures of a check as its stances and hands stand, and its stances as stored.
 async fn figures(
     state: &Accord,
+    doc: &str,
     check: &str,
 ) -> Result<(CheckFigures, Vec<CheckStanceRow>), Error> {
     let store = state.rooms.store();
-    let rows = store.check_stances(check).await?;
+    let rows = store.check_stances(doc, check).await?;
     let stances: Vec<CheckStance> = rows
         .iter()
         .filter_map(|r| {
@@ -271,14 +272,18 @@ async fn figures(
 
 /// A check as shown: a closed one with the figures it closed with, an open one live, with its
 /// stances as stored (none for a closed one: its figures are kept).
-async fn check_view(state: &Accord, c: CheckRow) -> Result<(Check, Vec<CheckStanceRow>), Error> {
+async fn check_view(
+    state: &Accord,
+    doc: &str,
+    c: CheckRow,
+) -> Result<(Check, Vec<CheckStanceRow>), Error> {
     let kept = c
         .figures
         .as_deref()
         .and_then(|f| serde_json::from_str::<CheckFigures>(f).ok());
     let (figures, rows) = match kept {
         Some(f) => (f, Vec::new()),
-        None => figures(state, &c.id).await?,
+        None => figures(state, doc, &c.id).await?,
     };
     let check = Check {
         id: c.id,
@@ -390,7 +395,7 @@ async fn build(state: &Accord, s: SessionRow, me: Option<&str>) -> Result<LiveSe
     // The viewer's stance in the open check, from the rows its live figures were read from.
     let mut stance = None;
     for c in store.checks_of(id).await? {
-        let (check, rows) = check_view(state, c).await?;
+        let (check, rows) = check_view(state, &s.document_id, c).await?;
         if check.closed_at.is_none() {
             stance = rows
                 .iter()
@@ -524,7 +529,7 @@ pub async fn close_check(
         }
         None => String::new(),
     };
-    let (f, _) = figures(state, check).await?;
+    let (f, _) = figures(state, &s.document_id, check).await?;
     let kept = serde_json::to_string(&f).unwrap_or_default();
     store.keep_check_result(check, &text, &kept).await?;
     let me = who.signed_in()?;

@@ -1436,3 +1436,182 @@ pub struct HandsBody {
     pub can_live_with: u32,
     pub oppose: u32,
 }
+
+pub use crate::series::Condition;
+
+/// The installation's series of published outputs: `GET`/`PUT /api/v1/series` (an admin sets it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Series {
+    /// What the series is called: "IGF Outputs".
+    pub name: String,
+    /// What goes before every number: `IGF-O` makes `IGF-O 12`.
+    pub prefix: String,
+    /// The statuses a chair may give a text, in the order they are offered.
+    pub statuses: Vec<String>,
+}
+
+/// What a consultation must show before its text is published: a group's rule
+/// (`GET`/`PUT /api/v1/groups/{group}/threshold`). A condition left at 0 (or false) is not asked.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Threshold {
+    /// No objection left without a chair's response.
+    #[serde(default)]
+    pub no_unanswered_objections: bool,
+    /// At least this many of the stakeholder groups that took part stand with the text (their
+    /// support and can-live-with outnumber their objections).
+    #[serde(default)]
+    pub groups_with_text: u32,
+    /// At least this many participants (people with a counted stance or a comment) ...
+    #[serde(default)]
+    pub participants: u32,
+    /// ... from at least this many regions.
+    #[serde(default)]
+    pub regions: u32,
+    /// The text open to everyone (consultation and last call) at least this many days.
+    #[serde(default)]
+    pub consultation_days: u32,
+}
+
+/// A group's threshold rule with who set it last.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ThresholdView {
+    pub rule: Threshold,
+    pub set_by: Option<String>,
+    pub set_at: Option<i64>,
+    pub you_may_set: bool,
+}
+
+/// One condition of a rule against a consultation's figures.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ConditionResult {
+    pub condition: Condition,
+    /// What the rule asks (for the objections: 0 left unanswered).
+    pub required: u32,
+    /// What the consultation shows.
+    pub found: u32,
+    pub met: bool,
+}
+
+/// A rule evaluated against a consultation: every condition it asks, met or not.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Evaluation {
+    pub rule: Threshold,
+    pub conditions: Vec<ConditionResult>,
+    /// Every condition met (true for a rule that asks nothing).
+    pub met: bool,
+}
+
+/// Body of `POST /api/v1/documents/{id}/publication`: a chair publishes the closed text.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Publish {
+    /// One of the series' statuses.
+    pub status: String,
+    /// Earlier numbers this text updates (corrects or adds to) ...
+    #[serde(default)]
+    pub updates: Vec<u32>,
+    /// ... and earlier numbers it replaces.
+    #[serde(default)]
+    pub obsoletes: Vec<u32>,
+    /// Why the text is published though a condition of the rule is not met; required then.
+    #[serde(default)]
+    pub override_reason: Option<String>,
+}
+
+/// A published output as the index lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OutputSummary {
+    pub number: u32,
+    /// The prefix and the number as cited: `IGF-O 12`.
+    pub label: String,
+    pub title: String,
+    pub status: String,
+    /// The publishing group's name.
+    pub group: String,
+    pub published_at: i64,
+    pub updates: Vec<u32>,
+    pub obsoletes: Vec<u32>,
+    /// Later numbers that update this one ...
+    pub updated_by: Vec<u32>,
+    /// ... and later numbers that replace it.
+    pub obsoleted_by: Vec<u32>,
+}
+
+/// One published output with its text: `GET /api/v1/outputs/{number}`. Never changes, but for
+/// the later numbers that point back at it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Output {
+    pub summary: OutputSummary,
+    /// The series' name when it was published.
+    pub series: String,
+    /// The consultation it came from.
+    pub document: String,
+    pub language: Language,
+    pub published_by: String,
+    /// SHA-256 of the published text as Markdown, in hex; the decision record holds it too.
+    pub text_hash: String,
+    pub evaluation: Evaluation,
+    /// Set when a chair published though the rule was not met.
+    pub override_reason: Option<String>,
+    /// Who endorsed the text when it was published.
+    pub endorsements: Vec<String>,
+    pub text: crate::Outline,
+}
+
+/// The index of published outputs: `GET /api/v1/outputs`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Outputs {
+    pub series: Series,
+    pub outputs: Vec<OutputSummary>,
+}
+
+/// What a chair reads before publishing: `GET /api/v1/documents/{id}/publication`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Publication {
+    pub series: Series,
+    /// The number the document became, once published.
+    pub published: Option<OutputSummary>,
+    /// The rule that applies (fixed when the consultation opened) against the figures now.
+    pub evaluation: Evaluation,
+    /// Whether the reader may publish it now (a chair, the document closed, not yet published).
+    pub may_publish: bool,
+    /// The numbers it may update or obsolete.
+    pub earlier: Vec<OutputSummary>,
+}
+
+/// Query of `GET /api/v1/outputs`: every field optional.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema, utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct OutputsQuery {
+    /// Words of the title, the group, the number or the status.
+    #[serde(default)]
+    pub q: Option<String>,
+    /// One of the series' statuses.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// A group's name.
+    #[serde(default)]
+    pub group: Option<String>,
+}
+
+/// Query of `GET /api/v1/outputs/{number}/citation`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema, utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct CitationQuery {
+    /// `text`, `bibtex` or `csl`.
+    pub format: String,
+}

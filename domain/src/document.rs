@@ -84,6 +84,7 @@ pub struct Paragraph {
 
 /// The readable state of a document: its title and its live paragraphs in order.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Outline {
     pub title: String,
     pub paragraphs: Vec<Paragraph>,

@@ -171,6 +171,26 @@ pub fn html(outline: &Outline, about: &About, endorsements: &[String]) -> String
 /// Width of a line of plain text, as in an RFC.
 const WIDTH: usize = 72;
 
+/// An RFC's header block: `left` lines flush left, `right` lines flush right, side by side in
+/// [`WIDTH`] columns (a pair too long for one line is given two).
+pub fn columns(left: &[String], right: &[String]) -> String {
+    let mut out = String::new();
+    for i in 0..left.len().max(right.len()) {
+        let l = left.get(i).map_or("", String::as_str);
+        let r = right.get(i).map_or("", String::as_str);
+        let (lw, rw) = (l.chars().count(), r.chars().count());
+        if lw + rw < WIDTH {
+            out.push_str(&format!("{l}{}{r}\n", " ".repeat(WIDTH - lw - rw)));
+        } else {
+            out.push_str(&format!(
+                "{l}\n{}{r}\n",
+                " ".repeat(WIDTH.saturating_sub(rw))
+            ));
+        }
+    }
+    out
+}
+
 /// `text` wrapped at [`WIDTH`], the first line after `first`, the others indented to match.
 fn wrap(first: &str, text: &str) -> String {
     let indent = " ".repeat(first.chars().count());
@@ -199,11 +219,14 @@ fn wrap(first: &str, text: &str) -> String {
 /// Plain text: a header, the title, then every paragraph wrapped at 72 columns with its number
 /// hanging in front, headings set apart. Reads the same in any editor or terminal.
 pub fn text(outline: &Outline, about: &About, endorsements: &[String]) -> String {
+    let head = format!("{}\n{}\n{}\n\n", about.group, about.version, about.date);
+    head + &body(outline, &about.endorsed_by, endorsements)
+}
+
+/// What [`text`] prints under its header: the title centred, the paragraphs, who endorsed it
+/// (under the heading `endorsed_by`).
+pub fn body(outline: &Outline, endorsed_by: &str, endorsements: &[String]) -> String {
     let mut out = String::new();
-    out.push_str(&format!(
-        "{}\n{}\n{}\n\n",
-        about.group, about.version, about.date
-    ));
     let title = outline.title.trim();
     let pad = WIDTH.saturating_sub(title.chars().count()) / 2;
     out.push_str(&format!("{}{title}\n\n", " ".repeat(pad)));
@@ -234,7 +257,7 @@ pub fn text(outline: &Outline, about: &About, endorsements: &[String]) -> String
         out.push('\n');
     }
     if !endorsements.is_empty() {
-        out.push_str(&format!("\n{}\n\n", about.endorsed_by));
+        out.push_str(&format!("\n{endorsed_by}\n\n"));
         for e in endorsements {
             out.push_str(&wrap("   - ", e));
         }

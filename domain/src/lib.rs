@@ -55,6 +55,7 @@ pub mod refusal;
 pub mod report;
 pub mod rules;
 pub mod search;
+pub mod series;
 pub mod session;
 pub mod time;
 pub mod undo;

@@ -123,6 +123,12 @@ pub enum Action {
     RecordForRoom,
     /// Take part in a live session's checks.
     TakePartInSession,
+    /// Publish a closed document's text into the installation's series.
+    Publish,
+    /// Set a group's threshold rule (its chairs, or an admin).
+    SetThreshold,
+    /// Name the series, its prefix and its statuses.
+    SetSeries,
 }
 
 /// What an action needs.
@@ -134,6 +140,8 @@ pub enum Need {
     /// Signed in with at least this role in the owning group.
     AtLeast(Role),
     Admin,
+    /// Signed in as an admin, or with at least this role in the owning group.
+    AdminOrAtLeast(Role),
     /// Nobody: what a document's phase rules out.
     Nobody,
 }
@@ -164,6 +172,10 @@ pub const TABLE: &[(Action, Need)] = &[
     (Action::RunSession, Need::AtLeast(Role::Chair)),
     (Action::RecordForRoom, Need::AtLeast(Role::Chair)),
     (Action::TakePartInSession, Need::SignedIn),
+    // Only a closed text is published (see PHASES).
+    (Action::Publish, Need::Nobody),
+    (Action::SetThreshold, Need::AdminOrAtLeast(Role::Chair)),
+    (Action::SetSeries, Need::Admin),
 ];
 
 /// How a document's phase changes [`TABLE`]: in the phase, the action needs this instead.
@@ -196,6 +208,7 @@ pub const PHASES: &[(Phase, Action, Need)] = &[
     (Phase::Closed, Action::ReviewStances, Need::Nobody),
     (Phase::Closed, Action::ReadReport, Need::Anyone),
     (Phase::Closed, Action::Endorse, Need::SignedIn),
+    (Phase::Closed, Action::Publish, Need::AtLeast(Role::Chair)),
 ];
 
 /// What `action` needs, from [`TABLE`].
@@ -245,6 +258,9 @@ fn meets(standing: Standing, need: Need) -> bool {
         Need::SignedIn => standing.signed_in,
         Need::AtLeast(role) => standing.signed_in && standing.role >= role,
         Need::Admin => standing.signed_in && standing.admin,
+        Need::AdminOrAtLeast(role) => {
+            standing.signed_in && (standing.admin || standing.role >= role)
+        }
         Need::Nobody => false,
     }
 }

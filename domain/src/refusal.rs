@@ -27,6 +27,10 @@ pub enum Field {
     Affiliation,
     GroupName,
     Question,
+    /// A series' name.
+    SeriesName,
+    /// A status of the series.
+    Status,
 }
 
 impl Field {
@@ -48,6 +52,8 @@ impl Field {
             Field::Affiliation => "affiliation",
             Field::GroupName => "group name",
             Field::Question => "the question",
+            Field::SeriesName => "the series' name",
+            Field::Status => "a status",
         }
     }
 }
@@ -76,6 +82,8 @@ pub enum Thing {
     Feed,
     /// What a chair's response is to (a comment or an objection).
     Target,
+    /// A number of the series of published outputs.
+    Output,
 }
 
 /// A choice a form asks for, missing or not one of its options.
@@ -91,6 +99,8 @@ pub enum Choice {
     Role,
     Accounts,
     Language,
+    /// Earlier numbers a publication updates or obsoletes, each once.
+    Links,
 }
 
 /// Why a request was refused. Parameters that quote what a client sent are cut short when the
@@ -247,6 +257,22 @@ pub enum Refusal {
     PollSize {
         limit: usize,
     },
+    /// A threshold rule asks more of a condition than there can be.
+    ConditionTooHigh {
+        condition: &'static str,
+        limit: u32,
+    },
+    NotAPrefix {
+        prefix: String,
+    },
+    StatusCount {
+        limit: usize,
+    },
+    LinkCount {
+        limit: usize,
+    },
+    /// A condition of the threshold rule is not met and no reason to publish anyway was given.
+    ThresholdNotMet,
 
     // What the state of things rules out.
     LastCallObjectionsOnly,
@@ -277,6 +303,9 @@ pub enum Refusal {
         id: i64,
     },
     EndorsedAlready,
+    PublishedAlready {
+        label: String,
+    },
     InPhaseAlready {
         phase: Phase,
     },
@@ -358,6 +387,7 @@ impl Refusal {
             | AmendmentUnreadable
             | SponsorAlready { .. }
             | EndorsedAlready
+            | PublishedAlready { .. }
             | InPhaseAlready { .. }
             | PhaseChanged
             | ConfirmationLinkDead
@@ -378,6 +408,11 @@ impl Refusal {
             | TooManyHands { .. }
             | PollScale { .. }
             | PollSize { .. }
+            | ConditionTooHigh { .. }
+            | NotAPrefix { .. }
+            | StatusCount { .. }
+            | LinkCount { .. }
+            | ThresholdNotMet
             | Choose { .. }
             | NotAPhase { .. }
             | NotADateTime { .. }
@@ -462,6 +497,20 @@ impl Refusal {
             }
             NoCurrentObjection { id } => format!("no current objection {id}"),
             AgendaSize { limit } => format!("an agenda has between 1 and {limit} items"),
+            ConditionTooHigh { condition, limit } => {
+                let name = crate::series::Condition::parse(condition)
+                    .map_or(condition.to_string(), |c| c.label().to_lowercase());
+                format!("the condition '{name}' may ask at most {limit}")
+            }
+            NotAPrefix { prefix } => format!(
+                "'{prefix}' cannot be a series' prefix: use 1 to 12 letters, digits and '-', starting with a letter"
+            ),
+            StatusCount { limit } => format!("a series has between 1 and {limit} statuses"),
+            LinkCount { limit } => {
+                format!("a publication updates or obsoletes at most {limit} earlier numbers")
+            }
+            ThresholdNotMet => "a condition of the threshold rule is not met: to publish anyway, give the reason".into(),
+            PublishedAlready { label } => format!("this text is published already, as {label}"),
             TooManyHands { limit } => {
                 format!("at most {limit} hands for one stakeholder group and stance")
             }
@@ -504,6 +553,7 @@ impl Refusal {
                 Choice::Role => "choose a role",
                 Choice::Accounts => "choose at least one account",
                 Choice::Language => "choose one of the six languages",
+                Choice::Links => "name each earlier number once, as updated or as obsoleted",
             }
             .into(),
             NotAPhase { phase } => format!("'{phase}' is not a phase"),

@@ -3,7 +3,8 @@
 //! month in the reader's language. Pure arithmetic on Unix seconds (the civil
 //! calendar conversions of Howard Hinnant's algorithms), so that server and browser agree.
 
-const MONTHS: [&str; 12] = [
+/// Months as English prints them short (exports, citations, logs).
+pub const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 

@@ -82,6 +82,7 @@ async function pages(role) {
     `/documents/${id}/amendments`,
     `/documents/${id}/versions`,
     '/search?q=forum',
+    '/outputs',
     '/groups/bpf-outcomes',
     '/new',
     '/login',

@@ -13,14 +13,15 @@ use axum::{
 };
 use domain::api::{
     AmendmentFilter, AmendmentView, AnswerPoll, Archive, AuditEntry, Burst, CheckStanceBody,
-    Comment, CompareQuery, Comparison, ConfirmAddress, CreateDocument, CreateGroup,
+    CitationQuery, Comment, CompareQuery, Comparison, ConfirmAddress, CreateDocument, CreateGroup,
     CreateInvitation, Created, Decide, DocumentDetail, DocumentFeedback, DocumentSummary,
     EditComment, Endorse, Endorsements, ErrorBody, ExportQuery, Group, HandsBody, Hide, Invitation,
     InvitationCreated, LiveSession, LiveSessionSummary, Login, MarkPoint, Me, Member, MoveToItem,
-    NewAmendment, NewComment, NewVersion, NoteFloorComment, ParagraphConsensus, ParagraphHistory,
-    ProfileUpdate, RaiseHand, RecordEntry, Register, Registered, ReportQuery, Respond, Role,
-    Schedule, ScheduleSession, SearchQuery, SearchResults, SessionView, SetLanguage, SetPhase,
-    SetPollRound, SetRole, SetStance, SetStancesAside, SettleHand, SyncQuery, Thread, Version,
+    NewAmendment, NewComment, NewVersion, NoteFloorComment, Output, Outputs, OutputsQuery,
+    ParagraphConsensus, ParagraphHistory, ProfileUpdate, Publication, Publish, RaiseHand,
+    RecordEntry, Register, Registered, ReportQuery, Respond, Role, Schedule, ScheduleSession,
+    SearchQuery, SearchResults, Series, SessionView, SetLanguage, SetPhase, SetPollRound, SetRole,
+    SetStance, SetStancesAside, SettleHand, SyncQuery, Thread, Threshold, ThresholdView, Version,
     VersionSummary,
 };
 use domain::{
@@ -38,14 +39,15 @@ use utoipa_axum::{
 
 use accord_core::{
     amendments, archive, auth::Principal, bursts, documents, endorsements, feedback,
-    feedback::Target, notices, people, phases, record, report, sessions, versions,
+    feedback::Target, notices, outputs, people, phases, record, report, sessions, versions,
 };
 
 use crate::{
     error::{ApiError, ApiJson, ApiQuery},
     params::{
         AccountId, AmendmentId, CheckId, CommentId, DocumentId, GroupId, HandId, InvitationId,
-        InvitationToken, LiveSessionId, ObjectionId, ParagraphId, SessionId, VersionName,
+        InvitationToken, LiveSessionId, ObjectionId, OutputNumber, ParagraphId, SessionId,
+        VersionName,
     },
     AppState,
 };
@@ -64,6 +66,8 @@ use crate::{
         CompareQuery,
         ExportQuery,
         ReportQuery,
+        OutputsQuery,
+        CitationQuery,
         SearchQuery,
         SyncQuery
     ))
@@ -140,6 +144,13 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(put_point))
         .routes(routes!(put_poll_round))
         .routes(routes!(put_poll_answers))
+        .routes(routes!(get_series, put_series))
+        .routes(routes!(get_threshold, put_threshold))
+        .routes(routes!(get_publication, post_publication))
+        .routes(routes!(list_outputs))
+        .routes(routes!(get_output))
+        .routes(routes!(get_output_export))
+        .routes(routes!(get_output_citation))
 }
 
 /// `routes` taking bodies of up to `max` bytes instead of axum's default 2 MB.
@@ -160,6 +171,22 @@ pub fn routes() -> Router<AppState> {
             get(move || std::future::ready(doc.clone())),
         )
         .route("/feeds/{file}", get(notice_feed))
+        .route("/outputs.atom", get(outputs_feed))
+}
+
+/// The series' index as an Atom feed, newest first; public.
+async fn outputs_feed(
+    State(state): State<AppState>,
+    parts: axum::http::request::Parts,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let l = app::serve::locale(&parts);
+    let xml = outputs::feed(&state, l).await?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
+        xml,
+    )
+        .into_response())
 }
 
 /// A person's notices as an Atom feed, at the secret address their notifications page gives
@@ -1392,4 +1419,129 @@ async fn put_poll_answers(
     ApiJson(req): ApiJson<AnswerPoll>,
 ) -> Result<Json<LiveSession>, ApiError> {
     Ok(Json(sessions::answer_poll(&state, &who, &live, req).await?))
+}
+
+/// The series of published outputs: its name, prefix and statuses.
+#[utoipa::path(get, path = "/api/v1/series", responses((status = 200, body = Series)))]
+async fn get_series(State(state): State<AppState>) -> Result<Json<Series>, ApiError> {
+    Ok(Json(outputs::series(&state).await?))
+}
+
+/// An admin names the series, its prefix and the statuses a chair may give. Numbers published
+/// before keep what they were published under.
+#[utoipa::path(put, path = "/api/v1/series", request_body = Series,
+    responses((status = 200, body = Series), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+async fn put_series(
+    State(state): State<AppState>,
+    who: Principal,
+    ApiJson(req): ApiJson<Series>,
+) -> Result<Json<Series>, ApiError> {
+    Ok(Json(outputs::set_series(&state, &who, req).await?))
+}
+
+/// A group's threshold rule for publication, and whether the caller may set it.
+#[utoipa::path(get, path = "/api/v1/groups/{group}/threshold", params(("group" = String, Path)),
+    responses((status = 200, body = ThresholdView), (status = 404, body = ErrorBody)))]
+async fn get_threshold(
+    State(state): State<AppState>,
+    who: Principal,
+    GroupId(group): GroupId,
+) -> Result<Json<ThresholdView>, ApiError> {
+    Ok(Json(outputs::threshold(&state, &who, &group).await?))
+}
+
+/// The group's chairs (or an admin) set its threshold rule; consultations that open from now on
+/// are held to it.
+#[utoipa::path(put, path = "/api/v1/groups/{group}/threshold", params(("group" = String, Path)),
+    request_body = Threshold,
+    responses((status = 200, body = ThresholdView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn put_threshold(
+    State(state): State<AppState>,
+    who: Principal,
+    GroupId(group): GroupId,
+    ApiJson(req): ApiJson<Threshold>,
+) -> Result<Json<ThresholdView>, ApiError> {
+    Ok(Json(
+        outputs::set_threshold(&state, &who, &group, req).await?,
+    ))
+}
+
+/// What publishing the document would say: its rule against its figures, the number it became
+/// if published, the earlier numbers it may point to.
+#[utoipa::path(get, path = "/api/v1/documents/{id}/publication", params(("id" = String, Path)),
+    responses((status = 200, body = Publication), (status = 404, body = ErrorBody)))]
+async fn get_publication(
+    State(state): State<AppState>,
+    who: Principal,
+    DocumentId(id): DocumentId,
+) -> Result<Json<Publication>, ApiError> {
+    Ok(Json(outputs::publication(&state, &who, &id).await?))
+}
+
+/// A chair publishes the closed text under the series' next number.
+#[utoipa::path(post, path = "/api/v1/documents/{id}/publication", params(("id" = String, Path)),
+    request_body = Publish,
+    responses((status = 201, body = Output), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn post_publication(
+    State(state): State<AppState>,
+    who: Principal,
+    DocumentId(id): DocumentId,
+    ApiJson(req): ApiJson<Publish>,
+) -> Result<(StatusCode, Json<Output>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(outputs::publish(&state, &who, &id, req).await?),
+    ))
+}
+
+/// The public index of published outputs, newest first, filtered.
+#[utoipa::path(get, path = "/api/v1/outputs", params(OutputsQuery),
+    responses((status = 200, body = Outputs), (status = 422, body = ErrorBody)))]
+async fn list_outputs(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<OutputsQuery>,
+) -> Result<Json<Outputs>, ApiError> {
+    let filter = outputs::Filter {
+        q: q.q,
+        status: q.status,
+        group: q.group,
+    };
+    Ok(Json(outputs::list(&state, &filter).await?))
+}
+
+/// One published number with its text and front matter; public, and never changed.
+#[utoipa::path(get, path = "/api/v1/outputs/{number}", params(("number" = i64, Path)),
+    responses((status = 200, body = Output), (status = 404, body = ErrorBody)))]
+async fn get_output(
+    State(state): State<AppState>,
+    OutputNumber(n): OutputNumber,
+) -> Result<Json<Output>, ApiError> {
+    Ok(Json(outputs::get(&state, n).await?))
+}
+
+/// A published number as HTML, DOCX, RFC-style plain text or Markdown, front matter first.
+#[utoipa::path(get, path = "/api/v1/outputs/{number}/export", params(("number" = i64, Path), ReportQuery),
+    responses((status = 200, content_type = "text/html", body = String), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+async fn get_output_export(
+    State(state): State<AppState>,
+    OutputNumber(n): OutputNumber,
+    ApiQuery(q): ApiQuery<ReportQuery>,
+) -> Result<Response, ApiError> {
+    Ok(download(outputs::export(&state, n, &q.format).await?))
+}
+
+/// How to cite a published number: plain text, BibTeX or CSL-JSON.
+#[utoipa::path(get, path = "/api/v1/outputs/{number}/citation", params(("number" = i64, Path), CitationQuery),
+    responses((status = 200, content_type = "text/plain", body = String), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+async fn get_output_citation(
+    State(state): State<AppState>,
+    OutputNumber(n): OutputNumber,
+    ApiQuery(q): ApiQuery<CitationQuery>,
+) -> Result<Response, ApiError> {
+    Ok(download(outputs::citation(&state, n, &q.format).await?))
 }

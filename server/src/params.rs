@@ -89,6 +89,10 @@ param!(
     /// `{hand}`: a hand in a live session's speaking queue.
     HandId(String) = "hand", text
 );
+param!(
+    /// `{number}`: a number of the series of published outputs.
+    OutputNumber(i64) = "number", number
+);
 
 /// The text of parameter `name` of the route that matched.
 async fn raw<S: Send + Sync>(parts: &mut Parts, state: &S, name: &str) -> Result<String, ApiError> {

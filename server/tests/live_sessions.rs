@@ -295,6 +295,62 @@ async fn a_closed_check_refuses_stances_and_keeps_its_figures_and_the_items_word
 }
 
 #[tokio::test]
+async fn stances_the_chairs_set_aside_leave_a_checks_figures_as_they_leave_a_paragraphs() {
+    let w = world().await;
+    let (session, items) = w.schedule(None, None).await;
+    let check = w.open_check(&session, &items[0], &w.chair).await;
+    let (honest, _) = w.person("honest@example.org").await;
+    let (puppet, puppet_id) = w.person("puppet@example.org").await;
+    for cookie in [&honest, &puppet] {
+        let body = json!({ "stance": "support" });
+        assert_eq!(
+            w.stance(&session, &check, cookie, body).await,
+            StatusCode::OK
+        );
+    }
+    let support = |body: &Value| body["checks"][0]["figures"]["tally"]["support"].as_u64();
+    assert_eq!(support(&w.session(&session, &w.chair).await), Some(2));
+    // The puppet also took a stance on a paragraph in the consultation, so the chairs see it
+    // among the stance-takers.
+    let phase = format!("/api/v1/documents/{}/phase", w.doc);
+    let open = json!({ "phase": "consultation", "reason": "Open to all." });
+    let (status, body) = w.call(Method::POST, &phase, &w.chair, Some(open)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let paragraph = format!(
+        "/api/v1/documents/{}/paragraphs/{}/stance",
+        w.doc, w.paragraphs[1]
+    );
+    let (status, body) = w
+        .call(
+            Method::PUT,
+            &paragraph,
+            &puppet,
+            Some(json!({ "stance": "support" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let aside = json!({
+        "accounts": [puppet_id], "reason": "Opened in the same minute as forty others.",
+        "count_again": false
+    });
+    let path = format!("/api/v1/documents/{}/stances-aside", w.doc);
+    let (status, body) = w.call(Method::POST, &path, &w.chair, Some(aside)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // The open check counts one now, and the closed check keeps that figure.
+    assert_eq!(support(&w.session(&session, &w.chair).await), Some(1));
+    let (status, body) = w
+        .call(
+            Method::POST,
+            &format!("/api/v1/live/{session}/checks/{check}/close"),
+            &w.chair,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(support(&body), Some(1));
+}
+
+#[tokio::test]
 async fn only_whoever_runs_the_session_moves_its_items_and_opens_checks() {
     let w = world().await;
     let (facilitator, facilitator_id) = w.person("facilitator@example.org").await;

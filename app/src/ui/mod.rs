@@ -26,6 +26,7 @@ mod groups;
 mod live;
 mod mentions;
 mod notices;
+mod outputs;
 pub(crate) mod parts;
 mod phase;
 mod search;
@@ -206,6 +207,17 @@ fn Pages() -> impl IntoView {
                     <Route
                         path=(StaticSegment("documents"), ParamSegment("id"), StaticSegment("sessions"))
                         view=session::SessionsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("documents"), ParamSegment("id"), StaticSegment("publish"))
+                        view=outputs::PublishPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=StaticSegment("outputs") view=outputs::OutputsPage ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("outputs"), ParamSegment("number"))
+                        view=outputs::OutputPage
                         ssr=SsrMode::Async
                     />
                     <Route

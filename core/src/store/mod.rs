@@ -44,6 +44,7 @@ pub mod feedback;
 pub mod limits;
 pub mod news;
 pub mod notices;
+pub mod outputs;
 pub mod phases;
 pub mod record;
 pub mod sessions;

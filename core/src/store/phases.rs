@@ -1,17 +1,21 @@
 //! A document's phase and deadline, moved with a compare-and-set update.
 
-use domain::phase::Schedule;
+use domain::phase::{Phase, Schedule};
 
 use super::{Store, StoreError};
 
 impl Store {
-    /// Moves a document from `from` to `to`; `false` if its schedule was not `from` any more.
+    /// Moves a document from `from` to `to` at `at`; `false` if its schedule was not `from` any
+    /// more. A move to another phase is remembered (`phase_moves`); the first move into the
+    /// consultation fixes the group's threshold rule of that moment for the document.
     pub(crate) async fn move_phase(
         &self,
         doc: &str,
         from: Schedule,
         to: Schedule,
+        at: i64,
     ) -> Result<bool, StoreError> {
+        let mut tx = self.writer().begin().await?;
         let n = sqlx::query(
             "UPDATE documents SET phase = $1, deadline = $2
              WHERE id = $3 AND phase = $4 AND deadline IS NOT DISTINCT FROM $5",
@@ -21,10 +25,47 @@ impl Store {
         .bind(doc)
         .bind(from.phase.key())
         .bind(from.deadline)
-        .execute(self.writer())
+        .execute(&mut *tx)
         .await?
         .rows_affected();
-        Ok(n == 1)
+        if n != 1 {
+            return Ok(false);
+        }
+        if from.phase != to.phase {
+            sqlx::query("INSERT INTO phase_moves (document_id, phase, at) VALUES ($1, $2, $3)")
+                .bind(doc)
+                .bind(to.phase.key())
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if to.phase == Phase::Consultation {
+            sqlx::query(
+                "INSERT INTO document_thresholds (document_id, rule, fixed_at)
+                 SELECT d.id, t.rule, $2 FROM documents d JOIN thresholds t ON t.group_id = d.group_id
+                 WHERE d.id = $1
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(doc)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Every phase `doc` entered (since phases were remembered), with when, oldest first.
+    pub async fn phase_moves(&self, doc: &str) -> Result<Vec<(Phase, i64)>, StoreError> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT phase, at FROM phase_moves WHERE document_id = $1 ORDER BY at")
+                .bind(doc)
+                .fetch_all(self.pool())
+                .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(p, at)| Some((Phase::parse(&p)?, at)))
+            .collect())
     }
 
     /// Documents whose phase deadline has passed.

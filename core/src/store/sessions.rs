@@ -382,13 +382,22 @@ impl Store {
         self.while_open(check, write).await
     }
 
-    /// The stances of a check, with their authors' groups and regions.
-    pub async fn check_stances(&self, check: &str) -> Result<Vec<CheckStanceRow>, StoreError> {
-        Ok(sqlx::query_as(
+    /// The stances of a check that count, with their authors' groups and regions: by the same
+    /// rule as a paragraph's (a confirmed address, stances not set aside by the chairs).
+    /// `doc` is the session's document.
+    pub async fn check_stances(
+        &self,
+        doc: &str,
+        check: &str,
+    ) -> Result<Vec<CheckStanceRow>, StoreError> {
+        Ok(sqlx::query_as(&format!(
             "SELECT s.account_id, s.stance, s.reason, s.source, a.stakeholder_group, a.region
              FROM check_stances s JOIN accounts a ON a.id = s.account_id
-             WHERE s.check_id = $1 ORDER BY s.at, s.account_id",
-        )
+             WHERE s.check_id = $2 AND {}
+             ORDER BY s.at, s.account_id",
+            super::feedback::COUNTED
+        ))
+        .bind(doc)
         .bind(check)
         .fetch_all(self.pool())
         .await?)
