@@ -32,7 +32,7 @@ use domain::{
     policy::Action,
     record,
     refusal::Refusal,
-    rules,
+    rules, series,
 };
 use serde_json::Value;
 
@@ -74,6 +74,9 @@ pub async fn download(state: &Accord, who: &Principal, doc: &str) -> Result<Arch
         versions: parts.versions,
         record: parts.record,
         endorsements: parts.endorsements,
+        threshold: parts.threshold,
+        phase_moves: parts.phase_moves,
+        publication: parts.publication,
     })
 }
 
@@ -118,7 +121,7 @@ fn read(body: Value) -> Result<Archive, Error> {
     }
     match body.get("version").and_then(Value::as_u64) {
         Some(1) => first::convert(typed("the archive", body)?),
-        Some(2) => typed("the archive", body),
+        Some(2 | 3) => typed("the archive", body),
         Some(v) if v == u64::from(ARCHIVE_VERSION) => typed("the archive", body),
         Some(v) => Err(refuse(format!(
             "the archive is in format version {v}; this installation reads versions 1 to \
@@ -316,6 +319,18 @@ fn check(a: &Archive) -> Result<Checked, Error> {
             return Err(refuse("the archive has someone endorse the text twice"));
         }
     }
+    if let Some(p) = &a.publication {
+        if p.number == 0 || !series::is_prefix(&p.prefix) {
+            return Err(refuse(
+                "the archive's publication has no number or a prefix that cannot be one",
+            ));
+        }
+        if series::text_hash(&p.text) != p.text_hash {
+            return Err(refuse(
+                "the archive's published text was altered after it was published",
+            ));
+        }
+    }
     record::verify(&a.record).map_err(|e| {
         refuse(format!(
             "the archive's decision record was altered after it was written ({e:?})"
@@ -337,6 +352,15 @@ pub async fn restore(state: &Accord, who: &Principal, body: Value) -> Result<Cre
     let store = state.rooms.store();
     if store.document_meta(&id).await?.is_some() {
         return Err(Refusal::DocumentExists { id }.into());
+    }
+    // A number, once given, is one text's: the archive's must be free here.
+    if let Some(p) = &a.publication {
+        if store.output(i64::from(p.number)).await?.is_some() {
+            return Err(refuse(format!(
+                "number {} of this installation's series is another text",
+                p.number
+            )));
+        }
     }
     let restored = replay(store.restoring().await?, &a, &checked)
         .await
@@ -469,6 +493,15 @@ async fn replay(mut r: Restoring, a: &Archive, c: &Checked) -> Result<bool, Stor
         if let Some(aside) = &p.set_aside {
             r.set_aside(doc, account(&p.id), aside).await?;
         }
+    }
+    if let Some(rule) = &a.threshold {
+        r.threshold(doc, rule, a.exported_at).await?;
+    }
+    for m in &a.phase_moves {
+        r.phase_move(doc, m).await?;
+    }
+    if let Some(p) = &a.publication {
+        r.publication(doc, &a.group.id, p).await?;
     }
     r.commit().await?;
     Ok(true)

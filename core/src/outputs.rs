@@ -21,7 +21,6 @@ use domain::{
     series::{self, Cited, Condition},
     time, Outline,
 };
-use sha2::{Digest, Sha256};
 
 use crate::{
     auth::Principal,
@@ -264,7 +263,7 @@ pub async fn publish(
 
 /// The SHA-256 of a text as published, over its Markdown: what the record keeps.
 pub fn hash(outline: &Outline) -> String {
-    hex::encode(Sha256::digest(markdown::export(outline).as_bytes()))
+    series::text_hash(outline)
 }
 
 async fn label_of(state: &Accord, number: i64) -> Result<String, Error> {

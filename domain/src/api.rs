@@ -1015,7 +1015,8 @@ pub use archive::{
     Archive, ArchivedAccount, ArchivedAmendment, ArchivedAmendmentStance, ArchivedComment,
     ArchivedDecision, ArchivedDocument, ArchivedEdit, ArchivedEndorsement, ArchivedGroup,
     ArchivedHiding, ArchivedModification, ArchivedResponse, ArchivedSetAside, ArchivedSponsor,
-    ArchivedStance, ArchivedVersion, ARCHIVE_FORMAT, ARCHIVE_VERSION,
+    ArchivedPhaseMove, ArchivedPublication, ArchivedStance, ArchivedVersion, ARCHIVE_FORMAT,
+    ARCHIVE_VERSION,
 };
 
 /// A version as listed.

@@ -272,6 +272,13 @@ pub fn check_publish(
     }
 }
 
+/// The SHA-256 of a text as published, over its Markdown, in hex: what the record keeps and a
+/// restore checks.
+pub fn text_hash(outline: &crate::Outline) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(crate::markdown::export(outline).as_bytes()))
+}
+
 /// The prefix and number as cited: `IGF-O 12`.
 pub fn label(prefix: &str, number: u32) -> String {
     format!("{prefix} {number}")

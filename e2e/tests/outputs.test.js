@@ -1,5 +1,6 @@
-// Published outputs in the browser: an admin names the series; a chair closes the sample draft
-// and publishes it from its page; the index, the number's permanent page, its citation and the
+// Published outputs in the browser: an admin names the series; a chair sets the group's
+// threshold rule, closes the sample draft and publishes it from its page with a reason (the rule
+// is not met); the index, the number's permanent page, its citation and the
 // Atom feed (read by Python's own XML parser) show it; a second text that obsoletes it shows
 // the link both ways. Then the index without JavaScript, and on a phone.
 import assert from 'node:assert/strict';
@@ -31,23 +32,39 @@ print(json.dumps({
 
 test('a chair publishes a closed text into the series; a later text obsoletes it', async () => {
   const { server } = env;
-  const admin = await call(server, '/api/v1/auth/login', 'POST', { login: 'admin@example.org', password: DEMO_PASSWORD });
-  await call(server, '/api/v1/series', 'PUT', {
-    name: 'IGF Outputs',
-    prefix: 'IGF-O',
-    statuses: ['Recommendation', 'Best Practice', 'Informational', 'Historic'],
-  }, admin.cookie);
+  // The admin names the series on the home page.
+  const { page: admin } = await signedIn(env, 'admin@example.org');
+  await admin.goto(server.url);
+  await admin.getByLabel('Name of the series').fill('IGF Outputs');
+  await admin.getByLabel('Prefix before each number').fill('IGF-O');
+  await admin.getByLabel('Statuses, one per line').fill('Recommendation\nBest Practice\nInformational\nHistoric');
+  await admin.getByRole('button', { name: 'Save the series' }).click();
+  await admin.waitForURL(/\/outputs$/);
+  await admin.getByRole('heading', { name: 'IGF Outputs' }).waitFor();
   const id = await server.sampleId();
   const sample = await server.api(`/api/v1/documents/${id}`);
 
-  // The chair closes the draft and publishes it from its page.
+  // The chair sets the group's threshold rule on its page: at least two participants.
   const { page: chair } = await signedIn(env, 'chair@example.org');
+  await chair.goto(`${server.url}/groups/bpf-outcomes`);
+  await chair.getByLabel('Participants, at least (0: not asked)').fill('2');
+  await chair.getByRole('button', { name: 'Save the rule' }).click();
+  await chair.getByText(/^Set by Amina Chair/).waitFor();
+
+  // The chair closes the draft and publishes it from its page: nobody took part, so the rule
+  // is not met and publishing needs the chair's reason, which the number's page shows.
   await chair.goto(`${server.url}/documents/${id}`);
   await moveTo(chair, 'closed');
   await chair.getByRole('link', { name: 'Publish in the series' }).click();
   await chair.getByRole('heading', { name: /^Publish “/ }).waitFor();
-  await chair.getByText("The group's threshold rule asked nothing.").waitFor();
+  const participants = chair.locator('table.conditions tr').filter({ hasText: 'Participants' });
+  assert.match(await participants.innerText(), /Participants\s+2\s+0\s+✗ No/);
+  await chair.getByRole('status').filter({ hasText: 'A condition is not met' }).waitFor();
   await chair.getByLabel('Status').selectOption('Recommendation');
+  await chair.getByRole('button', { name: 'Publish' }).click();
+  // The reason is asked for (the browser's own check, and the server's without it).
+  assert.equal(new URL(chair.url()).pathname, `/documents/${id}/publish`);
+  await chair.getByLabel('Reason to publish although a condition is not met').fill('Adopted by the plenary in the main session.');
   await chair.getByRole('button', { name: 'Publish' }).click();
   await chair.waitForURL(/\/outputs\/1$/);
   await chair.locator('.front-matter').getByText('IGF-O 1').waitFor();
@@ -55,6 +72,7 @@ test('a chair publishes a closed text into the series; a later text obsoletes it
   const citation = await chair.locator('.citation').innerText();
   assert.match(citation, /IGF Outputs IGF-O 1 \(Recommendation\)/);
   assert.ok(citation.includes(`${server.url}/outputs/1`), citation);
+  await chair.getByText(/Adopted by the plenary in the main session\./).waitFor();
   const bibtex = await (await fetch(`${server.url}/api/v1/outputs/1/citation?format=bibtex`)).text();
   assert.ok(bibtex.startsWith('@techreport{igf-o-1,'), bibtex);
 
@@ -70,6 +88,7 @@ test('a chair publishes a closed text into the series; a later text obsoletes it
   await call(server, `/api/v1/documents/${second.json.id}/phase`, 'POST', { phase: 'closed', reason: 'Agreed.' }, chairApi.cookie);
   await chair.goto(`${server.url}/documents/${second.json.id}/publish`);
   await chair.getByLabel('Status').selectOption('Best Practice');
+  await chair.getByLabel('Reason to publish although a condition is not met').fill('A correction of IGF-O 1.');
   await chair.getByLabel('Obsoletes').fill('1');
   await chair.getByRole('button', { name: 'Publish' }).click();
   await chair.waitForURL(/\/outputs\/2$/);

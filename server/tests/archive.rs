@@ -335,8 +335,8 @@ async fn a_bad_archive_is_refused_in_words_and_nothing_is_imported() {
         ),
         (
             "a later version",
-            with(&|a| a["version"] = json!(4)),
-            "format version 4",
+            with(&|a| a["version"] = json!(5)),
+            "format version 5",
         ),
         (
             "bytes that are not base64",
@@ -765,4 +765,79 @@ async fn a_strangers_archive_is_refused_before_its_body_is_read() {
         .expect("answered without reading the body")
         .expect("response");
     assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_published_number_travels_with_its_archive_and_is_never_given_to_another_text() {
+    let c = consultation().await;
+    let chair = c.chair.clone();
+    let published = c
+        .ok(
+            Method::POST,
+            "/publication",
+            &chair,
+            json!({ "status": "Recommendation" }),
+        )
+        .await;
+    assert_eq!(published["summary"]["number"], 1);
+    let archive = c.ok(Method::GET, "/archive", &chair, Value::Null).await;
+    assert_eq!(archive["version"], 4);
+    assert_eq!(archive["publication"]["number"], 1);
+    assert!(archive["phase_moves"].as_array().is_some_and(|m| m.len() == 2));
+
+    // A fresh installation takes it back under its own number, its text and hash unchanged.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fresh = common::Server::start(dir.path()).await;
+    let app = accord_server::router(fresh.state.clone());
+    let admin = common::session(&app, "admin@example.org").await;
+    // Altered after publication: refused, nothing imported.
+    let mut altered = archive.clone();
+    altered["publication"]["text"]["title"] = json!("Another title");
+    let (status, body) = restore(&app, Some(&admin), altered).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["error"].as_str().unwrap_or("").contains("altered"), "{body}");
+    let (status, body) = restore(&app, Some(&admin), archive.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, again) =
+        common::call_json(&app, Method::GET, "/api/v1/outputs/1", None, None).await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    for key in ["text", "text_hash", "evaluation", "series", "published_by", "summary"] {
+        assert_eq!(again[key], published[key], "{key}");
+    }
+    let (_, publication) = common::call_json(
+        &app,
+        Method::GET,
+        &format!("/api/v1/documents/{}/publication", c.fx.doc),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(publication["published"]["number"], 1, "{publication}");
+
+    // An installation whose number 1 is another text refuses it, and keeps its own.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let other = common::Server::start(dir.path()).await;
+    let app = accord_server::router(other.state.clone());
+    let admin = common::session(&app, "admin@example.org").await;
+    let chair_there = common::session(&app, "chair@example.org").await;
+    let own = other.first_document().await;
+    for (path, body) in [
+        (
+            format!("/api/v1/documents/{own}/phase"),
+            json!({ "phase": "closed", "reason": "Done." }),
+        ),
+        (
+            format!("/api/v1/documents/{own}/publication"),
+            json!({ "status": "Informational" }),
+        ),
+    ] {
+        let (status, answer) =
+            common::call_json(&app, Method::POST, &path, Some(&chair_there), Some(body)).await;
+        assert!(status.is_success(), "{answer}");
+    }
+    let (status, body) = restore(&app, Some(&admin), archive).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["error"].as_str().unwrap_or("").contains("number 1"), "{body}");
+    let (_, kept) = common::call_json(&app, Method::GET, "/api/v1/outputs/1", None, None).await;
+    assert_eq!(kept["document"], json!(own));
 }

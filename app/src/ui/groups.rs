@@ -479,6 +479,7 @@ fn GroupAdmin(page: GroupPage, actions: GroupActions) -> impl IntoView {
                     </ul>
                 }
             })}
+            <super::outputs::ThresholdForm group=page.group.id.clone() />
         </section>
     }
 }

@@ -456,6 +456,7 @@ fn HomePage() -> impl IntoView {
         <section class="hero">
             <h1>{t!(i18n, common.hero_title)}</h1>
             <p class="lede">{t!(i18n, common.hero_lede)}</p>
+            <p><a href="/outputs">{t!(i18n, outputs.index_title)}</a></p>
         </section>
         <YourGroups me />
         <section class="doc-list" aria-labelledby="docs-heading">
@@ -512,6 +513,7 @@ fn YourGroups(me: Resource<Result<Option<domain::api::Me>, ServerFnError>>) -> i
                                 <groups::AllGroups />
                                 <groups::CreateGroupForm />
                                 <groups::RestoreForm />
+                                <outputs::SeriesForm />
                             })}
                         </section>
                     }.into_any(),

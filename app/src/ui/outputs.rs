@@ -7,7 +7,7 @@
 use accord_i18n::{t, t_string, use_i18n};
 use domain::api::{Output, OutputSummary, Outputs, Publication};
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Link, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::parts::{error_text, LocalTime};
@@ -135,7 +135,7 @@ pub fn OutputsPage() -> impl IntoView {
     let list = Resource::new(asked, |(q, status, group)| list_outputs(q, status, group));
     view! {
         <Title text=move || t_string!(i18n, outputs.index_title).to_string() />
-        <link rel="alternate" type="application/atom+xml" href="/outputs.atom" />
+        <Link rel="alternate" type_="application/atom+xml" href="/outputs.atom" />
         <section class="form-page outputs-page">
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
@@ -515,5 +515,159 @@ fn publish_view(i18n: I18n, d: domain::api::DocumentDetail, p: Publication) -> i
             </p>
             {form}
         </section>
+    }
+}
+
+#[server(prefix = "/_fn", endpoint = "series")]
+pub async fn series_settings() -> Result<domain::api::Series, ServerFnError> {
+    let (core, _) = crate::serve::requester().await?;
+    accord_core::outputs::series(&core)
+        .await
+        .map_err(crate::serve::page_error)
+}
+
+/// An admin names the series; `statuses` holds one per line.
+#[server(prefix = "/_fn", endpoint = "set_series")]
+pub async fn set_series(name: String, prefix: String, statuses: String) -> Result<(), ServerFnError> {
+    let (core, who) = crate::serve::requester().await?;
+    let s = domain::api::Series {
+        name,
+        prefix,
+        statuses: statuses.lines().map(String::from).collect(),
+    };
+    accord_core::outputs::set_series(&core, &who, s)
+        .await
+        .map_err(crate::serve::page_error)?;
+    crate::serve::go("/outputs");
+    Ok(())
+}
+
+/// The admin's form for the series, on the home page.
+#[component]
+pub fn SeriesForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<SetSeries>::new();
+    let series = Resource::new(|| (), |_| series_settings());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let s = series.await.ok()?;
+                Some(view! {
+                    <ActionForm action attr:class="stack inline-stack series-form">
+                        <h3>{t!(i18n, outputs.series_title)}</h3>
+                        <label for="sr-name">{t!(i18n, outputs.series_name)}</label>
+                        <input id="sr-name" name="name" type="text" required maxlength="80" value=s.name />
+                        <label for="sr-prefix">{t!(i18n, outputs.series_prefix)}</label>
+                        <input id="sr-prefix" name="prefix" type="text" required maxlength="12"
+                            pattern="[A-Za-z][A-Za-z0-9\\-]*" value=s.prefix />
+                        <label for="sr-statuses">{t!(i18n, outputs.series_statuses)}</label>
+                        <textarea id="sr-statuses" name="statuses" rows="4" required>{s.statuses.join("\n")}</textarea>
+                        {move || error_text(action.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                        <div class="actions"><button type="submit" class="button">{t!(i18n, outputs.series_save)}</button></div>
+                    </ActionForm>
+                })
+            })}
+        </Suspense>
+    }
+}
+
+#[server(prefix = "/_fn", endpoint = "threshold")]
+pub async fn get_threshold(group: String) -> Result<domain::api::ThresholdView, ServerFnError> {
+    let (core, who) = crate::serve::requester().await?;
+    accord_core::outputs::threshold(&core, &who, &group)
+        .await
+        .map_err(crate::serve::page_error)
+}
+
+/// A condition's figure as typed (empty: not asked), or the refusal that names its limit.
+#[cfg(feature = "ssr")]
+fn asked(typed: &str, c: domain::series::Condition) -> Result<u32, ServerFnError> {
+    match typed.trim() {
+        "" => Ok(0),
+        t => t.parse::<u32>().map_err(|_| {
+            crate::serve::refused(domain::refusal::Refusal::ConditionTooHigh {
+                condition: c.key(),
+                limit: domain::series::limit(c),
+            })
+        }),
+    }
+}
+
+/// A group's chairs (or an admin) set its threshold rule.
+#[server(prefix = "/_fn", endpoint = "set_threshold")]
+pub async fn set_threshold(
+    group: String,
+    #[server(default)] objections: Option<String>,
+    #[server(default)] groups_with_text: String,
+    #[server(default)] participants: String,
+    #[server(default)] regions: String,
+    #[server(default)] consultation_days: String,
+) -> Result<(), ServerFnError> {
+    use domain::series::Condition;
+    let (core, who) = crate::serve::requester().await?;
+    let rule = domain::api::Threshold {
+        no_unanswered_objections: objections.is_some(),
+        groups_with_text: asked(&groups_with_text, Condition::GroupsWithText)?,
+        participants: asked(&participants, Condition::Participants)?,
+        regions: asked(&regions, Condition::Regions)?,
+        consultation_days: asked(&consultation_days, Condition::ConsultationDays)?,
+    };
+    accord_core::outputs::set_threshold(&core, &who, &group, rule)
+        .await
+        .map_err(crate::serve::page_error)?;
+    crate::serve::go(&format!("/groups/{group}"));
+    Ok(())
+}
+
+/// A group's threshold rule on its page: a form for whoever may set it, the rule for others.
+#[component]
+pub fn ThresholdForm(group: String) -> impl IntoView {
+    use domain::series::{limit, Condition};
+    let i18n = use_i18n();
+    let action = ServerAction::<SetThreshold>::new();
+    let id = group.clone();
+    let view_of = Resource::new(
+        move || (group.clone(), action.version().get()),
+        |(g, _)| get_threshold(g),
+    );
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let id = id.clone();
+                Suspend::new(async move {
+                let v = view_of.await.ok()?;
+                let r = v.rule.clone();
+                let number = move |id: &'static str, name: &'static str, label: String, value: u32, c: Condition| view! {
+                    <label for=id>{label}</label>
+                    <input id=id name=name type="number" min="0" max=limit(c).to_string()
+                        value=(value > 0).then(|| value.to_string()).unwrap_or_default() disabled=!v.you_may_set />
+                };
+                let set_by = v.set_by.clone().zip(v.set_at).map(|(name, at)| view! {
+                    <p class="small muted">{t!(i18n, outputs.rule_set_by, name = name.clone(), date = move || view! { <LocalTime at /> })}</p>
+                });
+                Some(view! {
+                    <section class="threshold" aria-labelledby="th-heading">
+                        <h2 id="th-heading">{t!(i18n, outputs.threshold_title)}</h2>
+                        <p class="small muted">{t!(i18n, outputs.threshold_intro)}</p>
+                        <ActionForm action attr:class="stack inline-stack threshold-form">
+                            <input type="hidden" name="group" value=id />
+                            <label class="check">
+                                <input type="checkbox" name="objections" value="1" checked=r.no_unanswered_objections disabled=!v.you_may_set />
+                                " " {t!(i18n, outputs.rule_objections)}
+                            </label>
+                            {number("th-groups", "groups_with_text", t_string!(i18n, outputs.rule_groups).to_string(), r.groups_with_text, Condition::GroupsWithText)}
+                            {number("th-participants", "participants", t_string!(i18n, outputs.rule_participants).to_string(), r.participants, Condition::Participants)}
+                            {number("th-regions", "regions", t_string!(i18n, outputs.rule_regions).to_string(), r.regions, Condition::Regions)}
+                            {number("th-days", "consultation_days", t_string!(i18n, outputs.rule_days).to_string(), r.consultation_days, Condition::ConsultationDays)}
+                            {move || error_text(action.value().get()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                            {v.you_may_set.then(|| view! {
+                                <div class="actions"><button type="submit" class="button">{t!(i18n, outputs.rule_save)}</button></div>
+                            })}
+                        </ActionForm>
+                        {set_by}
+                    </section>
+                })
+            })}}
+        </Suspense>
     }
 }

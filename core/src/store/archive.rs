@@ -13,9 +13,10 @@ use domain::{
         AmendmentStatus, Anchor, ArchivedAccount, ArchivedAmendment, ArchivedAmendmentStance,
         ArchivedComment, ArchivedDecision, ArchivedDocument, ArchivedEdit, ArchivedEndorsement,
         ArchivedGroup, ArchivedHiding, ArchivedModification, ArchivedResponse, ArchivedSetAside,
-        ArchivedSponsor, ArchivedStance, ArchivedVersion, Disposition, GroupKind, Region, Role,
-        StakeholderGroup, Stance,
+        ArchivedPhaseMove, ArchivedPublication, ArchivedSponsor, ArchivedStance, ArchivedVersion,
+        Disposition, GroupKind, Region, Role, StakeholderGroup, Stance, Threshold,
     },
+    profile::Language,
     document::Outline,
     phase::{Phase, Schedule},
     record::Entry,
@@ -25,6 +26,7 @@ use super::{
     accounts::random_id,
     feedback::{FactsCache, Target},
     record::EntryRow,
+    outputs::{insert_output_in, LinkRow, OutputRow, OUTPUT_COLUMNS},
     split_heads,
     stances::{state_in, StanceChange, Subject},
     Store, StoreError,
@@ -41,6 +43,9 @@ pub struct Archived {
     pub versions: Vec<ArchivedVersion>,
     pub record: Vec<Entry>,
     pub endorsements: Vec<ArchivedEndorsement>,
+    pub threshold: Option<Threshold>,
+    pub phase_moves: Vec<ArchivedPhaseMove>,
+    pub publication: Option<ArchivedPublication>,
 }
 
 /// Everyone an archive names: authors, moderators, chairs, stance holders, proposers, deciders,
@@ -467,9 +472,67 @@ impl Store {
         .bind(doc)
         .fetch_all(&mut *tx)
         .await?;
+        let threshold: Option<String> =
+            sqlx::query_scalar("SELECT rule FROM document_thresholds WHERE document_id = $1")
+                .bind(doc)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let moves: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT phase, at FROM phase_moves WHERE document_id = $1 ORDER BY at",
+        )
+        .bind(doc)
+        .fetch_all(&mut *tx)
+        .await?;
+        let output: Option<OutputRow> = sqlx::query_as(&format!(
+            "SELECT {OUTPUT_COLUMNS} FROM outputs WHERE document_id = $1"
+        ))
+        .bind(doc)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let links: Vec<LinkRow> = match &output {
+            Some(o) => sqlx::query_as(
+                "SELECT number, kind, target FROM output_links WHERE number = $1 ORDER BY target",
+            )
+            .bind(o.number)
+            .fetch_all(&mut *tx)
+            .await?,
+            None => Vec::new(),
+        };
         tx.commit().await?;
+        let publication = output.map(|o| {
+            let linked = |kind: &str| {
+                links
+                    .iter()
+                    .filter(|l| l.kind == kind)
+                    .map(|l| l.target as u32)
+                    .collect()
+            };
+            ArchivedPublication {
+                number: o.number as u32,
+                prefix: o.prefix,
+                series: o.series_name,
+                status: o.status,
+                group_name: o.group_name,
+                language: Language::parse(&o.language).unwrap_or_default(),
+                published_at: o.published_at,
+                published_by: o.published_by,
+                text: serde_json::from_str(&o.text).unwrap_or_default(),
+                text_hash: o.text_hash,
+                evaluation: serde_json::from_str(&o.evaluation).unwrap_or_default(),
+                override_reason: o.override_reason,
+                endorsements: serde_json::from_str(&o.endorsements).unwrap_or_default(),
+                updates: linked("updates"),
+                obsoletes: linked("obsoletes"),
+            }
+        });
 
         Ok(Archived {
+            threshold: threshold.map(|r| serde_json::from_str(&r).unwrap_or_default()),
+            phase_moves: moves
+                .into_iter()
+                .filter_map(|(p, at)| Some(ArchivedPhaseMove { phase: Phase::parse(&p)?, at }))
+                .collect(),
+            publication,
             group: ArchivedGroup {
                 id: d.group_id,
                 name: d.group_name,
@@ -853,6 +916,80 @@ impl Restoring {
         .bind(e.at)
         .execute(&mut *self.tx)
         .await?;
+        Ok(())
+    }
+
+    /// The threshold rule `doc`'s consultation opened under.
+    pub async fn threshold(
+        &mut self,
+        doc: &str,
+        rule: &Threshold,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO document_thresholds (document_id, rule, fixed_at) VALUES ($1, $2, $3)",
+        )
+        .bind(doc)
+        .bind(serde_json::to_string(rule).unwrap_or_default())
+        .bind(at)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn phase_move(&mut self, doc: &str, m: &ArchivedPhaseMove) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO phase_moves (document_id, phase, at) VALUES ($1, $2, $3)")
+            .bind(doc)
+            .bind(m.phase.key())
+            .bind(m.at)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+
+    /// `doc`'s publication under its own number, with its links to numbers this installation
+    /// has (a link to one it lacks is left out).
+    pub async fn publication(
+        &mut self,
+        doc: &str,
+        group: &str,
+        p: &ArchivedPublication,
+    ) -> Result<(), StoreError> {
+        let row = OutputRow {
+            number: i64::from(p.number),
+            document_id: doc.to_string(),
+            prefix: p.prefix.clone(),
+            series_name: p.series.clone(),
+            title: p.text.title.trim().to_string(),
+            status: p.status.clone(),
+            group_id: group.to_string(),
+            group_name: p.group_name.clone(),
+            language: p.language.key().to_string(),
+            published_at: p.published_at,
+            published_by: p.published_by.clone(),
+            text: serde_json::to_string(&p.text).unwrap_or_default(),
+            text_hash: p.text_hash.clone(),
+            evaluation: serde_json::to_string(&p.evaluation).unwrap_or_default(),
+            override_reason: p.override_reason.clone(),
+            endorsements: serde_json::to_string(&p.endorsements).unwrap_or_default(),
+        };
+        insert_output_in(&mut self.tx, row.number, &row).await?;
+        let links = p
+            .updates
+            .iter()
+            .map(|n| ("updates", n))
+            .chain(p.obsoletes.iter().map(|n| ("obsoletes", n)));
+        for (kind, target) in links {
+            sqlx::query(
+                "INSERT INTO output_links (number, kind, target)
+                 SELECT $1, $2, number FROM outputs WHERE number = $3",
+            )
+            .bind(row.number)
+            .bind(kind)
+            .bind(i64::from(*target))
+            .execute(&mut *self.tx)
+            .await?;
+        }
         Ok(())
     }
 

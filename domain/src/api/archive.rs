@@ -39,8 +39,10 @@ pub const ARCHIVE_FORMAT: &str = "accord-archive";
 /// The archive format version this build writes; it reads this one and every earlier one.
 /// Version 3 is version 2 with each account's [`ArchivedAccount::confirmed`] and
 /// [`ArchivedAccount::set_aside`], which a version 2 archive reads as confirmed and not set
-/// aside (everyone's stances counted before either existed).
-pub const ARCHIVE_VERSION: u32 = 3;
+/// aside (everyone's stances counted before either existed). Version 4 adds the series:
+/// [`Archive::threshold`], [`Archive::phase_moves`] and [`Archive::publication`], which an
+/// earlier archive reads as none.
+pub const ARCHIVE_VERSION: u32 = 4;
 
 /// A document's complete archive, format 2. Lists are in the order things happened (oldest
 /// first), which a restore keeps.
@@ -70,6 +72,47 @@ pub struct Archive {
     /// The decision record, hash-chained as written (a restore verifies the chain).
     pub record: Vec<RecordEntry>,
     pub endorsements: Vec<ArchivedEndorsement>,
+    /// The threshold rule the consultation opened under.
+    #[serde(default)]
+    pub threshold: Option<super::Threshold>,
+    /// Every phase the document entered, with when (how long it was open to everyone).
+    #[serde(default)]
+    pub phase_moves: Vec<ArchivedPhaseMove>,
+    /// The number of the series the text was published as.
+    #[serde(default)]
+    pub publication: Option<ArchivedPublication>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ArchivedPhaseMove {
+    pub phase: crate::phase::Phase,
+    pub at: i64,
+}
+
+/// A published number with everything it holds; a restore writes it under the same number.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ArchivedPublication {
+    pub number: u32,
+    pub prefix: String,
+    pub series: String,
+    pub status: String,
+    pub group_name: String,
+    pub language: crate::profile::Language,
+    pub published_at: i64,
+    /// Who published it, as named then.
+    pub published_by: String,
+    pub text: crate::Outline,
+    /// SHA-256 of the text as Markdown (a restore checks it).
+    pub text_hash: String,
+    pub evaluation: super::Evaluation,
+    pub override_reason: Option<String>,
+    pub endorsements: Vec<String>,
+    pub updates: Vec<u32>,
+    pub obsoletes: Vec<u32>,
 }
 
 /// The group that owned the document.
