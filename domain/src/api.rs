@@ -1014,8 +1014,8 @@ pub mod archive;
 pub use archive::{
     Archive, ArchivedAccount, ArchivedAmendment, ArchivedAmendmentStance, ArchivedComment,
     ArchivedDecision, ArchivedDocument, ArchivedEdit, ArchivedEndorsement, ArchivedGroup,
-    ArchivedHiding, ArchivedModification, ArchivedResponse, ArchivedSetAside, ArchivedSponsor,
-    ArchivedPhaseMove, ArchivedPublication, ArchivedStance, ArchivedVersion, ARCHIVE_FORMAT,
+    ArchivedHiding, ArchivedModification, ArchivedPhaseMove, ArchivedPublication, ArchivedResponse,
+    ArchivedSetAside, ArchivedSponsor, ArchivedStance, ArchivedVersion, ARCHIVE_FORMAT,
     ARCHIVE_VERSION,
 };
 

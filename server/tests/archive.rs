@@ -783,7 +783,9 @@ async fn a_published_number_travels_with_its_archive_and_is_never_given_to_anoth
     let archive = c.ok(Method::GET, "/archive", &chair, Value::Null).await;
     assert_eq!(archive["version"], 4);
     assert_eq!(archive["publication"]["number"], 1);
-    assert!(archive["phase_moves"].as_array().is_some_and(|m| m.len() == 2));
+    assert!(archive["phase_moves"]
+        .as_array()
+        .is_some_and(|m| m.len() == 2));
 
     // A fresh installation takes it back under its own number, its text and hash unchanged.
     let dir = tempfile::tempdir().expect("tempdir");
@@ -795,13 +797,23 @@ async fn a_published_number_travels_with_its_archive_and_is_never_given_to_anoth
     altered["publication"]["text"]["title"] = json!("Another title");
     let (status, body) = restore(&app, Some(&admin), altered).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert!(body["error"].as_str().unwrap_or("").contains("altered"), "{body}");
+    assert!(
+        body["error"].as_str().unwrap_or("").contains("altered"),
+        "{body}"
+    );
     let (status, body) = restore(&app, Some(&admin), archive.clone()).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let (status, again) =
         common::call_json(&app, Method::GET, "/api/v1/outputs/1", None, None).await;
     assert_eq!(status, StatusCode::OK, "{again}");
-    for key in ["text", "text_hash", "evaluation", "series", "published_by", "summary"] {
+    for key in [
+        "text",
+        "text_hash",
+        "evaluation",
+        "series",
+        "published_by",
+        "summary",
+    ] {
         assert_eq!(again[key], published[key], "{key}");
     }
     let (_, publication) = common::call_json(
@@ -837,7 +849,10 @@ async fn a_published_number_travels_with_its_archive_and_is_never_given_to_anoth
     }
     let (status, body) = restore(&app, Some(&admin), archive).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert!(body["error"].as_str().unwrap_or("").contains("number 1"), "{body}");
+    assert!(
+        body["error"].as_str().unwrap_or("").contains("number 1"),
+        "{body}"
+    );
     let (_, kept) = common::call_json(&app, Method::GET, "/api/v1/outputs/1", None, None).await;
     assert_eq!(kept["document"], json!(own));
 }

@@ -528,7 +528,11 @@ pub async fn series_settings() -> Result<domain::api::Series, ServerFnError> {
 
 /// An admin names the series; `statuses` holds one per line.
 #[server(prefix = "/_fn", endpoint = "set_series")]
-pub async fn set_series(name: String, prefix: String, statuses: String) -> Result<(), ServerFnError> {
+pub async fn set_series(
+    name: String,
+    prefix: String,
+    statuses: String,
+) -> Result<(), ServerFnError> {
     let (core, who) = crate::serve::requester().await?;
     let s = domain::api::Series {
         name,
@@ -637,10 +641,14 @@ pub fn ThresholdForm(group: String) -> impl IntoView {
                 Suspend::new(async move {
                 let v = view_of.await.ok()?;
                 let r = v.rule.clone();
-                let number = move |id: &'static str, name: &'static str, label: String, value: u32, c: Condition| view! {
-                    <label for=id>{label}</label>
-                    <input id=id name=name type="number" min="0" max=limit(c).to_string()
-                        value=(value > 0).then(|| value.to_string()).unwrap_or_default() disabled=!v.you_may_set />
+                let number = move |id: &'static str, name: &'static str, label: String, value: u32, c: Condition| {
+                    // 0 asks nothing: the field is left empty.
+                    let shown = if value > 0 { value.to_string() } else { String::new() };
+                    view! {
+                        <label for=id>{label}</label>
+                        <input id=id name=name type="number" min="0" max=limit(c).to_string()
+                            value=shown disabled=!v.you_may_set />
+                    }
                 };
                 let set_by = v.set_by.clone().zip(v.set_at).map(|(name, at)| view! {
                     <p class="small muted">{t!(i18n, outputs.rule_set_by, name = name.clone(), date = move || view! { <LocalTime at /> })}</p>

@@ -12,21 +12,21 @@ use domain::{
     api::{
         AmendmentStatus, Anchor, ArchivedAccount, ArchivedAmendment, ArchivedAmendmentStance,
         ArchivedComment, ArchivedDecision, ArchivedDocument, ArchivedEdit, ArchivedEndorsement,
-        ArchivedGroup, ArchivedHiding, ArchivedModification, ArchivedResponse, ArchivedSetAside,
-        ArchivedPhaseMove, ArchivedPublication, ArchivedSponsor, ArchivedStance, ArchivedVersion,
-        Disposition, GroupKind, Region, Role, StakeholderGroup, Stance, Threshold,
+        ArchivedGroup, ArchivedHiding, ArchivedModification, ArchivedPhaseMove,
+        ArchivedPublication, ArchivedResponse, ArchivedSetAside, ArchivedSponsor, ArchivedStance,
+        ArchivedVersion, Disposition, GroupKind, Region, Role, StakeholderGroup, Stance, Threshold,
     },
-    profile::Language,
     document::Outline,
     phase::{Phase, Schedule},
+    profile::Language,
     record::Entry,
 };
 
 use super::{
     accounts::random_id,
     feedback::{FactsCache, Target},
-    record::EntryRow,
     outputs::{insert_output_in, LinkRow, OutputRow, OUTPUT_COLUMNS},
+    record::EntryRow,
     split_heads,
     stances::{state_in, StanceChange, Subject},
     Store, StoreError,
@@ -477,12 +477,11 @@ impl Store {
                 .bind(doc)
                 .fetch_optional(&mut *tx)
                 .await?;
-        let moves: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT phase, at FROM phase_moves WHERE document_id = $1 ORDER BY at",
-        )
-        .bind(doc)
-        .fetch_all(&mut *tx)
-        .await?;
+        let moves: Vec<(String, i64)> =
+            sqlx::query_as("SELECT phase, at FROM phase_moves WHERE document_id = $1 ORDER BY at")
+                .bind(doc)
+                .fetch_all(&mut *tx)
+                .await?;
         let output: Option<OutputRow> = sqlx::query_as(&format!(
             "SELECT {OUTPUT_COLUMNS} FROM outputs WHERE document_id = $1"
         ))
@@ -530,7 +529,12 @@ impl Store {
             threshold: threshold.map(|r| serde_json::from_str(&r).unwrap_or_default()),
             phase_moves: moves
                 .into_iter()
-                .filter_map(|(p, at)| Some(ArchivedPhaseMove { phase: Phase::parse(&p)?, at }))
+                .filter_map(|(p, at)| {
+                    Some(ArchivedPhaseMove {
+                        phase: Phase::parse(&p)?,
+                        at,
+                    })
+                })
                 .collect(),
             publication,
             group: ArchivedGroup {

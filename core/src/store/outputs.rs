@@ -51,7 +51,8 @@ struct ThresholdRow {
     set_at: i64,
 }
 
-pub(super) const OUTPUT_COLUMNS: &str = "number, document_id, prefix, series_name, title, status, group_id,
+pub(super) const OUTPUT_COLUMNS: &str =
+    "number, document_id, prefix, series_name, title, status, group_id,
     group_name, language, published_at, published_by, text, text_hash, evaluation,
     override_reason, endorsements";
 
