@@ -126,6 +126,11 @@ test('a chair publishes a closed text into the series; a later text obsoletes it
     await chair.screenshot({ path: join(shots, 'outputs-index.png'), fullPage: true });
     await chair.goto(`${server.url}/outputs/2`);
     await chair.screenshot({ path: join(shots, 'output-desktop.png'), fullPage: true });
+    await reader.goto(`${server.url}/outputs/1?lang=ar`);
+    await reader.screenshot({ path: join(shots, 'output-phone-ar.png') });
+    await chair.setViewportSize({ width: 360, height: 740 });
+    await chair.goto(`${server.url}/groups/bpf-outcomes`);
+    await chair.locator('.threshold').screenshot({ path: join(shots, 'threshold-phone.png') });
   }
   await plain.close();
 });
