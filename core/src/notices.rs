@@ -123,6 +123,13 @@ pub async fn feed_path(state: &Accord, who: &Principal) -> Result<String, Error>
     Ok(format!("/feeds/{key}.atom"))
 }
 
+/// Unix seconds as an Atom feed's date.
+pub(crate) fn atom_time(secs: i64) -> FixedDateTime {
+    chrono::DateTime::from_timestamp(secs, 0)
+        .unwrap_or_default()
+        .fixed_offset()
+}
+
 /// The Atom feed a notice key names; `None` for a key that names nobody.
 pub async fn feed(state: &Accord, key: &str) -> Result<Option<String>, Error> {
     let store = state.rooms.store();
@@ -132,11 +139,7 @@ pub async fn feed(state: &Accord, key: &str) -> Result<Option<String>, Error> {
     let notices = store.notices(&account, SHOWN).await?;
     let l = words::locale_of(store.language_of(&account).await?);
     let origin = &state.origin;
-    let at = |secs: i64| -> FixedDateTime {
-        chrono::DateTime::from_timestamp(secs, 0)
-            .unwrap_or_default()
-            .fixed_offset()
-    };
+    let at = atom_time;
     let entries = notices
         .iter()
         .map(|n| Entry {

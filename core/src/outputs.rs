@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use accord_i18n::td_string;
-use atom_syndication::{Entry, Feed, FixedDateTime, Link, Person, Text};
+use atom_syndication::{Entry, Feed, Link, Person, Text};
 use domain::{
     api::{
         Evaluation, Output, OutputSummary, Outputs, Publication, Publish, Series, Threshold,
@@ -19,14 +19,17 @@ use domain::{
     profile::Language,
     refusal::{Refusal, Thing},
     series::{self, Cited, Condition},
-    time, Outline,
+    time,
 };
 
 use crate::{
     auth::Principal,
     documents, docx, endorsements,
     error::Error,
-    store::{outputs::OutputRow, record::Draft},
+    store::{
+        outputs::{OutputRow, OutputSummaryRow},
+        record::Draft,
+    },
     versions::{format_of, Exported},
     words::{self, Locale},
     Accord,
@@ -172,13 +175,18 @@ pub async fn publish(
         return Err(Refusal::PublishedAlready { label }.into());
     }
     let s = store.series().await?;
-    let numbers: Vec<i64> = store.outputs().await?.iter().map(|o| o.number).collect();
+    let numbers: Vec<i64> = store
+        .output_summaries()
+        .await?
+        .iter()
+        .map(|o| o.number)
+        .collect();
     let evaluation = evaluate(state, doc, &meta.group_id).await?;
     let exists = |n: u32| numbers.contains(&i64::from(n));
     let override_reason = series::check_publish(&p, &s, exists, &evaluation)?;
     let (outline, _) = state.rooms.outline(doc).await?;
     let text = serde_json::to_string(&outline).map_err(|e| Error::Internal(e.to_string()))?;
-    let text_hash = hash(&outline);
+    let text_hash = series::text_hash(&outline);
     let now = state.auth.now();
     let me = who
         .account
@@ -261,11 +269,6 @@ pub async fn publish(
     get(state, number).await
 }
 
-/// The SHA-256 of a text as published, over its Markdown: what the record keeps.
-pub fn hash(outline: &Outline) -> String {
-    series::text_hash(outline)
-}
-
 async fn label_of(state: &Accord, number: i64) -> Result<String, Error> {
     Ok(match state.rooms.store().output(number).await? {
         Some(o) => series::label(&o.prefix, number as u32),
@@ -276,7 +279,7 @@ async fn label_of(state: &Accord, number: i64) -> Result<String, Error> {
 /// Every number with its links both ways, in number order.
 async fn index(state: &Accord) -> Result<Vec<OutputSummary>, Error> {
     let store = state.rooms.store();
-    let rows = store.outputs().await?;
+    let rows = store.output_summaries().await?;
     let links = store.output_links().await?;
     let mut by: BTreeMap<i64, OutputSummary> =
         rows.iter().map(|o| (o.number, summary(o))).collect();
@@ -299,7 +302,7 @@ async fn index(state: &Accord) -> Result<Vec<OutputSummary>, Error> {
     Ok(by.into_values().collect())
 }
 
-fn summary(o: &OutputRow) -> OutputSummary {
+fn summary(o: &OutputSummaryRow) -> OutputSummary {
     OutputSummary {
         number: o.number as u32,
         label: series::label(&o.prefix, o.number as u32),
@@ -355,15 +358,13 @@ pub async fn list(state: &Accord, f: &Filter) -> Result<Outputs, Error> {
 
 /// Number `number` with its text, or 404.
 pub async fn get(state: &Accord, number: i64) -> Result<Output, Error> {
-    let store = state.rooms.store();
-    let Some(row) = store.output(number).await? else {
-        return Err(Error::unknown(Thing::Output, &number.to_string()));
-    };
     let summary = index(state)
         .await?
         .into_iter()
-        .find(|o| i64::from(o.number) == number)
-        .unwrap_or_else(|| summary(&row));
+        .find(|o| i64::from(o.number) == number);
+    let (Some(summary), Some(row)) = (summary, state.rooms.store().output(number).await?) else {
+        return Err(Error::unknown(Thing::Output, &number.to_string()));
+    };
     Ok(Output {
         summary,
         series: row.series_name.clone(),
@@ -375,14 +376,6 @@ pub async fn get(state: &Accord, number: i64) -> Result<Output, Error> {
         override_reason: row.override_reason.clone(),
         endorsements: serde_json::from_str(&row.endorsements).unwrap_or_default(),
         text: serde_json::from_str(&row.text).unwrap_or_default(),
-    })
-}
-
-/// The number a document became, if it was published.
-pub async fn of_document(state: &Accord, doc: &str) -> Result<Option<OutputSummary>, Error> {
-    Ok(match state.rooms.store().output_of(doc).await? {
-        Some(n) => Some(get(state, n).await?.summary),
-        None => None,
     })
 }
 
@@ -404,13 +397,8 @@ pub fn condition(l: Locale, c: Condition) -> String {
 }
 
 /// The labels of `numbers`, joined: "IGF-O 3, IGF-O 7".
-fn labels(o: &Output, numbers: &[u32]) -> String {
-    let prefix = o.summary.label.rsplit_once(' ').map_or("", |(p, _)| p);
-    numbers
-        .iter()
-        .map(|n| series::label(prefix, *n))
-        .collect::<Vec<_>>()
-        .join(", ")
+fn labels(o: &OutputSummary, numbers: &[u32]) -> String {
+    series::labels_like(&o.label, numbers).join(", ")
 }
 
 /// The front matter's lines, label first: what a number is, in the text's language.
@@ -448,7 +436,7 @@ fn front_lines(o: &Output, l: Locale) -> Vec<(String, String)> {
         ),
     ] {
         if !numbers.is_empty() {
-            lines.push((key, labels(o, numbers)));
+            lines.push((key, labels(&o.summary, numbers)));
         }
     }
     lines
@@ -583,7 +571,10 @@ fn markdown_of(state: &Accord, o: &Output) -> String {
     let s = &o.summary;
     let q = |v: &str| serde_json::to_string(v).unwrap_or_default();
     let list = |numbers: &[u32]| {
-        let all: Vec<String> = numbers.iter().map(|n| q(&labels(o, &[*n]))).collect();
+        let all: Vec<String> = series::labels_like(&s.label, numbers)
+            .iter()
+            .map(|label| q(label))
+            .collect();
         format!("[{}]", all.join(", "))
     };
     let (year, month, day, _, _) = time::civil_utc(s.published_at);
@@ -659,37 +650,18 @@ pub async fn citation(state: &Accord, number: i64, format: &str) -> Result<Expor
 pub async fn feed(state: &Accord, l: Locale) -> Result<String, Error> {
     let all = list(state, &Filter::default()).await?;
     let origin = &state.origin;
-    let at = |secs: i64| -> FixedDateTime {
-        chrono::DateTime::from_timestamp(secs, 0)
-            .unwrap_or_default()
-            .fixed_offset()
-    };
+    let at = crate::notices::atom_time;
     let entries = all
         .outputs
         .iter()
         .map(|o| {
             let mut summary = format!("{} · {} · {}", o.label, o.status, o.group);
-            if !o.obsoletes.is_empty() || !o.updates.is_empty() {
-                let prefix = o.label.rsplit_once(' ').map_or("", |(p, _)| p);
-                let names = |ns: &[u32]| {
-                    ns.iter()
-                        .map(|n| series::label(prefix, *n))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                };
-                if !o.updates.is_empty() {
-                    summary.push_str(&format!(
-                        " · {}: {}",
-                        td_string!(l, outputs.updates),
-                        names(&o.updates)
-                    ));
-                }
-                if !o.obsoletes.is_empty() {
-                    summary.push_str(&format!(
-                        " · {}: {}",
-                        td_string!(l, outputs.obsoletes),
-                        names(&o.obsoletes)
-                    ));
+            for (words, numbers) in [
+                (td_string!(l, outputs.updates), &o.updates),
+                (td_string!(l, outputs.obsoletes), &o.obsoletes),
+            ] {
+                if !numbers.is_empty() {
+                    summary.push_str(&format!(" · {words}: {}", labels(o, numbers)));
                 }
             }
             Entry {

@@ -284,6 +284,12 @@ pub fn label(prefix: &str, number: u32) -> String {
     format!("{prefix} {number}")
 }
 
+/// The labels of `numbers` in the series `label` is from (its prefix, before the last space).
+pub fn labels_like(label: &str, numbers: &[u32]) -> Vec<String> {
+    let prefix = label.rsplit_once(' ').map_or("", |(p, _)| p);
+    numbers.iter().map(|n| self::label(prefix, *n)).collect()
+}
+
 /// What a citation names, besides the output itself.
 pub struct Cited<'a> {
     pub output: &'a OutputSummary,

@@ -31,10 +31,7 @@ struct World {
 
 async fn world() -> World {
     let dir = tempfile::tempdir().expect("tempdir");
-    let now = Arc::new(AtomicI64::new(T0));
-    let clock = now.clone();
-    let state =
-        common::state_with_clock(dir.path(), Arc::new(move || clock.load(Ordering::SeqCst))).await;
+    let (state, now) = common::state_at(dir.path(), T0).await;
     let app = accord_server::router(state.clone());
     let doc = state.rooms.store().list_documents().await.expect("list")[0]
         .id

@@ -30,10 +30,7 @@ struct World {
 
 async fn world() -> World {
     let dir = tempfile::tempdir().expect("tempdir");
-    let now = Arc::new(AtomicI64::new(T0));
-    let clock = now.clone();
-    let state =
-        common::state_with_clock(dir.path(), Arc::new(move || clock.load(Ordering::SeqCst))).await;
+    let (state, now) = common::state_at(dir.path(), T0).await;
     let app = accord_server::router(state.clone());
     World {
         chair: common::session(&app, "chair@example.org").await,
@@ -180,7 +177,7 @@ async fn a_published_text_never_changes_and_the_record_keeps_its_hash() {
     assert_eq!(status, StatusCode::CREATED, "{published}");
     let hash = published["text_hash"].as_str().expect("hash").to_string();
     let (outline, _) = w.state.rooms.outline(&doc).await.expect("outline");
-    assert_eq!(hash, accord_core::outputs::hash(&outline));
+    assert_eq!(hash, domain::series::text_hash(&outline));
     let record = w
         .call(
             Method::GET,

@@ -94,15 +94,15 @@ pub async fn publish_output(
     Ok(())
 }
 
-/// The labels of `numbers` as links to their pages, after the prefix of `label`.
+/// The labels of `numbers` as links to their pages, in the series of `label`.
 fn number_links(label: &str, numbers: &[u32]) -> impl IntoView {
-    let prefix = label.rsplit_once(' ').map_or("", |(p, _)| p).to_string();
     numbers
         .iter()
+        .zip(domain::series::labels_like(label, numbers))
         .enumerate()
-        .map(|(i, n)| {
+        .map(|(i, (n, shown))| {
             let sep = (i > 0).then_some(", ");
-            view! { {sep}<a href=format!("/outputs/{n}")>{format!("{prefix} {n}")}</a> }
+            view! { {sep}<a href=format!("/outputs/{n}")>{shown}</a> }
         })
         .collect_view()
 }

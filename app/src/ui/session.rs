@@ -520,27 +520,17 @@ where
 /// `/live/{id}`: the session's page for everyone taking part, running or recording it.
 #[component]
 pub fn LiveSessionPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || params.read().get("id").unwrap_or_default();
-    let session = Resource::new(id, get_live_session);
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match session.await {
-                    Ok(Some(s)) => view! { <SessionScreen first=s projector=false /> }.into_any(),
-                    Ok(None) => view! { <NotFound what="page".to_string() /> }.into_any(),
-                    Err(e) => view! { <p class="error" role="alert">{error_text(Some(Err::<(), _>(e)))}</p> }.into_any(),
-                }
-            })}
-        </Suspense>
-        <Refresh i18n />
-    }
+    session_page(false)
 }
 
 /// `/live/{id}/projector`: the room's screen.
 #[component]
 pub fn ProjectorPage() -> impl IntoView {
+    session_page(true)
+}
+
+/// The session `/live/{id}` names, on a participant's screen or the projector.
+fn session_page(projector: bool) -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
@@ -549,7 +539,7 @@ pub fn ProjectorPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match session.await {
-                    Ok(Some(s)) => view! { <SessionScreen first=s projector=true /> }.into_any(),
+                    Ok(Some(s)) => view! { <SessionScreen first=s projector /> }.into_any(),
                     Ok(None) => view! { <NotFound what="page".to_string() /> }.into_any(),
                     Err(e) => view! { <p class="error" role="alert">{error_text(Some(Err::<(), _>(e)))}</p> }.into_any(),
                 }

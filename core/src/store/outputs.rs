@@ -29,6 +29,17 @@ pub struct OutputRow {
     pub endorsements: String,
 }
 
+/// What the index shows of a published output (its text and evaluation are not read).
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct OutputSummaryRow {
+    pub number: i64,
+    pub prefix: String,
+    pub title: String,
+    pub status: String,
+    pub group_name: String,
+    pub published_at: i64,
+}
+
 /// A number's link to an earlier one: `kind` is `updates` or `obsoletes`.
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct LinkRow {
@@ -172,11 +183,12 @@ impl Store {
         Ok(Ok(number))
     }
 
-    /// Every published output, in number order.
-    pub async fn outputs(&self) -> Result<Vec<OutputRow>, StoreError> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {OUTPUT_COLUMNS} FROM outputs ORDER BY number"
-        ))
+    /// What the index shows of every published output, in number order.
+    pub async fn output_summaries(&self) -> Result<Vec<OutputSummaryRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT number, prefix, title, status, group_name, published_at FROM outputs
+             ORDER BY number",
+        )
         .fetch_all(self.pool())
         .await?)
     }

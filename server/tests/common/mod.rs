@@ -149,6 +149,19 @@ pub async fn stored_paragraph(url: &str, doc: &str, i: usize) -> String {
         .clone()
 }
 
+/// [`state_with_clock`] on a clock that stands at `at` until the test moves it (the returned
+/// seconds).
+pub async fn state_at(
+    dir: &Path,
+    at: i64,
+) -> (AppState, std::sync::Arc<std::sync::atomic::AtomicI64>) {
+    use std::sync::{atomic::Ordering, Arc};
+    let now = Arc::new(std::sync::atomic::AtomicI64::new(at));
+    let clock = now.clone();
+    let state = state_with_clock(dir, Arc::new(move || clock.load(Ordering::SeqCst))).await;
+    (state, now)
+}
+
 pub async fn state_with_clock(dir: &Path, clock: accord_core::auth::Clock) -> AppState {
     let store = store_in(dir).await;
     let mut state = AppState::with_clock(store, leptos_options(), clock);
