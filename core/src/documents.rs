@@ -3,7 +3,7 @@
 use domain::{
     api::{CreateDocument, Created, DocumentDetail, DocumentSummary},
     document, limits, markdown,
-    phase::Schedule,
+    phase::{Phase, Schedule},
     policy::{self, Action},
     profile::Language,
     refusal::{Field, Refusal, Thing},
@@ -150,6 +150,11 @@ pub async fn detail_for(
     d.signed_in = standing.signed_in;
     d.seconds_left = schedule.left(state.auth.now());
     d.endorsements = crate::endorsements::view(state, who, standing, schedule.phase, id).await?;
+    if schedule.phase == Phase::Closed {
+        d.published = crate::outputs::reference(state, id).await?;
+        d.you_may_publish =
+            d.published.is_none() && policy::allows_in(standing, schedule.phase, Action::Publish);
+    }
     Ok(d)
 }
 
@@ -192,6 +197,8 @@ async fn detail_of(rooms: &Rooms, meta: DocumentMeta) -> Result<DocumentDetail, 
         seconds_left: None,
         endorsements: Default::default(),
         language: meta.language,
+        published: None,
+        you_may_publish: false,
     })
 }
 

@@ -9,8 +9,8 @@ use accord_i18n::td_string;
 use atom_syndication::{Entry, Feed, Link, Person, Text};
 use domain::{
     api::{
-        Evaluation, Output, OutputSummary, Outputs, Publication, Publish, Series, Threshold,
-        ThresholdView,
+        Evaluation, Output, OutputRef, OutputSummary, Outputs, Publication, Publish, Series,
+        Threshold, ThresholdView,
     },
     export::{self, Block},
     markdown,
@@ -267,6 +267,19 @@ pub async fn publish(
         }
     };
     get(state, number).await
+}
+
+/// The number `doc` was published under, as its pages link to it.
+pub async fn reference(state: &Accord, doc: &str) -> Result<Option<OutputRef>, Error> {
+    Ok(state
+        .rooms
+        .store()
+        .output_ref(doc)
+        .await?
+        .map(|(number, prefix)| OutputRef {
+            number: number as u32,
+            label: series::label(&prefix, number as u32),
+        }))
 }
 
 async fn label_of(state: &Accord, number: i64) -> Result<String, Error> {
@@ -692,7 +705,7 @@ pub async fn feed(state: &Accord, l: Locale) -> Result<String, Error> {
                 ..Default::default()
             },
             Link {
-                href: format!("{origin}/outputs/feed.atom"),
+                href: format!("{origin}/outputs.atom"),
                 rel: "self".into(),
                 ..Default::default()
             },

@@ -92,6 +92,9 @@ pub async fn gather(state: &Accord, who: &Principal, doc: &str) -> Result<Report
         versions: versions::list(state, who, doc).await?,
         record: record::read(state, who, doc).await?,
         endorsements: endorsements::lines(state, doc).await?,
+        published: crate::outputs::reference(state, doc)
+            .await?
+            .map(|o| (o.label, crate::outputs::url(state, o.number))),
     })
 }
 

@@ -394,6 +394,10 @@ impl report::ReportWords for ReportWords {
     fn record_chained(&self, hash: &str) -> String {
         td_string!(self.0, report.record_chained, hash = hash).to_string()
     }
+
+    fn published_as(&self, label: &str, url: &str) -> String {
+        td_string!(self.0, report.published_as, label = label, url = url).to_string()
+    }
 }
 
 #[cfg(test)]

@@ -87,6 +87,22 @@ pub struct DocumentDetail {
     /// The language the text is written in (its chair says; else its group's).
     #[serde(default)]
     pub language: Language,
+    /// The number of the series the closed text was published under, if it was: every page
+    /// of the consultation links to it.
+    #[serde(default)]
+    pub published: Option<OutputRef>,
+    /// Whether the caller may publish the text now (a chair, once closed, before it is).
+    #[serde(default)]
+    pub you_may_publish: bool,
+}
+
+/// A number of the series, as a consultation's pages link to it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OutputRef {
+    pub number: u32,
+    /// The prefix and the number as cited: `IGF-O 12`.
+    pub label: String,
 }
 
 pub use crate::phase::{Phase, Schedule};

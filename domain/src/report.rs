@@ -30,6 +30,8 @@ pub struct Report {
     pub versions: Vec<VersionSummary>,
     pub record: Vec<Entry>,
     pub endorsements: Vec<String>,
+    /// The number of the series the text became and its permanent address, once published.
+    pub published: Option<(String, String)>,
 }
 
 /// One paragraph's feedback.
@@ -81,6 +83,8 @@ pub trait ReportWords {
     fn amendment(&self, number: i64, proposer: &str, rationale: &str, outcome: &str) -> String;
     /// The sentence over the decision record, naming its last hash.
     fn record_chained(&self, hash: &str) -> String;
+    /// The line naming the number of the series the text was published under, and where.
+    fn published_as(&self, label: &str, url: &str) -> String;
 }
 
 /// The words of a report that take no values.
@@ -293,6 +297,9 @@ pub fn blocks(r: &Report, w: &impl ReportWords) -> Vec<Block> {
         Block::Title(title(r, w)),
         Block::Meta(w.heading_line(&r.about.version, &r.about.date, &r.phase.to_lowercase())),
     ];
+    if let Some((label, url)) = &r.published {
+        out.push(Block::Meta(w.published_as(label, url)));
+    }
 
     out.push(h2(w.phrase(Phrase::Participation)));
     let b = &r.balance;
@@ -594,6 +601,9 @@ mod tests {
         fn record_chained(&self, hash: &str) -> String {
             format!("Each entry is hash-chained to the one before it and to the document's state; the last hash is {hash}. `accord verify-record` checks an exported record against it.")
         }
+        fn published_as(&self, label: &str, url: &str) -> String {
+            format!("Published as {label}: {url}")
+        }
     }
 
     fn para(id: &str, kind: ParagraphKind, number: Option<&str>, text: &str) -> Paragraph {
@@ -747,6 +757,7 @@ mod tests {
             versions: vec![],
             record: vec![],
             endorsements: vec!["Ana, on behalf of ISOC".into()],
+            published: Some(("IGF-O 3".into(), "https://accord.example/outputs/3".into())),
         }
     }
 
@@ -780,6 +791,11 @@ mod tests {
         );
         assert!(!blocks.contains(&Block::Para("No amendments were proposed.".into())));
         assert!(blocks.contains(&Block::Para("No version has been cut yet.".into())));
+        assert_eq!(
+            blocks[3],
+            Block::Meta("Published as IGF-O 3: https://accord.example/outputs/3".into()),
+            "the number the text became is named under the title"
+        );
     }
 
     #[test]

@@ -498,6 +498,43 @@ async fn updates_and_obsoletes_are_read_both_ways() {
 }
 
 #[tokio::test]
+async fn the_consultation_names_the_number_it_became_and_the_feed_names_itself() {
+    let w = world().await;
+    let doc = w.closed("Named").await;
+    let path = format!("/api/v1/documents/{doc}");
+    let (_, before) = w.call(Method::GET, &path, Some(&w.chair), None).await;
+    assert_eq!(before["published"], Value::Null);
+    assert_eq!(before["you_may_publish"], true, "a chair may publish it");
+    let (_, read) = w.call(Method::GET, &path, Some(&w.participant), None).await;
+    assert_eq!(read["you_may_publish"], false, "a participant may not");
+    let (status, _) = w.publish(&doc, json!({ "status": "Recommendation" })).await;
+    assert_eq!(status, StatusCode::CREATED);
+    // The document's detail (its page and its versions page read it) ...
+    for cookie in [None, Some(w.chair.as_str())] {
+        let (_, after) = w.call(Method::GET, &path, cookie, None).await;
+        assert_eq!(after["published"], json!({ "number": 1, "label": "OUT 1" }));
+        assert_eq!(after["you_may_publish"], false, "published once");
+    }
+    // ... and its report, under the title, with the permanent address.
+    let (status, _, html) =
+        common::call_raw(&w.app, &format!("{path}/report?format=html"), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let html = String::from_utf8(html).expect("utf-8");
+    assert!(
+        html.contains("Published as OUT 1: http://accord.test/outputs/1"),
+        "{html}"
+    );
+    // The feed's link to itself is the address it is served at.
+    let (status, _, feed) = common::call_raw(&w.app, "/outputs.atom", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let feed = String::from_utf8(feed).expect("utf-8");
+    assert!(
+        feed.contains("href=\"http://accord.test/outputs.atom\" rel=\"self\""),
+        "{feed}"
+    );
+}
+
+#[tokio::test]
 async fn only_an_admin_names_the_series_and_numbers_keep_what_they_were_published_under() {
     let w = world().await;
     let doc = w.closed("Before the rename").await;

@@ -204,7 +204,7 @@ fn DocumentView(detail: DocumentDetail, feedback: DocumentFeedback) -> impl Into
                         endorsed=detail.endorsements.endorsements.len() />
                     {(detail.schedule.phase == Phase::Closed).then(|| view! {
                         <Outcome doc=doc_id.clone() endorsements=detail.endorsements.clone() signed_in=detail.signed_in />
-                        <super::outputs::PublishedAs doc=doc_id.clone() />
+                        <super::outputs::PublishedAs detail=detail.clone() />
                     })}
                     <p class="fb-legend small muted">
                         {t!(

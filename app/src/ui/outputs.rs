@@ -5,7 +5,7 @@
 //! what it became. Every form is a plain GET or POST: all of it works without JavaScript.
 
 use accord_i18n::{t, t_string, use_i18n};
-use domain::api::{Output, OutputSummary, Outputs, Publication};
+use domain::api::{DocumentDetail, Output, OutputSummary, Outputs, Publication};
 use leptos::prelude::*;
 use leptos_meta::{Link, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -401,33 +401,25 @@ fn condition(i18n: I18n, c: domain::series::Condition) -> String {
     .to_string()
 }
 
-/// On a closed document: the number it became, or a chair's way to publish it.
+/// On every page of a closed consultation: the number it became, or a chair's way to publish
+/// it. Read from the document's detail, which the pages load anyway.
 #[component]
-pub fn PublishedAs(doc: String) -> impl IntoView {
+pub fn PublishedAs(detail: DocumentDetail) -> impl IntoView {
     let i18n = use_i18n();
-    let href = format!("/documents/{doc}/publish");
-    let publication = Resource::new(move || doc.clone(), get_publication);
-    view! {
-        <Suspense fallback=|| ()>
-            {move || {
-                let href = href.clone();
-                Suspend::new(async move {
-                let p = publication.await.ok()?;
-                Some(match (p.published, p.may_publish) {
-                    (Some(o), _) => view! {
-                        <p class="published-as"><a class="button small" href=format!("/outputs/{}", o.number)>
-                            {t!(i18n, outputs.published_as, label = o.label.clone())}
-                        </a></p>
-                    }.into_any(),
-                    (None, true) => view! {
-                        <p class="published-as"><a class="button small primary" href=href>
-                            {t!(i18n, outputs.publish_link)}
-                        </a></p>
-                    }.into_any(),
-                    (None, false) => ().into_any(),
-                })
-            })}}
-        </Suspense>
+    match (detail.published, detail.you_may_publish) {
+        (Some(o), _) => view! {
+            <p class="published-as"><a class="button small" href=format!("/outputs/{}", o.number)>
+                {t!(i18n, outputs.published_as, label = o.label)}
+            </a></p>
+        }
+        .into_any(),
+        (None, true) => view! {
+            <p class="published-as"><a class="button small primary" href=format!("/documents/{}/publish", detail.id)>
+                {t!(i18n, outputs.publish_link)}
+            </a></p>
+        }
+        .into_any(),
+        (None, false) => ().into_any(),
     }
 }
 

@@ -212,6 +212,16 @@ impl Store {
         )
     }
 
+    /// The number `doc` was published under and its prefix, if it was.
+    pub async fn output_ref(&self, doc: &str) -> Result<Option<(i64, String)>, StoreError> {
+        Ok(
+            sqlx::query_as("SELECT number, prefix FROM outputs WHERE document_id = $1")
+                .bind(doc)
+                .fetch_optional(self.pool())
+                .await?,
+        )
+    }
+
     /// Every link between numbers.
     pub async fn output_links(&self) -> Result<Vec<LinkRow>, StoreError> {
         Ok(
