@@ -33,7 +33,7 @@ function follow(id) {
     try {
       const r = await fetch(location.href, { headers: { accept: 'text/html' } });
       if (r.ok) {
-        const fresh = new DOMParser().parseFromString(await r.text(), 'text/html');
+        const fresh = parse(await r.text());
         patch(document.querySelector('main'), fresh.querySelector('main'));
       }
     } catch {
@@ -49,11 +49,21 @@ function follow(id) {
   };
   // The browser reconnects by itself when the stream drops.
   new EventSource(`/api/v1/live/${id}/events`).addEventListener('session', refresh);
-  // The timers: "m:ss" since the moment each names.
+  // The timers: "m:ss" since the moment each names; a check's countdown: "m:ss" left, then
+  // the words saying the time is up.
+  const clock = (s) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
   setInterval(() => {
+    const now = Math.floor(Date.now() / 1000);
     for (const t of document.querySelectorAll('[data-since]')) {
-      const s = Math.max(0, Math.floor(Date.now() / 1000) - Number(t.dataset.since));
-      t.textContent = `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+      t.textContent = clock(Math.max(0, now - Number(t.dataset.since)));
+    }
+    for (const c of document.querySelectorAll('[data-until]')) {
+      const left = Number(c.dataset.until) - now;
+      const shown = c.querySelector('.clock');
+      if (shown) shown.textContent = clock(Math.max(0, left));
+      c.classList.toggle('up', left <= 0);
+      c.querySelector('.left')?.toggleAttribute('hidden', left <= 0);
+      c.querySelector('.over')?.toggleAttribute('hidden', left > 0);
     }
   }, 1000);
 }
@@ -105,7 +115,7 @@ function watch(id) {
     try {
       const r = await fetch(location.href, { headers: { accept: 'text/html' } });
       if (!r.ok) return;
-      const fresh = new DOMParser().parseFromString(await r.text(), 'text/html');
+      const fresh = parse(await r.text());
       patch(document.querySelector('main'), fresh.querySelector('main'));
     } catch {
       // Offline for a moment: the next news tries again.
@@ -121,6 +131,15 @@ function watch(id) {
     }
   });
   connect();
+}
+
+// A fetched page as this one holds it. A parser runs no script, so it reads what a
+// `<noscript>` holds as elements (a refresh, say) where the page shows it as inert text: kept as
+// text, a refresh meant for pages without JavaScript never reaches this one.
+function parse(html) {
+  const page = new DOMParser().parseFromString(html, 'text/html');
+  for (const n of page.querySelectorAll('noscript')) n.textContent = n.innerHTML;
+  return page;
 }
 
 // Makes `old` look like `now`, touching only what differs, so that unchanged paragraphs keep

@@ -129,6 +129,13 @@ pub fn words(locale: Locale, r: &Refusal) -> String {
         PollSize { limit } => {
             td_string!(locale, refusals.poll_size, limit = limit.to_string()).to_string()
         }
+        CountdownLength { min, max } => td_string!(
+            locale,
+            refusals.countdown_length,
+            min = min.to_string(),
+            max = max.to_string()
+        )
+        .to_string(),
         ConditionTooHigh { condition, limit } => td_string!(
             locale,
             refusals.condition_too_high,
@@ -525,6 +532,7 @@ mod tests {
             D::PollClosed => PollClosed,
             D::PollScale => PollScale { max: 7 },
             D::PollSize => PollSize { limit: 20 },
+            D::CountdownLength => CountdownLength { min: 10, max: 3600 },
             D::ConditionTooHigh => ConditionTooHigh {
                 condition: "regions",
                 limit: 5,

@@ -9,9 +9,9 @@
 use domain::{
     api::{
         AgendaItem, AnswerPoll, Check, CheckStanceBody, ConsensusPoint, FloorComment, HandsBody,
-        LiveSession, LiveSessionSummary, MarkPoint, Member, MoveToItem, NoteFloorComment, Poll,
-        PollQuestion, QueuedHand, RaiseHand, ScheduleSession, SetPollRound, SettleHand,
-        YouInSession,
+        LiveSession, LiveSessionSummary, MarkPoint, Member, MoveToItem, NoteFloorComment,
+        OpenCheck, Poll, PollQuestion, QueuedHand, RaiseHand, ScheduleSession, SetPollRound,
+        SettleHand, YouInSession,
     },
     consensus::Stance,
     diff::Piece,
@@ -289,6 +289,7 @@ async fn check_view(
         id: c.id,
         item: c.item_id,
         opened_at: c.opened_at,
+        ends_at: c.ends_at,
         closed_at: c.closed_at,
         item_text: c.item_text,
         figures,
@@ -480,14 +481,30 @@ pub async fn move_to(
     changed(state, who, id).await
 }
 
-/// Whoever runs the session opens a check on the current item.
-pub async fn open_check(state: &Accord, who: &Principal, id: &str) -> Result<LiveSession, Error> {
+/// Whoever runs the session opens a check on the current item, with a countdown for the room
+/// if `req` gives one.
+pub async fn open_check(
+    state: &Accord,
+    who: &Principal,
+    id: &str,
+    req: OpenCheck,
+) -> Result<LiveSession, Error> {
     let s = require(state, who, id, Action::RunSession).await?;
+    if let Some(seconds) = req.seconds {
+        if !session::COUNTDOWN_SECONDS.contains(&seconds) {
+            return Err(Refusal::CountdownLength {
+                min: *session::COUNTDOWN_SECONDS.start(),
+                max: *session::COUNTDOWN_SECONDS.end(),
+            }
+            .into());
+        }
+    }
     let item = s.current_item.ok_or(Refusal::NoCurrentItem)?;
+    let now = state.auth.now();
     let opened = state
         .rooms
         .store()
-        .open_check(id, &item, state.auth.now())
+        .open_check(id, &item, now, req.seconds.map(|s| now + i64::from(s)))
         .await?;
     if opened.is_none() {
         return Err(Refusal::CheckOpen.into());

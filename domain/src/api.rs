@@ -1208,6 +1208,9 @@ pub struct Check {
     pub id: String,
     pub item: String,
     pub opened_at: i64,
+    /// When the countdown its facilitator gave it runs out, if one was given: the projector
+    /// counts down to it; the facilitator still closes the check.
+    pub ends_at: Option<i64>,
     pub closed_at: Option<i64>,
     /// The item's text when the check closed.
     pub item_text: Option<String>,
@@ -1425,6 +1428,15 @@ pub struct MarkPoint {
 #[serde(deny_unknown_fields)]
 pub struct MoveToItem {
     pub item: String,
+}
+
+/// Body of `POST /api/v1/live/{id}/checks` (optional): a countdown for the room, in seconds.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OpenCheck {
+    #[serde(default)]
+    pub seconds: Option<u32>,
 }
 
 /// Body of `PUT /api/v1/sessions/{id}/checks/{check}/stance`.

@@ -257,6 +257,10 @@ pub enum Refusal {
     PollSize {
         limit: usize,
     },
+    CountdownLength {
+        min: u32,
+        max: u32,
+    },
     /// A threshold rule asks more of a condition than there can be.
     ConditionTooHigh {
         condition: &'static str,
@@ -408,6 +412,7 @@ impl Refusal {
             | TooManyHands { .. }
             | PollScale { .. }
             | PollSize { .. }
+            | CountdownLength { .. }
             | ConditionTooHigh { .. }
             | NotAPrefix { .. }
             | StatusCount { .. }
@@ -521,6 +526,9 @@ impl Refusal {
             PollClosed => "this round of the poll is not open".into(),
             PollScale { max } => format!("answer on the scale from 1 to {max}"),
             PollSize { limit } => format!("a poll has at most {limit} questions"),
+            CountdownLength { min, max } => {
+                format!("a check's countdown lasts from {min} to {max} seconds")
+            }
             NotEndorsed => "you have not endorsed this text".into(),
             SearchWords { min, max } => {
                 format!("search for between {min} and {max} characters")

@@ -56,6 +56,8 @@ pub const MAX_ITEMS: usize = 100;
 pub const MAX_HANDS: u32 = 10_000;
 /// The poll's scale runs from 1 to this.
 pub const POLL_SCALE: u8 = 7;
+/// The shortest and the longest countdown a check may have, in seconds.
+pub const COUNTDOWN_SECONDS: std::ops::RangeInclusive<u32> = 10..=3_600;
 
 /// Whether someone may run (facilitate) a session: a chair of the group, or the person a chair
 /// named facilitator of this session.

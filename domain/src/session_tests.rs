@@ -139,6 +139,7 @@ fn the_stream_everyone_follows_keeps_the_viewers_own_part() {
         id: id.into(),
         item: "i1".into(),
         opened_at: 0,
+        ends_at: None,
         closed_at: closed.then_some(1),
         item_text: None,
         figures: CheckFigures::default(),

@@ -3,10 +3,8 @@
 // a visible focus; what others do arrives in a polite live region.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { AXE_SOURCE, call, DEMO_PASSWORD, eventually, signIn, useServerAndBrowser } from './harness.js';
+import { audit, call, DEMO_PASSWORD, eventually, signIn, useServerAndBrowser } from './harness.js';
 
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
-const FAILING = new Set(['serious', 'critical']);
 const shots = process.env.ACCORD_SHOTS;
 
 // The demo reviewers' feedback is seeded, so that badges, threads and the map have figures.
@@ -45,22 +43,6 @@ async function visit(page, path, role) {
   }
 }
 
-/** Runs axe-core on the page; returns its violations as lines, those that fail the test first. */
-async function audit(page, where) {
-  await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(
-    (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }).then((r) => r.violations),
-    AXE_TAGS,
-  );
-  const lines = (v) =>
-    v.nodes.slice(0, 4).map((n) => `    ${n.target.join(' ')}: ${n.html.replace(/\s+/g, ' ').slice(0, 160)}`);
-  const said = (v) => [`${where}: ${v.id} (${v.impact}, ${v.nodes.length} nodes) ${v.help}`, ...lines(v)].join('\n');
-  const failing = violations.filter((v) => FAILING.has(v.impact)).map(said);
-  // ACCORD_AXE_ALL=1 prints the moderate and minor findings as well (they do not fail).
-  if (process.env.ACCORD_AXE_ALL) for (const v of violations.filter((v) => !FAILING.has(v.impact))) console.log(said(v));
-  return failing;
-}
-
 let sample;
 async function ids() {
   if (sample) return sample;
@@ -81,6 +63,7 @@ async function pages(role) {
     `/documents/${id}/consensus`,
     `/documents/${id}/amendments`,
     `/documents/${id}/versions`,
+    `/documents/${id}/sessions`,
     '/search?q=forum',
     '/outputs',
     '/groups/bpf-outcomes',

@@ -148,6 +148,25 @@ export function useServerAndBrowser(before, after, options = {}) {
 /** axe-core's source, to inject with `page.evaluate` (the pages' CSP refuses a script tag). */
 export const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+const FAILING = new Set(['serious', 'critical']);
+
+/** Runs axe-core on the page; returns its violations as lines, those that fail the test first. */
+export async function audit(page, where) {
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(
+    (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }).then((r) => r.violations),
+    AXE_TAGS,
+  );
+  const lines = (v) =>
+    v.nodes.slice(0, 4).map((n) => `    ${n.target.join(' ')}: ${n.html.replace(/\s+/g, ' ').slice(0, 160)}`);
+  const said = (v) => [`${where}: ${v.id} (${v.impact}, ${v.nodes.length} nodes) ${v.help}`, ...lines(v)].join('\n');
+  const failing = violations.filter((v) => FAILING.has(v.impact)).map(said);
+  // ACCORD_AXE_ALL=1 prints the moderate and minor findings as well (they do not fail).
+  if (process.env.ACCORD_AXE_ALL) for (const v of violations.filter((v) => !FAILING.has(v.impact))) console.log(said(v));
+  return failing;
+}
+
 export async function launchBrowser() {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }

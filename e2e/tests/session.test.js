@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { addParticipant, readExport, signedIn, useServerAndBrowser } from './harness.js';
+import { addParticipant, audit, eventually, readExport, signedIn, useServerAndBrowser } from './harness.js';
 
 const env = useServerAndBrowser(before, after);
 
@@ -56,30 +56,54 @@ test('a facilitated session in the room and online, from the agenda to the sessi
   }
   await chair.getByRole('button', { name: 'Close the poll' }).click();
 
-  // The first item on every screen, and a check on it.
+  // The first item on every screen, and a check on it with two minutes on the clock.
   await chair.getByRole('button', { name: 'Put on every screen' }).first().click();
+  await chair.getByLabel('Countdown').selectOption({ label: '2:00' });
   await chair.getByRole('button', { name: 'Open a check on this item' }).click();
   await projector.locator('.live-text').filter({ hasText: first.text.slice(0, 40) }).waitFor();
+  for (const p of [projector, rosa]) {
+    await p.getByRole('timer').filter({ hasText: /Time left [12]:[0-5]\d/ }).waitFor();
+  }
+  // Nothing serious for axe-core on the three screens while a check is open.
+  const found = [];
+  for (const [p, where] of [[chair, 'facilitator'], [rosa, 'phone'], [projector, 'projector']]) {
+    found.push(...(await audit(p, `session ${where}`)));
+  }
   await remote.getByRole('group', { name: 'Where do you stand on this item?' }).waitFor();
+  await remote.getByRole('status').filter({ hasText: 'Following the session' }).waitFor();
   await remote.getByRole('radio', { name: 'Oppose' }).check();
   await remote.getByLabel('Why do you object?', { exact: false }).fill('Too vague on who reviews.');
-  await remote.getByRole('button', { name: 'Give my stance' }).click();
-  await remote.getByText('Your stance: Oppose').waitFor();
+
+  // The rapporteur starts recording a show of hands.
+  const { page: rapporteur } = await signedIn(env, 'drafter@example.org');
+  await rapporteur.goto(`${env.server.url}/live/${live}`);
+  await rapporteur.getByRole('heading', { name: 'Record for the room' }).waitFor();
+  await rapporteur.getByRole('status').filter({ hasText: 'Following the session' }).waitFor();
+  await rapporteur.locator('#h-group').selectOption('government');
+  await rapporteur.locator('#h-support').fill('3');
+
+  // Rosa's stance reaches every screen meanwhile; what the others are filling in stays.
   await rosa.getByRole('radio', { name: 'Support' }).check();
   await rosa.getByLabel('I am in the room').first().check();
   await rosa.getByRole('button', { name: 'Give my stance' }).click();
   await rosa.getByText('Your stance: Support').waitFor();
+  await remote.locator('.stance-figure.support strong').filter({ hasText: /^1$/ }).waitFor();
+  await rapporteur.locator('.stance-figure.support strong').filter({ hasText: /^1$/ }).waitFor();
+  assert.equal(await remote.getByLabel('Why do you object?', { exact: false }).inputValue(), 'Too vague on who reviews.');
+  assert.ok(await remote.getByRole('radio', { name: 'Oppose' }).isChecked());
+  assert.equal(await rapporteur.locator('#h-support').inputValue(), '3');
+  assert.equal(await rapporteur.locator('#h-group').inputValue(), 'government');
+
+  await remote.getByRole('button', { name: 'Give my stance' }).click();
+  await remote.getByText('Your stance: Oppose').waitFor();
   // The projector shows the objection's reason as it arrives.
   await projector.getByText('Too vague on who reviews.').waitFor();
 
-  // The rapporteur records a show of hands and someone without a device.
-  const { page: rapporteur } = await signedIn(env, 'drafter@example.org');
-  await rapporteur.goto(`${env.server.url}/live/${live}`);
-  await rapporteur.getByRole('heading', { name: 'Record for the room' }).waitFor();
-  await rapporteur.locator('#h-group').selectOption('government');
-  await rapporteur.locator('#h-support').fill('3');
+  // The rapporteur records the hands and someone without a device.
   await rapporteur.getByRole('button', { name: 'Record the hands' }).click();
   await projector.locator('.stance-figure.support strong').filter({ hasText: /^4$/ }).waitFor();
+  // Recorded, the form is empty again: a second click records nothing twice.
+  await eventually(async () => (await rapporteur.locator('#h-support').inputValue()) === '', 10000, 'the hands form emptied');
   await rapporteur.getByLabel('Name').fill('Amadou Diallo');
   await rapporteur.locator('#p-group').selectOption('government');
   await rapporteur.getByRole('button', { name: 'Add to the queue' }).click();
@@ -95,10 +119,13 @@ test('a facilitated session in the room and online, from the agenda to the sessi
   // The question, a check on it.
   await chair.getByRole('button', { name: 'Put on every screen' }).first().click();
   await projector.locator('.live-text').filter({ hasText: QUESTION }).waitFor();
+  await chair.getByLabel('Countdown').selectOption({ label: '0:15' });
   await chair.getByRole('button', { name: 'Open a check on this item' }).click();
   await remote.getByRole('radio', { name: 'Support' }).check();
   await remote.getByRole('button', { name: 'Give my stance' }).click();
   await remote.getByText('Your stance: Support').waitFor();
+  // The time runs out on the room's screen; the facilitator closes the check.
+  await projector.getByText('Time is up: the facilitator closes the check').waitFor({ timeout: 30000 });
   await chair.getByRole('button', { name: 'Close the check' }).click();
 
   // The poll after the session.
@@ -118,6 +145,7 @@ test('a facilitated session in the room and online, from the agenda to the sessi
   await chair.getByLabel('Reason, citing the checks').fill('Support from two groups; the objection is answered by the review clause.');
   await chair.getByRole('button', { name: 'Mark as a point of consensus' }).click();
   await chair.getByText('Support from two groups; the objection is answered by the review clause.').first().waitFor();
+  await eventually(async () => (await chair.getByLabel('Reason, citing the checks').inputValue()) === '', 10000, 'the point form emptied');
 
   // The session report, as a reader's tools see it.
   const cookies = await chair.context().cookies();
@@ -140,7 +168,7 @@ test('a facilitated session in the room and online, from the agenda to the sessi
   assert.ok(attendance.some((row) => row[0] === 'Civil society' && row[1] === '1'), JSON.stringify(attendance));
   assert.ok(text.some((t) => t.startsWith('Amadou Diallo (Government, recorded by the rapporteur)')), text.join('\n'));
   assert.ok(text.includes('Too vague on who reviews.'));
-  assert.ok(text.some((t) => t.startsWith('Item 1: Support from two groups')));
+  assert.ok(text.some((t) => t.startsWith('Item 1: Support from two groups')), text.join('\n'));
   const poll = tables.find((t) => t[0][3] === 'Answered both times');
   assert.deepEqual(poll[1], ['Everyone', '3.5', '5.5', '2']);
 
@@ -151,4 +179,13 @@ test('a facilitated session in the room and online, from the agenda to the sessi
     await chair.screenshot({ path: join(shots, 'session-chair.png'), fullPage: true });
     await rosa.screenshot({ path: join(shots, 'session-phone.png'), fullPage: true });
   }
+
+  // In Arabic, right to left: the projector and Rosa's phone.
+  for (const [p, path, where] of [[projector, `/live/${live}/projector`, 'projector'], [rosa, `/live/${live}`, 'phone']]) {
+    await p.goto(`${env.server.url}${path}?lang=ar`);
+    assert.equal(await p.locator('html').getAttribute('dir'), 'rtl');
+    found.push(...(await audit(p, `session ${where} in Arabic`)));
+    if (shots) await p.screenshot({ path: join(shots, `session-${where}-ar.png`), fullPage: true });
+  }
+  if (found.length) assert.fail(`axe-core found serious violations:\n${found.join('\n')}`);
 });

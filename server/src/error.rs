@@ -87,6 +87,24 @@ impl ApiError {
 #[from_request(via(axum::Json), rejection(Rejected))]
 pub struct ApiJson<T>(pub T);
 
+/// An optional body: none when the request names no content type, else as [`ApiJson`].
+impl<T, S> axum::extract::OptionalFromRequest<S> for ApiJson<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Rejected;
+
+    async fn from_request(
+        req: axum::extract::Request,
+        state: &S,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        let body =
+            <Json<T> as axum::extract::OptionalFromRequest<S>>::from_request(req, state).await?;
+        Ok(body.map(|Json(t)| Self(t)))
+    }
+}
+
 /// `axum::extract::Query`, rejecting with [`ApiError`]: a query that does not parse is 422 and
 /// says why.
 #[derive(axum::extract::FromRequestParts)]

@@ -17,12 +17,12 @@ use domain::api::{
     CreateInvitation, Created, Decide, DocumentDetail, DocumentFeedback, DocumentSummary,
     EditComment, Endorse, Endorsements, ErrorBody, ExportQuery, Group, HandsBody, Hide, Invitation,
     InvitationCreated, LiveSession, LiveSessionSummary, Login, MarkPoint, Me, Member, MoveToItem,
-    NewAmendment, NewComment, NewVersion, NoteFloorComment, Output, Outputs, OutputsQuery,
-    ParagraphConsensus, ParagraphHistory, ProfileUpdate, Publication, Publish, RaiseHand,
-    RecordEntry, Register, Registered, ReportQuery, Respond, Role, Schedule, ScheduleSession,
-    SearchQuery, SearchResults, Series, SessionView, SetLanguage, SetPhase, SetPollRound, SetRole,
-    SetStance, SetStancesAside, SettleHand, SyncQuery, Thread, Threshold, ThresholdView, Version,
-    VersionSummary,
+    NewAmendment, NewComment, NewVersion, NoteFloorComment, OpenCheck, Output, Outputs,
+    OutputsQuery, ParagraphConsensus, ParagraphHistory, ProfileUpdate, Publication, Publish,
+    RaiseHand, RecordEntry, Register, Registered, ReportQuery, Respond, Role, Schedule,
+    ScheduleSession, SearchQuery, SearchResults, Series, SessionView, SetLanguage, SetPhase,
+    SetPollRound, SetRole, SetStance, SetStancesAside, SettleHand, SyncQuery, Thread, Threshold,
+    ThresholdView, Version, VersionSummary,
 };
 use domain::{
     limits,
@@ -1254,18 +1254,21 @@ async fn put_current_item(
 }
 
 /// Whoever runs the session opens a check of the sense of the room on the current item; one
-/// at a time (`409` while another is open).
+/// at a time (`409` while another is open). The body is optional: a countdown for the room.
 #[utoipa::path(post, path = "/api/v1/live/{live}/checks", params(("live" = String, Path)),
+    request_body(content = Option<OpenCheck>, description = "A countdown for the room, in seconds (optional)"),
     responses((status = 201, body = LiveSession), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn post_check(
     State(state): State<AppState>,
     who: Principal,
     LiveSessionId(live): LiveSessionId,
+    body: Option<ApiJson<OpenCheck>>,
 ) -> Result<(StatusCode, Json<LiveSession>), ApiError> {
+    let req = body.map(|ApiJson(b)| b).unwrap_or_default();
     Ok((
         StatusCode::CREATED,
-        Json(sessions::open_check(&state, &who, &live).await?),
+        Json(sessions::open_check(&state, &who, &live, req).await?),
     ))
 }
 

@@ -382,7 +382,7 @@ async fn make_world(state: &AppState) -> Ids {
     let item = items[0].id.clone();
     assert!(store.set_current_item(&live, &item).await.expect("current"));
     let check = store
-        .open_check(&live, &item, 0)
+        .open_check(&live, &item, 0, None)
         .await
         .expect("check")
         .expect("opened");

@@ -222,6 +222,74 @@ async fn one_stance_per_person_per_check_whatever_arrives_at_once() {
 }
 
 #[tokio::test]
+async fn a_check_counts_down_when_its_facilitator_gives_it_time() {
+    let w = world().await;
+    let (session, items) = w.schedule(None, None).await;
+    let (status, _) = w
+        .call(
+            Method::PUT,
+            &format!("/api/v1/live/{session}/current"),
+            &w.chair,
+            Some(json!({ "item": items[0] })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let checks = format!("/api/v1/live/{session}/checks");
+    // Too short, too long, not a number of seconds: refused, and no check is open.
+    for (body, code) in [
+        (json!({ "seconds": 5 }), "countdown-length"),
+        (json!({ "seconds": 7_200 }), "countdown-length"),
+        (json!({ "seconds": "soon" }), "bad-body"),
+        (json!({ "minutes": 2 }), "bad-body"),
+    ] {
+        let (status, answer) = w.call(Method::POST, &checks, &w.chair, Some(body)).await;
+        assert_eq!(status.as_u16() / 100, 4, "{answer}");
+        assert_eq!(answer["code"], code, "{answer}");
+    }
+    assert_eq!(w.session(&session, &w.chair).await["checks"], json!([]));
+    // Ninety seconds: the check runs out ninety seconds after it opened.
+    let (status, body) = w
+        .call(
+            Method::POST,
+            &checks,
+            &w.chair,
+            Some(json!({ "seconds": 90 })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let check = &body["checks"][0];
+    assert_eq!(
+        check["ends_at"].as_i64(),
+        check["opened_at"].as_i64().map(|t| t + 90)
+    );
+    // Everyone sees the countdown; the facilitator still closes the check.
+    let (reader, _) = w.person("reader@example.org").await;
+    assert_eq!(
+        w.session(&session, &reader).await["checks"][0]["ends_at"],
+        check["ends_at"]
+    );
+    let id = check["id"].as_str().expect("id");
+    let (status, _) = w
+        .call(
+            Method::POST,
+            &format!("/api/v1/live/{session}/checks/{id}/close"),
+            &w.chair,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // Without a body, a check has no countdown.
+    w.now.fetch_add(120, Ordering::SeqCst);
+    let next = w.open_check(&session, &items[1], &w.chair).await;
+    let body = w.session(&session, &w.chair).await;
+    let opened = body["checks"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["id"] == next.as_str()))
+        .expect("the second check");
+    assert_eq!(opened["ends_at"], Value::Null);
+}
+
+#[tokio::test]
 async fn a_closed_check_refuses_stances_and_keeps_its_figures_and_the_items_words() {
     let w = world().await;
     let (session, items) = w.schedule(None, None).await;

@@ -168,14 +168,26 @@ pub async fn live_move(live: String, item: String) -> Result<LiveSession, Server
     .await
 }
 
-/// Opens a check on the current item, or closes `check`.
+/// Opens a check on the current item (counting down `seconds` if given), or closes `check`.
 #[server(prefix = "/_fn", endpoint = "live_check")]
 pub async fn live_check(
     live: String,
     #[server(default)] check: String,
+    #[server(default)] seconds: String,
 ) -> Result<LiveSession, ServerFnError> {
+    let seconds = match seconds.trim() {
+        "" => None,
+        s => Some(s.parse::<u32>().map_err(|_| {
+            let range = domain::session::COUNTDOWN_SECONDS;
+            crate::serve::refused(domain::refusal::Refusal::CountdownLength {
+                min: *range.start(),
+                max: *range.end(),
+            })
+        })?),
+    };
+    let req = domain::api::OpenCheck { seconds };
     write_live(&live, async |core, who| match check.as_str() {
-        "" => accord_core::sessions::open_check(core, who, &live).await,
+        "" => accord_core::sessions::open_check(core, who, &live, req).await,
         c => accord_core::sessions::close_check(core, who, &live, c).await,
     })
     .await
@@ -434,6 +446,12 @@ struct Actions {
     point: ServerAction<LivePoint>,
     round: ServerAction<LivePollRound>,
     answer: ServerAction<LivePollAnswer>,
+    /// The forms that take typed words or figures, emptied once the server took them (a
+    /// rebuilt form keeps what was typed in it), so that a second click posts nothing twice.
+    hands_form: NodeRef<leptos::html::Form>,
+    floor_form: NodeRef<leptos::html::Form>,
+    person_form: NodeRef<leptos::html::Form>,
+    point_form: NodeRef<leptos::html::Form>,
 }
 
 impl Actions {
@@ -449,15 +467,21 @@ impl Actions {
             point: ServerAction::new(),
             round: ServerAction::new(),
             answer: ServerAction::new(),
+            hands_form: NodeRef::new(),
+            floor_form: NodeRef::new(),
+            person_form: NodeRef::new(),
+            point_form: NodeRef::new(),
         }
     }
 
     /// Each form's answer (the writer's own view of the session), as it comes, goes on screen.
     fn shown_in(self, shown: RwSignal<LiveSession>, mine: RwSignal<LiveSession>) {
+        /// One effect per action: its answer goes on screen, and `form`, if named, is emptied.
         fn take<T>(
             action: ServerAction<T>,
             shown: RwSignal<LiveSession>,
             mine: RwSignal<LiveSession>,
+            form: Option<NodeRef<leptos::html::Form>>,
         ) where
             T: leptos::server_fn::ServerFn<Output = LiveSession, Error = ServerFnError>
                 + Clone
@@ -469,19 +493,25 @@ impl Actions {
                 if let Some(Ok(s)) = action.value().get() {
                     shown.set(s.clone());
                     mine.set(s);
+                    #[cfg(feature = "hydrate")]
+                    if let Some(f) = form.and_then(|f| f.get_untracked()) {
+                        f.reset();
+                    }
                 }
+                #[cfg(not(feature = "hydrate"))]
+                let _ = form;
             });
         }
-        take(self.stance, shown, mine);
-        take(self.moved, shown, mine);
-        take(self.check, shown, mine);
-        take(self.raise, shown, mine);
-        take(self.settle, shown, mine);
-        take(self.hands, shown, mine);
-        take(self.floor, shown, mine);
-        take(self.point, shown, mine);
-        take(self.round, shown, mine);
-        take(self.answer, shown, mine);
+        take(self.stance, shown, mine, None);
+        take(self.moved, shown, mine, None);
+        take(self.check, shown, mine, None);
+        take(self.raise, shown, mine, Some(self.person_form));
+        take(self.settle, shown, mine, None);
+        take(self.hands, shown, mine, Some(self.hands_form));
+        take(self.floor, shown, mine, Some(self.floor_form));
+        take(self.point, shown, mine, Some(self.point_form));
+        take(self.round, shown, mine, None);
+        take(self.answer, shown, mine, None);
     }
 }
 
@@ -601,6 +631,9 @@ fn SessionScreen(first: LiveSession, projector: bool) -> impl IntoView {
     }
     let query = use_query_map();
     let reading = move || query.read().get("item");
+    // The forms are built from the session without what changes at every stance and hand, so
+    // that one being filled in stays as it is while others act.
+    let calm = Memo::new(move |_| shown.with(calm));
     if projector {
         return view! { <Projector shown now /> }.into_any();
     }
@@ -622,19 +655,37 @@ fn SessionScreen(first: LiveSession, projector: bool) -> impl IntoView {
             <div class="live-layout">
                 <div class="live-main">
                     {move || item_view(i18n, &shown.get(), reading(), actions, false)}
-                    {move || check_view(i18n, &shown.get(), reading(), actions, now)}
-                    {move || poll_view(i18n, &shown.get(), actions)}
+                    {move || check_view(i18n, &calm.get(), shown, reading(), actions, now)}
+                    {move || poll_view(i18n, &calm.get(), actions)}
                 </div>
                 <aside class="live-side">
                     {move || queue_view(i18n, &shown.get(), actions, now)}
-                    {move || agenda_view(i18n, &shown.get(), reading(), actions)}
-                    {move || record_view(i18n, &shown.get(), reading(), actions)}
-                    {move || points_view(i18n, &shown.get(), actions)}
+                    {move || agenda_view(i18n, &calm.get(), reading(), actions)}
+                    {move || record_view(i18n, &calm.get(), reading(), actions)}
+                    {move || points_view(i18n, &calm.get(), actions)}
                 </aside>
             </div>
         </section>
     }
     .into_any()
+}
+
+/// The session without what changes at every stance, hand and poll answer: the checks'
+/// figures, the queue and its suggestion, and the poll's movement while a round is open (shown
+/// once it closes).
+fn calm(s: &LiveSession) -> LiveSession {
+    let mut c = s.clone();
+    for check in &mut c.checks {
+        check.figures = Default::default();
+    }
+    c.queue.clear();
+    c.suggested = None;
+    if c.poll.round.is_some() {
+        for q in &mut c.poll.questions {
+            q.movement.clear();
+        }
+    }
+    c
 }
 
 /// The number of the item with `id` on the agenda, from 1.
@@ -692,10 +743,12 @@ fn item_view(
     .into_any()
 }
 
-/// The check on the shown item: the form to take a stance and the figures as they come.
+/// The check on the shown item: the form to take a stance (built from `s`, the calm session)
+/// and the figures as they come (from `shown`).
 fn check_view(
     i18n: I18n,
     s: &LiveSession,
+    shown: RwSignal<LiveSession>,
     reading: Option<String>,
     actions: Actions,
     now: RwSignal<i64>,
@@ -761,6 +814,7 @@ fn check_view(
                     {t!(i18n, session.check_open_since, time = move || view! { <LocalTime at=opened /> })}
                     " " <span class="timer" data-since=opened>{move || clock(now.get() - opened)}</span>
                 </p>
+                {check.ends_at.map(|at| countdown(i18n, at, now))}
             }
             .into_any()
         }
@@ -775,10 +829,49 @@ fn check_view(
             {when}
             {form}
             {sign_in}
-            {figures_view(i18n, &check, false)}
+            {move || {
+                shown.with(|s| {
+                    s.checks.iter().find(|c| c.id == check.id).map(|c| figures_view(i18n, c, false))
+                })
+            }}
         </section>
     }
     .into_any()
+}
+
+/// The facilitator's form opening a check on the current item, with a countdown to choose.
+fn open_check_form(i18n: I18n, action: ServerAction<LiveCheck>, live: String) -> AnyView {
+    let choices = [15u32, 30, 60, 120, 180, 300]
+        .into_iter()
+        .map(|s| view! { <option value=s.to_string()>{clock(i64::from(s))}</option> })
+        .collect_view();
+    view! {
+        <ActionForm action=action attr:class="inline-form">
+            <input type="hidden" name="live" value=live />
+            <label class="small">{t!(i18n, session.run_countdown)} " "
+                <select name="seconds">
+                    <option value="">{t!(i18n, session.run_countdown_none)}</option>
+                    {choices}
+                </select>
+            </label>
+            " " <button type="submit" class="button small primary">{t!(i18n, session.run_open_check)}</button>
+        </ActionForm>
+    }
+    .into_any()
+}
+
+/// A check's countdown: the time left, ticking with `now` (or with `reader.js` for a page
+/// read without the app), then that the time is up. The facilitator still closes the check.
+fn countdown(i18n: I18n, ends_at: i64, now: RwSignal<i64>) -> impl IntoView {
+    let up = move || now.get() >= ends_at;
+    view! {
+        <p class="countdown" class:up=up role="timer" data-until=ends_at>
+            <span class="left" hidden=up>
+                {t!(i18n, session.time_left)} " " <span class="clock">{move || clock(ends_at - now.get())}</span>
+            </span>
+            <span class="over" hidden=move || !up()>{t!(i18n, session.time_up)}</span>
+        </p>
+    }
 }
 
 /// Minutes and seconds: "4:07".
@@ -1058,12 +1151,7 @@ fn agenda_view(
                 t_string!(i18n, session.run_close_check).to_string(),
                 "button small"
             )),
-            (None, Some(_)) => Some(button_form!(
-                actions.check,
-                [("live", s.id.clone())],
-                t_string!(i18n, session.run_open_check).to_string(),
-                "button small primary"
-            )),
+            (None, Some(_)) => Some(open_check_form(i18n, actions.check, s.id.clone())),
             (None, None) => None,
         };
         let round = |value: &'static str, label: String| {
@@ -1203,7 +1291,7 @@ fn record_view(
     let live = s.id.clone();
     let hands_live = live.clone();
     let hands = open.map(|c| view! {
-        <ActionForm action=actions.hands attr:class="stack record-form">
+        <ActionForm action=actions.hands node_ref=actions.hands_form attr:class="stack record-form">
             <fieldset>
                 <legend>{t!(i18n, session.record_hands_legend)}</legend>
                 <input type="hidden" name="live" value=hands_live />
@@ -1227,7 +1315,7 @@ fn record_view(
         let body = kept_text::<LiveFloor>(&[("item", &item)], "body", String::new());
         let live = floor_live;
         view! {
-            <ActionForm action=actions.floor attr:class="stack record-form">
+            <ActionForm action=actions.floor node_ref=actions.floor_form attr:class="stack record-form">
                 <fieldset>
                     <legend>{t!(i18n, session.record_floor_legend)}</legend>
                     <input type="hidden" name="live" value=live />
@@ -1248,7 +1336,7 @@ fn record_view(
         <section class="live-record" aria-labelledby="record-h">
             <h2 id="record-h">{t!(i18n, session.record_heading)}</h2>
             {hands}
-            <ActionForm action=actions.raise attr:class="stack record-form">
+            <ActionForm action=actions.raise node_ref=actions.person_form attr:class="stack record-form">
                 <fieldset>
                     <legend>{t!(i18n, session.record_person_legend)}</legend>
                     <input type="hidden" name="live" value=live />
@@ -1303,7 +1391,7 @@ fn points_view(i18n: I18n, s: &LiveSession, actions: Actions) -> impl IntoView {
             })
             .collect();
         view! {
-            <ActionForm action=actions.point attr:class="stack point-form">
+            <ActionForm action=actions.point node_ref=actions.point_form attr:class="stack point-form">
                 <fieldset>
                     <legend>{t!(i18n, session.run_point_legend)}</legend>
                     <input type="hidden" name="live" value=live />
@@ -1355,11 +1443,13 @@ fn Projector(shown: RwSignal<LiveSession>, now: RwSignal<i64>) -> impl IntoView 
                     {check.map(|c| {
                         let opened = c.opened_at;
                         let open = c.closed_at.is_none();
+                        let ends = c.ends_at.filter(|_| open);
                         view! {
                             {open.then(|| view! {
                                 <p class="projector-timer">{t!(i18n, session.projector_open_for)} " "
                                     <span class="timer" data-since=opened>{move || clock(now.get() - opened)}</span></p>
                             })}
+                            {ends.map(|at| countdown(i18n, at, now))}
                             {figures_view(i18n, &c, true)}
                         }
                     })}

@@ -34,6 +34,8 @@ pub struct CheckRow {
     pub id: String,
     pub item_id: String,
     pub opened_at: i64,
+    /// When its countdown runs out, if it has one.
+    pub ends_at: Option<i64>,
     pub closed_at: Option<i64>,
     pub item_text: Option<String>,
     pub figures: Option<String>,
@@ -217,22 +219,25 @@ impl Store {
         Ok(n == 1)
     }
 
-    /// Opens a check on `item`; its id, or `None` while another check of the session is open.
+    /// Opens a check on `item`, counting down to `ends_at` if given; its id, or `None` while
+    /// another check of the session is open.
     pub async fn open_check(
         &self,
         session: &str,
         item: &str,
         now: i64,
+        ends_at: Option<i64>,
     ) -> Result<Option<String>, StoreError> {
         let id = random_id("c");
         let n = sqlx::query(
-            "INSERT INTO session_checks (id, session_id, item_id, opened_at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT DO NOTHING",
+            "INSERT INTO session_checks (id, session_id, item_id, opened_at, ends_at)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
         )
         .bind(&id)
         .bind(session)
         .bind(item)
         .bind(now)
+        .bind(ends_at)
         .execute(self.writer())
         .await?
         .rows_affected();
@@ -248,7 +253,7 @@ impl Store {
             check: CheckRow,
         }
         let row: Option<Row> = sqlx::query_as(
-            "SELECT session_id, id, item_id, opened_at, closed_at, item_text, figures
+            "SELECT session_id, id, item_id, opened_at, ends_at, closed_at, item_text, figures
              FROM session_checks WHERE id = $1",
         )
         .bind(id)
@@ -260,7 +265,7 @@ impl Store {
     /// Every check of the session, oldest first.
     pub async fn checks_of(&self, session: &str) -> Result<Vec<CheckRow>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT id, item_id, opened_at, closed_at, item_text, figures FROM session_checks
+            "SELECT id, item_id, opened_at, ends_at, closed_at, item_text, figures FROM session_checks
              WHERE session_id = $1 ORDER BY opened_at, id",
         )
         .bind(session)

@@ -95,7 +95,7 @@ async fn build(dir: &Path, people: usize) -> Result<Built> {
     let item = store.session_items(&live).await?[0].id.clone();
     store.set_current_item(&live, &item).await?;
     let check = store
-        .open_check(&live, &item, 0)
+        .open_check(&live, &item, 0, None)
         .await?
         .ok_or_else(|| anyhow!("a check"))?;
     drop(rooms);
