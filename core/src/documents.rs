@@ -153,7 +153,7 @@ pub async fn detail_for(
     if schedule.phase == Phase::Closed {
         d.published = crate::outputs::reference(state, id).await?;
         d.you_may_publish =
-            d.published.is_none() && policy::allows_in(standing, schedule.phase, Action::Publish);
+            crate::outputs::may_publish(standing, schedule.phase, d.published.is_some());
     }
     Ok(d)
 }

@@ -15,7 +15,7 @@ use domain::{
     export::{self, Block},
     markdown,
     phase::Phase,
-    policy::{self, Action},
+    policy::{self, Action, Standing},
     profile::Language,
     refusal::{Refusal, Thing},
     series::{self, Cited, Condition},
@@ -151,8 +151,7 @@ pub async fn publication(state: &Accord, who: &Principal, doc: &str) -> Result<P
     Ok(Publication {
         series: store.series().await?,
         evaluation: evaluate(state, doc, &meta.group_id).await?,
-        may_publish: published.is_none()
-            && policy::allows_in(standing, schedule.phase, Action::Publish),
+        may_publish: may_publish(standing, schedule.phase, published.is_some()),
         published,
         earlier: index,
     })
@@ -267,6 +266,12 @@ pub async fn publish(
         }
     };
     get(state, number).await
+}
+
+/// Whether someone of `standing` may publish a text in `phase` now: as the policy says, and
+/// only once.
+pub fn may_publish(standing: Standing, phase: Phase, published: bool) -> bool {
+    !published && policy::allows_in(standing, phase, Action::Publish)
 }
 
 /// The number `doc` was published under, as its pages link to it.

@@ -492,11 +492,7 @@ pub async fn open_check(
     let s = require(state, who, id, Action::RunSession).await?;
     if let Some(seconds) = req.seconds {
         if !session::COUNTDOWN_SECONDS.contains(&seconds) {
-            return Err(Refusal::CountdownLength {
-                min: *session::COUNTDOWN_SECONDS.start(),
-                max: *session::COUNTDOWN_SECONDS.end(),
-            }
-            .into());
+            return Err(session::countdown_refused().into());
         }
     }
     let item = s.current_item.ok_or(Refusal::NoCurrentItem)?;

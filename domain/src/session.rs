@@ -59,6 +59,14 @@ pub const POLL_SCALE: u8 = 7;
 /// The shortest and the longest countdown a check may have, in seconds.
 pub const COUNTDOWN_SECONDS: std::ops::RangeInclusive<u32> = 10..=3_600;
 
+/// The refusal of a countdown outside [`COUNTDOWN_SECONDS`] (or not a number of seconds).
+pub fn countdown_refused() -> crate::refusal::Refusal {
+    crate::refusal::Refusal::CountdownLength {
+        min: *COUNTDOWN_SECONDS.start(),
+        max: *COUNTDOWN_SECONDS.end(),
+    }
+}
+
 /// Whether someone may run (facilitate) a session: a chair of the group, or the person a chair
 /// named facilitator of this session.
 pub fn may_run(role: Role, part: Option<Part>) -> bool {

@@ -177,13 +177,10 @@ pub async fn live_check(
 ) -> Result<LiveSession, ServerFnError> {
     let seconds = match seconds.trim() {
         "" => None,
-        s => Some(s.parse::<u32>().map_err(|_| {
-            let range = domain::session::COUNTDOWN_SECONDS;
-            crate::serve::refused(domain::refusal::Refusal::CountdownLength {
-                min: *range.start(),
-                max: *range.end(),
-            })
-        })?),
+        s => Some(
+            s.parse::<u32>()
+                .map_err(|_| crate::serve::refused(domain::session::countdown_refused()))?,
+        ),
     };
     let req = domain::api::OpenCheck { seconds };
     write_live(&live, async |core, who| match check.as_str() {

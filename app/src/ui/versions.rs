@@ -476,13 +476,12 @@ fn VersionsView(
     });
     let title = detail.title.clone();
     let doc_href = format!("/documents/{doc}");
-    let published = closed.then(|| view! { <super::outputs::PublishedAs detail=detail.clone() /> });
     view! {
         <Title text=t_string!(i18n, versions.page_title, title = title.clone()).to_string() />
         <section class="page versions-page">
             <p class="small"><a href=doc_href>{t_string!(i18n, versions.page_back, title).to_string()}</a></p>
             <h1>{t!(i18n, versions.page_heading)}</h1>
-            {published}
+            <super::outputs::PublishedAs detail=detail.clone() />
             {if list.is_empty() {
                 view! { <p class="muted">{t!(i18n, versions.page_none)}</p> }.into_any()
             } else {
